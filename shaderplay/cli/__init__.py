@@ -1,0 +1,60 @@
+"""`shaderplay` command line: one module per subcommand, imported lazily so
+`shaderplay presets` does not pay for numba or GL start-up.
+
+Each module in COMMANDS has `add_arguments(parser)` and `run(args) -> int`.
+`shaderplay [PRESET]` with no subcommand opens the window.
+Errors a user can cause (ShaderplayError) print one paragraph to stderr and
+exit with status 2.
+"""
+
+import argparse
+import importlib
+import sys
+
+from ..errors import ShaderplayError
+
+COMMANDS = {
+    # name: (module, one-line help)
+}
+
+
+def _build_parser(name: str, module) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=f"shaderplay {name}".strip(), description=module.__doc__)
+    module.add_arguments(parser)
+    return parser
+
+
+def _usage() -> str:
+    lines = ["usage: shaderplay [PRESET]          open the window (default preset when omitted)",
+             "       shaderplay COMMAND [...]     one of:"]
+    lines += [f"         {name:<10} {help_}" for name, (_, help_) in COMMANDS.items()]
+    lines.append("       shaderplay COMMAND --help    options of a command")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("-h", "--help"):
+        print(_usage())
+        return 0
+    if argv and argv[0] in COMMANDS:
+        name, rest = argv[0], argv[1:]
+    else:
+        name, rest = "window", argv
+        if name not in COMMANDS:
+            print("shaderplay: the window is not available in this build.\n" + _usage(), file=sys.stderr)
+            return 2
+    module = importlib.import_module(COMMANDS[name][0], __name__)
+    args = _build_parser("" if name == "window" else name, module).parse_args(rest)
+    try:
+        return int(module.run(args) or 0)
+    except ShaderplayError as exc:
+        print(f"shaderplay: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("shaderplay: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,192 @@
+"""Network: a NetworkSpec plus its one flat float32 parameter buffer.
+
+`forward` is the NumPy oracle every kernel and shader is tested against. It
+computes in float64 from the float32 parameters; BatchNorm uses its running
+statistics (inference form), as the shader does.
+Conventions: the input is points (N, 2) in the input domain; the output of
+weight layer i is act_i(norm_i(W_i @ h + b_i)).
+"""
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from . import activations
+from . import features as feature_table
+from .errors import bad_value
+from .init import init_bias, init_weights
+from .spec import NORM_EPS, NetworkSpec
+
+
+class Network:
+    def __init__(self, spec: NetworkSpec, params: np.ndarray | None = None, meta: dict | None = None):
+        self.spec = spec
+        self.layout = spec.layout()
+        if params is None:
+            params = np.zeros(self.layout.size, np.float32)
+        params = np.ascontiguousarray(params, dtype=np.float32)
+        if params.shape != (self.layout.size,):
+            raise bad_value("params", params.shape, f"a flat float32 array of {self.layout.size}")
+        self.params = params
+        self.meta = dict(meta or {})
+
+    # --- views into the buffer ---------------------------------------------
+    def _view(self, offset: int, shape) -> np.ndarray | None:
+        if offset < 0:
+            return None
+        n = int(np.prod(shape))
+        return self.params[offset:offset + n].reshape(shape)
+
+    def W(self, i: int) -> np.ndarray:
+        s = self.layout.layers[i]
+        return self._view(s.w, (s.n_out, s.n_in))
+
+    def b(self, i: int) -> np.ndarray:
+        s = self.layout.layers[i]
+        return self._view(s.b, (s.n_out,))
+
+    def norm_param(self, i: int, which: str) -> np.ndarray | None:
+        """`which` is gamma, beta, mean or var; None where layer i has none."""
+        s = self.layout.layers[i]
+        return self._view(getattr(s, which), (s.n_out,))
+
+    @property
+    def fourier_b(self) -> np.ndarray:
+        return self._view(self.layout.fourier, (self.spec.n_fourier, 2))
+
+    @property
+    def latent(self) -> np.ndarray:
+        return self._view(self.layout.latent, (self.spec.n_latent,))
+
+    @property
+    def trainable(self) -> np.ndarray:
+        return self.params[:self.layout.n_trainable]
+
+    @property
+    def param_count(self) -> int:
+        return self.layout.n_trainable
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        return self.spec.sizes
+
+    # --- construction ----------------------------------------------------------
+    @classmethod
+    def random(cls, sizes=(2, 16, 16, 16, 1), activation="tanh", output="sigmoid", init="he_uniform",
+               scale=1.0, bias_init="zeros", bias_scale=0.0, seed=0, features=("x", "y"),
+               norm="none", fourier=0, fourier_scale=1.0, latent=()):
+        """A freshly initialised network.
+
+        `sizes` is [n_in, h1, ..., n_out]; n_in must match the features (Fourier
+        and latent features, added by `fourier=m` and `latent=values`, count too).
+        `activation` and `norm` are one name for every hidden layer or a list.
+        """
+        sizes = [int(s) for s in sizes]
+        if len(sizes) < 2:
+            raise bad_value("sizes", sizes, "[n_in, hidden..., n_out] with at least 2 entries")
+        feats = tuple(features) + feature_table.fourier_names(int(fourier)) + \
+            feature_table.latent_names(len(latent))
+        if sizes[0] != len(feats):
+            raise bad_value("sizes[0]", sizes[0], f"{len(feats)}, the number of input features {list(feats)}")
+        hidden = tuple(sizes[1:-1])
+        acts = (activation,) * len(hidden) if isinstance(activation, str) else tuple(activation)
+        norms = (norm,) * len(hidden) if isinstance(norm, str) else tuple(norm)
+        spec = NetworkSpec(feats, hidden, acts, output, sizes[-1], norms)
+        net = cls(spec)
+        net.initialize(init=init, scale=scale, bias_init=bias_init, bias_scale=bias_scale, seed=seed,
+                       fourier_scale=fourier_scale)
+        if len(latent):
+            net.latent[:] = latent
+        return net
+
+    def initialize(self, init="he_uniform", scale=1.0, bias_init="zeros", bias_scale=0.0, seed=0,
+                   fourier_scale=1.0):
+        """Re-draw every parameter in place (same seed, same numbers)."""
+        rng = np.random.default_rng(seed)
+        for i, s in enumerate(self.layout.layers):
+            self.W(i)[:] = init_weights(init, rng, s.n_out, s.n_in, scale)
+            self.b(i)[:] = init_bias(bias_init, rng, s.n_out, bias_scale)
+            for which, value in (("gamma", 1.0), ("beta", 0.0), ("mean", 0.0), ("var", 1.0)):
+                arr = self.norm_param(i, which)
+                if arr is not None:
+                    arr[:] = value
+        if self.spec.n_fourier:
+            self.fourier_b[:] = rng.normal(0.0, fourier_scale, size=self.fourier_b.shape)
+        return self
+
+    def copy(self) -> "Network":
+        return Network(self.spec, self.params.copy(), self.meta)
+
+    # --- evaluation (the oracle) ---------------------------------------------
+    def input_features(self, xy) -> np.ndarray:
+        xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+        fb = self.fourier_b if self.spec.n_fourier else np.zeros((0, 2))
+        lat = self.latent if self.spec.n_latent else np.zeros(0)
+        return feature_table.evaluate(self.spec.features, xy, fb, lat)
+
+    def forward_layers(self, xy) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per weight layer: (pre, post) activations, each (N, n_out_i), float64.
+
+        `pre` is the activation's input (after the norm, if any): its zero set is
+        the neuron's boundary.
+        """
+        h = self.input_features(xy)
+        out = []
+        for i, s in enumerate(self.layout.layers):
+            z = h @ self.W(i).astype(np.float64).T + self.b(i)
+            z = self._normalize(i, z)
+            h = activations.get(s.activation).np_f(z)
+            out.append((z, h))
+        return out
+
+    def _normalize(self, i: int, z: np.ndarray) -> np.ndarray:
+        norm = self.layout.layers[i].norm
+        if norm == "none":
+            return z
+        if norm == "layernorm":
+            mean = z.mean(axis=1, keepdims=True)
+            var = z.var(axis=1, keepdims=True)
+        else:
+            mean = self.norm_param(i, "mean").astype(np.float64)
+            var = self.norm_param(i, "var").astype(np.float64)
+        zhat = (z - mean) / np.sqrt(var + NORM_EPS)
+        return zhat * self.norm_param(i, "gamma") + self.norm_param(i, "beta")
+
+    def forward(self, xy) -> np.ndarray:
+        """Points (N, 2) -> outputs (N, n_out), float64."""
+        return self.forward_layers(xy)[-1][1]
+
+    # --- files ---------------------------------------------------------------------
+    def save(self, path) -> None:
+        """Write the DESIGN.md `.npz` format."""
+        arrays = {
+            "sizes": np.array(self.spec.sizes, np.int64),
+            "activations": np.array(self.spec.layer_activations),
+            "features": np.array(self.spec.features),
+            "norms": np.array(self.spec.norms if self.spec.norms else [], dtype="<U16"),
+            "meta": np.array(json.dumps(self.meta)),
+        }
+        for i in range(self.spec.depth):
+            arrays[f"W{i}"] = self.W(i)
+            arrays[f"b{i}"] = self.b(i)
+            for which, key in (("gamma", "ln_gamma"), ("beta", "ln_beta"), ("mean", "bn_mean"),
+                               ("var", "bn_var")):
+                arr = self.norm_param(i, which)
+                if arr is not None:
+                    if self.spec.layer_norms[i] == "batchnorm" and which in ("gamma", "beta"):
+                        key = "bn_" + which
+                    arrays[f"{key}{i}"] = arr
+        if self.spec.n_fourier:
+            arrays["fourier_B"] = self.fourier_b
+        if self.spec.n_latent:
+            arrays["latent"] = self.latent
+        with open(path, "wb") as fh:  # an open file keeps numpy from appending ".npz"
+            np.savez(fh, **arrays)
+
+    @classmethod
+    def load(cls, path) -> "Network":
+        from .netfile import read_network
+
+        return read_network(Path(path))
+
