@@ -24,4 +24,14 @@ python=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q --disable-pip-version-check --no-cache-dir ".[test]"
+# PyTorch is only a reference (tests compare optimiser steps with torch.optim;
+# benchmarks run it side by side). Install it when a local CPU wheel is at hand
+# (no multi-GB CUDA download); otherwise those tests skip and say why.
+if ! .venv/bin/python -c "import torch" 2>/dev/null; then
+    wheel=$(ls /opt/wheels/torch-2.13.0*cp3$(.venv/bin/python -c 'import sys; print(sys.version_info.minor)')*.whl 2>/dev/null | head -n 1 || true)
+    if [ -n "$wheel" ] || [ "${SHADERPLAY_WITH_TORCH:-0}" = 1 ]; then
+        .venv/bin/python -m pip install -q --disable-pip-version-check --no-cache-dir "torch==2.13.0" >/dev/null \
+            || echo "setup: torch not installed; PyTorch comparisons will be skipped"
+    fi
+fi
 echo "setup: ready (.venv/bin/shaderplay)"
