@@ -1,0 +1,129 @@
+"""Images as targets: (x, y) -> grey (1 output) or RGB (3 outputs) in [0, 1].
+
+Geometry (the same as the renderer's): the image is resized so its longest
+side has `image_size` pixels, aspect kept. The longer side spans [-1, 1] and
+the shorter side proportionally less, centred on 0, so a W×H image (W >= H)
+covers x in [-1, 1], y in [-H/W, H/W]. One sample per pixel, at the pixel's
+centre; y grows upwards, so image row 0 (the top row) has the largest y.
+
+A grey image with only pure black and pure white pixels is binary (kind
+"binary", labels in {0, 1}): it is resized with a box filter and thresholded
+at 0.5 so it stays binary. Transparent pixels are composited over white.
+"""
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from .dataset import Dataset
+from .errors import ShaderplayError, bad_value
+from .resources import asset_dir
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+
+# Built-in images, drawn by tools/make_assets.py: name -> (file, description).
+IMAGES = {
+    "bottle": ("bottle.png", "a bottle silhouette with a diamond label (GINN), binary"),
+    "shapes": ("shapes.png", "a smiley among coloured shapes, 4:3, for RGB fits (color = true)"),
+}
+
+
+def builtin_image_path(name: str) -> Path:
+    return asset_dir() / "images" / IMAGES[name][0]
+
+
+@dataclass(frozen=True)
+class PixelField:
+    """Nearest-pixel lookup of an image placed as described in the module doc.
+
+    Outside the image the nearest edge pixel is returned (like a texture's
+    clamp-to-edge), so views of a wider domain show the border extended.
+    """
+
+    pixels: np.ndarray  # (H, W, C) float32, row 0 at the top
+    half_width: float
+    half_height: float
+
+    def __call__(self, points) -> np.ndarray:
+        pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+        h, w = self.pixels.shape[:2]
+        size = 2.0 * self.half_width / w  # pixels are square
+        col = np.clip(np.floor((pts[:, 0] + self.half_width) / size), 0, w - 1).astype(np.intp)
+        row = np.clip(np.floor((self.half_height - pts[:, 1]) / size), 0, h - 1).astype(np.intp)
+        return self.pixels[row, col]
+
+
+def _open(path: Path, field: str):
+    from PIL import Image, UnidentifiedImageError
+
+    if not path.is_file():
+        raise bad_value(field, str(path), "an existing .png, .jpg or .jpeg file")
+    try:
+        img = Image.open(path)
+        img.load()
+    except (UnidentifiedImageError, OSError) as exc:
+        raise ShaderplayError(
+            f"{field}: {str(path)!r} is not an image Pillow can read ({exc})."
+        ) from None
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        background = Image.new("RGBA", img.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(background, img.convert("RGBA"))
+    return img
+
+
+def read_pixels(path: Path, color: bool, image_size: int, field: str = "target.path"):
+    """(pixels (H, W, C) float32 in [0, 1] with row 0 at the top, binary?)."""
+    from PIL import Image
+
+    img = _open(Path(path), field)
+    img = img.convert("RGB" if color else "L")
+    binary = not color and set(np.unique(np.asarray(img))) <= {0, 255}
+    scale = image_size / max(img.size)
+    size = (max(1, round(img.size[0] * scale)), max(1, round(img.size[1] * scale)))
+    if size != img.size:
+        img = img.resize(size, Image.Resampling.BOX if binary else Image.Resampling.LANCZOS)
+    pixels = np.asarray(img, dtype=np.float32) / 255.0
+    if binary:
+        pixels = (pixels >= 0.5).astype(np.float32)
+    pixels = pixels.reshape(pixels.shape[0], pixels.shape[1], -1)
+    return np.clip(pixels, 0.0, 1.0), binary
+
+
+def pixel_centres(width: int, height: int) -> np.ndarray:
+    """Centres of a W×H image's pixels in row-major order (row 0 at the top), (H*W, 2)."""
+    longest = max(width, height)
+    size = 2.0 / longest
+    x = -width / longest + (np.arange(width) + 0.5) * size
+    y = height / longest - (np.arange(height) + 0.5) * size
+    xx, yy = np.meshgrid(x, y)
+    return np.stack([xx.ravel(), yy.ravel()], axis=1)
+
+
+def image_dataset(
+    path, name: str, color=False, image_size=128, noise=0.0, test_fraction=0.2, seed=0
+) -> Dataset:
+    """Fit an image file. `noise` adds Gaussian noise of that σ to the values
+    (clipped to [0, 1]; binary images re-thresholded at 0.5)."""
+    pixels, binary = read_pixels(Path(path), color, image_size)
+    h, w, c = pixels.shape
+    points = pixel_centres(w, h)
+    values = pixels.reshape(-1, c).astype(np.float64)
+    rng = np.random.default_rng(seed)
+    split_seed = int(rng.integers(2**31))  # drawn first: noise leaves the split alone
+    if noise > 0:
+        values = values + rng.normal(0.0, noise, values.shape)
+        values = (values >= 0.5).astype(np.float64) if binary else np.clip(values, 0.0, 1.0)
+    longest = max(w, h)
+    half_w, half_h = w / longest, h / longest
+    data = Dataset.from_arrays(
+        points,
+        values,
+        name=name,
+        kind="binary" if binary else "regression",
+        test_fraction=test_fraction,
+        seed=split_seed,
+    )
+    return replace(
+        data, domain=(-half_w, half_w, -half_h, half_h), field=PixelField(pixels, half_w, half_h)
+    )

@@ -1,0 +1,274 @@
+"""Targets: what a network is fitted to, loaded as a `Dataset`.
+
+`load_target(target, **overrides)` takes a built-in name, a path to an image
+(.png/.jpg/.jpeg) or a CSV file, or a `TargetConfig`; keyword overrides are
+TargetConfig fields. The built-ins come from four tables:
+- `FUNCTIONS` (target_functions.py): analytic functions of (x, y), sampled at
+  `n_points` seeded uniform points of `domain`; `field` is the exact function;
+- `POINT_SETS` (point_sets.py): 2-D classification and regression sets, drawn
+  in [-1, 1]² and mapped linearly onto `domain`;
+- `IMAGES` (images.py): built-in pictures, one sample per pixel;
+- "none": no data, for exploring random networks (kind "none").
+`name = "image"` / `"csv"` with `path` loads a file (see images.py and
+csvdata.py); images and CSV files bring their own domain, so `domain` must
+stay at its default for them, and `n_points` does not apply.
+
+`test_fraction` of the samples (rounded) go to the test split; `seed` fixes
+every random draw, so the same config gives the same arrays.
+"""
+
+import math
+from dataclasses import fields, replace
+from pathlib import Path
+
+import numpy as np
+
+from .config import TargetConfig
+from .csvdata import csv_dataset
+from .dataset import Dataset
+from .errors import ShaderplayError, bad_value
+from .images import IMAGE_SUFFIXES, IMAGES, builtin_image_path, image_dataset
+from .point_sets import POINT_SETS
+from .target_functions import FUNCTIONS
+
+FILE_KINDS = ("image", "csv")
+MAX_POINTS = 1_000_000
+MAX_IMAGE_SIZE = 2048
+DEFAULT_DOMAIN = TargetConfig().domain
+
+
+def builtin_targets() -> dict[str, str]:
+    """Every built-in target name -> one-line description."""
+    out = {name: t.about for name, t in FUNCTIONS.items()}
+    out.update({name: s.about for name, s in POINT_SETS.items()})
+    out.update({name: about for name, (_, about) in IMAGES.items()})
+    out["none"] = "no data: explore random networks"
+    return out
+
+
+def allowed_names() -> str:
+    return (
+        "one of " + ", ".join(builtin_targets()) + "; or 'image' / 'csv' with target.path; "
+        "or a path to a .png, .jpg, .jpeg or .csv file"
+    )
+
+
+def _file_kind(path: str) -> str | None:
+    suffix = Path(path).suffix.lower()
+    return "image" if suffix in IMAGE_SUFFIXES else "csv" if suffix == ".csv" else None
+
+
+def _as_config(target, overrides) -> TargetConfig:
+    if isinstance(target, TargetConfig):
+        cfg = target
+    elif isinstance(target, (str, Path)):
+        text = str(target)
+        kind = (
+            _file_kind(text) if isinstance(target, Path) or text not in builtin_targets() else None
+        )
+        cfg = TargetConfig(name=kind, path=text) if kind else TargetConfig(name=text)
+    else:
+        raise bad_value(
+            "target",
+            type(target).__name__,
+            "a target name, an image or CSV path, or a TargetConfig",
+        )
+    allowed = [f.name for f in fields(TargetConfig)]
+    for key in overrides:
+        if key not in allowed:
+            raise bad_value("target", key, "keyword arguments among " + ", ".join(allowed))
+    return replace(cfg, **overrides)
+
+
+def resolve(cfg: TargetConfig) -> tuple[str, str]:
+    """(source, what): source is function/points/image/csv/none; `what` the
+    table name or the file path. Errors list what is allowed."""
+    name = cfg.name
+    if name in FUNCTIONS:
+        return "function", name
+    if name in POINT_SETS:
+        return "points", name
+    if name in IMAGES:
+        return "image", str(builtin_image_path(name))
+    if name == "none":
+        return "none", name
+    if name in FILE_KINDS:
+        if not cfg.path:
+            raise bad_value(
+                "target.path",
+                cfg.path,
+                f"a path to a {'.png/.jpg/.jpeg' if name == 'image' else '.csv'} "
+                f"file (target.name is {name!r})",
+            )
+        kind = _file_kind(cfg.path)
+        if kind != name:
+            raise bad_value(
+                "target.path",
+                cfg.path,
+                "a .png, .jpg or .jpeg file" if name == "image" else "a .csv file",
+            )
+        return name, cfg.path
+    if isinstance(name, str) and _file_kind(name):
+        return _file_kind(name), name
+    raise bad_value("target.name", name, allowed_names())
+
+
+def check_config(cfg: TargetConfig) -> TargetConfig:
+    """Validate every field; messages name `target.<field>`."""
+
+    def number(field, ok, allowed):
+        v = getattr(cfg, field)
+        if (
+            isinstance(v, bool)
+            or not isinstance(v, (int, float))
+            or not math.isfinite(v)
+            or not ok(v)
+        ):
+            raise bad_value(f"target.{field}", v, allowed)
+
+    def integer(field, lo, hi):
+        v = getattr(cfg, field)
+        if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+            raise bad_value(f"target.{field}", v, f"an integer {lo}..{hi}")
+
+    integer("n_points", 2, MAX_POINTS)
+    integer("image_size", 2, MAX_IMAGE_SIZE)
+    integer("seed", 0, 2**63 - 1)
+    number("noise", lambda v: 0 <= v <= 1, "a number in [0, 1]")
+    number("test_fraction", lambda v: 0 <= v < 1, "a number in [0, 1)")
+    if not isinstance(cfg.color, bool):
+        raise bad_value("target.color", cfg.color, "true or false")
+    d = cfg.domain
+    if (
+        len(d) != 4
+        or not all(isinstance(v, (int, float)) and math.isfinite(v) for v in d)
+        or not (d[0] < d[1] and d[2] < d[3])
+    ):
+        raise bad_value(
+            "target.domain", list(d), "[xmin, xmax, ymin, ymax], finite, xmin < xmax, ymin < ymax"
+        )
+    source, _ = resolve(cfg)
+    if source in FILE_KINDS and tuple(d) != DEFAULT_DOMAIN:
+        raise bad_value(
+            "target.domain",
+            list(d),
+            f"the default {list(DEFAULT_DOMAIN)} for images and CSV "
+            "files, which bring their own domain",
+        )
+    if source in ("function", "points") and round(cfg.n_points * (1 - cfg.test_fraction)) < 1:
+        raise bad_value(
+            "target.test_fraction", cfg.test_fraction, "a fraction that leaves training points"
+        )
+    return cfg
+
+
+def _to_domain(points: np.ndarray, domain) -> np.ndarray:
+    """Map the frame [-1, 1]² linearly onto `domain`."""
+    lo = np.array([domain[0], domain[2]])
+    hi = np.array([domain[1], domain[3]])
+    return lo + (points + 1.0) * 0.5 * (hi - lo)
+
+
+def _from_domain(points: np.ndarray, domain) -> np.ndarray:
+    lo = np.array([domain[0], domain[2]])
+    hi = np.array([domain[1], domain[3]])
+    return (np.asarray(points, np.float64) - lo) / (0.5 * (hi - lo)) - 1.0
+
+
+def _function_dataset(cfg: TargetConfig) -> Dataset:
+    f = FUNCTIONS[cfg.name].f
+    rng = np.random.default_rng(cfg.seed)
+    d = cfg.domain
+    points = np.stack(
+        [rng.uniform(d[0], d[1], cfg.n_points), rng.uniform(d[2], d[3], cfg.n_points)], axis=1
+    )
+    values = f(points[:, 0], points[:, 1])
+    split_seed = int(rng.integers(2**31))  # drawn before the noise: noise leaves the split alone
+    if cfg.noise > 0:
+        values = np.clip(values + rng.normal(0.0, cfg.noise, values.shape), 0.0, 1.0)
+
+    def field(pts):
+        pts = np.asarray(pts, np.float64).reshape(-1, 2)
+        return f(pts[:, 0], pts[:, 1]).astype(np.float32)[:, None]
+
+    data = Dataset.from_arrays(
+        points,
+        values,
+        name=cfg.name,
+        kind="regression",
+        test_fraction=cfg.test_fraction,
+        seed=split_seed,
+    )
+    return replace(data, domain=tuple(map(float, d)), field=field)
+
+
+def _point_dataset(cfg: TargetConfig) -> Dataset:
+    table = POINT_SETS[cfg.name]
+    rng = np.random.default_rng(cfg.seed)
+    points, y = table.make(rng, cfg.n_points, cfg.noise)
+    field = None
+    if table.field is not None:
+
+        def field(pts):
+            return table.field(_from_domain(np.reshape(pts, (-1, 2)), cfg.domain)).astype(
+                np.float32
+            )[:, None]
+
+    data = Dataset.from_arrays(
+        _to_domain(points, cfg.domain),
+        y,
+        name=cfg.name,
+        kind=table.kind,
+        test_fraction=cfg.test_fraction,
+        seed=int(rng.integers(2**31)),
+    )
+    return replace(data, domain=tuple(map(float, cfg.domain)), field=field)
+
+
+def load_target(target, **overrides) -> Dataset:
+    """A built-in name, an image/CSV path or a TargetConfig -> Dataset."""
+    cfg = check_config(_as_config(target, overrides))
+    source, what = resolve(cfg)
+    if source == "function":
+        return _function_dataset(cfg)
+    if source == "points":
+        return _point_dataset(cfg)
+    if source == "image":
+        name = cfg.name if cfg.name in IMAGES else Path(what).stem
+        return image_dataset(
+            what, name, cfg.color, cfg.image_size, cfg.noise, cfg.test_fraction, cfg.seed
+        )
+    if source == "csv":
+        return csv_dataset(what, Path(what).stem, cfg.noise, cfg.test_fraction, cfg.seed)
+    empty = np.zeros((0, 2), np.float32)
+    return Dataset(
+        "none",
+        "none",
+        empty,
+        np.zeros((0, 1), np.float32),
+        empty,
+        np.zeros((0, 1), np.float32),
+        domain=tuple(map(float, cfg.domain)),
+    )
+
+
+def target_kind(cfg: TargetConfig) -> str:
+    """The Dataset kind `cfg` gives, without loading where the tables know it."""
+    source, what = resolve(cfg)
+    if source == "function":
+        return "regression"
+    if source == "points":
+        return POINT_SETS[what].kind
+    if source == "none":
+        return "none"
+    return load_target(cfg).kind
+
+
+__all__ = [
+    "ShaderplayError",
+    "builtin_targets",
+    "check_config",
+    "load_target",
+    "resolve",
+    "target_kind",
+]
