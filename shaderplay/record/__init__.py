@@ -1,1 +1,7 @@
+"""Recording: frames to MP4, GIF or PNG folders, live from the window or
+headless from the command line, and training runs kept as weight snapshots."""
 
+from .formats import FORMATS, format_of, open_sink
+from .sink import FrameSink, RecordingError
+
+__all__ = ["FORMATS", "FrameSink", "RecordingError", "format_of", "open_sink"]

@@ -1,0 +1,196 @@
+"""Frame sinks, checked by decoding what they wrote (no GL needed here)."""
+
+import signal
+import time
+
+import imageio.v3 as iio
+import imageio_ffmpeg
+import numpy as np
+import pytest
+from PIL import Image
+
+from shaderplay.errors import ShaderplayError
+from shaderplay.record import RecordingError, open_sink
+from shaderplay.record.ffmpeg import count_frames
+from shaderplay.record.pngdir import frame_files
+
+W, H = 64, 48
+
+
+def smooth_frames(n, w=W, h=H):
+    """Smooth, moving colour fields like the ones networks draw."""
+    y, x = np.mgrid[0:h, 0:w] / np.float64(max(w, h))
+    out = []
+    for i in range(n):
+        t = i / max(n, 1)
+        r = 0.5 + 0.5 * np.sin(3 * x + 6.28 * t)
+        g = 0.5 + 0.5 * np.cos(4 * y - 3 * t)
+        b = 0.5 + 0.5 * np.sin(2 * (x + y) + t)
+        out.append(np.round(np.stack([r, g, b], -1) * 255).astype(np.uint8))
+    return out
+
+
+def decode_mp4(path):
+    gen = imageio_ffmpeg.read_frames(str(path))
+    meta = next(gen)
+    w, h = meta["size"]
+    return meta, [np.frombuffer(b, np.uint8).reshape(h, w, 3) for b in gen]
+
+
+def psnr(a, b):
+    mse = np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2)
+    return 10 * np.log10(255.0**2 / mse)
+
+
+def test_mp4_count_size_fps_and_quality(tmp_path):
+    frames = smooth_frames(12)
+    with open_sink(tmp_path / "a.mp4", (W, H), 24) as sink:
+        for f in frames:
+            sink.write(f)
+    assert sink.frames_written == 12
+    meta, back = decode_mp4(tmp_path / "a.mp4")
+    assert meta["codec"] == "h264" and meta["pix_fmt"].startswith("yuv420p(tv, bt709")
+    assert meta["size"] == (W, H) and meta["fps"] == pytest.approx(24)
+    assert len(back) == 12
+    # x264 at crf 18 on 4:2:0: smooth fields come back above 35 dB.
+    assert min(psnr(a, b) for a, b in zip(back, frames)) > 35
+    assert not list(tmp_path.glob(".*")), "no partial/staging files left behind"
+
+
+def test_gif_count_loop_delay_and_palette_quality(tmp_path):
+    frames = smooth_frames(6)
+    with open_sink(tmp_path / "a.gif", (W, H), 25) as sink:
+        for f in frames:
+            sink.write(f)
+    back = iio.imread(tmp_path / "a.gif", index=None)
+    meta = iio.immeta(tmp_path / "a.gif")
+    assert back.shape[:3] == (6, H, W)
+    assert meta["loop"] == 0 and meta["duration"] == 40
+    assert min(psnr(a[..., :3], b) for a, b in zip(back, frames)) > 28  # 256 colours, dithered
+
+
+def test_png_folder_is_lossless_and_replaces_old_frames(tmp_path):
+    folder = tmp_path / "frames"
+    folder.mkdir()
+    for i in range(5):  # a longer earlier recording
+        (folder / f"frame_{i:05d}.png").write_bytes(b"old")
+    (folder / "notes.txt").write_text("mine")
+    rng = np.random.default_rng(0)
+    frames = [rng.integers(0, 256, (H, W, 3), dtype=np.uint8) for _ in range(3)]
+    with open_sink(str(folder) + "/", (W, H), 30) as sink:
+        for f in frames:
+            sink.write(f)
+    files = frame_files(folder)
+    assert [p.name for p in files] == ["frame_00000.png", "frame_00001.png", "frame_00002.png"]
+    for p, f in zip(files, frames):
+        assert np.array_equal(np.asarray(Image.open(p)), f)
+    assert (folder / "notes.txt").read_text() == "mine"
+
+
+@pytest.mark.parametrize("name", ["out.avi", "out.webm", "clip.MOV"])
+def test_unknown_format_refused_before_any_frame(tmp_path, name):
+    with pytest.raises(ShaderplayError, match=r"unknown format.*allowed: .*\.mp4.*\.gif.*folder"):
+        open_sink(tmp_path / name, (W, H), 30)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["out.mp4", "out.gif", "frames/"])
+def test_unwritable_path_refused_before_any_frame(tmp_path, name):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    for bad in (tmp_path / "missing" / name, blocker / name):
+        with pytest.raises(ShaderplayError, match=str(bad.parent)):
+            open_sink(str(bad), (W, H), 30)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file"]
+
+
+def test_bad_size_fps_frame_and_option_refused(tmp_path):
+    with pytest.raises(ShaderplayError, match=r"size 65x48.*even.*66x48 or 64x48.*pad=True"):
+        open_sink(tmp_path / "odd.mp4", (65, 48), 30)
+    with pytest.raises(ShaderplayError, match="size"):
+        open_sink(tmp_path / "big.mp4", (7680, 4320), 30)
+    with pytest.raises(ShaderplayError, match="gif fps.*<= 50"):
+        open_sink(tmp_path / "fast.gif", (W, H), 60)
+    with pytest.raises(ShaderplayError, match="mp4 option.*'quality'.*preset, crf, pad"):
+        open_sink(tmp_path / "a.mp4", (W, H), 30, quality=3)
+    with pytest.raises(ShaderplayError, match="mp4 preset"):
+        open_sink(tmp_path / "a.mp4", (W, H), 30, preset="warp")
+    with open_sink(tmp_path / "f/", (W, H), 30) as sink:
+        with pytest.raises(ShaderplayError, match=r"uint8 RGB of shape \(48, 64, 3\)"):
+            sink.write(np.zeros((W, H, 3), np.uint8))
+        with pytest.raises(ShaderplayError, match="uint8"):
+            sink.write(np.zeros((H, W, 3), np.float32))
+
+
+def test_odd_size_padded_explicitly(tmp_path):
+    frame = smooth_frames(1, 63, 47)[0]
+    with open_sink(tmp_path / "p.mp4", (63, 47), 30, pad=True) as sink:
+        sink.write(frame)
+        sink.write(frame)
+    meta, back = decode_mp4(tmp_path / "p.mp4")
+    assert meta["size"] == (64, 48) and len(back) == 2
+    assert psnr(back[0][:47, :63], frame) > 35  # the picture sits top-left, unscaled
+    assert psnr(back[0][:47, 63], frame[:, 62]) > 30  # the edge column, repeated
+
+
+def test_encoder_killed_midway_leaves_playable_mp4(tmp_path):
+    frames = smooth_frames(80)
+    out = tmp_path / "k.mp4"
+    sink = open_sink(out, (W, H), 25, preset="ultrafast")
+    with pytest.raises(RecordingError) as info:
+        for i, f in enumerate(frames):
+            sink.write(f)
+            if i == 40:
+                time.sleep(0.3)  # let ffmpeg mux what it has
+                sink.process.send_signal(signal.SIGKILL)
+                sink.process.wait()
+    err = info.value
+    assert "killed" in str(err) and f"holds the first {err.frames} frames" in str(err)
+    assert 20 <= err.frames <= 41
+    assert count_frames(out) == err.frames == sink.close()
+    meta, back = decode_mp4(out)
+    assert len(back) == err.frames and psnr(back[10], frames[10]) > 35
+    assert not list(tmp_path.glob(".*"))
+
+
+def test_failing_write_midway_keeps_the_frames_so_far(tmp_path, monkeypatch):
+    real_save = Image.Image.save
+    calls = []
+
+    def disk_full_after_4(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) > 4:
+            raise OSError(28, "No space left on device")
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Image.Image, "save", disk_full_after_4)
+    frames = smooth_frames(10)
+    folder = tmp_path / "f"
+    message = r"stopped after 4 frames: .*No space left.*holds the first 4"
+    with pytest.raises(RecordingError, match=message):
+        with open_sink(folder, (W, H), 30) as sink:
+            for f in frames:
+                sink.write(f)
+    assert [np.asarray(Image.open(p)).tolist() for p in frame_files(folder)] == \
+        [f.tolist() for f in frames[:4]]
+    assert not list(folder.glob("*.part"))
+
+
+@pytest.mark.parametrize("name", ["i.mp4", "i.gif", "idir/"])
+def test_keyboard_interrupt_closes_a_playable_file(tmp_path, name):
+    frames = smooth_frames(10)
+    out = tmp_path / name
+    opts = {"preset": "ultrafast"} if name.endswith("mp4") else {}
+    with pytest.raises(KeyboardInterrupt):
+        with open_sink(str(out), (W, H), 25, **opts) as sink:
+            for i, f in enumerate(frames):
+                if i == 7:
+                    raise KeyboardInterrupt
+                sink.write(f)
+    assert sink.frames_written == 7
+    if name.endswith(".mp4"):
+        assert count_frames(out) == 7
+    elif name.endswith(".gif"):
+        assert iio.imread(out, index=None).shape[0] == 7
+    else:
+        assert len(frame_files(out)) == 7
