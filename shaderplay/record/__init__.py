@@ -2,6 +2,9 @@
 headless from the command line, and training runs kept as weight snapshots."""
 
 from .formats import FORMATS, format_of, open_sink
+from .live import LiveRecorder
+from .runfile import RunFile, RunRecorder
 from .sink import FrameSink, RecordingError
 
-__all__ = ["FORMATS", "FrameSink", "RecordingError", "format_of", "open_sink"]
+__all__ = ["FORMATS", "FrameSink", "LiveRecorder", "RecordingError", "RunFile", "RunRecorder",
+           "format_of", "open_sink"]
