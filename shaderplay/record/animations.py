@@ -1,0 +1,219 @@
+"""Animations: frame index -> (parameters, view, caption), deterministically.
+
+Each animation has `net` (a Network of its architecture, for
+`Renderer.set_network`), `n_frames` and `frame(i) -> Frame`. Frame i of n
+sits at t = i / (n - 1) in [0, 1] (t = 0 for a single frame).
+
+- training: a time-lapse; frame 0 shows the initial weights, frame i the
+  weights after i * steps_per_frame steps. It trains as it goes, so frames
+  must be asked for in order (0, 1, 2, ...).
+- zoom: from one view to another. The half extents change exponentially
+  (equal zoom factor per frame) and the centre moves in step with them, so
+  the point the two views share stays put on screen: a straight zoom into
+  it. (Equal scales: the centre moves linearly, a pan.)
+- weight-scale: a network's weight matrices and biases multiplied by a
+  factor going geometrically from `a` to `b` (norm gains, Fourier
+  frequencies and latent inputs are left as they are).
+- morph: network A to network B (same architecture, other seed). The
+  parameters follow p = cos(theta) A + sin(theta) B with theta from 0 to
+  pi/2 along an eased t: for independent random initialisations this keeps
+  the weights' variance (a plain lerp halves it midway and the picture
+  fades). Entries equal in A and B (norm gains, running statistics, zero
+  biases) stay put. Frame 0 is A and the last frame B, exactly.
+- playback: the snapshots of a run file, spread over the frames.
+"""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import bad_value
+from ..network import Network
+from ..view import View
+from .overlay import loss_caption
+from .runfile import RunFile, RunRecorder
+
+
+@dataclass(frozen=True)
+class Frame:
+    params: np.ndarray  # the flat float32 parameter buffer to upload (its own copy)
+    view: View
+    caption: str = ""
+    curve: np.ndarray | None = None  # losses so far, for the sparkline
+    curve_total: int = 0  # how many losses the whole animation will show
+
+
+def frame_time(i: int, n: int) -> float:
+    if not 0 <= i < n:
+        raise bad_value("frame index", i, f"0..{n - 1}")
+    return i / (n - 1) if n > 1 else 0.0
+
+
+def eased(t: float) -> float:
+    """Cosine ease in and out: starts and stops gently, t=0 -> 0, t=1 -> 1."""
+    return 0.5 - 0.5 * math.cos(math.pi * t)
+
+
+def _check_frames(n_frames) -> int:
+    if isinstance(n_frames, bool) or not isinstance(n_frames, int) or n_frames < 1:
+        raise bad_value("frames", n_frames, "an integer >= 1")
+    return n_frames
+
+
+# --- the interpolations, as plain functions ---------------------------------------
+def zoom_view(a: View, b: View, t: float, size) -> View:
+    """The view at t in [0, 1] on the zoom from `a` to `b` for pictures of `size`."""
+    (ax, ay), (bx, by) = a.half_extent(size), b.half_extent(size)
+    scale = a.scale * (b.scale / a.scale) ** t
+    # Centre weight: how far the scale has gone; the shared point stays fixed.
+    w = (a.scale - scale) / (a.scale - b.scale) if not math.isclose(a.scale, b.scale) else t
+    centre = tuple(ca + (cb - ca) * w for ca, cb in zip(a.centre, b.centre))
+    if a.aspect is None and b.aspect is None:
+        return View(centre, scale, None)
+    aspect = (ax / ay) * ((bx / by) / (ax / ay)) ** t
+    return View(centre, scale, aspect)
+
+
+def scaled_params(net: Network, factor: float) -> np.ndarray:
+    """`net`'s buffer with every weight matrix and bias multiplied by `factor`."""
+    out = net.copy()
+    for i in range(net.spec.depth):
+        out.W(i)[:] *= np.float32(factor)
+        out.b(i)[:] *= np.float32(factor)
+    return out.params
+
+
+def morph_params(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
+    """cos/sin blend of two parameter buffers at eased t (see the module notes)."""
+    if t <= 0.0:
+        return a.astype(np.float32, copy=True)
+    if t >= 1.0:
+        return b.astype(np.float32, copy=True)
+    theta = 0.5 * math.pi * eased(t)
+    mixed = math.cos(theta) * a.astype(np.float64) + math.sin(theta) * b.astype(np.float64)
+    return np.where(a == b, a, mixed).astype(np.float32)
+
+
+# --- the animations ------------------------------------------------------------------
+class Zoom:
+    name = "zoom"
+
+    def __init__(self, net: Network, start: View, end: View, n_frames: int, size):
+        self.net, self.start, self.end, self.size = net, start, end, size
+        self.n_frames = _check_frames(n_frames)
+
+    def frame(self, i: int) -> Frame:
+        view = zoom_view(self.start, self.end, frame_time(i, self.n_frames), self.size)
+        factor = self.start.scale / view.scale
+        return Frame(self.net.params.copy(), view, f"zoom x{factor:.3g}")
+
+
+class WeightScale:
+    name = "weight-scale"
+
+    def __init__(self, net: Network, scale_from: float, scale_to: float, n_frames: int, view: View):
+        for field, value in (("scale_from", scale_from), ("scale_to", scale_to)):
+            if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
+                raise bad_value(field, value, "a number > 0 (the factors run geometrically)")
+        self.net, self.a, self.b, self.view = net, float(scale_from), float(scale_to), view
+        self.n_frames = _check_frames(n_frames)
+
+    def factor(self, i: int) -> float:
+        return self.a * (self.b / self.a) ** frame_time(i, self.n_frames)
+
+    def frame(self, i: int) -> Frame:
+        factor = self.factor(i)
+        return Frame(scaled_params(self.net, factor), self.view, f"weights x{factor:.3g}")
+
+
+class Morph:
+    name = "morph"
+
+    def __init__(self, net_a: Network, net_b: Network, n_frames: int, view: View):
+        if net_a.spec != net_b.spec:
+            raise bad_value("morph networks", "two architectures",
+                            "two networks of one architecture")
+        self.net, self.net_b, self.view = net_a, net_b, view
+        self.n_frames = _check_frames(n_frames)
+
+    def frame(self, i: int) -> Frame:
+        t = frame_time(i, self.n_frames)
+        params = morph_params(self.net.params, self.net_b.params, t)
+        return Frame(params, self.view, f"morph {t:.2f}")
+
+
+class Playback:
+    name = "playback"
+
+    def __init__(self, run: RunFile, view: View, n_frames: int | None = None):
+        self.run, self.view = run, view
+        self.n_frames = _check_frames(len(run) if n_frames is None else n_frames)
+        self.net = run.network_at(0)
+
+    def snapshot_index(self, i: int) -> int:
+        # Halves round up (not to even) so snapshots share the frames evenly.
+        return math.floor(frame_time(i, self.n_frames) * (len(self.run) - 1) + 0.5)
+
+    def frame(self, i: int) -> Frame:
+        k = self.snapshot_index(i)
+        loss = float(self.run.snapshot_loss[k])
+        caption = loss_caption(int(self.run.steps[k]), loss)
+        return Frame(self.run.snapshots[k].copy(), self.view, caption,
+                     self.run.snapshot_loss[:k + 1].copy(), len(self.run))
+
+
+class TrainingTimelapse:
+    """Trains `trainer` (the documented Trainer API: `.net`, `.step`,
+    `.advance(n)`) `steps_per_frame` steps per frame. With a RunRecorder, a
+    snapshot is kept every `recorder.every` steps (training pauses exactly at
+    those steps; fixed-step training makes that invisible in the frames)."""
+
+    name = "training"
+
+    def __init__(self, trainer, n_frames: int, steps_per_frame: int, view: View,
+                 recorder: RunRecorder | None = None, loss_of=None):
+        spf = steps_per_frame
+        if isinstance(spf, bool) or not isinstance(spf, int) or spf < 0:
+            raise bad_value("steps_per_frame", steps_per_frame, "an integer >= 0")
+        self.trainer, self.view, self.recorder = trainer, view, recorder
+        self.net = trainer.net
+        self.n_frames = _check_frames(n_frames)
+        self.steps_per_frame = steps_per_frame
+        self.loss_of = loss_of or latest_train_loss
+        self._next = 0
+        self._curve: list[float] = []
+        if recorder is not None and recorder.due(trainer.step):
+            recorder.add(trainer.step, trainer.net.params, self.loss_of(trainer))
+
+    def _advance(self, steps: int) -> None:
+        target = self.trainer.step + steps
+        while self.trainer.step < target:
+            n = target - self.trainer.step
+            if self.recorder is not None:
+                n = min(n, self.recorder.every - self.trainer.step % self.recorder.every)
+            self.trainer.advance(n)
+            if self.recorder is not None and self.recorder.due(self.trainer.step):
+                self.recorder.add(self.trainer.step, self.trainer.net.params,
+                                  self.loss_of(self.trainer))
+
+    def frame(self, i: int) -> Frame:
+        if i != self._next:
+            raise bad_value("training frame", i,
+                            f"frame {self._next} next (training runs forwards)")
+        if i > 0:
+            self._advance(self.steps_per_frame)
+        self._next += 1
+        loss = self.loss_of(self.trainer)
+        self._curve.append(loss)
+        caption = loss_caption(self.trainer.step, loss)
+        return Frame(self.trainer.net.params.copy(), self.view, caption, np.array(self._curve),
+                     self.n_frames)
+
+
+def latest_train_loss(trainer) -> float:
+    """The trainer's most recent training loss; NaN before the first step."""
+    history = np.asarray(trainer.loss_history)
+    if history.size == 0 or trainer.step == 0:
+        return math.nan
+    return float(history[-1, 1])

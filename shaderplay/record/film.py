@@ -1,0 +1,63 @@
+"""The headless frame loop: animation -> renderer -> overlays -> sink.
+
+Three things run at once: the next frame's parameters are computed on a
+worker thread (for a time-lapse that is the next `steps_per_frame` training
+steps, in numba kernels that release the GIL), the main thread renders the
+current frame (GL stays on the thread that owns the context), and the
+sink's writer thread feeds the encoder. Frame i is the same whatever the
+machine's speed: everything is indexed by frame, never by time.
+"""
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from .animations import Frame
+from .overlay import draw_caption, draw_sparkline
+from .sink import FrameSink
+
+
+@dataclass(frozen=True)
+class Look:
+    """How frames are drawn: the output size (W, H), the view mode and colormap,
+    renderer options (e.g. range), and the overlays."""
+
+    size: tuple[int, int]
+    mode: str = "output"
+    colormap: str = "viridis"
+    caption: bool = False
+    sparkline: bool = False
+    options: tuple = ()  # (name, value) pairs passed to Renderer.image
+
+
+def draw_frame(renderer, frame: Frame, look: Look) -> np.ndarray:
+    """One picture: uint8 (H, W, 3), row 0 at the top, with its overlays."""
+    renderer.upload(frame.params)
+    image = renderer.image(frame.view, look.size, look.mode, look.colormap, **dict(look.options))
+    if look.caption and frame.caption:
+        draw_caption(image, frame.caption)
+    if look.sparkline and frame.curve is not None and len(frame.curve) > 1:
+        draw_sparkline(image, frame.curve, total=frame.curve_total or len(frame.curve))
+    return image
+
+
+def record(animation, renderer, sink: FrameSink, look: Look, progress=None) -> int:
+    """Render every frame of `animation` into `sink`; the number of frames.
+
+    The sink is not closed here: callers use it as a context manager, so an
+    error or Ctrl-C still closes a playable file of the frames so far.
+    `progress` is anything with `update(n)` (a tqdm bar).
+    """
+    renderer.set_network(animation.net)
+    n = animation.n_frames
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="frames") as worker:
+        pending = worker.submit(animation.frame, 0)
+        for i in range(n):
+            frame = pending.result()
+            if i + 1 < n:
+                pending = worker.submit(animation.frame, i + 1)
+            sink.write(draw_frame(renderer, frame, look))
+            if progress is not None:
+                progress.update(1)
+    return n
