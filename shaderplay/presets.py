@@ -1,0 +1,152 @@
+"""Presets: TOML files naming what to fit, with which network, how to train
+and what to show.
+
+A preset file has top-level `name` and `description` and the tables
+`[network]` (NetConfig), `[target]` (TargetConfig), `[train]` (TrainConfig)
+and `[view]` (ViewConfig); keys are the dataclass fields (shaderplay/config.py)
+and any key left out keeps its default, with two exceptions that follow the
+target so a preset cannot silently train a classifier with the wrong loss:
+- no `train.loss`: "bce" for binary targets, "cross_entropy" for multi-class,
+  "mse" otherwise;
+- no `network.output`: "linear" (logits) when the loss is cross_entropy,
+  "sigmoid" otherwise.
+A missing `name` is the file's stem. Relative file paths in `[target]`
+(`path`, or a `name` that is a file) are relative to the preset file's folder.
+
+Built-in presets live in assets/presets/ and are addressed by file stem.
+"""
+
+import tomllib
+from dataclasses import asdict, replace
+from pathlib import Path
+
+from .config import NetConfig, Preset, TargetConfig, TrainConfig, ViewConfig
+from .errors import ShaderplayError, bad_value
+from .preset_schema import check_preset, table_from_toml
+from .resources import asset_dir
+from .targets import FILE_KINDS, check_config, resolve, target_kind
+
+TABLES = {"network": NetConfig, "target": TargetConfig, "train": TrainConfig, "view": ViewConfig}
+DEFAULT_LOSS = {"binary": "bce", "multiclass": "cross_entropy", "regression": "mse", "none": "mse"}
+
+
+def preset_dir() -> Path:
+    return asset_dir() / "presets"
+
+
+def builtin_presets() -> dict[str, str]:
+    """Built-in preset name -> description, "default" first, then by name."""
+    out = {}
+    for path in sorted(preset_dir().glob("*.toml"), key=lambda p: (p.stem != "default", p.stem)):
+        with open(path, "rb") as fh:
+            out[path.stem] = str(tomllib.load(fh).get("description", ""))
+    return out
+
+
+def _locate(name_or_path) -> Path:
+    text = str(name_or_path)
+    is_path = (
+        isinstance(name_or_path, Path) or text.endswith(".toml") or "/" in text or "\\" in text
+    )
+    if not is_path:
+        path = preset_dir() / f"{text}.toml"
+        if path.is_file():
+            return path
+    elif Path(text).is_file():
+        return Path(text)
+    names = ", ".join(builtin_presets())
+    raise bad_value(
+        "preset", text, f"a built-in preset ({names}) or the path of an existing .toml file"
+    )
+
+
+def _resolve_paths(target: TargetConfig, base_dir: Path | None) -> TargetConfig:
+    if base_dir is None:
+        return target
+    if target.path and not Path(target.path).is_absolute():
+        target = replace(target, path=str(base_dir / target.path))
+    source, what = resolve(target)
+    if source in FILE_KINDS and what == target.name and not Path(what).is_absolute():
+        target = replace(target, name=str(base_dir / what))
+    return target
+
+
+def parse_preset(data: dict, default_name: str = "preset", base_dir: Path | None = None) -> Preset:
+    """A preset from parsed TOML (a dict), validated, with the defaults above."""
+    for key, value in data.items():
+        if key not in TABLES and key not in ("name", "description"):
+            what = (
+                f"unknown table [{key}]"
+                if isinstance(value, dict)
+                else f"unknown top-level key {key!r}"
+            )
+            tables = ", ".join(f"[{t}]" for t in TABLES)
+            raise ShaderplayError(
+                f"{what}; allowed: the tables {tables} and the keys name, description."
+            )
+    tables = {name: table_from_toml(cls, name, data.get(name, {})) for name, cls in TABLES.items()}
+    target = check_config(_resolve_paths(tables["target"], base_dir))
+    train, network = tables["train"], tables["network"]
+    if "loss" not in data.get("train", {}):
+        train = replace(train, loss=DEFAULT_LOSS[target_kind(target)])
+    if "output" not in data.get("network", {}):
+        network = replace(network, output="linear" if train.loss == "cross_entropy" else "sigmoid")
+    preset = Preset(
+        name=data.get("name", default_name),
+        description=data.get("description", ""),
+        network=network,
+        target=target,
+        train=train,
+        view=tables["view"],
+    )
+    return check_preset(preset)
+
+
+def load_preset(name_or_path) -> Preset:
+    """A built-in preset by name, or a `.toml` file by path."""
+    path = _locate(name_or_path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib says "at end of document" without a line: name the last line.
+        where = f"at the end of the file, line {len(text.splitlines())}"
+        reason = str(exc).replace("at end of document", where)
+        raise ShaderplayError(f"preset {path}: not valid TOML: {reason}.") from None
+    except UnicodeDecodeError:
+        raise ShaderplayError(
+            f"preset {path}: not a UTF-8 text file; allowed: a TOML file."
+        ) from None
+    try:
+        return parse_preset(data, default_name=path.stem, base_dir=path.parent)
+    except ShaderplayError as exc:
+        raise ShaderplayError(f"preset {path}: {exc}") from None
+
+
+def preset_to_dict(preset: Preset) -> dict:
+    """Every field, tuples as lists: what `save_preset` writes."""
+    out = {"name": preset.name, "description": preset.description}
+    for table in TABLES:
+        out[table] = {
+            k: list(v) if isinstance(v, tuple) else v
+            for k, v in asdict(getattr(preset, table)).items()
+        }
+    return out
+
+
+def save_preset(preset: Preset, path) -> None:
+    """Write `preset` as TOML with every field explicit; `load_preset` reads it back equal."""
+    import tomli_w
+
+    check_preset(preset)
+    Path(path).write_text(tomli_w.dumps(preset_to_dict(preset)), encoding="utf-8")
+
+
+__all__ = [
+    "builtin_presets",
+    "load_preset",
+    "parse_preset",
+    "preset_dir",
+    "preset_to_dict",
+    "save_preset",
+]
