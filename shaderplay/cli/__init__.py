@@ -15,6 +15,8 @@ from ..errors import ShaderplayError
 
 COMMANDS = {
     # name: (module, one-line help)
+    "train": (".train", "train a preset headless, print the final loss, --save NET.npz"),
+    "presets": (".presets", "list the built-in presets (or print one as TOML)"),
 }
 
 

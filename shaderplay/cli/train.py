@@ -1,0 +1,106 @@
+"""Train a preset headless: a progress bar on stderr, then the final train and
+test loss (and accuracy for classifiers) and the time per step.
+
+    shaderplay train PRESET --steps N --save NET.npz [--seed S] [--lr LR] [--batch-size B]
+
+PRESET is a built-in name (see `shaderplay presets`) or a .toml path. --seed
+sets the network's, the data's and the minibatch order's seeds at once.
+"""
+
+import sys
+from dataclasses import asdict, replace
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ShaderplayError, bad_value
+
+DEFAULT_STEPS = 5000
+
+
+def add_arguments(parser):
+    parser.add_argument("preset", help="built-in preset name or .toml path")
+    parser.add_argument(
+        "--steps",
+        type=int,
+        default=None,
+        help=f"steps to train (default: the preset's train.max_steps, else {DEFAULT_STEPS})",
+    )
+    parser.add_argument("--save", metavar="NET.npz", help="write the trained network here (.npz)")
+    parser.add_argument("--seed", type=int, help="seed for weights, data and minibatch order")
+    parser.add_argument("--lr", type=float, help="learning rate (overrides train.lr)")
+    parser.add_argument(
+        "--batch-size", type=int, help="minibatch size (overrides train.batch_size)"
+    )
+
+
+def accuracy(net, x, y, kind) -> float | None:
+    """Fraction classified right: p > 0.5 for binary, argmax for multi-class."""
+    if kind not in ("binary", "multiclass") or len(x) == 0:
+        return None
+    out = net.forward(x)
+    right = (
+        (out[:, 0] > 0.5) == (y[:, 0] > 0.5) if kind == "binary" else out.argmax(1) == y.argmax(1)
+    )
+    return float(np.mean(right))
+
+
+def _plan(args):
+    """Preset, overrides and checks, all before any training starts."""
+    from ..build import build
+    from ..presets import load_preset
+
+    preset = load_preset(args.preset)
+    overrides = {
+        k: v for k, v in (("lr", args.lr), ("batch_size", args.batch_size)) if v is not None
+    }
+    if overrides:
+        preset = replace(preset, train=replace(preset.train, **overrides))
+    net, data, train = build(preset, seed=args.seed)
+    if data.kind == "none":
+        raise ShaderplayError(
+            f"preset {preset.name!r}: target 'none' has no data to train on; allowed: "
+            "a preset with a target (open it in the window to explore random networks)."
+        )
+    steps = args.steps if args.steps is not None else (train.max_steps or DEFAULT_STEPS)
+    if steps < 1:
+        raise bad_value("--steps", steps, "an integer >= 1")
+    if args.save and not Path(args.save).resolve().parent.is_dir():
+        raise bad_value("--save", args.save, "a file path in an existing folder")
+    return preset, net, data, train, steps
+
+
+def run(args) -> int:
+    from tqdm import tqdm
+
+    from ..train import Trainer
+
+    preset, net, data, train, steps = _plan(args)
+    trainer = Trainer(net, data, config=train)
+    bar = tqdm(total=steps, file=sys.stderr, unit="step", desc=preset.name, mininterval=0.25, leave=False)
+    chunk_us = []  # µs/step of each chunk; the median skips the first chunk's JIT compile
+
+    def progress(t):
+        bar.update(min(t.step, steps) - bar.n)
+        bar.set_postfix(loss=f"{t.loss_history[-1][1]:.4g}", refresh=False)
+        chunk_us.append(t.us_per_step)
+
+    result = trainer.run(steps, callback=progress)
+    bar.close()
+    us = float(np.median(chunk_us)) if chunk_us else float("nan")
+    train_loss, test_loss = trainer.evaluate("train"), trainer.evaluate("test")
+    print(f"{preset.name}: {result.steps} steps, {us:.2f} µs/step ({train.batch_size} per batch)")
+    test = f"{test_loss:.6g}" if len(data.x_test) else "n/a (no test split)"
+    print(f"  {train.loss} loss: train {train_loss:.6g}, test {test}")
+    acc_train = accuracy(net, data.x_train, data.y_train, data.kind)
+    if acc_train is not None:
+        acc_test = accuracy(net, data.x_test, data.y_test, data.kind)
+        test_acc = f"{acc_test:.1%}" if acc_test is not None else "n/a"
+        print(f"  accuracy: train {acc_train:.1%}, test {test_acc}")
+    if result.stopped != "steps":
+        print(f"  stopped early ({result.stopped}): {trainer.diverged or f'step {trainer.step}'}")
+    if args.save:
+        net.meta.update(steps=trainer.step, train_loss=train_loss, test_loss=test_loss, seed=train.seed)
+        net.save(args.save)
+        print(f"  saved {args.save}")
+    return 0
