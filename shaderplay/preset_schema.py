@@ -7,7 +7,6 @@ every field. Every error names the field as `table.key`, the value found and
 what is allowed.
 """
 
-import importlib
 import math
 import types
 from dataclasses import fields
@@ -15,7 +14,7 @@ from typing import get_args, get_origin
 
 from . import activations, features
 from .config import NetConfig, Preset, TrainConfig, ViewConfig
-from .errors import bad_value, choose
+from .errors import ShaderplayError, bad_value, choose
 from .init import BIAS_INITS, WEIGHT_INITS
 from .spec import MAX_WIDTH, NORMS
 from .targets import check_config
@@ -151,16 +150,26 @@ def check_network(net: NetConfig) -> NetConfig:
     return net
 
 
-def _renderer_names(module: str, attrs: tuple[str, ...]):
-    """The renderer's table of names, if it is importable; None otherwise."""
+def _check_mode(mode) -> None:
+    """Against the renderer's table of modes ("name[:arg...]"), where it is importable."""
     try:
-        mod = importlib.import_module(module, __package__)
+        from .gpu.modes import parse_mode
     except ImportError:
-        return None
-    for attr in attrs:
-        if hasattr(mod, attr):
-            return list(getattr(mod, attr))
-    return None
+        return
+    if not isinstance(mode, str):
+        raise bad_value("view.mode", mode, "a string")
+    try:
+        parse_mode(mode)
+    except ShaderplayError as exc:
+        raise ShaderplayError(f"view.{exc}") from None  # its message starts "mode: got ..."
+
+
+def _check_colormap(name) -> None:
+    try:
+        from .colormaps import NAMES
+    except ImportError:
+        return
+    choose("view.colormap", name, NAMES)
 
 
 def check_view(view: ViewConfig) -> ViewConfig:
@@ -173,12 +182,8 @@ def check_view(view: ViewConfig) -> ViewConfig:
         raise bad_value(
             "view.domain", list(d), "[xmin, xmax, ymin, ymax], finite, xmin < xmax, ymin < ymax"
         )
-    modes = _renderer_names(".gpu.modes", ("MODES", "NAMES"))
-    if modes is not None:
-        choose("view.mode", view.mode, modes)
-    colormaps = _renderer_names(".colormaps", ("COLORMAPS", "NAMES"))
-    if colormaps is not None:
-        choose("view.colormap", view.colormap, colormaps)
+    _check_mode(view.mode)
+    _check_colormap(view.colormap)
     _integer("view.layer", view.layer, 0, MAX_DEPTH)
     _integer("view.neuron", view.neuron, 0, MAX_WIDTH - 1)
     if not isinstance(view.show_points, bool):

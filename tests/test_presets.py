@@ -85,6 +85,8 @@ BAD = [
     ("[view]\ndomain = [1, 0, -1, 1]\n", "view.domain: got [1.0, 0.0, -1.0, 1.0]", "xmin < xmax"),
     ("[view]\ndomain = [0, 1]\n", "view.domain: got [0, 1]", "a list of 4 numbers"),
     ("[view]\nshow_points = 'yes'\n", "view.show_points: got 'yes'", "true or false"),
+    ("[view]\nmode = 'outptu'\n", "view.mode: got 'outptu'", "output"),
+    ("[view]\ncolormap = 'jet'\n", "view.colormap: got 'jet'", "viridis"),
     ("[view]\nneuron = -1\n", "view.neuron: got -1", "an integer 0.."),
     ("[train]\nlr = 0.01\n[train]\nlr = 0.02\n", "not valid TOML", "line 3"),
     ("[network]\nhidden = [16, 16\n", "not valid TOML", "line"),
@@ -188,6 +190,15 @@ def test_build_derives_inputs_and_outputs():
         )
     )
     assert blobs.sizes[-1] == 4
+    per_layer, _, _ = build(
+        Preset(
+            network=NetConfig(hidden=(4, 3), activation=("relu", "sin"), norm=("layernorm", "none"))
+        )
+    )
+    assert per_layer.spec.activations == ("relu", "sin") and per_layer.spec.norms == (
+        "layernorm",
+        "none",
+    )
 
 
 def test_seed_fixes_weights_and_data_together():
