@@ -1,0 +1,122 @@
+"""The trainer's numba dispatch over the activation table.
+
+`activate(code, H, D)` applies activation `code` in place to H (the
+pre-activations of a layer, flattened) and writes the derivative with
+respect to the pre-activation into D, which the backward pass multiplies
+into the incoming gradient.
+
+Every entry of `shaderplay.activations` needs one branch here (the codes are
+the table's `Activation.code`); an unknown code fills NaN, so the table test
+in tests/test_train_activations.py fails until the branch exists. Branches
+either compile the table's own scalar `f`/`df` (libm calls, scalar) or use a
+vectorising float32 form from `jit` where the activation is common enough to
+pay for it (tanh, sigmoid, the exp-based ones); the test holds both to the
+table's NumPy form.
+"""
+
+import numpy as np
+
+from ..activations import ACTIVATIONS, LEAKY_SLOPE
+from .jit import F0, F1, fexp, flog, fsigmoid, ftanh, inline, kernel
+
+_CODE = {name: a.code for name, a in ACTIVATIONS.items()}
+LINEAR, RELU, LEAKY_RELU, TANH, SIGMOID = (_CODE[n] for n in ("linear", "relu", "leaky_relu", "tanh",
+                                                               "sigmoid"))
+SIN, GELU, ELU, SOFTPLUS, GAUSSIAN = (_CODE[n] for n in ("sin", "gelu", "elu", "softplus", "gaussian"))
+SWISH, GCU, SOFTSIGN = (_CODE[n] for n in ("swish", "gcu", "softsign"))
+
+# The table's scalar forms, compiled as they are (no fast float32 variant).
+_sin_f, _sin_df = inline(ACTIVATIONS["sin"].f), inline(ACTIVATIONS["sin"].df)
+_gelu_f, _gelu_df = inline(ACTIVATIONS["gelu"].f), inline(ACTIVATIONS["gelu"].df)
+_gcu_f, _gcu_df = inline(ACTIVATIONS["gcu"].f), inline(ACTIVATIONS["gcu"].df)
+
+_SLOPE = np.float32(LEAKY_SLOPE)
+_TWO = np.float32(2.0)
+
+
+@inline
+def _softplus(a):
+    # max(a, 0) + log1p(e^-|a|); log1p by its series where 1 + u would round away u.
+    u = fexp(-abs(a))
+    lp = u * (F1 - np.float32(0.5) * u) if u < np.float32(1e-4) else flog(F1 + u)
+    return max(a, F0) + lp
+
+
+@kernel
+def activate(code, H, D):
+    """H <- f(H) and D <- f'(H as it was), elementwise; H and D are float32 views of one size."""
+    n = H.size
+    if code == LINEAR:
+        for i in range(n):
+            D[i] = F1
+    elif code == RELU:
+        for i in range(n):
+            a = H[i]
+            pos = a > F0
+            H[i] = a if pos else F0
+            D[i] = F1 if pos else F0
+    elif code == LEAKY_RELU:
+        for i in range(n):
+            a = H[i]
+            pos = a > F0
+            H[i] = a if pos else _SLOPE * a
+            D[i] = F1 if pos else _SLOPE
+    elif code == TANH:
+        for i in range(n):
+            t = ftanh(H[i])
+            H[i] = t
+            D[i] = F1 - t * t
+    elif code == SIGMOID:
+        for i in range(n):
+            s = fsigmoid(H[i])
+            H[i] = s
+            D[i] = s * (F1 - s)
+    elif code == SIN:
+        for i in range(n):
+            a = H[i]
+            H[i] = _sin_f(a)
+            D[i] = _sin_df(a)
+    elif code == GELU:
+        for i in range(n):
+            a = H[i]
+            H[i] = _gelu_f(a)
+            D[i] = _gelu_df(a)
+    elif code == ELU:
+        for i in range(n):
+            a = H[i]
+            e = fexp(min(a, F0))
+            pos = a > F0
+            H[i] = a if pos else e - F1
+            D[i] = F1 if pos else e
+    elif code == SOFTPLUS:
+        for i in range(n):
+            a = H[i]
+            H[i] = _softplus(a)
+            D[i] = fsigmoid(a)
+    elif code == GAUSSIAN:
+        for i in range(n):
+            a = H[i]
+            e = fexp(-a * a)
+            H[i] = e
+            D[i] = -_TWO * a * e
+    elif code == SWISH:
+        for i in range(n):
+            a = H[i]
+            s = fsigmoid(a)
+            H[i] = a * s
+            D[i] = s + a * s * (F1 - s)
+    elif code == GCU:
+        for i in range(n):
+            a = H[i]
+            H[i] = _gcu_f(a)
+            D[i] = _gcu_df(a)
+    elif code == SOFTSIGN:
+        for i in range(n):
+            a = H[i]
+            q = F1 / (F1 + abs(a))
+            H[i] = a * q
+            D[i] = q * q
+    else:  # an activation the table has and this dispatch lacks
+        for i in range(n):
+            H[i] = np.nan
+            D[i] = np.nan

@@ -1,0 +1,233 @@
+"""The training loop as one numba call: many steps per call, GIL released.
+
+Arrays the kernels share (built by program.py):
+- params (P,) float32: the network's buffer, trained in place; grad (T,) and
+  state (2T,) float32 for the T trainable floats (optimiser moments).
+- layers (L, 10) int64, one row per weight layer:
+  n_in, n_out, activation code, norm code, offsets w, b, gamma, beta, mean, var.
+- ws float32 workspace; wsl (L, 4) int64 per layer: offsets of H (the layer's
+  output), D (activation derivative), xhat and norm statistics; misc int64:
+  input rows, target rows, two gradient rows, loss scratch, capacity (samples).
+- X (n_in, N) and Y (n_out, N) float32: features and targets, one row each,
+  samples along the row (the batch-major layout of linalg.py).
+- perm (N,) int64 sample order of the epoch; rng (1,) uint64;
+  ctr int64: [step, position in epoch (N = shuffle first), optimiser step t].
+- hyper float64 / ihyper int64: the TrainConfig in numbers (program.py).
+"""
+
+import numpy as np
+
+from .activate import SIGMOID, activate
+from .jit import kernel
+from .linalg import affine, backprop, weight_grads
+from .losses import CROSS_ENTROPY, loss_grad
+from .norms import (batchnorm_backward, batchnorm_commit, batchnorm_forward, batchnorm_running,
+                    layernorm_backward, layernorm_forward)
+from .optim import add_penalties, clip_coef_jit, grad_sq_norm, update
+from .rng import shuffle
+from .schedule import scheduled_lr_jit
+
+LAYERNORM, BATCHNORM = 1, 2
+X_ROWS, Y_ROWS, G_ROWS, G_ROWS2, LOSS_SCRATCH, CAPACITY = range(6)
+# indices into hyper (float64) and ihyper (int64)
+LR, MOMENTUM, BETA1, BETA2, EPS, ALPHA, WD, GAMMA, LR_MIN, L1, L2, CLIP = range(12)
+LOSS, OPTIMIZER, SCHEDULE, WARMUP, STEP_SIZE, COSINE_STEPS, PERIOD, MULT, BATCH, N_TRAINABLE = range(10)
+# status codes returned by train_steps
+OK, BAD_LOSS, BAD_GRAD, BAD_WEIGHT = range(4)
+
+
+@kernel
+def _rows(buf, offset, n, B):
+    """The (n, B) view of buf starting at `offset`."""
+    return buf[offset:offset + n * B].reshape(n, B)
+
+
+@kernel
+def _weights(params, layers, layer):
+    n_in, n_out, w, b = layers[layer, 0], layers[layer, 1], layers[layer, 4], layers[layer, 5]
+    return params[w:w + n_out * n_in].reshape(n_out, n_in), params[b:b + n_out]
+
+
+@kernel
+def _norm_views(params, ws, layers, wsl, layer, B):
+    """xhat (n, B), statistics (3, B) or (5, n), gamma and beta of a normalised layer."""
+    n, norm, gamma, beta = layers[layer, 1], layers[layer, 3], layers[layer, 6], layers[layer, 7]
+    XH = _rows(ws, wsl[layer, 2], n, B)
+    S = _rows(ws, wsl[layer, 3], 3, B) if norm == LAYERNORM else _rows(ws, wsl[layer, 3], 5, n)
+    return XH, S, params[gamma:gamma + n], params[beta:beta + n]
+
+
+@kernel
+def _running(params, layers, layer):
+    n, mean, var = layers[layer, 1], layers[layer, 8], layers[layer, 9]
+    return params[mean:mean + n], params[var:var + n]
+
+
+@kernel
+def forward(params, layers, wsl, misc, ws, B, training):
+    """Inputs (n_in, B) at misc[X_ROWS] -> every layer's output H and derivative D."""
+    X = _rows(ws, misc[X_ROWS], layers[0, 0], B)
+    for layer in range(layers.shape[0]):
+        n_out, act, norm = layers[layer, 1], layers[layer, 2], layers[layer, 3]
+        W, b = _weights(params, layers, layer)
+        H = _rows(ws, wsl[layer, 0], n_out, B)
+        affine(W, b, X, H)
+        if norm != 0:
+            XH, S, gamma, beta = _norm_views(params, ws, layers, wsl, layer, B)
+            if norm == LAYERNORM:
+                layernorm_forward(H, XH, S, gamma, beta)
+            else:
+                mean, var = _running(params, layers, layer)
+                batchnorm_forward(H, XH, S, gamma, beta, mean, var, training)
+        h = wsl[layer, 0]
+        activate(act, ws[h:h + n_out * B], ws[wsl[layer, 1]:wsl[layer, 1] + n_out * B])
+        X = H
+
+
+@kernel
+def backward(params, grad, layers, wsl, misc, ws, B):
+    """dLoss/dA (n_out, B) of the output layer at misc[G_ROWS] -> grad (every trainable float)."""
+    g, other = misc[G_ROWS], misc[G_ROWS2]
+    for layer in range(layers.shape[0] - 1, -1, -1):
+        n_in, n_out, norm = layers[layer, 0], layers[layer, 1], layers[layer, 3]
+        G = _rows(ws, g, n_out, B)
+        if norm != 0:
+            XH, S, gamma, beta = _norm_views(params, ws, layers, wsl, layer, B)
+            dgamma = grad[layers[layer, 6]:layers[layer, 6] + n_out]
+            dbeta = grad[layers[layer, 7]:layers[layer, 7] + n_out]
+            if norm == LAYERNORM:
+                layernorm_backward(G, XH, S, gamma, dgamma, dbeta)
+            else:
+                batchnorm_backward(G, XH, S, gamma, dgamma, dbeta)
+        X = _rows(ws, wsl[layer - 1, 0] if layer > 0 else misc[X_ROWS], n_in, B)
+        dW, db = _weights(grad, layers, layer)
+        weight_grads(G, X, dW, db)
+        if layer > 0:
+            W, _ = _weights(params, layers, layer)
+            dX = ws[other:other + n_in * B]
+            backprop(W, G, dX.reshape(n_in, B))
+            D = ws[wsl[layer - 1, 1]:wsl[layer - 1, 1] + n_in * B]
+            for i in range(n_in * B):
+                dX[i] *= D[i]
+            g, other = other, g
+
+
+@kernel
+def _gather(X, Y, perm, pos, B, ws, misc):
+    Xb = _rows(ws, misc[X_ROWS], X.shape[0], B)
+    Yb = _rows(ws, misc[Y_ROWS], Y.shape[0], B)
+    idx = perm[pos:pos + B]
+    for k in range(X.shape[0]):
+        for i in range(B):
+            Xb[k, i] = X[k, idx[i]]
+    for k in range(Y.shape[0]):
+        for i in range(B):
+            Yb[k, i] = Y[k, idx[i]]
+
+
+@kernel
+def _loss(params, layers, wsl, misc, ws, B, loss_code, grad):
+    last = layers.shape[0] - 1
+    n = layers[last, 1]
+    fused = loss_code != CROSS_ENTROPY and layers[last, 2] == SIGMOID
+    return loss_grad(loss_code, _rows(ws, wsl[last, 0], n, B), _rows(ws, wsl[last, 1], n, B),
+                     _rows(ws, misc[Y_ROWS], n, B), _rows(ws, misc[G_ROWS], n, B),
+                     _rows(ws, misc[LOSS_SCRATCH], 3, B), fused, grad)
+
+
+@kernel
+def _loss_count(layers, loss, B):
+    return B if loss == CROSS_ENTROPY else B * layers[layers.shape[0] - 1, 1]
+
+
+@kernel
+def batch_gradient(params, grad, layers, wsl, misc, ws, X, Y, perm, pos, B, hyper, ihyper):
+    """Loss (mean over the batch, plus the l1/l2 penalty) of samples perm[pos:pos+B]; fills grad."""
+    _gather(X, Y, perm, pos, B, ws, misc)
+    forward(params, layers, wsl, misc, ws, B, True)
+    loss_code = ihyper[LOSS]
+    loss = _loss(params, layers, wsl, misc, ws, B, loss_code, True) / _loss_count(layers, loss_code, B)
+    backward(params, grad, layers, wsl, misc, ws, B)
+    if hyper[L1] > 0.0 or hyper[L2] > 0.0:
+        loss += add_penalties(params, grad, layers, hyper[L1], hyper[L2])
+    return loss
+
+
+@kernel
+def train_steps(params, grad, state, layers, wsl, misc, ws, X, Y, perm, rng, ctr, hyper, ihyper,
+                n_steps, trace):
+    """Up to n_steps optimiser steps; trace[s] = (loss incl. penalty, lr) of step s.
+
+    Returns OK, or the reason the guard stopped before landing step ctr[0].
+    """
+    N = X.shape[1]
+    T = ihyper[N_TRAINABLE]
+    has_bn = False
+    for layer in range(layers.shape[0]):
+        has_bn = has_bn or layers[layer, 3] == BATCHNORM
+    for s in range(n_steps):
+        pos = ctr[1]
+        # A new epoch reshuffles; BatchNorm cannot train on a batch of one (torch refuses),
+        # so an epoch's single leftover sample is skipped there.
+        if pos >= N or (has_bn and N - pos == 1):
+            shuffle(perm, rng)
+            pos = 0
+            ctr[1] = 0
+        B = min(ihyper[BATCH], N - pos)
+        loss = batch_gradient(params, grad, layers, wsl, misc, ws, X, Y, perm, pos, B, hyper, ihyper)
+        if not np.isfinite(loss):
+            return BAD_LOSS
+        sq = grad_sq_norm(grad, T)
+        if not np.isfinite(sq):
+            return BAD_GRAD
+        coef = clip_coef_jit(sq, hyper[CLIP])
+        lr = scheduled_lr_jit(ihyper[SCHEDULE], ctr[0], hyper[LR], ihyper[WARMUP], ihyper[STEP_SIZE],
+                              hyper[GAMMA], ihyper[COSINE_STEPS], ihyper[PERIOD], ihyper[MULT],
+                              hyper[LR_MIN])
+        t = ctr[2] + 1
+        ok = update(ihyper[OPTIMIZER], params, grad, state, T, lr, coef, hyper[WD], hyper[MOMENTUM],
+                    hyper[BETA1], hyper[BETA2], hyper[EPS], hyper[ALPHA], t, False)
+        for layer in range(layers.shape[0]):
+            if layers[layer, 3] == BATCHNORM:
+                mean, var = _running(params, layers, layer)
+                S = _rows(ws, wsl[layer, 3], 5, layers[layer, 1])
+                ok = ok and batchnorm_running(S, mean, var, B)
+        if not ok:
+            return BAD_WEIGHT
+        update(ihyper[OPTIMIZER], params, grad, state, T, lr, coef, hyper[WD], hyper[MOMENTUM],
+               hyper[BETA1], hyper[BETA2], hyper[EPS], hyper[ALPHA], t, True)
+        for layer in range(layers.shape[0]):
+            if layers[layer, 3] == BATCHNORM:
+                mean, var = _running(params, layers, layer)
+                batchnorm_commit(_rows(ws, wsl[layer, 3], 5, layers[layer, 1]), mean, var)
+        ctr[0] += 1
+        ctr[1] = pos + B
+        ctr[2] = t
+        trace[s, 0] = loss
+        trace[s, 1] = lr
+    return OK
+
+
+@kernel
+def evaluate(params, layers, wsl, misc, ws, X, Y, loss_code, out):
+    """Mean data loss over all N samples in evaluation mode (BatchNorm running stats).
+
+    When out has N rows, the network outputs (N, n_out) are written to it too.
+    """
+    N = X.shape[1]
+    cap = misc[CAPACITY]
+    last = layers.shape[0] - 1
+    n_out = layers[last, 1]
+    ident = np.arange(N)
+    total = 0.0
+    for start in range(0, N, cap):
+        B = min(cap, N - start)
+        _gather(X, Y, ident, start, B, ws, misc)
+        forward(params, layers, wsl, misc, ws, B, False)
+        total += _loss(params, layers, wsl, misc, ws, B, loss_code, False)
+        if out.shape[0] == N:
+            O = _rows(ws, wsl[last, 0], n_out, B)
+            for c in range(n_out):
+                for i in range(B):
+                    out[start + i, c] = O[c, i]
+    return total / _loss_count(layers, loss_code, N)

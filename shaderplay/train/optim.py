@@ -1,0 +1,133 @@
+"""Weight penalties, gradient clipping and the optimisers, as torch.optim.
+
+Per step, on the gradient g of the (minibatch) loss:
+1. `add_penalties`: l1 * sum|W| + l2 * sum W^2 over the weight matrices only
+   (biases and norm parameters exempt) joins the loss, and
+   l1 * sign(W) + 2 * l2 * W the gradient.
+2. clipping as torch.nn.utils.clip_grad_norm_: g *= min(1, clip / (|g| + 1e-6))
+   where |g| is the global 2-norm (`clip_coef`).
+3. `update`, as torch.optim with weight_decay = wd on every parameter:
+   - sgd:      g += wd p;  p -= lr g
+   - momentum: g += wd p;  buf = mu buf + g;  p -= lr buf          (dampening 0)
+   - nesterov: g += wd p;  buf = mu buf + g;  p -= lr (g + mu buf)
+   - rmsprop:  g += wd p;  sq = alpha sq + (1 - alpha) g^2;  p -= lr g / (sqrt(sq) + eps)
+   - adam:     g += wd p;  m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
+               p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+   - adamw:    p *= 1 - lr wd, then adam without the coupled term.
+   The first moment buffer (buf, sq, m) is state[0:n], v is state[n:2n].
+
+`update` runs twice per step: first with write=False to learn whether every
+new weight is finite (the divergence guard), then with write=True. Nothing
+is written by a step that would leave a non-finite weight.
+"""
+
+import numpy as np
+
+from ..config import OPTIMIZERS
+from .jit import F0, F1, kernel
+
+SGD, MOMENTUM, NESTEROV, RMSPROP, ADAM, ADAMW = (
+    OPTIMIZERS.index(n) for n in ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw"))
+CLIP_EPS = 1e-6  # torch clip_grad_norm_
+
+
+@kernel
+def add_penalties(params, grad, layers, l1, l2):
+    """Add the l1/l2 weight penalties' gradient; return the penalty (float64)."""
+    a = np.float32(l1)
+    b = np.float32(2.0 * l2)
+    total = 0.0
+    for layer in range(layers.shape[0]):
+        w = layers[layer, 4]
+        size = layers[layer, 0] * layers[layer, 1]
+        W = params[w:w + size]
+        dW = grad[w:w + size]
+        for k in range(size):
+            p = W[k]
+            dW[k] += a * np.sign(p) + b * p
+            total += l1 * abs(np.float64(p)) + l2 * np.float64(p) * np.float64(p)
+    return total
+
+
+@kernel
+def grad_sq_norm(grad, n):
+    total = 0.0
+    for i in range(n):
+        total += np.float64(grad[i]) * np.float64(grad[i])
+    return total
+
+
+def clip_coef(sq_norm: float, clip: float) -> float:
+    if clip <= 0.0:
+        return 1.0
+    return min(1.0, clip / (np.sqrt(sq_norm) + CLIP_EPS))
+
+
+clip_coef_jit = kernel(clip_coef)
+
+
+@kernel
+def update(opt, params, grad, state, n, lr, clip, wd, mu, b1, b2, eps, alpha, t, write):
+    """One optimiser step over params[:n] (see the module docstring); True if all finite.
+
+    `clip` scales the gradient first; `t` is the 1-based step count (Adam's bias correction).
+    """
+    m_state = state[:n]
+    v_state = state[n:2 * n]
+    k_lr = np.float32(lr)
+    k_clip = np.float32(clip)
+    k_wd = np.float32(wd if opt != ADAMW else 0.0)
+    check = F0  # accumulates p - p: 0 while finite, NaN once any p is inf or NaN
+    if opt == SGD:
+        for i in range(n):
+            g = grad[i] * k_clip + k_wd * params[i]
+            p = params[i] - k_lr * g
+            check += p - p
+            if write:
+                params[i] = p
+    elif opt == MOMENTUM or opt == NESTEROV:
+        k_mu = np.float32(mu)
+        nesterov = opt == NESTEROV
+        for i in range(n):
+            g = grad[i] * k_clip + k_wd * params[i]
+            buf = k_mu * m_state[i] + g
+            step = g + k_mu * buf if nesterov else buf
+            p = params[i] - k_lr * step
+            check += p - p
+            if write:
+                m_state[i] = buf
+                params[i] = p
+    elif opt == RMSPROP:
+        k_a = np.float32(alpha)
+        k_1a = np.float32(1.0 - alpha)
+        k_eps = np.float32(eps)
+        for i in range(n):
+            g = grad[i] * k_clip + k_wd * params[i]
+            sq = k_a * m_state[i] + k_1a * g * g
+            p = params[i] - k_lr * g / (np.sqrt(sq) + k_eps)
+            check += p - p
+            if write:
+                m_state[i] = sq
+                params[i] = p
+    elif opt == ADAM or opt == ADAMW:
+        k_b1 = np.float32(b1)
+        k_1b1 = np.float32(1.0 - b1)
+        k_b2 = np.float32(b2)
+        k_1b2 = np.float32(1.0 - b2)
+        k_eps = np.float32(eps)
+        step_size = np.float32(lr / (1.0 - b1 ** t))
+        bc2_sqrt = np.float32(np.sqrt(1.0 - b2 ** t))
+        decay = np.float32(1.0 - lr * wd) if opt == ADAMW else F1
+        for i in range(n):
+            g = grad[i] * k_clip + k_wd * params[i]
+            m = k_b1 * m_state[i] + k_1b1 * g
+            v = k_b2 * v_state[i] + k_1b2 * g * g
+            p = params[i] * decay - step_size * m / (np.sqrt(v) / bc2_sqrt + k_eps)
+            check += p - p
+            if write:
+                m_state[i] = m
+                v_state[i] = v
+                params[i] = p
+    else:
+        check = np.float32(np.nan)
+    return check == F0

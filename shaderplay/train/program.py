@@ -1,0 +1,108 @@
+"""Python side of the kernels: a Network and a TrainConfig turned into the
+integer tables, hyperparameter vectors and workspaces of kernel.py.
+
+Nothing here runs per step; a Workspace is allocated once per batch size.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..config import LOSSES, OPTIMIZERS, TrainConfig
+from ..spec import NORMS, ParamLayout
+from . import kernel as K
+from .activate import ACTIVATIONS
+from .schedule import schedule_args
+
+_ALIGN = 16  # floats: one 64-byte cache line, one AVX-512 register
+
+
+def aligned_zeros(n: int) -> np.ndarray:
+    """float32 zeros whose first element sits on a 64-byte boundary."""
+    raw = np.zeros(n + _ALIGN, np.float32)
+    shift = (-raw.ctypes.data % 64) // 4
+    return raw[shift:shift + n]
+
+
+def _round(n: int) -> int:
+    return (n + _ALIGN - 1) // _ALIGN * _ALIGN
+
+
+def layer_table(layout: ParamLayout) -> np.ndarray:
+    """(L, 10) int64: n_in, n_out, activation code, norm code, offsets w, b, gamma, beta, mean, var."""
+    rows = [(s.n_in, s.n_out, ACTIVATIONS[s.activation].code, NORMS.index(s.norm),
+             s.w, s.b, s.gamma, s.beta, s.mean, s.var) for s in layout.layers]
+    return np.array(rows, dtype=np.int64)
+
+
+@dataclass
+class Workspace:
+    """Scratch memory for minibatches of up to `capacity` samples."""
+
+    capacity: int
+    wsl: np.ndarray  # (L, 4) int64: H, D, xhat, stats offsets per layer
+    misc: np.ndarray  # (6,) int64: see kernel.X_ROWS ... kernel.CAPACITY
+    ws: np.ndarray  # float32
+
+    @staticmethod
+    def of(layout: ParamLayout, capacity: int) -> "Workspace":
+        B = int(capacity)
+        offset = 0
+
+        def take(n):
+            nonlocal offset
+            start, offset = offset, offset + _round(n)
+            return start
+
+        layers = layout.layers
+        misc = np.zeros(6, np.int64)
+        misc[K.X_ROWS] = take(layers[0].n_in * B)
+        misc[K.Y_ROWS] = take(layers[-1].n_out * B)
+        wsl = np.full((len(layers), 4), -1, np.int64)
+        for i, s in enumerate(layers):
+            wsl[i, 0] = take(s.n_out * B)
+            wsl[i, 1] = take(s.n_out * B)
+            if s.norm != "none":
+                wsl[i, 2] = take(s.n_out * B)
+                wsl[i, 3] = take(3 * B if s.norm == "layernorm" else 5 * s.n_out)
+        widest = max(max(s.n_in, s.n_out) for s in layers)
+        misc[K.G_ROWS] = take(widest * B)
+        misc[K.G_ROWS2] = take(widest * B)
+        misc[K.LOSS_SCRATCH] = take(3 * B)
+        misc[K.CAPACITY] = B
+        return Workspace(B, wsl, misc, aligned_zeros(offset))
+
+
+def hyper_vectors(config: TrainConfig, batch: int, n_trainable: int) -> tuple[np.ndarray, np.ndarray]:
+    """TrainConfig -> (hyper float64, ihyper int64) indexed by kernel.LR ... kernel.N_TRAINABLE."""
+    hyper = np.zeros(12, np.float64)
+    hyper[K.LR] = config.lr
+    hyper[K.MOMENTUM] = config.momentum
+    hyper[K.BETA1] = config.beta1
+    hyper[K.BETA2] = config.beta2
+    hyper[K.EPS] = config.eps
+    hyper[K.ALPHA] = config.alpha
+    hyper[K.WD] = config.weight_decay
+    hyper[K.GAMMA] = config.gamma
+    hyper[K.LR_MIN] = config.lr_min
+    hyper[K.L1] = config.l1
+    hyper[K.L2] = config.l2
+    hyper[K.CLIP] = config.clip_norm
+    kind, _, warmup, step_size, _, cosine_steps, period, mult, _ = schedule_args(config)
+    ihyper = np.zeros(10, np.int64)
+    ihyper[K.LOSS] = LOSSES.index(config.loss)
+    ihyper[K.OPTIMIZER] = OPTIMIZERS.index(config.optimizer)
+    ihyper[K.SCHEDULE] = kind
+    ihyper[K.WARMUP] = warmup
+    ihyper[K.STEP_SIZE] = step_size
+    ihyper[K.COSINE_STEPS] = cosine_steps
+    ihyper[K.PERIOD] = period
+    ihyper[K.MULT] = mult
+    ihyper[K.BATCH] = batch
+    ihyper[K.N_TRAINABLE] = n_trainable
+    return hyper, ihyper
+
+
+def rows(a: np.ndarray) -> np.ndarray:
+    """(N, n) samples -> (n, N) contiguous float32, the kernels' one-row-per-feature layout."""
+    return np.ascontiguousarray(np.asarray(a, np.float32).T)

@@ -1,0 +1,212 @@
+"""Trainer: trains a Network in place on a target with the numba kernels.
+
+    net = Network.random((2, 16, 16, 1), output="sigmoid")
+    trainer = Trainer(net, (X, Y), loss="bce", optimizer="adam", lr=1e-2, batch_size=64)
+    result = trainer.run(2000)          # synchronous, in the caller's thread
+    trainer.loss_history                # (K, 3): step, train loss, test loss
+
+Steps run in chunks of `chunk_steps` per kernel call. After each chunk the
+trainer appends a loss_history row (train loss = mean minibatch loss of the
+chunk including the l1/l2 penalty; test loss = data loss on the test split,
+BatchNorm in evaluation mode), publishes a Snapshot and checks the stop
+conditions: max_steps (a total step count), target_loss (on the chunk's
+train loss), divergence. Running in a background thread: background.py.
+"""
+
+import threading
+import time
+
+import numpy as np
+
+from ..errors import ShaderplayError
+from ..network import Network
+from . import kernel as K
+from .background import ThreadControl
+from .data import check_target, feature_rows, resolve_target
+from .program import Workspace, hyper_vectors, layer_table, rows
+from .results import REASONS, Divergence, Snapshot, TrainResult
+from .rng import seed_state
+from .schedule import lr_at
+from .settings import make_config
+
+EVAL_CAPACITY = 1024  # samples per forward call when evaluating a split
+
+
+class Trainer(ThreadControl):
+    def __init__(self, net: Network, target, *, config=None, init: dict | None = None, **settings):
+        """`settings` are TrainConfig fields (applied over `config` if given). `init` holds
+        Network.initialize() arguments for reset(seed=...); without it the defaults are used."""
+        self.net = net
+        self.config = make_config(config, settings)
+        self.dataset, self._features_given = resolve_target(target, net)
+        check_target(self.dataset, net, self.config)
+        self._init = dict(init or {})
+        self._initial_params = net.params.copy()
+        self._work = threading.RLock()  # held while anything the kernels touch changes
+        self._layers = layer_table(net.layout)
+        n_train = len(self.dataset.x_train)
+        self._perm = np.arange(n_train, dtype=np.int64)
+        self._ctr = np.array([0, n_train, 0], np.int64)  # step, epoch position (N = shuffle), t
+        self._rng = seed_state(self.config.seed)
+        self._y = rows(self.dataset.y_train)
+        self._y_test = rows(self.dataset.y_test)
+        self._refresh_features()
+        n = net.layout.n_trainable
+        self._grad = np.zeros(n, np.float32)
+        self._state = np.zeros(2 * n, np.float32)
+        self._eval_ws = Workspace.of(net.layout, min(EVAL_CAPACITY, max(n_train, len(self.dataset.x_test))))
+        self._configure()
+        self._history: list[tuple[float, float, float]] = []
+        self.diverged: Divergence | None = None
+        self.us_per_step = float("nan")
+        self._last = (float("nan"), float("nan"), float("nan"))  # train loss, test loss, lr
+        self._init_thread()
+        self._publish()
+
+    # --- state ------------------------------------------------------------------
+    @property
+    def step(self) -> int:
+        return int(self._ctr[0])
+
+    @property
+    def loss_history(self) -> np.ndarray:
+        """(K, 3) float64 rows: step, train loss, test loss (nan without a test split)."""
+        return np.array(self._history, dtype=np.float64).reshape(-1, 3)
+
+    def _refresh_features(self):
+        self._x = feature_rows(self.net, self.dataset.x_train, self._features_given)
+        self._x_test = feature_rows(self.net, self.dataset.x_test, self._features_given)
+
+    def _configure(self):
+        """Rebuild what depends on the config: hyperparameters and the minibatch workspace."""
+        cfg = self.config
+        batch = min(cfg.batch_size, self._x.shape[1])
+        self._hyper, self._ihyper = hyper_vectors(cfg, batch, self.net.layout.n_trainable)
+        if getattr(self, "_ws", None) is None or self._ws.capacity != batch:
+            self._ws = Workspace.of(self.net.layout, batch)
+        self._trace = np.zeros((cfg.chunk_steps, 2), np.float64)
+
+    def set_config(self, **changes):
+        """Change settings live; optimiser state survives unless the optimizer itself changes."""
+        with self._work:
+            old = self.config
+            new = make_config(old, changes)
+            check_target(self.dataset, self.net, new)
+            self.config = new
+            if new.optimizer != old.optimizer:
+                self._state[:] = 0.0
+                self._ctr[2] = 0
+            if new.seed != old.seed:
+                self._rng = seed_state(new.seed)
+            self._configure()
+        self._wake()
+
+    def reset(self, seed: int | None = None):
+        """Back to step 0: the weights the trainer started from, or with `seed`, freshly drawn
+        ones (init rules from `init`) and that seed for the minibatch order too."""
+        with self._work:
+            if seed is None:
+                self.net.params[:] = self._initial_params
+            else:
+                self.net.initialize(**{**self._init, "seed": int(seed)})
+                self.config = make_config(self.config, {"seed": int(seed)})
+                self._configure()
+            self._refresh_features()
+            self._state[:] = 0.0
+            self._ctr[:] = (0, self._x.shape[1], 0)
+            self._perm[:] = np.arange(len(self._perm))
+            self._rng = seed_state(self.config.seed)
+            self._history.clear()
+            self.diverged = None
+            self._last = (float("nan"), float("nan"), float("nan"))
+            self._publish()
+        self._wake()
+
+    def rollback(self):
+        """Clear a divergence so training can resume (e.g. after set_config(lr=...)).
+
+        The guard never lands a non-finite update, so the weights in place are already the
+        last finite ones; the step that failed will be retried on the same minibatch."""
+        with self._work:
+            self.diverged = None
+            self._publish()
+        self._wake()
+
+    # --- training ----------------------------------------------------------------
+    def run(self, steps: int, callback=None) -> TrainResult:
+        """Train `steps` more steps in this thread; callback(trainer) after each chunk."""
+        if self.running:
+            raise ShaderplayError("Trainer.run: the trainer thread is running; use advance(n) or stop() it "
+                                  "first.")
+        done, stopped = 0, "steps"
+        while done < steps:
+            ran, stopped = self._chunk(steps - done)
+            done += ran
+            if callback is not None:
+                callback(self)
+            if stopped != "steps":
+                break
+        return TrainResult(done, self._last[0], self._last[1], stopped)
+
+    def _chunk(self, wanted: int) -> tuple[int, str]:
+        """One kernel call of at most chunk_steps steps; returns (steps run, stop reason)."""
+        with self._work:
+            cfg = self.config
+            if self.diverged is not None:
+                return 0, "diverged"
+            n = min(int(wanted), cfg.chunk_steps)
+            if cfg.max_steps:
+                n = min(n, cfg.max_steps - self.step)
+                if n <= 0:
+                    return 0, "max_steps"
+            first = self.step
+            start = time.perf_counter()
+            status = K.train_steps(self.net.params, self._grad, self._state, self._layers, self._ws.wsl,
+                                   self._ws.misc, self._ws.ws, self._x, self._y, self._perm, self._rng,
+                                   self._ctr, self._hyper, self._ihyper, n, self._trace)
+            elapsed = time.perf_counter() - start
+            ran = self.step - first
+            if ran:
+                self.us_per_step = elapsed / ran * 1e6
+                train_loss = float(self._trace[:ran, 0].mean())
+                self._last = (train_loss, self.evaluate("test"), float(self._trace[ran - 1, 1]))
+                self._history.append((float(self.step), *self._last[:2]))
+            stopped = "steps"
+            if status != K.OK:
+                lr = float(lr_at(cfg, [self.step])[0])
+                self.diverged = Divergence(self.step, REASONS[status], lr)
+                stopped = "diverged"
+            elif cfg.target_loss > 0.0 and ran and self._last[0] <= cfg.target_loss:
+                stopped = "target_loss"
+            elif cfg.max_steps and self.step >= cfg.max_steps:
+                stopped = "max_steps"
+            self._publish()
+            return ran, stopped
+
+    def evaluate(self, split: str = "test") -> float:
+        """Mean data loss (no penalty) on the "train" or "test" split, BatchNorm in eval mode."""
+        x, y = (self._x, self._y) if split == "train" else (self._x_test, self._y_test)
+        if x.shape[1] == 0:
+            return float("nan")
+        with self._work:
+            w = self._eval_ws
+            empty = np.zeros((0, y.shape[0]), np.float32)
+            return float(K.evaluate(self.net.params, self._layers, w.wsl, w.misc, w.ws, x, y,
+                                    self._ihyper[K.LOSS], empty))
+
+    def _publish(self):
+        train_loss, test_loss, lr = self._last
+        snap = Snapshot(self.step, self.net.params.copy(), train_loss, test_loss, lr, self.us_per_step,
+                        self.diverged)
+        with self._slot_lock:
+            self._latest = snap
+
+    def latest(self) -> Snapshot | None:
+        """The newest published snapshot; never waits for a running chunk."""
+        with self._slot_lock:
+            return self._latest
+
+    def __repr__(self) -> str:
+        return (f"Trainer(step={self.step}, loss={self.config.loss!r}, optimizer={self.config.optimizer!r}, "
+                f"lr={self.config.lr:g}, batch_size={self.config.batch_size}, diverged={self.diverged})")
+
