@@ -16,7 +16,7 @@ Combinations that cannot train are refused: BCE needs a sigmoid output
 
 from dataclasses import replace
 
-from .config import NetConfig, Preset, TrainConfig
+from .config import NetConfig, Preset, TrainConfig, field_names
 from .dataset import Dataset
 from .errors import bad_value
 from .network import Network
@@ -67,21 +67,9 @@ def network_for(cfg: NetConfig, data: Dataset) -> Network:
     """A freshly initialised network for `data` as `cfg` describes it."""
     n_in = len(cfg.features) + 2 * cfg.fourier + len(cfg.latent)
     sizes = (n_in, *cfg.hidden, output_count(cfg, data))
-    return Network.random(
-        sizes,
-        activation=cfg.activation,
-        output=cfg.output,
-        init=cfg.init,
-        scale=cfg.scale,
-        bias_init=cfg.bias_init,
-        bias_scale=cfg.bias_scale,
-        seed=cfg.seed,
-        features=cfg.features,
-        norm=cfg.norm,
-        fourier=cfg.fourier,
-        fourier_scale=cfg.fourier_scale,
-        latent=cfg.latent,
-    )
+    # Every other NetConfig field is a Network.random keyword of the same name.
+    kwargs = {f: getattr(cfg, f) for f in field_names(NetConfig) if f not in ("hidden", "n_out")}
+    return Network.random(sizes, **kwargs)
 
 
 def build(preset: Preset, seed: int | None = None) -> tuple[Network, Dataset, TrainConfig]:

@@ -7,12 +7,11 @@ every field. Every error names the field as `table.key`, the value found and
 what is allowed.
 """
 
-import math
 import types
 from dataclasses import fields
 from typing import get_args, get_origin
 
-from . import activations, features
+from . import activations, checks, features
 from .config import NetConfig, Preset, TrainConfig, ViewConfig
 from .errors import ShaderplayError, bad_value, choose
 from .init import BIAS_INITS, WEIGHT_INITS
@@ -97,18 +96,6 @@ def table_from_toml(cls, table: str, data):
 # --- checks -----------------------------------------------------------------------
 
 
-def _number(name, value, ok=lambda v: True, allowed="a finite number"):
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise bad_value(name, value, allowed)
-    if not math.isfinite(value) or not ok(value):
-        raise bad_value(name, value, allowed)
-
-
-def _integer(name, value, lo, hi):
-    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-        raise bad_value(name, value, f"an integer {lo}..{hi}")
-
-
 def _per_layer(name, value, options, depth):
     """One name for every hidden layer, or a list with one per hidden layer."""
     if isinstance(value, str):
@@ -135,18 +122,18 @@ def check_network(net: NetConfig) -> NetConfig:
         raise bad_value("network.features", list(net.features), "a non-empty list without repeats")
     for f in net.features:
         choose("network.features", f, features.FEATURES)  # Fourier and latent have their own keys
-    _integer("network.fourier", net.fourier, 0, MAX_FOURIER)
-    _number("network.fourier_scale", net.fourier_scale, lambda v: v > 0, "a number > 0")
+    checks.integer("network.fourier", net.fourier, 0, MAX_FOURIER)
+    checks.number("network.fourier_scale", net.fourier_scale, lambda v: v > 0, "a number > 0")
     if len(net.latent) > MAX_LATENT:
         raise bad_value("network.latent", list(net.latent), f"at most {MAX_LATENT} values")
     for v in net.latent:
-        _number("network.latent", v, allowed="a list of finite numbers")
-    _integer("network.n_out", net.n_out, 0, MAX_OUT)
+        checks.number("network.latent", v, allowed="a list of finite numbers")
+    checks.integer("network.n_out", net.n_out, 0, MAX_OUT)
     choose("network.init", net.init, WEIGHT_INITS)
-    _number("network.scale", net.scale, lambda v: v >= 0, "a number >= 0")
+    checks.number("network.scale", net.scale, lambda v: v >= 0, "a number >= 0")
     choose("network.bias_init", net.bias_init, BIAS_INITS)
-    _number("network.bias_scale", net.bias_scale, lambda v: v >= 0, "a number >= 0")
-    _integer("network.seed", net.seed, 0, 2**63 - 1)
+    checks.number("network.bias_scale", net.bias_scale, lambda v: v >= 0, "a number >= 0")
+    checks.integer("network.seed", net.seed, 0, 2**63 - 1)
     return net
 
 
@@ -173,21 +160,12 @@ def _check_colormap(name) -> None:
 
 
 def check_view(view: ViewConfig) -> ViewConfig:
-    d = view.domain
-    if (
-        len(d) != 4
-        or not all(isinstance(v, (int, float)) and math.isfinite(v) for v in d)
-        or not (d[0] < d[1] and d[2] < d[3])
-    ):
-        raise bad_value(
-            "view.domain", list(d), "[xmin, xmax, ymin, ymax], finite, xmin < xmax, ymin < ymax"
-        )
+    checks.domain("view.domain", view.domain)
     _check_mode(view.mode)
     _check_colormap(view.colormap)
-    _integer("view.layer", view.layer, 0, MAX_DEPTH)
-    _integer("view.neuron", view.neuron, 0, MAX_WIDTH - 1)
-    if not isinstance(view.show_points, bool):
-        raise bad_value("view.show_points", view.show_points, "true or false")
+    checks.integer("view.layer", view.layer, 0, MAX_DEPTH)
+    checks.integer("view.neuron", view.neuron, 0, MAX_WIDTH - 1)
+    checks.flag("view.show_points", view.show_points)
     return view
 
 
@@ -200,8 +178,8 @@ def check_preset(preset: Preset) -> Preset:
     check_config(preset.target)
     for f in fields(TrainConfig):  # validate() compares; non-finite floats from TOML slip past it
         if f.type is float:
-            _number(f"train.{f.name}", getattr(preset.train, f.name))
-    _integer("train.seed", preset.train.seed, 0, 2**63 - 1)
+            checks.number(f"train.{f.name}", getattr(preset.train, f.name))
+    checks.integer("train.seed", preset.train.seed, 0, 2**63 - 1)
     preset.train.validate()
     check_view(preset.view)
     return preset

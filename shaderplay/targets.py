@@ -17,12 +17,12 @@ stay at its default for them, and `n_points` does not apply.
 every random draw, so the same config gives the same arrays.
 """
 
-import math
 from dataclasses import fields, replace
 from pathlib import Path
 
 import numpy as np
 
+from . import checks
 from .config import TargetConfig
 from .csvdata import csv_dataset
 from .dataset import Dataset
@@ -115,43 +115,20 @@ def resolve(cfg: TargetConfig) -> tuple[str, str]:
 
 def check_config(cfg: TargetConfig) -> TargetConfig:
     """Validate every field; messages name `target.<field>`."""
-
-    def number(field, ok, allowed):
-        v = getattr(cfg, field)
-        if (
-            isinstance(v, bool)
-            or not isinstance(v, (int, float))
-            or not math.isfinite(v)
-            or not ok(v)
-        ):
-            raise bad_value(f"target.{field}", v, allowed)
-
-    def integer(field, lo, hi):
-        v = getattr(cfg, field)
-        if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
-            raise bad_value(f"target.{field}", v, f"an integer {lo}..{hi}")
-
-    integer("n_points", 2, MAX_POINTS)
-    integer("image_size", 2, MAX_IMAGE_SIZE)
-    integer("seed", 0, 2**63 - 1)
-    number("noise", lambda v: 0 <= v <= 1, "a number in [0, 1]")
-    number("test_fraction", lambda v: 0 <= v < 1, "a number in [0, 1)")
-    if not isinstance(cfg.color, bool):
-        raise bad_value("target.color", cfg.color, "true or false")
-    d = cfg.domain
-    if (
-        len(d) != 4
-        or not all(isinstance(v, (int, float)) and math.isfinite(v) for v in d)
-        or not (d[0] < d[1] and d[2] < d[3])
-    ):
-        raise bad_value(
-            "target.domain", list(d), "[xmin, xmax, ymin, ymax], finite, xmin < xmax, ymin < ymax"
-        )
+    checks.integer("target.n_points", cfg.n_points, 2, MAX_POINTS)
+    checks.integer("target.image_size", cfg.image_size, 2, MAX_IMAGE_SIZE)
+    checks.integer("target.seed", cfg.seed, 0, 2**63 - 1)
+    checks.number("target.noise", cfg.noise, lambda v: 0 <= v <= 1, "a number in [0, 1]")
+    checks.number(
+        "target.test_fraction", cfg.test_fraction, lambda v: 0 <= v < 1, "a number in [0, 1)"
+    )
+    checks.flag("target.color", cfg.color)
+    checks.domain("target.domain", cfg.domain)
     source, _ = resolve(cfg)
-    if source in FILE_KINDS and tuple(d) != DEFAULT_DOMAIN:
+    if source in FILE_KINDS and tuple(cfg.domain) != DEFAULT_DOMAIN:
         raise bad_value(
             "target.domain",
-            list(d),
+            list(cfg.domain),
             f"the default {list(DEFAULT_DOMAIN)} for images and CSV "
             "files, which bring their own domain",
         )

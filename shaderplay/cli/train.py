@@ -8,7 +8,7 @@ sets the network's, the data's and the minibatch order's seeds at once.
 """
 
 import sys
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -71,13 +71,16 @@ def _plan(args):
 
 
 def run(args) -> int:
+    preset, net, data, train, steps = _plan(args)  # every check before numba loads
+
     from tqdm import tqdm
 
     from ..train import Trainer
 
-    preset, net, data, train, steps = _plan(args)
     trainer = Trainer(net, data, config=train)
-    bar = tqdm(total=steps, file=sys.stderr, unit="step", desc=preset.name, mininterval=0.25, leave=False)
+    bar = tqdm(
+        total=steps, file=sys.stderr, unit="step", desc=preset.name, mininterval=0.25, leave=False
+    )
     chunk_us = []  # µs/step of each chunk; the median skips the first chunk's JIT compile
 
     def progress(t):
@@ -100,7 +103,9 @@ def run(args) -> int:
     if result.stopped != "steps":
         print(f"  stopped early ({result.stopped}): {trainer.diverged or f'step {trainer.step}'}")
     if args.save:
-        net.meta.update(steps=trainer.step, train_loss=train_loss, test_loss=test_loss, seed=train.seed)
+        net.meta.update(
+            steps=trainer.step, train_loss=train_loss, test_loss=test_loss, seed=train.seed
+        )
         net.save(args.save)
         print(f"  saved {args.save}")
     return 0
