@@ -1,0 +1,142 @@
+"""Record a video headlessly, with a progress bar on stderr.
+
+    shaderplay record SOURCE -o OUT.mp4|OUT.gif|DIR/
+                      [--animation training|zoom|weight-scale|morph|playback]
+
+SOURCE is a built-in preset name, a preset .toml, a network .npz or a run
+.npz (from --save-run). Frames come from an offscreen framebuffer of
+--size, whatever any window does; the same source, seed and options give
+the same frames. Training advances exactly --steps-per-frame steps per
+frame. Without --view the preset's domain is widened to the frame's shape
+(square pixels); --view is used exactly.
+"""
+
+import sys
+from pathlib import Path
+
+from ..errors import bad_value, choose
+
+SINK_OPTIONS = ("crf", "x264_preset")
+
+
+def add_arguments(parser) -> None:
+    from ..record.catalog import ANIMATIONS, DEFAULT_FRAMES, DEFAULT_STEPS_PER_FRAME
+    from .render import _NUMBER_LIST
+
+    add = parser.add_argument
+    add("source", help="built-in preset name, preset .toml, network .npz or run .npz")
+    add("-o", "--output", required=True,
+        help="OUT.mp4 (H.264), OUT.gif (looping) or a folder DIR/ (PNG frames)")
+    add("--animation", choices=list(ANIMATIONS), default=None,
+        help="what moves (default: training for a preset, playback for a run file, else zoom)")
+    add("--frames", type=int, default=None,
+        help=f"number of frames (default: {DEFAULT_FRAMES}; playback: one per snapshot)")
+    add("--fps", type=float, default=30.0, help="frames per second (default: %(default)s)")
+    add("--size", default="640x480", help="frame size WxH, up to 3840x2160 (default: %(default)s)")
+    add("--steps-per-frame", type=int, default=None,
+        help=f"training steps per frame (default: the preset's, else {DEFAULT_STEPS_PER_FRAME})")
+    add("--seed", type=int, default=None, help="seed for weights, data and minibatch order")
+    add("--view", default=None, help="input domain XMIN,XMAX,YMIN,YMAX (default: the preset's)")
+    add("--mode", default=None, help="view mode (default: the preset's, else output)")
+    add("--colormap", default=None, help="colormap (default: the preset's, else viridis)")
+    add("--caption", action="store_true",
+        help="draw a caption (step and loss, zoom, scale, ...) and, for training and playback, "
+             "a loss sparkline")
+    add("--zoom-to", default=None,
+        help="zoom: the last frame's domain XMIN,XMAX,YMIN,YMAX (default: 10x into the centre)")
+    add("--scale-from", type=float, default=0.25, help="weight-scale: first factor (%(default)s)")
+    add("--scale-to", type=float, default=4.0, help="weight-scale: last factor (%(default)s)")
+    add("--seed-b", type=int, default=None, help="morph: seed of network B (default: seed + 1)")
+    add("--run", default=None, help="playback: the run file RUN.npz to play")
+    add("--save-run", default=None, help="training: also keep weight snapshots in RUN.npz")
+    add("--snapshot-every", type=int, default=None,
+        help="training: steps between snapshots (default: --steps-per-frame)")
+    add("--crf", type=int, default=18, help="mp4: quality, 0-51, lower is better (%(default)s)")
+    add("--x264-preset", default="veryfast", help="mp4: encoder speed preset (%(default)s)")
+    if hasattr(parser, "_negative_number_matcher"):
+        parser._negative_number_matcher = _NUMBER_LIST  # lets "--view -1,1,-1,1" through
+
+
+def _check_counts(args) -> None:
+    for name in ("frames", "steps_per_frame", "snapshot_every"):
+        value = getattr(args, name)
+        low = 0 if name == "steps_per_frame" else 1
+        if value is not None and value < low:
+            raise bad_value("--" + name.replace("_", "-"), value, f"an integer >= {low}")
+
+
+def _options(args, size):
+    from ..record.catalog import Options
+    from ..record.runfile import RunFile
+    from ..view import View
+
+    return Options(
+        size=size, frames=args.frames, steps_per_frame=args.steps_per_frame,
+        view=View.parse(args.view) if args.view else None,
+        zoom_to=View.parse(args.zoom_to) if args.zoom_to else None,
+        scale_from=args.scale_from, scale_to=args.scale_to, seed_b=args.seed_b,
+        run=RunFile.load(args.run) if args.run else None,
+        save_run=Path(args.save_run) if args.save_run else None,
+        snapshot_every=args.snapshot_every)
+
+
+def run(args) -> int:
+    from tqdm import tqdm
+
+    from ..gpu.context import headless_context
+    from ..gpu.renderer import Renderer
+    from ..record import open_sink
+    from ..record.catalog import ANIMATIONS, default_animation, load_source
+    from ..record.film import Look, record
+    from ..record.formats import format_of
+    from ..record.sink import check_fps, check_size
+    from ..view import View, parse_size
+
+    # Everything a user can get wrong is checked before the first frame.
+    fmt = format_of(args.output)
+    size = check_size(parse_size(args.size), "--size")
+    fps = check_fps(args.fps, "--fps")
+    _check_counts(args)
+    if args.save_run:
+        from ..record.sink import check_writable_dir
+
+        check_writable_dir(Path(args.save_run).parent, Path(args.save_run))
+    opts = _options(args, size)
+    source = load_source(args.source, args.seed)
+    name = choose("--animation", args.animation or default_animation(source), ANIMATIONS)
+    animation = ANIMATIONS[name](source, opts)
+    view_cfg = source.preset.view if source.preset else None
+    look = Look(size, mode=args.mode or (view_cfg.mode if view_cfg else "output"),
+                colormap=args.colormap or (view_cfg.colormap if view_cfg else "viridis"),
+                caption=args.caption, sparkline=args.caption and name in ("training", "playback"))
+    sink_opts = {"crf": args.crf, "preset": args.x264_preset} if fmt == "mp4" else {}
+
+    ctx = headless_context()
+    renderer = Renderer(ctx)
+    interrupted = False
+    try:
+        # Compile errors, unknown modes and colormaps surface before the file opens.
+        renderer.set_network(animation.net)
+        renderer.image(View(), (8, 8), look.mode, look.colormap)
+        with open_sink(args.output, size, fps, **sink_opts) as sink, \
+                tqdm(total=animation.n_frames, file=sys.stderr, unit="frame", desc=name,
+                     leave=False, mininterval=0.25) as bar:
+            try:
+                record(animation, renderer, sink, look, bar)
+            except KeyboardInterrupt:
+                interrupted = True
+    finally:
+        recorder = getattr(animation, "recorder", None)
+        if recorder is not None and len(recorder):
+            recorder.save(opts.save_run, loss_history=animation.trainer.loss_history)
+        renderer.release()
+        ctx.release()
+    frames = sink.frames_written
+    w, h = size
+    if interrupted:
+        print(f"shaderplay record: interrupted; {args.output} holds the {frames} frames "
+              "written so far and is playable.", file=sys.stderr)
+        return 130
+    print(f"wrote {frames} frames ({w}x{h}, {fps:g} fps, {name}) to {args.output}"
+          + (f"; run snapshots in {opts.save_run}" if opts.save_run else ""))
+    return 0

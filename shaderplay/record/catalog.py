@@ -1,0 +1,169 @@
+"""The table of animations and what they are made from.
+
+A recording starts from a *source*: a preset (built-in name or .toml: a
+fresh network, its data and training settings, its view), a network file
+(.npz) or a run file (.npz with snapshots, from `--save-run`). Each entry
+of ANIMATIONS turns a source and the options into an animation
+(animations.py); adding one is one function and one line.
+
+Default view: the preset's domain (else -1,1,-1,1), widened to the frame's
+shape so pixels stay square and the whole domain stays in the frame. An
+explicit `view` is used exactly as given.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ShaderplayError, bad_value
+from ..network import Network
+from ..view import View
+from .animations import Morph, Playback, TrainingTimelapse, WeightScale, Zoom
+from .runfile import RunFile, RunRecorder
+
+DEFAULT_FRAMES = 120
+DEFAULT_STEPS_PER_FRAME = 10
+ZOOM_FACTOR = 10.0  # default zoom: 10x into the centre of the view
+
+
+@dataclass
+class Source:
+    net: Network
+    preset: object = None  # config.Preset, when the source is a preset
+    dataset: object = None
+    train: object = None  # TrainConfig
+    run: RunFile | None = None
+    seed: int | None = None
+
+    @property
+    def domain(self) -> tuple[float, float, float, float]:
+        """The preset's domain; a run's, as saved; else -1,1,-1,1."""
+        if self.preset is not None:
+            return tuple(self.preset.view.domain)
+        if self.run is not None and len(self.run.meta.get("domain", ())) == 4:
+            return tuple(self.run.meta["domain"])
+        return (-1.0, 1.0, -1.0, 1.0)
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything an animation may need; each uses its own part."""
+
+    size: tuple[int, int]
+    frames: int | None = None  # None: DEFAULT_FRAMES (playback: one per snapshot)
+    steps_per_frame: int | None = None  # None: the preset's train.steps_per_frame, else 10
+    view: View | None = None
+    zoom_to: View | None = None
+    scale_from: float = 0.25
+    scale_to: float = 4.0
+    seed_b: int | None = None  # morph: None = seed + 1
+    run: RunFile | None = None  # playback: the run to play (else the source, if it is a run)
+    save_run: Path | None = None  # training: keep snapshots for playback
+    snapshot_every: int | None = None  # None: steps_per_frame
+
+
+def load_source(text: str, seed: int | None = None) -> Source:
+    """A preset name/.toml, a network .npz or a run .npz."""
+    if str(text).endswith(".npz"):
+        if seed is not None:
+            raise bad_value("--seed", seed, "no seed with a .npz source (its weights are fixed)")
+        net = Network.load(text)
+        try:
+            run = RunFile.load(text)
+        except ShaderplayError:
+            run = None  # a plain network file
+        return Source(net, run=run)
+    from ..build import build
+    from ..presets import load_preset
+
+    preset = load_preset(text)
+    net, data, train = build(preset, seed=seed)
+    return Source(net, preset, data, train, seed=preset.network.seed if seed is None else seed)
+
+
+def fit_view(domain, size) -> View:
+    """The smallest square-pixel view of `size` = (W, H) that shows all of `domain`."""
+    xmin, xmax, ymin, ymax = domain
+    hx, hy = (xmax - xmin) / 2.0, (ymax - ymin) / 2.0
+    scale = max(hy, hx * size[1] / size[0])
+    return View(((xmin + xmax) / 2.0, (ymin + ymax) / 2.0), scale, None)
+
+
+def view_of(source: Source, opts: Options) -> View:
+    return opts.view if opts.view is not None else fit_view(source.domain, opts.size)
+
+
+def _frames(opts: Options) -> int:
+    return DEFAULT_FRAMES if opts.frames is None else opts.frames
+
+
+def _need_preset(source: Source, animation: str) -> None:
+    if source.preset is None:
+        raise ShaderplayError(f"animation {animation!r}: needs a preset (built-in name or .toml) "
+                              "as the source; a .npz file has no training data or seeds. "
+                              "allowed with a .npz: zoom, weight-scale, playback (run files).")
+
+
+def make_training(source: Source, opts: Options) -> TrainingTimelapse:
+    from ..train import Trainer
+
+    _need_preset(source, "training")
+    if source.dataset.kind == "none":
+        raise ShaderplayError(f"animation 'training': preset {source.preset.name!r} has target "
+                              "'none', nothing to train on; allowed: a preset with a target, or "
+                              "--animation zoom, weight-scale or morph.")
+    spf = opts.steps_per_frame
+    if spf is None:
+        spf = source.train.steps_per_frame or DEFAULT_STEPS_PER_FRAME
+    trainer = Trainer(source.net, source.dataset, config=source.train)
+    recorder = None
+    if opts.save_run is not None:
+        every = opts.snapshot_every or max(spf, 1)
+        meta = {"preset": source.preset.name, "seed": source.seed, "steps_per_frame": spf,
+                "domain": list(source.domain)}
+        recorder = RunRecorder(source.net, every, meta)
+    return TrainingTimelapse(trainer, _frames(opts), spf, view_of(source, opts), recorder)
+
+
+def make_zoom(source: Source, opts: Options) -> Zoom:
+    start = view_of(source, opts)
+    end = opts.zoom_to or View(start.centre, start.scale / ZOOM_FACTOR, start.aspect)
+    return Zoom(source.net, start, end, _frames(opts), opts.size)
+
+
+def make_weight_scale(source: Source, opts: Options) -> WeightScale:
+    return WeightScale(source.net, opts.scale_from, opts.scale_to, _frames(opts),
+                       view_of(source, opts))
+
+
+def make_morph(source: Source, opts: Options) -> Morph:
+    from ..build import build
+
+    _need_preset(source, "morph")
+    seed_b = source.seed + 1 if opts.seed_b is None else opts.seed_b
+    if seed_b == source.seed:
+        raise bad_value("--seed-b", seed_b, f"a seed other than network A's ({source.seed})")
+    net_b, _, _ = build(source.preset, seed=seed_b)
+    return Morph(source.net, net_b, _frames(opts), view_of(source, opts))
+
+
+def make_playback(source: Source, opts: Options) -> Playback:
+    run = opts.run or source.run
+    if run is None:
+        raise ShaderplayError("animation 'playback': no run to play; allowed: --run RUN.npz, or a "
+                              "run file (from record --save-run) as the source.")
+    return Playback(run, view_of(source, opts), opts.frames)
+
+
+ANIMATIONS = {
+    "training": make_training,
+    "zoom": make_zoom,
+    "weight-scale": make_weight_scale,
+    "morph": make_morph,
+    "playback": make_playback,
+}
+
+
+def default_animation(source: Source) -> str:
+    if source.run is not None:
+        return "playback"
+    return "training" if source.preset is not None and source.dataset.kind != "none" else "zoom"

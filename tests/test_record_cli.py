@@ -1,0 +1,172 @@
+"""`shaderplay record`: deterministic frames, the same pixels as renders of
+the same weights, run files, and the error paths, all end to end."""
+
+import signal
+import time
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+from PIL import Image
+
+from shaderplay.cli import main
+from shaderplay.record.ffmpeg import count_frames
+from shaderplay.record.pngdir import frame_files
+
+PRESET = """
+name = "tiny"
+[network]
+hidden = [8, 8]
+activation = "tanh"
+output = "sigmoid"
+seed = 0
+[target]
+name = "fancy_sine"
+n_points = 256
+[train]
+optimizer = "adam"
+lr = 0.02
+batch_size = 32
+[view]
+domain = [-1.0, 1.0, -1.0, 1.0]
+"""
+SIZE = ["--size", "64x48"]
+
+
+@pytest.fixture
+def preset(tmp_path):
+    path = tmp_path / "tiny.toml"
+    path.write_text(PRESET)
+    return str(path)
+
+
+def pngs(folder):
+    return [np.asarray(Image.open(p)) for p in frame_files(folder)]
+
+
+@pytest.fixture
+def renderer(ctx):
+    from shaderplay.gpu.renderer import Renderer
+
+    r = Renderer(ctx)
+    yield r
+    r.release()
+
+
+def test_training_frames_are_deterministic_and_equal_renders(preset, tmp_path, renderer):
+    args = [preset, "--frames", "4", "--steps-per-frame", "6", "--seed", "3", *SIZE]
+    assert main(["record", *args, "-o", str(tmp_path / "a/")]) == 0
+    assert main(["record", *args, "-o", str(tmp_path / "b/")]) == 0
+    a, b = pngs(tmp_path / "a"), pngs(tmp_path / "b")
+    assert len(a) == 4 and all(np.array_equal(x, y) for x, y in zip(a, b))
+    assert not np.array_equal(a[0], a[-1])  # training changed the picture
+    # The same weights, trained here and rendered directly, give the same pixels.
+    from shaderplay.build import build
+    from shaderplay.presets import load_preset
+    from shaderplay.record.catalog import fit_view
+    from shaderplay.train import Trainer
+
+    net, data, cfg = build(load_preset(preset), seed=3)
+    trainer = Trainer(net, data, config=cfg)
+    renderer.set_network(net)
+    for i, frame in enumerate(a):
+        if i:
+            trainer.advance(6)
+        renderer.upload(net.params)
+        want = renderer.image(fit_view((-1, 1, -1, 1), (64, 48)), (64, 48))
+        assert np.array_equal(frame, want), f"frame {i}"
+
+
+def test_save_run_then_play_it_back_elsewhere(preset, tmp_path, renderer):
+    run = tmp_path / "run.npz"
+    args = [preset, "--frames", "4", "--steps-per-frame", "6", *SIZE]
+    assert main(["record", *args, "-o", str(tmp_path / "plain/")]) == 0
+    # Snapshots every 4 steps split the 6-step frames; the frames must not change.
+    assert main(["record", *args, "-o", str(tmp_path / "t/"), "--save-run", str(run),
+                 "--snapshot-every", "4"]) == 0
+    assert all(np.array_equal(x, y) for x, y in zip(pngs(tmp_path / "plain"), pngs(tmp_path / "t")))
+    from shaderplay.record import RunFile
+    from shaderplay.view import View
+
+    saved = RunFile.load(run)
+    assert saved.steps.tolist() == [0, 4, 8, 12, 16]
+    # Re-rendered at another size, view and colormap, straight from the run file.
+    view = "-0.5,0.5,-0.5,0.5"
+    assert main(["record", str(run), "-o", str(tmp_path / "p/"), "--size", "32x32",
+                 "--view", view, "--colormap", "magma"]) == 0
+    played = pngs(tmp_path / "p")
+    assert len(played) == 5
+    renderer.set_network(saved.network_at(3))
+    assert np.array_equal(played[3], renderer.image(View.parse(view), (32, 32), colormap="magma"))
+
+
+def test_other_animations_and_formats(preset, tmp_path):
+    for animation, out, extra in (("zoom", "z.gif", ["--zoom-to", "-0.1,0.1,-0.075,0.075"]),
+                                  ("weight-scale", "w.mp4", ["--caption"]),
+                                  ("morph", "m/", ["--seed-b", "7"])):
+        code = main(["record", preset, "--animation", animation, "--frames", "3", *SIZE,
+                     "-o", str(tmp_path / out), *extra])
+        assert code == 0, animation
+    assert iio.imread(tmp_path / "z.gif", index=None).shape[:3] == (3, 48, 64)
+    assert count_frames(tmp_path / "w.mp4") == 3
+    morph = pngs(tmp_path / "m")
+    assert len(morph) == 3 and not np.array_equal(morph[0], morph[2])
+
+
+@pytest.mark.parametrize("args, message", [
+    (["-o", "{tmp}/x.avi"], "unknown format '.avi'"),
+    (["-o", "{tmp}/missing/x.mp4"], "does not exist"),
+    (["-o", "{tmp}/x.mp4", "--size", "65x48"], "even width and height"),
+    (["-o", "{tmp}/x.mp4", "--size", "7680x4320"], "--size"),
+    (["-o", "{tmp}/x.gif", "--fps", "0"], "--fps"),
+    (["-o", "{tmp}/d/", "--frames", "0"], "--frames"),
+    (["-o", "{tmp}/d/", "--mode", "nonsense"], "mode"),
+    (["-o", "{tmp}/d/", "--animation", "playback"], "no run to play"),
+])
+def test_bad_input_refused_before_any_frame(preset, tmp_path, capsys, args, message):
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    assert main(["record", preset, *SIZE[:0], *args]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert not list(tmp_path.glob("x.*")) and not list(tmp_path.glob("d/*.png"))
+
+
+def test_ctrl_c_leaves_a_playable_file_and_says_how_many(preset, tmp_path, capsys, monkeypatch):
+    from shaderplay.record import film
+
+    real = film.draw_frame
+    calls = []
+
+    def interrupt_at_third(*args):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(*args)
+
+    monkeypatch.setattr(film, "draw_frame", interrupt_at_third)
+    out = tmp_path / "c.mp4"
+    assert main(["record", preset, "--frames", "10", *SIZE, "-o", str(out)]) == 130
+    assert "interrupted; " + str(out) + " holds the 2 frames" in capsys.readouterr().err
+    assert count_frames(out) == 2
+
+
+def test_encoder_death_midway_reported_with_frame_count(preset, tmp_path, capsys, monkeypatch):
+    from shaderplay.record.mp4 import Mp4Sink
+
+    real = Mp4Sink._write_frame
+
+    def die_after_six(self, frame):
+        if self.frames_written == 6:
+            time.sleep(0.3)  # let ffmpeg mux what it has
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait()
+        return real(self, frame)
+
+    monkeypatch.setattr(Mp4Sink, "_write_frame", die_after_six)
+    out = tmp_path / "d.mp4"
+    assert main(["record", preset, "--frames", "12", *SIZE, "-o", str(out),
+                 "--x264-preset", "ultrafast"]) == 2
+    err = capsys.readouterr().err
+    assert "killed" in err and "stopped after 6 frames" in err
+    kept = int(err.split("holds the first ")[1].split(" frame")[0])
+    assert 1 <= kept <= 6 and count_frames(out) == kept
