@@ -11,7 +11,8 @@ TargetConfig fields. The built-ins come from four tables:
 - "none": no data, for exploring random networks (kind "none").
 `name = "image"` / `"csv"` with `path` loads a file (see images.py and
 csvdata.py); images and CSV files bring their own domain, so `domain` must
-stay at its default for them, and `n_points` does not apply.
+stay at its default for them, and `n_points` does not apply. Relative paths
+are relative to the working directory (a preset's, to its file's folder).
 
 `test_fraction` of the samples (rounded) go to the test split; `seed` fixes
 every random draw, so the same config gives the same arrays.
