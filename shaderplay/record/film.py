@@ -57,7 +57,7 @@ def record(animation, renderer, sink: FrameSink, look: Look, progress=None) -> i
             frame = pending.result()
             if i + 1 < n:
                 pending = worker.submit(animation.frame, i + 1)
-            sink.write(draw_frame(renderer, frame, look))
+            sink.write(draw_frame(renderer, frame, look), copy=False)  # a fresh array
             if progress is not None:
                 progress.update(1)
     return n

@@ -107,8 +107,11 @@ class FrameSink(ABC):
         self._thread.start()
 
     # --- the caller's side ---------------------------------------------------------
-    def write(self, frame: np.ndarray) -> None:
-        """Queue one uint8 (H, W, 3) RGB frame, row 0 at the top."""
+    def write(self, frame: np.ndarray, copy: bool = True) -> None:
+        """Queue one uint8 (H, W, 3) RGB frame, row 0 at the top.
+
+        `copy=False` hands the array over as it is: only for callers that
+        will not change it afterwards (a freshly rendered frame)."""
         if self._closed:
             if self._result is not None:
                 raise self._result
@@ -120,8 +123,9 @@ class FrameSink(ABC):
                             f"uint8 RGB of shape ({h}, {w}, 3) for a {w}x{h} recording")
         if self._error is not None:
             self.close()  # raises the RecordingError with the frame count
-        # A copy: callers may reuse their buffer while the writer still holds this one.
-        self._queue.put(np.array(frame, order="C", copy=True))
+        # A copy by default: callers may reuse their buffer while the writer still holds it.
+        self._queue.put(np.array(frame, order="C", copy=True) if copy else
+                        np.ascontiguousarray(frame))
 
     def close(self) -> int:
         """Write what is queued, close the file; frames it holds.

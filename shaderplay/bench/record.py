@@ -1,0 +1,126 @@
+"""Benchmark: headless recording against the encoder's own rate.
+
+Two measurements at the same size and x264 settings, run side by side
+(alternating, best of `repeats`):
+- encode only: `frames` pre-rendered frames of the time-lapse written to an
+  MP4 sink -- the encoder's limit;
+- recording: the whole pipeline -- a 2-16-16-16-1 tanh network training on
+  the fancy-sine target (`steps_per_frame` steps a frame, on the worker
+  thread), rendering each frame offscreen (main thread) and encoding
+  (ffmpeg, fed by the sink's writer thread).
+The ratio recording / encode-only is the figure of merit (goal >= 0.8:
+training and rendering hidden behind encoding). Train-only and render-only
+rates are reported too, with recording / slowest stage: on a CPU-only
+machine (Mesa llvmpipe) rendering a frame takes far longer than encoding
+it, so the first ratio is low there while the second shows whether the
+pipeline still hides the other stages behind the slowest.
+"""
+
+import tempfile
+import time
+from pathlib import Path
+
+from ..network import Network
+from ..record.animations import TrainingTimelapse
+from ..record.film import Look, draw_frame, record
+from ..record.formats import open_sink
+from ..view import View
+
+SIZES = (2, 16, 16, 16, 1)
+
+
+def _timelapse(frames: int, steps_per_frame: int, seed: int = 0) -> TrainingTimelapse:
+    from ..config import TargetConfig
+    from ..targets import load_target
+    from ..train import Trainer
+
+    net = Network.random(SIZES, activation="tanh", output="sigmoid", seed=seed)
+    trainer = Trainer(net, load_target(TargetConfig(name="fancy_sine", n_points=4096)),
+                      lr=3e-3, batch_size=128, seed=seed)
+    return TrainingTimelapse(trainer, frames, steps_per_frame, View.from_domain(-1, 1, -1, 1))
+
+
+def _encode_only(images, folder: Path, size, fps, preset, crf) -> float:
+    start = time.perf_counter()
+    with open_sink(folder / "encode.mp4", size, fps, preset=preset, crf=crf) as sink:
+        for image in images:
+            sink.write(image, copy=False)  # as the recording loop does
+    return len(images) / (time.perf_counter() - start)
+
+
+def _record(renderer, frames, steps_per_frame, folder: Path, size, fps, preset, crf) -> float:
+    animation = _timelapse(frames, steps_per_frame)
+    start = time.perf_counter()
+    with open_sink(folder / "record.mp4", size, fps, preset=preset, crf=crf) as sink:
+        record(animation, renderer, sink, Look(size))
+    return frames / (time.perf_counter() - start)
+
+
+def measure(size=(1920, 1080), frames: int = 60, steps_per_frame: int = 10, fps: float = 30.0,
+            preset: str = "veryfast", crf: int = 18, repeats: int = 2) -> dict:
+    """Frames per second of each stage and of the whole recording."""
+    from ..gpu.context import describe, headless_context
+    from ..gpu.renderer import Renderer
+
+    ctx = headless_context()
+    renderer = Renderer(ctx)
+    try:
+        look = Look(size)
+        warm = _timelapse(2, steps_per_frame)
+        warm.frame(0), warm.frame(1)  # loads (or compiles) the numba kernels
+        timelapse = _timelapse(frames, steps_per_frame)
+        renderer.set_network(timelapse.net)
+        start = time.perf_counter()
+        states = [timelapse.frame(i) for i in range(frames)]
+        train_fps = frames / (time.perf_counter() - start)
+        start = time.perf_counter()
+        images = [draw_frame(renderer, state, look) for state in states]
+        render_fps = frames / (time.perf_counter() - start)
+        encode, whole = [], []
+        with tempfile.TemporaryDirectory() as tmp:
+            for _ in range(repeats):
+                encode.append(_encode_only(images, Path(tmp), size, fps, preset, crf))
+                whole.append(_record(renderer, frames, steps_per_frame, Path(tmp), size, fps,
+                                     preset, crf))
+        gl = describe(ctx)
+    finally:
+        renderer.release()
+        ctx.release()
+    slowest = min(train_fps, render_fps, max(encode))
+    return {"size": f"{size[0]}x{size[1]}", "frames": frames, "x264": f"{preset} crf {crf}",
+            "steps_per_frame": steps_per_frame, "gl": gl, "train_fps": train_fps,
+            "render_fps": render_fps, "encode_fps": max(encode), "record_fps": max(whole),
+            "ratio": max(whole) / max(encode), "overlap": max(whole) / slowest}
+
+
+def report(r: dict) -> str:
+    return "\n".join([
+        f"record benchmark: {r['size']}, {r['frames']} frames, x264 {r['x264']}, "
+        f"2-16-16-16-1 training {r['steps_per_frame']} steps/frame, GL: {r['gl']}",
+        f"  train only      {r['train_fps']:8.1f} frames/s",
+        f"  render only     {r['render_fps']:8.1f} frames/s",
+        f"  encode only     {r['encode_fps']:8.1f} frames/s   (baseline)",
+        f"  recording       {r['record_fps']:8.1f} frames/s",
+        f"  ratio recording / encode-only: {r['ratio']:.2f}   (goal >= 0.80)",
+        f"  ratio recording / slowest stage: {r['overlap']:.2f}   (1.00: the other stages "
+        "are fully hidden behind it)",
+    ])
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--size", default="1920x1080", help="frame size WxH (%(default)s)")
+    parser.add_argument("--frames", type=int, default=60, help="frames per run (%(default)s)")
+    parser.add_argument("--steps-per-frame", type=int, default=10)
+    parser.add_argument("--x264-preset", default="veryfast")
+    parser.add_argument("--crf", type=int, default=18)
+    parser.add_argument("--repeats", type=int, default=2, help="alternating runs, best kept")
+
+
+def run(args) -> int:
+    from ..view import parse_size
+
+    result = measure(parse_size(args.size), args.frames, args.steps_per_frame,
+                     preset=args.x264_preset, crf=args.crf, repeats=args.repeats)
+    print(report(result))
+    return 0
+
