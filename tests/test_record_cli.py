@@ -122,12 +122,15 @@ def test_other_animations_and_formats(preset, tmp_path):
     (["-o", "{tmp}/d/", "--frames", "0"], "--frames"),
     (["-o", "{tmp}/d/", "--mode", "nonsense"], "mode"),
     (["-o", "{tmp}/d/", "--animation", "playback"], "no run to play"),
+    (["-o", "{tmp}/d/", "--animation", "zoom", "--save-run", "{tmp}/r.npz"],
+     "--save-run: got '{tmp}/r.npz'; allowed: only with --animation training"),
+    (["-o", "{tmp}/d/", "--seed-b", "4"], "--seed-b: got 4; allowed: only with --animation morph"),
 ])
 def test_bad_input_refused_before_any_frame(preset, tmp_path, capsys, args, message):
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]
     assert main(["record", preset, *SIZE[:0], *args]) == 2
     err = capsys.readouterr().err
-    assert message in err and "Traceback" not in err
+    assert message.replace("{tmp}", str(tmp_path)) in err and "Traceback" not in err
     assert not list(tmp_path.glob("x.*")) and not list(tmp_path.glob("d/*.png"))
 
 

@@ -44,8 +44,8 @@ def add_arguments(parser) -> None:
              "a loss sparkline")
     add("--zoom-to", default=None,
         help="zoom: the last frame's domain XMIN,XMAX,YMIN,YMAX (default: 10x into the centre)")
-    add("--scale-from", type=float, default=0.25, help="weight-scale: first factor (%(default)s)")
-    add("--scale-to", type=float, default=4.0, help="weight-scale: last factor (%(default)s)")
+    add("--scale-from", type=float, default=None, help="weight-scale: first factor (0.25)")
+    add("--scale-to", type=float, default=None, help="weight-scale: last factor (4.0)")
     add("--seed-b", type=int, default=None, help="morph: seed of network B (default: seed + 1)")
     add("--run", default=None, help="playback: the run file RUN.npz to play")
     add("--save-run", default=None, help="training: also keep weight snapshots in RUN.npz")
@@ -55,6 +55,21 @@ def add_arguments(parser) -> None:
     add("--x264-preset", default="veryfast", help="mp4: encoder speed preset (%(default)s)")
     if hasattr(parser, "_negative_number_matcher"):
         parser._negative_number_matcher = _NUMBER_LIST  # lets "--view -1,1,-1,1" through
+
+
+# Options that only one animation uses: given with another, they would be
+# silently ignored (no run file written, no zoom), so they are refused.
+OWN_OPTIONS = {"zoom_to": "zoom", "scale_from": "weight-scale", "scale_to": "weight-scale",
+               "seed_b": "morph", "run": "playback", "save_run": "training",
+               "snapshot_every": "training", "steps_per_frame": "training"}
+
+
+def _check_applicable(args, animation: str) -> None:
+    for name, owner in OWN_OPTIONS.items():
+        if getattr(args, name) is not None and owner != animation:
+            flag = "--" + name.replace("_", "-")
+            raise bad_value(flag, getattr(args, name),
+                            f"only with --animation {owner} (this recording is {animation})")
 
 
 def _check_counts(args) -> None:
@@ -74,7 +89,8 @@ def _options(args, size):
         size=size, frames=args.frames, steps_per_frame=args.steps_per_frame,
         view=View.parse(args.view) if args.view else None,
         zoom_to=View.parse(args.zoom_to) if args.zoom_to else None,
-        scale_from=args.scale_from, scale_to=args.scale_to, seed_b=args.seed_b,
+        scale_from=0.25 if args.scale_from is None else args.scale_from,
+        scale_to=4.0 if args.scale_to is None else args.scale_to, seed_b=args.seed_b,
         run=RunFile.load(args.run) if args.run else None,
         save_run=Path(args.save_run) if args.save_run else None,
         snapshot_every=args.snapshot_every)
@@ -103,7 +119,9 @@ def run(args) -> int:
         check_writable_dir(Path(args.save_run).parent, Path(args.save_run))
     opts = _options(args, size)
     source = load_source(args.source, args.seed)
-    name = choose("--animation", args.animation or default_animation(source), ANIMATIONS)
+    name = args.animation or ("playback" if args.run else default_animation(source))
+    name = choose("--animation", name, ANIMATIONS)
+    _check_applicable(args, name)
     animation = ANIMATIONS[name](source, opts)
     view_cfg = source.preset.view if source.preset else None
     look = Look(size, mode=args.mode or (view_cfg.mode if view_cfg else "output"),
