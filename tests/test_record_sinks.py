@@ -176,6 +176,13 @@ def test_failing_write_midway_keeps_the_frames_so_far(tmp_path, monkeypatch):
     assert not list(folder.glob("*.part"))
 
 
+@pytest.mark.parametrize("name", ["e.mp4", "e.gif"])
+def test_no_frames_no_file(tmp_path, name):
+    with open_sink(tmp_path / name, (W, H), 30) as sink:
+        pass
+    assert sink.frames_written == 0 and list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("name", ["i.mp4", "i.gif", "idir/"])
 def test_keyboard_interrupt_closes_a_playable_file(tmp_path, name):
     frames = smooth_frames(10)

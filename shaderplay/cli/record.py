@@ -152,8 +152,9 @@ def run(args) -> int:
     frames = sink.frames_written
     w, h = size
     if interrupted:
-        print(f"shaderplay record: interrupted; {args.output} holds the {frames} frames "
-              "written so far and is playable.", file=sys.stderr)
+        said = (f"{args.output} holds the {frames} frames written so far and is playable"
+                if frames else "nothing was written")
+        print(f"shaderplay record: interrupted; {said}.", file=sys.stderr)
         return 130
     print(f"wrote {frames} frames ({w}x{h}, {fps:g} fps, {name}) to {args.output}"
           + (f"; run snapshots in {opts.save_run}" if opts.save_run else ""))

@@ -121,6 +121,10 @@ class Mp4Sink(FrameSink):
     def _finish(self) -> int:
         if self._end_encoder() != 0:
             raise OSError(self._encoder_exit())
+        if self.frames_written == 0:  # closed before any frame: no video, no file
+            self.partial.unlink(missing_ok=True)
+            self._log.close()
+            return 0
         self._remux()
         return self.frames_written
 
