@@ -115,7 +115,8 @@ class FrameSink(ABC):
         if self._closed:
             if self._result is not None:
                 raise self._result
-            raise ShaderplayError(f"output {self.path}: write() after close()")
+            raise ShaderplayError(f"output {self.path}: write() after close(); "
+                                  "allowed: open a new sink for more frames.")
         w, h = self.size
         frame = np.asarray(frame)
         if frame.shape != (h, w, 3) or frame.dtype != np.uint8:
