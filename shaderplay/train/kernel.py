@@ -18,7 +18,7 @@ Arrays the kernels share (built by program.py):
 import numpy as np
 
 from .activate import SIGMOID, activate
-from .jit import kernel
+from .jit import flat, kernel, rows
 from .linalg import affine, backprop, weight_grads
 from .losses import CROSS_ENTROPY, loss_grad
 from .norms import (batchnorm_backward, batchnorm_commit, batchnorm_forward, batchnorm_running,
@@ -37,40 +37,34 @@ OK, BAD_LOSS, BAD_GRAD, BAD_WEIGHT = range(4)
 
 
 @kernel
-def _rows(buf, offset, n, B):
-    """The (n, B) view of buf starting at `offset`."""
-    return buf[offset:offset + n * B].reshape(n, B)
-
-
-@kernel
 def _weights(params, layers, layer):
     n_in, n_out, w, b = layers[layer, 0], layers[layer, 1], layers[layer, 4], layers[layer, 5]
-    return params[w:w + n_out * n_in].reshape(n_out, n_in), params[b:b + n_out]
+    return rows(params, w, n_out, n_in), flat(params, b, n_out)
 
 
 @kernel
 def _norm_views(params, ws, layers, wsl, layer, B):
     """xhat (n, B), statistics (3, B) or (5, n), gamma and beta of a normalised layer."""
     n, norm, gamma, beta = layers[layer, 1], layers[layer, 3], layers[layer, 6], layers[layer, 7]
-    XH = _rows(ws, wsl[layer, 2], n, B)
-    S = _rows(ws, wsl[layer, 3], 3, B) if norm == LAYERNORM else _rows(ws, wsl[layer, 3], 5, n)
-    return XH, S, params[gamma:gamma + n], params[beta:beta + n]
+    XH = rows(ws, wsl[layer, 2], n, B)
+    S = rows(ws, wsl[layer, 3], 3, B) if norm == LAYERNORM else rows(ws, wsl[layer, 3], 5, n)
+    return XH, S, flat(params, gamma, n), flat(params, beta, n)
 
 
 @kernel
 def _running(params, layers, layer):
     n, mean, var = layers[layer, 1], layers[layer, 8], layers[layer, 9]
-    return params[mean:mean + n], params[var:var + n]
+    return flat(params, mean, n), flat(params, var, n)
 
 
 @kernel
 def forward(params, layers, wsl, misc, ws, B, training):
     """Inputs (n_in, B) at misc[X_ROWS] -> every layer's output H and derivative D."""
-    X = _rows(ws, misc[X_ROWS], layers[0, 0], B)
+    X = rows(ws, misc[X_ROWS], layers[0, 0], B)
     for layer in range(layers.shape[0]):
         n_out, act, norm = layers[layer, 1], layers[layer, 2], layers[layer, 3]
         W, b = _weights(params, layers, layer)
-        H = _rows(ws, wsl[layer, 0], n_out, B)
+        H = rows(ws, wsl[layer, 0], n_out, B)
         affine(W, b, X, H)
         if norm != 0:
             XH, S, gamma, beta = _norm_views(params, ws, layers, wsl, layer, B)
@@ -79,8 +73,7 @@ def forward(params, layers, wsl, misc, ws, B, training):
             else:
                 mean, var = _running(params, layers, layer)
                 batchnorm_forward(H, XH, S, gamma, beta, mean, var, training)
-        h = wsl[layer, 0]
-        activate(act, ws[h:h + n_out * B], ws[wsl[layer, 1]:wsl[layer, 1] + n_out * B])
+        activate(act, flat(ws, wsl[layer, 0], n_out * B), flat(ws, wsl[layer, 1], n_out * B))
         X = H
 
 
@@ -90,23 +83,23 @@ def backward(params, grad, layers, wsl, misc, ws, B):
     g, other = misc[G_ROWS], misc[G_ROWS2]
     for layer in range(layers.shape[0] - 1, -1, -1):
         n_in, n_out, norm = layers[layer, 0], layers[layer, 1], layers[layer, 3]
-        G = _rows(ws, g, n_out, B)
+        G = rows(ws, g, n_out, B)
         if norm != 0:
             XH, S, gamma, beta = _norm_views(params, ws, layers, wsl, layer, B)
-            dgamma = grad[layers[layer, 6]:layers[layer, 6] + n_out]
-            dbeta = grad[layers[layer, 7]:layers[layer, 7] + n_out]
+            dgamma = flat(grad, layers[layer, 6], n_out)
+            dbeta = flat(grad, layers[layer, 7], n_out)
             if norm == LAYERNORM:
                 layernorm_backward(G, XH, S, gamma, dgamma, dbeta)
             else:
                 batchnorm_backward(G, XH, S, gamma, dgamma, dbeta)
-        X = _rows(ws, wsl[layer - 1, 0] if layer > 0 else misc[X_ROWS], n_in, B)
+        X = rows(ws, wsl[layer - 1, 0] if layer > 0 else misc[X_ROWS], n_in, B)
         dW, db = _weights(grad, layers, layer)
         weight_grads(G, X, dW, db)
         if layer > 0:
             W, _ = _weights(params, layers, layer)
-            dX = ws[other:other + n_in * B]
-            backprop(W, G, dX.reshape(n_in, B))
-            D = ws[wsl[layer - 1, 1]:wsl[layer - 1, 1] + n_in * B]
+            dX = flat(ws, other, n_in * B)
+            backprop(W, G, rows(ws, other, n_in, B))
+            D = flat(ws, wsl[layer - 1, 1], n_in * B)
             for i in range(n_in * B):
                 dX[i] *= D[i]
             g, other = other, g
@@ -114,9 +107,9 @@ def backward(params, grad, layers, wsl, misc, ws, B):
 
 @kernel
 def _gather(X, Y, perm, pos, B, ws, misc):
-    Xb = _rows(ws, misc[X_ROWS], X.shape[0], B)
-    Yb = _rows(ws, misc[Y_ROWS], Y.shape[0], B)
-    idx = perm[pos:pos + B]
+    Xb = rows(ws, misc[X_ROWS], X.shape[0], B)
+    Yb = rows(ws, misc[Y_ROWS], Y.shape[0], B)
+    idx = flat(perm, pos, B)
     for k in range(X.shape[0]):
         for i in range(B):
             Xb[k, i] = X[k, idx[i]]
@@ -130,9 +123,9 @@ def _loss(params, layers, wsl, misc, ws, B, loss_code, grad):
     last = layers.shape[0] - 1
     n = layers[last, 1]
     fused = loss_code != CROSS_ENTROPY and layers[last, 2] == SIGMOID
-    return loss_grad(loss_code, _rows(ws, wsl[last, 0], n, B), _rows(ws, wsl[last, 1], n, B),
-                     _rows(ws, misc[Y_ROWS], n, B), _rows(ws, misc[G_ROWS], n, B),
-                     _rows(ws, misc[LOSS_SCRATCH], 3, B), fused, grad)
+    return loss_grad(loss_code, rows(ws, wsl[last, 0], n, B), rows(ws, wsl[last, 1], n, B),
+                     rows(ws, misc[Y_ROWS], n, B), rows(ws, misc[G_ROWS], n, B),
+                     rows(ws, misc[LOSS_SCRATCH], 3, B), fused, grad)
 
 
 @kernel
@@ -190,7 +183,7 @@ def train_steps(params, grad, state, layers, wsl, misc, ws, X, Y, perm, rng, ctr
         for layer in range(layers.shape[0]):
             if layers[layer, 3] == BATCHNORM:
                 mean, var = _running(params, layers, layer)
-                S = _rows(ws, wsl[layer, 3], 5, layers[layer, 1])
+                S = rows(ws, wsl[layer, 3], 5, layers[layer, 1])
                 ok = ok and batchnorm_running(S, mean, var, B)
         if not ok:
             return BAD_WEIGHT
@@ -199,7 +192,7 @@ def train_steps(params, grad, state, layers, wsl, misc, ws, X, Y, perm, rng, ctr
         for layer in range(layers.shape[0]):
             if layers[layer, 3] == BATCHNORM:
                 mean, var = _running(params, layers, layer)
-                batchnorm_commit(_rows(ws, wsl[layer, 3], 5, layers[layer, 1]), mean, var)
+                batchnorm_commit(rows(ws, wsl[layer, 3], 5, layers[layer, 1]), mean, var)
         ctr[0] += 1
         ctr[1] = pos + B
         ctr[2] = t
@@ -226,7 +219,7 @@ def evaluate(params, layers, wsl, misc, ws, X, Y, loss_code, out):
         forward(params, layers, wsl, misc, ws, B, False)
         total += _loss(params, layers, wsl, misc, ws, B, loss_code, False)
         if out.shape[0] == N:
-            O = _rows(ws, wsl[last, 0], n_out, B)
+            O = rows(ws, wsl[last, 0], n_out, B)
             for c in range(n_out):
                 for i in range(B):
                     out[start + i, c] = O[c, i]

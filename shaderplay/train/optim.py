@@ -24,7 +24,7 @@ is written by a step that would leave a non-finite weight.
 import numpy as np
 
 from ..config import OPTIMIZERS
-from .jit import F0, F1, kernel
+from .jit import F0, F1, flat, kernel
 
 SGD, MOMENTUM, NESTEROV, RMSPROP, ADAM, ADAMW = (
     OPTIMIZERS.index(n) for n in ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw"))
@@ -40,8 +40,8 @@ def add_penalties(params, grad, layers, l1, l2):
     for layer in range(layers.shape[0]):
         w = layers[layer, 4]
         size = layers[layer, 0] * layers[layer, 1]
-        W = params[w:w + size]
-        dW = grad[w:w + size]
+        W = flat(params, w, size)
+        dW = flat(grad, w, size)
         for k in range(size):
             p = W[k]
             dW[k] += a * np.sign(p) + b * p
@@ -72,8 +72,8 @@ def update(opt, params, grad, state, n, lr, clip, wd, mu, b1, b2, eps, alpha, t,
 
     `clip` scales the gradient first; `t` is the 1-based step count (Adam's bias correction).
     """
-    m_state = state[:n]
-    v_state = state[n:2 * n]
+    m_state = flat(state, 0, n)
+    v_state = flat(state, n, n)
     k_lr = np.float32(lr)
     k_clip = np.float32(clip)
     k_wd = np.float32(wd if opt != ADAMW else 0.0)
