@@ -5,7 +5,8 @@
 
 from .errors import ShaderplayError
 from .network import Network
+from .render import render
 from .spec import NetworkSpec
 
-__all__ = ["Network", "NetworkSpec", "ShaderplayError"]
+__all__ = ["Network", "NetworkSpec", "ShaderplayError", "render"]
 __version__ = "0.1.0"

@@ -40,6 +40,24 @@ def headless_context(require: int = GL_VERSION):
         f"({'; '.join(failures)}). {INSTALL_HINT}. With a GPU, install its vendor driver instead.")
 
 
+def make_current(ctx) -> None:
+    """Make `ctx` the thread's current GL context and leave it so.
+
+    With several contexts in a process (a window, render(), tests), GL calls go
+    to whichever is current. moderngl's `with ctx:` is not used: on EGL its exit
+    "restores" a context that leaves nothing current (measured with glcontext
+    3.1), so reads after it return zeros.
+    """
+    ctx.__enter__()
+
+
+def bind_default_framebuffer(ctx) -> None:
+    """Bind the screen (or framebuffer 0 headless). Do this before releasing a bound
+    framebuffer: moderngl rebinds "the previous" one when it makes the next, and a
+    deleted one is a GL_INVALID_OPERATION."""
+    (ctx.screen or ctx.detect_framebuffer(0)).use()
+
+
 def describe(ctx) -> str:
     """One line naming the GL driver, for benchmark and error output."""
     info = ctx.info

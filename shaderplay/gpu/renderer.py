@@ -11,8 +11,12 @@ Programs are compiled per architecture and cached; `upload` is one buffer
 write. A program that fails to compile raises a ShaderplayError naming the
 file and line, and the renderer keeps the network and programs it had.
 Conventions: sizes are (W, H); arrays come back with row 0 at the top.
+Every public method first makes the renderer's context current
+(`make_current`), so several contexts in one process (a window, render(),
+tests) do not write into each other.
 """
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +26,7 @@ from ..errors import ShaderplayError, bad_value, choose
 from ..network import Network
 from ..spec import NetworkSpec
 from ..view import View, parse_size
-from .context import describe, is_software
+from .context import bind_default_framebuffer, describe, is_software, make_current
 from .layout import GpuLayout, Packer
 from .modes import default_range, parse_mode
 from .source import assemble, explain_compile_error, network_source
@@ -45,6 +49,14 @@ class _Net:
     storage: ParamStorage
 
 
+def _in_context(method):
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        make_current(self.ctx)
+        return method(self, *args, **kwargs)
+    return wrapper
+
+
 def _targets_for(groups: int) -> int:
     """Attachments per pass: 1, 2, 4 or 8 (the shader's SP_TARGETS steps)."""
     return next(t for t in (1, 2, 4, 8) if t >= min(groups, MAX_TARGETS))
@@ -58,7 +70,7 @@ class Renderer:
         self._prefer = choose("storage", storage, STORAGES)
         self._root = None if shader_root is None else str(shader_root)
         self._net: _Net | None = None
-        self._programs = {}  # (vertex text, fragment text) -> (program, vao)
+        self._programs = {}  # program key (see _sources) -> (program, vao)
         self._targets = {}  # kind -> (key, framebuffer, textures)
         self._luts = {}
 
@@ -72,6 +84,7 @@ class Renderer:
         return self._net.spec if self._net else None
 
     # --- network ------------------------------------------------------------------
+    @_in_context
     def set_network(self, net: Network) -> None:
         """Use `net`: recompile if its architecture changed (cached per spec), then upload its weights."""
         if not isinstance(net, Network):
@@ -80,6 +93,7 @@ class Renderer:
             self._net = self._prepare(net.spec)  # raises before anything is replaced
         self.upload(net.params)
 
+    @_in_context
     def upload(self, params: np.ndarray) -> None:
         """New weights for the current architecture: one buffer write, no recompile."""
         state = self._require_network()
@@ -89,22 +103,24 @@ class Renderer:
                             f"float32 of shape ({state.packer.n_params},), the network's parameter buffer")
         state.storage.write(state.packer.pack(params))
 
+    @_in_context
     def reload(self) -> None:
-        """Re-read the .glsl files and recompile; on a compile error the old programs stay."""
+        """Re-read the .glsl files and recompile what is in use; on a compile error
+        everything stays as it was (the old programs keep drawing)."""
         network_source.cache_clear()
-        old = self._programs
-        self._programs = {}
+        fresh = {}
         try:
-            if self._net is not None:
-                self._network_program("output")
-            self._colour_program()
+            for key in self._programs:
+                fresh[key] = self._compile(*self._sources(key))
         except ShaderplayError:
-            for program, vao in self._programs.values():
-                vao.release()
-                program.release()
-            self._programs = old
+            self._release_programs(fresh)
             raise
-        for program, vao in old.values():
+        self._release_programs(self._programs)
+        self._programs = fresh
+
+    @staticmethod
+    def _release_programs(programs: dict) -> None:
+        for program, vao in programs.values():
             vao.release()
             program.release()
 
@@ -132,18 +148,29 @@ class Renderer:
         return self._net
 
     # --- programs -----------------------------------------------------------------
-    def _compile(self, fragment, vertex=None):
+    # Programs are held by what they are (a logical key), not by their text: files
+    # are read when a key is first needed and again only on reload().
+    def _sources(self, key):
+        """(fragment, vertex) ShaderSources for a program key."""
+        vertex = assemble("fullscreen.vert.glsl", {}, self._root)
+        if key[0] == "colour":
+            return assemble("colour.frag.glsl", {}, self._root), vertex
+        _, entry, spec, unroll, storage, extra = key
+        return network_source(entry, spec, unroll, storage, extra, self._root), vertex
+
+    def _compile(self, fragment, vertex):
         import moderngl
 
-        vertex = vertex or assemble("fullscreen.vert.glsl", {}, self._root)
-        key = (vertex.text, fragment.text)
+        try:
+            program = self.ctx.program(vertex_shader=vertex.text, fragment_shader=fragment.text)
+        except moderngl.Error as exc:
+            raise explain_compile_error(str(exc), {"vertex_shader": vertex, "fragment_shader": fragment},
+                                        describe(self.ctx)) from None
+        return program, self.ctx.vertex_array(program, [])
+
+    def _program(self, key):
         if key not in self._programs:
-            try:
-                program = self.ctx.program(vertex_shader=vertex.text, fragment_shader=fragment.text)
-            except moderngl.Error as exc:
-                raise explain_compile_error(str(exc), {"vertex_shader": vertex, "fragment_shader": fragment},
-                                            describe(self.ctx)) from None
-            self._programs[key] = (program, self.ctx.vertex_array(program, []))
+            self._programs[key] = self._compile(*self._sources(key))
         return self._programs[key]
 
     def _network_program(self, mode_name: str, state: _Net | None = None):
@@ -151,11 +178,10 @@ class Renderer:
         mode, _ = parse_mode(mode_name)
         groups = -(-mode.channels(state.spec) // 4)
         extra = (("SP_TARGETS", _targets_for(groups)),)
-        source = network_source(mode.entry, state.spec, state.unroll, state.plan.defines(), extra, self._root)
-        return self._compile(source)
+        return self._program(("network", mode.entry, state.spec, state.unroll, state.plan.defines(), extra))
 
     def _colour_program(self):
-        return self._compile(assemble("colour.frag.glsl", {}, self._root))
+        return self._program(("colour",))
 
     # --- offscreen targets -----------------------------------------------------------
     def _target(self, kind: str, size, count: int, dtype: str):
@@ -241,6 +267,7 @@ class Renderer:
         return lo, hi
 
     # --- public --------------------------------------------------------------------
+    @_in_context
     def values(self, view, size, mode: str = "output", **opts) -> np.ndarray:
         """Raw values of `mode` before colour mapping: float32 (H, W, C), row 0 = top."""
         view, size = View.coerce(view), parse_size(size)
@@ -258,6 +285,7 @@ class Renderer:
                 planes.append(np.frombuffer(data, np.float32).reshape(h, w, 4))
         return np.ascontiguousarray(np.concatenate(planes, axis=2)[::-1, :, :channels])
 
+    @_in_context
     def image(self, view, size, mode: str = "output", colormap: str = "viridis", **opts) -> np.ndarray:
         """Colour-mapped picture: uint8 (H, W, 3), row 0 = top."""
         view, size = View.coerce(view), parse_size(size)
@@ -266,6 +294,7 @@ class Renderer:
         data = fbo.read(components=3, attachment=0)
         return np.frombuffer(data, np.uint8).reshape(size[1], size[0], 3)[::-1].copy()
 
+    @_in_context
     def draw(self, view, size, mode: str = "output", colormap: str = "viridis", fbo=None, viewport=None,
              **opts) -> None:
         """Draw the picture into `fbo` (default: the context's screen) at `viewport` (x, y, W, H)."""
@@ -283,13 +312,11 @@ class Renderer:
             raise bad_value("viewport", viewport, f"(x, y, {size[0]}, {size[1]}): its size must equal `size`")
         self._colour_pass(textures[0], channels, colormap, value_range, target, viewport)
 
+    @_in_context
     def release(self) -> None:
         """Free every GL object this renderer made (call before the context goes)."""
-        # Leave the default framebuffer bound, not one about to be deleted.
-        (self.ctx.screen or self.ctx.detect_framebuffer(0)).use()
-        for program, vao in self._programs.values():
-            vao.release()
-            program.release()
+        bind_default_framebuffer(self.ctx)  # not one about to be deleted
+        self._release_programs(self._programs)
         for _, fbo, textures in self._targets.values():
             fbo.release()
             for tex in textures:

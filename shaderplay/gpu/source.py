@@ -2,10 +2,11 @@
 `#include "file.glsl"` resolver, after a header of #defines that Python
 fills from the spec (sizes, offsets, activations, features, storage path).
 
-Pure string work, testable without a GPU. `#line N S` directives (S is the
-file's number, GLSL 3.30 has no file names) make driver messages point at
-real files; `explain_compile_error` turns them back into file:line plus a
-numbered excerpt.
+Pure string work, testable without a GPU. `#line` directives make driver messages point at real
+files. GLSL 3.30 has no file names, only a source number, and Mesa prints 0
+whatever it is, so file k's lines are numbered from k * LINE_BLOCK + 1: the
+line number alone says file and line. `explain_compile_error` turns them
+back into file:line plus a numbered excerpt.
 """
 
 import re
@@ -21,6 +22,8 @@ from .layout import GpuLayout
 
 GLSL_VERSION = "#version 330 core"
 HEADER_NAME = "<defines>"
+MIN_STATE4 = 64
+LINE_BLOCK = 10000  # file k's line n is reported as k * LINE_BLOCK + n
 _INCLUDE = re.compile(r'^\s*#include\s+"([^"]+)"\s*$')
 # Driver log lines: Mesa "0:12(5): error: ...", NVIDIA "0(12) : error C1008: ...",
 # AMD/Intel "ERROR: 0:12: ...".
@@ -64,12 +67,13 @@ def assemble(entry: str, defines: dict, root=None) -> ShaderSource:
         text = _read(root, name, parent)
         number = len(files)
         files.append((name, text))
-        out.append(f"#line 1 {number}")
+        base = number * LINE_BLOCK
+        out.append(f"#line {base + 1} {number}")
         for lineno, line in enumerate(text.splitlines(), 1):
             m = _INCLUDE.match(line)
             if m:
                 emit(m.group(1), name)
-                out.append(f"#line {lineno + 1} {number}")
+                out.append(f"#line {base + lineno + 1} {number}")
             else:
                 out.append(line)
 
@@ -102,7 +106,9 @@ def network_defines(spec: NetworkSpec, layout: GpuLayout, unroll: int) -> dict:
     def ints(name):
         return ", ".join(str(getattr(layer, name)) for layer in layout.layers)
 
-    defines = {"SP_LAYERS": len(layout.layers), "SP_MAX4": layout.max4, "SP_UNROLL": unroll}
+    # State arrays of fewer than ~48 vec4s made llvmpipe compile seconds longer (and run
+    # no faster) than 64: measured, see shaderplay/bench/render.py. Unused entries cost nothing.
+    defines = {"SP_LAYERS": len(layout.layers), "SP_MAX4": max(layout.max4, MIN_STATE4), "SP_UNROLL": unroll}
     for name in ("in4", "out4", "w", "b", "act", "norm", "gamma", "beta", "mean", "var"):
         defines["SP_" + name.upper()] = ints(name)
     defines["SP_NOUT"] = ints("n_out")
@@ -139,6 +145,8 @@ def explain_compile_error(message: str, sources: dict, driver: str = "") -> Shad
         if not m or "error" not in raw.lower():
             continue
         number, line, text = int(m.group(1)), int(m.group(2)), m.group(3).strip()
+        if line > LINE_BLOCK:
+            number, line = divmod(line, LINE_BLOCK)
         name = src.files[number][0] if number < len(src.files) else f"source {number}"
         if first is None:
             first = f"{name}:{line}: {text}"
