@@ -11,7 +11,8 @@ Arrays the kernels share (built by program.py):
 - X (n_in, N) and Y (n_out, N) float32: features and targets, one row each,
   samples along the row (the batch-major layout of linalg.py).
 - perm (N,) int64 sample order of the epoch; rng (1,) uint64;
-  ctr int64: [step, position in epoch (N = shuffle first), optimiser step t].
+  ctr int64: [step, position in epoch (N = shuffle first), optimiser step t,
+  epochs started].
 - hyper float64 / ihyper int64: the TrainConfig in numbers (program.py).
 """
 
@@ -166,6 +167,7 @@ def train_steps(params, grad, state, layers, wsl, misc, ws, X, Y, perm, rng, ctr
             shuffle(perm, rng)
             pos = 0
             ctr[1] = 0
+            ctr[3] += 1
         B = min(ihyper[BATCH], N - pos)
         loss = batch_gradient(params, grad, layers, wsl, misc, ws, X, Y, perm, pos, B, hyper, ihyper)
         if not np.isfinite(loss):

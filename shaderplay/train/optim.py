@@ -29,6 +29,7 @@ from .jit import F0, F1, flat, kernel
 SGD, MOMENTUM, NESTEROV, RMSPROP, ADAM, ADAMW = (
     OPTIMIZERS.index(n) for n in ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw"))
 CLIP_EPS = 1e-6  # torch clip_grad_norm_
+_FMAX = np.float32(np.finfo(np.float32).max)
 
 
 @kernel
@@ -77,12 +78,12 @@ def update(opt, params, grad, state, n, lr, clip, wd, mu, b1, b2, eps, alpha, t,
     k_lr = np.float32(lr)
     k_clip = np.float32(clip)
     k_wd = np.float32(wd if opt != ADAMW else 0.0)
-    check = F0  # accumulates p - p: 0 while finite, NaN once any p is inf or NaN
+    bad = 0  # new weights that are inf or NaN (a comparison: fast-math may fold p - p to 0)
     if opt == SGD:
         for i in range(n):
             g = grad[i] * k_clip + k_wd * params[i]
             p = params[i] - k_lr * g
-            check += p - p
+            bad += not abs(p) <= _FMAX
             if write:
                 params[i] = p
     elif opt == MOMENTUM or opt == NESTEROV:
@@ -93,7 +94,7 @@ def update(opt, params, grad, state, n, lr, clip, wd, mu, b1, b2, eps, alpha, t,
             buf = k_mu * m_state[i] + g
             step = g + k_mu * buf if nesterov else buf
             p = params[i] - k_lr * step
-            check += p - p
+            bad += not abs(p) <= _FMAX
             if write:
                 m_state[i] = buf
                 params[i] = p
@@ -105,7 +106,7 @@ def update(opt, params, grad, state, n, lr, clip, wd, mu, b1, b2, eps, alpha, t,
             g = grad[i] * k_clip + k_wd * params[i]
             sq = k_a * m_state[i] + k_1a * g * g
             p = params[i] - k_lr * g / (np.sqrt(sq) + k_eps)
-            check += p - p
+            bad += not abs(p) <= _FMAX
             if write:
                 m_state[i] = sq
                 params[i] = p
@@ -123,11 +124,11 @@ def update(opt, params, grad, state, n, lr, clip, wd, mu, b1, b2, eps, alpha, t,
             m = k_b1 * m_state[i] + k_1b1 * g
             v = k_b2 * v_state[i] + k_1b2 * g * g
             p = params[i] * decay - step_size * m / (np.sqrt(v) / bc2_sqrt + k_eps)
-            check += p - p
+            bad += not abs(p) <= _FMAX
             if write:
                 m_state[i] = m
                 v_state[i] = v
                 params[i] = p
     else:
-        check = np.float32(np.nan)
-    return check == F0
+        bad = 1
+    return bad == 0

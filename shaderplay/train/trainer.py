@@ -46,7 +46,7 @@ class Trainer(ThreadControl):
         self._layers = layer_table(net.layout)
         n_train = len(self.dataset.x_train)
         self._perm = np.arange(n_train, dtype=np.int64)
-        self._ctr = np.array([0, n_train, 0], np.int64)  # step, epoch position (N = shuffle), t
+        self._ctr = np.array([0, n_train, 0, 0], np.int64)  # step, epoch position, t, epochs started
         self._rng = seed_state(self.config.seed)
         self._y = rows(self.dataset.y_train)
         self._y_test = rows(self.dataset.y_test)
@@ -67,6 +67,12 @@ class Trainer(ThreadControl):
     @property
     def step(self) -> int:
         return int(self._ctr[0])
+
+    @property
+    def epochs(self) -> float:
+        """Passes over the training set so far: 1.4 = one full pass and 40% of the next."""
+        started, position = int(self._ctr[3]), int(self._ctr[1])
+        return 0.0 if started == 0 else started - 1 + position / self._x.shape[1]
 
     @property
     def loss_history(self) -> np.ndarray:
@@ -113,7 +119,7 @@ class Trainer(ThreadControl):
                 self._configure()
             self._refresh_features()
             self._state[:] = 0.0
-            self._ctr[:] = (0, self._x.shape[1], 0)
+            self._ctr[:] = (0, self._x.shape[1], 0, 0)
             self._perm[:] = np.arange(len(self._perm))
             self._rng = seed_state(self.config.seed)
             self._history.clear()
