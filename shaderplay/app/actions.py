@@ -1,0 +1,377 @@
+"""Everything a user can do, as functions of (state, session[, arguments]).
+
+Panels, keys, the canvas, dropped files and test scripts all go through here;
+nothing else changes `AppState` or the `Session`. Each action either succeeds
+or leaves both untouched and puts the error's one-paragraph message in
+`state.message` (the `@action` wrapper): nothing the user set is lost by a
+failed action, and the window stays usable.
+
+Decisions where the brief is silent:
+- changing only activations keeps the weights (the layout is the same), as
+  users of the TF playground asked (#22); any other architecture or
+  initialiser change draws new weights;
+- changing the target keeps the weights when the output count is unchanged,
+  so you watch the same network re-fit;
+- "step" pauses training and runs exactly one optimiser step;
+- "new seed" adds 1 to the network seed (reproducible, saved with the preset).
+"""
+
+import functools
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from ..config import NetConfig, TargetConfig, TrainConfig, ViewConfig
+from ..errors import ShaderplayError, bad_value
+from ..view import View
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
+MIN_SCALE, MAX_SCALE = 1e-5, 1e5  # zoom limits (View.scale)
+
+
+def action(fn):
+    """Run `fn(state, ...)`; a user error becomes the message, not a crash."""
+
+    @functools.wraps(fn)
+    def run(state, *args, **kwargs):
+        try:
+            return fn(state, *args, **kwargs)
+        except ShaderplayError as exc:
+            state.say(str(exc), error=True)
+        except OSError as exc:  # unreadable or unwritable file
+            state.say(f"{getattr(exc, 'filename', '') or fn.__name__}: {exc.strerror or exc}.",
+                      error=True)
+        return None
+
+    return run
+
+
+def _with(state, **tables):
+    """The preset with some of its tables replaced (a new frozen object)."""
+    return replace(state.preset, **tables)
+
+
+def _per_layer(value, n: int) -> list:
+    return [value] * n if isinstance(value, str) else list(value)
+
+
+def _rebuild(state, session, preset, keep_weights=False) -> None:
+    session.rebuild(preset, keep_weights=keep_weights, playing=state.playing)
+    state.preset = preset
+    state.diverged_at = None
+    state.boundaries = tuple(i for i in state.boundaries if i < session.net.spec.depth)
+
+
+# --- network ----------------------------------------------------------------------
+@action
+def set_network(state, session, **changes) -> None:
+    """Change [network] fields (names as NetConfig's); rebuilds net and shader."""
+    net = replace(state.preset.network, **_known(NetConfig, changes))
+    keep = set(changes) <= {"activation", "output"}
+    _rebuild(state, session, _with(state, network=net), keep_weights=keep)
+
+
+@action
+def set_layer(state, session, index: int, width=None, activation=None, norm=None) -> None:
+    """Change hidden layer `index`: its width, activation or normalisation."""
+    cfg = state.preset.network
+    n = len(cfg.hidden)
+    if not 0 <= index < n:
+        raise bad_value("layer", index, f"a hidden layer 0..{n - 1}")
+    hidden, acts, norms = list(cfg.hidden), _per_layer(cfg.activation, n), _per_layer(cfg.norm, n)
+    if width is not None:
+        hidden[index] = int(width)
+    if activation is not None:
+        acts[index] = activation
+    if norm is not None:
+        norms[index] = norm
+    net = replace(cfg, hidden=tuple(hidden), activation=tuple(acts), norm=tuple(norms))
+    keep = width is None and norm is None
+    _rebuild(state, session, _with(state, network=net), keep_weights=keep)
+
+
+@action
+def add_layer(state, session, width: int | None = None) -> None:
+    """Append a hidden layer like the last one (16 tanh units on an empty net)."""
+    cfg = state.preset.network
+    n = len(cfg.hidden)
+    acts, norms = _per_layer(cfg.activation, n), _per_layer(cfg.norm, n)
+    last_w, last_a, last_n = (cfg.hidden[-1], acts[-1], norms[-1]) if n else (16, "tanh", "none")
+    net = replace(cfg, hidden=(*cfg.hidden, int(width or last_w)), activation=(*acts, last_a),
+                  norm=(*norms, last_n))
+    _rebuild(state, session, _with(state, network=net))
+
+
+@action
+def remove_layer(state, session, index: int = -1) -> None:
+    cfg = state.preset.network
+    n = len(cfg.hidden)
+    if n == 0:
+        raise bad_value("layer", index, "a hidden layer to remove (this network has none)")
+    index = index % n
+    keep = [i for i in range(n) if i != index]
+    acts, norms = _per_layer(cfg.activation, n), _per_layer(cfg.norm, n)
+    net = replace(cfg, hidden=tuple(cfg.hidden[i] for i in keep),
+                  activation=tuple(acts[i] for i in keep), norm=tuple(norms[i] for i in keep))
+    _rebuild(state, session, _with(state, network=net))
+
+
+@action
+def reset_weights(state, session) -> None:
+    """Re-draw the weights with the same seed; optimiser state and step count restart."""
+    session.reset()
+    state.diverged_at = None
+
+
+@action
+def new_seed(state, session) -> None:
+    cfg = state.preset.network
+    net = replace(cfg, seed=cfg.seed + 1)
+    _rebuild(state, session, _with(state, network=net))
+
+
+# --- target and training ------------------------------------------------------------
+@action
+def set_target(state, session, **changes) -> None:
+    """Change [target] fields; keeps the weights when the output count stays the same.
+
+    A target of another kind brings its usual loss (as a preset that names
+    none would): bce for two classes, cross-entropy (linear output) for more,
+    mse for regression. A target with a domain of its own (an image) moves
+    the view there."""
+    from ..presets import DEFAULT_LOSS
+    from ..targets import target_kind
+
+    target = replace(state.preset.target, **_known(TargetConfig, changes))
+    preset = _with(state, target=target)
+    kind = target_kind(target)
+    if kind != session.dataset.kind:
+        train, net = preset.train, preset.network
+        loss = DEFAULT_LOSS[kind]
+        output = {"cross_entropy": "linear", "bce": "sigmoid"}.get(loss, net.output)
+        if train.loss == "cross_entropy" and loss != "cross_entropy":
+            output = "sigmoid"
+        preset = replace(preset, train=replace(train, loss=loss),
+                         network=replace(net, output=output))
+    old_domain = session.dataset.domain
+    _rebuild(state, session, preset, keep_weights=True)
+    if session.dataset.domain != old_domain:
+        state.preset = _with(state, view=replace(state.preset.view, domain=session.dataset.domain))
+        state.view = state.home
+
+
+@action
+def set_train(state, session, **changes) -> None:
+    """Change [train] fields; the running trainer takes them at its next chunk."""
+    train = replace(state.preset.train, **_known(TrainConfig, changes)).validate()
+    session.configure(**changes)
+    state.preset = _with(state, train=train)
+
+
+@action
+def toggle_play(state, session) -> None:
+    set_playing(state, session, not state.playing)
+
+
+@action
+def set_playing(state, session, playing: bool) -> None:
+    session.set_playing(bool(playing))
+    state.playing = bool(playing)
+
+
+@action
+def step(state, session, n: int = 1) -> None:
+    """Pause, then run `n` optimiser steps."""
+    if state.playing:
+        set_playing(state, session, False)
+    session.step(int(n))
+
+
+@action
+def rollback(state, session) -> None:
+    """Back to the last weights that were finite; training stays paused."""
+    set_playing(state, session, False)
+    session.rollback()
+    state.diverged_at = None
+    state.say("Rolled back to the last finite weights. Lower the learning rate, then press Space.")
+
+
+def observe(state, session, snapshot) -> None:
+    """Per frame: follow the trainer when it stopped itself (divergence: the
+    banner; max_steps or target_loss: paused)."""
+    state.playing = session.playing
+    if snapshot is not None and snapshot.diverged and state.diverged_at is None:
+        state.diverged_at = int(snapshot.diverged.step)
+
+
+# --- view -------------------------------------------------------------------------------
+@action
+def set_view(state, session=None, **changes) -> None:
+    """Change [view] fields: mode, colormap, layer, neuron, show_points, domain.
+    A new domain also moves the canvas there (it becomes "home")."""
+    view = replace(state.preset.view, **_known(ViewConfig, changes))
+    if "domain" in changes:
+        View.from_domain(*view.domain)  # refuses a bad domain with a clear message
+        view = replace(view, domain=tuple(float(v) for v in view.domain))
+    if session is not None:
+        session.check_view(view)
+    state.preset = _with(state, view=view)
+    if "domain" in changes:
+        state.view = state.home
+
+
+@action
+def zoom(state, session=None, factor: float = 1.25, pixel=None, center=None) -> None:
+    """Zoom by `factor` (> 1 zooms in) about a canvas `pixel` (x, y from the top-left,
+    window units) or a domain point `center`; default the canvas centre."""
+    size = state.canvas_size
+    if center is not None:
+        pixel = state.view.domain_to_pixel(np.asarray(center, np.float64), size)
+    if pixel is None:
+        pixel = (size[0] / 2, size[1] / 2)
+    view = state.view.zoom_about(pixel, factor, size)
+    if not MIN_SCALE <= view.scale <= MAX_SCALE:
+        raise ShaderplayError(f"zoom: limit reached (half the shown height must stay within "
+                              f"{MIN_SCALE:g}..{MAX_SCALE:g}; float32 runs out of digits beyond).")
+    state.view = view
+
+
+@action
+def pan(state, session=None, dpixels=(0.0, 0.0)) -> None:
+    """Move the picture by `dpixels` (x right, y down, window units), as a drag does."""
+    state.view = state.view.pan(dpixels, state.canvas_size)
+
+
+@action
+def reset_view(state, session=None) -> None:
+    state.view = state.home
+
+
+@action
+def set_probe(state, session=None, point=None) -> None:
+    state.probe = None if point is None else (float(point[0]), float(point[1]))
+
+
+@action
+def set_axes(state, session=None, axes=(0, 1)) -> None:
+    """Representation view: the two neurons of the chosen layer used as x and y."""
+    a, b = (int(k) for k in axes)
+    if a < 0 or b < 0:
+        raise bad_value("view axes", axes, "two neuron indices >= 0")
+    state.axes = (a, b)
+
+
+@action
+def toggle_boundary(state, session, layer: int) -> None:
+    on = set(state.boundaries) ^ {int(layer)}
+    state.boundaries = tuple(sorted(on))
+
+
+# --- window furniture ---------------------------------------------------------------
+def set_adaptive(state, session=None, on: bool = True) -> None:
+    """Fast preview: a reduced-resolution canvas while training runs."""
+    state.adaptive = bool(on)
+
+
+def show_tab(state, session=None, name: str = "Network") -> None:
+    """Bring a controls tab (Network, Training, View, Files) to the front."""
+    state.tab = name
+
+
+def toggle_ui(state, session=None) -> None:
+    state.show_ui = not state.show_ui
+
+
+def toggle_help(state, session=None) -> None:
+    state.show_help = not state.show_help
+
+
+def toggle_fullscreen(state, session=None) -> None:
+    state.fullscreen = not state.fullscreen
+
+
+def quit(state, session=None) -> None:
+    state.quit = True
+
+
+def dismiss_message(state, session=None) -> None:
+    state.message = None
+
+
+def screenshot(state, session=None, path: str | None = None) -> None:
+    """Ask the window for a PNG of the canvas (taken from an offscreen framebuffer)."""
+    stamp = time.strftime("shaderplay-%Y%m%d-%H%M%S")
+    state.screenshots.append(path or f"{stamp}-{state.frame}.png")
+
+
+def toggle_record(state, session=None, path: str | None = None) -> None:
+    """Start or stop recording; the window opens and closes the recorder."""
+    stamp = time.strftime("shaderplay-%Y%m%d-%H%M%S")
+    state.recording = "" if state.recording else (path or f"{stamp}.mp4")
+
+
+# --- files --------------------------------------------------------------------------
+@action
+def load_preset(state, session, name_or_path: str) -> None:
+    from ..presets import load_preset as read
+
+    preset = read(name_or_path)
+    _rebuild(state, session, preset)
+    state.source = str(name_or_path)
+    state.view = state.home
+    state.say(f"Loaded preset {name_or_path}.")
+
+
+@action
+def save_preset(state, session=None, path: str = "") -> None:
+    from ..presets import save_preset as write
+
+    path = path or state.preset_path
+    write(state.preset, path)
+    state.say(f"Saved preset to {path}.")
+
+
+@action
+def load_network(state, session, path: str = "") -> None:
+    """Load a `.npz` network: its architecture and weights replace the current ones."""
+    path = path or state.network_path
+    session.load_network(path)
+    state.diverged_at = None
+    state.say(f"Loaded network {path} ({session.net.param_count} parameters).")
+
+
+@action
+def save_network(state, session, path: str = "") -> None:
+    path = path or state.network_path
+    session.save_network(path)
+    state.say(f"Saved network to {path}.")
+
+
+@action
+def drop_files(state, session, paths) -> None:
+    """Files dropped on the window: an image becomes the target, a .toml a preset,
+    a .npz a network. The last usable file wins."""
+    for p in paths:
+        suffix = Path(p).suffix.lower()
+        if suffix in IMAGE_SUFFIXES:
+            set_target(state, session, name="image", path=str(p))
+            state.image_path = str(p)
+        elif suffix == ".toml":
+            load_preset(state, session, str(p))
+        elif suffix == ".npz":
+            load_network(state, session, str(p))
+        else:
+            state.say(f"dropped file: got {p!r}; allowed: an image ({', '.join(IMAGE_SUFFIXES)}), "
+                      f"a preset (.toml) or a network (.npz).", error=True)
+
+
+def _known(cls, changes: dict) -> dict:
+    from ..config import field_names
+
+    names = field_names(cls)
+    for key in changes:
+        if key not in names:
+            raise bad_value(f"{cls.__name__} field", key, "one of " + ", ".join(names))
+    return changes

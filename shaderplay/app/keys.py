@@ -1,0 +1,41 @@
+"""The key map: one table, read by the keyboard handler and by the help panel.
+
+Keys reach the app only when imgui does not want the keyboard (no text field
+being edited), so typing "r" into a path field never resets the weights.
+"""
+
+from imgui_bundle import imgui
+
+from . import actions
+
+K = imgui.Key
+KEYMAP = (
+    # label shown in help, keys, action (state, session) -> None, what it does
+    ("Space", (K.space,), actions.toggle_play, "play / pause training"),
+    ("Right", (K.right_arrow,), actions.step, "one training step (pauses)"),
+    ("R", (K.r,), actions.reset_weights, "reset the weights (same seed)"),
+    ("N", (K.n,), actions.new_seed, "new seed: new random weights"),
+    ("Home", (K.home,), actions.reset_view, "reset the view (also: double-click)"),
+    ("H", (K.h,), actions.toggle_ui, "hide / show the panels"),
+    ("?", (K.slash, K.f1), actions.toggle_help, "this key map (also F1)"),
+    ("F", (K.f,), actions.toggle_fullscreen, "fullscreen"),
+    ("P, F12", (K.p, K.f12), actions.screenshot, "screenshot of the canvas (PNG)"),
+    ("V", (K.v,), actions.toggle_record, "start / stop recording a video"),
+    ("Esc", (K.escape,), actions.quit, "quit"),
+)
+MOUSE_HELP = (
+    ("Wheel", "zoom about the cursor"),
+    ("Drag", "pan"),
+    ("Double-click", "reset the view"),
+    ("Click", "probe: every neuron's activation at that point"),
+)
+
+
+def handle_keys(state, session) -> None:
+    """Run the action of each key pressed this frame (no auto-repeat except stepping)."""
+    if imgui.get_io().want_capture_keyboard:
+        return
+    for _label, keys, action, _about in KEYMAP:
+        repeat = action is actions.step  # holding Right keeps stepping
+        if any(imgui.is_key_pressed(k, repeat) for k in keys):
+            action(state, session)

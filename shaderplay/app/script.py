@@ -1,0 +1,93 @@
+"""Scripted sessions: a JSON file of actions to run at given frames.
+
+    [{"frame": 20, "do": "screenshot", "path": "before.png"},
+     {"frame": 21, "do": "set_layer", "index": 0, "width": 4},
+     {"frame": 60, "do": "zoom", "center": [0.5, 0.5], "factor": 2},
+     {"frame": 90, "do": "quit"}]
+
+"do" names a function of `actions` (the same ones the panels, keys and mouse
+call); the other keys are its keyword arguments. Two steps act on the window
+itself: "window_screenshot" (path) saves the whole window, panels included;
+"resize" (size [W, H]) resizes it. "wait_for_step" (step N) holds the
+script (its frame count stops) until training has reached step N, so a
+script can rely on training having happened whatever the machine's speed.
+Used by the window tests and the
+benchmark, and handy for demos: `shaderplay --script demo.json`.
+"""
+
+import inspect
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ShaderplayError, bad_value
+from . import actions
+
+EXTRA = ("window_screenshot", "resize")  # carried out by the window loop
+CONTROL = ("wait_for_step",)
+
+
+def _action_names() -> tuple[str, ...]:
+    return tuple(n for n, f in vars(actions).items()
+                 if not n.startswith("_") and inspect.isfunction(f)
+                 and f.__module__ == actions.__name__ and n not in ("action", "observe"))
+
+
+@dataclass
+class Script:
+    steps: list[dict] = field(default_factory=list)  # sorted by frame
+    held: int = 0  # frames spent waiting: script frame = window frame - held
+    until_step: int = -1
+
+    @classmethod
+    def load(cls, path) -> "Script":
+        try:
+            steps = json.loads(Path(path).read_text())
+        except OSError as exc:
+            raise ShaderplayError(f"--script: cannot read {path!r} ({exc.strerror}).") from None
+        except json.JSONDecodeError as exc:
+            raise bad_value("--script", str(path), f"a JSON list of steps (line {exc.lineno}: "
+                                                   f"{exc.msg})") from None
+        return cls.of(steps)
+
+    @classmethod
+    def of(cls, steps) -> "Script":
+        names = _action_names() + EXTRA + CONTROL
+        if not isinstance(steps, list):
+            raise bad_value("--script", type(steps).__name__, "a JSON list of steps")
+        for i, s in enumerate(steps):
+            if not isinstance(s, dict) or not isinstance(s.get("frame"), int) or s["frame"] < 0:
+                raise bad_value(f"--script step {i}", s, 'an object with "frame" (an integer >= 0)'
+                                                          ' and "do"')
+            if s.get("do") not in names:
+                raise bad_value(f"--script step {i} do", s.get("do"), "one of " + ", ".join(names))
+        return cls(sorted(steps, key=lambda s: s["frame"]))
+
+    def due(self, frame: int) -> list[dict]:
+        """The steps to run on `frame`, removed from the script."""
+        now = [s for s in self.steps if s["frame"] <= frame]
+        self.steps = self.steps[len(now):]
+        return now
+
+    def run(self, frame: int, state, session, window_ops: list) -> None:
+        """Run the actions due on `frame`; window steps go to `window_ops` as (do, kwargs)."""
+        if self.until_step >= 0:
+            if session.step_count < self.until_step:
+                self.held += 1
+                return
+            self.until_step = -1
+        due = self.due(frame - self.held)
+        for k, s in enumerate(due):
+            if s["do"] == "wait_for_step":
+                self.until_step = int(s.get("step", 0))
+                self.steps = due[k + 1:] + self.steps  # the rest runs once training got there
+                break
+            kwargs = {k: v for k, v in s.items() if k not in ("frame", "do")}
+            if s["do"] in EXTRA:
+                window_ops.append((s["do"], kwargs))
+                continue
+            fn = getattr(actions, s["do"])
+            try:
+                fn(state, session, **kwargs)
+            except TypeError as exc:  # wrong argument names: say so, keep going
+                state.say(f"script step {s}: {exc}", error=True)

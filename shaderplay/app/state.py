@@ -1,0 +1,91 @@
+"""AppState: everything the window shows and the user can change, in one object.
+
+The GUI owns no state: panels read this object and change it only through
+`actions`. Nothing here touches GL, glfw or imgui, so the whole model is
+testable without a window.
+
+What lives where:
+- `preset` is what the user set (network, target, training, view settings);
+  saving a preset writes exactly this. It only changes when an action that
+  uses it has succeeded, so a failed action loses nothing.
+- `view` is where the canvas currently looks (pan and zoom), a `View` that
+  follows the canvas's shape (square pixels); `preset.view.domain` is "home"
+  (Home key, double-click, reset-view button): the view that fits it into
+  `canvas_size`, the canvas's size in window units as last drawn.
+- the rest is window furniture: which panels show, messages, the probe point,
+  files being typed into path fields.
+"""
+
+from dataclasses import dataclass, field
+
+from ..config import Preset
+from ..view import View
+
+PANELS = ("network", "training", "view", "diagram", "plots", "probe", "status")
+Domain = tuple[float, float, float, float]  # (xmin, xmax, ymin, ymax), y grows upwards
+
+
+def fit_view(domain: Domain, size) -> View:
+    """The square-pixel View that shows all of `domain` on a canvas of `size` (W, H),
+    centred, widened on one axis to the canvas's shape."""
+    x0, x1, y0, y1 = domain
+    w, h = max(1.0, float(size[0])), max(1.0, float(size[1]))
+    half_h = max((y1 - y0) / 2, (x1 - x0) / 2 * h / w)
+    return View(((x0 + x1) / 2, (y0 + y1) / 2), half_h, None)
+
+
+@dataclass
+class Message:
+    """One line for the message bar. Errors stay until dismissed or replaced."""
+
+    text: str
+    error: bool = False
+    frame: int = 0  # frame it was posted on; infos fade after a while
+
+
+@dataclass
+class AppState:
+    preset: Preset = field(default_factory=Preset)
+    source: str = "default"  # built-in preset name or file it came from
+    view: View = field(default_factory=View)
+    canvas_size: tuple[float, float] = (800.0, 600.0)
+    playing: bool = True
+    # Window furniture.
+    show_ui: bool = True
+    show_help: bool = False
+    fullscreen: bool = False
+    panels: dict[str, bool] = field(default_factory=lambda: {p: True for p in PANELS})
+    tab: str = ""  # a controls tab to bring to the front on the next frame ("" = leave as is)
+    # Views and plots.
+    boundaries: tuple[int, ...] = ()  # weight layers whose neuron boundaries are drawn
+    axes: tuple[int, int] = (0, 1)  # representation view: the two neurons used as axes
+    log_loss: bool = True
+    adaptive: bool = True  # while training, render the canvas at a resolution that keeps up
+    probe: tuple[float, float] | None = None  # a point of the input domain
+    # Events for the user.
+    message: Message | None = None
+    diverged_at: int | None = None  # step of a detected divergence: the banner shows
+    recording: str = ""  # path of the video being recorded, "" when not recording
+    # Text fields of the Files panel.
+    preset_path: str = "preset.toml"
+    network_path: str = "network.npz"
+    image_path: str = ""
+    # Slider drags in progress, by widget label: an edit that rebuilds the network
+    # is committed when the slider is released, not at every pixel of the drag.
+    edits: dict = field(default_factory=dict)
+    # Requests the window carries out on its next frame (GL work stays in the window).
+    screenshots: list[str] = field(default_factory=list)  # PNG paths of the canvas
+    quit: bool = False
+    frame: int = 0
+
+    @property
+    def home(self) -> View:
+        return fit_view(self.preset.view.domain, self.canvas_size)
+
+    @property
+    def domain(self) -> Domain:
+        """What the canvas shows now: (xmin, xmax, ymin, ymax)."""
+        return self.view.domain_for(self.canvas_size)
+
+    def say(self, text: str, error: bool = False) -> None:
+        self.message = Message(text, error, self.frame)
