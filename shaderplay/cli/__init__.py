@@ -17,6 +17,7 @@ COMMANDS = {
     # name: (module, one-line help)
     "train": (".train", "train a preset headless, print the final loss, --save NET.npz"),
     "presets": (".presets", "list the built-in presets (or print one as TOML)"),
+    "window": (".window", "open the window on a preset (the default command)"),
     "render": (".render", "headless picture of a network or preset: PNG, or raw .npy values"),
     "record": (".record", "headless video of training, zoom, weight scale, morph or a saved run"),
 }

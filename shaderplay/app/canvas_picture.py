@@ -1,0 +1,89 @@
+"""CanvasPicture: the network's picture for the canvas, rendered offscreen into
+a texture that imgui draws behind the panels (linear filtering when scaled).
+
+Why offscreen: the picture is only re-rendered when something it depends on
+changed (new weights, view, mode, size), so a paused network costs nothing
+per frame; and while training runs it can be rendered at a lower resolution
+(`scale`) that adapts to keep each render within a time budget, then shown
+full size. Once the weights stop changing it is rendered again at full
+resolution. Screenshots and recordings never use this texture: they render
+at the canvas's full pixel size.
+"""
+
+import time
+
+import moderngl
+from imgui_bundle import imgui
+
+BUDGET_S = 0.012  # target time of one canvas render while training
+MIN_SCALE = 0.125
+STEP = 1.25  # scale change per adjustment
+
+
+class CanvasPicture:
+    def __init__(self, ctx, renderer):
+        self.ctx = ctx
+        self.renderer = renderer
+        self.scale = 1.0  # fraction of the canvas's pixels rendered (per side)
+        self.fbo = None
+        self._key = None
+        self._sharp = False  # the texture holds a full-resolution render of `_key`
+        self.render_seconds = 0.0
+
+    def _target(self, size) -> None:
+        if self.fbo is not None and self.fbo.size == size:
+            return
+        self.release()
+        texture = self.ctx.texture(size, 4)
+        texture.filter = (moderngl.LINEAR, moderngl.LINEAR)
+        self.fbo = self.ctx.framebuffer(color_attachments=[texture])
+
+    def update(self, key, view, size_px, draw_args, adaptive: bool) -> bool:
+        """Render if `key` (what the picture depends on, weights included) changed,
+        or to sharpen a reduced render once `key` holds still. True if it rendered."""
+        w, h = max(1, int(size_px[0])), max(1, int(size_px[1]))
+        if key == self._key and (self._sharp or not adaptive):
+            return False
+        moving = key != self._key
+        scale = self.scale if (adaptive and moving) else 1.0
+        size = (max(1, round(w * scale)), max(1, round(h * scale)))
+        self._target(size)
+        mode, colormap, opts = draw_args
+        start = time.perf_counter()
+        self.renderer.draw(view, size, mode, colormap, fbo=self.fbo, viewport=(0, 0, *size), **opts)
+        self.render_seconds = time.perf_counter() - start
+        if adaptive and moving:
+            self._adapt()
+        self._key, self._sharp = key, scale == 1.0
+        return True
+
+    def _adapt(self) -> None:
+        """Fewer pixels when a render took longer than the budget, more when it was quick."""
+        t = self.render_seconds
+        if t > BUDGET_S:
+            self.scale = max(MIN_SCALE, self.scale / STEP)
+        elif t < BUDGET_S / 2:
+            self.scale = min(1.0, self.scale * STEP)
+
+    def show(self, rect) -> None:
+        """Draw the texture over the canvas rectangle, under every panel."""
+        if self.fbo is None or rect.empty:
+            return
+        dl = imgui.get_background_draw_list()
+        ref = imgui.ImTextureRef(self.fbo.color_attachments[0].glo)
+        # GL textures have row 0 at the bottom; imgui's v grows downwards.
+        dl.add_image(ref, imgui.ImVec2(rect.x, rect.y),
+                     imgui.ImVec2(rect.x + rect.w, rect.y + rect.h),
+                     imgui.ImVec2(0, 1), imgui.ImVec2(1, 0))
+
+    @property
+    def shown_scale(self) -> float:
+        """Fraction of the canvas's pixels (per side) in the picture on screen now."""
+        return 1.0 if self._sharp else self.scale
+
+    def release(self) -> None:
+        if self.fbo is not None:
+            for t in self.fbo.color_attachments:
+                t.release()
+            self.fbo.release()
+            self.fbo = None

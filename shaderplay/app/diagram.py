@@ -1,0 +1,105 @@
+"""Network diagram: a column of nodes per layer, each hidden and output node a
+live thumbnail of its field (rendered by the GPU into an atlas, see
+thumbnails.py); edges coloured by the sign of the weight (blue positive,
+orange negative) and thickened by its size. Click a node to show that neuron
+on the canvas; hover it for its bias and incoming weights.
+
+Wide layers show their first MAX_SHOWN units and a "+k more" note.
+"""
+
+import numpy as np
+from imgui_bundle import imgui
+
+from . import actions
+
+MAX_SHOWN = 16
+POSITIVE = (0.33, 0.62, 1.0)
+NEGATIVE = (1.0, 0.55, 0.2)
+
+
+def _u32(rgb, alpha: float) -> int:
+    return imgui.color_convert_float4_to_u32(imgui.ImVec4(*rgb, alpha))
+
+
+def layout(sizes, width: float, max_height: float, font: float):
+    """Node size and centres: {(column, unit): (x, y)} in diagram units, and the height."""
+    shown = [min(n, MAX_SHOWN) for n in sizes]
+    columns = len(sizes)
+    gap_x = width / columns
+    node = float(np.clip(min(gap_x * 0.55, (max_height - font) / max(shown) * 0.8), 10.0, 44.0))
+    step_y = node * 1.25
+    height = max(shown) * step_y + font
+    centres = {}
+    for c, n in enumerate(shown):
+        top = (height - font - n * step_y) / 2 + step_y / 2
+        for u in range(n):
+            centres[c, u] = (gap_x * (c + 0.5), top + u * step_y)
+    return node, centres, height
+
+
+def draw(state, session, thumbnails) -> None:
+    net = session.latest_network()
+    sizes = net.spec.sizes
+    font = imgui.get_font_size()
+    width = imgui.get_content_region_avail().x
+    node, centres, height = layout(sizes, width, 22 * font, font)
+    origin = imgui.get_cursor_screen_pos()
+    ox, oy = origin.x, origin.y
+    imgui.invisible_button("##diagram", imgui.ImVec2(width, height))
+    hovered_area = imgui.is_item_hovered()
+    clicked = imgui.is_item_clicked(imgui.MouseButton_.left)
+    dl = imgui.get_window_draw_list()
+    # Edges first, under the nodes.
+    for i in range(len(sizes) - 1):
+        w = net.W(i)[:MAX_SHOWN, :MAX_SHOWN]
+        scale = float(np.max(np.abs(w))) or 1.0
+        for k in range(w.shape[0]):
+            x1, y1 = centres[i + 1, k]
+            for j in range(w.shape[1]):
+                x0, y0 = centres[i, j]
+                t = abs(float(w[k, j])) / scale
+                if t < 0.03:
+                    continue
+                col = _u32(POSITIVE if w[k, j] > 0 else NEGATIVE, 0.15 + 0.75 * t)
+                dl.add_line(imgui.ImVec2(ox + x0 + node / 2, oy + y0),
+                            imgui.ImVec2(ox + x1 - node / 2, oy + y1), col, 0.5 + 2.5 * t)
+    mouse = imgui.get_mouse_pos()
+    view = state.preset.view
+    for (c, u), (x, y) in centres.items():
+        p0 = imgui.ImVec2(ox + x - node / 2, oy + y - node / 2)
+        p1 = imgui.ImVec2(ox + x + node / 2, oy + y + node / 2)
+        if c == 0:
+            dl.add_rect_filled(p0, p1, _u32((0.22, 0.24, 0.28), 1.0), 3.0)
+            name = net.spec.features[u]
+            tw = imgui.calc_text_size(name).x
+            dl.add_text(imgui.ImVec2(ox + x - tw / 2, oy + y - font / 2), _u32((1, 1, 1), 0.9),
+                        name)
+        elif not thumbnails.ready:
+            dl.add_rect_filled(p0, p1, _u32((0.3, 0.32, 0.36), 1.0), 3.0)
+        else:
+            uv0, uv1 = thumbnails.uv(c - 1, u)
+            dl.add_image(thumbnails.texture_ref, p0, p1, uv0, uv1)
+            selected = view.mode == "neuron" and view.layer == c - 1 and view.neuron == u
+            dl.add_rect(p0, p1, _u32((1, 1, 1), 0.95 if selected else 0.25), 2.0,
+                        0, 2.0 if selected else 1.0)
+        inside = p0.x <= mouse.x < p1.x and p0.y <= mouse.y < p1.y
+        if inside and hovered_area and c > 0:
+            _tooltip(net, c - 1, u)
+            if clicked:
+                actions.set_view(state, session, mode="neuron", layer=c - 1, neuron=u)
+    for c, n in enumerate(sizes):
+        if n > MAX_SHOWN:
+            x, _ = centres[c, 0]
+            note = f"+{n - MAX_SHOWN}"
+            tw = imgui.calc_text_size(note).x
+            dl.add_text(imgui.ImVec2(ox + x - tw / 2, oy + height - font), _u32((1, 1, 1), 0.6),
+                        note)
+
+
+def _tooltip(net, layer: int, unit: int) -> None:
+    w = net.W(layer)[unit]
+    shown = ", ".join(f"{v:+.3f}" for v in w[:12]) + (" ..." if len(w) > 12 else "")
+    act = net.layout.layers[layer].activation
+    where = "output" if layer == net.spec.depth - 1 else f"layer {layer + 1}"
+    imgui.set_tooltip(f"{where}, unit {unit} ({act})\nbias {float(net.b(layer)[unit]):+.4f}\n"
+                      f"weights in: {shown}\nclick: show this neuron on the canvas")

@@ -1,0 +1,97 @@
+"""The layout: a controls column on the left (tabs Network / Training / View /
+Files), an inspection column on the right (diagram, plots, probe, status), the
+canvas between them, and the overlays on the canvas. H hides both columns and
+the canvas takes the whole window.
+
+`draw(...)` only reads `state` and calls actions; it returns the canvas
+rectangle for the frame.
+"""
+
+from dataclasses import dataclass
+
+from imgui_bundle import imgui
+
+from . import diagram, overlays, panel_files, panel_network, panel_plots, panel_probe, panel_status
+from . import panel_training, panel_view
+from .canvas import Rect
+
+LEFT_EM, RIGHT_EM = 23.0, 24.0  # column widths in font heights
+LABEL_EM = 7.0  # room kept right of each widget for its label
+MIN_CANVAS_EM = 16.0  # narrower than this: the columns float over the canvas instead
+COLUMN = (imgui.WindowFlags_.no_move | imgui.WindowFlags_.no_resize
+          | imgui.WindowFlags_.no_collapse | imgui.WindowFlags_.no_saved_settings
+          | imgui.WindowFlags_.no_bring_to_front_on_focus)
+
+
+@dataclass
+class FrameInfo:
+    """What the window measured this frame, for the status panel."""
+
+    fps: float = 0.0
+    storage: str = "-"
+    renderer_name: str = "-"
+    canvas_px: tuple[int, int] = (0, 0)
+    scale: float = 1.0  # resolution of the canvas picture on screen, per side
+
+
+def canvas_rect(state, width: float, height: float) -> Rect:
+    if not state.show_ui:
+        return Rect(0.0, 0.0, width, height)
+    font = imgui.get_font_size()
+    left, right = LEFT_EM * font, RIGHT_EM * font
+    if width - left - right < MIN_CANVAS_EM * font:
+        return Rect(0.0, 0.0, width, height)
+    return Rect(left, 0.0, width - left - right, height)
+
+
+def draw(state, session, info: FrameInfo, thumbnails, size) -> Rect:
+    width, height = size
+    rect = canvas_rect(state, width, height)
+    if state.show_ui:
+        font = imgui.get_font_size()
+        _left_column(state, session, LEFT_EM * font, height)
+        _right_column(state, session, info, thumbnails, RIGHT_EM * font, width, height)
+    overlays.divergence_banner(state, session, rect)
+    overlays.message_bar(state, rect)
+    overlays.help_window(state, rect)
+    return rect
+
+
+def _left_column(state, session, w: float, h: float) -> None:
+    imgui.set_next_window_pos(imgui.ImVec2(0, 0))
+    imgui.set_next_window_size(imgui.ImVec2(w, h))
+    title = f"shaderplay - {state.preset.name}###controls"
+    if imgui.begin(title, None, COLUMN):
+        imgui.push_item_width(-LABEL_EM * imgui.get_font_size())
+        if imgui.begin_tab_bar("tabs"):
+            for name, module in (("Network", panel_network), ("Training", panel_training),
+                                 ("View", panel_view), ("Files", panel_files)):
+                flags = imgui.TabItemFlags_.set_selected if state.tab == name else 0
+                if imgui.begin_tab_item_simple(name, flags):
+                    imgui.spacing()
+                    module.draw(state, session)
+                    imgui.end_tab_item()
+            imgui.end_tab_bar()
+        state.tab = ""
+        imgui.pop_item_width()
+    imgui.end()
+
+
+def _right_column(state, session, info, thumbnails, w: float, width: float, h: float) -> None:
+    imgui.set_next_window_pos(imgui.ImVec2(width - w, 0))
+    imgui.set_next_window_size(imgui.ImVec2(w, h))
+    if imgui.begin("Inspect", None, COLUMN):
+        sections = (
+            ("Network diagram", "diagram", lambda: diagram.draw(state, session, thumbnails)),
+            ("Plots", "plots", lambda: panel_plots.draw(state, session)),
+            ("Probe", "probe", lambda: panel_probe.draw(state, session)),
+            ("Status", "status", lambda: panel_status.draw(state, session, info)),
+        )
+        for title, key, body in sections:
+            imgui.set_next_item_open(state.panels.get(key, True), imgui.Cond_.once)
+            opened = imgui.collapsing_header(title)
+            state.panels[key] = opened
+            if opened:
+                body()
+                imgui.spacing()
+    imgui.end()

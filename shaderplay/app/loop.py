@@ -1,0 +1,229 @@
+"""The frame loop: the one place that wires the window, the session, the renderer
+and the GUI together. It owns no math and no state of its own.
+
+Each frame: events -> script steps, dropped files, keys -> the trainer's newest
+snapshot -> one buffer upload -> the canvas drawn into its rectangle of the
+window -> the panels -> screenshots and recording from offscreen framebuffers
+-> present. A minimised (zero-sized) window draws nothing and sleeps a little.
+"""
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ShaderplayError
+from . import actions, canvas, gui, picture
+from .keys import handle_keys
+from .canvas_picture import CanvasPicture
+from .recording import Recording
+from .session import Session
+from .state import AppState
+from .thumbnails import Thumbnails
+from .window import Window
+
+BACKGROUND = (0.08, 0.085, 0.10)
+
+
+def run(preset, source: str = "default", size=(1280, 800), script=None, max_frames: int = 0,
+        vsync: bool = True, on_frame=None) -> AppState:
+    """Open the window on `preset` and run until Esc, the close button, `quit`
+    in the script, or `max_frames` (0: no limit). Returns the final state."""
+    from ..gpu.renderer import Renderer
+
+    window = Window(size, title=f"shaderplay - {preset.name}", vsync=vsync)
+    session = renderer = thumbs = None
+    try:
+        renderer = Renderer(window.ctx)
+        session = Session(preset)
+        state = AppState(preset=preset, source=source)
+        thumbs = Thumbnails(window.ctx, renderer)
+        Loop(window, session, renderer, thumbs, state, script, on_frame).run(max_frames)
+        return state
+    finally:
+        for thing in (session, thumbs, renderer):
+            if thing is not None:
+                (thing.close if thing is session else thing.release)()
+        window.release()
+
+
+class Loop:
+    def __init__(self, window, session, renderer, thumbs, state, script=None, on_frame=None):
+        self.window, self.session, self.renderer, self.thumbs = window, session, renderer, thumbs
+        self.state, self.script, self.on_frame = state, script, on_frame
+        self.info = gui.FrameInfo(renderer_name=str(window.ctx.info.get("GL_RENDERER", "?")))
+        self.recording = Recording()
+        self.picture = CanvasPicture(window.ctx, renderer)
+        self.generation = -1
+        self.window_shots: list[str] = []
+        self._frame_times: list[float] = []
+        self._first = True
+
+    def run(self, max_frames: int = 0) -> None:
+        state, window = self.state, self.window
+        # The trainer thread waits for the GIL between kernel calls while this loop
+        # runs Python; a shorter switch interval hands it over sooner (default 5 ms).
+        previous = sys.getswitchinterval()
+        sys.setswitchinterval(0.0005)
+        try:
+            self._run(max_frames)
+        finally:
+            sys.setswitchinterval(previous)
+
+    def _run(self, max_frames: int) -> None:
+        state, window = self.state, self.window
+        while not (window.should_close or state.quit):
+            if max_frames and state.frame >= max_frames:
+                break
+            if window.minimized:
+                window.wait(0.05)  # nothing to draw; training goes on in its thread
+                continue
+            self.frame()
+        self.recording.stop(state, self.session)
+        self.picture.release()
+
+    def frame(self) -> None:
+        state, session, window = self.state, self.session, self.window
+        window.begin_frame()
+        state.frame += 1
+        if self.script is not None:
+            ops = []
+            self.script.run(state.frame, state, session, ops)
+            self._window_ops(ops)
+        dropped = window.take_dropped()
+        if dropped:
+            actions.drop_files(state, session, dropped)
+        handle_keys(state, session)
+        if state.fullscreen != window.fullscreen:
+            window.set_fullscreen(state.fullscreen)
+            state.fullscreen = window.fullscreen  # stays windowed where no monitor is found
+        snap = session.tick()
+        actions.observe(state, session, snap)
+        self._sync_network(snap)
+        if state.panels.get("diagram", True) and state.show_ui:
+            self.thumbs.refresh(session.net.spec, state.view, state.preset.view.colormap)
+        size = window.size
+        rect = gui.draw(state, session, self.info, self.thumbs, size)
+        if self._first:  # the canvas's shape is known now: fit the home domain into it
+            state.canvas_size = (rect.w, rect.h)
+            state.view = state.home
+            self._first = False
+        state.canvas_size = (max(rect.w, 1.0), max(rect.h, 1.0))
+        canvas.handle_mouse(state, session, rect)
+        self._draw_canvas(rect, size, snap)
+        canvas.draw_overlay(state, rect)
+        self._screenshots(rect, size)
+        window.end_frame(self._window_shot_fbo(rect, size))
+        self._measure()
+        if self.on_frame is not None:
+            self.on_frame(self)
+
+    # --- pieces of a frame --------------------------------------------------------------
+    def _window_ops(self, ops) -> None:
+        for do, kwargs in ops:
+            if do == "window_screenshot":
+                self.window_shots.append(kwargs.get("path", f"window-{self.state.frame}.png"))
+            elif do == "resize":
+                self.window.set_size(*kwargs.get("size", (1280, 800)))
+
+    def _sync_network(self, snap) -> None:
+        if self.session.generation != self.generation:
+            try:
+                self.renderer.set_network(self.session.net)
+            except ShaderplayError as exc:  # the renderer keeps its last program
+                self.state.say(str(exc), error=True)
+            self.generation = self.session.generation
+            self.info.storage = str(getattr(self.renderer, "storage", "-"))
+        self.renderer.upload(snap.params if snap is not None else self.session.net.params)
+
+    def _viewport(self, rect, size) -> tuple[int, int, int, int]:
+        """Canvas rectangle (window units, y down) -> GL viewport (pixels, y up)."""
+        fw, fh = self.window.framebuffer_size
+        sx, sy = fw / max(size[0], 1), fh / max(size[1], 1)
+        x, w = round(rect.x * sx), max(1, round(rect.w * sx))
+        h = max(1, round(rect.h * sy))
+        y = fh - round(rect.y * sy) - h
+        return x, y, w, h
+
+    def _draw_args(self):
+        return picture.draw_args(self.state, self.session)
+
+    def _draw_canvas(self, rect, size, snap) -> None:
+        """Clear the window; refresh the canvas picture if needed and queue it for imgui."""
+        ctx, state = self.window.ctx, self.state
+        ctx.screen.use()
+        ctx.clear(*BACKGROUND, 1.0)
+        if rect.empty:
+            return
+        w, h = self._viewport(rect, size)[2:]
+        args = self._draw_args()
+        mode, colormap, opts = args
+        key = (self.session.generation, snap.step if snap else -1, state.view, mode, colormap,
+               tuple(sorted((k, id(v)) for k, v in opts.items())), (w, h))
+        try:
+            self.picture.update(key, state.view, (w, h), args, state.adaptive and state.playing)
+        except ShaderplayError as exc:
+            state.say(str(exc), error=True)
+        self.picture.show(rect)
+        self.info.scale = self.picture.shown_scale
+
+    def _screenshots(self, rect, size) -> None:
+        """PNGs of the canvas alone, at its pixel size, from an offscreen framebuffer."""
+        state = self.state
+        while state.screenshots:
+            path = state.screenshots.pop(0)
+            _, _, w, h = self._viewport(rect, size)
+            mode, colormap, opts = self._draw_args()
+            try:
+                image = self.renderer.image(state.view, (w, h), mode, colormap, **opts)
+                _save_png(path, image)
+                state.say(f"Saved screenshot {path} ({w} x {h}).")
+            except (ShaderplayError, OSError) as exc:
+                state.say(f"screenshot {path}: {exc}", error=True)
+        self.recording.update(state, self.session, self.renderer, self._viewport(rect, size),
+                              self._draw_args(), self.info.fps)
+
+    def _window_shot_fbo(self, rect, size):
+        """An offscreen framebuffer the window draws this frame's UI into (canvas
+        included: imgui shows it), for a pending window screenshot."""
+        if not self.window_shots:
+            return None
+        fbo = self.window.ctx.simple_framebuffer(self.window.framebuffer_size, components=4)
+        fbo.use()
+        self.window.ctx.clear(*BACKGROUND, 1.0)
+        return _ShotTarget(fbo, self.window_shots.pop(0), self.state)
+
+    def _measure(self) -> None:
+        now = time.perf_counter()
+        times = self._frame_times
+        times.append(now)
+        while len(times) > 2 and now - times[0] > 1.0:
+            times.pop(0)
+        if len(times) >= 2:
+            self.info.fps = (len(times) - 1) / (times[-1] - times[0])
+        self.info.canvas_px = self._viewport(gui.canvas_rect(self.state, *self.window.size),
+                                             self.window.size)[2:]
+
+
+class _ShotTarget:
+    """A framebuffer the window draws this frame's UI into; saved, then released."""
+
+    def __init__(self, fbo, path: str, state):
+        self.fbo, self.path, self.state = fbo, path, state
+
+    def done(self) -> None:
+        w, h = self.fbo.size
+        data = np.frombuffer(self.fbo.read(components=3), np.uint8).reshape(h, w, 3)[::-1]
+        try:
+            _save_png(self.path, data)
+        except OSError as exc:
+            self.state.say(f"window screenshot {self.path}: {exc}", error=True)
+        self.fbo.release()
+
+
+def _save_png(path, image: np.ndarray) -> None:
+    from PIL import Image
+
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(np.ascontiguousarray(image)).save(path)

@@ -1,0 +1,53 @@
+"""Status panel: how fast things go and what runs where."""
+
+from imgui_bundle import imgui
+
+from .widgets import DIM, ERROR_RED, OK_GREEN
+
+
+def _si(v: float) -> str:
+    for unit, scale in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
+        if abs(v) >= scale:
+            return f"{v / scale:.3g}{unit}"
+    return f"{v:.3g}"
+
+
+def rows(state, session, info) -> list[tuple[str, str]]:
+    """(name, value) pairs; `info` is the window's FrameInfo."""
+    snap = session.snapshot
+    step = snap.step if snap else 0
+    loss = snap.train_loss if snap else float("nan")
+    test = snap.test_loss if snap else float("nan")
+    return [
+        ("frames/s", f"{info.fps:.1f}"),
+        ("steps/s", _si(session.steps_per_second)),
+        ("us/step", f"{snap.us_per_step:.1f}" if snap and snap.us_per_step == snap.us_per_step
+                    else "-"),
+        ("step", f"{step:,}"),
+        ("examples seen", f"{step * state.preset.train.batch_size:,}"),
+        ("train loss", f"{loss:.5g}"),
+        ("test loss", f"{test:.5g}"),
+        ("learning rate", f"{snap.lr:.3g}" if snap else "-"),
+        ("parameters", f"{session.net.param_count:,}"),
+        ("weights in", info.storage),
+        ("canvas", f"{info.canvas_px[0]} x {info.canvas_px[1]} px"
+                   + ("" if info.scale >= 1.0 else f", drawn at {info.scale:.0%}")),
+        ("GPU", info.renderer_name),
+    ]
+
+
+def draw(state, session, info) -> None:
+    if imgui.begin_table("status", 2, imgui.TableFlags_.sizing_stretch_prop):
+        imgui.table_setup_column("name", 0, 0.8)
+        imgui.table_setup_column("value", 0, 1.2)
+        for name, value in rows(state, session, info):
+            imgui.table_next_row()
+            imgui.table_next_column()
+            imgui.text_colored(DIM, name)
+            imgui.table_next_column()
+            imgui.text(value)
+        imgui.end_table()
+    if state.recording:
+        imgui.text_colored(ERROR_RED, f"recording {state.recording}")
+    state_text = "training" if state.playing else "paused"
+    imgui.text_colored(OK_GREEN if state.playing else DIM, state_text)

@@ -1,0 +1,48 @@
+"""Small imgui helpers shared by the panels, in the `changed, value = widget(...)` idiom."""
+
+from imgui_bundle import imgui
+
+ERROR_RED = imgui.ImVec4(1.0, 0.42, 0.38, 1.0)
+DIM = imgui.ImVec4(0.62, 0.65, 0.70, 1.0)
+OK_GREEN = imgui.ImVec4(0.45, 0.85, 0.5, 1.0)
+
+
+def combo(label: str, value, options) -> tuple[bool, object]:
+    """A combo over `options` (any values shown with str); keeps an unknown value shown."""
+    options = list(options)
+    names = [str(o) for o in options]
+    if value not in options:
+        options.append(value)
+        names.append(f"{value} (?)")
+    changed, index = imgui.combo(label, options.index(value), names)
+    return changed and options[index] != value, options[index]
+
+
+def on_release(state, label: str, widget, value, *args, **kwargs) -> tuple[bool, object]:
+    """Draw `widget(label, shown, *args)` but report a change only when the user lets go.
+
+    While dragging, the value shown lives in `state.edits[label]`; the caller
+    applies it (e.g. rebuilds the network) once, on release or Enter.
+    """
+    shown = state.edits.get(label, value)
+    changed, new = widget(label, shown, *args, **kwargs)
+    if changed:
+        state.edits[label] = new
+    if imgui.is_item_deactivated_after_edit():
+        final = state.edits.pop(label, new)
+        return final != value, final
+    if not imgui.is_item_active():
+        state.edits.pop(label, None)
+    return False, value
+
+
+def help_marker(text: str) -> None:
+    """A dim "(?)" after the previous widget that explains it on hover."""
+    imgui.same_line()
+    imgui.text_disabled("(?)")
+    imgui.set_item_tooltip(text)
+
+
+def log_slider(label: str, value: float, lo: float, hi: float,
+               fmt: str = "%.2e") -> tuple[bool, float]:
+    return imgui.slider_float(label, value, lo, hi, fmt, imgui.SliderFlags_.logarithmic)

@@ -1,0 +1,158 @@
+"""Window: a glfw window with an OpenGL 3.3 core context, a moderngl context on
+it, and Dear ImGui (imgui-bundle's C++ glfw + OpenGL3 backends) plus ImPlot.
+
+It owns those resources and nothing else: no application state, no drawing.
+Sizes: `size` is the window in screen units (what imgui and the mouse use),
+`framebuffer_size` is in pixels; they differ on HiDPI screens.
+"""
+
+import ctypes
+import sys
+
+from imgui_bundle import imgui, implot  # before glfw: it points pyGLFW at its own libglfw
+
+import glfw  # noqa: E402  (import order matters, see above)
+import moderngl  # noqa: E402
+
+from ..errors import ShaderplayError  # noqa: E402
+
+
+def _glfw_error(code, description):
+    # glfw reports problems (no display, lost context) through this callback.
+    text = description.decode() if isinstance(description, bytes) else description
+    print(f"shaderplay: glfw error {code}: {text}", file=sys.stderr)
+
+
+class Window:
+    """Open a window; `begin_frame()` / `end_frame()` bracket each frame."""
+
+    def __init__(self, size=(1280, 800), title="shaderplay", vsync=True, visible=True):
+        glfw.set_error_callback(_glfw_error)
+        if not glfw.init():  # without a display glfw.init() only warns; check its result
+            raise ShaderplayError("window: could not start glfw; allowed: a desktop session or an "
+                                  "X server (DISPLAY), e.g. `xvfb-run shaderplay`.")
+        for hint, value in ((glfw.CONTEXT_VERSION_MAJOR, 3), (glfw.CONTEXT_VERSION_MINOR, 3),
+                            (glfw.OPENGL_PROFILE, glfw.OPENGL_CORE_PROFILE),
+                            (glfw.OPENGL_FORWARD_COMPAT, True),  # macOS needs it for 3.3 core
+                            (glfw.SCALE_TO_MONITOR, True), (glfw.VISIBLE, visible)):
+            glfw.window_hint(hint, value)
+        self.handle = glfw.create_window(int(size[0]), int(size[1]), title, None, None)
+        if not self.handle:
+            glfw.terminate()
+            raise ShaderplayError("window: could not create an OpenGL 3.3 core window; allowed: a "
+                                  "driver with OpenGL >= 3.3 (Mesa's llvmpipe will do).")
+        glfw.make_context_current(self.handle)
+        glfw.swap_interval(1 if vsync else 0)
+        self.ctx = moderngl.create_context(require=330)
+        # The trainer thread must never free GL objects: collect them here, once a frame.
+        self.ctx.gc_mode = "context_gc"
+        self._windowed_rect = None
+        self.dropped: list[str] = []
+        glfw.set_drop_callback(self.handle, self._on_drop)  # imgui installs no drop callback
+        imgui.create_context()
+        implot.create_context()
+        io = imgui.get_io()
+        # No keyboard navigation: with it imgui claims the keyboard whenever a panel
+        # has focus, and the shortcuts (Space, R, ...) would stop reaching the canvas.
+        io.set_ini_filename("")  # panel layout comes from code, not from a stray imgui.ini
+        address = ctypes.cast(self.handle, ctypes.c_void_p).value
+        imgui.backends.glfw_init_for_opengl(address, True)
+        imgui.backends.opengl3_init("#version 330")
+
+    # --- per frame ------------------------------------------------------------------
+    def begin_frame(self) -> None:
+        glfw.poll_events()
+        imgui.backends.opengl3_new_frame()
+        imgui.backends.glfw_new_frame()
+        imgui.new_frame()
+
+    def end_frame(self, shot=None) -> None:
+        """Draw the UI over whatever is on the screen framebuffer and present it.
+
+        `shot` (optional) has an `fbo` that gets this frame's UI drawn over it
+        too, and a `done()` called after: a whole-window screenshot that never
+        reads the default framebuffer.
+        """
+        imgui.render()
+        draw_data = imgui.get_draw_data()
+        if shot is not None:
+            shot.fbo.use()
+            imgui.backends.opengl3_render_draw_data(draw_data)
+            shot.done()
+        self.ctx.screen.use()
+        imgui.backends.opengl3_render_draw_data(draw_data)
+        glfw.swap_buffers(self.handle)
+        self.collect_garbage()
+
+    def collect_garbage(self) -> None:
+        """`ctx.gc()`, except that objects released explicitly before Python dropped
+        them are skipped: moderngl 5.13 queues their InvalidObject too, and its
+        gc() then fails on it."""
+        queue = self.ctx.objects
+        while queue:
+            obj = queue.popleft()
+            if hasattr(obj, "release"):
+                obj.release()
+
+    @staticmethod
+    def wait(seconds: float) -> None:
+        """Sleep until an event arrives or `seconds` pass (a minimised window)."""
+        glfw.wait_events_timeout(seconds)
+
+    # --- queries and window operations ----------------------------------------------
+    @property
+    def should_close(self) -> bool:
+        return bool(glfw.window_should_close(self.handle))
+
+    def close(self) -> None:
+        glfw.set_window_should_close(self.handle, True)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return tuple(glfw.get_window_size(self.handle))
+
+    def set_size(self, width: int, height: int) -> None:
+        glfw.set_window_size(self.handle, max(1, int(width)), max(1, int(height)))
+
+    @property
+    def framebuffer_size(self) -> tuple[int, int]:
+        return tuple(glfw.get_framebuffer_size(self.handle))
+
+    @property
+    def minimized(self) -> bool:
+        w, h = self.framebuffer_size
+        return w <= 0 or h <= 0 or bool(glfw.get_window_attrib(self.handle, glfw.ICONIFIED))
+
+    @property
+    def fullscreen(self) -> bool:
+        return bool(glfw.get_window_monitor(self.handle))
+
+    def set_fullscreen(self, on: bool) -> None:
+        monitor = glfw.get_window_monitor(self.handle)
+        if on and not monitor:
+            self._windowed_rect = (*glfw.get_window_pos(self.handle), *self.size)
+            monitor = glfw.get_primary_monitor()
+            if monitor:  # none under some virtual displays: then stay windowed
+                mode = glfw.get_video_mode(monitor)
+                glfw.set_window_monitor(self.handle, monitor, 0, 0, mode.size.width,
+                                        mode.size.height, mode.refresh_rate)
+        elif not on and monitor:
+            x, y, w, h = self._windowed_rect or (50, 50, 1280, 800)
+            glfw.set_window_monitor(self.handle, None, x, y, w, h, 0)
+
+    def take_dropped(self) -> list[str]:
+        paths, self.dropped = self.dropped, []
+        return paths
+
+    def _on_drop(self, _window, paths) -> None:
+        self.dropped.extend(p.decode() if isinstance(p, bytes) else str(p) for p in paths)
+
+    def release(self) -> None:
+        """Backends and contexts go before the GL context they draw with."""
+        imgui.backends.opengl3_shutdown()
+        imgui.backends.glfw_shutdown()
+        implot.destroy_context()
+        imgui.destroy_context()
+        self.ctx.release()
+        glfw.destroy_window(self.handle)
+        glfw.terminate()

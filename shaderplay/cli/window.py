@@ -1,0 +1,39 @@
+"""Open the window on a preset: the network trains live behind the panels.
+
+PRESET is a built-in name (see `shaderplay presets`) or a .toml file; the
+default built-in preset when omitted. Press ? in the window for the keys.
+"""
+
+from pathlib import Path
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("preset", nargs="?", default="default",
+                        help="built-in preset name or .toml file (default: %(default)s)")
+    parser.add_argument("--size", default="1280x800", help="window size WxH (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=None,
+                        help="one seed for weights, data and batches (default: the preset's)")
+    parser.add_argument("--script", default=None, type=Path,
+                        help="JSON list of actions to run at given frames (demos, tests)")
+    parser.add_argument("--frames", type=int, default=0,
+                        help="quit after this many frames (0: run until closed)")
+    parser.add_argument("--no-vsync", action="store_true", help="draw as fast as possible")
+
+
+def run(args) -> int:
+    from ..app.loop import run as run_window
+    from ..app.script import Script
+    from ..build import apply_seed
+    from ..errors import bad_value
+    from ..presets import load_preset
+    from ..view import parse_size
+
+    preset = load_preset(args.preset)
+    if args.seed is not None:
+        preset = apply_seed(preset, args.seed)
+    if args.frames < 0:
+        raise bad_value("--frames", args.frames, "an integer >= 0")
+    script = Script.load(args.script) if args.script else None
+    run_window(preset, source=args.preset, size=parse_size(args.size), script=script,
+               max_frames=args.frames, vsync=not args.no_vsync)
+    return 0
