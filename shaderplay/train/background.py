@@ -101,12 +101,9 @@ class ThreadControl:
             self._cond.notify_all()
 
     def _has_work(self) -> bool:
-        if self._stopping:
+        if self._stopping or self._pending > 0:  # queued steps after a divergence get dropped
             return True
-        if self.diverged is not None:
-            return False
-        free = not self._paused and self.config.steps_per_frame == 0
-        return self._pending > 0 or free
+        return self.diverged is None and not self._paused and self.config.steps_per_frame == 0
 
     def _loop(self):
         try:

@@ -5,7 +5,9 @@ not on the files of the functions it calls or of the globals it freezes: an
 edit to norms.py, or a new entry in the activation table, would otherwise
 leave train_steps (kernel.py) running stale machine code from the cache. The
 locator registered here stamps every kernel of this package with a digest of
-all the sources they compile from instead.
+all the sources they compile from instead: every module here that imports
+from .jit, plus the shared tables. (The Trainer's plain-Python modules are
+left out, so editing them does not cost a recompilation.)
 
 It plugs into numba's cache machinery (numba.core.caching), which is not a
 public API; if that ever moves, `install()` leaves numba's default in place.
@@ -21,9 +23,15 @@ _PACKAGE = _TRAIN.parent
 _SHARED = ("activations.py", "spec.py", "config.py")
 
 
+def _kernel_sources() -> list[Path]:
+    """jit.py and every module that compiles with it (imports from .jit), then the shared tables."""
+    own = [p for p in sorted(_TRAIN.glob("*.py")) if p.name == "jit.py" or "from .jit import" in p.read_text()]
+    return own + [_PACKAGE / name for name in _SHARED]
+
+
 @lru_cache(maxsize=1)
 def sources_digest() -> bytes:
-    files = sorted(_TRAIN.glob("*.py")) + [_PACKAGE / name for name in _SHARED]
+    files = _kernel_sources()
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.name.encode())

@@ -54,6 +54,7 @@ class Trainer(ThreadControl):
         n = net.layout.n_trainable
         self._grad = np.zeros(n, np.float32)
         self._state = np.zeros(2 * n, np.float32)
+        self._trace = np.zeros((0, 2), np.float64)
         self._eval_ws = Workspace.of(net.layout, min(EVAL_CAPACITY, max(n_train, len(self.dataset.x_test))))
         self._configure()
         self._history: list[tuple[float, float, float]] = []
@@ -90,7 +91,6 @@ class Trainer(ThreadControl):
         self._hyper, self._ihyper = hyper_vectors(cfg, batch, self.net.layout.n_trainable)
         if getattr(self, "_ws", None) is None or self._ws.capacity != batch:
             self._ws = Workspace.of(self.net.layout, batch)
-        self._trace = np.zeros((cfg.chunk_steps, 2), np.float64)
 
     def set_config(self, **changes):
         """Change settings live; optimiser state survives unless the optimizer itself changes."""
@@ -165,6 +165,8 @@ class Trainer(ThreadControl):
                 n = min(n, cfg.max_steps - self.step)
                 if n <= 0:
                     return 0, "max_steps"
+            if len(self._trace) < n:
+                self._trace = np.zeros((n, 2), np.float64)  # per step: loss, lr
             first = self.step
             start = time.perf_counter()
             status = K.train_steps(self.net.params, self._grad, self._state, self._layers, self._ws.wsl,

@@ -1,0 +1,165 @@
+"""Benchmark: training throughput of the numba trainer against PyTorch CPU.
+
+The three networks of issue 2, each trained on 4096 random points of a
+smooth target (labels for BCE) with shuffled minibatches, by the Trainer and
+by the same network in PyTorch (float32, torch.set_num_threads(2), a plain
+zero_grad / forward / backward / step loop over index-sliced minibatches),
+alternating in the same run so both see the same machine load. Reported:
+median examples/s and µs per optimiser step, and the ratio numba / torch.
+"""
+
+import statistics
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..network import Network
+
+N_POINTS = 4096
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    sizes: tuple[int, ...]
+    activation: str
+    output: str
+    loss: str
+    optimizer: str
+    batch: int
+    lr: float
+
+
+CASES = (
+    Case("2-16-16-16-1 relu/sigmoid BCE Adam b128", (2, 16, 16, 16, 1), "relu", "sigmoid", "bce", "adam",
+         128, 1e-3),
+    Case("2-24-12-1 tanh/sigmoid MSE SGD b1", (2, 24, 12, 1), "tanh", "sigmoid", "mse", "sgd", 1, 1e-2),
+    Case("2-64-64-64-64-3 tanh MSE Adam b256", (2, 64, 64, 64, 64, 3), "tanh", "tanh", "mse", "adam", 256,
+         1e-3),
+)
+
+
+def make_data(case: Case, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1, 1, (N_POINTS, 2)).astype(np.float32)
+    n_out = case.sizes[-1]
+    phase = np.arange(n_out)[None, :]
+    y = 0.5 + 0.4 * np.sin(3 * x[:, :1] + phase) * np.cos(2 * x[:, 1:] - phase)
+    if case.loss == "bce":
+        y = (y > 0.5).astype(np.float32)
+    return x, y.astype(np.float32)
+
+
+def _timed(run_steps, seconds: float) -> float:
+    """Seconds per step of `run_steps(n)`, n sized to take about `seconds`."""
+    n = 8
+    while True:
+        start = time.perf_counter()
+        run_steps(n)
+        elapsed = time.perf_counter() - start
+        if elapsed >= seconds * 0.5 or n >= 1 << 24:
+            return elapsed / n
+        n = int(n * min(64.0, max(2.0, seconds / max(elapsed, 1e-6))))
+
+
+def numba_runner(case: Case, x, y):
+    from ..train import Trainer
+
+    net = Network.random(case.sizes, activation=case.activation, output=case.output, seed=0)
+    trainer = Trainer(net, (x, y), loss=case.loss, optimizer=case.optimizer, lr=case.lr,
+                      batch_size=case.batch, chunk_steps=1 << 20)
+    trainer.run(8)  # compile (or load from the cache) outside the timing
+    return trainer.run
+
+
+def torch_runner(case: Case, x, y):
+    import torch
+
+    torch.set_num_threads(2)
+    torch.manual_seed(0)
+    layers = []
+    acts = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid}
+    for i in range(len(case.sizes) - 1):
+        layers.append(torch.nn.Linear(case.sizes[i], case.sizes[i + 1]))
+        last = i == len(case.sizes) - 2
+        layers.append(acts[case.output if last else case.activation]())
+    model = torch.nn.Sequential(*layers)
+    optim = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}[case.optimizer](model.parameters(), lr=case.lr)
+    criterion = {"bce": torch.nn.BCELoss, "mse": torch.nn.MSELoss}[case.loss]()
+    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+    state = {"order": torch.randperm(len(x)), "pos": 0}
+
+    def run(steps):
+        for _ in range(steps):
+            if state["pos"] >= len(x):
+                state["order"], state["pos"] = torch.randperm(len(x)), 0
+            idx = state["order"][state["pos"]:state["pos"] + case.batch]
+            state["pos"] += case.batch
+            optim.zero_grad()
+            criterion(model(xt[idx]), yt[idx]).backward()
+            optim.step()
+
+    run(8)
+    return run
+
+
+def torch_available() -> bool:
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def measure(seconds: float = 1.0, repeats: int = 3, with_torch: bool = True, cases=CASES) -> list[dict]:
+    """One row per case: median µs/step and examples/s for numba and (if available) torch."""
+    with_torch = with_torch and torch_available()
+    rows = []
+    for case in cases:
+        x, y = make_data(case)
+        runners = {"numba": numba_runner(case, x, y)}
+        if with_torch:
+            runners["torch"] = torch_runner(case, x, y)
+        times = {name: [] for name in runners}
+        for _ in range(repeats):  # alternate, so both sides share the machine's load
+            for name, run in runners.items():
+                times[name].append(_timed(run, seconds))
+        row = {"case": case.name, "batch": case.batch}
+        for name, samples in times.items():
+            per_step = statistics.median(samples)
+            row[name] = {"us_per_step": per_step * 1e6, "examples_per_s": case.batch / per_step}
+        if "torch" in row:
+            row["ratio"] = row["numba"]["examples_per_s"] / row["torch"]["examples_per_s"]
+        rows.append(row)
+    return rows
+
+
+def report(rows: list[dict]) -> str:
+    lines = [f"{'network':<40} {'numba µs/step':>13} {'numba ex/s':>11} {'torch µs/step':>13} "
+             f"{'torch ex/s':>11} {'ratio':>7}"]
+    for r in rows:
+        n = r["numba"]
+        line = f"{r['case']:<40} {n['us_per_step']:>13.2f} {_rate(n['examples_per_s']):>11}"
+        if "torch" in r:
+            t = r["torch"]
+            line += f" {t['us_per_step']:>13.2f} {_rate(t['examples_per_s']):>11} {r['ratio']:>6.1f}x"
+        lines.append(line)
+    if not any("torch" in r for r in rows):
+        lines.append("torch not installed: no PyTorch baseline (pip install torch==2.13.0)")
+    return "\n".join(lines)
+
+
+def _rate(per_s: float) -> str:
+    return f"{per_s / 1e6:.2f}M" if per_s >= 1e5 else f"{per_s / 1e3:.1f}k"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--seconds", type=float, default=1.0, help="time per measurement (%(default)s)")
+    parser.add_argument("--repeats", type=int, default=3, help="alternating measurements, median kept")
+    parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch baseline")
+
+
+def run(args) -> int:
+    print(report(measure(args.seconds, args.repeats, with_torch=not args.no_torch)))
+    return 0
