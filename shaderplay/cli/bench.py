@@ -9,6 +9,7 @@ import importlib
 BENCHMARKS = {
     # kind: (module relative to this package, one-line help); each module has add_arguments/run
     "train": ("..bench.train", "training examples/s of the numba trainer against PyTorch CPU"),
+    "record": ("..bench.record", "headless 1080p MP4 recording fps against encoding alone"),
 }
 
 
