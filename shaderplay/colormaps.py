@@ -38,6 +38,12 @@ _TABLE = [
              "blue (low) - white (middle) - red (high)", diverging=True),
 ]
 BASE = {c.name: c for c in _TABLE}
+
+# Class colours (TensorFlow Playground's blue and orange first), and boundary
+# line colours by layer: blue, red, green, then more; both repeat when exhausted.
+CLASS_COLOURS = ("#1f77d4", "#f59322", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+                 "#bcbd22", "#7f7f7f")
+LAYER_COLOURS = ("#1f5fff", "#e8252a", "#1fae3a", "#ff9f1a", "#9b3fd6", "#10b5c8", "#c2185b", "#8d6e63")
 NAMES = tuple(BASE) + tuple(f"{name}_bands" for name in BASE)
 
 
@@ -69,6 +75,11 @@ def lut(name: str) -> np.ndarray:
     table = np.round(rgb * 255.0).astype(np.uint8)
     table.flags.writeable = False
     return table
+
+
+def palette(colours, n: int) -> np.ndarray:
+    """(n, 3) float RGB, the colours repeated as needed."""
+    return np.stack([_rgb(colours[k % len(colours)]) for k in range(max(n, 1))])
 
 
 def is_diverging(name: str) -> bool:

@@ -93,10 +93,11 @@ class GpuLayout:
             total += layer.out4 * (inner + 1) + 4 * layer.out4 + unroll
         return total
 
-    def choose_unroll(self) -> int:
-        """Smallest unroll that keeps a pixel within llvmpipe's loop budget (fast compiles)."""
+    def choose_unroll(self, evaluations: int = 1) -> int:
+        """Smallest unroll that keeps a pixel evaluating the network `evaluations` times
+        within llvmpipe's loop budget (smallest: fastest to compile)."""
         for unroll in UNROLLS:
-            if self.loop_iterations(unroll) <= LOOP_BUDGET:
+            if evaluations * self.loop_iterations(unroll) <= LOOP_BUDGET:
                 return unroll
         return 0  # too big for one pass; the caller reports it
 

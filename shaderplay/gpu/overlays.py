@@ -1,0 +1,128 @@
+"""What the overlays and the representation plot draw, prepared on the CPU:
+vertex arrays of data points, the mask of neuron boundaries to draw, and the
+points and grid lines a representation view carries through the network.
+
+Vertex rows are float32 (x, y, r, g, b, a, hollow): a point of the input
+domain, its colour, and 1 for test points (drawn as rings).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import colormaps
+from ..dataset import Dataset
+from ..errors import bad_value
+from ..spec import NetworkSpec
+
+GRID_LINES = 11  # per direction, across the view's domain
+GRID_SEGMENTS = 48  # per line: enough to show the bending
+GRID_COLOUR = (0.55, 0.62, 0.75, 0.55)
+POINT_LIMIT = 20000  # more points than this are thinned evenly
+
+
+def _rows(xy, rgba, hollow) -> np.ndarray:
+    n = len(xy)
+    out = np.empty((n, 7), np.float32)
+    out[:, :2] = xy
+    out[:, 2:6] = rgba
+    out[:, 6] = hollow
+    return out
+
+
+def point_colours(dataset: Dataset, y: np.ndarray) -> np.ndarray:
+    """(N, 4) RGBA: class colours for classification, the viridis colour of the
+    first value (0..1) for regression."""
+    y = np.asarray(y, np.float64).reshape(len(y), -1)
+    if dataset.kind == "binary":
+        labels = (y[:, 0] > 0.5).astype(int)
+    elif dataset.kind == "multiclass":
+        labels = np.argmax(y, axis=1)
+    else:
+        rgb = colormaps.apply("viridis", y[:, 0]) if len(y) else np.zeros((0, 3))
+        return np.concatenate([rgb, np.ones((len(y), 1))], axis=1)
+    rgb = colormaps.palette(colormaps.CLASS_COLOURS, int(labels.max(initial=0)) + 1)[labels]
+    return np.concatenate([rgb, np.ones((len(y), 1))], axis=1)
+
+
+def point_rows(dataset) -> np.ndarray:
+    """Vertex rows for a Dataset's train points (discs) and test points (rings)."""
+    if not isinstance(dataset, Dataset):
+        raise bad_value("points", type(dataset).__name__, "a shaderplay Dataset (its train and test points)")
+    parts = []
+    for x, y, hollow in ((dataset.x_train, dataset.y_train, 0.0), (dataset.x_test, dataset.y_test, 1.0)):
+        x = np.asarray(x, np.float32).reshape(-1, 2)
+        if len(x) > POINT_LIMIT:
+            keep = np.linspace(0, len(x) - 1, POINT_LIMIT).astype(int)
+            x, y = x[keep], np.asarray(y)[keep]
+        if len(x):
+            parts.append(_rows(x, point_colours(dataset, y), hollow))
+    return np.concatenate(parts) if parts else np.zeros((0, 7), np.float32)
+
+
+def boundary_mask(spec: NetworkSpec, boundaries) -> tuple[np.ndarray, int]:
+    """(mask, layers): mask[layer, unit] = 1 where that neuron's zero set is drawn
+    (width padded to whole vec4 groups), and how many layers the shader must walk.
+
+    `boundaries` holds weight-layer numbers (every unit of the layer) and
+    (layer, unit) pairs (one neuron), in any mix.
+    """
+    depth = spec.depth
+    width = 4 * max((n + 3) // 4 for n in spec.sizes[1:])
+    mask = np.zeros((depth, width), np.float32)
+    for item in boundaries:
+        try:
+            layer, unit = (int(item), None) if np.ndim(item) == 0 else (int(item[0]), int(item[1]))
+        except (TypeError, ValueError, IndexError):
+            raise bad_value("boundaries", item, "weight layers (ints) or (layer, unit) pairs") from None
+        if not 0 <= layer < depth:
+            raise bad_value("boundaries", item, f"weight layers 0..{depth - 1}")
+        n = spec.sizes[layer + 1]
+        if unit is None:
+            mask[layer, :n] = 1.0
+        elif 0 <= unit < n:
+            mask[layer, unit] = 1.0
+        else:
+            raise bad_value("boundaries", item, f"units 0..{n - 1} of layer {layer}")
+    drawn = np.nonzero(mask.any(axis=1))[0]
+    return mask, int(drawn.max()) + 1 if len(drawn) else 0
+
+
+def layer_colours(depth: int) -> np.ndarray:
+    return colormaps.palette(colormaps.LAYER_COLOURS, depth)
+
+
+# --- the representation view ------------------------------------------------------
+
+@dataclass
+class Plot:
+    points: np.ndarray  # vertex rows, drawn as discs/rings
+    grid: np.ndarray  # vertex rows, consecutive pairs are line segments
+    box: tuple[float, float, float, float]  # plotted (xmin, xmax, ymin, ymax) of the two neurons
+
+
+def grid_rows(domain) -> np.ndarray:
+    """Line segments of a GRID_LINES x GRID_LINES grid over `domain`."""
+    xmin, xmax, ymin, ymax = domain
+    t = np.linspace(0.0, 1.0, GRID_SEGMENTS + 1)
+    segments = []
+    for k in np.linspace(0.0, 1.0, GRID_LINES):
+        for xy in (np.stack([xmin + t * (xmax - xmin), np.full_like(t, ymin + k * (ymax - ymin))], 1),
+                   np.stack([np.full_like(t, xmin + k * (xmax - xmin)), ymin + t * (ymax - ymin)], 1)):
+            segments.append(np.repeat(xy, 2, axis=0)[1:-1])  # a, b, b, c, c, ...
+    xy = np.concatenate(segments)
+    return _rows(xy, np.tile(GRID_COLOUR, (len(xy), 1)), 0.0)
+
+
+def representation_plot(net, dataset, domain, layer: int, axes) -> Plot:
+    """Points and grid to draw, with a box that frames where layer `layer` puts them
+    (the positions themselves are computed by the shader; the box only frames them)."""
+    points = point_rows(dataset) if dataset is not None else np.zeros((0, 7), np.float32)
+    grid = grid_rows(domain)
+    xy = np.concatenate([points[:, :2], grid[:, :2]]).astype(np.float64)
+    q = net.forward_layers(xy)[layer][1][:, list(axes)]
+    q = q[np.all(np.isfinite(q), axis=1)]
+    lo, hi = (q.min(axis=0), q.max(axis=0)) if len(q) else (np.full(2, -1.0), np.full(2, 1.0))
+    span = np.maximum(hi - lo, 1e-6)
+    lo, hi = lo - 0.06 * span, hi + 0.06 * span
+    return Plot(points, grid, (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])))
