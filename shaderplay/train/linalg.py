@@ -80,7 +80,11 @@ def affine(W, b, X, Z):
 
 @kernel
 def backprop(W, G, dX):
-    """dX = W^T G for W (n_out, n_in), G (n_out, B), dX (n_in, B)."""
+    """dX = W^T G for W (n_out, n_in), G (n_out, B), dX (n_in, B).
+
+    The same blocking as `affine` with the roles of j and k swapped. Written out rather
+    than calling affine(W.T, ...): the transposed (F-order) view measured 1.2-3x slower.
+    """
     n_out, n_in = W.shape
     B = G.shape[1]
     if B == 1:

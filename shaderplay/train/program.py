@@ -8,11 +8,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..config import LOSSES, OPTIMIZERS, TrainConfig
+from ..config import LOSSES, OPTIMIZERS, SCHEDULES, TrainConfig
 from ..spec import NORMS, ParamLayout
 from . import kernel as K
 from .activate import ACTIVATIONS
-from .schedule import schedule_args
 
 _ALIGN = 16  # floats: one 64-byte cache line, one AVX-512 register
 
@@ -73,31 +72,25 @@ class Workspace:
         return Workspace(B, wsl, misc, aligned_zeros(offset))
 
 
+# (index in kernel's hyper vector, TrainConfig field)
+_FLOATS = ((K.LR, "lr"), (K.MOMENTUM, "momentum"), (K.BETA1, "beta1"), (K.BETA2, "beta2"), (K.EPS, "eps"),
+           (K.ALPHA, "alpha"), (K.WD, "weight_decay"), (K.GAMMA, "gamma"), (K.LR_MIN, "lr_min"),
+           (K.L1, "l1"), (K.L2, "l2"), (K.CLIP, "clip_norm"))
+_INTS = ((K.WARMUP, "warmup_steps"), (K.STEP_SIZE, "step_size"), (K.COSINE_STEPS, "cosine_steps"),
+         (K.PERIOD, "restart_period"), (K.MULT, "restart_mult"))
+
+
 def hyper_vectors(config: TrainConfig, batch: int, n_trainable: int) -> tuple[np.ndarray, np.ndarray]:
     """TrainConfig -> (hyper float64, ihyper int64) indexed by kernel.LR ... kernel.N_TRAINABLE."""
-    hyper = np.zeros(12, np.float64)
-    hyper[K.LR] = config.lr
-    hyper[K.MOMENTUM] = config.momentum
-    hyper[K.BETA1] = config.beta1
-    hyper[K.BETA2] = config.beta2
-    hyper[K.EPS] = config.eps
-    hyper[K.ALPHA] = config.alpha
-    hyper[K.WD] = config.weight_decay
-    hyper[K.GAMMA] = config.gamma
-    hyper[K.LR_MIN] = config.lr_min
-    hyper[K.L1] = config.l1
-    hyper[K.L2] = config.l2
-    hyper[K.CLIP] = config.clip_norm
-    kind, _, warmup, step_size, _, cosine_steps, period, mult, _ = schedule_args(config)
+    hyper = np.zeros(len(_FLOATS), np.float64)
+    for index, name in _FLOATS:
+        hyper[index] = getattr(config, name)
     ihyper = np.zeros(10, np.int64)
+    for index, name in _INTS:
+        ihyper[index] = getattr(config, name)
     ihyper[K.LOSS] = LOSSES.index(config.loss)
     ihyper[K.OPTIMIZER] = OPTIMIZERS.index(config.optimizer)
-    ihyper[K.SCHEDULE] = kind
-    ihyper[K.WARMUP] = warmup
-    ihyper[K.STEP_SIZE] = step_size
-    ihyper[K.COSINE_STEPS] = cosine_steps
-    ihyper[K.PERIOD] = period
-    ihyper[K.MULT] = mult
+    ihyper[K.SCHEDULE] = SCHEDULES.index(config.schedule)
     ihyper[K.BATCH] = batch
     ihyper[K.N_TRAINABLE] = n_trainable
     return hyper, ihyper
