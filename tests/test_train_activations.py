@@ -8,7 +8,9 @@ from shaderplay.train.activate import activate
 from shaderplay.train.jit import fexp, flog, fsigmoid, ftanh, kernel
 
 # Dense over the interesting range, plus saturation and values near 0 (kinks, expm1, log1p).
-Z = np.concatenate([np.linspace(-6.0, 6.0, 481), [-40.0, -12.0, 12.0, 40.0, 0.0, 1e-4, -1e-4, 3e-7]])
+Z = np.concatenate(
+    [np.linspace(-6.0, 6.0, 481), [-40.0, -12.0, 12.0, 40.0, 0.0, 1e-4, -1e-4, 3e-7]]
+)
 Z = Z.astype(np.float32)
 
 
@@ -43,13 +45,16 @@ def _apply(which, x, out):
             out[i] = fsigmoid(x[i])
 
 
-@pytest.mark.parametrize("which, x, reference", [
-    (0, np.linspace(-80.0, 80.0, 20001), np.exp),
-    (1, np.exp(np.linspace(-100.0, 88.0, 20001)), np.log),
-    (1, np.array([1e-40, 1e-44, 1.0, 2.0, 0.5]), np.log),  # subnormals, exact points
-    (2, np.linspace(-12.0, 12.0, 20001), np.tanh),
-    (3, np.linspace(-80.0, 80.0, 20001), lambda v: 1.0 / (1.0 + np.exp(-v))),
-])
+@pytest.mark.parametrize(
+    "which, x, reference",
+    [
+        (0, np.linspace(-80.0, 80.0, 20001), np.exp),
+        (1, np.exp(np.linspace(-100.0, 88.0, 20001)), np.log),
+        (1, np.array([1e-40, 1e-44, 1.0, 2.0, 0.5]), np.log),  # subnormals, exact points
+        (2, np.linspace(-12.0, 12.0, 20001), np.tanh),
+        (3, np.linspace(-80.0, 80.0, 20001), lambda v: 1.0 / (1.0 + np.exp(-v))),
+    ],
+)
 def test_fast_float32_functions_are_accurate(which, x, reference):
     x = x.astype(np.float32)
     out = np.empty_like(x)

@@ -29,7 +29,9 @@ def _spiral(n_per_arm, arms, seed, noise=0.02):
 
 
 def _binary(x, label, seed=0):
-    return Dataset.from_arrays(x, label.astype(np.float32)[:, None], kind="binary", test_fraction=0.25, seed=seed)
+    return Dataset.from_arrays(
+        x, label.astype(np.float32)[:, None], kind="binary", test_fraction=0.25, seed=seed
+    )
 
 
 def _accuracy(net, dataset):
@@ -72,10 +74,12 @@ def test_spiral_two_arms():
 
 def test_spiral_three_classes_cross_entropy():
     x, label = _spiral(300, 3, seed=4)
-    data = Dataset.from_arrays(x, np.eye(3, dtype=np.float32)[label], kind="multiclass",
-                               test_fraction=0.25, seed=0)
-    net = _fit(data, (2, 32, 32, 3), 4000, loss="cross_entropy", output="linear", lr=0.01,
-               batch_size=64)
+    data = Dataset.from_arrays(
+        x, np.eye(3, dtype=np.float32)[label], kind="multiclass", test_fraction=0.25, seed=0
+    )
+    net = _fit(
+        data, (2, 32, 32, 3), 4000, loss="cross_entropy", output="linear", lr=0.01, batch_size=64
+    )
     assert _accuracy(net, data) > 0.9
 
 
@@ -87,8 +91,16 @@ def test_image_regression():
     value = 0.5 + 0.3 * np.cos(6.0 * r) * np.exp(-r) + 0.15 * x[:, 0]
     data = Dataset.from_arrays(x, value[:, None], test_fraction=0.2, seed=0)
     net = Network.random((2, 32, 32, 1), activation="tanh", output="sigmoid", seed=2)
-    trainer = Trainer(net, data, loss="mse", lr=0.01, batch_size=128, schedule="cosine",
-                      cosine_steps=3000, lr_min=1e-4)
+    trainer = Trainer(
+        net,
+        data,
+        loss="mse",
+        lr=0.01,
+        batch_size=128,
+        schedule="cosine",
+        cosine_steps=3000,
+        lr_min=1e-4,
+    )
     trainer.run(3000)
     mse = np.mean((net.forward(data.x_test) - data.y_test) ** 2)
     assert mse < 2e-4  # the image's own variance is ~2e-2

@@ -23,19 +23,22 @@ def reference_loss(net, params, feats, Y, loss, l1=0.0, l2=0.0):
     h = feats
     penalty = 0.0
     for s in net.layout.layers:
-        W = params[s.w:s.w + s.n_in * s.n_out].reshape(s.n_out, s.n_in)
-        penalty += l1 * np.abs(W).sum() + l2 * (W ** 2).sum()
-        z = h @ W.T + params[s.b:s.b + s.n_out]
+        W = params[s.w : s.w + s.n_in * s.n_out].reshape(s.n_out, s.n_in)
+        penalty += l1 * np.abs(W).sum() + l2 * (W**2).sum()
+        z = h @ W.T + params[s.b : s.b + s.n_out]
         if s.norm != "none":
             axis = 1 if s.norm == "layernorm" else 0  # per sample / per feature over the batch
             mean, var = z.mean(axis, keepdims=True), z.var(axis, keepdims=True)
-            z = (z - mean) / np.sqrt(var + NORM_EPS) * params[s.gamma:s.gamma + s.n_out] \
-                + params[s.beta:s.beta + s.n_out]
+            z = (z - mean) / np.sqrt(var + NORM_EPS) * params[s.gamma : s.gamma + s.n_out] + params[
+                s.beta : s.beta + s.n_out
+            ]
         h = ACTIVATIONS[s.activation].np_f(z)
     if loss == "mse":
         value = np.mean((h - Y) ** 2)
     elif loss == "bce":
-        value = -np.mean(Y * np.maximum(np.log(h), -100.0) + (1 - Y) * np.maximum(np.log(1 - h), -100.0))
+        value = -np.mean(
+            Y * np.maximum(np.log(h), -100.0) + (1 - Y) * np.maximum(np.log(1 - h), -100.0)
+        )
     else:
         top = h.max(axis=1, keepdims=True)
         lse = top + np.log(np.exp(h - top).sum(axis=1, keepdims=True))
@@ -55,8 +58,10 @@ def check_gradient(net, X, Y, loss="mse", l1=0.0, l2=0.0):
     for i in range(p.size):
         e = np.zeros_like(p)
         e[i] = h
-        fd[i] = (reference_loss(net, p + e, f64, Y, loss, l1, l2)
-                 - reference_loss(net, p - e, f64, Y, loss, l1, l2)) / (2 * h)
+        fd[i] = (
+            reference_loss(net, p + e, f64, Y, loss, l1, l2)
+            - reference_loss(net, p - e, f64, Y, loss, l1, l2)
+        ) / (2 * h)
     assert np.abs(fd).max() > 1e-3  # the check has something to check
     np.testing.assert_allclose(grad, fd, rtol=1e-3, atol=2e-5 * np.abs(fd).max())
 
@@ -68,23 +73,34 @@ def _data(n, n_out, seed=0, scale=1.5):
 
 @pytest.mark.parametrize("name", list(ACTIVATIONS))
 def test_every_activation_hidden_and_output(name):
-    net = Network.random((2, 5, 4, 2), activation=name, output=name, init="xavier_uniform",
-                         bias_init="uniform", bias_scale=0.3, seed=1)
+    net = Network.random(
+        (2, 5, 4, 2),
+        activation=name,
+        output=name,
+        init="xavier_uniform",
+        bias_init="uniform",
+        bias_scale=0.3,
+        seed=1,
+    )
     X, Y = _data(9, 2)
     check_gradient(net, X, Y)
 
 
-@pytest.mark.parametrize("output, n_out, loss", [
-    ("linear", 3, "mse"),
-    ("sigmoid", 1, "bce"),  # fused (p - y) gradient
-    ("sigmoid", 2, "bce"),
-    ("gaussian", 1, "bce"),  # BCELoss's own gradient through the output activation
-    ("linear", 4, "cross_entropy"),
-    ("softsign", 3, "cross_entropy"),  # logits through an output activation
-])
+@pytest.mark.parametrize(
+    "output, n_out, loss",
+    [
+        ("linear", 3, "mse"),
+        ("sigmoid", 1, "bce"),  # fused (p - y) gradient
+        ("sigmoid", 2, "bce"),
+        ("gaussian", 1, "bce"),  # BCELoss's own gradient through the output activation
+        ("linear", 4, "cross_entropy"),
+        ("softsign", 3, "cross_entropy"),  # logits through an output activation
+    ],
+)
 def test_every_loss(output, n_out, loss):
-    net = Network.random((2, 6, n_out), activation="tanh", output=output, bias_init="uniform",
-                         bias_scale=0.2, seed=2)
+    net = Network.random(
+        (2, 6, n_out), activation="tanh", output=output, bias_init="uniform", bias_scale=0.2, seed=2
+    )
     X, Y = _data(11, n_out, seed=3)
     if loss == "cross_entropy":  # one-hot classes, as targets deliver them
         Y = np.eye(n_out)[np.random.default_rng(4).integers(0, n_out, len(X))]
@@ -100,11 +116,25 @@ def test_cross_entropy_with_soft_targets():
     check_gradient(net, X, Y, loss="cross_entropy")
 
 
-@pytest.mark.parametrize("norms", [("layernorm", "layernorm"), ("batchnorm", "batchnorm"),
-                                   ("batchnorm", "layernorm"), ("none", "batchnorm")])
+@pytest.mark.parametrize(
+    "norms",
+    [
+        ("layernorm", "layernorm"),
+        ("batchnorm", "batchnorm"),
+        ("batchnorm", "layernorm"),
+        ("none", "batchnorm"),
+    ],
+)
 def test_norm_layers(norms):
-    net = Network.random((2, 6, 5, 2), activation="tanh", output="sigmoid", norm=list(norms),
-                         bias_init="uniform", bias_scale=0.2, seed=8)
+    net = Network.random(
+        (2, 6, 5, 2),
+        activation="tanh",
+        output="sigmoid",
+        norm=list(norms),
+        bias_init="uniform",
+        bias_scale=0.2,
+        seed=8,
+    )
     # gamma/beta away from 1/0 so their gradients and the affine part are exercised
     rng = np.random.default_rng(9)
     for i in range(2):
@@ -116,15 +146,18 @@ def test_norm_layers(norms):
 
 
 def test_l1_l2_penalties_on_weights_only():
-    net = Network.random((2, 5, 1), activation="tanh", output="linear", bias_init="uniform",
-                         bias_scale=0.5, seed=11)
+    net = Network.random(
+        (2, 5, 1), activation="tanh", output="linear", bias_init="uniform", bias_scale=0.5, seed=11
+    )
     X, Y = _data(8, 1, seed=12)
     check_gradient(net, X, Y, l1=0.01, l2=0.03)
     _, plain = loss_and_grad(net, X, Y)
     _, penalised = loss_and_grad(net, X, Y, l1=0.01, l2=0.03)
     for i in range(net.spec.depth):  # biases carry no penalty
         b = net.layout.layers[i].b
-        np.testing.assert_array_equal(penalised[b:b + net.b(i).size], plain[b:b + net.b(i).size])
+        np.testing.assert_array_equal(
+            penalised[b : b + net.b(i).size], plain[b : b + net.b(i).size]
+        )
 
 
 @pytest.mark.parametrize("norm", ["none", "layernorm"])
@@ -136,8 +169,15 @@ def test_single_sample_path(norm):
 
 
 def test_fourier_and_latent_features_feed_the_first_layer():
-    net = Network.random((2 + 2 * 3 + 1, 6, 1), activation="sin", output="linear", fourier=3,
-                         fourier_scale=1.5, latent=(0.7,), seed=15)
+    net = Network.random(
+        (2 + 2 * 3 + 1, 6, 1),
+        activation="sin",
+        output="linear",
+        fourier=3,
+        fourier_scale=1.5,
+        latent=(0.7,),
+        seed=15,
+    )
     X, Y = _data(10, 1, seed=16)
     check_gradient(net, X, Y)
     # points in, features computed by the network, same result as features given

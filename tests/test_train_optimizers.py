@@ -44,15 +44,16 @@ def torch_update(opt, p, g, state, t, c):
     state["v"] = b2 * state.get("v", 0.0) + (1 - b2) * g * g
     if opt == "adamw":
         p = p * (1 - lr * wd)  # decoupled decay first
-    denom = np.sqrt(state["v"]) / np.sqrt(1 - b2 ** t) + eps
-    return p - lr / (1 - b1 ** t) * state["m"] / denom
+    denom = np.sqrt(state["v"]) / np.sqrt(1 - b2**t) + eps
+    return p - lr / (1 - b1**t) * state["m"] / denom
 
 
 def _setup(**config):
     rng = np.random.default_rng(0)
     X, Y = rng.uniform(-1, 1, (12, 2)), rng.uniform(0, 1, (12, 2))
-    net = Network.random((2, 4, 2), activation="tanh", output="linear", bias_init="uniform",
-                         bias_scale=0.3, seed=3)
+    net = Network.random(
+        (2, 4, 2), activation="tanh", output="linear", bias_init="uniform", bias_scale=0.3, seed=3
+    )
     return net, Trainer(net, (X, Y), batch_size=len(X), **config), X, Y
 
 
@@ -77,7 +78,9 @@ def test_gradient_clipping_scales_to_the_global_norm():
     norm = np.linalg.norm(g)
     assert norm > 0.05  # so the clip is active
     trainer.run(1)
-    np.testing.assert_allclose(net.trainable, p - 0.5 * g * 0.05 / (norm + 1e-6), rtol=2e-6, atol=1e-7)
+    np.testing.assert_allclose(
+        net.trainable, p - 0.5 * g * 0.05 / (norm + 1e-6), rtol=2e-6, atol=1e-7
+    )
 
 
 def test_clip_above_the_norm_changes_nothing():
@@ -98,7 +101,9 @@ def test_changing_lr_keeps_adam_state_changing_optimizer_resets_it():
     trainer.set_config(lr=0.02)  # live change: moments and t survive
     config["lr"] = 0.02
     p = net.trainable.astype(np.float64)
-    expected = torch_update("adam", p, loss_and_grad(net, X, Y)[1].astype(np.float64), state, 2, config)
+    expected = torch_update(
+        "adam", p, loss_and_grad(net, X, Y)[1].astype(np.float64), state, 2, config
+    )
     trainer.run(1)
     np.testing.assert_allclose(net.trainable, expected, rtol=2e-6, atol=1e-7)
     trainer.set_config(optimizer="momentum", momentum=0.5, lr=0.1)  # new optimiser, fresh state

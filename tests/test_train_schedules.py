@@ -20,19 +20,21 @@ def test_step_decay():
     lr = lr_at(TrainConfig(lr=0.1, schedule="step", step_size=100, gamma=0.5), STEPS)
     assert lr[0] == lr[99] == pytest.approx(0.1)
     assert lr[100] == lr[199] == pytest.approx(0.05)
-    assert lr[399] == pytest.approx(0.1 * 0.5 ** 3)
+    assert lr[399] == pytest.approx(0.1 * 0.5**3)
 
 
 def test_exponential():
     lr = lr_at(TrainConfig(lr=0.1, schedule="exponential", gamma=0.99), STEPS)
-    np.testing.assert_allclose(lr, 0.1 * 0.99 ** STEPS, rtol=1e-12)
+    np.testing.assert_allclose(lr, 0.1 * 0.99**STEPS, rtol=1e-12)
 
 
 def test_cosine_anneals_then_holds_lr_min():
     cfg = TrainConfig(lr=0.1, schedule="cosine", cosine_steps=300, lr_min=0.001)
     lr = lr_at(cfg, STEPS)
     t = STEPS[:301]
-    np.testing.assert_allclose(lr[:301], 0.001 + 0.099 * 0.5 * (1 + np.cos(np.pi * t / 300)), rtol=1e-12)
+    np.testing.assert_allclose(
+        lr[:301], 0.001 + 0.099 * 0.5 * (1 + np.cos(np.pi * t / 300)), rtol=1e-12
+    )
     assert lr[150] == pytest.approx(0.0505)
     np.testing.assert_array_equal(lr[300:], 0.001)
 
@@ -50,7 +52,9 @@ def test_cosine_restarts_periods_grow():
 
 
 def test_cosine_restarts_fixed_period():
-    lr = lr_at(TrainConfig(lr=0.2, schedule="cosine_restarts", restart_period=40, restart_mult=1), STEPS)
+    lr = lr_at(
+        TrainConfig(lr=0.2, schedule="cosine_restarts", restart_period=40, restart_mult=1), STEPS
+    )
     np.testing.assert_allclose(lr, 0.1 * (1 + np.cos(np.pi * (STEPS % 40) / 40)), rtol=1e-12)
 
 
@@ -65,8 +69,15 @@ def test_kernel_uses_the_same_schedule():
     rng = np.random.default_rng(0)
     X, Y = rng.uniform(-1, 1, (64, 2)), rng.uniform(0, 1, (64, 1))
     net = Network.random((2, 4, 1), activation="tanh", output="sigmoid", seed=0)
-    settings = dict(lr=0.05, warmup_steps=5, schedule="cosine_restarts", restart_period=7,
-                    restart_mult=2, lr_min=0.001, chunk_steps=3)
+    settings = dict(
+        lr=0.05,
+        warmup_steps=5,
+        schedule="cosine_restarts",
+        restart_period=7,
+        restart_mult=2,
+        lr_min=0.001,
+        chunk_steps=3,
+    )
     trainer = Trainer(net, (X, Y), optimizer="sgd", batch_size=16, **settings)
     expected = lr_at(trainer.config, np.arange(40))
     seen = []

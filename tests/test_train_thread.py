@@ -27,7 +27,9 @@ def _trainer(**settings):
     x = rng.uniform(-1, 1, (256, 2))
     y = (x[:, :1] * x[:, 1:] > 0).astype(np.float32)
     net = Network.random((2, 8, 8, 1), activation="tanh", output="sigmoid", seed=0)
-    return Trainer(net, (x, y), loss="bce", lr=0.01, batch_size=32, **{"chunk_steps": 16, **settings})
+    return Trainer(
+        net, (x, y), loss="bce", lr=0.01, batch_size=32, **{"chunk_steps": 16, **settings}
+    )
 
 
 def test_free_running_pause_resume_stop():

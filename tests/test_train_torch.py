@@ -41,9 +41,13 @@ def torch_optimizer(name, params, c):
     wd = c.get("weight_decay", 0.0)
     if name in ("sgd", "momentum", "nesterov"):
         mu = 0.0 if name == "sgd" else c["momentum"]
-        return torch.optim.SGD(params, lr=c["lr"], momentum=mu, nesterov=name == "nesterov", weight_decay=wd)
+        return torch.optim.SGD(
+            params, lr=c["lr"], momentum=mu, nesterov=name == "nesterov", weight_decay=wd
+        )
     if name == "rmsprop":
-        return torch.optim.RMSprop(params, lr=c["lr"], alpha=c["alpha"], eps=c["eps"], weight_decay=wd)
+        return torch.optim.RMSprop(
+            params, lr=c["lr"], alpha=c["alpha"], eps=c["eps"], weight_decay=wd
+        )
     cls = torch.optim.AdamW if name == "adamw" else torch.optim.Adam
     return cls(params, lr=c["lr"], betas=(c["beta1"], c["beta2"]), eps=c["eps"], weight_decay=wd)
 
@@ -54,7 +58,12 @@ CONFIGS = [
     ("momentum", dict(lr=0.1, momentum=0.9, weight_decay=0.01), "mse", "layernorm"),
     ("nesterov", dict(lr=0.1, momentum=0.9), "bce", "batchnorm"),
     ("rmsprop", dict(lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.01), "cross_entropy", "none"),
-    ("adam", dict(lr=0.01, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01), "bce", "layernorm"),
+    (
+        "adam",
+        dict(lr=0.01, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01),
+        "bce",
+        "layernorm",
+    ),
     ("adamw", dict(lr=0.01, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.1), "mse", "none"),
 ]
 # Not Adam with BatchNorm: the bias before a BatchNorm has gradient 0 up to rounding, which Adam
@@ -89,11 +98,19 @@ def test_twenty_steps_like_torch(opt, config, loss, norm):
         np.testing.assert_allclose(net.b(i), lin.bias.detach().numpy(), rtol=1e-4, atol=2e-5)
     norms = [m for m in model if isinstance(m, (nn.LayerNorm, nn.BatchNorm1d))]
     for i, m in enumerate(norms):
-        np.testing.assert_allclose(net.norm_param(i, "gamma"), m.weight.detach().numpy(), rtol=1e-4, atol=2e-5)
-        np.testing.assert_allclose(net.norm_param(i, "beta"), m.bias.detach().numpy(), rtol=1e-4, atol=2e-5)
+        np.testing.assert_allclose(
+            net.norm_param(i, "gamma"), m.weight.detach().numpy(), rtol=1e-4, atol=2e-5
+        )
+        np.testing.assert_allclose(
+            net.norm_param(i, "beta"), m.bias.detach().numpy(), rtol=1e-4, atol=2e-5
+        )
         if isinstance(m, nn.BatchNorm1d):
-            np.testing.assert_allclose(net.norm_param(i, "mean"), m.running_mean.numpy(), rtol=1e-4, atol=2e-5)
-            np.testing.assert_allclose(net.norm_param(i, "var"), m.running_var.numpy(), rtol=1e-4, atol=2e-5)
+            np.testing.assert_allclose(
+                net.norm_param(i, "mean"), m.running_mean.numpy(), rtol=1e-4, atol=2e-5
+            )
+            np.testing.assert_allclose(
+                net.norm_param(i, "var"), m.running_var.numpy(), rtol=1e-4, atol=2e-5
+            )
 
 
 def _torch_lrs(make_scheduler, steps):
@@ -107,14 +124,27 @@ def _torch_lrs(make_scheduler, steps):
     return np.array(lrs)
 
 
-@pytest.mark.parametrize("config, make", [
-    (dict(schedule="step", step_size=7, gamma=0.5), lambda o: torch.optim.lr_scheduler.StepLR(o, 7, 0.5)),
-    (dict(schedule="exponential", gamma=0.97), lambda o: torch.optim.lr_scheduler.ExponentialLR(o, 0.97)),
-    (dict(schedule="cosine", cosine_steps=50, lr_min=0.01),
-     lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, 50, eta_min=0.01)),
-    (dict(schedule="cosine_restarts", restart_period=10, restart_mult=2, lr_min=0.001),
-     lambda o: torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(o, 10, 2, eta_min=0.001)),
-])
+@pytest.mark.parametrize(
+    "config, make",
+    [
+        (
+            dict(schedule="step", step_size=7, gamma=0.5),
+            lambda o: torch.optim.lr_scheduler.StepLR(o, 7, 0.5),
+        ),
+        (
+            dict(schedule="exponential", gamma=0.97),
+            lambda o: torch.optim.lr_scheduler.ExponentialLR(o, 0.97),
+        ),
+        (
+            dict(schedule="cosine", cosine_steps=50, lr_min=0.01),
+            lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, 50, eta_min=0.01),
+        ),
+        (
+            dict(schedule="cosine_restarts", restart_period=10, restart_mult=2, lr_min=0.001),
+            lambda o: torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(o, 10, 2, eta_min=0.001),
+        ),
+    ],
+)
 def test_schedules_like_torch(config, make):
     steps = 51 if config["schedule"] == "cosine" else 120  # torch's cosine rises again after T_max
     ours = lr_at(TrainConfig(lr=0.1, **config), np.arange(steps))

@@ -28,6 +28,7 @@ def _trainer(seed=0, net_seed=0, data=None, **settings):
 
 # --- determinism ---------------------------------------------------------------------------
 
+
 def test_same_seed_same_weights_bit_for_bit():
     a, b = _trainer(seed=7), _trainer(seed=7)
     a.run(300)
@@ -89,6 +90,7 @@ def test_ready_features_train_like_points():
 
 # --- divergence guard ----------------------------------------------------------------------
 
+
 def _exploding(lr=1e3):
     # a linear output under MSE has nothing to saturate: a huge learning rate blows it up
     net = Network.random((2, 12, 12, 1), activation="relu", output="linear", seed=0)
@@ -114,8 +116,13 @@ def test_divergence_stops_before_the_bad_update():
 def test_non_finite_update_is_caught_even_when_the_loss_is_finite():
     x, y = _data(32)
     # gradients ~1e4 times lr 1e38 overflow float32 in the very first update
-    trainer = Trainer(Network.random((2, 4, 1), output="linear", seed=0), (x, 1e4 + y),
-                      optimizer="sgd", lr=1e38, batch_size=32)
+    trainer = Trainer(
+        Network.random((2, 4, 1), output="linear", seed=0),
+        (x, 1e4 + y),
+        optimizer="sgd",
+        lr=1e38,
+        batch_size=32,
+    )
     before = trainer.net.params.copy()
     result = trainer.run(5)
     assert result.stopped == "diverged" and result.steps == 0
@@ -125,8 +132,13 @@ def test_non_finite_update_is_caught_even_when_the_loss_is_finite():
 
 def test_rollback_resumes_with_a_lower_learning_rate():
     x, y = _data(32)
-    trainer = Trainer(Network.random((2, 4, 1), output="linear", seed=0), (x, 1e4 + y),
-                      optimizer="sgd", lr=1e38, batch_size=32)
+    trainer = Trainer(
+        Network.random((2, 4, 1), output="linear", seed=0),
+        (x, 1e4 + y),
+        optimizer="sgd",
+        lr=1e38,
+        batch_size=32,
+    )
     trainer.run(5)
     assert trainer.diverged is not None and trainer.step == 0
     trainer.set_config(lr=1e-6)
@@ -138,6 +150,7 @@ def test_rollback_resumes_with_a_lower_learning_rate():
 
 
 # --- stop conditions and reports -----------------------------------------------------------
+
 
 def test_max_steps_caps_every_run():
     trainer = _trainer(max_steps=50, chunk_steps=16)
@@ -165,7 +178,9 @@ def test_history_snapshot_and_timing():
     assert history.shape == (4, 3) and list(history[:, 0]) == calls
     assert np.isfinite(history).all()
     snap = trainer.latest()
-    assert snap.step == 100 and snap.test_loss == history[-1, 2] and snap.train_loss == history[-1, 1]
+    assert (
+        snap.step == 100 and snap.test_loss == history[-1, 2] and snap.train_loss == history[-1, 1]
+    )
     assert snap.us_per_step > 0 and trainer.us_per_step == snap.us_per_step
     assert snap.lr == 0.01
     before = snap.params.copy()
@@ -175,8 +190,15 @@ def test_history_snapshot_and_timing():
 
 def test_evaluate_matches_the_oracle_with_norms_and_features():
     # forward in evaluation mode (BatchNorm running stats) against Network.forward
-    net = Network.random((2 + 4 + 1, 8, 8, 2), activation="gelu", output="linear", fourier=2,
-                         latent=(0.3,), norm=["layernorm", "batchnorm"], seed=4)
+    net = Network.random(
+        (2 + 4 + 1, 8, 8, 2),
+        activation="gelu",
+        output="linear",
+        fourier=2,
+        latent=(0.3,),
+        norm=["layernorm", "batchnorm"],
+        seed=4,
+    )
     rng = np.random.default_rng(5)
     net.norm_param(1, "mean")[:] = rng.normal(0, 0.5, 8)
     net.norm_param(1, "var")[:] = rng.uniform(0.5, 2.0, 8)
@@ -208,21 +230,25 @@ def test_set_config_batch_size_and_schedule_live():
     trainer.run(20)
     trainer.set_config(batch_size=64, schedule="exponential", gamma=0.99)
     trainer.run(20)
-    assert trainer.step == 40 and trainer.latest().lr == pytest.approx(0.01 * 0.99 ** 39)
+    assert trainer.step == 40 and trainer.latest().lr == pytest.approx(0.01 * 0.99**39)
 
 
 # --- errors ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("settings, words", [
-    (dict(lrr=0.1), ["'lrr'", "lr", "batch_size"]),
-    (dict(lr=-1.0), ["train.lr", "-1.0"]),
-    (dict(lr="fast"), ["train.lr", "'fast'"]),
-    (dict(batch_size=0), ["train.batch_size", "1..4096"]),
-    (dict(batch_size=5000), ["train.batch_size"]),
-    (dict(batch_size=12.5), ["train.batch_size", "integer"]),
-    (dict(optimizer="lbfgs"), ["train.optimizer", "adamw"]),
-    (dict(loss="bce", config=TrainConfig()), None),  # valid: loss over a base config
-])
+
+@pytest.mark.parametrize(
+    "settings, words",
+    [
+        (dict(lrr=0.1), ["'lrr'", "lr", "batch_size"]),
+        (dict(lr=-1.0), ["train.lr", "-1.0"]),
+        (dict(lr="fast"), ["train.lr", "'fast'"]),
+        (dict(batch_size=0), ["train.batch_size", "1..4096"]),
+        (dict(batch_size=5000), ["train.batch_size"]),
+        (dict(batch_size=12.5), ["train.batch_size", "integer"]),
+        (dict(optimizer="lbfgs"), ["train.optimizer", "adamw"]),
+        (dict(loss="bce", config=TrainConfig()), None),  # valid: loss over a base config
+    ],
+)
 def test_bad_settings_name_the_field(settings, words):
     if words is None:
         assert Trainer(_net(), _data(), **settings).config.loss == "bce"
@@ -233,18 +259,28 @@ def test_bad_settings_name_the_field(settings, words):
         assert word in str(err.value)
 
 
-@pytest.mark.parametrize("make, words", [
-    (lambda: Trainer(_net(), _data(n_out=3)), ["3 output", "n_out = 1"]),
-    (lambda: Trainer(Network.random((2, 4, 1), output="linear"), _data(), loss="bce"), ["bce", "'linear'"]),
-    (lambda: Trainer(_net(), (_data()[0], 2 * _data()[1]), loss="bce"), ["[0, 1]"]),
-    (lambda: Trainer(_net(), _data(), loss="cross_entropy"), ["cross_entropy", "n_out >= 2"]),
-    (lambda: Trainer(_net(), (np.full((4, 2), np.nan), np.zeros((4, 1)))), ["NaN"]),
-    (lambda: Trainer(_net(), (np.zeros((4, 5)), np.zeros((4, 1)))), ["X columns", "5"]),
-    (lambda: Trainer(_net(), 42), ["target", "int"]),
-    (lambda: Trainer(_net(), Dataset.from_arrays(np.zeros((0, 2)), np.zeros((0, 1)), kind="none")),
-     ["no training samples"]),
-    (lambda: _trainer().advance(-3), ["advance", "-3"]),
-])
+@pytest.mark.parametrize(
+    "make, words",
+    [
+        (lambda: Trainer(_net(), _data(n_out=3)), ["3 output", "n_out = 1"]),
+        (
+            lambda: Trainer(Network.random((2, 4, 1), output="linear"), _data(), loss="bce"),
+            ["bce", "'linear'"],
+        ),
+        (lambda: Trainer(_net(), (_data()[0], 2 * _data()[1]), loss="bce"), ["[0, 1]"]),
+        (lambda: Trainer(_net(), _data(), loss="cross_entropy"), ["cross_entropy", "n_out >= 2"]),
+        (lambda: Trainer(_net(), (np.full((4, 2), np.nan), np.zeros((4, 1)))), ["NaN"]),
+        (lambda: Trainer(_net(), (np.zeros((4, 5)), np.zeros((4, 1)))), ["X columns", "5"]),
+        (lambda: Trainer(_net(), 42), ["target", "int"]),
+        (
+            lambda: Trainer(
+                _net(), Dataset.from_arrays(np.zeros((0, 2)), np.zeros((0, 1)), kind="none")
+            ),
+            ["no training samples"],
+        ),
+        (lambda: _trainer().advance(-3), ["advance", "-3"]),
+    ],
+)
 def test_bad_targets_are_refused_clearly(make, words):
     with pytest.raises(ShaderplayError) as err:
         make()

@@ -32,11 +32,36 @@ class Case:
 
 
 CASES = (
-    Case("2-16-16-16-1 relu/sigmoid BCE Adam b128", (2, 16, 16, 16, 1), "relu", "sigmoid", "bce", "adam",
-         128, 1e-3),
-    Case("2-24-12-1 tanh/sigmoid MSE SGD b1", (2, 24, 12, 1), "tanh", "sigmoid", "mse", "sgd", 1, 1e-2),
-    Case("2-64-64-64-64-3 tanh MSE Adam b256", (2, 64, 64, 64, 64, 3), "tanh", "tanh", "mse", "adam", 256,
-         1e-3),
+    Case(
+        "2-16-16-16-1 relu/sigmoid BCE Adam b128",
+        (2, 16, 16, 16, 1),
+        "relu",
+        "sigmoid",
+        "bce",
+        "adam",
+        128,
+        1e-3,
+    ),
+    Case(
+        "2-24-12-1 tanh/sigmoid MSE SGD b1",
+        (2, 24, 12, 1),
+        "tanh",
+        "sigmoid",
+        "mse",
+        "sgd",
+        1,
+        1e-2,
+    ),
+    Case(
+        "2-64-64-64-64-3 tanh MSE Adam b256",
+        (2, 64, 64, 64, 64, 3),
+        "tanh",
+        "tanh",
+        "mse",
+        "adam",
+        256,
+        1e-3,
+    ),
 )
 
 
@@ -67,8 +92,15 @@ def numba_runner(case: Case, x, y):
     from ..train import Trainer
 
     net = Network.random(case.sizes, activation=case.activation, output=case.output, seed=0)
-    trainer = Trainer(net, (x, y), loss=case.loss, optimizer=case.optimizer, lr=case.lr,
-                      batch_size=case.batch, chunk_steps=1 << 20)
+    trainer = Trainer(
+        net,
+        (x, y),
+        loss=case.loss,
+        optimizer=case.optimizer,
+        lr=case.lr,
+        batch_size=case.batch,
+        chunk_steps=1 << 20,
+    )
     trainer.run(8)  # compile (or load from the cache) outside the timing
     return trainer.run
 
@@ -85,7 +117,9 @@ def torch_runner(case: Case, x, y):
         last = i == len(case.sizes) - 2
         layers.append(acts[case.output if last else case.activation]())
     model = torch.nn.Sequential(*layers)
-    optim = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}[case.optimizer](model.parameters(), lr=case.lr)
+    optim = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}[case.optimizer](
+        model.parameters(), lr=case.lr
+    )
     criterion = {"bce": torch.nn.BCELoss, "mse": torch.nn.MSELoss}[case.loss]()
     xt, yt = torch.from_numpy(x), torch.from_numpy(y)
     state = {"order": torch.randperm(len(x)), "pos": 0}
@@ -94,7 +128,7 @@ def torch_runner(case: Case, x, y):
         for _ in range(steps):
             if state["pos"] >= len(x):
                 state["order"], state["pos"] = torch.randperm(len(x)), 0
-            idx = state["order"][state["pos"]:state["pos"] + case.batch]
+            idx = state["order"][state["pos"] : state["pos"] + case.batch]
             state["pos"] += case.batch
             optim.zero_grad()
             criterion(model(xt[idx]), yt[idx]).backward()
@@ -112,7 +146,9 @@ def torch_available() -> bool:
     return True
 
 
-def measure(seconds: float = 1.0, repeats: int = 3, with_torch: bool = True, cases=CASES) -> list[dict]:
+def measure(
+    seconds: float = 1.0, repeats: int = 3, with_torch: bool = True, cases=CASES
+) -> list[dict]:
     """One row per case: median µs/step and examples/s for numba and (if available) torch."""
     with_torch = with_torch and torch_available()
     rows = []
@@ -136,14 +172,18 @@ def measure(seconds: float = 1.0, repeats: int = 3, with_torch: bool = True, cas
 
 
 def report(rows: list[dict]) -> str:
-    lines = [f"{'network':<40} {'numba µs/step':>13} {'numba ex/s':>11} {'torch µs/step':>13} "
-             f"{'torch ex/s':>11} {'ratio':>7}"]
+    lines = [
+        f"{'network':<40} {'numba µs/step':>13} {'numba ex/s':>11} {'torch µs/step':>13} "
+        f"{'torch ex/s':>11} {'ratio':>7}"
+    ]
     for r in rows:
         n = r["numba"]
         line = f"{r['case']:<40} {n['us_per_step']:>13.2f} {_rate(n['examples_per_s']):>11}"
         if "torch" in r:
             t = r["torch"]
-            line += f" {t['us_per_step']:>13.2f} {_rate(t['examples_per_s']):>11} {r['ratio']:>6.1f}x"
+            line += (
+                f" {t['us_per_step']:>13.2f} {_rate(t['examples_per_s']):>11} {r['ratio']:>6.1f}x"
+            )
         lines.append(line)
     return "\n".join(lines)
 
@@ -153,13 +193,19 @@ def _rate(per_s: float) -> str:
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--seconds", type=float, default=1.0, help="time per measurement (%(default)s)")
-    parser.add_argument("--repeats", type=int, default=3, help="alternating measurements, median kept")
+    parser.add_argument(
+        "--seconds", type=float, default=1.0, help="time per measurement (%(default)s)"
+    )
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="alternating measurements, median kept"
+    )
     parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch baseline")
 
 
 def run(args) -> int:
     if not args.no_torch and not torch_available():
-        print("torch not installed: numba figures only (the baseline needs pip install torch==2.13.0)")
+        print(
+            "torch not installed: numba figures only (the baseline needs pip install torch==2.13.0)"
+        )
     print(report(measure(args.seconds, args.repeats, with_torch=not args.no_torch)))
     return 0

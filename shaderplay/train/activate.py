@@ -20,9 +20,12 @@ from ..activations import ACTIVATIONS, LEAKY_SLOPE
 from .jit import F0, F1, fexp, flog, fsigmoid, ftanh, inline, kernel
 
 _CODE = {name: a.code for name, a in ACTIVATIONS.items()}
-LINEAR, RELU, LEAKY_RELU, TANH, SIGMOID = (_CODE[n] for n in ("linear", "relu", "leaky_relu", "tanh",
-                                                               "sigmoid"))
-SIN, GELU, ELU, SOFTPLUS, GAUSSIAN = (_CODE[n] for n in ("sin", "gelu", "elu", "softplus", "gaussian"))
+LINEAR, RELU, LEAKY_RELU, TANH, SIGMOID = (
+    _CODE[n] for n in ("linear", "relu", "leaky_relu", "tanh", "sigmoid")
+)
+SIN, GELU, ELU, SOFTPLUS, GAUSSIAN = (
+    _CODE[n] for n in ("sin", "gelu", "elu", "softplus", "gaussian")
+)
 SWISH, GCU, SOFTSIGN = (_CODE[n] for n in ("swish", "gcu", "softsign"))
 
 # The table's scalar forms, compiled as they are (no fast float32 variant).

@@ -94,7 +94,9 @@ class ThreadControl:
         """Block until queued steps are done (or dropped); False if `timeout` ran out first."""
         with self._cond:
             return self._cond.wait_for(
-                lambda: self._pending == 0 or self._thread is None or not self._thread.is_alive(), timeout)
+                lambda: self._pending == 0 or self._thread is None or not self._thread.is_alive(),
+                timeout,
+            )
 
     def _wake(self):
         with self._cond:

@@ -25,7 +25,11 @@ _SHARED = ("activations.py", "spec.py", "config.py")
 
 def _kernel_sources() -> list[Path]:
     """jit.py and every module that compiles with it (imports from .jit), then the shared tables."""
-    own = [p for p in sorted(_TRAIN.glob("*.py")) if p.name == "jit.py" or "from .jit import" in p.read_text()]
+    own = [
+        p
+        for p in sorted(_TRAIN.glob("*.py"))
+        if p.name == "jit.py" or "from .jit import" in p.read_text()
+    ]
     return own + [_PACKAGE / name for name in _SHARED]
 
 
@@ -47,7 +51,11 @@ def install() -> bool:
         return False
     impl = getattr(caching, "CacheImpl", None) or getattr(caching, "_CacheImpl", None)
     base = getattr(caching, "_CacheLocator", None)
-    if impl is None or base is None or not isinstance(getattr(impl, "_locator_classes", None), list):
+    if (
+        impl is None
+        or base is None
+        or not isinstance(getattr(impl, "_locator_classes", None), list)
+    ):
         return False
     if any(getattr(cls, "_shaderplay", False) for cls in impl._locator_classes):
         return True

@@ -29,17 +29,26 @@ def resolve_target(target, net: Network) -> tuple[Dataset, bool]:
     elif isinstance(target, (tuple, list)) and len(target) == 2:
         x, y = (np.asarray(a) for a in target)
         if x.ndim != 2 or len(x) != len(y):
-            raise bad_value("target (X, Y)", f"X {x.shape}, Y {y.shape}",
-                            "X of shape (N, 2) points or (N, n_in) features and Y with N rows")
+            raise bad_value(
+                "target (X, Y)",
+                f"X {x.shape}, Y {y.shape}",
+                "X of shape (N, 2) points or (N, n_in) features and Y with N rows",
+            )
         dataset = Dataset.from_arrays(x, y)
     else:
-        raise bad_value("target", type(target).__name__,
-                        "a Dataset, arrays (X, Y), a built-in target name, an image path or a TargetConfig")
+        raise bad_value(
+            "target",
+            type(target).__name__,
+            "a Dataset, arrays (X, Y), a built-in target name, an image path or a TargetConfig",
+        )
     n_in = net.spec.sizes[0]
     width = dataset.x_train.shape[1] if dataset.x_train.ndim == 2 else 0
     if width not in (2, n_in):
-        raise bad_value("target X columns", width,
-                        f"2 (points) or {n_in} (the network's input features {list(net.spec.features)})")
+        raise bad_value(
+            "target X columns",
+            width,
+            f"2 (points) or {n_in} (the network's input features {list(net.spec.features)})",
+        )
     return dataset, width != 2
 
 
@@ -47,32 +56,51 @@ def check_target(dataset: Dataset, net: Network, config: TrainConfig) -> None:
     """Refuse, with one clear paragraph, a target this network and loss cannot train on."""
     name = dataset.name
     if dataset.kind == "none" or len(dataset.x_train) == 0:
-        raise ShaderplayError(f"target {name!r}: has no training samples; a trainer needs data "
-                              "(target 'none' is for exploring random networks without training).")
+        raise ShaderplayError(
+            f"target {name!r}: has no training samples; a trainer needs data "
+            "(target 'none' is for exploring random networks without training)."
+        )
     n_out, y = net.spec.n_out, dataset.y_train
     if dataset.n_out != n_out:
-        raise ShaderplayError(f"target {name!r}: has {dataset.n_out} output value(s) per sample but the "
-                              f"network has n_out = {n_out}; make the network's last size {dataset.n_out}.")
-    for label, arr in (("X", dataset.x_train), ("Y", y), ("test X", dataset.x_test), ("test Y", dataset.y_test)):
+        raise ShaderplayError(
+            f"target {name!r}: has {dataset.n_out} output value(s) per sample but the "
+            f"network has n_out = {n_out}; make the network's last size {dataset.n_out}."
+        )
+    for label, arr in (
+        ("X", dataset.x_train),
+        ("Y", y),
+        ("test X", dataset.x_test),
+        ("test Y", dataset.y_test),
+    ):
         if arr.size and not np.all(np.isfinite(arr)):
-            raise ShaderplayError(f"target {name!r}: {label} contains NaN or infinite values; allowed: "
-                                  "finite numbers only.")
+            raise ShaderplayError(
+                f"target {name!r}: {label} contains NaN or infinite values; allowed: "
+                "finite numbers only."
+            )
     output = net.spec.output_activation
     if config.loss == "bce":
         if output not in BCE_OUTPUTS:
-            raise ShaderplayError(f"train.loss: 'bce' needs outputs in [0, 1], but the output activation "
-                                  f"is {output!r}; allowed with bce: {', '.join(BCE_OUTPUTS)} (or use "
-                                  "loss 'mse').")
+            raise ShaderplayError(
+                f"train.loss: 'bce' needs outputs in [0, 1], but the output activation "
+                f"is {output!r}; allowed with bce: {', '.join(BCE_OUTPUTS)} (or use "
+                "loss 'mse')."
+            )
         if y.min() < 0.0 or y.max() > 1.0:
-            raise ShaderplayError(f"train.loss: 'bce' needs targets in [0, 1]; target {name!r} has values "
-                                  f"in [{y.min():g}, {y.max():g}]; allowed: labels or probabilities.")
+            raise ShaderplayError(
+                f"train.loss: 'bce' needs targets in [0, 1]; target {name!r} has values "
+                f"in [{y.min():g}, {y.max():g}]; allowed: labels or probabilities."
+            )
     if config.loss == "cross_entropy":
         if n_out < 2:
-            raise ShaderplayError("train.loss: 'cross_entropy' needs n_out >= 2 (one logit per class); "
-                                  f"the network has n_out = {n_out}; use 'bce' for two classes in one output.")
+            raise ShaderplayError(
+                "train.loss: 'cross_entropy' needs n_out >= 2 (one logit per class); "
+                f"the network has n_out = {n_out}; use 'bce' for two classes in one output."
+            )
         if y.min() < 0.0:
-            raise ShaderplayError(f"train.loss: 'cross_entropy' needs one-hot or probability targets; target "
-                                  f"{name!r} has negative values (min {y.min():g}).")
+            raise ShaderplayError(
+                f"train.loss: 'cross_entropy' needs one-hot or probability targets; target "
+                f"{name!r} has negative values (min {y.min():g})."
+            )
 
 
 def feature_rows(net: Network, x: np.ndarray, features_given: bool) -> np.ndarray:

@@ -47,6 +47,7 @@ def inline(fn):
 def _bits_to_f32(typingctx, x):
     def codegen(context, builder, signature, args):
         return builder.bitcast(args[0], context.get_value_type(types.float32))
+
     return types.float32(types.int32), codegen
 
 
@@ -54,6 +55,7 @@ def _bits_to_f32(typingctx, x):
 def _f32_to_bits(typingctx, x):
     def codegen(context, builder, signature, args):
         return builder.bitcast(args[0], context.get_value_type(types.int32))
+
     return types.int32(types.float32), codegen
 
 
@@ -62,6 +64,7 @@ def _address(typingctx, arr, offset):
     def codegen(context, builder, signature, args):
         data = context.make_array(signature.args[0])(context, builder, args[0]).data
         return builder.gep(data, [args[1]])
+
     return types.CPointer(arr.dtype)(arr, offset), codegen
 
 

@@ -22,8 +22,14 @@ from .activate import SIGMOID, activate
 from .jit import flat, kernel, rows
 from .linalg import affine, backprop, weight_grads
 from .losses import CROSS_ENTROPY, loss_grad
-from .norms import (batchnorm_backward, batchnorm_commit, batchnorm_forward, batchnorm_running,
-                    layernorm_backward, layernorm_forward)
+from .norms import (
+    batchnorm_backward,
+    batchnorm_commit,
+    batchnorm_forward,
+    batchnorm_running,
+    layernorm_backward,
+    layernorm_forward,
+)
 from .optim import add_penalties, clip_coef_jit, grad_sq_norm, update
 from .rng import shuffle
 from .schedule import scheduled_lr_jit
@@ -32,7 +38,9 @@ LAYERNORM, BATCHNORM = 1, 2
 X_ROWS, Y_ROWS, G_ROWS, G_ROWS2, LOSS_SCRATCH, CAPACITY = range(6)
 # indices into hyper (float64) and ihyper (int64)
 LR, MOMENTUM, BETA1, BETA2, EPS, ALPHA, WD, GAMMA, LR_MIN, L1, L2, CLIP = range(12)
-LOSS, OPTIMIZER, SCHEDULE, WARMUP, STEP_SIZE, COSINE_STEPS, PERIOD, MULT, BATCH, N_TRAINABLE = range(10)
+LOSS, OPTIMIZER, SCHEDULE, WARMUP, STEP_SIZE, COSINE_STEPS, PERIOD, MULT, BATCH, N_TRAINABLE = (
+    range(10)
+)
 # status codes returned by train_steps
 OK, BAD_LOSS, BAD_GRAD, BAD_WEIGHT = range(4)
 
@@ -124,9 +132,16 @@ def _loss(params, layers, wsl, misc, ws, B, loss_code, grad):
     last = layers.shape[0] - 1
     n = layers[last, 1]
     fused = loss_code != CROSS_ENTROPY and layers[last, 2] == SIGMOID
-    return loss_grad(loss_code, rows(ws, wsl[last, 0], n, B), rows(ws, wsl[last, 1], n, B),
-                     rows(ws, misc[Y_ROWS], n, B), rows(ws, misc[G_ROWS], n, B),
-                     rows(ws, misc[LOSS_SCRATCH], 3, B), fused, grad)
+    return loss_grad(
+        loss_code,
+        rows(ws, wsl[last, 0], n, B),
+        rows(ws, wsl[last, 1], n, B),
+        rows(ws, misc[Y_ROWS], n, B),
+        rows(ws, misc[G_ROWS], n, B),
+        rows(ws, misc[LOSS_SCRATCH], 3, B),
+        fused,
+        grad,
+    )
 
 
 @kernel
@@ -140,7 +155,8 @@ def batch_gradient(params, grad, layers, wsl, misc, ws, X, Y, perm, pos, B, hype
     _gather(X, Y, perm, pos, B, ws, misc)
     forward(params, layers, wsl, misc, ws, B, True)
     loss_code = ihyper[LOSS]
-    loss = _loss(params, layers, wsl, misc, ws, B, loss_code, True) / _loss_count(layers, loss_code, B)
+    count = _loss_count(layers, loss_code, B)
+    loss = _loss(params, layers, wsl, misc, ws, B, loss_code, True) / count
     backward(params, grad, layers, wsl, misc, ws, B)
     if hyper[L1] > 0.0 or hyper[L2] > 0.0:
         loss += add_penalties(params, grad, layers, hyper[L1], hyper[L2])
@@ -148,8 +164,9 @@ def batch_gradient(params, grad, layers, wsl, misc, ws, X, Y, perm, pos, B, hype
 
 
 @kernel
-def train_steps(params, grad, state, layers, wsl, misc, ws, X, Y, perm, rng, ctr, hyper, ihyper,
-                n_steps, trace):
+def train_steps(
+    params, grad, state, layers, wsl, misc, ws, X, Y, perm, rng, ctr, hyper, ihyper, n_steps, trace
+):
     """Up to n_steps optimiser steps; trace[s] = (loss incl. penalty, lr) of step s.
 
     Returns OK, or the reason the guard stopped before landing step ctr[0].
@@ -169,19 +186,45 @@ def train_steps(params, grad, state, layers, wsl, misc, ws, X, Y, perm, rng, ctr
             ctr[1] = 0
             ctr[3] += 1
         B = min(ihyper[BATCH], N - pos)
-        loss = batch_gradient(params, grad, layers, wsl, misc, ws, X, Y, perm, pos, B, hyper, ihyper)
+        loss = batch_gradient(
+            params, grad, layers, wsl, misc, ws, X, Y, perm, pos, B, hyper, ihyper
+        )
         if not np.isfinite(loss):
             return BAD_LOSS
         sq = grad_sq_norm(grad, T)
         if not np.isfinite(sq):
             return BAD_GRAD
         coef = clip_coef_jit(sq, hyper[CLIP])
-        lr = scheduled_lr_jit(ihyper[SCHEDULE], ctr[0], hyper[LR], ihyper[WARMUP], ihyper[STEP_SIZE],
-                              hyper[GAMMA], ihyper[COSINE_STEPS], ihyper[PERIOD], ihyper[MULT],
-                              hyper[LR_MIN])
+        lr = scheduled_lr_jit(
+            ihyper[SCHEDULE],
+            ctr[0],
+            hyper[LR],
+            ihyper[WARMUP],
+            ihyper[STEP_SIZE],
+            hyper[GAMMA],
+            ihyper[COSINE_STEPS],
+            ihyper[PERIOD],
+            ihyper[MULT],
+            hyper[LR_MIN],
+        )
         t = ctr[2] + 1
-        ok = update(ihyper[OPTIMIZER], params, grad, state, T, lr, coef, hyper[WD], hyper[MOMENTUM],
-                    hyper[BETA1], hyper[BETA2], hyper[EPS], hyper[ALPHA], t, False)
+        ok = update(
+            ihyper[OPTIMIZER],
+            params,
+            grad,
+            state,
+            T,
+            lr,
+            coef,
+            hyper[WD],
+            hyper[MOMENTUM],
+            hyper[BETA1],
+            hyper[BETA2],
+            hyper[EPS],
+            hyper[ALPHA],
+            t,
+            False,
+        )
         for layer in range(layers.shape[0]):
             if layers[layer, 3] == BATCHNORM:
                 mean, var = _running(params, layers, layer)
@@ -189,8 +232,23 @@ def train_steps(params, grad, state, layers, wsl, misc, ws, X, Y, perm, rng, ctr
                 ok = ok and batchnorm_running(S, mean, var, B)
         if not ok:
             return BAD_WEIGHT
-        update(ihyper[OPTIMIZER], params, grad, state, T, lr, coef, hyper[WD], hyper[MOMENTUM],
-               hyper[BETA1], hyper[BETA2], hyper[EPS], hyper[ALPHA], t, True)
+        update(
+            ihyper[OPTIMIZER],
+            params,
+            grad,
+            state,
+            T,
+            lr,
+            coef,
+            hyper[WD],
+            hyper[MOMENTUM],
+            hyper[BETA1],
+            hyper[BETA2],
+            hyper[EPS],
+            hyper[ALPHA],
+            t,
+            True,
+        )
         for layer in range(layers.shape[0]):
             if layers[layer, 3] == BATCHNORM:
                 mean, var = _running(params, layers, layer)

@@ -144,7 +144,10 @@ def backprop(W, G, dX):
 
 @kernel
 def weight_grads(G, X, dW, db):
-    """dW = G X^T and db = G summed over the batch; G (n_out, B) is dLoss/dZ, X (n_in, B) the input."""
+    """dW = G X^T and db = G summed over the batch.
+
+    G (n_out, B) is dLoss/dZ of the layer, X (n_in, B) its input.
+    """
     n_out, n_in = dW.shape
     B = G.shape[1]
     for j in range(n_out):

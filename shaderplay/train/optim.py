@@ -24,10 +24,11 @@ is written by a step that would leave a non-finite weight.
 import numpy as np
 
 from ..config import OPTIMIZERS
-from .jit import F0, F1, flat, kernel
+from .jit import F1, flat, kernel
 
 SGD, MOMENTUM, NESTEROV, RMSPROP, ADAM, ADAMW = (
-    OPTIMIZERS.index(n) for n in ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw"))
+    OPTIMIZERS.index(n) for n in ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw")
+)
 CLIP_EPS = 1e-6  # torch clip_grad_norm_
 _FMAX = np.float32(np.finfo(np.float32).max)
 
@@ -116,8 +117,8 @@ def update(opt, params, grad, state, n, lr, clip, wd, mu, b1, b2, eps, alpha, t,
         k_b2 = np.float32(b2)
         k_1b2 = np.float32(1.0 - b2)
         k_eps = np.float32(eps)
-        step_size = np.float32(lr / (1.0 - b1 ** t))
-        bc2_sqrt = np.float32(np.sqrt(1.0 - b2 ** t))
+        step_size = np.float32(lr / (1.0 - b1**t))
+        bc2_sqrt = np.float32(np.sqrt(1.0 - b2**t))
         decay = np.float32(1.0 - lr * wd) if opt == ADAMW else F1
         for i in range(n):
             g = grad[i] * k_clip + k_wd * params[i]

@@ -14,8 +14,9 @@ from .program import Workspace, hyper_vectors, layer_table, rows
 from .settings import make_config
 
 
-def loss_and_grad(net: Network, X, Y, features_given: bool = False, config=None,
-                  **settings) -> tuple[float, np.ndarray]:
+def loss_and_grad(
+    net: Network, X, Y, features_given: bool = False, config=None, **settings
+) -> tuple[float, np.ndarray]:
     """(loss, gradient): gradient float32 with the layout of net.params[:n_trainable].
 
     X is (N, 2) points, or (N, n_in) input features with `features_given`;
@@ -29,6 +30,19 @@ def loss_and_grad(net: Network, X, Y, features_given: bool = False, config=None,
     ws = Workspace.of(layout, n)
     hyper, ihyper = hyper_vectors(cfg, n, layout.n_trainable)
     grad = np.zeros(layout.n_trainable, np.float32)
-    loss = K.batch_gradient(net.params, grad, layer_table(layout), ws.wsl, ws.misc, ws.ws, x, y,
-                            np.arange(n, dtype=np.int64), 0, n, hyper, ihyper)
+    loss = K.batch_gradient(
+        net.params,
+        grad,
+        layer_table(layout),
+        ws.wsl,
+        ws.misc,
+        ws.ws,
+        x,
+        y,
+        np.arange(n, dtype=np.int64),
+        0,
+        n,
+        hyper,
+        ihyper,
+    )
     return float(loss), grad

@@ -20,7 +20,7 @@ def aligned_zeros(n: int) -> np.ndarray:
     """float32 zeros whose first element sits on a 64-byte boundary."""
     raw = np.zeros(n + _ALIGN, np.float32)
     shift = (-raw.ctypes.data % 64) // 4
-    return raw[shift:shift + n]
+    return raw[shift : shift + n]
 
 
 def _round(n: int) -> int:
@@ -28,9 +28,23 @@ def _round(n: int) -> int:
 
 
 def layer_table(layout: ParamLayout) -> np.ndarray:
-    """(L, 10) int64: n_in, n_out, activation code, norm code, offsets w, b, gamma, beta, mean, var."""
-    rows = [(s.n_in, s.n_out, ACTIVATIONS[s.activation].code, NORMS.index(s.norm),
-             s.w, s.b, s.gamma, s.beta, s.mean, s.var) for s in layout.layers]
+    """(L, 10) int64 rows: n_in, n_out, activation code, norm code,
+    then the offsets of w, b, gamma, beta, mean, var (-1 where absent)."""
+    rows = [
+        (
+            s.n_in,
+            s.n_out,
+            ACTIVATIONS[s.activation].code,
+            NORMS.index(s.norm),
+            s.w,
+            s.b,
+            s.gamma,
+            s.beta,
+            s.mean,
+            s.var,
+        )
+        for s in layout.layers
+    ]
     return np.array(rows, dtype=np.int64)
 
 
@@ -73,14 +87,32 @@ class Workspace:
 
 
 # (index in kernel's hyper vector, TrainConfig field)
-_FLOATS = ((K.LR, "lr"), (K.MOMENTUM, "momentum"), (K.BETA1, "beta1"), (K.BETA2, "beta2"), (K.EPS, "eps"),
-           (K.ALPHA, "alpha"), (K.WD, "weight_decay"), (K.GAMMA, "gamma"), (K.LR_MIN, "lr_min"),
-           (K.L1, "l1"), (K.L2, "l2"), (K.CLIP, "clip_norm"))
-_INTS = ((K.WARMUP, "warmup_steps"), (K.STEP_SIZE, "step_size"), (K.COSINE_STEPS, "cosine_steps"),
-         (K.PERIOD, "restart_period"), (K.MULT, "restart_mult"))
+_FLOATS = (
+    (K.LR, "lr"),
+    (K.MOMENTUM, "momentum"),
+    (K.BETA1, "beta1"),
+    (K.BETA2, "beta2"),
+    (K.EPS, "eps"),
+    (K.ALPHA, "alpha"),
+    (K.WD, "weight_decay"),
+    (K.GAMMA, "gamma"),
+    (K.LR_MIN, "lr_min"),
+    (K.L1, "l1"),
+    (K.L2, "l2"),
+    (K.CLIP, "clip_norm"),
+)
+_INTS = (
+    (K.WARMUP, "warmup_steps"),
+    (K.STEP_SIZE, "step_size"),
+    (K.COSINE_STEPS, "cosine_steps"),
+    (K.PERIOD, "restart_period"),
+    (K.MULT, "restart_mult"),
+)
 
 
-def hyper_vectors(config: TrainConfig, batch: int, n_trainable: int) -> tuple[np.ndarray, np.ndarray]:
+def hyper_vectors(
+    config: TrainConfig, batch: int, n_trainable: int
+) -> tuple[np.ndarray, np.ndarray]:
     """TrainConfig -> (hyper float64, ihyper int64) indexed by kernel.LR ... kernel.N_TRAINABLE."""
     hyper = np.zeros(len(_FLOATS), np.float64)
     for index, name in _FLOATS:

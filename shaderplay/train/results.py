@@ -16,8 +16,10 @@ class Divergence:
     lr: float  # the learning rate of the step that failed
 
     def __str__(self) -> str:
-        return (f"training diverged at step {self.step} ({self.reason}, lr {self.lr:g}); the last finite "
-                f"weights are in place: lower the learning rate and call rollback() to continue")
+        return (
+            f"training diverged at step {self.step} ({self.reason}, lr {self.lr:g}); the last "
+            "finite weights are in place: lower the learning rate and call rollback() to continue"
+        )
 
 
 @dataclass(frozen=True)

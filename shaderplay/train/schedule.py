@@ -22,7 +22,8 @@ from ..config import SCHEDULES, TrainConfig
 from .jit import inline
 
 CONSTANT, STEP, EXPONENTIAL, COSINE, COSINE_RESTARTS = (
-    SCHEDULES.index(n) for n in ("constant", "step", "exponential", "cosine", "cosine_restarts"))
+    SCHEDULES.index(n) for n in ("constant", "step", "exponential", "cosine", "cosine_restarts")
+)
 
 
 def scheduled_lr(schedule, step, lr, warmup, step_size, gamma, cosine_steps, period, mult, lr_min):
@@ -33,7 +34,7 @@ def scheduled_lr(schedule, step, lr, warmup, step_size, gamma, cosine_steps, per
     if schedule == STEP:
         return lr * gamma ** (t // step_size)
     if schedule == EXPONENTIAL:
-        return lr * gamma ** t
+        return lr * gamma**t
     if schedule == COSINE:
         if t >= cosine_steps:
             return lr_min
@@ -55,9 +56,17 @@ scheduled_lr_jit = inline(scheduled_lr)
 
 def schedule_args(config: TrainConfig) -> tuple:
     """The arguments of `scheduled_lr` after `step`, taken from a TrainConfig."""
-    return (SCHEDULES.index(config.schedule), float(config.lr), int(config.warmup_steps),
-            int(config.step_size), float(config.gamma), int(config.cosine_steps),
-            int(config.restart_period), int(config.restart_mult), float(config.lr_min))
+    return (
+        SCHEDULES.index(config.schedule),
+        float(config.lr),
+        int(config.warmup_steps),
+        int(config.step_size),
+        float(config.gamma),
+        int(config.cosine_steps),
+        int(config.restart_period),
+        int(config.restart_mult),
+        float(config.lr_min),
+    )
 
 
 def lr_at(config: TrainConfig, steps) -> np.ndarray:

@@ -19,7 +19,9 @@ def _coerce(name: str, value):
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise bad_value(f"train.{name}", value, "an integer" if kind is int else "a number") from None
+        raise bad_value(
+            f"train.{name}", value, "an integer" if kind is int else "a number"
+        ) from None
     if kind is int:
         if number != number or number != int(number):
             raise bad_value(f"train.{name}", value, "an integer")
@@ -35,5 +37,7 @@ def make_config(base: TrainConfig | None = None, changes: dict | None = None) ->
     changes = dict(changes or {})
     unknown = sorted(set(changes) - set(_TYPES))
     if unknown:
-        raise ShaderplayError(f"train: unknown setting {unknown[0]!r}; allowed: {', '.join(_TYPES)}.")
+        raise ShaderplayError(
+            f"train: unknown setting {unknown[0]!r}; allowed: {', '.join(_TYPES)}."
+        )
     return replace(base, **{k: _coerce(k, v) for k, v in changes.items()}).validate()

@@ -46,7 +46,9 @@ class Trainer(ThreadControl):
         self._layers = layer_table(net.layout)
         n_train = len(self.dataset.x_train)
         self._perm = np.arange(n_train, dtype=np.int64)
-        self._ctr = np.array([0, n_train, 0, 0], np.int64)  # step, epoch position, t, epochs started
+        self._ctr = np.array(
+            [0, n_train, 0, 0], np.int64
+        )  # step, epoch position, t, epochs started
         self._rng = seed_state(self.config.seed)
         self._y = rows(self.dataset.y_train)
         self._y_test = rows(self.dataset.y_test)
@@ -55,7 +57,9 @@ class Trainer(ThreadControl):
         self._grad = np.zeros(n, np.float32)
         self._state = np.zeros(2 * n, np.float32)
         self._trace = np.zeros((0, 2), np.float64)
-        self._eval_ws = Workspace.of(net.layout, min(EVAL_CAPACITY, max(n_train, len(self.dataset.x_test))))
+        self._eval_ws = Workspace.of(
+            net.layout, min(EVAL_CAPACITY, max(n_train, len(self.dataset.x_test)))
+        )
         self._configure()
         self._history: list[tuple[float, float, float]] = []
         self.diverged: Divergence | None = None
@@ -142,8 +146,9 @@ class Trainer(ThreadControl):
     def run(self, steps: int, callback=None) -> TrainResult:
         """Train `steps` more steps in this thread; callback(trainer) after each chunk."""
         if self.running:
-            raise ShaderplayError("Trainer.run: the trainer thread is running; use advance(n) or stop() it "
-                                  "first.")
+            raise ShaderplayError(
+                "Trainer.run: the trainer thread is running; use advance(n) or stop() it first."
+            )
         done, stopped = 0, "steps"
         while done < steps:
             ran, stopped = self._chunk(steps - done)
@@ -169,9 +174,24 @@ class Trainer(ThreadControl):
                 self._trace = np.zeros((n, 2), np.float64)  # per step: loss, lr
             first = self.step
             start = time.perf_counter()
-            status = K.train_steps(self.net.params, self._grad, self._state, self._layers, self._ws.wsl,
-                                   self._ws.misc, self._ws.ws, self._x, self._y, self._perm, self._rng,
-                                   self._ctr, self._hyper, self._ihyper, n, self._trace)
+            status = K.train_steps(
+                self.net.params,
+                self._grad,
+                self._state,
+                self._layers,
+                self._ws.wsl,
+                self._ws.misc,
+                self._ws.ws,
+                self._x,
+                self._y,
+                self._perm,
+                self._rng,
+                self._ctr,
+                self._hyper,
+                self._ihyper,
+                n,
+                self._trace,
+            )
             elapsed = time.perf_counter() - start
             ran = self.step - first
             if ran:
@@ -199,13 +219,31 @@ class Trainer(ThreadControl):
         with self._work:
             w = self._eval_ws
             empty = np.zeros((0, y.shape[0]), np.float32)
-            return float(K.evaluate(self.net.params, self._layers, w.wsl, w.misc, w.ws, x, y,
-                                    self._ihyper[K.LOSS], empty))
+            return float(
+                K.evaluate(
+                    self.net.params,
+                    self._layers,
+                    w.wsl,
+                    w.misc,
+                    w.ws,
+                    x,
+                    y,
+                    self._ihyper[K.LOSS],
+                    empty,
+                )
+            )
 
     def _publish(self):
         train_loss, test_loss, lr = self._last
-        snap = Snapshot(self.step, self.net.params.copy(), train_loss, test_loss, lr, self.us_per_step,
-                        self.diverged)
+        snap = Snapshot(
+            self.step,
+            self.net.params.copy(),
+            train_loss,
+            test_loss,
+            lr,
+            self.us_per_step,
+            self.diverged,
+        )
         with self._slot_lock:
             self._latest = snap
 
@@ -215,6 +253,8 @@ class Trainer(ThreadControl):
             return self._latest
 
     def __repr__(self) -> str:
-        return (f"Trainer(step={self.step}, loss={self.config.loss!r}, optimizer={self.config.optimizer!r}, "
-                f"lr={self.config.lr:g}, batch_size={self.config.batch_size}, diverged={self.diverged})")
-
+        return (
+            f"Trainer(step={self.step}, loss={self.config.loss!r}, "
+            f"optimizer={self.config.optimizer!r}, lr={self.config.lr:g}, "
+            f"batch_size={self.config.batch_size}, diverged={self.diverged})"
+        )
