@@ -16,6 +16,7 @@ from shaderplay.train import Trainer, lr_at
 
 torch = pytest.importorskip("torch")
 nn = torch.nn
+torch.set_num_threads(1)  # tiny tensors; spare the shared cores torch's thread pool spinning
 
 TORCH_ACT = {"tanh": nn.Tanh, "relu": nn.ReLU, "sigmoid": nn.Sigmoid, "linear": nn.Identity}
 

@@ -105,10 +105,10 @@ def numba_runner(case: Case, x, y):
     return trainer.run
 
 
-def torch_runner(case: Case, x, y):
+def torch_runner(case: Case, x, y, threads: int = 2):
     import torch
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(threads)
     torch.manual_seed(0)
     layers = []
     acts = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid}
@@ -147,7 +147,11 @@ def torch_available() -> bool:
 
 
 def measure(
-    seconds: float = 1.0, repeats: int = 3, with_torch: bool = True, cases=CASES
+    seconds: float = 1.0,
+    repeats: int = 3,
+    with_torch: bool = True,
+    torch_threads: int = 2,
+    cases=CASES,
 ) -> list[dict]:
     """One row per case: median µs/step and examples/s for numba and (if available) torch."""
     with_torch = with_torch and torch_available()
@@ -156,7 +160,7 @@ def measure(
         x, y = make_data(case)
         runners = {"numba": numba_runner(case, x, y)}
         if with_torch:
-            runners["torch"] = torch_runner(case, x, y)
+            runners["torch"] = torch_runner(case, x, y, torch_threads)
         times = {name: [] for name in runners}
         for _ in range(repeats):  # alternate, so both sides share the machine's load
             for name, run in runners.items():
@@ -200,6 +204,9 @@ def add_arguments(parser) -> None:
         "--repeats", type=int, default=3, help="alternating measurements, median kept"
     )
     parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch baseline")
+    parser.add_argument(
+        "--torch-threads", type=int, default=2, help="torch.set_num_threads (%(default)s)"
+    )
 
 
 def run(args) -> int:
@@ -207,5 +214,6 @@ def run(args) -> int:
         print(
             "torch not installed: numba figures only (the baseline needs pip install torch==2.13.0)"
         )
-    print(report(measure(args.seconds, args.repeats, with_torch=not args.no_torch)))
+    rows = measure(args.seconds, args.repeats, not args.no_torch, args.torch_threads)
+    print(report(rows))
     return 0
