@@ -286,3 +286,17 @@ def test_bad_targets_are_refused_clearly(make, words):
         make()
     for word in words:
         assert word in str(err.value)
+
+
+def test_refresh_features_after_changing_a_latent():
+    net = Network.random((3, 6, 1), activation="tanh", output="linear", latent=(0.2,), seed=3)
+    x = np.random.default_rng(0).uniform(-1, 1, (500, 2)).astype(np.float32)
+    net.latent[:] = 0.9
+    y = net.forward(x)  # what the network computes with the latent at 0.9
+    net.latent[:] = 0.2
+    trainer = Trainer(net, (x, y))
+    assert trainer.evaluate("train") > 1e-6
+    net.latent[:] = 0.9
+    assert trainer.evaluate("train") > 1e-6  # features were computed with 0.2
+    trainer.refresh_features()
+    assert trainer.evaluate("train") < 1e-11

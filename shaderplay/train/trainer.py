@@ -11,6 +11,11 @@ chunk including the l1/l2 penalty; test loss = data loss on the test split,
 BatchNorm in evaluation mode), publishes a Snapshot and checks the stop
 conditions: max_steps (a total step count), target_loss (on the chunk's
 train loss), divergence. Running in a background thread: background.py.
+
+Input features (Fourier, latent) are computed once from the network when the
+trainer is made and on reset(); after changing net.latent or net.fourier_b
+by hand, call refresh_features(). While the thread trains, read weights
+from latest() (a copy), not from net.params (being written).
 """
 
 import threading
@@ -52,7 +57,7 @@ class Trainer(ThreadControl):
         self._rng = seed_state(self.config.seed)
         self._y = rows(self.dataset.y_train)
         self._y_test = rows(self.dataset.y_test)
-        self._refresh_features()
+        self.refresh_features()
         n = net.layout.n_trainable
         self._grad = np.zeros(n, np.float32)
         self._state = np.zeros(2 * n, np.float32)
@@ -84,9 +89,11 @@ class Trainer(ThreadControl):
         """(K, 3) float64 rows: step, train loss, test loss (nan without a test split)."""
         return np.array(self._history, dtype=np.float64).reshape(-1, 3)
 
-    def _refresh_features(self):
-        self._x = feature_rows(self.net, self.dataset.x_train, self._features_given)
-        self._x_test = feature_rows(self.net, self.dataset.x_test, self._features_given)
+    def refresh_features(self):
+        """Recompute the input features from the network (its Fourier matrix and latents)."""
+        with self._work:
+            self._x = feature_rows(self.net, self.dataset.x_train, self._features_given)
+            self._x_test = feature_rows(self.net, self.dataset.x_test, self._features_given)
 
     def _configure(self):
         """Rebuild what depends on the config: hyperparameters and the minibatch workspace."""
@@ -121,7 +128,7 @@ class Trainer(ThreadControl):
                 self.net.initialize(**{**self._init, "seed": int(seed)})
                 self.config = make_config(self.config, {"seed": int(seed)})
                 self._configure()
-            self._refresh_features()
+            self.refresh_features()
             self._state[:] = 0.0
             self._ctr[:] = (0, self._x.shape[1], 0, 0)
             self._perm[:] = np.arange(len(self._perm))
