@@ -30,7 +30,7 @@ def app():
     session.close()
 
 
-def wait_for(predicate, timeout=20.0):
+def wait_for(predicate, timeout=120.0):  # generous: a cold numba cache compiles first
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if predicate():
@@ -232,3 +232,45 @@ def test_dropping_an_image_makes_it_the_target(app, tmp_path):
     assert state.domain[2:] == (-0.75, 0.75)
     actions.drop_files(state, session, [str(tmp_path / "notes.txt")])
     assert state.message.error and "notes.txt" in state.message.text
+
+
+def test_view_settings_are_checked_against_the_renderer_tables(app):
+    state, session = app
+    actions.set_view(state, session, colormap="magma")
+    assert state.preset.view.colormap == "magma"
+    for bad in ({"mode": "no_such_mode"}, {"colormap": "nope"}, {"domain": (1, -1, 0, 1)}):
+        state.message = None
+        actions.set_view(state, session, **bad)
+        assert state.message.error and "allowed" in state.message.text
+    assert state.preset.view.colormap == "magma" and state.preset.view.mode == "output"
+    actions.set_view(state, session, domain=(0, 4, 0, 2))
+    assert state.preset.view.domain == (0.0, 4.0, 0.0, 2.0)
+    # The canvas (800 x 600 here) shows all of it, widened in y to keep pixels square.
+    assert state.domain == pytest.approx((0.0, 4.0, -0.5, 2.5))
+
+
+def test_a_random_network_without_target_shows_and_can_get_one_later():
+    preset = replace(small_preset(), target=TargetConfig(name="none"),
+                     network=NetConfig(hidden=(8, 8), latent=(0.5,), n_out=3, seed=2))
+    session = Session(preset, playing=True)
+    state = AppState(preset=preset, playing=True)
+    try:
+        actions.observe(state, session, session.tick())
+        assert not state.playing and session.trainer is None
+        assert session.net.spec.sizes == (3, 8, 8, 3)  # x, y and one latent input
+        actions.step(state, session, 10)
+        assert state.message.error and "nothing to train" in state.message.text
+        before = session.latest_params().copy()
+        actions.set_network(state, session, latent=(-0.5,))  # a latent value: same weights
+        params, latent = session.latest_params(), session.net.layout.latent
+        np.testing.assert_array_equal(params[:latent], before[:latent])
+        assert params[latent] == -0.5
+        actions.set_target(state, session, name="fancy_sine")
+        assert state.message.error  # three outputs cannot fit a one-output target: refused
+        actions.set_network(state, session, n_out=0)
+        actions.set_target(state, session, name="fancy_sine")
+        assert session.trainer is not None and session.dataset.name == "fancy_sine"
+        actions.set_playing(state, session, True)
+        assert wait_for(lambda: snapshot_step(session) > 0)
+    finally:
+        session.close()

@@ -255,12 +255,23 @@ def set_probe(state, session=None, point=None) -> None:
 
 
 @action
-def set_axes(state, session=None, axes=(0, 1)) -> None:
-    """Representation view: the two neurons of the chosen layer used as x and y."""
-    a, b = (int(k) for k in axes)
-    if a < 0 or b < 0:
-        raise bad_value("view axes", axes, "two neuron indices >= 0")
-    state.axes = (a, b)
+def set_mode_arg(state, session=None, name: str = "", value: int = 0) -> None:
+    """An integer argument of the view mode other than layer and neuron (e.g. the
+    two neurons a representation view uses as axes)."""
+    if int(value) < 0:
+        raise bad_value(f"view mode {name}", value, "an integer >= 0")
+    state.mode_args = {**state.mode_args, name: int(value)}
+
+
+RENDER_FLAGS = ("pre", "discrete")
+
+
+@action
+def set_render_flag(state, session=None, name: str = "", on: bool = True) -> None:
+    """pre: neuron fields before their activation; discrete: hard class colours."""
+    if name not in RENDER_FLAGS:
+        raise bad_value("render flag", name, "one of " + ", ".join(RENDER_FLAGS))
+    state.render_opts = {**state.render_opts, name: bool(on)}
 
 
 @action
@@ -270,6 +281,10 @@ def toggle_boundary(state, session, layer: int) -> None:
 
 
 # --- window furniture ---------------------------------------------------------------
+def set_log_loss(state, session=None, on: bool = True) -> None:
+    state.log_loss = bool(on)
+
+
 def set_adaptive(state, session=None, on: bool = True) -> None:
     """Fast preview: a reduced-resolution canvas while training runs."""
     state.adaptive = bool(on)

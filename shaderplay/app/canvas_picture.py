@@ -15,6 +15,9 @@ import time
 import moderngl
 from imgui_bundle import imgui
 
+from ..gpu.context import bind_default_framebuffer
+from .picture import supports
+
 BUDGET_S = 0.012  # target time of one canvas render while training
 MIN_SCALE = 0.125
 STEP = 1.25  # scale change per adjustment
@@ -49,6 +52,7 @@ class CanvasPicture:
         size = (max(1, round(w * scale)), max(1, round(h * scale)))
         self._target(size)
         mode, colormap, opts = draw_args
+        opts = _thin(opts, mode, scale)
         start = time.perf_counter()
         self.renderer.draw(view, size, mode, colormap, fbo=self.fbo, viewport=(0, 0, *size), **opts)
         self.render_seconds = time.perf_counter() - start
@@ -83,7 +87,25 @@ class CanvasPicture:
 
     def release(self) -> None:
         if self.fbo is not None:
+            bind_default_framebuffer(self.ctx)  # never release the bound framebuffer
             for t in self.fbo.color_attachments:
                 t.release()
             self.fbo.release()
             self.fbo = None
+
+
+# Line and point sizes (pixels) of the renderer's overlays at full resolution.
+LINE_WIDTH, POINT_SIZE = 1.5, 4.0
+
+
+def _thin(opts: dict, mode: str, scale: float) -> dict:
+    """Overlay lines and points as thin in a reduced picture as in a full one once
+    it is stretched over the canvas (never below what still shows)."""
+    if scale >= 1.0:
+        return opts
+    out = dict(opts)
+    if supports("line_width") and (opts.get("boundaries") or mode.startswith("boundaries")):
+        out.setdefault("line_width", max(0.75, LINE_WIDTH * scale))
+    if supports("point_size") and opts.get("points") is not None:
+        out.setdefault("point_size", max(1.5, POINT_SIZE * scale))
+    return out

@@ -81,11 +81,11 @@ def draw(state, session, thumbnails) -> None:
             dl.add_image(thumbnails.texture_ref, p0, p1, uv0, uv1)
             selected = view.mode == "neuron" and view.layer == c - 1 and view.neuron == u
             dl.add_rect(p0, p1, _u32((1, 1, 1), 0.95 if selected else 0.25), 2.0,
-                        0, 2.0 if selected else 1.0)
+                        2.0 if selected else 1.0)
         inside = p0.x <= mouse.x < p1.x and p0.y <= mouse.y < p1.y
         if inside and hovered_area and c > 0:
             _tooltip(net, c - 1, u)
-            if clicked:
+            if clicked and thumbnails.ready:  # ready: the renderer has a neuron mode
                 actions.set_view(state, session, mode="neuron", layer=c - 1, neuron=u)
     for c, n in enumerate(sizes):
         if n > MAX_SHOWN:

@@ -9,11 +9,13 @@ window -> the panels -> screenshots and recording from offscreen framebuffers
 
 import sys
 import time
+import traceback
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import ShaderplayError
+from ..gpu.context import bind_default_framebuffer
 from . import actions, canvas, gui, picture
 from .keys import handle_keys
 from .canvas_picture import CanvasPicture
@@ -84,9 +86,31 @@ class Loop:
         self.picture.release()
 
     def frame(self) -> None:
-        state, session, window = self.state, self.session, self.window
+        """One frame. A bug in any part of it is reported in the message bar (and
+        on stderr) and the frame still ends properly: the window stays usable."""
+        window = self.window
         window.begin_frame()
-        state.frame += 1
+        self.state.frame += 1
+        saved = window.save_ui_stack()
+        rect = None
+        try:
+            rect = self._frame_body()
+        except Exception as exc:  # noqa: BLE001 - anything, so that the user's work survives
+            window.restore_ui_stack(saved)
+            self._report(exc)
+        window.end_frame(self._window_shot_fbo() if rect is not None else None)
+        self._measure()
+        if self.on_frame is not None:
+            self.on_frame(self)
+
+    def _report(self, exc: Exception) -> None:
+        text = f"internal error: {type(exc).__name__}: {exc}"
+        if self.state.message is None or self.state.message.text != text:
+            traceback.print_exception(exc, file=sys.stderr)
+        self.state.say(text + " (traceback on stderr)", error=True)
+
+    def _frame_body(self):
+        state, session, window = self.state, self.session, self.window
         if self.script is not None:
             ops = []
             self.script.run(state.frame, state, session, ops)
@@ -102,7 +126,8 @@ class Loop:
         actions.observe(state, session, snap)
         self._sync_network(snap)
         if state.panels.get("diagram", True) and state.show_ui:
-            self.thumbs.refresh(session.net.spec, state.view, state.preset.view.colormap)
+            self.thumbs.refresh(session.net.spec, state.view,
+                                (session.generation, snap.step if snap else -1, state.view))
         size = window.size
         rect = gui.draw(state, session, self.info, self.thumbs, size)
         if self._first:  # the canvas's shape is known now: fit the home domain into it
@@ -114,10 +139,7 @@ class Loop:
         self._draw_canvas(rect, size, snap)
         canvas.draw_overlay(state, rect)
         self._screenshots(rect, size)
-        window.end_frame(self._window_shot_fbo(rect, size))
-        self._measure()
-        if self.on_frame is not None:
-            self.on_frame(self)
+        return rect
 
     # --- pieces of a frame --------------------------------------------------------------
     def _window_ops(self, ops) -> None:
@@ -160,11 +182,13 @@ class Loop:
         args = self._draw_args()
         mode, colormap, opts = args
         key = (self.session.generation, snap.step if snap else -1, state.view, mode, colormap,
-               tuple(sorted((k, id(v)) for k, v in opts.items())), (w, h))
+               tuple(sorted((k, _hashable(v)) for k, v in opts.items())), (w, h))
         try:
             self.picture.update(key, state.view, (w, h), args, state.adaptive and state.playing)
         except ShaderplayError as exc:
             state.say(str(exc), error=True)
+            if state.preset.view.mode != "output":  # show the plain output meanwhile
+                actions.set_view(state, self.session, mode="output")
         self.picture.show(rect)
         self.info.scale = self.picture.shown_scale
 
@@ -184,7 +208,7 @@ class Loop:
         self.recording.update(state, self.session, self.renderer, self._viewport(rect, size),
                               self._draw_args(), self.info.fps)
 
-    def _window_shot_fbo(self, rect, size):
+    def _window_shot_fbo(self):
         """An offscreen framebuffer the window draws this frame's UI into (canvas
         included: imgui shows it), for a pending window screenshot."""
         if not self.window_shots:
@@ -219,7 +243,17 @@ class _ShotTarget:
             _save_png(self.path, data)
         except OSError as exc:
             self.state.say(f"window screenshot {self.path}: {exc}", error=True)
+        bind_default_framebuffer(self.fbo.ctx)  # never release the bound framebuffer
         self.fbo.release()
+
+
+def _hashable(value):
+    """`value` for a cache key; objects holding arrays (a Dataset) by identity."""
+    try:
+        hash(value)
+        return value
+    except TypeError:
+        return ("id", id(value))
 
 
 def _save_png(path, image: np.ndarray) -> None:

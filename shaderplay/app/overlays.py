@@ -91,4 +91,4 @@ def help_window(state, rect) -> None:
             imgui.text_colored(DIM, about)
     imgui.end()
     if not keep:
-        state.show_help = False
+        actions.toggle_help(state)

@@ -20,7 +20,11 @@ SCHEDULE_FIELDS = {"step": ("step_size", "gamma"), "exponential": ("gamma",),
 
 
 def draw(state, session) -> None:
-    _run_controls(state, session)
+    if session.trainer is None:
+        imgui.text_colored(DIM, "Target 'none': a random network, nothing to train.\n"
+                                "Pick a target below to train it.")
+    else:
+        _run_controls(state, session)
     imgui.separator_text("Target")
     _target(state, session)
     imgui.separator_text("Optimiser")
@@ -48,7 +52,7 @@ def _run_controls(state, session) -> None:
         actions.new_seed(state, session)
     imgui.set_item_tooltip("N: re-initialise with the next seed")
     cfg = state.preset.train
-    changed, spf = imgui.input_int("steps per frame", cfg.steps_per_frame, 1, 10)
+    changed, spf = imgui.input_int("steps/frame", cfg.steps_per_frame, 1, 10)
     if changed:
         actions.set_train(state, session, steps_per_frame=max(0, spf))
     help_marker("0: free-running (as fast as the trainer goes).\n"

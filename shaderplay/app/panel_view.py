@@ -5,7 +5,7 @@ from imgui_bundle import imgui
 
 from ..colormaps import NAMES as COLORMAPS
 from ..gpu.modes import MODES
-from . import actions
+from . import actions, picture
 from .widgets import DIM, combo, help_marker
 
 
@@ -19,18 +19,59 @@ def draw(state, session) -> None:
     changed, cmap = combo("colormap", v.colormap, COLORMAPS)
     if changed:
         actions.set_view(state, session, colormap=cmap)
-    if v.mode == "neuron":
-        _neuron(state, session, v, spec)
-    if v.mode == "representation":
-        _axes(state, session, v, spec)
-    changed, points = imgui.checkbox("data points", v.show_points)
-    if changed:
-        actions.set_view(state, session, show_points=points)
+    _mode_args(state, session, v, spec)
+    _flags(state, session, v, spec)
+    if picture.supports("points"):
+        changed, points = imgui.checkbox("data points", v.show_points)
+        if changed:
+            actions.set_view(state, session, show_points=points)
     changed, adaptive = imgui.checkbox("fast preview while training", state.adaptive)
     if changed:
         actions.set_adaptive(state, session, adaptive)
     help_marker("While weights change, draw the canvas at a resolution that keeps the\n"
                 "frame rate up (sharpened once training pauses). Off: always full size.")
+    if picture.supports("boundaries"):
+        _boundaries(state, session, spec)
+    _domain(state, session)
+
+
+def _about(mode: str) -> str:
+    return MODES[mode].about if mode in MODES else mode
+
+
+def _mode_args(state, session, v, spec) -> None:
+    """One slider per integer argument of the mode: layer, neuron, and any other."""
+    layer = min(v.layer, spec.depth - 1)
+    width = spec.sizes[layer + 1]
+    for arg in picture.mode_args(v.mode):
+        if arg == "layer":
+            changed, new = imgui.slider_int("layer", layer + 1, 1, spec.depth)
+            if changed:
+                actions.set_view(state, session, layer=new - 1, neuron=0)
+            help_marker("1 is the first hidden layer; the last is the output.")
+        elif arg == "neuron":
+            changed, unit = imgui.slider_int("neuron", min(v.neuron, width - 1), 0, width - 1)
+            if changed:
+                actions.set_view(state, session, neuron=unit)
+            imgui.set_item_tooltip("clicking a node of the network diagram picks one too")
+        else:
+            value = state.mode_args.get(arg, 0)
+            changed, new = imgui.slider_int(arg, min(value, width - 1), 0, width - 1)
+            if changed:
+                actions.set_mode_arg(state, session, arg, new)
+
+
+def _flags(state, session, v, spec) -> None:
+    shows = [("pre", "before the activation", "neuron" in picture.mode_args(v.mode)),
+             ("discrete", "hard class colours", v.mode == "classes" or spec.n_out > 3)]
+    for name, label, relevant in shows:
+        if relevant and picture.supports(name):
+            changed, on = imgui.checkbox(label, bool(state.render_opts.get(name)))
+            if changed:
+                actions.set_render_flag(state, session, name, on)
+
+
+def _boundaries(state, session, spec) -> None:
     imgui.separator_text("Boundaries")
     imgui.text_colored(DIM, "zero sets of each layer's neurons:")
     for i in range(spec.depth):
@@ -40,6 +81,9 @@ def draw(state, session) -> None:
         changed, _ = imgui.checkbox(name, i in state.boundaries)
         if changed:
             actions.toggle_boundary(state, session, i)
+
+
+def _domain(state, session) -> None:
     imgui.separator_text("Domain")
     x0, x1, y0, y1 = state.domain
     imgui.text(f"x {x0:.5g} .. {x1:.5g}")
@@ -58,33 +102,3 @@ def draw(state, session) -> None:
     if changed:
         actions.set_view(state, session, domain=(values.x, values.y, values.z, values.w))
     imgui.set_item_tooltip("xmin, xmax, ymin, ymax; Enter applies")
-
-
-def _about(mode: str) -> str:
-    return MODES[mode].about if mode in MODES else mode
-
-
-def _neuron(state, session, v, spec) -> None:
-    layer = min(v.layer, spec.depth - 1)
-    changed, new_layer = imgui.slider_int("layer", layer + 1, 1, spec.depth)
-    if changed:
-        actions.set_view(state, session, layer=new_layer - 1, neuron=0)
-    n = spec.sizes[layer + 1]
-    changed, unit = imgui.slider_int("neuron", min(v.neuron, n - 1), 0, n - 1)
-    if changed:
-        actions.set_view(state, session, neuron=unit)
-    help_marker("Layer 1 is the first hidden layer; the last is the output.\n"
-                "Clicking a node of the network diagram does the same.")
-
-
-def _axes(state, session, v, spec) -> None:
-    layer = min(v.layer, spec.depth - 1)
-    changed, new_layer = imgui.slider_int("layer", layer + 1, 1, spec.depth)
-    if changed:
-        actions.set_view(state, session, layer=new_layer - 1)
-    n = spec.sizes[layer + 1]
-    a, b = (min(k, n - 1) for k in state.axes)
-    changed, a2 = imgui.slider_int("x axis neuron", a, 0, n - 1)
-    changed_b, b2 = imgui.slider_int("y axis neuron", b, 0, n - 1)
-    if changed or changed_b:
-        actions.set_axes(state, session, axes=(a2, b2))

@@ -11,24 +11,39 @@ from ..gpu import renderer as gpu_renderer
 from ..gpu.modes import MODES
 
 
-def mode_string(name: str, layer: int = 0, neuron: int = 0, axes=(0, 1)) -> str:
-    """`name` with the arguments its Mode declares, filled from the view settings."""
+def mode_string(name: str, layer: int = 0, neuron: int = 0, extra: dict | None = None) -> str:
+    """`name` with the integer arguments its Mode declares: "layer" and "neuron"
+    from the view settings, any other from `extra` (0 when unset)."""
     mode = MODES.get(name)
     if mode is None:
         return name  # the renderer refuses it with a message naming what is allowed
-    values = {"layer": layer, "neuron": neuron, "unit": neuron, "x": axes[0], "y": axes[1],
-              "a": axes[0], "b": axes[1]}
-    return ":".join([name, *(str(values.get(arg, 0)) for arg in mode.args)])
+    values = {**(extra or {}), "layer": layer, "neuron": neuron}
+    return ":".join([name, *(str(int(values.get(arg, 0))) for arg in mode.args)])
+
+
+def mode_args(name: str) -> tuple[str, ...]:
+    mode = MODES.get(name)
+    return tuple(mode.args) if mode is not None else ()
+
+
+def supports(option: str) -> bool:
+    """Whether the renderer takes `option` (boundaries, points, ...) in draw()."""
+    return option in getattr(gpu_renderer, "OPTIONS", ())
 
 
 def draw_args(state, session) -> tuple[str, str, dict]:
     """(mode, colormap, options) for Renderer.draw/image."""
     v = state.preset.view
-    wanted = {"boundaries": tuple(state.boundaries),
-              "points": session.dataset if v.show_points else None}
-    accepted = getattr(gpu_renderer, "OPTIONS", ())
-    opts = {k: val for k, val in wanted.items() if k in accepted and val is not None}
-    return mode_string(v.mode, v.layer, v.neuron, state.axes), v.colormap, opts
+    mode = MODES.get(v.mode)
+    data = session.dataset
+    wanted = {"boundaries": tuple(state.boundaries) or None,
+              "points": data if v.show_points and len(data.x_train) else None,
+              "target": data if getattr(mode, "needs_target", False) else None,
+              "pre": (True if state.render_opts.get("pre") and "neuron" in mode_args(v.mode)
+                      else None),
+              "discrete": True if state.render_opts.get("discrete") else None}
+    opts = {k: val for k, val in wanted.items() if supports(k) and val is not None}
+    return mode_string(v.mode, v.layer, v.neuron, state.mode_args), v.colormap, opts
 
 
 def has_mode(name: str) -> bool:

@@ -9,7 +9,7 @@
 call); the other keys are its keyword arguments. Two steps act on the window
 itself: "window_screenshot" (path) saves the whole window, panels included;
 "resize" (size [W, H]) resizes it. "wait_for_step" (step N) holds the
-script (its frame count stops) until training has reached step N, so a
+script (its frame count stops) while training runs towards step N, so a
 script can rely on training having happened whatever the machine's speed.
 Used by the window tests and the
 benchmark, and handy for demos: `shaderplay --script demo.json`.
@@ -72,7 +72,9 @@ class Script:
     def run(self, frame: int, state, session, window_ops: list) -> None:
         """Run the actions due on `frame`; window steps go to `window_ops` as (do, kwargs)."""
         if self.until_step >= 0:
-            if session.step_count < self.until_step:
+            # Hold while training runs towards the step; a paused or untrainable
+            # session would never get there, so then the script goes on.
+            if session.step_count < self.until_step and session.playing:
                 self.held += 1
                 return
             self.until_step = -1

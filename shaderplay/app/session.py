@@ -5,6 +5,9 @@ a rebuild that fails raises before anything is replaced, so the running
 network keeps training. The trainer runs on its own thread; the window takes
 `tick()`'s newest snapshot once a frame and never waits for training.
 
+A target of kind "none" (random-network pictures) has nothing to train: the
+session then holds no trainer; training controls say so and change nothing.
+
 Pacing: `train.steps_per_frame` 0 is free-running; n > 0 queues n steps a
 frame whenever the trainer has finished the last ones (so a slow trainer
 never makes the frames wait). While the window records, `fixed_pace` > 0
@@ -13,12 +16,14 @@ deterministic (same seed, same frames).
 """
 
 import time
+from dataclasses import replace
 
 import numpy as np
 
 from ..build import build
+from ..errors import ShaderplayError
 from ..network import Network
-from ..train import Trainer
+from ..train import Snapshot, Trainer
 
 ACCURACY_EVERY = 10  # frames between accuracy evaluations (classification only)
 CHUNK_SECONDS = 0.005  # work per trainer kernel call; the thread needs the GIL between calls
@@ -51,8 +56,11 @@ class Session:
         net, dataset, config = build(preset)  # raises on bad input: nothing replaced yet
         if keep_weights and self.net is not None:
             _carry_weights(self.net, self.latest_params(), net)
-        trainer = Trainer(net, dataset, config=config)
-        self._install(net, dataset, config, trainer, playing)
+        self._install(net, dataset, config, self._trainer_for(net, dataset, config), playing)
+
+    @staticmethod
+    def _trainer_for(net, dataset, config):
+        return None if dataset.kind == "none" else Trainer(net, dataset, config=config)
 
     def load_network(self, path) -> None:
         """Train a network read from a `.npz` on the current target."""
@@ -62,7 +70,7 @@ class Session:
 
             raise bad_value(f"{path} outputs", net.spec.n_out,
                             f"{self.dataset.n_out}, what the target {self.dataset.name!r} needs")
-        trainer = Trainer(net, self.dataset, config=self.config)
+        trainer = self._trainer_for(net, self.dataset, self.config)
         self._install(net, self.dataset, self.config, trainer, self.playing)
 
     def save_network(self, path) -> None:
@@ -72,21 +80,37 @@ class Session:
         self.close()
         self.net, self.dataset, self.config, self.trainer = net, dataset, config, trainer
         self.generation += 1
-        self.playing = playing
+        self.playing = bool(playing) and trainer is not None
+        self._initial = net.params.copy()
         self.history = {"step": [], "lr": [], "accuracy_step": [], "accuracy": []}
         self._rate = []  # (time, step) pairs within RATE_WINDOW
         self._frames = 0
         self._latest_net = None
-        self._apply_pacing()  # before start(): a paused session must not run a first chunk
-        trainer.start()
-        self.snapshot = trainer.latest()
+        if trainer is not None:
+            self._apply_pacing()  # before start(): a paused session must not run a first chunk
+            trainer.start()
+        self.snapshot = self._latest()
+
+    def _latest(self):
+        if self.trainer is not None:
+            return self.trainer.latest()
+        nan = float("nan")
+        return Snapshot(0, self.net.params.copy(), nan, nan, nan, nan, None)
 
     def close(self) -> None:
         if self.trainer is not None:
             self.trainer.stop()
 
     # --- control -------------------------------------------------------------------------
+    def _require_trainer(self, what: str):
+        if self.trainer is None:
+            raise ShaderplayError(f"{what}: target 'none' has nothing to train; allowed: pick a "
+                                  "target in the Training tab first.")
+        return self.trainer
+
     def set_playing(self, playing: bool) -> None:
+        if playing:
+            self._require_trainer("play")
         self.playing = bool(playing)
         self._apply_pacing()
 
@@ -98,35 +122,51 @@ class Session:
     def _apply_pacing(self) -> None:
         # The thread free-runs only when resumed and steps_per_frame is 0; every
         # other pacing feeds it with advance() from tick().
+        if self.trainer is None:
+            return
         if self.playing and not self.fixed_pace:
             self.trainer.resume()
         else:
             self.trainer.pause()
 
     def step(self, n: int) -> None:
-        self.trainer.advance(n)
+        self._require_trainer("step").advance(n)
 
     def reset(self) -> None:
-        self.trainer.reset()
+        if self.trainer is None:
+            self.net.params[:] = self._initial
+        else:
+            self.trainer.reset()
         self._clear_history()
 
     def rollback(self) -> None:
-        self.trainer.rollback()
+        self._require_trainer("roll back").rollback()
 
     @property
     def divergence(self):
         """The trainer's Divergence record (step, reason, lr), or None."""
-        return self.trainer.diverged
+        return self.trainer.diverged if self.trainer is not None else None
 
     def configure(self, **changes) -> None:
+        if self.trainer is None:  # kept for when a target arrives
+            self.config = replace(self.config, **changes).validate()
+            return
         self.trainer.set_config(**changes)
         self.config = self.trainer.config
         self._apply_pacing()
 
     def check_view(self, view) -> None:
-        """Refuse a view the current network cannot show (a neuron that does not exist)."""
-        from ..errors import bad_value
+        """Refuse a view the renderer or the current network cannot show (an unknown
+        mode or colormap, a neuron that does not exist)."""
+        from ..colormaps import NAMES
+        from ..errors import bad_value, choose
+        from ..gpu.modes import MODES
 
+        mode = MODES[choose("view.mode", view.mode, MODES)]
+        choose("view.colormap", view.colormap, NAMES)
+        if mode.needs_target and self.dataset.field is None:
+            raise bad_value("view.mode", view.mode, f"a mode without the target's field: target "
+                            f"{self.dataset.name!r} has points only (show them with 'data points')")
         sizes = self.net.spec.sizes
         if view.mode == "neuron":
             if not 0 <= view.layer < len(sizes) - 1:
@@ -138,6 +178,9 @@ class Session:
     # --- per frame ---------------------------------------------------------------------
     def tick(self):
         """Per frame: pace the trainer; returns the newest snapshot."""
+        if self.trainer is None:
+            self.snapshot = self._latest()
+            return self.snapshot
         if self.playing and self.fixed_pace:
             self.trainer.advance(self.fixed_pace, wait=True)
         elif self.playing and self.config.steps_per_frame and self.trainer.wait(0):
@@ -165,7 +208,7 @@ class Session:
             self.trainer.set_config(chunk_steps=want)
 
     def latest_params(self) -> np.ndarray:
-        snap = self.trainer.latest()
+        snap = self._latest()
         return snap.params if snap is not None else self.net.params.copy()
 
     def latest_network(self) -> Network:
@@ -190,6 +233,9 @@ class Session:
 
     @property
     def loss_history(self) -> np.ndarray:
+        """(K, 3): step, train loss, test loss."""
+        if self.trainer is None:
+            return np.zeros((0, 3))
         return np.asarray(self.trainer.loss_history)
 
     def _clear_history(self) -> None:

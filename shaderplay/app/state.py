@@ -58,7 +58,8 @@ class AppState:
     tab: str = ""  # a controls tab to bring to the front on the next frame ("" = leave as is)
     # Views and plots.
     boundaries: tuple[int, ...] = ()  # weight layers whose neuron boundaries are drawn
-    axes: tuple[int, int] = (0, 1)  # representation view: the two neurons used as axes
+    mode_args: dict = field(default_factory=dict)  # a mode's other integer arguments, by name
+    render_opts: dict = field(default_factory=dict)  # "pre" (neurons before activation), "discrete"
     log_loss: bool = True
     adaptive: bool = True  # while training, render the canvas at a resolution that keeps up
     probe: tuple[float, float] | None = None  # a point of the input domain

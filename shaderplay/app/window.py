@@ -55,6 +55,8 @@ class Window:
         # No keyboard navigation: with it imgui claims the keyboard whenever a panel
         # has focus, and the shortcuts (Space, R, ...) would stop reaching the canvas.
         io.set_ini_filename("")  # panel layout comes from code, not from a stray imgui.ini
+        # After a bug in a panel the frame's stacks are unwound quietly (see the loop).
+        io.config_error_recovery_enable_assert = False
         address = ctypes.cast(self.handle, ctypes.c_void_p).value
         imgui.backends.glfw_init_for_opengl(address, True)
         imgui.backends.opengl3_init("#version 330")
@@ -93,6 +95,18 @@ class Window:
             obj = queue.popleft()
             if hasattr(obj, "release"):
                 obj.release()
+
+    @staticmethod
+    def save_ui_stack():
+        """imgui's stacks (windows, ids, styles) now; `restore_ui_stack` unwinds to it
+        after an exception left a Begin without its End."""
+        saved = imgui.internal.ErrorRecoveryState()
+        imgui.internal.error_recovery_store_state(saved)
+        return saved
+
+    @staticmethod
+    def restore_ui_stack(saved) -> None:
+        imgui.internal.error_recovery_try_to_recover_state(saved)
 
     @staticmethod
     def wait(seconds: float) -> None:
