@@ -47,14 +47,38 @@ def test_png_is_the_colour_mapped_picture(gl_context, net_file, tmp_path):
     assert np.abs(img.astype(float) - want * 255).max() <= 1.0
 
 
-def test_preset_source(gl_context, tmp_path):
-    pytest.importorskip("shaderplay.presets")
-    from shaderplay.presets import builtin_presets
+def test_preset_source_and_its_target(gl_context, tmp_path):
+    from shaderplay.build import build
+    from shaderplay.presets import load_preset
 
-    name = sorted(builtin_presets())[0]
     out = tmp_path / "preset.png"
-    assert _run(gl_context, ["render", name, "-o", str(out), "--size", "16x16"]) == 0
+    assert _run(gl_context, ["render", "circle", "-o", str(out), "--size", "16x16"]) == 0
     assert np.asarray(Image.open(out)).shape == (16, 16, 3)
+    # Modes that show the target get the preset's dataset.
+    net, data, _ = build(load_preset("default"))
+    npy = tmp_path / "target.npy"
+    assert _run(gl_context, ["render", "default", "-o", str(npy), "--size", "12x10", "--mode", "target"]) == 0
+    want = data.field(View.from_domain(-1, 1, -1, 1).grid((12, 10)).reshape(-1, 2)).reshape(10, 12, -1)
+    np.testing.assert_allclose(np.load(npy), want, atol=1e-6)
+
+
+def test_points_and_boundaries_change_the_picture(gl_context, tmp_path):
+    plain, marked = tmp_path / "plain.png", tmp_path / "marked.png"
+    base = ["render", "circle", "--size", "48x48", "--view", "-1,1,-1,1"]
+    assert _run(gl_context, base + ["-o", str(plain), "--mode", "output"]) == 0
+    assert _run(gl_context, base + ["-o", str(marked), "--mode", "output", "--points", "--boundaries"]) == 0
+    a, b = (np.asarray(Image.open(p)).astype(int) for p in (plain, marked))
+    assert (np.abs(a - b).sum(axis=2) > 30).mean() > 0.05
+
+
+def test_neuron_mode_from_the_command_line(gl_context, net_file, tmp_path):
+    net, path = net_file
+    out = tmp_path / "n.npy"
+    assert _run(gl_context, ["render", str(path), "-o", str(out), "--size", "9x7", "--mode", "neuron:1:4",
+                             "--pre"]) == 0
+    grid = View.from_domain(-1, 1, -1, 1).grid((9, 7)).reshape(-1, 2)
+    want = net.forward_layers(grid)[1][0][:, 4].reshape(7, 9)
+    assert np.abs(np.load(out)[..., 0] - want).max() <= 1e-4
 
 
 @pytest.mark.parametrize("args, message", [
@@ -66,6 +90,8 @@ def test_preset_source(gl_context, tmp_path):
     (["--range", "0"], "--range: got '0'"),
     (["-o", "out.jpg"], "a path ending in .png"),
     (["-o", "no/such/dir/out.png"], "does not exist"),
+    (["--mode", "error"], "only with a preset SOURCE"),
+    (["--mode", "neuron:5:0"], "mode neuron: LAYER: got 5"),
 ])
 def test_bad_arguments(gl_context, net_file, tmp_path, capsys, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)

@@ -23,20 +23,25 @@ def add_arguments(parser) -> None:
     parser.add_argument("--size", default="512x512", help="picture size WxH (default: %(default)s)")
     parser.add_argument("--view", default=None,
                         help="input domain XMIN,XMAX,YMIN,YMAX (default: the preset's, else -1,1,-1,1)")
-    parser.add_argument("--mode", default=None, help="view mode (default: the preset's, else output)")
-    parser.add_argument("--colormap", default=None, help="colormap for .png (default: the preset's, else viridis)")
+    parser.add_argument("--mode", default=None,
+                        help="view mode, e.g. output, neuron:LAYER:NEURON, boundaries, regions, error "
+                             "(default: the preset's, else output); modes showing the target need a preset")
+    parser.add_argument("--colormap", default=None, help="colormap for .png (default: the mode's)")
     parser.add_argument("--range", default=None, help="LO,HI values shown as the two ends of the colormap")
+    parser.add_argument("--pre", action="store_true", help="neuron mode: the value before the activation")
+    parser.add_argument("--points", action="store_true", help="draw the preset's data points")
+    parser.add_argument("--boundaries", action="store_true", help="draw every hidden neuron's boundary")
     parser.add_argument("--storage", default="auto", help="weights in a uniform block, a texture, or auto")
     if hasattr(parser, "_negative_number_matcher"):
         parser._negative_number_matcher = _NUMBER_LIST
 
 
 def load_source(source: str):
-    """(network, ViewConfig or None) from a .npz file or a preset."""
+    """(network, ViewConfig or None, Dataset or None) from a .npz file or a preset."""
     from ..network import Network
 
     if source.endswith(".npz"):
-        return Network.load(source), None
+        return Network.load(source), None, None
     try:
         from ..build import build
         from ..presets import load_preset
@@ -44,8 +49,19 @@ def load_source(source: str):
         raise ShaderplayError(f"source: got {source!r}; allowed: a .npz network file "
                               "(presets are not available in this build).") from None
     preset = load_preset(source)
-    net, _, _ = build(preset)
-    return net, preset.view
+    net, data, _ = build(preset)
+    return net, preset.view, data
+
+
+def mode_from_view(view_cfg) -> str:
+    """The preset's mode with its arguments filled from the [view] fields layer and neuron."""
+    from ..gpu.modes import MODES
+
+    mode = MODES.get(view_cfg.mode)
+    if mode is None:  # already "name:args" (or wrong: the renderer says what is allowed)
+        return view_cfg.mode
+    fields = {"layer": view_cfg.layer, "neuron": view_cfg.neuron}
+    return ":".join([mode.name, *(str(fields.get(arg, 0)) for arg in mode.args)])
 
 
 def _parse_range(text):
@@ -56,6 +72,26 @@ def _parse_range(text):
     except ValueError:
         raise bad_value("--range", text, "two numbers LO,HI, e.g. 0,1") from None
     return lo, hi
+
+
+def _options(args, mode: str, view_cfg, data) -> dict:
+    from ..gpu.modes import parse_mode
+
+    opts = {}
+    if args.range:
+        opts["range"] = _parse_range(args.range)
+    if args.pre:
+        opts["pre"] = True
+    if args.boundaries:
+        opts["boundaries"] = ()  # every hidden layer, below
+    if parse_mode(mode)[0].needs_target or mode.startswith("representation"):
+        if data is None and not mode.startswith("representation"):
+            raise bad_value("--mode", mode, "a mode showing the target only with a preset SOURCE "
+                                            "(a .npz network file has no target)")
+        opts["target"] = data
+    if data is not None and (args.points or (view_cfg is not None and view_cfg.show_points)):
+        opts["points"] = data
+    return {k: v for k, v in opts.items() if v is not None}
 
 
 def run(args) -> int:
@@ -71,14 +107,20 @@ def run(args) -> int:
     if not out.parent.is_dir():
         raise bad_value("-o/--output", str(out), f"a file in an existing folder ({out.parent} does not exist)")
     size = parse_size(args.size)
-    net, view_cfg = load_source(args.source)
+    if args.mode is not None:
+        from ..gpu.modes import parse_mode
+
+        parse_mode(args.mode)  # a bad mode is refused before any loading
+    net, view_cfg, data = load_source(args.source)
     if args.view is not None:
         view = View.parse(args.view)
     else:
         view = View.from_domain(*(view_cfg.domain if view_cfg else (-1.0, 1.0, -1.0, 1.0)))
-    mode = args.mode or (view_cfg.mode if view_cfg else "output")
-    colormap = args.colormap or (view_cfg.colormap if view_cfg else "viridis")
-    opts = {"range": _parse_range(args.range)} if args.range else {}
+    mode = args.mode or (mode_from_view(view_cfg) if view_cfg else "output")
+    colormap = args.colormap or (view_cfg.colormap if view_cfg and args.mode is None else None)
+    opts = _options(args, mode, view_cfg, data)
+    if "boundaries" in opts:
+        opts["boundaries"] = tuple(range(len(net.spec.hidden)))
 
     ctx = headless_context()
     renderer = Renderer(ctx, storage=args.storage)

@@ -1,7 +1,8 @@
 """The table of view modes: what each computes per pixel and how it is shown.
 
 A mode string is a name with ':'-separated integer arguments, e.g.
-"neuron:1:3" (weight layer 1, unit 3). Layers count weight layers from 0:
+"neuron:1:3" (weight layer 1, unit 3); arguments left out are 0, so a bare
+"neuron" is "neuron:0:0" (presets give layer and neuron as fields). Layers count weight layers from 0:
 hidden layer i is weight layer i, the output layer is the last.
 `values()` returns a mode's raw per-pixel numbers (`channels` of them);
 `kind` says how the colour pass shows them:
@@ -73,16 +74,16 @@ MODES = {m.name: m for m in [
 
 
 def parse_mode(text: str) -> tuple[Mode, tuple[int, ...]]:
-    """"name[:arg[:arg]]" -> (Mode, integer arguments)."""
+    """"name[:arg[:arg]]" -> (Mode, integer arguments, missing ones 0)."""
     parts = str(text).split(":")
     mode = MODES[choose("mode", parts[0], MODES)]
     try:
         args = tuple(int(p) for p in parts[1:])
     except ValueError:
         args = None
-    if args is None or len(args) != len(mode.args):
+    if args is None or len(args) > len(mode.args):
         raise bad_value("mode", text, f"{form(mode)} ({mode.about})")
-    return mode, args
+    return mode, args + (0,) * (len(mode.args) - len(args))
 
 
 def form(mode: Mode) -> str:
