@@ -1,0 +1,145 @@
+"""`shaderplay bench window`: the window's frame rate at 800x600 with the
+2-16-16-16-1 network training, and how fast training runs inside the window
+as a ratio of the same trainer running alone.
+
+Side by side in one process: the trainer alone, the window (panels hidden,
+then shown), the trainer alone again; the ratio divides by the mean of the
+two standalone runs, so a machine that got busier mid-run shows in the
+spread rather than in the ratio. Without a display a private Xvfb is started.
+The window runs as it does for a user (fast preview on: while training, the
+canvas picture is drawn at the resolution that keeps up, reported as a
+fraction of the canvas's pixels per side), without vsync.
+Figures on a shared CPU are indicative. Goals (issue 4): >= 30 frames/s with
+training running on llvmpipe, training in the window >= 70 % of standalone.
+"""
+
+import os
+import time
+from dataclasses import dataclass
+
+from ..config import NetConfig, Preset, TargetConfig, TrainConfig, ViewConfig
+
+GOAL_FPS, GOAL_RATIO = 30.0, 0.70
+
+
+def bench_preset() -> Preset:
+    """The benchmark's network: 2 -> 16 -> 16 -> 16 -> 1 tanh, sigmoid output, Adam."""
+    return Preset(name="bench", network=NetConfig(hidden=(16, 16, 16), activation="tanh",
+                                                  output="sigmoid", seed=0),
+                  target=TargetConfig(name="fancy_sine", n_points=8192),
+                  train=TrainConfig(optimizer="adam", lr=3e-3, batch_size=128), view=ViewConfig())
+
+
+@dataclass
+class WindowFigures:
+    fps: float
+    steps_per_s: float
+    frames: int
+    canvas: tuple[int, int]
+    scale: float  # mean resolution of the canvas picture while measuring, per side
+
+
+def standalone_rate(preset: Preset, seconds: float, warmup: float = 0.5) -> float:
+    """Steps/s of the trainer thread free-running with nothing else to do."""
+    from ..build import build
+    from ..train import Trainer
+
+    net, data, config = build(preset)
+    trainer = Trainer(net, data, config=config)
+    trainer.start()
+    try:
+        time.sleep(warmup)
+        s0, t0 = trainer.step, time.perf_counter()
+        time.sleep(seconds)
+        return (trainer.step - s0) / (time.perf_counter() - t0)
+    finally:
+        trainer.stop()
+
+
+def window_rate(preset: Preset, seconds: float, size=(800, 600), show_ui: bool = False,
+                warmup: float = 1.0) -> WindowFigures:
+    """Frames/s and training steps/s of the real window loop (no vsync)."""
+    from ..app import actions
+    from ..app.loop import run
+
+    marks = {}
+
+    def on_frame(loop):
+        now = time.perf_counter()
+        state = loop.state
+        if state.frame == 1:
+            state.show_ui = show_ui
+            marks["open"] = now
+        elif "t0" not in marks and now - marks["open"] >= warmup:
+            marks.update(t0=now, f0=state.frame, s0=loop.session.step_count, scales=[])
+        elif "t0" in marks and "t1" not in marks:
+            marks["scales"].append(loop.info.scale)
+        if "t0" in marks and "t1" not in marks and now - marks["t0"] >= seconds:
+            marks.update(t1=now, f1=state.frame, s1=loop.session.step_count,
+                         canvas=loop.info.canvas_px)
+            actions.quit(state)
+
+    run(preset, source="bench", size=size, vsync=False, on_frame=on_frame)
+    dt = marks["t1"] - marks["t0"]
+    scales = marks["scales"] or [1.0]
+    return WindowFigures((marks["f1"] - marks["f0"]) / dt, (marks["s1"] - marks["s0"]) / dt,
+                         marks["f1"] - marks["f0"], tuple(marks["canvas"]),
+                         sum(scales) / len(scales))
+
+
+def measure(seconds: float = 5.0, size=(800, 600)) -> dict:
+    preset = bench_preset()
+    before = standalone_rate(preset, seconds)
+    hidden = window_rate(preset, seconds, size, show_ui=False)
+    shown = window_rate(preset, seconds, size, show_ui=True)
+    after = standalone_rate(preset, seconds)
+    alone = (before + after) / 2
+    return {"standalone": (before, after), "hidden": hidden, "shown": shown,
+            "ratio_hidden": hidden.steps_per_s / alone, "ratio_shown": shown.steps_per_s / alone}
+
+
+def report(r: dict, renderer: str) -> str:
+    before, after = r["standalone"]
+    lines = [f"window benchmark: 2-16-16-16-1 tanh net training, {renderer}",
+             f"  trainer alone            {before:10,.0f} steps/s before, {after:,.0f} after"]
+    for key, label in (("hidden", "panels hidden"), ("shown", "panels shown")):
+        f = r[key]
+        ratio = r[f"ratio_{key}"]
+        canvas = f"{f.canvas[0]}x{f.canvas[1]}"
+        lines.append(f"  window, {label:<16} {f.fps:6.1f} frames/s (canvas {canvas}, picture "
+                     f"drawn at {f.scale:.0%} per side), training {f.steps_per_s:,.0f} steps/s "
+                     f"= {ratio:.0%} of alone")
+    ok = r["hidden"].fps >= GOAL_FPS and r["ratio_hidden"] >= GOAL_RATIO
+    lines.append(f"  goals: >= {GOAL_FPS:.0f} frames/s and >= {GOAL_RATIO:.0%} of standalone "
+                 f"(panels hidden): {'met' if ok else 'NOT met'}")
+    return "\n".join(lines)
+
+
+def main(seconds: float = 5.0, size=(800, 600)) -> str:
+    """Run the benchmark (under a private Xvfb when there is no display); the report."""
+    from ..app import xvfb
+
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        r = measure(seconds, size)
+        name = "this display"
+    else:
+        with xvfb.virtual_display((max(1280, size[0]), max(800, size[1]))):
+            r = measure(seconds, size)
+        name = "Xvfb + Mesa llvmpipe"
+    return report(r, name)
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--seconds", type=float, default=5.0,
+                        help="measuring time of each run (default: %(default)s)")
+    parser.add_argument("--size", default="800x600", help="window size WxH (default: %(default)s)")
+
+
+def run(args) -> int:
+    from ..errors import bad_value
+    from ..view import parse_size
+
+    if not args.seconds > 0:
+        raise bad_value("--seconds", args.seconds, "a number > 0")
+    print(main(args.seconds, parse_size(args.size)))
+    return 0
