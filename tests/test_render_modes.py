@@ -8,19 +8,13 @@ from shaderplay import Network
 from shaderplay.dataset import Dataset
 from shaderplay.errors import ShaderplayError
 from shaderplay.gpu.modes import MODES
-from shaderplay.gpu.renderer import OPTIONS, Renderer
+from shaderplay.gpu.renderer import OPTIONS
 from shaderplay.view import View
+from test_render import renderer  # noqa: F401 (the module-scoped Renderer fixture)
 
 VIEW = View.from_domain(-1.3, 0.9, -0.8, 1.2)
 SIZE = (33, 29)
 TOL = 1e-4
-
-
-@pytest.fixture(scope="module")
-def renderer(gl_context):
-    r = Renderer(gl_context)
-    yield r
-    r.release()
 
 
 @pytest.fixture(scope="module")
