@@ -113,16 +113,15 @@ def test_divergence_stops_before_the_bad_update():
     assert trainer.latest().diverged == d
 
 
-def test_non_finite_update_is_caught_even_when_the_loss_is_finite():
-    x, y = _data(32)
+def _overflowing():
     # gradients ~1e4 times lr 1e38 overflow float32 in the very first update
-    trainer = Trainer(
-        Network.random((2, 4, 1), output="linear", seed=0),
-        (x, 1e4 + y),
-        optimizer="sgd",
-        lr=1e38,
-        batch_size=32,
-    )
+    x, y = _data(32)
+    net = Network.random((2, 4, 1), output="linear", seed=0)
+    return Trainer(net, (x, 1e4 + y), optimizer="sgd", lr=1e38, batch_size=32)
+
+
+def test_non_finite_update_is_caught_even_when_the_loss_is_finite():
+    trainer = _overflowing()
     before = trainer.net.params.copy()
     result = trainer.run(5)
     assert result.stopped == "diverged" and result.steps == 0
@@ -131,14 +130,7 @@ def test_non_finite_update_is_caught_even_when_the_loss_is_finite():
 
 
 def test_rollback_resumes_with_a_lower_learning_rate():
-    x, y = _data(32)
-    trainer = Trainer(
-        Network.random((2, 4, 1), output="linear", seed=0),
-        (x, 1e4 + y),
-        optimizer="sgd",
-        lr=1e38,
-        batch_size=32,
-    )
+    trainer = _overflowing()
     trainer.run(5)
     assert trainer.diverged is not None and trainer.step == 0
     trainer.set_config(lr=1e-6)

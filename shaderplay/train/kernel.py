@@ -164,6 +164,28 @@ def batch_gradient(params, grad, layers, wsl, misc, ws, X, Y, perm, pos, B, hype
 
 
 @kernel
+def _optimise(params, grad, state, hyper, ihyper, lr, coef, t, write):
+    """optim.update with the configured optimiser; see there."""
+    return update(
+        ihyper[OPTIMIZER],
+        params,
+        grad,
+        state,
+        ihyper[N_TRAINABLE],
+        lr,
+        coef,
+        hyper[WD],
+        hyper[MOMENTUM],
+        hyper[BETA1],
+        hyper[BETA2],
+        hyper[EPS],
+        hyper[ALPHA],
+        t,
+        write,
+    )
+
+
+@kernel
 def train_steps(
     params, grad, state, layers, wsl, misc, ws, X, Y, perm, rng, ctr, hyper, ihyper, n_steps, trace
 ):
@@ -208,23 +230,7 @@ def train_steps(
             hyper[LR_MIN],
         )
         t = ctr[2] + 1
-        ok = update(
-            ihyper[OPTIMIZER],
-            params,
-            grad,
-            state,
-            T,
-            lr,
-            coef,
-            hyper[WD],
-            hyper[MOMENTUM],
-            hyper[BETA1],
-            hyper[BETA2],
-            hyper[EPS],
-            hyper[ALPHA],
-            t,
-            False,
-        )
+        ok = _optimise(params, grad, state, hyper, ihyper, lr, coef, t, False)
         for layer in range(layers.shape[0]):
             if layers[layer, 3] == BATCHNORM:
                 mean, var = _running(params, layers, layer)
@@ -232,23 +238,7 @@ def train_steps(
                 ok = ok and batchnorm_running(S, mean, var, B)
         if not ok:
             return BAD_WEIGHT
-        update(
-            ihyper[OPTIMIZER],
-            params,
-            grad,
-            state,
-            T,
-            lr,
-            coef,
-            hyper[WD],
-            hyper[MOMENTUM],
-            hyper[BETA1],
-            hyper[BETA2],
-            hyper[EPS],
-            hyper[ALPHA],
-            t,
-            True,
-        )
+        _optimise(params, grad, state, hyper, ihyper, lr, coef, t, True)
         for layer in range(layers.shape[0]):
             if layers[layer, 3] == BATCHNORM:
                 mean, var = _running(params, layers, layer)
