@@ -169,3 +169,18 @@ def test_upload_changes_weights_without_recompiling(renderer, ctx):
     renderer.upload(net.params)
     assert len(renderer._programs) == programs
     assert np.abs(renderer.values(view, size) - oracle(net, view, size)).max() <= TOL
+
+
+def test_programs_of_old_architectures_are_released(gl_context, ctx):
+    r = Renderer(gl_context)
+    try:
+        for width in range(1, 8):
+            r.set_network(Network.random((2, width, 1), seed=0))
+        specs = {key[2][0] for key in r._programs if key[2] is not None}
+        assert len(specs) <= 4 and r.spec in specs
+        view = View()
+        net = Network.random((2, 3, 1), seed=1)  # an old architecture compiles again and draws right
+        r.set_network(net)
+        assert np.abs(r.values(view, (5, 5)) - oracle(net, view, (5, 5))).max() <= TOL
+    finally:
+        r.release()

@@ -34,6 +34,7 @@ from .storage import STORAGES, ParamStorage, StoragePlan, plan_for_context
 
 __all__ = ["Renderer", "OPTIONS"]
 MAX_TARGETS = 8  # colour attachments per values pass (the GL 3.3 minimum of GL_MAX_DRAW_BUFFERS)
+KEEP_SPECS = 4  # architectures whose compiled programs stay cached
 
 
 @dataclass
@@ -129,7 +130,17 @@ class Renderer(ModePasses):
         if self._net is not None:
             self._net.storage.release()
         self._release_cache()
+        self._forget_old_programs(spec)
         return state
+
+    def _forget_old_programs(self, spec: NetworkSpec) -> None:
+        """Keep the programs of the last KEEP_SPECS architectures (going back and forth
+        between a few is instant); release older ones, each can hold megabytes."""
+        self._recent = [s for s in getattr(self, "_recent", []) if s != spec][-(KEEP_SPECS - 1):] + [spec]
+        old = {k: v for k, v in self._programs.items() if k[2] is not None and k[2][0] not in self._recent}
+        self._release_programs(old)
+        for key in old:
+            del self._programs[key]
 
     def _require_network(self) -> _Net:
         if self._net is None:
