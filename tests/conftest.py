@@ -20,6 +20,11 @@ def gl_context():
 
 @pytest.fixture
 def ctx(gl_context):
+    # render() and the CLI make contexts of their own; make ours current again.
+    from shaderplay.gpu.context import make_current
+
+    make_current(gl_context)
     assert gl_context.error == "GL_NO_ERROR"
     yield gl_context
+    make_current(gl_context)
     assert gl_context.error == "GL_NO_ERROR"
