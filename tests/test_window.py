@@ -106,14 +106,22 @@ def test_scripted_session_changes_the_picture_as_expected(display, tmp_path):
     assert diff(img["error"], img["window"]) > 1  # the message bar (and new picture) show
 
 
-def test_a_resize_storm_and_a_bad_preset_are_survived(display, tmp_path):
+def test_a_resize_storm_a_recording_and_a_bad_preset(display, tmp_path):
+    from shaderplay.record.ffmpeg import count_frames
+
     steps = [{"frame": f, "do": "resize", "size": s} for f, s in
              zip(range(3, 30, 3), ([300, 200], [1, 1], [1280, 800], [64, 900], [900, 64],
-                                  [2, 500], [800, 600], [1, 1], [1000, 700]))]
-    steps += [{"frame": 32, "do": "screenshot", "path": "after.png"}, {"frame": 40, "do": "quit"}]
+                                  [2, 500], [800, 600], [1, 1], [1001, 701]))]
+    steps += [{"frame": 32, "do": "screenshot", "path": "after.png"},
+              {"frame": 33, "do": "toggle_record", "path": "clip.mp4"},  # V
+              {"frame": 45, "do": "toggle_record"},
+              {"frame": 46, "do": "toggle_record", "path": "no_such_dir/clip.mp4"},  # refused
+              {"frame": 50, "do": "quit"}]
     result = run_window(display, tmp_path, steps)
     assert result.returncode == 0, result.stderr[-3000:]
     assert load(tmp_path / "after.png").std() > 5
+    assert count_frames(tmp_path / "clip.mp4") == 12  # frames 33..44: one per frame shown
+    assert not (tmp_path / "no_such_dir").exists()
 
     bad = subprocess.run([*SHADERPLAY, "no_such_preset"],
                          env=dict(os.environ, DISPLAY=display), capture_output=True, text=True,

@@ -57,9 +57,22 @@ class Window:
         io.set_ini_filename("")  # panel layout comes from code, not from a stray imgui.ini
         # After a bug in a panel the frame's stacks are unwound quietly (see the loop).
         io.config_error_recovery_enable_assert = False
+        self._scale_ui()
         address = ctypes.cast(self.handle, ctypes.c_void_p).value
         imgui.backends.glfw_init_for_opengl(address, True)
         imgui.backends.opengl3_init("#version 330")
+
+    def _scale_ui(self) -> None:
+        """HiDPI: where the system scales content but not the framebuffer (Windows,
+        most Linux desktops), grow fonts and widgets by the content scale; where
+        the framebuffer itself is denser (macOS), imgui already draws sharp."""
+        content, _ = glfw.get_window_content_scale(self.handle)
+        (fw, _), (ww, _) = self.framebuffer_size, self.size
+        scale = content / (fw / ww) if fw > 0 and ww > 0 else 1.0
+        if abs(scale - 1.0) > 0.05:
+            style = imgui.get_style()
+            style.scale_all_sizes(scale)
+            style.font_scale_dpi = scale
 
     # --- per frame ------------------------------------------------------------------
     def begin_frame(self) -> None:
