@@ -12,10 +12,9 @@ at the canvas's full pixel size.
 
 import time
 
-import moderngl
 from imgui_bundle import imgui
 
-from ..gpu.context import bind_default_framebuffer
+from .offscreen import colour_target, release_target
 from .picture import supports
 
 BUDGET_S = 0.012  # target time of one canvas render while training
@@ -37,9 +36,7 @@ class CanvasPicture:
         if self.fbo is not None and self.fbo.size == size:
             return
         self.release()
-        texture = self.ctx.texture(size, 4)
-        texture.filter = (moderngl.LINEAR, moderngl.LINEAR)
-        self.fbo = self.ctx.framebuffer(color_attachments=[texture])
+        self.fbo = colour_target(self.ctx, size, linear=True)
 
     def update(self, key, view, size_px, draw_args, adaptive: bool) -> bool:
         """Render if `key` (what the picture depends on, weights included) changed,
@@ -87,10 +84,7 @@ class CanvasPicture:
 
     def release(self) -> None:
         if self.fbo is not None:
-            bind_default_framebuffer(self.ctx)  # never release the bound framebuffer
-            for t in self.fbo.color_attachments:
-                t.release()
-            self.fbo.release()
+            release_target(self.fbo)
             self.fbo = None
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ShaderplayError
-from ..gpu.context import bind_default_framebuffer
 from . import actions, canvas, gui, picture
 from .keys import handle_keys
+from .offscreen import colour_target, release_target
 from .canvas_picture import CanvasPicture
 from .recording import Recording
 from .session import Session
@@ -213,7 +213,7 @@ class Loop:
         included: imgui shows it), for a pending window screenshot."""
         if not self.window_shots:
             return None
-        fbo = self.window.ctx.simple_framebuffer(self.window.framebuffer_size, components=4)
+        fbo = colour_target(self.window.ctx, self.window.framebuffer_size)
         fbo.use()
         self.window.ctx.clear(*BACKGROUND, 1.0)
         return _ShotTarget(fbo, self.window_shots.pop(0), self.state)
@@ -243,8 +243,7 @@ class _ShotTarget:
             _save_png(self.path, data)
         except OSError as exc:
             self.state.say(f"window screenshot {self.path}: {exc}", error=True)
-        bind_default_framebuffer(self.fbo.ctx)  # never release the bound framebuffer
-        self.fbo.release()
+        release_target(self.fbo)
 
 
 def _hashable(value):

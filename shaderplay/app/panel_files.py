@@ -18,22 +18,10 @@ def draw(state, session) -> None:
         about = presets[name] if isinstance(presets, dict) else ""
         if about:
             imgui.set_item_tooltip(str(about))
-    imgui.separator_text("Preset file (.toml)")
-    _path_row(state, "##preset", "preset_path")
-    if imgui.button("load preset"):
-        actions.load_preset(state, session, state.preset_path)
-    imgui.same_line()
-    if imgui.button("save preset"):
-        actions.save_preset(state, session, state.preset_path)
-    help_marker("A preset holds the network, target, training and view settings.")
-    imgui.separator_text("Network file (.npz)")
-    _path_row(state, "##network", "network_path")
-    if imgui.button("load network"):
-        actions.load_network(state, session, state.network_path)
-    imgui.same_line()
-    if imgui.button("save network"):
-        actions.save_network(state, session, state.network_path)
-    help_marker("Architecture and current weights (the .npz format of DESIGN.md).")
+    _file_rows(state, session, "preset", "Preset file (.toml)", actions.load_preset,
+               actions.save_preset, "The network, target, training and view settings.")
+    _file_rows(state, session, "network", "Network file (.npz)", actions.load_network,
+               actions.save_network, "Architecture and current weights (DESIGN.md's .npz format).")
     imgui.separator_text("Pictures and video")
     if imgui.button("screenshot (P)"):
         actions.screenshot(state, session)
@@ -43,8 +31,17 @@ def draw(state, session) -> None:
     imgui.text_colored(DIM, f"from: {state.source}")
 
 
-def _path_row(state, label: str, attr: str) -> None:
+def _file_rows(state, session, what: str, title: str, load, save, about: str) -> None:
+    """A path field (state.<what>_path) with load and save buttons."""
+    attr = f"{what}_path"
+    imgui.separator_text(title)
     imgui.set_next_item_width(-1)
-    changed, text = imgui.input_text(label, getattr(state, attr))
+    changed, text = imgui.input_text(f"##{what}", getattr(state, attr))
     if changed:
         setattr(state, attr, text)
+    if imgui.button(f"load {what}"):
+        load(state, session, getattr(state, attr))
+    imgui.same_line()
+    if imgui.button(f"save {what}"):
+        save(state, session, getattr(state, attr))
+    help_marker(about)

@@ -13,8 +13,8 @@ import time
 
 from imgui_bundle import imgui
 
-from ..gpu.context import bind_default_framebuffer
 from ..view import View
+from .offscreen import colour_target, release_target
 from .picture import has_mode, mode_string
 
 CELL = 48  # pixels per thumbnail side
@@ -42,8 +42,7 @@ class Thumbnails:
         size = (COLUMNS * CELL, rows * CELL)
         if self.fbo is None or self.fbo.size != size:
             self.release()
-            texture = self.ctx.texture(size, 4)
-            self.fbo = self.ctx.framebuffer(color_attachments=[texture])
+            self.fbo = colour_target(self.ctx, size)
         self.fbo.use()
         self.ctx.clear(0.1, 0.1, 0.12, 1.0)
         self.cells = {key: k for k, key in enumerate(units)}
@@ -93,8 +92,5 @@ class Thumbnails:
 
     def release(self) -> None:
         if self.fbo is not None:
-            bind_default_framebuffer(self.ctx)  # never release the bound framebuffer
-            for t in self.fbo.color_attachments:
-                t.release()
-            self.fbo.release()
+            release_target(self.fbo)
             self.fbo = None
