@@ -274,3 +274,18 @@ def test_a_random_network_without_target_shows_and_can_get_one_later():
         assert wait_for(lambda: snapshot_step(session) > 0)
     finally:
         session.close()
+
+
+def test_recording_pace_gives_the_same_frames_for_the_same_seed():
+    frames = []
+    for _ in range(2):
+        session = Session(small_preset(), playing=False)
+        try:
+            session.set_fixed_pace(40)  # what the window does while it records
+            session.set_playing(True)
+            frames.append([(s.step, s.params.copy()) for s in (session.tick() for _ in range(4))])
+        finally:
+            session.close()
+    assert [step for step, _ in frames[0]] == [0, 40, 80, 120]  # each frame waits for its steps
+    for (_, a), (_, b) in zip(*frames):
+        np.testing.assert_array_equal(a, b)

@@ -11,8 +11,9 @@ session then holds no trainer; training controls say so and change nothing.
 Pacing: `train.steps_per_frame` 0 is free-running; n > 0 queues n steps a
 frame whenever the trainer has finished the last ones (so a slow trainer
 never makes the frames wait). While the window records, `fixed_pace` > 0
-steps run per frame and the frame does wait for them: the video is then
-deterministic (same seed, same frames).
+steps run per frame, overlapping the frame's rendering, and each frame waits
+for the steps queued before it: the video is deterministic (same seed, same
+frames).
 """
 
 import time
@@ -182,13 +183,19 @@ class Session:
             self.snapshot = self._latest()
             return self.snapshot
         if self.playing and self.fixed_pace:
-            self.trainer.advance(self.fixed_pace, wait=True)
-        elif self.playing and self.config.steps_per_frame and self.trainer.wait(0):
+            # Deterministic frames: this frame shows exactly the steps queued so far;
+            # the next ones run while it renders.
+            self.trainer.wait()
+            snap = self.trainer.latest()
+            self.trainer.advance(self.fixed_pace)
+            return self._observed(snap)
+        if self.playing and self.config.steps_per_frame and self.trainer.wait(0):
             self.trainer.advance(self.config.steps_per_frame)
-        if self.playing and self.trainer.paused and not self.fixed_pace \
-                and not self.config.steps_per_frame:
+        if self.playing and self.trainer.paused and not self.config.steps_per_frame:
             self.playing = False  # the trainer stopped itself: divergence, max_steps, target_loss
-        snap = self.trainer.latest()
+        return self._observed(self.trainer.latest())
+
+    def _observed(self, snap):
         self.snapshot = snap
         self._record(snap)
         self._size_chunks(snap)
