@@ -7,7 +7,8 @@ Arrays the kernels share (built by program.py):
   n_in, n_out, activation code, norm code, offsets w, b, gamma, beta, mean, var.
 - ws float32 workspace; wsl (L, 4) int64 per layer: offsets of H (the layer's
   output), D (activation derivative), xhat and norm statistics; misc int64:
-  input rows, target rows, two gradient rows, loss scratch, capacity (samples).
+  input rows, target rows, two gradient rows, loss scratch, capacity (samples),
+  scratch for a transposed W.
 - X (n_in, N) and Y (n_out, N) float32: features and targets, one row each,
   samples along the row (the batch-major layout of linalg.py).
 - perm (N,) int64 sample order of the epoch; rng (1,) uint64;
@@ -35,7 +36,7 @@ from .rng import shuffle
 from .schedule import scheduled_lr_jit
 
 LAYERNORM, BATCHNORM = 1, 2
-X_ROWS, Y_ROWS, G_ROWS, G_ROWS2, LOSS_SCRATCH, CAPACITY = range(6)
+X_ROWS, Y_ROWS, G_ROWS, G_ROWS2, LOSS_SCRATCH, CAPACITY, W_T = range(7)
 # indices into hyper (float64) and ihyper (int64)
 LR, MOMENTUM, BETA1, BETA2, EPS, ALPHA, WD, GAMMA, LR_MIN, L1, L2, CLIP = range(12)
 LOSS, OPTIMIZER, SCHEDULE, WARMUP, STEP_SIZE, COSINE_STEPS, PERIOD, MULT, BATCH, N_TRAINABLE = (
@@ -107,7 +108,7 @@ def backward(params, grad, layers, wsl, misc, ws, B):
         if layer > 0:
             W, _ = _weights(params, layers, layer)
             dX = flat(ws, other, n_in * B)
-            backprop(W, G, rows(ws, other, n_in, B))
+            backprop(W, G, rows(ws, other, n_in, B), rows(ws, misc[W_T], n_in, n_out))
             D = flat(ws, wsl[layer - 1, 1], n_in * B)
             for i in range(n_in * B):
                 dX[i] *= D[i]

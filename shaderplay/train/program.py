@@ -54,7 +54,7 @@ class Workspace:
 
     capacity: int
     wsl: np.ndarray  # (L, 4) int64: H, D, xhat, stats offsets per layer
-    misc: np.ndarray  # (6,) int64: see kernel.X_ROWS ... kernel.CAPACITY
+    misc: np.ndarray  # (7,) int64: see kernel.X_ROWS ... kernel.W_T
     ws: np.ndarray  # float32
 
     @staticmethod
@@ -68,7 +68,7 @@ class Workspace:
             return start
 
         layers = layout.layers
-        misc = np.zeros(6, np.int64)
+        misc = np.zeros(7, np.int64)
         misc[K.X_ROWS] = take(layers[0].n_in * B)
         misc[K.Y_ROWS] = take(layers[-1].n_out * B)
         wsl = np.full((len(layers), 4), -1, np.int64)
@@ -82,6 +82,7 @@ class Workspace:
         misc[K.G_ROWS] = take(widest * B)
         misc[K.G_ROWS2] = take(widest * B)
         misc[K.LOSS_SCRATCH] = take(3 * B)
+        misc[K.W_T] = take(max(s.n_in * s.n_out for s in layers))  # W transposed, backward
         misc[K.CAPACITY] = B
         return Workspace(B, wsl, misc, aligned_zeros(offset))
 
