@@ -1,4 +1,6 @@
-"""Everything a user can do, as functions of (state, session[, arguments]).
+"""Everything a user can do, as functions of (state, session[, arguments]):
+here the ones that change the session (network, target, training, files);
+the view and window ones live in view_actions and are re-exported below.
 
 Panels, keys, the canvas, dropped files and test scripts all go through here;
 nothing else changes `AppState` or the `Session`. Each action either succeeds
@@ -16,36 +18,18 @@ Decisions where the brief is silent:
 - "new seed" adds 1 to the network seed (reproducible, saved with the preset).
 """
 
-import functools
-import time
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-
-from ..config import NetConfig, TargetConfig, TrainConfig, ViewConfig
-from ..errors import ShaderplayError, bad_value
-from ..view import View
+from ..config import NetConfig, TargetConfig, TrainConfig
+from ..errors import bad_value
+from .action import action, known
+from .view_actions import (  # noqa: F401  (re-exported: one namespace for every action)
+    dismiss_message, pan, quit, reset_view, screenshot, set_adaptive, set_log_loss, set_mode_arg,
+    set_probe, set_render_flag, set_view, show_tab, toggle_boundary, toggle_fullscreen,
+    toggle_help, toggle_record, toggle_ui, zoom)
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
-MIN_SCALE, MAX_SCALE = 1e-5, 1e5  # zoom limits (View.scale)
-
-
-def action(fn):
-    """Run `fn(state, ...)`; a user error becomes the message, not a crash."""
-
-    @functools.wraps(fn)
-    def run(state, *args, **kwargs):
-        try:
-            return fn(state, *args, **kwargs)
-        except ShaderplayError as exc:
-            state.say(str(exc), error=True)
-        except OSError as exc:  # unreadable or unwritable file
-            state.say(f"{getattr(exc, 'filename', '') or fn.__name__}: {exc.strerror or exc}.",
-                      error=True)
-        return None
-
-    return run
 
 
 def _with(state, **tables):
@@ -68,7 +52,7 @@ def _rebuild(state, session, preset, keep_weights=False) -> None:
 @action
 def set_network(state, session, **changes) -> None:
     """Change [network] fields (names as NetConfig's); rebuilds net and shader."""
-    net = replace(state.preset.network, **_known(NetConfig, changes))
+    net = replace(state.preset.network, **known(NetConfig, changes))
     keep = set(changes) <= {"activation", "output"}
     _rebuild(state, session, _with(state, network=net), keep_weights=keep)
 
@@ -144,7 +128,7 @@ def set_target(state, session, **changes) -> None:
     from ..presets import DEFAULT_LOSS
     from ..targets import target_kind
 
-    target = replace(state.preset.target, **_known(TargetConfig, changes))
+    target = replace(state.preset.target, **known(TargetConfig, changes))
     preset = _with(state, target=target)
     kind = target_kind(target)
     if kind != session.dataset.kind:
@@ -165,7 +149,7 @@ def set_target(state, session, **changes) -> None:
 @action
 def set_train(state, session, **changes) -> None:
     """Change [train] fields; the running trainer takes them at its next chunk."""
-    train = replace(state.preset.train, **_known(TrainConfig, changes)).validate()
+    train = replace(state.preset.train, **known(TrainConfig, changes)).validate()
     session.configure(**changes)
     state.preset = _with(state, train=train)
 
@@ -204,127 +188,6 @@ def observe(state, session, snapshot) -> None:
     state.playing = session.playing
     if snapshot is not None and snapshot.diverged and state.diverged_at is None:
         state.diverged_at = int(snapshot.diverged.step)
-
-
-# --- view -------------------------------------------------------------------------------
-@action
-def set_view(state, session=None, **changes) -> None:
-    """Change [view] fields: mode, colormap, layer, neuron, show_points, domain.
-    A new domain also moves the canvas there (it becomes "home")."""
-    view = replace(state.preset.view, **_known(ViewConfig, changes))
-    if "domain" in changes:
-        View.from_domain(*view.domain)  # refuses a bad domain with a clear message
-        view = replace(view, domain=tuple(float(v) for v in view.domain))
-    if session is not None:
-        session.check_view(view)
-    state.preset = _with(state, view=view)
-    if "domain" in changes:
-        state.view = state.home
-
-
-@action
-def zoom(state, session=None, factor: float = 1.25, pixel=None, center=None) -> None:
-    """Zoom by `factor` (> 1 zooms in) about a canvas `pixel` (x, y from the top-left,
-    window units) or a domain point `center`; default the canvas centre."""
-    size = state.canvas_size
-    if center is not None:
-        pixel = state.view.domain_to_pixel(np.asarray(center, np.float64), size)
-    if pixel is None:
-        pixel = (size[0] / 2, size[1] / 2)
-    view = state.view.zoom_about(pixel, factor, size)
-    if not MIN_SCALE <= view.scale <= MAX_SCALE:
-        raise ShaderplayError(f"zoom: limit reached (half the shown height must stay within "
-                              f"{MIN_SCALE:g}..{MAX_SCALE:g}; float32 runs out of digits beyond).")
-    state.view = view
-
-
-@action
-def pan(state, session=None, dpixels=(0.0, 0.0)) -> None:
-    """Move the picture by `dpixels` (x right, y down, window units), as a drag does."""
-    state.view = state.view.pan(dpixels, state.canvas_size)
-
-
-@action
-def reset_view(state, session=None) -> None:
-    state.view = state.home
-
-
-@action
-def set_probe(state, session=None, point=None) -> None:
-    state.probe = None if point is None else (float(point[0]), float(point[1]))
-
-
-@action
-def set_mode_arg(state, session=None, name: str = "", value: int = 0) -> None:
-    """An integer argument of the view mode other than layer and neuron (e.g. the
-    two neurons a representation view uses as axes)."""
-    if int(value) < 0:
-        raise bad_value(f"view mode {name}", value, "an integer >= 0")
-    state.mode_args = {**state.mode_args, name: int(value)}
-
-
-RENDER_FLAGS = ("pre", "discrete")
-
-
-@action
-def set_render_flag(state, session=None, name: str = "", on: bool = True) -> None:
-    """pre: neuron fields before their activation; discrete: hard class colours."""
-    if name not in RENDER_FLAGS:
-        raise bad_value("render flag", name, "one of " + ", ".join(RENDER_FLAGS))
-    state.render_opts = {**state.render_opts, name: bool(on)}
-
-
-@action
-def toggle_boundary(state, session, layer: int) -> None:
-    on = set(state.boundaries) ^ {int(layer)}
-    state.boundaries = tuple(sorted(on))
-
-
-# --- window furniture ---------------------------------------------------------------
-def set_log_loss(state, session=None, on: bool = True) -> None:
-    state.log_loss = bool(on)
-
-
-def set_adaptive(state, session=None, on: bool = True) -> None:
-    """Fast preview: a reduced-resolution canvas while training runs."""
-    state.adaptive = bool(on)
-
-
-def show_tab(state, session=None, name: str = "Network") -> None:
-    """Bring a controls tab (Network, Training, View, Files) to the front."""
-    state.tab = name
-
-
-def toggle_ui(state, session=None) -> None:
-    state.show_ui = not state.show_ui
-
-
-def toggle_help(state, session=None) -> None:
-    state.show_help = not state.show_help
-
-
-def toggle_fullscreen(state, session=None) -> None:
-    state.fullscreen = not state.fullscreen
-
-
-def quit(state, session=None) -> None:
-    state.quit = True
-
-
-def dismiss_message(state, session=None) -> None:
-    state.message = None
-
-
-def screenshot(state, session=None, path: str | None = None) -> None:
-    """Ask the window for a PNG of the canvas (taken from an offscreen framebuffer)."""
-    stamp = time.strftime("shaderplay-%Y%m%d-%H%M%S")
-    state.screenshots.append(path or f"{stamp}-{state.frame}.png")
-
-
-def toggle_record(state, session=None, path: str | None = None) -> None:
-    """Start or stop recording; the window opens and closes the recorder."""
-    stamp = time.strftime("shaderplay-%Y%m%d-%H%M%S")
-    state.recording = "" if state.recording else (path or f"{stamp}.mp4")
 
 
 # --- files --------------------------------------------------------------------------
@@ -380,13 +243,3 @@ def drop_files(state, session, paths) -> None:
         else:
             state.say(f"dropped file: got {p!r}; allowed: an image ({', '.join(IMAGE_SUFFIXES)}), "
                       f"a preset (.toml) or a network (.npz).", error=True)
-
-
-def _known(cls, changes: dict) -> dict:
-    from ..config import field_names
-
-    names = field_names(cls)
-    for key in changes:
-        if key not in names:
-            raise bad_value(f"{cls.__name__} field", key, "one of " + ", ".join(names))
-    return changes

@@ -21,16 +21,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ShaderplayError, bad_value
-from . import actions
+from . import actions, view_actions
 
 EXTRA = ("window_screenshot", "resize")  # carried out by the window loop
 CONTROL = ("wait_for_step",)
 
 
 def _action_names() -> tuple[str, ...]:
+    modules = (actions.__name__, view_actions.__name__)
     return tuple(n for n, f in vars(actions).items()
                  if not n.startswith("_") and inspect.isfunction(f)
-                 and f.__module__ == actions.__name__ and n not in ("action", "observe"))
+                 and f.__module__ in modules and n != "observe")
 
 
 @dataclass

@@ -1,0 +1,37 @@
+"""The wrapper every user action goes through, and its helpers.
+
+`@action` turns a user error (ShaderplayError, or a file that cannot be read
+or written) into the message bar's text instead of a traceback: an action
+either succeeds or changes nothing and says why.
+"""
+
+import functools
+
+from ..config import field_names
+from ..errors import ShaderplayError, bad_value
+
+
+def action(fn):
+    """Run `fn(state, ...)`; a user error becomes the message, not a crash."""
+
+    @functools.wraps(fn)
+    def run(state, *args, **kwargs):
+        try:
+            return fn(state, *args, **kwargs)
+        except ShaderplayError as exc:
+            state.say(str(exc), error=True)
+        except OSError as exc:  # unreadable or unwritable file
+            state.say(f"{getattr(exc, 'filename', '') or fn.__name__}: {exc.strerror or exc}.",
+                      error=True)
+        return None
+
+    return run
+
+
+def known(cls, changes: dict) -> dict:
+    """`changes` if every key is a field of dataclass `cls`, else a clear error."""
+    names = field_names(cls)
+    for key in changes:
+        if key not in names:
+            raise bad_value(f"{cls.__name__} field", key, "one of " + ", ".join(names))
+    return changes
