@@ -38,6 +38,16 @@ _TWO = np.float32(2.0)
 
 
 @inline
+def _table_forms(code, a):
+    """(f, df) from the table's scalar forms, for activations without a vectorising form."""
+    if code == SIN:
+        return np.float32(_sin_f(a)), np.float32(_sin_df(a))
+    if code == GELU:
+        return np.float32(_gelu_f(a)), np.float32(_gelu_df(a))
+    return np.float32(_gcu_f(a)), np.float32(_gcu_df(a))
+
+
+@inline
 def _softplus(a):
     # max(a, 0) + log1p(e^-|a|); log1p by its series where 1 + u would round away u.
     u = fexp(-abs(a))
@@ -74,16 +84,9 @@ def activate(code, H, D):
             s = fsigmoid(H[i])
             H[i] = s
             D[i] = s * (F1 - s)
-    elif code == SIN:
+    elif code == SIN or code == GELU or code == GCU:
         for i in range(n):
-            a = H[i]
-            H[i] = _sin_f(a)
-            D[i] = _sin_df(a)
-    elif code == GELU:
-        for i in range(n):
-            a = H[i]
-            H[i] = _gelu_f(a)
-            D[i] = _gelu_df(a)
+            H[i], D[i] = _table_forms(code, H[i])
     elif code == ELU:
         for i in range(n):
             a = H[i]
@@ -108,11 +111,6 @@ def activate(code, H, D):
             s = fsigmoid(a)
             H[i] = a * s
             D[i] = s + a * s * (F1 - s)
-    elif code == GCU:
-        for i in range(n):
-            a = H[i]
-            H[i] = _gcu_f(a)
-            D[i] = _gcu_df(a)
     elif code == SOFTSIGN:
         for i in range(n):
             a = H[i]
