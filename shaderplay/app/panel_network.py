@@ -34,7 +34,7 @@ def _layers(state, session, cfg) -> None:
     acts, norms = _per_layer(cfg.activation, n), _per_layer(cfg.norm, n)
     flags = imgui.TableFlags_.sizing_stretch_prop | imgui.TableFlags_.row_bg
     if imgui.begin_table("layers", 5, flags):
-        for name, weight in (("#", 0.12), ("width", 0.9), ("activation", 1.0), ("norm", 0.9),
+        for name, weight in (("#", 0.2), ("width", 0.9), ("activation", 1.0), ("norm", 0.85),
                              ("", 0.15)):
             imgui.table_setup_column(name, 0, weight)
         imgui.table_headers_row()

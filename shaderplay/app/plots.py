@@ -14,6 +14,8 @@ from ..train import lr_at
 AUTO = implot.AxisFlags_.auto_fit
 LOG = implot.Scale_.log10
 QUIET = implot.Flags_.no_menus | implot.Flags_.no_box_select | implot.Flags_.no_mouse_text
+MAX_POINTS = 2000  # per line: more adds nothing a plot this size can show
+STEP_FORMAT = "%.3g"  # 1.5e+06 rather than 1500000 under crowded ticks
 TRAIN_COLOUR = imgui.ImVec4(0.35, 0.65, 1.0, 1.0)
 TEST_COLOUR = imgui.ImVec4(1.0, 0.6, 0.25, 1.0)
 
@@ -27,8 +29,10 @@ def loss_plot(history: np.ndarray, log: bool, height: float = 11.0) -> None:
     if not implot.begin_plot("##loss", _height(height), QUIET):
         return
     implot.setup_axes("step", "loss", AUTO, AUTO)
+    implot.setup_axis_format(implot.ImAxis_.x1, STEP_FORMAT)
     if log:
         implot.setup_axis_scale(implot.ImAxis_.y1, LOG)
+    history = _thin_rows(history)
     if len(history):
         steps = history[:, 0].astype(np.float64)
         for col, label, colour in ((1, "train", TRAIN_COLOUR), (2, "test", TEST_COLOUR)):
@@ -40,16 +44,27 @@ def loss_plot(history: np.ndarray, log: bool, height: float = 11.0) -> None:
     implot.end_plot()
 
 
+def _thin_rows(rows: np.ndarray, most: int = 0) -> np.ndarray:
+    """At most `most` rows (MAX_POINTS), evenly spaced, the last one kept."""
+    most = most or MAX_POINTS
+    if len(rows) <= most:
+        return rows
+    keep = np.linspace(0, len(rows) - 1, most).round().astype(np.int64)
+    return rows[keep]
+
+
 def series_plot(plot_id: str, label: str, steps, values, height: float = 7.0, log=False) -> None:
     """One quantity against steps (accuracy, learning rate)."""
     if not implot.begin_plot(plot_id, _height(height), QUIET | implot.Flags_.no_legend):
         return
     flat = len(values) and np.ptp(np.asarray(values, np.float64)) == 0
     implot.setup_axes("", label, AUTO, 0 if flat else AUTO)
+    implot.setup_axis_format(implot.ImAxis_.x1, STEP_FORMAT)
     if log:
         implot.setup_axis_scale(implot.ImAxis_.y1, LOG)
-    steps = np.asarray(steps, np.float64)
-    values = np.asarray(values, np.float64)
+    both = _thin_rows(np.column_stack([np.asarray(steps, np.float64),
+                                       np.asarray(values, np.float64)]).reshape(-1, 2))
+    steps, values = np.ascontiguousarray(both[:, 0]), np.ascontiguousarray(both[:, 1])
     if len(steps):
         _flat_limits(values)
         implot.plot_line(label, steps, values)
@@ -80,6 +95,7 @@ def schedule_plot(config, step_now: int, height: float = 8.0) -> None:
     if not implot.begin_plot("##schedule", _height(height), QUIET | implot.Flags_.no_legend):
         return
     implot.setup_axes("step", "lr", AUTO, AUTO)
+    implot.setup_axis_format(implot.ImAxis_.x1, STEP_FORMAT)
     _flat_limits(lrs)
     implot.plot_line("lr", steps, lrs)
     implot.plot_inf_lines("now", np.array([float(step_now)]))

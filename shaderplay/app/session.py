@@ -27,6 +27,8 @@ from ..network import Network
 from ..train import Snapshot, Trainer
 
 ACCURACY_EVERY = 10  # frames between accuracy evaluations (classification only)
+HISTORY_EVERY = 5  # frames between reads of the trainer's loss history
+HISTORY_POINTS = 4000  # per-frame records kept for the plots (halved when exceeded)
 CHUNK_SECONDS = 0.005  # work per trainer kernel call; the thread needs the GIL between calls
 CHUNK_RANGE = (64, 16384)
 RATE_WINDOW = 1.0  # seconds over which steps/s is measured
@@ -87,6 +89,7 @@ class Session:
         self._rate = []  # (time, step) pairs within RATE_WINDOW
         self._frames = 0
         self._latest_net = None
+        self._history_cache = None
         if trainer is not None:
             self._apply_pacing()  # before start(): a paused session must not run a first chunk
             trainer.start()
@@ -240,15 +243,19 @@ class Session:
 
     @property
     def loss_history(self) -> np.ndarray:
-        """(K, 3): step, train loss, test loss."""
+        """(K, 3): step, train loss, test loss; re-read every HISTORY_EVERY frames
+        (the trainer builds the array from its list on each read)."""
         if self.trainer is None:
             return np.zeros((0, 3))
-        return np.asarray(self.trainer.loss_history)
+        if self._history_cache is None or self._frames - self._history_cache[0] >= HISTORY_EVERY:
+            self._history_cache = (self._frames, np.asarray(self.trainer.loss_history))
+        return self._history_cache[1]
 
     def _clear_history(self) -> None:
         for values in self.history.values():
             values.clear()
         self._rate = []
+        self._history_cache = None
 
     def _record(self, snap) -> None:
         if snap is None:
@@ -261,6 +268,9 @@ class Session:
         if not h["step"] or h["step"][-1] != snap.step:
             h["step"].append(snap.step)
             h["lr"].append(snap.lr)
+            for a, b in (("step", "lr"), ("accuracy_step", "accuracy")):
+                if len(h[a]) > HISTORY_POINTS:  # a long run: every other point is plenty
+                    h[a][:], h[b][:] = h[a][::2], h[b][::2]
         self._frames += 1
         if self.dataset.n_classes and self._frames % ACCURACY_EVERY == 0:
             if not h["accuracy_step"] or h["accuracy_step"][-1] != snap.step:
