@@ -10,6 +10,7 @@ centres are sampled.
 import re
 from pathlib import Path
 
+from .. import checks
 from ..errors import ShaderplayError, bad_value
 
 FORMATS = (".png", ".npy")
@@ -104,8 +105,7 @@ def run(args) -> int:
     out = Path(args.output)
     if out.suffix.lower() not in FORMATS:
         raise bad_value("-o/--output", str(out), "a path ending in .png (picture) or .npy (raw values)")
-    if not out.parent.is_dir():
-        raise bad_value("-o/--output", str(out), f"a file in an existing folder ({out.parent} does not exist)")
+    checks.output_file("-o/--output", out)
     size = parse_size(args.size)
     if args.mode is not None:
         from ..gpu.modes import parse_mode
@@ -127,11 +127,15 @@ def run(args) -> int:
     try:
         renderer.set_network(net)
         if out.suffix.lower() == ".npy":
-            np.save(out, renderer.values(view, size, mode, **opts))
+            values = renderer.values(view, size, mode, **opts)
+            with checks.writing("-o/--output", out):
+                np.save(out, values)
         else:
             from PIL import Image
 
-            Image.fromarray(renderer.image(view, size, mode, colormap, **opts)).save(out)
+            picture = Image.fromarray(renderer.image(view, size, mode, colormap, **opts))
+            with checks.writing("-o/--output", out):
+                picture.save(out)
     finally:
         renderer.release()
         ctx.release()

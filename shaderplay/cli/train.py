@@ -9,10 +9,10 @@ sets the network's, the data's and the minibatch order's seeds at once.
 
 import sys
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 
+from .. import checks
 from ..errors import ShaderplayError, bad_value
 
 DEFAULT_STEPS = 5000
@@ -65,8 +65,8 @@ def _plan(args):
     steps = args.steps if args.steps is not None else (train.max_steps or DEFAULT_STEPS)
     if steps < 1:
         raise bad_value("--steps", steps, "an integer >= 1")
-    if args.save and not Path(args.save).resolve().parent.is_dir():
-        raise bad_value("--save", args.save, "a file path in an existing folder")
+    if args.save:
+        checks.output_file("--save", args.save)
     return preset, net, data, train, steps
 
 
@@ -106,6 +106,7 @@ def run(args) -> int:
         net.meta.update(
             steps=trainer.step, train_loss=train_loss, test_loss=test_loss, seed=train.seed
         )
-        net.save(args.save)
+        with checks.writing("--save", args.save):
+            net.save(args.save)
         print(f"  saved {args.save}")
     return 0
