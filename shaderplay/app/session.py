@@ -272,7 +272,7 @@ class Session:
                 if len(h[a]) > HISTORY_POINTS:  # a long run: every other point is plenty
                     h[a][:], h[b][:] = h[a][::2], h[b][::2]
         self._frames += 1
-        if self.dataset.n_classes and self._frames % ACCURACY_EVERY == 0:
+        if self.dataset.n_classes and self._frames % ACCURACY_EVERY == 1:  # from frame 1 on
             if not h["accuracy_step"] or h["accuracy_step"][-1] != snap.step:
                 h["accuracy_step"].append(snap.step)
                 h["accuracy"].append(self.accuracy())
