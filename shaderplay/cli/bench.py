@@ -24,6 +24,7 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     module = importlib.import_module(BENCHMARKS[args.kind][0], __package__)
-    parser = argparse.ArgumentParser(prog=f"shaderplay bench {args.kind}", description=module.__doc__)
+    prog = f"shaderplay bench {args.kind}"
+    parser = argparse.ArgumentParser(prog=prog, description=module.__doc__)
     module.add_arguments(parser)
     return int(module.run(parser.parse_args(args.options)) or 0)
