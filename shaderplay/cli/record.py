@@ -38,7 +38,11 @@ def add_arguments(parser) -> None:
     add("--seed", type=int, default=None, help="seed for weights, data and minibatch order")
     add("--view", default=None, help="input domain XMIN,XMAX,YMIN,YMAX (default: the preset's)")
     add("--mode", default=None, help="view mode (default: the preset's, else output)")
-    add("--colormap", default=None, help="colormap (default: the preset's, else viridis)")
+    add("--colormap", default=None,
+        help="colormap (default: the preset's with its mode, else the mode's own)")
+    add("--points", action="store_true", help="draw the preset's data points (default: the "
+        "preset's view.show_points)")
+    add("--boundaries", action="store_true", help="draw every hidden neuron's boundary")
     add("--caption", action="store_true",
         help="draw a caption (step and loss, zoom, scale, ...) and, for training and playback, "
              "a loss sparkline")
@@ -107,6 +111,7 @@ def run(args) -> int:
     from ..record.formats import format_of
     from ..record.sink import check_fps, check_size
     from ..view import View, parse_size
+    from .render import mode_from_view, picture_options
 
     # Everything a user can get wrong is checked before the first frame.
     fmt = format_of(args.output)
@@ -124,9 +129,15 @@ def run(args) -> int:
     _check_applicable(args, name)
     animation = ANIMATIONS[name](source, opts)
     view_cfg = source.preset.view if source.preset else None
-    look = Look(size, mode=args.mode or (view_cfg.mode if view_cfg else "output"),
-                colormap=args.colormap or (view_cfg.colormap if view_cfg else "viridis"),
-                caption=args.caption, sparkline=args.caption and name in ("training", "playback"))
+    mode = args.mode or (mode_from_view(view_cfg) if view_cfg else "output")
+    points = args.points or bool(view_cfg and view_cfg.show_points)
+    options = picture_options(mode, animation.net, source.dataset, points=points,
+                              boundaries=args.boundaries, hint="a preset SOURCE")
+    # The preset's colormap goes with the preset's mode; another --mode gets its own map.
+    own = view_cfg.colormap if view_cfg and args.mode is None else None
+    look = Look(size, mode=mode, colormap=args.colormap or own,
+                caption=args.caption, sparkline=args.caption and name in ("training", "playback"),
+                options=tuple(options.items()))
     sink_opts = {"crf": args.crf, "preset": args.x264_preset} if fmt == "mp4" else {}
 
     ctx = headless_context()
@@ -135,7 +146,7 @@ def run(args) -> int:
     try:
         # Compile errors, unknown modes and colormaps surface before the file opens.
         renderer.set_network(animation.net)
-        renderer.image(View(), (8, 8), look.mode, look.colormap)
+        renderer.image(View(), (8, 8), look.mode, look.colormap, **options)
         with open_sink(args.output, size, fps, **sink_opts) as sink, \
                 tqdm(total=animation.n_frames, file=sys.stderr, unit="frame", desc=name,
                      leave=False, mininterval=0.25) as bar:

@@ -5,6 +5,10 @@ OUT.png is the colour-mapped picture; OUT.npy the raw float32 values of the
 mode before colour mapping, shape H x W x C (C = n_out in output mode).
 Pixel (row 0, col 0) is the top-left; x grows right, y grows up; pixel
 centres are sampled.
+
+A trained network drawn as its preset shows it, points and all:
+    shaderplay train xor --save xor.npz
+    shaderplay render xor.npz --preset xor -o xor.png
 """
 
 import re
@@ -32,16 +36,26 @@ def add_arguments(parser) -> None:
     parser.add_argument("--pre", action="store_true", help="neuron mode: the value before the activation")
     parser.add_argument("--points", action="store_true", help="draw the preset's data points")
     parser.add_argument("--boundaries", action="store_true", help="draw every hidden neuron's boundary")
+    parser.add_argument("--preset", default=None,
+                        help="with a .npz SOURCE: take the view, target and points from this "
+                             "preset (e.g. the one the network was trained with)")
     parser.add_argument("--storage", default="auto", help="weights in a uniform block, a texture, or auto")
     if hasattr(parser, "_negative_number_matcher"):
         parser._negative_number_matcher = _NUMBER_LIST
 
 
-def load_source(source: str):
-    """(network, ViewConfig or None, Dataset or None) from a .npz file or a preset."""
+def load_source(source: str, preset: str | None = None):
+    """(network, ViewConfig or None, Dataset or None) from a .npz file or a preset.
+
+    With `preset` (only for a .npz source), the weights come from the file and
+    the view and data (target, points) from that preset.
+    """
     from ..network import Network
 
-    if source.endswith(".npz"):
+    if preset is not None and not source.endswith(".npz"):
+        raise bad_value("--preset", preset, "only with a .npz network SOURCE (a preset SOURCE "
+                                            "brings its own view and data)")
+    if source.endswith(".npz") and preset is None:
         return Network.load(source), None, None
     try:
         from ..build import build
@@ -49,9 +63,11 @@ def load_source(source: str):
     except ImportError:
         raise ShaderplayError(f"source: got {source!r}; allowed: a .npz network file "
                               "(presets are not available in this build).") from None
-    preset = load_preset(source)
-    net, data, _ = build(preset)
-    return net, preset.view, data
+    loaded = load_preset(preset or source)
+    net, data, _ = build(loaded)
+    if preset is not None:
+        net = Network.load(source)
+    return net, loaded.view, data
 
 
 def mode_from_view(view_cfg) -> str:
@@ -75,24 +91,39 @@ def _parse_range(text):
     return lo, hi
 
 
-def _options(args, mode: str, view_cfg, data) -> dict:
+def picture_options(mode: str, net, data, *, points: bool = False, boundaries: bool = False,
+                    hint: str = "a preset SOURCE") -> dict:
+    """Renderer options for `mode` and the overlays asked for: the Dataset as
+    `target` for modes that show it (representation plots its points), as
+    `points` when asked, every hidden layer's boundaries. Without data (a .npz
+    source) a mode or overlay that needs it is refused, naming `hint` as the way out."""
     from ..gpu.modes import parse_mode
 
+    needs_data = parse_mode(mode)[0].needs_target
+    if data is None and (needs_data or points):
+        field, value, what = (("--mode", mode, "a mode showing the target") if needs_data
+                              else ("--points", True, "data points"))
+        raise bad_value(field, value, f"{what} only with {hint} "
+                                      "(a .npz network file has no data: no target, no points)")
     opts = {}
+    if data is not None and (needs_data or mode.startswith("representation")):
+        opts["target"] = data
+    if points:
+        opts["points"] = data
+    if boundaries:
+        opts["boundaries"] = tuple(range(len(net.spec.hidden)))
+    return opts
+
+
+def _options(args, mode: str, net, view_cfg, data) -> dict:
+    points = args.points or (view_cfg is not None and view_cfg.show_points and data is not None)
+    hint = "a preset SOURCE, or --preset PRESET with a .npz SOURCE"
+    opts = picture_options(mode, net, data, points=points, boundaries=args.boundaries, hint=hint)
     if args.range:
         opts["range"] = _parse_range(args.range)
     if args.pre:
         opts["pre"] = True
-    if args.boundaries:
-        opts["boundaries"] = ()  # every hidden layer, below
-    if parse_mode(mode)[0].needs_target or mode.startswith("representation"):
-        if data is None and not mode.startswith("representation"):
-            raise bad_value("--mode", mode, "a mode showing the target only with a preset SOURCE "
-                                            "(a .npz network file has no target)")
-        opts["target"] = data
-    if data is not None and (args.points or (view_cfg is not None and view_cfg.show_points)):
-        opts["points"] = data
-    return {k: v for k, v in opts.items() if v is not None}
+    return opts
 
 
 def run(args) -> int:
@@ -111,16 +142,14 @@ def run(args) -> int:
         from ..gpu.modes import parse_mode
 
         parse_mode(args.mode)  # a bad mode is refused before any loading
-    net, view_cfg, data = load_source(args.source)
+    net, view_cfg, data = load_source(args.source, args.preset)
     if args.view is not None:
         view = View.parse(args.view)
     else:
         view = View.from_domain(*(view_cfg.domain if view_cfg else (-1.0, 1.0, -1.0, 1.0)))
     mode = args.mode or (mode_from_view(view_cfg) if view_cfg else "output")
     colormap = args.colormap or (view_cfg.colormap if view_cfg and args.mode is None else None)
-    opts = _options(args, mode, view_cfg, data)
-    if "boundaries" in opts:
-        opts["boundaries"] = tuple(range(len(net.spec.hidden)))
+    opts = _options(args, mode, net, view_cfg, data)
 
     ctx = headless_context()
     renderer = Renderer(ctx, storage=args.storage)

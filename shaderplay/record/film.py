@@ -25,7 +25,7 @@ class Look:
 
     size: tuple[int, int]
     mode: str = "output"
-    colormap: str = "viridis"
+    colormap: str | None = "viridis"  # None: the mode's own map
     caption: bool = False
     sparkline: bool = False
     options: tuple = ()  # (name, value) pairs passed to Renderer.image
