@@ -35,14 +35,26 @@ ENTRY = "export.frag.glsl"
 # ANGLE in browsers: the immediate constant buffer); beyond that llvmpipe
 # compiled a 7000-vec4 net for over 10 minutes. Bigger networks are refused.
 MAX_VEC4 = 4096
-GLSL = {"330": "#version 330 core\n",
-        "es": "#version 300 es\nprecision highp float;\nprecision highp int;\n"}
+GLSL = {
+    "330": "#version 330 core\n",
+    "es": "#version 300 es\nprecision highp float;\nprecision highp int;\n",
+}
 # The inputs Shadertoy gives every shader (the exported one reads iResolution and iFrame).
-SHADERTOY_UNIFORMS = "".join(f"uniform {decl};\n" for decl in (
-    "vec3 iResolution", "float iTime", "float iTimeDelta", "float iFrameRate", "int iFrame",
-    "vec4 iMouse", "vec4 iDate"))
-_WRAPPER_MAIN = ("out vec4 sp_fragColor;\n{text}\n"
-                 "void main() {{ mainImage(sp_fragColor, gl_FragCoord.xy); }}\n")
+SHADERTOY_UNIFORMS = "".join(
+    f"uniform {decl};\n"
+    for decl in (
+        "vec3 iResolution",
+        "float iTime",
+        "float iTimeDelta",
+        "float iFrameRate",
+        "int iFrame",
+        "vec4 iMouse",
+        "vec4 iDate",
+    )
+)
+_WRAPPER_MAIN = (
+    "out vec4 sp_fragColor;\n{text}\nvoid main() {{ mainImage(sp_fragColor, gl_FragCoord.xy); }}\n"
+)
 
 
 def _literal(value) -> str:
@@ -56,23 +68,28 @@ def _literal(value) -> str:
 
 
 def _vec4s(packed: np.ndarray) -> str:
-    items = ["vec4(0.0)" if not row.any() else f"vec4({', '.join(map(_literal, row))})"
-             for row in packed.reshape(-1, 4)]
-    return ",\n".join("    " + ", ".join(items[k:k + 4]) for k in range(0, len(items), 4))
+    items = [
+        "vec4(0.0)" if not row.any() else f"vec4({', '.join(map(_literal, row))})"
+        for row in packed.reshape(-1, 4)
+    ]
+    return ",\n".join("    " + ", ".join(items[k : k + 4]) for k in range(0, len(items), 4))
 
 
 def _lut(colormap: str) -> str:
-    rows = [f"vec3({r / 255:.6f}, {g / 255:.6f}, {b / 255:.6f})"
-            for r, g, b in colormaps.lut(colormap)]
-    return ",\n".join("    " + ", ".join(rows[k:k + 4]) for k in range(0, len(rows), 4))
+    rows = [
+        f"vec3({r / 255:.6f}, {g / 255:.6f}, {b / 255:.6f})" for r, g, b in colormaps.lut(colormap)
+    ]
+    return ",\n".join("    " + ", ".join(rows[k : k + 4]) for k in range(0, len(rows), 4))
 
 
 def _view_defines(view: View) -> dict:
     cx, cy = view.centre
-    return {"SP_VIEW_CENTRE": f"vec2({_literal(cx)}, {_literal(cy)})",
-            "SP_VIEW_SCALE": _literal(view.scale),
-            "SP_VIEW_ASPECT": _literal(view.aspect or 0.0)
-            + "  // domain width / height; 0.0: follow the canvas"}
+    return {
+        "SP_VIEW_CENTRE": f"vec2({_literal(cx)}, {_literal(cy)})",
+        "SP_VIEW_SCALE": _literal(view.scale),
+        "SP_VIEW_ASPECT": _literal(view.aspect or 0.0)
+        + "  // domain width / height; 0.0: follow the canvas",
+    }
 
 
 def _summary(net: Network, view: View, colormap: str, value_range, name: str) -> str:
@@ -84,16 +101,21 @@ def _summary(net: Network, view: View, colormap: str, value_range, name: str) ->
     else:
         shown = ("as RG", "as RGB")[spec.n_out - 2]
     follows = " (width follows the canvas)" if view.aspect is None else ""
-    return "\n".join([
-        f"// {name or 'network'}: exported by shaderplay (a small MLP evaluated at every pixel).",
-        (f"// sizes {'-'.join(map(str, spec.sizes))}, "
-         f"activations {', '.join(spec.layer_activations)},"),
-        f"// features {', '.join(spec.features)}, norms {norms}; {net.param_count} parameters.",
-        f"// View x in [{xmin:g}, {xmax:g}], y in [{ymin:g}, {ymax:g}]{follows};",
-        f"// outputs {value_range[0]:g}..{value_range[1]:g} shown {shown}.",
-        "// Paste the whole file into the Image tab of https://www.shadertoy.com/new, or run it",
-        "// with shaderplay.export.run_exported(path, size). Edit SP_VIEW_* below to pan and zoom.",
-    ])
+    return "\n".join(
+        [
+            f"// {name or 'network'}: exported by shaderplay (an MLP evaluated at every pixel).",
+            (
+                f"// sizes {'-'.join(map(str, spec.sizes))}, "
+                f"activations {', '.join(spec.layer_activations)},"
+            ),
+            f"// features {', '.join(spec.features)}, norms {norms}; "
+            f"{net.param_count} parameters.",
+            f"// View x in [{xmin:g}, {xmax:g}], y in [{ymin:g}, {ymax:g}]{follows};",
+            f"// outputs {value_range[0]:g}..{value_range[1]:g} shown {shown}.",
+            "// Paste the whole file into the Image tab of https://www.shadertoy.com/new, or run",
+            "// it with shaderplay.export.run_exported(path, size). Edit SP_VIEW_* to pan/zoom.",
+        ]
+    )
 
 
 def _plain_glsl(source, skip=()) -> str:
@@ -110,8 +132,9 @@ def _plain_glsl(source, skip=()) -> str:
     return "\n".join(lines).strip("\n")
 
 
-def export_source(net: Network, view=None, colormap: str = "viridis", value_range=None,
-                  name: str = "") -> str:
+def export_source(
+    net: Network, view=None, colormap: str = "viridis", value_range=None, name: str = ""
+) -> str:
     """The exported shader's text for `net` shown on `view` (default the square [-1, 1]^2).
 
     `value_range` (lo, hi) is the output value shown as the two ends of the
@@ -122,15 +145,24 @@ def export_source(net: Network, view=None, colormap: str = "viridis", value_rang
     view = View.from_domain(-1, 1, -1, 1) if view is None else View.coerce(view)
     choose("colormap", colormap, colormaps.NAMES)
     if net.spec.n_out > 3:
-        raise bad_value("network n_out", net.spec.n_out, "1 (colormap), 2 or 3 (RGB) outputs for "
-                        "export; class colours of a classifier are not exported")
+        raise bad_value(
+            "network n_out",
+            net.spec.n_out,
+            "1 (colormap), 2 or 3 (RGB) outputs for "
+            "export; class colours of a classifier are not exported",
+        )
     lo, hi = default_range(MODES["output"], (), net.spec) if value_range is None else value_range
     if not (np.isfinite(lo) and np.isfinite(hi) and lo != hi):
-        raise bad_value("range", value_range,
-                        "two different finite numbers (value shown as 0, value shown as 1)")
+        raise bad_value(
+            "range",
+            value_range,
+            "two different finite numbers (value shown as 0, value shown as 1)",
+        )
     if not np.all(np.isfinite(net.params)):
-        raise ShaderplayError("network: its parameters hold NaN or Inf values; allowed: a finite "
-                              "network (a diverged training run cannot be exported).")
+        raise ShaderplayError(
+            "network: its parameters hold NaN or Inf values; allowed: a finite "
+            "network (a diverged training run cannot be exported)."
+        )
     layout = GpuLayout.of(net.spec)
     unroll = layout.choose_unroll()
     if unroll == 0 or layout.n_vec4 > MAX_VEC4:
@@ -138,33 +170,43 @@ def export_source(net: Network, view=None, colormap: str = "viridis", value_rang
             f"network size: got {net.param_count} parameters ({layout.n_vec4} packed vec4s, "
             f"{layout.macs()} multiply-adds per pixel); allowed for export: at most {MAX_VEC4} "
             "packed vec4s (e.g. 4 hidden layers of 64 or 14 of 30 units): the weights become one "
-            "constant array, and shader compilers keep at most that many in constant memory.")
-    defines = {**_view_defines(view), "SP_RANGE": f"vec2({_literal(lo)}, {_literal(hi)})",
-               "SP_CHANNELS": min(net.spec.n_out, 3), **network_defines(net.spec, layout, unroll),
-               "SP_PARAM_VEC4": layout.n_vec4}
+            "constant array, and shader compilers keep at most that many in constant memory."
+        )
+    defines = {
+        **_view_defines(view),
+        "SP_RANGE": f"vec2({_literal(lo)}, {_literal(hi)})",
+        "SP_CHANNELS": min(net.spec.n_out, 3),
+        **network_defines(net.spec, layout, unroll),
+        "SP_PARAM_VEC4": layout.n_vec4,
+    }
     packed = Packer(net.spec).pack(net.params)
-    parts = [_summary(net, view, colormap, (lo, hi), name),
-             "".join(f"#define {k} {v}\n" for k, v in defines.items()).rstrip("\n"),
-             f"const vec4 sp_params[SP_PARAM_VEC4] = vec4[SP_PARAM_VEC4](\n{_vec4s(packed)});"]
+    parts = [
+        _summary(net, view, colormap, (lo, hi), name),
+        "".join(f"#define {k} {v}\n" for k, v in defines.items()).rstrip("\n"),
+        f"const vec4 sp_params[SP_PARAM_VEC4] = vec4[SP_PARAM_VEC4](\n{_vec4s(packed)});",
+    ]
     if net.spec.n_out == 1:
         parts.append(f"const vec3 sp_lut[256] = vec3[256](\n{_lut(colormap)});")
     parts.append(_plain_glsl(assemble(ENTRY, {}), skip=("storage.glsl",)))
     return "\n".join(parts) + "\n"
 
 
-def export_network(net: Network, path, view=None, colormap: str = "viridis",
-                   value_range=None) -> Path:
+def export_network(
+    net: Network, path, view=None, colormap: str = "viridis", value_range=None
+) -> Path:
     """Write `export_source(...)` to `path`; returns the path."""
     path = Path(path)
     if not path.parent.is_dir():
-        raise bad_value("output", str(path),
-                        f"a file in an existing folder ({path.parent} does not exist)")
+        raise bad_value(
+            "output", str(path), f"a file in an existing folder ({path.parent} does not exist)"
+        )
     text = export_source(net, view, colormap, value_range, name=path.stem)
     path.write_text(text, encoding="utf-8")
     return path
 
 
 # --- running an exported file here ------------------------------------------------
+
 
 def _read_exported(path) -> tuple[str, str]:
     path = Path(path)
@@ -175,9 +217,11 @@ def _read_exported(path) -> tuple[str, str]:
     except (UnicodeDecodeError, OSError) as exc:
         raise ShaderplayError(f"exported shader {path}: not a readable text file ({exc})") from None
     if "mainImage" not in text:
-        raise ShaderplayError(f"exported shader {path}: defines no mainImage; allowed: a "
-                              "Shadertoy-style fragment shader with void mainImage(out vec4 "
-                              "fragColor, in vec2 fragCoord), as `shaderplay export` writes.")
+        raise ShaderplayError(
+            f"exported shader {path}: defines no mainImage; allowed: a "
+            "Shadertoy-style fragment shader with void mainImage(out vec4 "
+            "fragColor, in vec2 fragCoord), as `shaderplay export` writes."
+        )
     return str(path), text
 
 
@@ -188,8 +232,15 @@ def wrap_shadertoy(text: str, glsl: str = "330") -> tuple[str, str]:
     return header + vertex, header + SHADERTOY_UNIFORMS + _WRAPPER_MAIN.format(text=text)
 
 
-def run_exported(path, size=(256, 256), ctx=None, dtype: str = "u1", glsl: str = "330",
-                 frame: int = 0, time: float = 0.0) -> np.ndarray:
+def run_exported(
+    path,
+    size=(256, 256),
+    ctx=None,
+    dtype: str = "u1",
+    glsl: str = "330",
+    frame: int = 0,
+    time: float = 0.0,
+) -> np.ndarray:
     """Render an exported shader file: uint8 (H, W, 3), or with dtype "f4" the
     unclamped float32 fragColor (H, W, 4); row 0 = top. `ctx` defaults to a
     fresh headless context (released afterwards)."""
@@ -210,11 +261,15 @@ def run_exported(path, size=(256, 256), ctx=None, dtype: str = "u1", glsl: str =
             program = ctx.program(vertex_shader=vertex, fragment_shader=fragment)
         except moderngl.Error as exc:
             log = " ".join(str(exc).split())[:800]
-            raise ShaderplayError(f"exported shader {name}: does not compile as GLSL {glsl} on "
-                                  f"{describe(ctx)}: {log}") from None
+            raise ShaderplayError(
+                f"exported shader {name}: does not compile as GLSL {glsl} on {describe(ctx)}: {log}"
+            ) from None
         made.append(program)
-        inputs = {"iResolution": (float(w), float(h), 1.0), "iFrame": int(frame),
-                  "iTime": float(time)}
+        inputs = {
+            "iResolution": (float(w), float(h), 1.0),
+            "iFrame": int(frame),
+            "iTime": float(time),
+        }
         for key, value in inputs.items():
             if key in program:
                 program[key].value = value

@@ -36,15 +36,32 @@ def _oracle(net, view, size):
 
 # 2 or 3 outputs come out as RG(B): the float picture is the network's output
 # itself, mapped from the output activation's range, at full precision.
-@pytest.mark.parametrize("glsl, sizes, kw", [
-    ("330", (2, 24, 12, 3), dict(activation="tanh", output="sigmoid")),
-    ("es", (2, 16, 16, 16, 3), dict(activation="relu", output="tanh", bias_init="uniform",
-                                    bias_scale=0.5)),
-    ("330", (3, 20, 20, 2), dict(activation=["sigmoid", "gelu"], output="sigmoid",
-                                 norm="layernorm", features=("x", "y", "r"))),
-    ("es", (5, 9, 3), dict(activation="sin", output="sigmoid", fourier=1, latent=(0.7,),
-                           norm="batchnorm")),
-])
+@pytest.mark.parametrize(
+    "glsl, sizes, kw",
+    [
+        ("330", (2, 24, 12, 3), dict(activation="tanh", output="sigmoid")),
+        (
+            "es",
+            (2, 16, 16, 16, 3),
+            dict(activation="relu", output="tanh", bias_init="uniform", bias_scale=0.5),
+        ),
+        (
+            "330",
+            (3, 20, 20, 2),
+            dict(
+                activation=["sigmoid", "gelu"],
+                output="sigmoid",
+                norm="layernorm",
+                features=("x", "y", "r"),
+            ),
+        ),
+        (
+            "es",
+            (5, 9, 3),
+            dict(activation="sin", output="sigmoid", fourier=1, latent=(0.7,), norm="batchnorm"),
+        ),
+    ],
+)
 def test_exported_shader_reproduces_the_network(ctx, tmp_path, glsl, sizes, kw):
     net = _norms(Network.random(sizes, scale=2.0, seed=len(sizes), **kw), 1)
     view = View.from_domain(-1.7, 0.9, -0.6, 1.4)
@@ -58,11 +75,19 @@ def test_exported_shader_reproduces_the_network(ctx, tmp_path, glsl, sizes, kw):
     assert np.all(got[..., 3] == 1.0) and (n == 3 or np.all(got[..., 2] == 0.0))
 
 
-@pytest.mark.parametrize("glsl, colormap, square", [("330", "viridis", False),
-                                                    ("es", "magma_bands", True)])
+@pytest.mark.parametrize(
+    "glsl, colormap, square", [("330", "viridis", False), ("es", "magma_bands", True)]
+)
 def test_one_output_matches_the_renderers_picture(ctx, tmp_path, glsl, colormap, square):
-    net = Network.random((2, 16, 16, 16, 1), activation="relu", output="sigmoid", scale=2.0,
-                         bias_init="uniform", bias_scale=0.5, seed=7)
+    net = Network.random(
+        (2, 16, 16, 16, 1),
+        activation="relu",
+        output="sigmoid",
+        scale=2.0,
+        bias_init="uniform",
+        bias_scale=0.5,
+        seed=7,
+    )
     view = View((0.3, -0.2), 1.5, None if square else 1.3)
     size = (31, 19)
     path = export_network(net, tmp_path / "one.glsl", view, colormap)
@@ -126,8 +151,23 @@ def test_cli_exports_and_previews(ctx, tmp_path, capsys):
     net = Network.random((2, 12, 12, 1), activation="tanh", output="sigmoid", scale=2.0, seed=3)
     net.save(net_path)
     out, preview = tmp_path / "net.glsl", tmp_path / "net.png"
-    assert main(["export", str(net_path), "-o", str(out), "--view", "-2,2,-1,1",
-                 "--preview", str(preview), "--size", "24x12"]) == 0
+    assert (
+        main(
+            [
+                "export",
+                str(net_path),
+                "-o",
+                str(out),
+                "--view",
+                "-2,2,-1,1",
+                "--preview",
+                str(preview),
+                "--size",
+                "24x12",
+            ]
+        )
+        == 0
+    )
     assert out.is_file() and preview.is_file()
     assert "SP_VIEW_ASPECT 2.0" in out.read_text()
     assert "wrote" in capsys.readouterr().out

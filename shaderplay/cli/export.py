@@ -17,21 +17,37 @@ from .render import _NUMBER_LIST, _parse_range, load_source
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("source",
-                        help="a .npz network file, a built-in preset name or a preset .toml file")
-    parser.add_argument("-o", "--output", required=True, type=Path,
-                        help="OUT.glsl, the exported shader")
-    parser.add_argument("--view", default=None, help="input domain XMIN,XMAX,YMIN,YMAX "
-                                                     "(default: the preset's, else -1,1,-1,1)")
-    parser.add_argument("--square", action="store_true",
-                        help="keep pixels square on any canvas: the view's height is kept, its "
-                             "width follows the canvas (else the domain stretches with it)")
-    parser.add_argument("--colormap", default=None,
-                        help="colormap for one output (default: the preset's, else viridis)")
-    parser.add_argument("--range", default=None,
-                        help="LO,HI output values shown as the two ends of the colormap")
-    parser.add_argument("--preview", type=Path, default=None,
-                        help="also compile the exported file here, save its picture to this .png")
+    parser.add_argument(
+        "source", help="a .npz network file, a built-in preset name or a preset .toml file"
+    )
+    parser.add_argument(
+        "-o", "--output", required=True, type=Path, help="OUT.glsl, the exported shader"
+    )
+    parser.add_argument(
+        "--view",
+        default=None,
+        help="input domain XMIN,XMAX,YMIN,YMAX (default: the preset's, else -1,1,-1,1)",
+    )
+    parser.add_argument(
+        "--square",
+        action="store_true",
+        help="keep pixels square on any canvas: the view's height is kept, its "
+        "width follows the canvas (else the domain stretches with it)",
+    )
+    parser.add_argument(
+        "--colormap",
+        default=None,
+        help="colormap for one output (default: the preset's, else viridis)",
+    )
+    parser.add_argument(
+        "--range", default=None, help="LO,HI output values shown as the two ends of the colormap"
+    )
+    parser.add_argument(
+        "--preview",
+        type=Path,
+        default=None,
+        help="also compile the exported file here, save its picture to this .png",
+    )
     parser.add_argument("--size", default="512x512", help="preview size WxH (default: %(default)s)")
     if hasattr(parser, "_negative_number_matcher"):
         parser._negative_number_matcher = _NUMBER_LIST
