@@ -27,6 +27,7 @@ from ..network import Network
 from ..spec import NetworkSpec
 from ..view import View, parse_size
 from .context import bind_default_framebuffer, describe, is_software, make_current
+from .cpu_pass import CpuPasses
 from .layout import GpuLayout, Packer
 from .modepasses import OPTIONS, ModePasses
 from .source import assemble, explain_compile_error, network_source
@@ -61,10 +62,12 @@ def targets_for(groups: int) -> int:
     return next(t for t in (1, 2, 4, 8) if t >= min(groups, MAX_TARGETS))
 
 
-class Renderer(ModePasses):
-    def __init__(self, ctx, storage: str = "auto", shader_root=None):
+class Renderer(CpuPasses, ModePasses):
+    def __init__(self, ctx, storage: str = "auto", shader_root=None, evaluator: str | None = None):
         """`storage` "auto" (uniform block while it fits), "uniform" or "texture";
-        `shader_root` reads the .glsl files from another folder (shader development)."""
+        `shader_root` reads the .glsl files from another folder (shader development);
+        `evaluator` "auto" (numba on the CPU for the plain modes where the GL is software),
+        "cpu" or "shader" (default: $SHADERPLAY_EVALUATOR, else auto; see cpu_pass.py)."""
         self.ctx = ctx
         self._prefer = choose("storage", storage, STORAGES)
         self._root = None if shader_root is None else str(shader_root)
@@ -74,6 +77,7 @@ class Renderer(ModePasses):
         self._targets = {}  # kind -> (key, framebuffer, textures)
         self._textures = {}  # name -> small lookup textures (colormaps, class and layer colours)
         self._cache = {}  # per-mode CPU data (target fields, point buffers)
+        self._init_cpu(evaluator)
 
     @property
     def storage(self) -> str | None:
@@ -104,6 +108,7 @@ class Renderer(ModePasses):
                             f"float32 of shape ({state.packer.n_params},), the network's parameter buffer")
         state.storage.write(state.packer.pack(params))
         self._params = params  # the representation view frames its plot with a NumPy pass
+        self._keep_params(params)
 
     @_in_context
     def reload(self) -> None:

@@ -1,0 +1,87 @@
+"""The Renderer's software-GL fast path (a mixin before ModePasses): where the
+OpenGL is a CPU rasteriser (llvmpipe, softpipe, ...), the values of the plain
+modes are computed by the numba evaluator (cpu_eval.py) and written into the
+same float texture the values pass would have drawn, so the colour pass,
+overlays and read-back do not know the difference. Other modes, and every
+mode on a GPU, keep the fragment shader.
+
+The choice: `Renderer(ctx, evaluator=...)`, "auto" (the CPU where the GL is
+software), "cpu" (where the mode allows) or "shader"; the default comes from
+the environment variable SHADERPLAY_EVALUATOR, else "auto".
+"""
+
+import os
+
+import numpy as np
+
+from ..errors import choose
+from .context import is_software
+from .cpu_eval import CpuEvaluator
+
+EVALUATORS = ("auto", "cpu", "shader")
+EVALUATOR_ENV = "SHADERPLAY_EVALUATOR"
+MAX_OUTPUTS = 4  # one RGBA texture: more outputs are shown as classes, by the shader
+
+
+def cpu_plan(mode_name: str, entry: str, args: tuple, spec, pre: bool = False):
+    """(layer, units, pre) for a values pass the CPU evaluator computes, else None.
+
+    "output" (and the picture under "boundaries") with up to 4 outputs: the outputs;
+    "neuron:LAYER:UNIT": that unit, before its activation with `pre`.
+    """
+    plain = mode_name in ("output", "boundaries") and spec.n_out <= MAX_OUTPUTS
+    if entry == "output.frag.glsl" and plain:
+        return None, None, False
+    if entry == "neuron.frag.glsl" and mode_name == "neuron":
+        layer, unit = args
+        return layer, range(unit, unit + 1), bool(pre)
+    return None
+
+
+class CpuPasses:
+    def _init_cpu(self, evaluator: str | None) -> None:
+        field = "evaluator" if evaluator is not None else EVALUATOR_ENV
+        choice = evaluator if evaluator is not None else os.environ.get(EVALUATOR_ENV) or "auto"
+        self._evaluator = choose(field, choice, EVALUATORS)
+        self._software = is_software(self.ctx)
+        self._cpu = None  # CpuEvaluator of the current architecture
+        self._cpu_params = None  # the last upload, copied (a trainer may write the caller's array)
+        self._cpu_values = None  # (H, W, 4) float32 written into the values texture
+
+    @property
+    def evaluator(self) -> str:
+        """ "cpu" or "shader": what computes the plain modes' values on this renderer."""
+        cpu = self._evaluator == "cpu" or (self._evaluator == "auto" and self._software)
+        return "cpu" if cpu else "shader"
+
+    def _keep_params(self, params: np.ndarray) -> None:
+        self._cpu_params = params.copy() if self.evaluator == "cpu" else None
+
+    def _mode_pass(self, r, entry: str, group: int = 0):
+        plan = None
+        if self.evaluator == "cpu" and group == 0:
+            plan = cpu_plan(r.mode.name, entry, r.args, self.spec, r.opts.get("pre", False))
+        if plan is None:
+            return super()._mode_pass(r, entry, group)
+        layer, units, pre = plan
+        if self._cpu is None or self._cpu.spec != self.spec:
+            self._cpu = CpuEvaluator(self.spec)
+        w, h = r.size
+        count = self.spec.sizes[-1 if layer is None else layer + 1] if units is None else len(units)
+        fbo, textures = self._target("values", r.size, 1, "f4")
+        if self._cpu_values is None or self._cpu_values.shape != (h, w, 4):
+            self._cpu_values = np.zeros((h, w, 4), np.float32)
+        self._cpu_values[..., count:] = 0.0  # what the shader writes in unused channels
+        # Bottom row first, as the texture holds it.
+        self._cpu.values(
+            self._cpu_params,
+            r.view,
+            r.size,
+            layer,
+            pre,
+            units,
+            top_first=False,
+            out=self._cpu_values,
+        )
+        textures[0].write(self._cpu_values)
+        return fbo, textures

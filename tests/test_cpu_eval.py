@@ -1,0 +1,168 @@
+"""The numba evaluator of the software-GL fast path against the float64 NumPy
+oracle (`Network.forward` on `View.grid`): random architectures, every input
+feature, single neurons before and after their activation, deep and wide nets."""
+
+import numpy as np
+import pytest
+from test_render import random_case
+
+from shaderplay import Network
+from shaderplay.errors import ShaderplayError
+from shaderplay.features import FEATURES
+from shaderplay.gpu.cpu_eval import CpuEvaluator, evaluate
+from shaderplay.view import View
+
+TOL = 1e-4  # max abs error on outputs in [0, 1]
+
+
+def _grid(view, size):
+    return view.grid(size).reshape(-1, 2)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_networks_match_the_oracle(seed):
+    net, view, size = random_case(seed)
+    got = evaluate(net, view, size)
+    want = net.forward(_grid(view, size)).reshape(size[1], size[0], -1)
+    assert got.dtype == np.float32 and got.shape == want.shape
+    assert np.abs(got - want).max() <= TOL
+
+
+@pytest.mark.parametrize(
+    "sizes, activation", [((2, *(30,) * 27, 1), "tanh"), ((2, *(400,) * 14, 1), "relu")]
+)
+def test_deep_and_wide_networks(sizes, activation):
+    net = Network.random(
+        sizes,
+        activation=activation,
+        output="sigmoid",
+        init="xavier_uniform",
+        bias_init="uniform",
+        bias_scale=0.3,
+        seed=1,
+    )
+    view, size = View((0.4, -0.3), 1.7, 1.3), (9, 7)
+    want = net.forward(_grid(view, size)).reshape(7, 9, 1)
+    assert np.abs(evaluate(net, view, size) - want).max() <= TOL
+
+
+def test_single_neurons_before_and_after_their_activation():
+    net = Network.random(
+        (2, 12, 7, 2),
+        activation=["gelu", "tanh"],
+        norm=["layernorm", "batchnorm"],
+        bias_init="uniform",
+        bias_scale=0.5,
+        seed=4,
+    )
+    net.norm_param(1, "mean")[:] = np.linspace(-0.3, 0.3, 7)
+    net.norm_param(1, "var")[:] = np.linspace(0.5, 2.0, 7)
+    view, size = View((0.1, 0.2), 2.0, 1.5), (11, 13)
+    layers = net.forward_layers(_grid(view, size))
+    ev = CpuEvaluator(net.spec)
+    for layer, unit in ((0, 5), (1, 0), (1, 6), (2, 1)):
+        for pre in (False, True):
+            got = ev.values(net.params, view, size, layer, pre, range(unit, unit + 1))
+            want = layers[layer][int(not pre)][:, unit].reshape(13, 11, 1)
+            assert np.abs(got - want).max() <= TOL, (layer, unit, pre)
+    every = ev.values(net.params, view, size, layer=1)
+    assert np.abs(every - layers[1][1].reshape(13, 11, 7)).max() <= TOL
+
+
+def test_every_input_feature_is_dispatched():
+    view, size = View((0.3, -0.8), 2.5, 1.2), (8, 6)
+    for name, feature in FEATURES.items():
+        net = Network.random((1, 1), output="linear", features=(name,), seed=0)
+        net.W(0)[:] = 1.0
+        net.b(0)[:] = 0.0
+        xy = _grid(view, size)
+        want = feature.np_f(xy[:, 0], xy[:, 1]).reshape(6, 8, 1)
+        assert np.abs(evaluate(net, view, size) - want).max() <= 1e-5, name
+
+
+def test_rows_bottom_first_and_a_wider_out_array():
+    net = Network.random((2, 9, 3), activation="sin", seed=2)
+    view, size = View((0.0, 0.0), 1.0, None), (10, 4)
+    ev = CpuEvaluator(net.spec)
+    top = ev.values(net.params, view, size)
+    out = np.full((4, 10, 4), -7.0, np.float32)
+    assert ev.values(net.params, view, size, top_first=False, out=out) is out
+    assert np.array_equal(out[::-1, :, :3], top) and np.all(out[..., 3] == -7.0)
+
+
+def test_bad_arguments_are_refused():
+    net = Network.random((2, 5, 1), seed=0)
+    ev = CpuEvaluator(net.spec)
+    with pytest.raises(ShaderplayError, match="params"):
+        ev.values(net.params[:-4], None, (4, 4))
+    with pytest.raises(ShaderplayError, match="params"):
+        ev.values(net.params.astype(np.float64), None, (4, 4))
+    with pytest.raises(ShaderplayError, match="layer"):
+        ev.values(net.params, None, (4, 4), layer=2)
+    with pytest.raises(ShaderplayError, match="units"):
+        ev.values(net.params, None, (4, 4), layer=0, units=range(3, 6))
+    with pytest.raises(ShaderplayError, match="out"):
+        ev.values(net.params, None, (4, 4), out=np.zeros((4, 5, 1), np.float32))
+    with pytest.raises(ShaderplayError, match="size"):
+        ev.values(net.params, None, (0, 4))
+
+
+# --- the Renderer's hook: the same pictures through either path -----------------------
+
+
+@pytest.fixture(scope="module")
+def renderers(gl_context):
+    from shaderplay.gpu.renderer import Renderer
+
+    made = {name: Renderer(gl_context, evaluator=name) for name in ("shader", "cpu")}
+    yield made
+    for r in made.values():
+        r.release()
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+def test_both_paths_give_the_same_values_and_pictures(renderers, ctx, seed):
+    net, view, size = random_case(seed)
+    for r in renderers.values():
+        r.set_network(net)
+    shader, cpu = renderers["shader"], renderers["cpu"]
+    assert (shader.evaluator, cpu.evaluator) == ("shader", "cpu")
+    want = net.forward(_grid(view, size)).reshape(size[1], size[0], -1)
+    assert np.abs(cpu.values(view, size) - want).max() <= TOL
+    assert np.abs(cpu.values(view, size) - shader.values(view, size)).max() <= TOL
+    for mode, opts in (("output", {}), ("neuron:0:0", {"pre": True}), ("boundaries", {})):
+        a, b = shader.image(view, size, mode, **opts), cpu.image(view, size, mode, **opts)
+        assert np.mean(np.any(a != b, axis=2)) <= 0.02, mode  # colormap entries flip at edges
+        assert np.abs(a.astype(int) - b).max() <= 8, mode
+
+
+def test_a_neuron_and_then_the_outputs_on_the_cpu(renderers, ctx):
+    net = Network.random((2, 6, 5, 2), activation="tanh", seed=9)
+    cpu = renderers["cpu"]
+    cpu.set_network(net)
+    view, size = View((0.2, 0.1), 1.3, None), (12, 8)
+    layers = net.forward_layers(_grid(view, size))
+    got = cpu.values(view, size, "neuron:1:4")
+    assert np.abs(got[..., 0] - layers[1][1][:, 4].reshape(8, 12)).max() <= TOL
+    # The texture's unused channels do not keep the neuron's values.
+    both = cpu.values(view, size)
+    assert both.shape == (8, 12, 2) and np.abs(both - layers[2][1].reshape(8, 12, 2)).max() <= TOL
+    cpu.set_network(Network.random((2, 6, 5, 2), activation="tanh", seed=10))  # new weights
+    assert np.abs(cpu.values(view, size) - both).max() > 1e-3
+
+
+def test_auto_takes_the_cpu_on_software_gl_and_the_environment_can_force(ctx, monkeypatch):
+    from shaderplay.gpu.context import is_software
+    from shaderplay.gpu.cpu_pass import EVALUATOR_ENV
+    from shaderplay.gpu.renderer import Renderer
+
+    monkeypatch.delenv(EVALUATOR_ENV, raising=False)
+    assert Renderer(ctx).evaluator == ("cpu" if is_software(ctx) else "shader")
+    monkeypatch.setenv(EVALUATOR_ENV, "shader")
+    assert Renderer(ctx).evaluator == "shader"
+    assert Renderer(ctx, evaluator="cpu").evaluator == "cpu"
+    monkeypatch.setenv(EVALUATOR_ENV, "gpu")
+    with pytest.raises(ShaderplayError, match=EVALUATOR_ENV):
+        Renderer(ctx)
+    with pytest.raises(ShaderplayError, match="evaluator"):
+        Renderer(ctx, evaluator="numpy")
