@@ -10,6 +10,7 @@ BENCHMARKS = {
     # kind: (module relative to this package, one-line help); each module has add_arguments/run
     "train": ("..bench.train", "training examples/s of the numba trainer against PyTorch CPU"),
     "record": ("..bench.record", "headless 1080p MP4 recording fps against encoding alone"),
+    "render": ("..bench.render", "render ms/frame: shader, numba CPU path, NumPy, PyTorch, floor"),
     "window": ("..bench.window", "window frames/s at 800x600 while training; training speed in it"),
 }
 

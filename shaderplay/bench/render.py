@@ -1,0 +1,291 @@
+"""Benchmark: rendering a network's picture over a grid of pixels, in ms per
+frame and multiply-adds per second, every path side by side in one run.
+
+Paths, on the same networks, views and sizes:
+  shader  the Renderer's fragment shader: values pass + colour pass into an
+          offscreen target, ctx.finish() inside the timing
+  cpu     the Renderer's software-GL path: numba evaluates the network into
+          the values texture, then the same colour pass (ctx.finish() timed)
+  numpy   the network as float32 matmuls on the grid's points (computed
+          beforehand), activations from the table's NumPy forms
+  torch   the same in PyTorch CPU (torch.set_num_threads, no_grad), if installed
+  floor   the network's multiply-adds / this CPU's float32 peak, the peak
+          measured in the same run by a big np.matmul
+Each figure is the median over `repeats` alternating measurements (paths
+take turns, so all see the same machine load) of the median frame time
+over `seconds`, after a warm-up frame. A path whose frame would take longer
+than `max_frame` seconds (estimated from a 32x32 probe) is not run at that
+size: its figure is the estimate, marked "~". Ratios are speeds relative
+to NumPy (2.00: twice as fast).
+"""
+
+import statistics
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import activations
+from ..network import Network
+from ..view import View
+
+PROBE = (32, 32)
+PATHS = ("shader", "cpu", "numpy", "torch")
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    sizes: tuple[int, ...]
+    activation: str
+    output: str
+
+
+CASES = (
+    Case("2-16-16-16-1 relu/sigmoid", (2, 16, 16, 16, 1), "relu", "sigmoid"),
+    Case("2-24-12-1 tanh/sigmoid", (2, 24, 12, 1), "tanh", "sigmoid"),
+    Case("2-64-64-64-64-3 tanh", (2, 64, 64, 64, 64, 3), "tanh", "tanh"),
+    Case("deep 27x30 tanh/sigmoid", (2, *(30,) * 27, 1), "tanh", "sigmoid"),
+    Case("wide 14x400 tanh/sigmoid", (2, *(400,) * 14, 1), "tanh", "sigmoid"),
+)
+
+
+def macs_per_pixel(sizes) -> int:
+    return sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+def matmul_peak(n: int = 2048, repeats: int = 3) -> float:
+    """Multiply-adds per second of a big float32 np.matmul on this machine, now."""
+    rng = np.random.default_rng(0)
+    a, b = rng.random((n, n), np.float32), rng.random((n, n), np.float32)
+    a @ b
+    best = min(_seconds(lambda: a @ b) for _ in range(repeats))
+    return n**3 / best
+
+
+def _seconds(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def numpy_forward(net: Network, xy: np.ndarray) -> np.ndarray:
+    """The network on points xy (N, 2) float32 as NumPy matmuls (x, y features only)."""
+    h = xy
+    for i, layer in enumerate(net.layout.layers):
+        h = h @ net.W(i).T
+        h += net.b(i)
+        h = activations.get(layer.activation).np_f(h)
+    return h
+
+
+def torch_forward(net: Network, threads: int):
+    """A function of points (N, 2) evaluating the same network in PyTorch CPU."""
+    import torch
+
+    torch.set_num_threads(threads)
+    acts = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid}
+    layers = []
+    for i, layer in enumerate(net.layout.layers):
+        linear = torch.nn.Linear(layer.n_in, layer.n_out)
+        linear.weight.data = torch.from_numpy(net.W(i).copy())
+        linear.bias.data = torch.from_numpy(net.b(i).copy())
+        layers += [linear, acts[layer.activation]()]
+    model = torch.nn.Sequential(*layers)
+
+    def forward(xy):
+        with torch.no_grad():
+            return model(torch.from_numpy(xy))
+
+    return forward
+
+
+def torch_available() -> bool:
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class Paths:
+    """One frame function per path for a network, view and size (GL objects owned here)."""
+
+    def __init__(self, ctx, paths, torch_threads: int):
+        from ..gpu.renderer import Renderer
+
+        self.ctx = ctx
+        self.renderers = {p: Renderer(ctx, evaluator=p) for p in ("shader", "cpu") if p in paths}
+        self.paths = paths
+        self.torch_threads = torch_threads
+        self._fbo = None
+
+    def frames(self, net: Network, view: View, size) -> dict:
+        for renderer in self.renderers.values():
+            renderer.set_network(net)
+        if self._fbo is None or self._fbo.size != tuple(size):
+            if self._fbo is not None:
+                self._fbo.release()
+            self._fbo = self.ctx.simple_framebuffer(tuple(size), components=4)
+        fbo, ctx = self._fbo, self.ctx
+
+        def drawn(renderer):
+            def frame():
+                renderer.draw(view, size, fbo=fbo, viewport=(0, 0, *size))
+                ctx.finish()
+
+            return frame
+
+        out = {name: drawn(r) for name, r in self.renderers.items()}
+        xy = view.grid(size).reshape(-1, 2).astype(np.float32)
+        if "numpy" in self.paths:
+            out["numpy"] = lambda: numpy_forward(net, xy)
+        if "torch" in self.paths:
+            forward = torch_forward(net, self.torch_threads)
+            out["torch"] = lambda: forward(xy)
+        return out
+
+    def release(self) -> None:
+        from ..gpu.context import bind_default_framebuffer
+
+        bind_default_framebuffer(self.ctx)
+        if self._fbo is not None:
+            self._fbo.release()
+        for renderer in self.renderers.values():
+            renderer.release()
+
+
+def median_frame(frame, seconds: float, min_frames: int = 3) -> float:
+    """Median seconds per frame over about `seconds` (at least `min_frames`), after a warm-up."""
+    frame()
+    times, start = [], time.perf_counter()
+    while len(times) < min_frames or time.perf_counter() - start < seconds:
+        times.append(_seconds(frame))
+        if times[-1] > seconds:  # a slow frame: one more is enough
+            times.append(_seconds(frame))
+            break
+    return statistics.median(times)
+
+
+def measure(
+    sizes=((512, 512), (1024, 1024)),
+    cases=CASES,
+    paths=PATHS,
+    seconds: float = 1.0,
+    repeats: int = 3,
+    max_frame: float = 20.0,
+    torch_threads: int = 2,
+) -> dict:
+    """{"gl", "peak", "rows"}: one row per (case, size, path) with ms, GMAC/s and ratio vs NumPy."""
+    from ..gpu.context import describe, headless_context
+
+    paths = tuple(p for p in paths if p != "torch" or torch_available())
+    view = View.from_domain(-1.0, 1.0, -1.0, 1.0)
+    ctx = headless_context()
+    runner = Paths(ctx, paths, torch_threads)
+    rows = []
+    try:
+        peak = matmul_peak()
+        for case in cases:
+            net = Network.random(case.sizes, activation=case.activation, output=case.output, seed=0)
+            macs = macs_per_pixel(case.sizes)
+            probe = runner.frames(net, view, PROBE)
+            per_pixel = {
+                p: median_frame(f, 0.0, 1) / (PROBE[0] * PROBE[1]) for p, f in probe.items()
+            }
+            for size in sizes:
+                pixels = size[0] * size[1]
+                fast = [p for p in paths if per_pixel[p] * pixels <= max_frame]
+                frames = runner.frames(net, view, size) if fast else {}
+                samples = {p: [] for p in fast}
+                for _ in range(repeats):
+                    for p in fast:
+                        samples[p].append(median_frame(frames[p], seconds))
+                times = {
+                    p: (statistics.median(samples[p]), False)
+                    if p in samples
+                    else (per_pixel[p] * pixels, True)
+                    for p in paths
+                }
+                times["floor"] = (macs * pixels / peak, False)
+                numpy_s = times.get("numpy", (None,))[0]
+                for p, (t, estimated) in times.items():
+                    rows.append(
+                        {
+                            "case": case.name,
+                            "size": f"{size[0]}x{size[1]}",
+                            "path": p,
+                            "ms": t * 1e3,
+                            "gmacs": macs * pixels / t / 1e9,
+                            "estimated": estimated,
+                            "vs_numpy": numpy_s / t if numpy_s else None,
+                        }
+                    )
+        gl = describe(ctx)
+    finally:
+        runner.release()
+        ctx.release()
+    return {"gl": gl, "peak": peak, "rows": rows}
+
+
+def report(result: dict) -> str:
+    import numba
+
+    lines = [
+        f"render benchmark, GL: {result['gl']}; numba {numba.get_num_threads()} threads; "
+        f"float32 matmul peak {result['peak'] / 1e9:.1f} GMAC/s",
+        f"{'network':<28} {'size':>9} {'path':<7} {'ms/frame':>10} {'GMAC/s':>8} {'x numpy':>8}",
+    ]
+    last = None
+    for r in result["rows"]:
+        head = (r["case"], r["size"])
+        name, size = (r["case"], r["size"]) if head != last else ("", "")
+        last = head
+        mark = "~" if r["estimated"] else " "
+        ratio = f"{r['vs_numpy']:8.2f}" if r["vs_numpy"] else f"{'':>8}"
+        lines.append(
+            f"{name:<28} {size:>9} {r['path']:<7} {mark}{r['ms']:>9.1f} {r['gmacs']:>8.2f} {ratio}"
+        )
+    return "\n".join(lines)
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--sizes", default="512x512,1024x1024", help="picture sizes (%(default)s)")
+    parser.add_argument(
+        "--seconds", type=float, default=1.0, help="time per measurement (%(default)s)"
+    )
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="alternating measurements, median kept"
+    )
+    parser.add_argument(
+        "--max-frame",
+        type=float,
+        default=20.0,
+        help="estimate, do not run, frames slower than this many seconds (%(default)s)",
+    )
+    parser.add_argument("--paths", default=",".join(PATHS), help="paths to run (%(default)s)")
+    parser.add_argument(
+        "--torch-threads", type=int, default=2, help="torch.set_num_threads (%(default)s)"
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="CI size: 128x128, one short measurement, frames over 2 s estimated",
+    )
+
+
+def run(args) -> int:
+    from ..errors import choose
+    from ..view import parse_size
+
+    paths = tuple(choose("--paths", p.strip(), PATHS) for p in args.paths.split(","))
+    if args.quick:
+        sizes, seconds, repeats, max_frame = ((128, 128),), 0.2, 1, 2.0
+    else:
+        sizes = tuple(parse_size(s) for s in args.sizes.split(","))
+        seconds, repeats, max_frame = args.seconds, args.repeats, args.max_frame
+    if "torch" in paths and not torch_available():
+        print("torch not installed: no PyTorch column (pip install torch for the baseline)")
+    result = measure(sizes, CASES, paths, seconds, repeats, max_frame, args.torch_threads)
+    print(report(result))
+    return 0
