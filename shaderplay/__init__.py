@@ -1,13 +1,26 @@
 """shaderplay: see what a neural network computes.
 
     from shaderplay import Network, Trainer, render
+
+`Trainer` (numba) and `render` (OpenGL) load on first use, so commands that
+need neither (`shaderplay presets`) start quickly.
 """
 
 from .errors import ShaderplayError
 from .network import Network
-from .render import render
 from .spec import NetworkSpec
-from .train import Trainer
 
-__all__ = ["Network", "NetworkSpec", "ShaderplayError", "Trainer", "render"]
+__all__ = ["Network", "NetworkSpec", "ShaderplayError", "Trainer", "render", "render_image"]
 __version__ = "0.1.0"
+
+_LAZY = {"Trainer": ".train", "render": ".render", "render_image": ".render"}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'shaderplay' has no attribute {name!r}")

@@ -1,0 +1,7 @@
+"""`python -m shaderplay ...` is the `shaderplay` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
