@@ -1,6 +1,7 @@
 """The ffmpeg binary that imageio-ffmpeg ships: finding it, running it, and
 reading a video back (tests, frame counts after a failure)."""
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -16,6 +17,16 @@ def ffmpeg_exe() -> str:
         raise ShaderplayError(
             f"video encoder: the ffmpeg binary of imageio-ffmpeg is missing ({exc}); "
             "allowed: reinstall imageio-ffmpeg, or record a GIF or a PNG folder.") from None
+
+
+def own_process_group() -> dict:
+    """Popen arguments that start ffmpeg in a process group of its own. A
+    terminal's Ctrl-C signals the whole foreground group; an encoder killed by
+    it would lose its look-ahead frames and be reported as failing. Kept out,
+    it is closed by shaderplay like any finished recording."""
+    if os.name == "posix":
+        return {"process_group": 0}
+    return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
 
 
 def exit_reason(returncode: int, stderr_tail: str) -> str:

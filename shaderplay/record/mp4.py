@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ShaderplayError, bad_value, choose
-from .ffmpeg import count_frames, exit_reason, ffmpeg_exe, run_ffmpeg
+from .ffmpeg import count_frames, exit_reason, ffmpeg_exe, own_process_group, run_ffmpeg
 from .sink import FrameSink, check_writable_dir
 
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower",
@@ -55,7 +55,7 @@ class Mp4Sink(FrameSink):
                                   "allowed: a path in a folder you can write to.") from None
         self._log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(self._command(preset, crf), stdin=subprocess.PIPE,
-                                        stdout=self._ts, stderr=self._log)
+                                        stdout=self._ts, stderr=self._log, **own_process_group())
         self._start()
 
     def _check_target(self) -> None:
