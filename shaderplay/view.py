@@ -27,6 +27,10 @@ import numpy as np
 from .errors import bad_value
 
 MAX_SIDE = 16384  # GL_MAX_TEXTURE_SIZE on common drivers; an offscreen frame must fit
+# Shaders compute in float32: beyond this, x**2 features overflow (3.4e38) and
+# the picture stops matching Network.forward; no picture needs more.
+MAX_COORD = 1e9
+_WITHIN = f"within +-{MAX_COORD:g} (the shaders compute in float32)"
 
 
 def parse_size(size) -> tuple[int, int]:
@@ -69,14 +73,19 @@ class View:
         except (TypeError, ValueError):
             raise bad_value("view.centre", self.centre, "a pair of finite numbers (x, y)") from None
         object.__setattr__(self, "centre", (_finite("view.centre x", cx), _finite("view.centre y", cy)))
+        if max(map(abs, self.centre)) > MAX_COORD:
+            raise bad_value("view.centre", self.centre, f"a point {_WITHIN}")
         scale = _finite("view.scale", self.scale)
-        if not scale > 0.0:
-            raise bad_value("view.scale", self.scale, "a number > 0 (half the height of the domain)")
+        if not 0.0 < scale <= MAX_COORD:
+            raise bad_value("view.scale", self.scale, f"a number > 0 (half the height of the domain), {_WITHIN}")
         object.__setattr__(self, "scale", scale)
         if self.aspect is not None:
             aspect = _finite("view.aspect", self.aspect)
             if not aspect > 0.0:
                 raise bad_value("view.aspect", self.aspect, "a number > 0, or None to follow the picture")
+            if scale * aspect > MAX_COORD:
+                raise bad_value("view.aspect", self.aspect,
+                                f"a number > 0 keeping half the width (scale x aspect) {_WITHIN}")
             object.__setattr__(self, "aspect", aspect)
 
     # --- construction ----------------------------------------------------------
@@ -86,6 +95,8 @@ class View:
                                   zip(("xmin", "xmax", "ymin", "ymax"), (xmin, xmax, ymin, ymax)))
         if not (xmax > xmin and ymax > ymin):
             raise bad_value("view", (xmin, xmax, ymin, ymax), "XMIN,XMAX,YMIN,YMAX with XMIN < XMAX and YMIN < YMAX")
+        if max(abs(xmin), abs(xmax), abs(ymin), abs(ymax)) > MAX_COORD:
+            raise bad_value("view", (xmin, xmax, ymin, ymax), f"XMIN,XMAX,YMIN,YMAX {_WITHIN}")
         return cls(((xmin + xmax) / 2, (ymin + ymax) / 2), (ymax - ymin) / 2, (xmax - xmin) / (ymax - ymin))
 
     @classmethod
