@@ -43,6 +43,9 @@ BASE = {c.name: c for c in _TABLE}
 # line colours by layer: blue, red, green, then more; both repeat when exhausted.
 CLASS_COLOURS = ("#1f77d4", "#f59322", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
                  "#bcbd22", "#7f7f7f")
+# Class regions show their colour at this strength at full confidence (the rest
+# is near-white), so data points, drawn in the full colour, stand out from them.
+REGION_TINT = 0.55
 LAYER_COLOURS = ("#1f5fff", "#e8252a", "#1fae3a", "#ff9f1a", "#9b3fd6", "#10b5c8", "#c2185b", "#8d6e63")
 NAMES = tuple(BASE) + tuple(f"{name}_bands" for name in BASE)
 

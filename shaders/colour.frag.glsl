@@ -2,9 +2,10 @@
 // filled) -> RGB, by kind:
 //   0 colormap   channel 0 through a 256-entry colormap (greyscale is one too)
 //   1 rgb        channels 0-2 (2 channels: R, G) clamped to [0, 1]
-//   2 classes    channel 0 = class index, 1 = confidence in [0, 1]: class colour
-//                faded towards white as confidence drops (u_discrete: full colour
-//                and a dark line where the class changes)
+//   2 classes    channel 0 = class index, 1 = confidence in [0, 1]: a tint of the
+//                class colour (u_tint of it at full confidence, so data points in
+//                the full colour stand out), fading to white as confidence drops
+//                (u_discrete: the full tint and a dark line where the class changes)
 //   3 hash       channel 0 = a 24-bit region hash: a stable pseudo-random colour
 //   4 tiles      colormap of channel 0; channel 1 < 0 marks a gap between tiles
 // Values are mapped from u_range to [0, 1] and clamped. NaN or Inf shows
@@ -16,6 +17,7 @@ uniform sampler2D u_classes;  // N x 1 class colours
 uniform int u_kind;
 uniform int u_channels;       // values channels in use (1-4)
 uniform int u_discrete;
+uniform float u_tint;         // share of the class colour in a region at full confidence
 uniform vec2 u_range;         // (value shown as 0, value shown as 1)
 uniform vec2 u_origin;        // lower-left corner of the picture in framebuffer pixels
 
@@ -55,9 +57,9 @@ void main() {
         vec3 c = sp_class_colour(v.x);
         if (u_discrete == 1) {
             bool edge = sp_value(ivec2(1, 0)).x != v.x || sp_value(ivec2(0, 1)).x != v.x;
-            rgb = edge ? 0.35 * c : c;
+            rgb = edge ? 0.35 * c : mix(vec3(0.96), c, u_tint);
         } else {
-            rgb = mix(vec3(0.96), c, clamp(v.y, 0.0, 1.0));
+            rgb = mix(vec3(0.96), c, u_tint * clamp(v.y, 0.0, 1.0));
         }
     } else if (u_kind == 3) {
         rgb = sp_hash_colour(v.x);

@@ -245,6 +245,7 @@ class ModePasses(OverlayPasses):
         self._table_texture("classes", colormaps.palette(colormaps.CLASS_COLOURS, 10)).use(CLASSES_UNIT)
         uniforms = {"u_values": VALUES_UNIT, "u_lut": LUT_UNIT, "u_classes": CLASSES_UNIT, "u_kind": KINDS[kind],
                     "u_channels": channels, "u_discrete": int(discrete), "u_range": value_range,
+                    "u_tint": colormaps.REGION_TINT,
                     "u_origin": (float(viewport[0]), float(viewport[1]))}
         for name, value in uniforms.items():
             self._set(program, name, value)
