@@ -9,9 +9,10 @@ dithering Pillow bands visibly on the smooth fields networks draw.
 Frames are quantised as they arrive (on the writer thread) and kept as
 8-bit palette images, a third of the RGB size; the file is written when the
 sink closes -- also after a failure or Ctrl-C, so it always holds every
-frame that arrived. GIF delays count hundredths of a second, so the frame
-rate is 100 / round(100 / fps): 25 and 50 fps are exact, 30 fps plays at
-33.3. Browsers slow down delays under 2/100 s, hence fps <= 50.
+frame that arrived. GIF delays count hundredths of a second: frame k gets
+the hundredths between its start and the next frame's on the exact clock
+(30 fps: 3, 3, 4, 3, 3, 4, ...), so a clip plays for frames / fps seconds.
+Browsers slow down delays under 2/100 s, hence fps <= 50.
 """
 
 from pathlib import Path
@@ -24,6 +25,13 @@ from .sink import FrameSink, check_fps, check_writable_dir
 MAX_GIF_FPS = 50.0
 
 
+def delays_ms(n: int, fps: float) -> list[int]:
+    """Per-frame delays in whole hundredths of a second (as ms) that add up to
+    n / fps seconds: frame k lasts from round(100 k / fps) to round(100 (k+1) / fps)."""
+    ticks = [round(100 * k / fps) for k in range(n + 1)]
+    return [10 * max(2, b - a) for a, b in zip(ticks, ticks[1:])]
+
+
 class GifSink(FrameSink):
     format = "gif"
 
@@ -34,7 +42,6 @@ class GifSink(FrameSink):
         if self.path.is_dir():
             raise ShaderplayError(f"output {self.path}: is a folder; "
                                   "allowed: a file name ending in .gif.")
-        self.delay_cs = max(2, round(100 / self.fps))  # frame delay in 1/100 s
         self.loop = int(loop)  # 0 = forever
         self._frames: list[Image.Image] = []
         try:  # claim the file now so an unwritable path is refused before any frame
@@ -57,7 +64,7 @@ class GifSink(FrameSink):
         # Pillow stores a run of identical frames once with the summed delay,
         # so the playing time stays exact even when the file has fewer frames.
         first.save(self.path, format="GIF", save_all=True, append_images=rest, loop=self.loop,
-                   duration=self.delay_cs * 10, disposal=1, optimize=False)
+                   duration=delays_ms(len(self._frames), self.fps), disposal=1, optimize=False)
         return len(self._frames)
 
     def _finish(self) -> int:
