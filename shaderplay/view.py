@@ -51,6 +51,15 @@ def parse_size(size) -> tuple[int, int]:
     return w, h
 
 
+def size_for(domain, longest: int = 512) -> tuple[int, int]:
+    """A picture size with the shape of `domain`: its longer side `longest` pixels."""
+    xmin, xmax, ymin, ymax = domain
+    aspect = (xmax - xmin) / (ymax - ymin)
+    if aspect >= 1.0:
+        return longest, max(1, round(longest / aspect))
+    return max(1, round(longest * aspect)), longest
+
+
 def _finite(field, value) -> float:
     try:
         v = float(value)
@@ -98,6 +107,15 @@ class View:
         if max(abs(xmin), abs(xmax), abs(ymin), abs(ymax)) > MAX_COORD:
             raise bad_value("view", (xmin, xmax, ymin, ymax), f"XMIN,XMAX,YMIN,YMAX {_WITHIN}")
         return cls(((xmin + xmax) / 2, (ymin + ymax) / 2), (ymax - ymin) / 2, (xmax - xmin) / (ymax - ymin))
+
+    @classmethod
+    def fit(cls, domain, size) -> "View":
+        """The square-pixel View that shows all of `domain` (xmin, xmax, ymin, ymax)
+        on a `size` = (W, H) picture: centred, widened along one axis to the picture's shape."""
+        xmin, xmax, ymin, ymax = cls.from_domain(*domain).domain
+        w, h = parse_size(size)
+        scale = max((ymax - ymin) / 2.0, (xmax - xmin) / 2.0 * h / w)
+        return cls(((xmin + xmax) / 2.0, (ymin + ymax) / 2.0), scale, None)
 
     @classmethod
     def parse(cls, text: str) -> "View":

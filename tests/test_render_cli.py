@@ -43,7 +43,7 @@ def test_png_is_the_colour_mapped_picture(gl_context, net_file, tmp_path):
     assert _run(gl_context, ["render", str(path), "-o", str(out), "--size", "24x16", "--storage", "texture"]) == 0
     img = np.asarray(Image.open(out))
     assert img.shape == (16, 24, 3)
-    want = net.forward(View.from_domain(-1, 1, -1, 1).grid((24, 16)).reshape(-1, 2)).reshape(16, 24, 3)
+    want = net.forward(View.fit((-1, 1, -1, 1), (24, 16)).grid((24, 16)).reshape(-1, 2)).reshape(16, 24, 3)
     assert np.abs(img.astype(float) - want * 255).max() <= 1.0
 
 
@@ -58,7 +58,7 @@ def test_preset_source_and_its_target(gl_context, tmp_path):
     net, data, _ = build(load_preset("default"))
     npy = tmp_path / "target.npy"
     assert _run(gl_context, ["render", "default", "-o", str(npy), "--size", "12x10", "--mode", "target"]) == 0
-    want = data.field(View.from_domain(-1, 1, -1, 1).grid((12, 10)).reshape(-1, 2)).reshape(10, 12, -1)
+    want = data.field(View.fit((-1, 1, -1, 1), (12, 10)).grid((12, 10)).reshape(-1, 2)).reshape(10, 12, -1)
     np.testing.assert_allclose(np.load(npy), want, atol=1e-6)
 
 
@@ -76,7 +76,7 @@ def test_neuron_mode_from_the_command_line(gl_context, net_file, tmp_path):
     out = tmp_path / "n.npy"
     assert _run(gl_context, ["render", str(path), "-o", str(out), "--size", "9x7", "--mode", "neuron:1:4",
                              "--pre"]) == 0
-    grid = View.from_domain(-1, 1, -1, 1).grid((9, 7)).reshape(-1, 2)
+    grid = View.fit((-1, 1, -1, 1), (9, 7)).grid((9, 7)).reshape(-1, 2)
     want = net.forward_layers(grid)[1][0][:, 4].reshape(7, 9)
     assert np.abs(np.load(out)[..., 0] - want).max() <= 1e-4
 

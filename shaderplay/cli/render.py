@@ -4,7 +4,10 @@ preset name or a preset .toml (a fresh, untrained network from it).
 OUT.png is the colour-mapped picture; OUT.npy the raw float32 values of the
 mode before colour mapping, shape H x W x C (C = n_out in output mode).
 Pixel (row 0, col 0) is the top-left; x grows right, y grows up; pixel
-centres are sampled.
+centres are sampled. An explicit --view is drawn exactly into --size; the
+preset's domain (else -1,1,-1,1) keeps pixels square, widened along one axis
+to the picture's shape, as `record` and the window show it. Without --size
+the picture is 512 pixels on its longer side, in the shape of the domain.
 
 A trained network drawn as its preset shows it, points and all:
     shaderplay train xor --save xor.npz
@@ -25,9 +28,12 @@ _NUMBER_LIST = re.compile(r"^-[\d.]+([eE][-+]?\d+)?(,[-+]?[\d.]+([eE][-+]?\d+)?)
 def add_arguments(parser) -> None:
     parser.add_argument("source", help="a .npz network file, a built-in preset name or a preset .toml file")
     parser.add_argument("-o", "--output", required=True, type=Path, help="OUT.png (picture) or OUT.npy (raw values)")
-    parser.add_argument("--size", default="512x512", help="picture size WxH (default: %(default)s)")
+    parser.add_argument("--size", default=None,
+                        help="picture size WxH (default: 512 on the longer side, in the shape of "
+                             "the domain)")
     parser.add_argument("--view", default=None,
-                        help="input domain XMIN,XMAX,YMIN,YMAX (default: the preset's, else -1,1,-1,1)")
+                        help="input domain XMIN,XMAX,YMIN,YMAX, used exactly (default: the "
+                             "preset's, else -1,1,-1,1, widened to the picture's shape)")
     parser.add_argument("--mode", default=None,
                         help="view mode, e.g. output, neuron:LAYER:NEURON, boundaries, regions, error "
                              "(default: the preset's, else output); modes showing the target need a preset")
@@ -131,22 +137,24 @@ def run(args) -> int:
 
     from ..gpu.context import headless_context
     from ..gpu.renderer import Renderer
-    from ..view import View, parse_size
+    from ..view import View, parse_size, size_for
 
     out = Path(args.output)
     if out.suffix.lower() not in FORMATS:
         raise bad_value("-o/--output", str(out), "a path ending in .png (picture) or .npy (raw values)")
     checks.output_file("-o/--output", out)
-    size = parse_size(args.size)
+    explicit = View.parse(args.view) if args.view is not None else None
+    size = parse_size(args.size) if args.size is not None else None
     if args.mode is not None:
         from ..gpu.modes import parse_mode
 
         parse_mode(args.mode)  # a bad mode is refused before any loading
     net, view_cfg, data = load_source(args.source, args.preset)
-    if args.view is not None:
-        view = View.parse(args.view)
-    else:
-        view = View.from_domain(*(view_cfg.domain if view_cfg else (-1.0, 1.0, -1.0, 1.0)))
+    # An explicit --view is used exactly; the preset's domain keeps pixels square
+    # (widened to the picture's shape), as record and the window show it.
+    domain = explicit.domain if explicit else tuple(view_cfg.domain if view_cfg else (-1, 1, -1, 1))
+    size = size or size_for(domain)
+    view = explicit or View.fit(domain, size)
     mode = args.mode or (mode_from_view(view_cfg) if view_cfg else "output")
     colormap = args.colormap or (view_cfg.colormap if view_cfg and args.mode is None else None)
     opts = _options(args, mode, net, view_cfg, data)

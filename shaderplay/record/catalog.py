@@ -82,10 +82,7 @@ def load_source(text: str, seed: int | None = None) -> Source:
 
 def fit_view(domain, size) -> View:
     """The smallest square-pixel view of `size` = (W, H) that shows all of `domain`."""
-    xmin, xmax, ymin, ymax = domain
-    hx, hy = (xmax - xmin) / 2.0, (ymax - ymin) / 2.0
-    scale = max(hy, hx * size[1] / size[0])
-    return View(((xmin + xmax) / 2.0, (ymin + ymax) / 2.0), scale, None)
+    return View.fit(domain, size)
 
 
 def view_of(source: Source, opts: Options) -> View:
