@@ -1,7 +1,8 @@
 """`render` keeps pixels square as `record` and the window do: the preset's
 domain is widened to the picture's shape (before, a 4:3 domain in the default
 512x512 came out stretched, circles as ellipses); without --size the picture
-takes the domain's shape; an explicit --view is still drawn exactly."""
+takes the domain's shape; an explicit --view is still drawn exactly. And the
+regions mode reports the count of linear regions in view, as the issue asks."""
 
 import numpy as np
 import pytest
@@ -65,3 +66,15 @@ def test_explicit_view_is_drawn_exactly(gl_context, preset, tmp_path):
     _render(gl_context, [preset, "-o", str(out), "--size", "16x8", "--view", "-1,1,-1,1"])
     want = _want(preset, View.from_domain(-1, 1, -1, 1), (16, 8))
     assert np.abs(np.load(out) - want).max() <= 1e-4
+
+
+def test_regions_mode_says_how_many_regions_are_in_view(gl_context, preset, tmp_path, capsys):
+    from shaderplay.network import Network
+
+    net = Network.random((2, 6, 6, 1), activation="relu", output="sigmoid", seed=3)
+    path = tmp_path / "relu.npz"
+    net.save(path)
+    out = tmp_path / "regions.npy"
+    _render(gl_context, [str(path), "-o", str(out), "--size", "40x40", "--mode", "regions"])
+    count = len(np.unique(np.load(out)))
+    assert count > 1 and f", {count} linear regions in view)" in capsys.readouterr().out

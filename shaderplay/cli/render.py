@@ -161,8 +161,11 @@ def run(args) -> int:
 
     ctx = headless_context()
     renderer = Renderer(ctx, storage=args.storage)
+    about = f"mode {mode}"
     try:
         renderer.set_network(net)
+        if mode.split(":")[0] == "regions":  # the count of linear regions in view
+            about += f", {renderer.region_count(view, size)} linear regions in view"
         if out.suffix.lower() == ".npy":
             values = renderer.values(view, size, mode, **opts)
             with checks.writing("-o/--output", out):
@@ -176,5 +179,5 @@ def run(args) -> int:
     finally:
         renderer.release()
         ctx.release()
-    print(f"wrote {out} ({size[0]}x{size[1]}, mode {mode})")
+    print(f"wrote {out} ({size[0]}x{size[1]}, {about})")
     return 0
