@@ -116,6 +116,12 @@ def run(args) -> int:
     # Everything a user can get wrong is checked before the first frame.
     fmt = format_of(args.output)
     size = check_size(parse_size(args.size), "--size")
+    if fmt == "mp4" and (size[0] % 2 or size[1] % 2):
+        w, h = size
+        raise bad_value("--size", args.size, f"an even width and height for MP4 (H.264 yuv420p), "
+                                             f"e.g. {w + w % 2}x{h + h % 2} or "
+                                             f"{max(w - w % 2, 2)}x{max(h - h % 2, 2)}; "
+                                             "GIF and PNG frames take any size")
     fps = check_fps(args.fps, "--fps")
     _check_counts(args)
     if args.save_run:
