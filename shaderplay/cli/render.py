@@ -14,6 +14,7 @@ A trained network drawn as its preset shows it, points and all:
     shaderplay render xor.npz --preset xor -o xor.png
 """
 
+import itertools
 import re
 from pathlib import Path
 
@@ -84,7 +85,8 @@ def mode_from_view(view_cfg) -> str:
     if mode is None:  # already "name:args" (or wrong: the renderer says what is allowed)
         return view_cfg.mode
     fields = {"layer": view_cfg.layer, "neuron": view_cfg.neuron}
-    return ":".join([mode.name, *(str(fields.get(arg, 0)) for arg in mode.args)])
+    given = list(itertools.takewhile(fields.__contains__, mode.args))  # the rest: mode defaults
+    return ":".join([mode.name, *(str(fields[arg]) for arg in given)])
 
 
 def _parse_range(text):

@@ -1,8 +1,10 @@
 """The table of view modes: what each computes per pixel and how it is shown.
 
 A mode string is a name with ':'-separated integer arguments, e.g.
-"neuron:1:3" (weight layer 1, unit 3); arguments left out are 0, so a bare
-"neuron" is "neuron:0:0" (presets give layer and neuron as fields). Layers count weight layers from 0:
+"neuron:1:3" (weight layer 1, unit 3); arguments left out take the mode's
+defaults, 0 unless it says otherwise, so a bare "neuron" is "neuron:0:0"
+(presets give layer and neuron as fields) and a bare "representation" plots
+neurons 0 and 1 of layer 0 (not neuron 0 against itself). Layers count weight layers from 0:
 hidden layer i is weight layer i, the output layer is the last.
 `values()` returns a mode's raw per-pixel numbers (`channels` of them);
 `kind` says how the colour pass shows them:
@@ -40,6 +42,7 @@ class Mode:
     entry: str | None  # fragment shader of the values pass (None: computed elsewhere)
     channels: object = _outputs  # spec -> raw values per pixel
     args: tuple[str, ...] = ()  # integer arguments after the name
+    defaults: tuple[int, ...] = ()  # values of arguments left out (missing ones: 0)
     colormap: str = "viridis"  # when the caller asks for none
     evaluations: int = 1  # network evaluations per pixel (llvmpipe's loop budget)
     needs_target: bool = False
@@ -69,12 +72,13 @@ MODES = {m.name: m for m in [
     Mode("mosaic", "every hidden neuron's field in its own tile (values: field, neuron index or -1)",
          "tiles", "mosaic.frag.glsl", channels=lambda spec: 2, colormap="diverging"),
     Mode("representation", "data points and a grid of the input carried to layer LAYER, plotted on "
-         "neurons A and B of that layer", "plot", None, channels=lambda spec: 3, args=("layer", "a", "b")),
+         "neurons A and B of that layer", "plot", None, channels=lambda spec: 3, args=("layer", "a", "b"),
+         defaults=(0, 0, 1)),
 ]}
 
 
 def parse_mode(text: str) -> tuple[Mode, tuple[int, ...]]:
-    """"name[:arg[:arg]]" -> (Mode, integer arguments, missing ones 0)."""
+    """"name[:arg[:arg]]" -> (Mode, integer arguments, missing ones from mode.defaults)."""
     parts = str(text).split(":")
     mode = MODES[choose("mode", parts[0], MODES)]
     try:
@@ -83,7 +87,8 @@ def parse_mode(text: str) -> tuple[Mode, tuple[int, ...]]:
         args = None
     if args is None or len(args) > len(mode.args):
         raise bad_value("mode", text, f"{form(mode)} ({mode.about})")
-    return mode, args + (0,) * (len(mode.args) - len(args))
+    defaults = mode.defaults + (0,) * (len(mode.args) - len(mode.defaults))
+    return mode, args + defaults[len(args):]
 
 
 def form(mode: Mode) -> str:
