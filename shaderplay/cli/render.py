@@ -113,6 +113,9 @@ def picture_options(mode: str, net, data, *, points: bool = False, boundaries: b
                               else ("--points", True, "data points"))
         raise bad_value(field, value, f"{what} only with {hint} "
                                       "(a .npz network file has no data: no target, no points)")
+    if needs_data and data.field is None:
+        raise bad_value("--mode", mode, f"a mode that does not show the target: target "
+                                        f"{data.name!r} has points only (draw them with --points)")
     opts = {}
     if data is not None and (needs_data or mode.startswith("representation")):
         opts["target"] = data
@@ -130,6 +133,8 @@ def _options(args, mode: str, net, view_cfg, data) -> dict:
     if args.range:
         opts["range"] = _parse_range(args.range)
     if args.pre:
+        if not mode.startswith("neuron"):  # the only mode with a pre-activation to show
+            raise bad_value("--pre", True, f"only with --mode neuron:LAYER:NEURON (this is {mode})")
         opts["pre"] = True
     return opts
 
