@@ -47,3 +47,18 @@ def test_pre_with_the_neuron_mode_still_works(gl_context, xor, tmp_path):
         assert main(argv) == 0
     finally:
         make_current(gl_context)
+
+
+def test_comparing_with_a_target_of_another_shape_is_refused(gl_context, tmp_path, capsys):
+    from shaderplay.network import Network
+
+    path = tmp_path / "rgb.npz"
+    Network.random((2, 4, 3), seed=0).save(path)  # 3 outputs; the default preset's target has 1
+    try:
+        code = main(["render", str(path), "--preset", "default", "--mode", "error",
+                     "-o", str(tmp_path / "e.png"), "--size", "8x8"])
+    finally:
+        make_current(gl_context)
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("shaderplay: --mode: got 'error'") and err.count("\n") == 1
+    assert "1 outputs, what target 'fancy_sine' has (this network has 3)" in err

@@ -116,6 +116,10 @@ def picture_options(mode: str, net, data, *, points: bool = False, boundaries: b
     if needs_data and data.field is None:
         raise bad_value("--mode", mode, f"a mode that does not show the target: target "
                                         f"{data.name!r} has points only (draw them with --points)")
+    if needs_data and mode.split(":")[0] != "target" and data.n_out != net.spec.n_out:
+        raise bad_value("--mode", mode, f"a mode comparing with the target only for a network of "
+                                        f"{data.n_out} outputs, what target {data.name!r} has "
+                                        f"(this network has {net.spec.n_out})")
     opts = {}
     if data is not None and (needs_data or mode.startswith("representation")):
         opts["target"] = data
