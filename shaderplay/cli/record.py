@@ -14,6 +14,7 @@ frame. Without --view the preset's domain is widened to the frame's shape
 import sys
 from pathlib import Path
 
+from .. import checks
 from ..errors import bad_value, choose
 
 SINK_OPTIONS = ("crf", "x264_preset")
@@ -125,9 +126,7 @@ def run(args) -> int:
     fps = check_fps(args.fps, "--fps")
     _check_counts(args)
     if args.save_run:
-        from ..record.sink import check_writable_dir
-
-        check_writable_dir(Path(args.save_run).parent, Path(args.save_run))
+        checks.output_file("--save-run", args.save_run)
     opts = _options(args, size)
     source = load_source(args.source, args.seed)
     name = args.animation or ("playback" if args.run else default_animation(source))

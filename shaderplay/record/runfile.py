@@ -85,23 +85,23 @@ class RunRecorder:
         check_writable_dir(path.parent, path)
         last = Network(self.spec, self._snapshots[-1], self._net_meta)
         history = np.zeros((0, 3)) if loss_history is None else np.asarray(loss_history, np.float64)
-        with tempfile.TemporaryDirectory(dir=path.parent, prefix=".run-") as tmp:
-            net_file = Path(tmp) / "net.npz"
-            last.save(net_file)
-            with np.load(net_file, allow_pickle=False) as data:
-                arrays = dict(data)
-            arrays.update(
-                snapshots=np.stack(self._snapshots), steps=np.array(self._steps, np.int64),
-                snapshot_loss=np.array(self._losses, np.float64), loss_history=history,
-                run_meta=np.array(json.dumps(self.meta)))
-            staging = Path(tmp) / "run.npz"
-            with open(staging, "wb") as fh:
-                np.savez(fh, **arrays)
-            try:
+        try:  # any OSError on the way (a folder it cannot write in, a full disk): one message
+            with tempfile.TemporaryDirectory(dir=path.parent, prefix=".run-") as tmp:
+                net_file = Path(tmp) / "net.npz"
+                last.save(net_file)
+                with np.load(net_file, allow_pickle=False) as data:
+                    arrays = dict(data)
+                arrays.update(
+                    snapshots=np.stack(self._snapshots), steps=np.array(self._steps, np.int64),
+                    snapshot_loss=np.array(self._losses, np.float64), loss_history=history,
+                    run_meta=np.array(json.dumps(self.meta)))
+                staging = Path(tmp) / "run.npz"
+                with open(staging, "wb") as fh:
+                    np.savez(fh, **arrays)
                 staging.replace(path)
-            except OSError as exc:
-                raise ShaderplayError(f"run file {path}: cannot write it ({exc.strerror}); "
-                                      "allowed: a path in a folder you can write to.") from None
+        except OSError as exc:
+            raise ShaderplayError(f"run file {path}: cannot write it ({exc.strerror}); "
+                                  "allowed: a path in a folder you can write to.") from None
         return path
 
 
