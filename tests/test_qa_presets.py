@@ -38,4 +38,4 @@ def test_bottle_draws_relu_boundaries_over_a_grey_probability():
 
 def test_dying_relu_shows_every_neuron_map_at_once():
     preset = load_preset("dying_relu")
-    assert preset.view.mode == "mosaic" and preset.view.colormap == "diverging"
+    assert preset.view.mode == "mosaic" and preset.view.colormap == "viridis"  # dead: dark tiles

@@ -27,6 +27,9 @@ from ..spec import NetworkSpec
 BOUNDED = {"sigmoid": (0.0, 1.0), "gaussian": (0.0, 1.0), "tanh": (-1.0, 1.0), "sin": (-1.0, 1.0),
            "softsign": (-1.0, 1.0)}
 PRE_RANGE = (-2.0, 2.0)  # pre-activations: their sign is what matters
+# Mosaic of a ReLU network: values are >= 0, so 0 (a neuron that is off) sits
+# at the map's low end and a dead neuron is a flat tile of it.
+ONE_SIDED = {"relu": (0.0, 1.0)}
 MAX_TARGET_CHANNELS = 4
 
 
@@ -142,6 +145,9 @@ def default_range(mode: Mode, args: tuple[int, ...], spec: NetworkSpec, pre: boo
         return BOUNDED.get(spec.layer_activations[args[0]], (-1.0, 1.0))
     if mode.name == "mosaic":
         acts = set(spec.activations)
-        return BOUNDED.get(acts.pop(), (-1.0, 1.0)) if len(acts) == 1 else (-1.0, 1.0)
+        if len(acts) != 1:
+            return (-1.0, 1.0)
+        act = acts.pop()
+        return BOUNDED.get(act) or ONE_SIDED.get(act, (-1.0, 1.0))
     return BOUNDED.get(spec.output_activation, (0.0, 1.0))
 
