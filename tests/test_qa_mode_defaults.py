@@ -18,7 +18,8 @@ def test_left_out_arguments_take_the_modes_defaults():
     assert parse_mode("representation:2") == (rep, (2, 0, 1))
     assert parse_mode("representation:1:3:0") == (rep, (1, 3, 0))
     assert parse_mode("neuron") == (MODES["neuron"], (0, 0))
-    assert parse_mode(mode_from_view(ViewConfig(mode="representation", layer=1))) == (rep, (1, 0, 1))
+    from_view = mode_from_view(ViewConfig(mode="representation", layer=1))
+    assert parse_mode(from_view) == (rep, (1, 0, 1))
     assert mode_from_view(ViewConfig(mode="neuron", layer=2, neuron=5)) == "neuron:2:5"
 
 
@@ -27,7 +28,8 @@ def test_bare_representation_from_the_cli(gl_context, tmp_path):
     for mode in ("representation", "representation:0:0:1"):
         out = tmp_path / f"{mode.replace(':', '_')}.png"
         try:
-            assert main(["render", "spiral", "-o", str(out), "--size", "48x48", "--mode", mode]) == 0
+            argv = ["render", "spiral", "-o", str(out), "--size", "48x48", "--mode", mode]
+            assert main(argv) == 0
         finally:
             make_current(gl_context)
         pictures[mode] = np.asarray(Image.open(out))

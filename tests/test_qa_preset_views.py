@@ -115,7 +115,8 @@ def test_render_a_trained_network_with_its_presets_view(gl_context, preset, tmp_
             "--mode", "error", "--points"]
     assert _run(gl_context, argv) == 0
     renderer.set_network(net)
-    want = renderer.image(View.fit((-1, 1, -1, 1), (W, H)), (W, H), "error", target=data, points=data)
+    view = View.fit((-1, 1, -1, 1), (W, H))
+    want = renderer.image(view, (W, H), "error", target=data, points=data)
     assert np.array_equal(np.asarray(Image.open(out)), want)
 
 
