@@ -1,6 +1,7 @@
 """Everything a user can do, as functions of (state, session[, arguments]):
 here the ones that change the session (network, target, training, files);
-the view and window ones live in view_actions and are re-exported below.
+the view and window ones live in view_actions, the timeline, latent and
+file-dialog ones in run_actions; both are re-exported below.
 
 Panels, keys, the canvas, dropped files and test scripts all go through here;
 nothing else changes `AppState` or the `Session`. Each action either succeeds
@@ -24,6 +25,10 @@ from pathlib import Path
 from ..config import NetConfig, TargetConfig, TrainConfig
 from ..errors import bad_value
 from .action import action, known
+from .run_actions import (  # noqa: F401  (re-exported, as the view actions below)
+    _is_run_file, add_latent, file_dialog, go_live, load_run, next_snapshot, previous_snapshot,
+    remove_latent, resume_from_here, save_run, scrub, scrub_by, scrub_step, set_latent,
+    set_snapshot_every)
 from .view_actions import (  # noqa: F401  (re-exported: one namespace for every action)
     dismiss_message, pan, quit, reset_view, screenshot, set_adaptive, set_log_loss, set_mode_arg,
     set_probe, set_render_flag, set_view, show_tab, toggle_boundary, toggle_fullscreen,
@@ -230,7 +235,7 @@ def save_network(state, session, path: str = "") -> None:
 @action
 def drop_files(state, session, paths) -> None:
     """Files dropped on the window: an image becomes the target, a .toml a preset,
-    a .npz a network. The last usable file wins."""
+    a .npz a network or, if it holds snapshots, a run. The last usable file wins."""
     for p in paths:
         suffix = Path(p).suffix.lower()
         if suffix in IMAGE_SUFFIXES:
@@ -238,6 +243,8 @@ def drop_files(state, session, paths) -> None:
             state.image_path = str(p)
         elif suffix == ".toml":
             load_preset(state, session, str(p))
+        elif suffix == ".npz" and _is_run_file(p):
+            load_run(state, session, str(p))
         elif suffix == ".npz":
             load_network(state, session, str(p))
         else:

@@ -34,6 +34,24 @@ class Rect:
         return self.w < 1 or self.h < 1
 
 
+def viewport_px(rect: Rect, window_size, framebuffer_size) -> tuple[int, int, int, int]:
+    """The canvas rectangle (window units, origin top-left, y down) as a GL viewport
+    (x, y, w, h) in framebuffer pixels, origin bottom-left, y up.
+
+    HiDPI: the framebuffer may have more pixels than the window has units (2x on
+    a Retina display), possibly a different factor per axis; each axis is scaled
+    by its own framebuffer / window ratio. The result is at least 1 x 1 and lies
+    within the framebuffer.
+    """
+    (ww, wh), (fw, fh) = window_size, framebuffer_size
+    sx, sy = fw / max(ww, 1), fh / max(wh, 1)
+    x0, x1 = round(rect.x * sx), round((rect.x + rect.w) * sx)
+    top, bottom = round(rect.y * sy), round((rect.y + rect.h) * sy)
+    x0, x1 = min(max(x0, 0), fw), min(max(x1, 0), fw)
+    top, bottom = min(max(top, 0), fh), min(max(bottom, 0), fh)
+    return x0, fh - bottom, max(1, x1 - x0), max(1, bottom - top)
+
+
 def _local(rect: Rect, px: float, py: float) -> tuple[float, float]:
     return px - rect.x, py - rect.y
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from imgui_bundle import imgui
 
 from . import diagram, overlays, panel_files, panel_network, panel_plots, panel_probe, panel_status
-from . import panel_training, panel_view
+from . import panel_timeline, panel_training, panel_view
 from .canvas import Rect
 
 LEFT_EM, RIGHT_EM = 23.0, 24.0  # column widths in font heights
@@ -34,23 +34,28 @@ class FrameInfo:
     scale: float = 1.0  # resolution of the canvas picture on screen, per side
 
 
-def canvas_rect(state, width: float, height: float) -> Rect:
+def canvas_rect(state, width: float, height: float, timeline: bool = False) -> Rect:
+    """The canvas between the columns, above the timeline strip when it shows."""
+    below = min(panel_timeline.height(), height // 2) if timeline and state.show_ui else 0.0
     if not state.show_ui:
         return Rect(0.0, 0.0, width, height)
     font = imgui.get_font_size()
     left, right = LEFT_EM * font, RIGHT_EM * font
     if width - left - right < MIN_CANVAS_EM * font:
-        return Rect(0.0, 0.0, width, height)
-    return Rect(left, 0.0, width - left - right, height)
+        return Rect(0.0, 0.0, width, height - below)
+    return Rect(left, 0.0, width - left - right, height - below)
 
 
 def draw(state, session, info: FrameInfo, thumbnails, size) -> Rect:
     width, height = size
-    rect = canvas_rect(state, width, height)
+    timeline = panel_timeline.shown(state, session)
+    rect = canvas_rect(state, width, height, timeline)
     if state.show_ui:
         font = imgui.get_font_size()
         _left_column(state, session, LEFT_EM * font, height)
         _right_column(state, session, info, thumbnails, RIGHT_EM * font, width, height)
+        if timeline:
+            panel_timeline.draw(state, session, rect.x, rect.y + rect.h, rect.w)
     overlays.divergence_banner(state, session, rect)
     overlays.message_bar(state, rect)
     overlays.help_window(state, rect)

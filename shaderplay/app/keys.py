@@ -15,6 +15,8 @@ KEYMAP = (
     ("Right", (K.right_arrow,), actions.step, "one training step (pauses)"),
     ("R", (K.r,), actions.reset_weights, "reset the weights (same seed)"),
     ("N", (K.n,), actions.new_seed, "new seed: new random weights"),
+    ("[", (K.left_bracket,), actions.previous_snapshot, "timeline: previous snapshot"),
+    ("]", (K.right_bracket,), actions.next_snapshot, "timeline: next snapshot"),
     ("Home", (K.home,), actions.reset_view, "reset the view (also: double-click)"),
     ("H", (K.h,), actions.toggle_ui, "hide / show the panels"),
     ("?", (K.slash, K.f1), actions.toggle_help, "this key map (also F1)"),
@@ -36,6 +38,7 @@ def handle_keys(state, session) -> None:
     if imgui.get_io().want_capture_keyboard:
         return
     for _label, keys, action, _about in KEYMAP:
-        repeat = action is actions.step  # holding Right keeps stepping
+        # Holding Right keeps stepping, holding [ or ] keeps scrubbing.
+        repeat = action in (actions.step, actions.previous_snapshot, actions.next_snapshot)
         if any(imgui.is_key_pressed(k, repeat) for k in keys):
             action(state, session)

@@ -1,10 +1,16 @@
 """The frame loop: the one place that wires the window, the session, the renderer
 and the GUI together. It owns no math and no state of its own.
 
-Each frame: events -> script steps, dropped files, keys -> the trainer's newest
-snapshot -> one buffer upload -> the canvas drawn into its rectangle of the
-window -> the panels -> screenshots and recording from offscreen framebuffers
--> present. A minimised (zero-sized) window draws nothing and sleeps a little.
+Each frame: events -> script steps, dropped files, keys, file dialogs -> the
+snapshot to show (the trainer's newest, or the timeline's scrubbed one) -> one
+buffer upload -> the canvas drawn into its rectangle of the window -> the
+panels -> screenshots and recording from offscreen framebuffers -> present. A
+minimised (zero-sized) window draws nothing and sleeps a little.
+
+Sharing the CPU with the trainer thread: while training runs, the numba
+evaluator that draws the canvas on software GL uses one thread fewer than the
+machine has cores (numba's thread count is per calling thread), so training
+keeps a core of its own; paused, the picture gets them all.
 """
 
 import sys
@@ -15,7 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ShaderplayError
-from . import actions, canvas, gui, picture
+from . import actions, canvas, gui, panel_timeline, picture
+from .dialogs import FileDialogs
 from .keys import handle_keys
 from .offscreen import colour_target, release_target
 from .canvas_picture import CanvasPicture
@@ -57,10 +64,12 @@ class Loop:
         self.info = gui.FrameInfo(renderer_name=str(window.ctx.info.get("GL_RENDERER", "?")))
         self.recording = Recording()
         self.picture = CanvasPicture(window.ctx, renderer)
+        self.dialogs = FileDialogs()
         self.generation = -1
         self.window_shots: list[str] = []
         self._frame_times: list[float] = []
         self._first = True
+        self._threads = None  # numba threads the canvas evaluator may use now
 
     def run(self, max_frames: int = 0) -> None:
         state, window = self.state, self.window
@@ -83,7 +92,9 @@ class Loop:
                 continue
             self.frame()
         self.recording.stop(state, self.session)
+        self.dialogs.close()
         self.picture.release()
+        self._share_cores(False)
 
     def frame(self) -> None:
         """One frame. A bug in any part of it is reported in the message bar (and
@@ -119,15 +130,16 @@ class Loop:
         if dropped:
             actions.drop_files(state, session, dropped)
         handle_keys(state, session)
+        self.dialogs.update(state, session)
         if state.fullscreen != window.fullscreen:
             window.set_fullscreen(state.fullscreen)
             state.fullscreen = window.fullscreen  # stays windowed where no monitor is found
         snap = session.tick()
         actions.observe(state, session, snap)
+        self._share_cores(session.playing)
         self._sync_network(snap)
         if state.panels.get("diagram", True) and state.show_ui:
-            self.thumbs.refresh(session.net.spec, state.view,
-                                (session.generation, snap.step if snap else -1, state.view))
+            self.thumbs.refresh(session.net.spec, state.view, (session.weights_key, state.view))
         size = window.size
         rect = gui.draw(state, session, self.info, self.thumbs, size)
         if self._first:  # the canvas's shape is known now: fit the home domain into it
@@ -148,6 +160,18 @@ class Loop:
                 self.window_shots.append(kwargs.get("path", f"window-{self.state.frame}.png"))
             elif do == "resize":
                 self.window.set_size(*kwargs.get("size", (1280, 800)))
+            elif do == "drop":
+                self.window.deliver_drop(kwargs.get("paths", []))
+
+    def _share_cores(self, training: bool) -> None:
+        """One core fewer for the canvas evaluator's threads while the trainer runs."""
+        import numba
+
+        most = numba.config.NUMBA_NUM_THREADS
+        want = max(1, most - 1) if training else most
+        if want != self._threads:
+            numba.set_num_threads(want)
+            self._threads = want
 
     def _sync_network(self, snap) -> None:
         if self.session.generation != self.generation:
@@ -161,12 +185,7 @@ class Loop:
 
     def _viewport(self, rect, size) -> tuple[int, int, int, int]:
         """Canvas rectangle (window units, y down) -> GL viewport (pixels, y up)."""
-        fw, fh = self.window.framebuffer_size
-        sx, sy = fw / max(size[0], 1), fh / max(size[1], 1)
-        x, w = round(rect.x * sx), max(1, round(rect.w * sx))
-        h = max(1, round(rect.h * sy))
-        y = fh - round(rect.y * sy) - h
-        return x, y, w, h
+        return canvas.viewport_px(rect, size, self.window.framebuffer_size)
 
     def _draw_args(self):
         return picture.draw_args(self.state, self.session)
@@ -181,7 +200,7 @@ class Loop:
         w, h = self._viewport(rect, size)[2:]
         args = self._draw_args()
         mode, colormap, opts = args
-        key = (self.session.generation, snap.step if snap else -1, state.view, mode, colormap,
+        key = (self.session.weights_key, state.view, mode, colormap,
                tuple(sorted((k, _hashable(v)) for k, v in opts.items())), (w, h))
         try:
             self.picture.update(key, state.view, (w, h), args, state.adaptive and state.playing)
@@ -226,8 +245,9 @@ class Loop:
             times.pop(0)
         if len(times) >= 2:
             self.info.fps = (len(times) - 1) / (times[-1] - times[0])
-        self.info.canvas_px = self._viewport(gui.canvas_rect(self.state, *self.window.size),
-                                             self.window.size)[2:]
+        size = self.window.size
+        shown = panel_timeline.shown(self.state, self.session)
+        self.info.canvas_px = self._viewport(gui.canvas_rect(self.state, *size, shown), size)[2:]
 
 
 class _ShotTarget:

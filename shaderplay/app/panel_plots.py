@@ -1,5 +1,7 @@
 """Plots panel: loss (train and test, log scale option), accuracy for
-classification, the learning rate actually used, and the weight matrices."""
+classification, the learning rate actually used, and the weight matrices.
+A white line marks the step shown while scrubbing the timeline; clicking the
+loss plot scrubs to the snapshot at that step."""
 
 from imgui_bundle import imgui
 
@@ -8,21 +10,29 @@ from .widgets import DIM
 
 
 def draw(state, session) -> None:
-    h = session.history
+    progress = session.progress
+    timeline = session.timeline
+    marker = session.step_count if timeline.scrubbing else None
     if session.trainer is None:
         imgui.text_colored(DIM, "no training (target 'none')")
     else:
         changed, log = imgui.checkbox("log scale", state.log_loss)
         if changed:
             actions.set_log_loss(state, session, log)
-        plots.loss_plot(session.loss_history, state.log_loss)
+        if len(timeline) > 1:
+            imgui.same_line()
+            imgui.text_colored(DIM, "click: show that step")
+        clicked = plots.loss_plot(progress.loss, state.log_loss, marker)
+        if clicked is not None and len(timeline) > 1:
+            actions.scrub_step(state, session, int(clicked))
     if session.dataset.n_classes:
-        acc = h["accuracy"]
-        imgui.text(f"accuracy {acc[-1]:.1%}" if acc else "accuracy -")
-        plots.series_plot("##accuracy", "accuracy", h["accuracy_step"], acc)
+        acc = progress.accuracy
+        imgui.text(f"accuracy {acc.last(1):.1%}" if len(acc) else "accuracy -")
+        plots.series_plot("##accuracy", "accuracy", acc, marker=marker)
     if session.trainer is not None:
-        imgui.text(f"learning rate {h['lr'][-1]:.3g}" if h["lr"] else "learning rate -")
-        plots.series_plot("##lr", "lr", h["step"], h["lr"], height=6.0)
+        lr = progress.lr
+        imgui.text(f"learning rate {lr.last(1):.3g}" if len(lr) else "learning rate -")
+        plots.series_plot("##lr", "lr", lr, height=6.0, marker=marker)
     if imgui.tree_node("weight matrices"):
         net = session.latest_network()
         size = imgui.get_content_region_avail().x

@@ -74,10 +74,16 @@ def _target(state, session) -> None:
         actions.drop_files(state, session, [state.image_path])
     imgui.set_item_tooltip("Use this image (.png/.jpg) or .csv as the target.\n"
                            "Dropping a file onto the window does the same.")
+    if state.dialogs:
+        imgui.same_line()
+        if imgui.button("open..."):
+            actions.file_dialog(state, session, "load_image")
     data = session.dataset
+    imgui.push_text_wrap_pos(0.0)
     imgui.text_colored(DIM, f"{data.kind}, {len(data.x_train):,} train / "
                             f"{len(data.x_test):,} test, "
                             f"{data.n_out} output{'s' if data.n_out > 1 else ''}")
+    imgui.pop_text_wrap_pos()
     changed, n = on_release(state, "points", imgui.slider_int, cfg.n_points, 16, 65536, "%d",
                             imgui.SliderFlags_.logarithmic)
     if changed:

@@ -1,7 +1,8 @@
 """Plots with ImPlot (shipped in imgui-bundle): loss, accuracy and learning rate
 against steps, the learning-rate schedule, and weight-matrix heat maps.
 
-Every function draws from arrays it is given and keeps nothing between frames.
+Curves come as `history.Series` (bounded, column-contiguous): drawn from the
+series' own arrays, filtered copies made only when the series changed.
 """
 
 import functools
@@ -14,60 +15,103 @@ from ..train import lr_at
 AUTO = implot.AxisFlags_.auto_fit
 LOG = implot.Scale_.log10
 QUIET = implot.Flags_.no_menus | implot.Flags_.no_box_select | implot.Flags_.no_mouse_text
-MAX_POINTS = 2000  # per line: more adds nothing a plot this size can show
-STEP_FORMAT = "%.3g"  # 1.5e+06 rather than 1500000 under crowded ticks
 TRAIN_COLOUR = imgui.ImVec4(0.35, 0.65, 1.0, 1.0)
 TEST_COLOUR = imgui.ImVec4(1.0, 0.6, 0.25, 1.0)
+MARKER_COLOUR = imgui.ImVec4(1.0, 1.0, 1.0, 0.8)  # the step shown (scrubbed) on the timeline
 
 
 def _height(h: float) -> imgui.ImVec2:
     return imgui.ImVec2(-1, h * imgui.get_font_size())
 
 
-def loss_plot(history: np.ndarray, log: bool, height: float = 11.0) -> None:
-    """`history` (K, 3): step, train loss, test loss (NaN where no test split)."""
+def si(v: float) -> str:
+    """A step count as a tick label: 0, 500, 1.5k, 20k, 1.2M."""
+    for unit, scale in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
+        if abs(v) >= scale:
+            return f"{v / scale:.3g}{unit}"
+    return f"{v:.3g}"
+
+
+def step_ticks(lo: float, hi: float, most: int = 4) -> tuple[list[float], list[str]]:
+    """At most `most` round tick values within [lo, hi] (1, 2 or 5 times a power of
+    ten apart) and their short labels: crowded "1.5e+04"-style labels ran together."""
+    span = hi - lo
+    if not span > 0:
+        return [float(lo)], [si(lo)]
+    raw = span / most
+    power = 10.0 ** np.floor(np.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    first = np.ceil(lo / step) * step
+    values = [float(v) for v in np.arange(first, hi + step * 1e-9, step)]
+    return values, [si(v) for v in values]
+
+
+def _setup_step_axis(x: np.ndarray) -> None:
+    if len(x):
+        values, labels = step_ticks(float(x[0]), float(x[-1]))
+        implot.setup_axis_ticks(implot.ImAxis_.x1, values, labels)
+
+
+_prepared: dict = {}  # (series, column, log) -> (version, x, y): plots redone on change only
+
+
+def _xy(series, col: int, log: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Steps and column `col` of `series` where it can be drawn (finite; > 0 on a log
+    scale): the series' own arrays when all of it can, else filtered copies."""
+    key = (series, col, log)  # holds the series: its id cannot be reused meanwhile
+    hit = _prepared.get(key)
+    if hit is not None and hit[0] == series.version:
+        return hit[1], hit[2]
+    x, y = series.column(0), series.column(col)
+    ok = np.isfinite(y) & ((y > 0) if log else True)
+    if not ok.all():
+        x, y = x[ok], y[ok]
+    _prepared[key] = (series.version, x, y)
+    return x, y
+
+
+def _marker(step) -> None:
+    if step is not None:
+        implot.plot_inf_lines("##shown", np.array([float(step)]),
+                              implot.Spec(line_color=MARKER_COLOUR, line_weight=2.0))
+
+
+def loss_plot(series, log: bool, marker=None, height: float = 11.0):
+    """Train and test loss against steps (`series` rows: step, train, test; NaN where
+    unknown); a vertical line at step `marker`. Returns the step clicked on, or None."""
+    clicked = None
     if not implot.begin_plot("##loss", _height(height), QUIET):
-        return
+        return clicked
     implot.setup_axes("step", "loss", AUTO, AUTO)
-    implot.setup_axis_format(implot.ImAxis_.x1, STEP_FORMAT)
     if log:
         implot.setup_axis_scale(implot.ImAxis_.y1, LOG)
-    history = _thin_rows(history)
-    if len(history):
-        steps = history[:, 0].astype(np.float64)
-        for col, label, colour in ((1, "train", TRAIN_COLOUR), (2, "test", TEST_COLOUR)):
-            y = history[:, col].astype(np.float64)
-            ok = np.isfinite(y) & ((y > 0) if log else True)
-            if ok.any():
-                implot.plot_line(label, np.ascontiguousarray(steps[ok]),
-                                 np.ascontiguousarray(y[ok]), implot.Spec(line_color=colour))
+    _setup_step_axis(series.column(0))
+    for col, label, colour in ((1, "train", TRAIN_COLOUR), (2, "test", TEST_COLOUR)):
+        x, y = _xy(series, col, log)
+        if len(x):
+            implot.plot_line(label, x, y, implot.Spec(line_color=colour))
+    _marker(marker)
+    if implot.is_plot_hovered() and imgui.is_mouse_clicked(imgui.MouseButton_.left):
+        clicked = implot.get_plot_mouse_pos().x
     implot.end_plot()
+    return clicked
 
 
-def _thin_rows(rows: np.ndarray, most: int = 0) -> np.ndarray:
-    """At most `most` rows (MAX_POINTS), evenly spaced, the last one kept."""
-    most = most or MAX_POINTS
-    if len(rows) <= most:
-        return rows
-    keep = np.linspace(0, len(rows) - 1, most).round().astype(np.int64)
-    return rows[keep]
-
-
-def series_plot(plot_id: str, label: str, steps, values, height: float = 7.0, log=False) -> None:
-    """One quantity against steps (accuracy, learning rate)."""
+def series_plot(plot_id: str, label: str, series, height: float = 7.0, log=False,
+                marker=None) -> None:
+    """Column 1 of `series` (accuracy, learning rate) against steps."""
     if not implot.begin_plot(plot_id, _height(height), QUIET | implot.Flags_.no_legend):
         return
-    flat = len(values) and np.ptp(np.asarray(values, np.float64)) == 0
+    x, y = _xy(series, 1, log)
+    flat = len(y) and np.ptp(y) == 0
     implot.setup_axes("", label, AUTO, 0 if flat else AUTO)
-    implot.setup_axis_format(implot.ImAxis_.x1, STEP_FORMAT)
+    _setup_step_axis(x)
     if log:
         implot.setup_axis_scale(implot.ImAxis_.y1, LOG)
-    both = _thin_rows(np.column_stack([np.asarray(steps, np.float64),
-                                       np.asarray(values, np.float64)]).reshape(-1, 2))
-    steps, values = np.ascontiguousarray(both[:, 0]), np.ascontiguousarray(both[:, 1])
-    if len(steps):
-        _flat_limits(values)
-        implot.plot_line(label, steps, values)
+    if len(x):
+        _flat_limits(y)
+        implot.plot_line(label, x, y)
+    _marker(marker)
     implot.end_plot()
 
 
@@ -95,7 +139,7 @@ def schedule_plot(config, step_now: int, height: float = 8.0) -> None:
     if not implot.begin_plot("##schedule", _height(height), QUIET | implot.Flags_.no_legend):
         return
     implot.setup_axes("step", "lr", AUTO, AUTO)
-    implot.setup_axis_format(implot.ImAxis_.x1, STEP_FORMAT)
+    _setup_step_axis(steps)
     _flat_limits(lrs)
     implot.plot_line("lr", steps, lrs)
     implot.plot_inf_lines("now", np.array([float(step_now)]))

@@ -6,9 +6,10 @@
      {"frame": 90, "do": "quit"}]
 
 "do" names a function of `actions` (the same ones the panels, keys and mouse
-call); the other keys are its keyword arguments. Two steps act on the window
+call); the other keys are its keyword arguments. Three steps act on the window
 itself: "window_screenshot" (path) saves the whole window, panels included;
-"resize" (size [W, H]) resizes it. "wait_for_step" (step N) holds the
+"resize" (size [W, H]) resizes it; "drop" (paths [...]) hands files to the
+window's drop callback as GLFW does when files are dropped on it. "wait_for_step" (step N) holds the
 script (its frame count stops) while training runs towards step N, so a
 script can rely on training having happened whatever the machine's speed.
 Used by the window tests and the
@@ -21,14 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ShaderplayError, bad_value
-from . import actions, view_actions
+from . import actions, run_actions, view_actions
 
-EXTRA = ("window_screenshot", "resize")  # carried out by the window loop
+EXTRA = ("window_screenshot", "resize", "drop")  # carried out by the window loop
 CONTROL = ("wait_for_step",)
 
 
 def _action_names() -> tuple[str, ...]:
-    modules = (actions.__name__, view_actions.__name__)
+    modules = (actions.__name__, view_actions.__name__, run_actions.__name__)
     return tuple(n for n, f in vars(actions).items()
                  if not n.startswith("_") and inspect.isfunction(f)
                  and f.__module__ in modules and n != "observe")

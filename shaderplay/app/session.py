@@ -14,24 +14,29 @@ never makes the frames wait). While the window records, `fixed_pace` > 0
 steps run per frame, overlapping the frame's rendering, and each frame waits
 for the steps queued before it: the video is deterministic (same seed, same
 frames).
+
+The timeline (timeline.py) keeps weight snapshots of the run; scrubbing it
+shows an earlier snapshot everywhere (canvas, diagram, probe, plots marker)
+and pauses training. "Resume from here" continues training from a snapshot
+with a fresh trainer (the snapshots hold weights only: optimiser moments and
+the learning-rate schedule start afresh) whose steps count on from the
+snapshot's step (`step_base`). A saved run file loads into the timeline.
 """
 
-import time
 from dataclasses import replace
 
 import numpy as np
 
 from ..build import build
-from ..errors import ShaderplayError
+from ..errors import ShaderplayError, bad_value
 from ..network import Network
 from ..train import Snapshot, Trainer
+from .history import Progress
+from .session_runs import RunControl
+from .timeline import DEFAULT_EVERY, Timeline
 
-ACCURACY_EVERY = 10  # frames between accuracy evaluations (classification only)
-HISTORY_EVERY = 5  # frames between reads of the trainer's loss history
-HISTORY_POINTS = 4000  # per-frame records kept for the plots (halved when exceeded)
 CHUNK_SECONDS = 0.005  # work per trainer kernel call; the thread needs the GIL between calls
 CHUNK_RANGE = (64, 16384)
-RATE_WINDOW = 1.0  # seconds over which steps/s is measured
 
 
 def _carry_weights(old: Network, params: np.ndarray, new: Network) -> bool:
@@ -46,12 +51,17 @@ def _carry_weights(old: Network, params: np.ndarray, new: Network) -> bool:
     return True
 
 
-class Session:
+class Session(RunControl):
     def __init__(self, preset, playing: bool = True):
-        self.net = self.dataset = self.config = self.trainer = None
+        self.net = self.dataset = self.config = self.trainer = self.timeline = None
         self.snapshot = None
         self.fixed_pace = 0
         self.generation = 0  # +1 whenever `net` is replaced (the renderer re-reads its spec)
+        # +1 whenever the shown weights change other than by training (scrub, latent edit):
+        # with `generation` and the step it names the weights on screen.
+        self.revision = 0
+        self.progress = Progress()
+        self.snapshot_every = DEFAULT_EVERY  # the user's interval; a long run doubles its own
         self.rebuild(preset, playing=playing)
 
     # --- lifecycle ---------------------------------------------------------------------
@@ -65,41 +75,73 @@ class Session:
     def _trainer_for(net, dataset, config):
         return None if dataset.kind == "none" else Trainer(net, dataset, config=config)
 
+    def _check_outputs(self, net, path) -> None:
+        if net.spec.n_out != self.dataset.n_out and self.dataset.kind != "none":
+            raise bad_value(f"{path} outputs", net.spec.n_out,
+                            f"{self.dataset.n_out}, what the target {self.dataset.name!r} needs")
+
     def load_network(self, path) -> None:
         """Train a network read from a `.npz` on the current target."""
         net = Network.load(path)
-        if net.spec.n_out != self.dataset.n_out and self.dataset.kind != "none":
-            from ..errors import bad_value
-
-            raise bad_value(f"{path} outputs", net.spec.n_out,
-                            f"{self.dataset.n_out}, what the target {self.dataset.name!r} needs")
+        self._check_outputs(net, path)
         trainer = self._trainer_for(net, self.dataset, self.config)
         self._install(net, self.dataset, self.config, trainer, self.playing)
 
     def save_network(self, path) -> None:
+        """The weights on screen (the scrubbed snapshot while scrubbing)."""
         Network(self.net.spec, self.latest_params(), self.net.meta).save(path)
 
-    def _install(self, net, dataset, config, trainer, playing) -> None:
+    def _install(self, net, dataset, config, trainer, playing, base: int = 0,
+                 timeline: Timeline | None = None) -> None:
+        """Replace network, data and trainer; the timeline and plots start afresh
+        unless a `timeline` (and `step_base`) carry a run on."""
         self.close()
         self.net, self.dataset, self.config, self.trainer = net, dataset, config, trainer
         self.generation += 1
         self.playing = bool(playing) and trainer is not None
-        self._initial = net.params.copy()
-        self.history = {"step": [], "lr": [], "accuracy_step": [], "accuracy": []}
-        self._rate = []  # (time, step) pairs within RATE_WINDOW
+        self.step_base = int(base)
+        self.timeline = timeline or Timeline(net.layout.size, self.snapshot_every)
+        if timeline is None:
+            self.progress.clear()
         self._frames = 0
         self._latest_net = None
-        self._history_cache = None
+        self._latent_edits: dict[int, float] = {}  # params index -> value set by hand
+        self._patched = (None, None)  # (trainer snapshot, it with the edits applied)
+        self._still = None  # the snapshot of a session without trainer
         if trainer is not None:
             self._apply_pacing()  # before start(): a paused session must not run a first chunk
             trainer.start()
         self.snapshot = self._latest()
+        self.timeline.observe(self.snapshot)
 
     def _latest(self):
-        if self.trainer is not None:
-            return self.trainer.latest()
-        nan = float("nan")
-        return Snapshot(0, self.net.params.copy(), nan, nan, nan, nan, None)
+        """The newest live snapshot: steps counted from the run's start, latent edits in."""
+        if self.trainer is None:
+            if self._still is None:
+                nan = float("nan")
+                self._still = Snapshot(0, self.net.params.copy(), nan, nan, nan, nan, None)
+            return self._still
+        snap = self.trainer.latest()
+        if snap is None:
+            return None
+        if self.step_base:
+            div = snap.diverged
+            snap = replace(snap, step=snap.step + self.step_base,
+                           diverged=div and replace(div, step=div.step + self.step_base))
+        return self._with_edits(snap)
+
+    def _with_edits(self, snap):
+        """`snap` with hand-set latent values; the trainer's own snapshots carry them
+        from its next chunk on, a paused trainer's never would."""
+        edits = self._latent_edits
+        if not edits or all(snap.params[i] == v for i, v in edits.items()):
+            return snap
+        if self._patched[0] is not snap.params:
+            params = snap.params.copy()
+            for i, v in edits.items():
+                params[i] = v
+            self._patched = (snap.params, replace(snap, params=params))
+        return self._patched[1]
 
     def close(self) -> None:
         if self.trainer is not None:
@@ -113,8 +155,10 @@ class Session:
         return self.trainer
 
     def set_playing(self, playing: bool) -> None:
+        """Play or pause; playing while scrubbing goes back to live first."""
         if playing:
             self._require_trainer("play")
+            self.go_live()
         self.playing = bool(playing)
         self._apply_pacing()
 
@@ -134,14 +178,22 @@ class Session:
             self.trainer.pause()
 
     def step(self, n: int) -> None:
-        self._require_trainer("step").advance(n)
+        """`n` steps from the live weights (back to live when scrubbing)."""
+        self._require_trainer("step")
+        self.go_live()
+        self.trainer.advance(n)
 
     def reset(self) -> None:
+        """Back to the run's first weights at step 0 (same seed, fresh optimiser)."""
         if self.trainer is None:
-            self.net.params[:] = self._initial
-        else:
-            self.trainer.reset()
-        self._clear_history()
+            return
+        if self.step_base or self.timeline.source:  # a continued or loaded run: its start
+            self.resume_from(0, playing=self.playing)
+            return
+        self.trainer.reset()
+        self.timeline.clear()
+        self.progress.clear()
+        self.revision += 1
 
     def rollback(self) -> None:
         self._require_trainer("roll back").rollback()
@@ -159,29 +211,13 @@ class Session:
         self.config = self.trainer.config
         self._apply_pacing()
 
-    def check_view(self, view) -> None:
-        """Refuse a view the renderer or the current network cannot show (an unknown
-        mode or colormap, a neuron that does not exist)."""
-        from ..colormaps import NAMES
-        from ..errors import bad_value, choose
-        from ..gpu.modes import MODES
-
-        mode = MODES[choose("view.mode", view.mode, MODES)]
-        choose("view.colormap", view.colormap, NAMES)
-        if mode.needs_target and self.dataset.field is None:
-            raise bad_value("view.mode", view.mode, f"a mode without the target's field: target "
-                            f"{self.dataset.name!r} has points only (show them with 'data points')")
-        sizes = self.net.spec.sizes
-        if view.mode == "neuron":
-            if not 0 <= view.layer < len(sizes) - 1:
-                raise bad_value("view.layer", view.layer, f"a weight layer 0..{len(sizes) - 2}")
-            if not 0 <= view.neuron < sizes[view.layer + 1]:
-                raise bad_value("view.neuron", view.neuron,
-                                f"a unit 0..{sizes[view.layer + 1] - 1}")
-
     # --- per frame ---------------------------------------------------------------------
     def tick(self):
-        """Per frame: pace the trainer; returns the newest snapshot."""
+        """Per frame: pace the trainer; the snapshot to show (the scrubbed one while
+        scrubbing, else the newest)."""
+        if self.timeline.scrubbing:
+            self.snapshot = self.timeline.snapshot()
+            return self.snapshot
         if self.trainer is None:
             self.snapshot = self._latest()
             return self.snapshot
@@ -189,18 +225,20 @@ class Session:
             # Deterministic frames: this frame shows exactly the steps queued so far;
             # the next ones run while it renders.
             self.trainer.wait()
-            snap = self.trainer.latest()
+            snap = self._latest()
             self.trainer.advance(self.fixed_pace)
             return self._observed(snap)
         if self.playing and self.config.steps_per_frame and self.trainer.wait(0):
             self.trainer.advance(self.config.steps_per_frame)
         if self.playing and self.trainer.paused and not self.config.steps_per_frame:
             self.playing = False  # the trainer stopped itself: divergence, max_steps, target_loss
-        return self._observed(self.trainer.latest())
+        return self._observed(self._latest())
 
     def _observed(self, snap):
         self.snapshot = snap
-        self._record(snap)
+        self.timeline.observe(snap)
+        self.progress.record(snap, self.accuracy if self.dataset.n_classes else None)
+        self._frames += 1
         self._size_chunks(snap)
         return snap
 
@@ -218,17 +256,26 @@ class Session:
             self.trainer.set_config(chunk_steps=want)
 
     def latest_params(self) -> np.ndarray:
+        """The weights on screen: the scrubbed snapshot's, else the newest."""
+        if self.timeline.scrubbing:
+            return self.timeline.snapshot().params
         snap = self._latest()
         return snap.params if snap is not None else self.net.params.copy()
 
     def latest_network(self) -> Network:
-        """A Network over the newest snapshot's weights (for the probe, the diagram)."""
+        """A Network over the shown snapshot's weights (for the probe, the diagram)."""
         snap = self.snapshot
-        key = (self.generation, snap.step if snap else -1, id(snap))
+        key = (self.generation, self.revision, snap.step if snap else -1, id(snap))
         if self._latest_net is None or self._latest_net[0] != key:
             params = snap.params if snap is not None else self.net.params.copy()
             self._latest_net = (key, Network(self.net.spec, params, self.net.meta))
         return self._latest_net[1]
+
+    @property
+    def weights_key(self) -> tuple:
+        """Names the weights on screen: it changes whenever they do."""
+        snap = self.snapshot
+        return self.generation, self.revision, snap.step if snap is not None else -1
 
     @property
     def step_count(self) -> int:
@@ -236,46 +283,7 @@ class Session:
 
     @property
     def steps_per_second(self) -> float:
-        if len(self._rate) < 2:
-            return 0.0
-        (t0, s0), (t1, s1) = self._rate[0], self._rate[-1]
-        return (s1 - s0) / (t1 - t0) if t1 > t0 else 0.0
-
-    @property
-    def loss_history(self) -> np.ndarray:
-        """(K, 3): step, train loss, test loss; re-read every HISTORY_EVERY frames
-        (the trainer builds the array from its list on each read)."""
-        if self.trainer is None:
-            return np.zeros((0, 3))
-        if self._history_cache is None or self._frames - self._history_cache[0] >= HISTORY_EVERY:
-            self._history_cache = (self._frames, np.asarray(self.trainer.loss_history))
-        return self._history_cache[1]
-
-    def _clear_history(self) -> None:
-        for values in self.history.values():
-            values.clear()
-        self._rate = []
-        self._history_cache = None
-
-    def _record(self, snap) -> None:
-        if snap is None:
-            return
-        now = time.perf_counter()
-        self._rate.append((now, snap.step))
-        while len(self._rate) > 2 and now - self._rate[0][0] > RATE_WINDOW:
-            self._rate.pop(0)
-        h = self.history
-        if not h["step"] or h["step"][-1] != snap.step:
-            h["step"].append(snap.step)
-            h["lr"].append(snap.lr)
-            for a, b in (("step", "lr"), ("accuracy_step", "accuracy")):
-                if len(h[a]) > HISTORY_POINTS:  # a long run: every other point is plenty
-                    h[a][:], h[b][:] = h[a][::2], h[b][::2]
-        self._frames += 1
-        if self.dataset.n_classes and self._frames % ACCURACY_EVERY == 1:  # from frame 1 on
-            if not h["accuracy_step"] or h["accuracy_step"][-1] != snap.step:
-                h["accuracy_step"].append(snap.step)
-                h["accuracy"].append(self.accuracy())
+        return self.progress.steps_per_second
 
     def accuracy(self) -> float:
         """Fraction of test points (train points without a test split) classified right."""

@@ -70,7 +70,12 @@ class AppState:
     # Text fields of the Files panel.
     preset_path: str = "preset.toml"
     network_path: str = "network.npz"
+    run_path: str = "run.npz"
     image_path: str = ""
+    # A native file dialog asked for (a run_actions.DIALOG_PURPOSES name, "" none); the
+    # window opens it and polls it without blocking; `dialogs` says whether it can.
+    dialog: str = ""
+    dialogs: bool = False
     # Slider drags in progress, by widget label: an edit that rebuilds the network
     # is committed when the slider is released, not at every pixel of the drag.
     edits: dict = field(default_factory=dict)

@@ -10,8 +10,10 @@ from dataclasses import replace
 
 import numpy as np
 
+from ..colormaps import NAMES as COLORMAPS
 from ..config import ViewConfig
-from ..errors import ShaderplayError, bad_value
+from ..errors import ShaderplayError, bad_value, choose
+from ..gpu.modes import MODES
 from ..view import View
 from .action import action, known
 
@@ -27,10 +29,26 @@ def set_view(state, session=None, **changes) -> None:
         View.from_domain(*view.domain)  # refuses a bad domain with a clear message
         view = replace(view, domain=tuple(float(v) for v in view.domain))
     if session is not None:
-        session.check_view(view)
+        check_view(session, view)
     state.preset = replace(state.preset, view=view)
     if "domain" in changes:
         state.view = state.home
+
+
+def check_view(session, view) -> None:
+    """Refuse a view the renderer or the session's network cannot show (an unknown
+    mode or colormap, a neuron that does not exist, a target mode without a field)."""
+    mode = MODES[choose("view.mode", view.mode, MODES)]
+    choose("view.colormap", view.colormap, COLORMAPS)
+    if mode.needs_target and session.dataset.field is None:
+        raise bad_value("view.mode", view.mode, f"a mode without the target's field: target "
+                        f"{session.dataset.name!r} has points only (show them with 'data points')")
+    sizes = session.net.spec.sizes
+    if view.mode == "neuron":
+        if not 0 <= view.layer < len(sizes) - 1:
+            raise bad_value("view.layer", view.layer, f"a weight layer 0..{len(sizes) - 2}")
+        if not 0 <= view.neuron < sizes[view.layer + 1]:
+            raise bad_value("view.neuron", view.neuron, f"a unit 0..{sizes[view.layer + 1] - 1}")
 
 
 @action

@@ -3,7 +3,9 @@ it, and Dear ImGui (imgui-bundle's C++ glfw + OpenGL3 backends) plus ImPlot.
 
 It owns those resources and nothing else: no application state, no drawing.
 Sizes: `size` is the window in screen units (what imgui and the mouse use),
-`framebuffer_size` is in pixels; they differ on HiDPI screens.
+`framebuffer_size` is in pixels; they differ on HiDPI screens. Both follow
+glfw's size callbacks rather than being asked for each time: on X11 every
+query is a round trip to the server.
 """
 
 import ctypes
@@ -48,7 +50,15 @@ class Window:
         self.ctx.gc_mode = "context_gc"
         self._windowed_rect = None
         self.dropped: list[str] = []
-        glfw.set_drop_callback(self.handle, self._on_drop)  # imgui installs no drop callback
+        self._size = tuple(glfw.get_window_size(self.handle))
+        self._fb_size = tuple(glfw.get_framebuffer_size(self.handle))
+        self._iconified = False
+        # imgui's backend (installed below) chains to callbacks set before it, and sets
+        # none of these four itself.
+        glfw.set_drop_callback(self.handle, self._on_drop)
+        glfw.set_window_size_callback(self.handle, self._on_size)
+        glfw.set_framebuffer_size_callback(self.handle, self._on_fb_size)
+        glfw.set_window_iconify_callback(self.handle, self._on_iconify)
         imgui.create_context()
         implot.create_context()
         io = imgui.get_io()
@@ -126,6 +136,15 @@ class Window:
         """Sleep until an event arrives or `seconds` pass (a minimised window)."""
         glfw.wait_events_timeout(seconds)
 
+    def _on_size(self, _window, width, height) -> None:
+        self._size = (int(width), int(height))
+
+    def _on_fb_size(self, _window, width, height) -> None:
+        self._fb_size = (int(width), int(height))
+
+    def _on_iconify(self, _window, iconified) -> None:
+        self._iconified = bool(iconified)
+
     # --- queries and window operations ----------------------------------------------
     @property
     def should_close(self) -> bool:
@@ -136,19 +155,19 @@ class Window:
 
     @property
     def size(self) -> tuple[int, int]:
-        return tuple(glfw.get_window_size(self.handle))
+        return self._size
 
     def set_size(self, width: int, height: int) -> None:
         glfw.set_window_size(self.handle, max(1, int(width)), max(1, int(height)))
 
     @property
     def framebuffer_size(self) -> tuple[int, int]:
-        return tuple(glfw.get_framebuffer_size(self.handle))
+        return self._fb_size
 
     @property
     def minimized(self) -> bool:
-        w, h = self.framebuffer_size
-        return w <= 0 or h <= 0 or bool(glfw.get_window_attrib(self.handle, glfw.ICONIFIED))
+        w, h = self._fb_size
+        return w <= 0 or h <= 0 or self._iconified
 
     @property
     def fullscreen(self) -> bool:
@@ -173,6 +192,19 @@ class Window:
 
     def _on_drop(self, _window, paths) -> None:
         self.dropped.extend(p.decode() if isinstance(p, bytes) else str(p) for p in paths)
+
+    def deliver_drop(self, paths) -> None:
+        """Hand `paths` to the drop callback that GLFW holds for this window, through
+        the C entry point GLFW calls when files are dropped (scripts and tests: an
+        X server without a drag source cannot make a real drop)."""
+        setter = glfw.library.glfw.glfwSetDropCallback
+        null = setter.argtypes[1]()  # a NULL function pointer of the callback's type
+        current = setter(self.handle, null)  # read the callback by swapping it out...
+        setter(self.handle, current)  # ...and straight back in
+        if not current:
+            raise ShaderplayError("drop: this window has no drop callback")
+        encoded = [str(p).encode() for p in paths]
+        current(self.handle, len(encoded), (ctypes.c_char_p * len(encoded))(*encoded))
 
     def release(self) -> None:
         """Backends and contexts go before the GL context they draw with."""

@@ -1,0 +1,152 @@
+"""Actions on the run's timeline (scrub, back to live, resume from a snapshot,
+run files), on latent inputs, and file-dialog requests. `actions` re-exports
+them: panels, keys, dropped files and scripts find every action in one place.
+
+Decisions where the brief is silent:
+- scrubbing pauses training; play (Space) or a single step while scrubbing
+  first goes back to live, "resume from here" trains on from the scrubbed
+  snapshot and drops what came after it;
+- a loaded run file replaces the network with the run's architecture, its
+  last snapshot live and paused (like loading a network), every snapshot on
+  the timeline;
+- a latent value is edited in place (a buffer write: same weights, no
+  rebuild); adding or removing a latent input changes the first layer's
+  shape, so the network is re-drawn from its seed.
+"""
+
+from dataclasses import replace
+
+from ..errors import bad_value
+from .action import action
+
+DIALOG_PURPOSES = ("load_preset", "save_preset", "load_network", "save_network", "load_run",
+                   "save_run", "load_image")
+
+
+def _is_run_file(path) -> bool:
+    """A `.npz` holding snapshots (a run file) rather than one network."""
+    import numpy as np
+
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return "snapshots" in data.files
+    except (OSError, ValueError):
+        return False  # load_network then says what is wrong with it
+
+
+# --- timeline -------------------------------------------------------------------------
+@action
+def scrub(state, session, index: int = 0) -> None:
+    """Show snapshot `index` of the timeline (training pauses)."""
+    session.scrub(int(index))
+    state.playing = session.playing
+
+
+@action
+def scrub_step(state, session, step: int = 0) -> None:
+    """Show the last snapshot at or before training step `step`."""
+    session.scrub(session.timeline.index_at_step(int(step)))
+    state.playing = session.playing
+
+
+@action
+def scrub_by(state, session, delta: int = -1) -> None:
+    """`delta` snapshots later (earlier if negative) than the one shown; from live,
+    -1 is the snapshot before the newest."""
+    timeline = session.timeline
+    shown = timeline.index if timeline.scrubbing else len(timeline) - 1
+    if len(timeline) > 1:
+        scrub(state, session, max(0, min(len(timeline) - 1, shown + int(delta))))
+
+
+def previous_snapshot(state, session) -> None:
+    scrub_by(state, session, -1)
+
+
+def next_snapshot(state, session) -> None:
+    scrub_by(state, session, 1)
+
+
+@action
+def go_live(state, session) -> None:
+    """Back to the newest weights (training stays paused until play)."""
+    session.go_live()
+
+
+@action
+def resume_from_here(state, session, index: int | None = None) -> None:
+    """Train on from the scrubbed snapshot (or `index`); later snapshots are dropped."""
+    if index is None and not session.timeline.scrubbing:
+        raise bad_value("resume from here", "the live run", "a snapshot picked on the timeline "
+                        "first (drag the timeline slider)")
+    session.resume_from(index, playing=True)
+    state.playing = session.playing
+    state.diverged_at = None
+    state.say(f"Training on from step {session.step_base:,} (fresh optimiser state).")
+
+
+@action
+def set_snapshot_every(state, session, every: int = 100) -> None:
+    """Keep a snapshot every `every` training steps from now on."""
+    session.set_snapshot_every(every)
+
+
+@action
+def save_run(state, session, path: str = "") -> None:
+    """The timeline's snapshots as a run file (`shaderplay record --animation playback`)."""
+    path = path or state.run_path
+    session.save_run(path, {"preset": state.preset.name, "seed": state.preset.network.seed,
+                            "domain": list(state.preset.view.domain)})
+    state.say(f"Saved {len(session.timeline)} snapshots to {path}.")
+
+
+@action
+def load_run(state, session, path: str = "") -> None:
+    """A run file onto the timeline (its last weights live, paused)."""
+    path = path or state.run_path
+    session.load_run(path)
+    state.playing = False
+    state.diverged_at = None
+    state.run_path = str(path)
+    timeline = session.timeline
+    state.say(f"Loaded run {path}: {len(timeline)} snapshots, steps {timeline.steps[0]:,} to "
+              f"{timeline.steps[-1]:,}. Drag the timeline to scrub.")
+
+
+# --- latent inputs ----------------------------------------------------------------------
+@action
+def set_latent(state, session, index: int = 0, value: float = 0.0) -> None:
+    """Latent input `index` to `value`, live: the weights stay, the picture follows."""
+    session.set_latent(int(index), float(value))
+    latent = list(state.preset.network.latent)
+    latent[int(index)] = float(value)
+    state.preset = replace(state.preset,
+                           network=replace(state.preset.network, latent=tuple(latent)))
+
+
+@action
+def add_latent(state, session, value: float = 0.0) -> None:
+    from .actions import set_network
+
+    set_network(state, session, latent=(*state.preset.network.latent, float(value)))
+
+
+@action
+def remove_latent(state, session, index: int = -1) -> None:
+    from .actions import set_network
+
+    latent = list(state.preset.network.latent)
+    if not latent:
+        raise bad_value("latent input", index, "one to remove (this network has none)")
+    del latent[int(index) % len(latent)]
+    set_network(state, session, latent=tuple(latent))
+
+
+# --- file dialogs -----------------------------------------------------------------------
+@action
+def file_dialog(state, session=None, purpose: str = "load_preset") -> None:
+    """Ask the window for a native file dialog; its answer runs the `purpose` action.
+    Where there is none (no zenity/kdialog), the typed path fields do the same."""
+    if purpose not in DIALOG_PURPOSES:
+        raise bad_value("file dialog", purpose, "one of " + ", ".join(DIALOG_PURPOSES))
+    state.dialog = purpose

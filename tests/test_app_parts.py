@@ -1,0 +1,104 @@
+"""Window parts that need no window: the canvas's pixel rectangle on HiDPI
+screens, the plots' step ticks, and file dialogs that never block the frame
+(their answer runs the same action as the typed path field)."""
+
+import pytest
+
+from shaderplay.app import dialogs
+from shaderplay.app.canvas import Rect, viewport_px
+from shaderplay.app.plots import step_ticks
+from shaderplay.app.state import AppState
+
+
+@pytest.mark.parametrize("scale", [(1, 1), (2, 2), (1.5, 1.25)])
+def test_the_canvas_viewport_scales_each_axis_by_its_framebuffer_ratio(scale):
+    window, rect = (1280, 800), Rect(300.0, 0.0, 668.0, 770.0)
+    fb = (round(1280 * scale[0]), round(800 * scale[1]))
+    x, y, w, h = viewport_px(rect, window, fb)
+    assert (w, h) == (round(668 * scale[0]), round(770 * scale[1]))
+    assert x == round(300 * scale[0])
+    assert y + h == fb[1]  # the canvas touches the top: GL's y grows upwards
+    assert y == round(30 * scale[1]) > 0  # the 30 units below it (timeline strip) stay free
+
+
+def test_a_degenerate_canvas_still_gets_one_pixel_inside_the_framebuffer():
+    assert viewport_px(Rect(0.0, 0.0, 0.2, 0.0), (640, 480), (640, 480))[2:] == (1, 1)
+    x, y, w, h = viewport_px(Rect(600.0, 450.0, 100.0, 100.0), (640, 480), (1280, 960))
+    assert x + w <= 1280 and y >= 0 and (w, h) == (80, 60)
+
+
+def test_step_ticks_are_round_and_short():
+    values, labels = step_ticks(0, 34_240)
+    assert values == [0.0, 10_000.0, 20_000.0, 30_000.0]
+    assert labels == ["0", "10k", "20k", "30k"]
+    values, labels = step_ticks(1_200_000, 2_950_000)
+    assert labels == ["1.5M", "2M", "2.5M"] and len(values) <= 4
+    assert step_ticks(7, 7) == ([7.0], ["7"])
+
+
+class FakeDialog:
+    """Answers after `wait` polls, as a dialog the user takes a while over."""
+
+    def __init__(self, answer, wait=2):
+        self.answer, self.wait, self.killed = answer, wait, False
+
+    def ready(self, timeout=20):
+        assert timeout == 0  # never a blocking wait in the frame loop
+        self.wait -= 1
+        return self.wait < 0
+
+    def result(self):
+        return self.answer
+
+    def kill(self):
+        self.killed = True
+
+
+def test_a_dialog_answer_runs_its_action_without_blocking(tmp_path, monkeypatch):
+    state = AppState()
+    chosen = tmp_path / "chosen.toml"
+    opened = []
+    monkeypatch.setattr(dialogs.FileDialogs, "_open",
+                        staticmethod(lambda st, purpose: opened.append(purpose)
+                                     or FakeDialog(str(chosen), wait=3)))
+    files = dialogs.FileDialogs(enabled=True)
+    state.dialog = "save_preset"
+    for _ in range(3):  # the user still choosing: frames go on, nothing saved yet
+        files.update(state, None)
+        assert not chosen.exists()
+    state.dialog = "load_preset"  # a second request while one is open is declined
+    files.update(state, None)
+    assert chosen.exists() and opened == ["save_preset"]
+    assert state.preset_path == str(chosen) and "Saved preset" in state.message.text
+
+
+def test_a_cancelled_dialog_changes_nothing_and_none_open_without_tools(tmp_path, monkeypatch):
+    state = AppState()
+    monkeypatch.setattr(dialogs.FileDialogs, "_open",
+                        staticmethod(lambda st, purpose: FakeDialog([], wait=0)))
+    files = dialogs.FileDialogs(enabled=True)
+    state.dialog = "load_network"
+    files.update(state, None)
+    files.update(state, None)
+    assert files.pending is None and state.message is None and state.network_path == "network.npz"
+    disabled = dialogs.FileDialogs(enabled=False)
+    state.dialog = "load_network"
+    disabled.update(state, None)
+    assert disabled.pending is None and not state.dialog and not state.dialogs
+    monkeypatch.setattr(dialogs.sys, "platform", "linux")
+    monkeypatch.setenv("DISPLAY", ":99")
+    monkeypatch.setattr(dialogs.shutil, "which", lambda tool: None)
+    assert not dialogs.available()  # a bare X server: typed paths only
+    monkeypatch.setattr(dialogs.shutil, "which", lambda tool: f"/usr/bin/{tool}")
+    assert dialogs.available()
+    monkeypatch.delenv("DISPLAY")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    assert not dialogs.available()
+
+
+def test_an_unknown_dialog_purpose_is_refused():
+    from shaderplay.app import actions
+
+    state = AppState()
+    actions.file_dialog(state, None, "format_disk")
+    assert state.message.error and "format_disk" in state.message.text and not state.dialog

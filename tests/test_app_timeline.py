@@ -1,0 +1,195 @@
+"""The window's timeline without a window: snapshots kept while training,
+scrubbing (training pauses, the shown weights are the snapshot's), resume
+from a snapshot, run files saved and loaded (the record module's format),
+and the bounded series behind the plots."""
+
+import numpy as np
+import pytest
+
+from shaderplay.app import actions
+from shaderplay.app.history import Series
+from shaderplay.app.session import Session
+from shaderplay.app.state import AppState
+from shaderplay.app.timeline import Timeline
+from shaderplay.config import NetConfig, Preset, TargetConfig, TrainConfig, ViewConfig
+from shaderplay.record.runfile import RunFile
+from shaderplay.train import Snapshot
+
+
+def small_preset(**network) -> Preset:
+    return Preset(name="small", network=NetConfig(hidden=(6, 5), activation="tanh", seed=3,
+                                                  **network),
+                  target=TargetConfig(name="fancy_sine", n_points=256),
+                  train=TrainConfig(batch_size=32), view=ViewConfig())
+
+
+@pytest.fixture
+def app():
+    preset = small_preset()
+    session = Session(preset, playing=False)
+    session.set_snapshot_every(10)
+    state = AppState(preset=preset, source="small", playing=False)
+    yield state, session
+    session.close()
+
+
+def train(session, steps: int, every: int = 10) -> None:
+    """`steps` more steps, looked at after every `every` of them as frames would."""
+    for _ in range(steps // every):
+        session.step(every)
+        session.trainer.wait()
+        session.tick()
+
+
+def snap(step, value=0.0, n=4):
+    nan = float("nan")
+    return Snapshot(step, np.full(n, value, np.float32), float(step), nan, nan, nan, None)
+
+
+def test_snapshots_are_kept_each_multiple_and_thinned_past_capacity():
+    timeline = Timeline(4, every=10, capacity=4)
+    kept = [s for s in (0, 3, 10, 12, 25, 30) if timeline.observe(snap(s))]
+    assert kept == [0, 10, 25, 30]  # the first seen past each multiple of 10
+    timeline.observe(snap(41))  # full: every other snapshot goes, the interval doubles
+    assert timeline.steps == [0, 25, 41] and timeline.every == 20
+    assert not timeline.observe(snap(55)) and timeline.observe(snap(60))
+    assert timeline.index_at_step(50) == 2 and timeline.index_at_step(-5) == 0
+
+
+def test_scrubbing_pauses_and_shows_the_snapshot_everywhere(app):
+    state, session = app
+    train(session, 60)
+    timeline = session.timeline
+    assert timeline.steps == [0, 10, 20, 30, 40, 50, 60]
+    live = session.latest_params().copy()
+    actions.set_playing(state, session, True)
+    actions.scrub(state, session, 2)
+    assert not state.playing and not session.playing
+    shown = session.tick()
+    assert shown.step == 20
+    np.testing.assert_array_equal(shown.params, timeline.params[2])
+    np.testing.assert_array_equal(session.latest_network().params, timeline.params[2])
+    np.testing.assert_array_equal(session.latest_params(), timeline.params[2])
+    assert not np.array_equal(shown.params, live)
+    key = session.weights_key
+    actions.scrub_by(state, session, 1)
+    assert session.tick().step == 30 and session.weights_key != key
+    actions.go_live(state, session)
+    np.testing.assert_array_equal(session.tick().params, live)
+    assert session.trainer.step == 60  # nothing trained while scrubbing
+
+
+def test_resume_from_a_snapshot_trains_on_from_its_weights_and_step(app):
+    state, session = app
+    train(session, 60)
+    early = session.timeline.params[2].copy()
+    actions.scrub(state, session, 2)
+    session.resume_from(playing=False)
+    restarted = session.tick()
+    assert not session.timeline.scrubbing and session.step_base == 20
+    assert restarted.step == 20 and session.timeline.steps == [0, 10, 20]
+    np.testing.assert_array_equal(restarted.params, early)
+    train(session, 30)
+    assert session.step_count == 50 and session.trainer.step == 30
+    assert session.timeline.steps == [0, 10, 20, 30, 40, 50]  # steps count on from 20
+    assert np.all(np.diff(session.progress.loss.column(0)) > 0)
+    assert session.progress.loss.last(0) == 50
+    actions.reset_weights(state, session)  # R: back to the run's start, step 0
+    assert session.step_count == 0 and session.timeline.steps == [0]
+    np.testing.assert_array_equal(session.tick().params, session.timeline.params[0])
+
+
+def test_resume_needs_a_scrubbed_snapshot(app):
+    state, session = app
+    actions.resume_from_here(state, session)
+    assert state.message.error and "timeline" in state.message.text
+
+
+def test_a_saved_run_loads_back_onto_the_timeline(app, tmp_path):
+    state, session = app
+    train(session, 50)
+    steps, params = list(session.timeline.steps), [p.copy() for p in session.timeline.params]
+    actions.save_run(state, session, str(tmp_path / "run.npz"))
+    run = RunFile.load(tmp_path / "run.npz")  # the record module's format
+    assert list(run.steps) == steps and run.meta["snapshot_every"] == 10
+    np.testing.assert_array_equal(run.snapshots, np.stack(params))
+    assert len(run.losses) and np.isfinite(run.losses[:, 1]).all()
+
+    actions.set_layer(state, session, 0, width=3)  # another architecture meanwhile
+    actions.drop_files(state, session, [str(tmp_path / "run.npz")])  # a run file, dropped
+    assert session.net.spec.hidden == (6, 5) and not state.playing
+    assert session.timeline.steps == steps and session.step_count == 50
+    actions.scrub(state, session, 0)
+    np.testing.assert_array_equal(session.tick().params, params[0])
+    actions.resume_from_here(state, session, 0)
+    assert session.step_base == 0 and session.timeline.steps == [0]
+
+
+def test_a_run_of_the_wrong_shape_is_refused(app, tmp_path):
+    state, session = app
+    rgb = Preset(name="rgb", network=NetConfig(hidden=(4,), n_out=3), target=TargetConfig("none"))
+    other = Session(rgb, playing=False)
+    try:
+        other.save_run(tmp_path / "rgb.npz")
+    finally:
+        other.close()
+    net = session.net
+    actions.load_run(state, session, str(tmp_path / "rgb.npz"))
+    assert state.message.error and "outputs" in state.message.text
+    assert session.net is net
+    actions.load_run(state, session, str(tmp_path / "missing.npz"))
+    assert state.message.error and "missing.npz" in state.message.text
+
+
+def test_latent_values_change_live_without_a_rebuild():
+    preset = Preset(name="cppn", network=NetConfig(hidden=(8, 8), latent=(0.5, -0.5), n_out=3,
+                                                   seed=2), target=TargetConfig(name="none"))
+    session = Session(preset, playing=False)
+    state = AppState(preset=preset)
+    try:
+        before, generation = session.tick().params.copy(), session.generation
+        key = session.weights_key
+        actions.set_latent(state, session, 1, 2.0)
+        after = session.tick().params
+        at = session.net.layout.latent
+        assert session.generation == generation and session.weights_key != key
+        assert after[at + 1] == 2.0 and after[at] == 0.5
+        np.testing.assert_array_equal(np.delete(after, at + 1), np.delete(before, at + 1))
+        assert state.preset.network.latent == (0.5, 2.0)
+        actions.add_latent(state, session, 0.25)
+        assert session.net.spec.n_latent == 3 and session.net.spec.sizes[0] == 5
+        actions.remove_latent(state, session, 0)
+        assert state.preset.network.latent == (2.0, 0.25)
+        actions.set_latent(state, session, 7, 1.0)
+        assert state.message.error and "latent" in state.message.text
+    finally:
+        session.close()
+
+
+def test_a_latent_edit_reaches_a_paused_trainer_and_its_data():
+    preset = small_preset(latent=(0.0,))
+    session = Session(preset, playing=False)
+    state = AppState(preset=preset)
+    try:
+        loss = session.trainer.evaluate("train")
+        actions.set_latent(state, session, 0, 1.5)
+        at = session.net.layout.latent
+        assert session.tick().params[at] == 1.5  # shown at once, though no chunk ran
+        assert session.trainer.evaluate("train") != loss  # the training inputs follow
+        session.step(5)
+        session.trainer.wait()
+        assert session.tick().params[at] == 1.5
+    finally:
+        session.close()
+
+
+def test_series_stay_bounded_and_in_order():
+    series = Series(2, limit=100)
+    for step in range(1, 1001):
+        series.append(step, step * 0.5)
+    assert 50 <= len(series) <= 100
+    steps = series.column(0)
+    assert steps[0] == 1 and np.all(np.diff(steps) > 0) and steps.flags.c_contiguous
+    np.testing.assert_array_equal(series.column(1), steps * 0.5)
+    series.truncate_after(500)
+    assert series.last(0) <= 500 < series.last(0) + 2 * 1000 / len(series)
