@@ -14,9 +14,9 @@ Paths, on the same networks, views and sizes:
 Each figure is the median over `repeats` alternating measurements (paths
 take turns, so all see the same machine load) of the median frame time
 over `seconds`, after a warm-up frame. A path whose frame would take longer
-than `max_frame` seconds (estimated from a 32x32 probe) is not run at that
-size: its figure is the estimate, marked "~". Ratios are speeds relative
-to NumPy (2.00: twice as fast).
+than `max_frame` seconds (estimated from a 32x32 probe or the path's last
+size) is not run at that size: its figure is that estimate, marked "~".
+Ratios are speeds relative to NumPy (2.00: twice as fast).
 """
 
 import statistics
@@ -167,16 +167,37 @@ def median_frame(frame, seconds: float, min_frames: int = 3) -> float:
     return statistics.median(times)
 
 
-def measure(
-    sizes=((512, 512), (1024, 1024)),
-    cases=CASES,
-    paths=PATHS,
-    seconds: float = 1.0,
-    repeats: int = 3,
-    max_frame: float = 20.0,
-    torch_threads: int = 2,
-) -> dict:
-    """{"gl", "peak", "rows"}: one row per (case, size, path) with ms, GMAC/s and ratio vs NumPy."""
+def _case_rows(runner, case: Case, view: View, sizes, paths, seconds, repeats, max_frame, peak):
+    net = Network.random(case.sizes, activation=case.activation, output=case.output, seed=0)
+    macs = macs_per_pixel(case.sizes)
+    # Seconds per pixel of each path: from the probe, then from its largest measured size.
+    probe = runner.frames(net, view, PROBE)
+    per_pixel = {p: median_frame(f, 0.0, 2) / (PROBE[0] * PROBE[1]) for p, f in probe.items()}
+    rows = []
+    for size in sorted(sizes, key=lambda s: s[0] * s[1]):
+        pixels = size[0] * size[1]
+        run = [p for p in paths if per_pixel[p] * pixels <= max_frame]
+        frames = runner.frames(net, view, size) if run else {}
+        samples = {p: [] for p in run}
+        for _ in range(repeats):  # alternate, so every path sees the same machine load
+            for p in run:
+                samples[p].append(median_frame(frames[p], seconds))
+        times = {p: (per_pixel[p] * pixels, True) for p in paths}
+        for p in run:
+            times[p] = (statistics.median(samples[p]), False)
+            per_pixel[p] = times[p][0] / pixels
+        times["floor"] = (macs * pixels / peak, False)
+        numpy_s = times["numpy"][0] if "numpy" in times else None
+        for p, (t, estimated) in times.items():
+            rows.append({"case": case.name, "size": f"{size[0]}x{size[1]}", "path": p,
+                         "ms": t * 1e3, "gmacs": macs * pixels / t / 1e9, "estimated": estimated,
+                         "vs_numpy": numpy_s / t if numpy_s else None})
+    return rows
+
+
+def measure(sizes=((512, 512), (1024, 1024)), cases=CASES, paths=PATHS, seconds: float = 1.0,
+            repeats: int = 3, max_frame: float = 20.0, torch_threads: int = 2) -> dict:
+    """{"gl", "peak", "rows"}: one row per (case, size, path): ms, GMAC/s, ratio vs NumPy."""
     from ..gpu.context import describe, headless_context
 
     paths = tuple(p for p in paths if p != "torch" or torch_available())
@@ -187,40 +208,7 @@ def measure(
     try:
         peak = matmul_peak()
         for case in cases:
-            net = Network.random(case.sizes, activation=case.activation, output=case.output, seed=0)
-            macs = macs_per_pixel(case.sizes)
-            probe = runner.frames(net, view, PROBE)
-            per_pixel = {
-                p: median_frame(f, 0.0, 1) / (PROBE[0] * PROBE[1]) for p, f in probe.items()
-            }
-            for size in sizes:
-                pixels = size[0] * size[1]
-                fast = [p for p in paths if per_pixel[p] * pixels <= max_frame]
-                frames = runner.frames(net, view, size) if fast else {}
-                samples = {p: [] for p in fast}
-                for _ in range(repeats):
-                    for p in fast:
-                        samples[p].append(median_frame(frames[p], seconds))
-                times = {
-                    p: (statistics.median(samples[p]), False)
-                    if p in samples
-                    else (per_pixel[p] * pixels, True)
-                    for p in paths
-                }
-                times["floor"] = (macs * pixels / peak, False)
-                numpy_s = times.get("numpy", (None,))[0]
-                for p, (t, estimated) in times.items():
-                    rows.append(
-                        {
-                            "case": case.name,
-                            "size": f"{size[0]}x{size[1]}",
-                            "path": p,
-                            "ms": t * 1e3,
-                            "gmacs": macs * pixels / t / 1e9,
-                            "estimated": estimated,
-                            "vs_numpy": numpy_s / t if numpy_s else None,
-                        }
-                    )
+            rows += _case_rows(runner, case, view, sizes, paths, seconds, repeats, max_frame, peak)
         gl = describe(ctx)
     finally:
         runner.release()
