@@ -153,11 +153,13 @@ def test_a_neuron_and_then_the_outputs_on_the_cpu(renderers, ctx):
 
 def test_auto_takes_the_cpu_on_software_gl_and_the_environment_can_force(ctx, monkeypatch):
     from shaderplay.gpu.context import is_software
+    from shaderplay.gpu.cpu_eval import prepare
     from shaderplay.gpu.cpu_pass import EVALUATOR_ENV
     from shaderplay.gpu.renderer import Renderer
 
     monkeypatch.delenv(EVALUATOR_ENV, raising=False)
     assert Renderer(ctx).evaluator == ("cpu" if is_software(ctx) else "shader")
+    assert prepare(wait=True)  # the kernel "auto" waits for in the background
     monkeypatch.setenv(EVALUATOR_ENV, "shader")
     assert Renderer(ctx).evaluator == "shader"
     assert Renderer(ctx, evaluator="cpu").evaluator == "cpu"

@@ -20,6 +20,7 @@ of its output. BatchNorm uses its running statistics (inference form).
 """
 
 import math
+import threading
 
 import numba
 import numpy as np
@@ -44,7 +45,7 @@ _TWO_PI = 2.0 * math.pi
 # output and scratch blocks stay in L2; 256-512 pixels were fastest for widths 16-64 here.
 TILE_FLOATS, MAX_TILE = 32768, 512
 
-# The table's own NumPy forms, compiled for scalars; _feature dispatches on the table index
+# The table's own NumPy forms, compiled for scalars; _fixed dispatches on the table index
 # and gives NaN for an entry it lacks, which tests/test_cpu_eval.py catches.
 _NAMES = ("x", "y", "x2", "y2", "xy", "sinx", "siny", "cosx", "cosy", "r")
 _x, _y, _x2, _y2, _xy, _sinx, _siny, _cosx, _cosy, _r = (inline(FEATURES[n].np_f) for n in _NAMES)
@@ -201,9 +202,7 @@ class CpuEvaluator:
         self.features = feature_table(spec)
         self.extra = np.array([max(layout.fourier, 0), max(layout.latent, 0)], np.int64)
         self.width = max(spec.sizes)
-        self.tile = int(
-            min(MAX_TILE, max(16, TILE_FLOATS // self.width // 16 * 16))
-        )  # whole vectors
+        self.tile = int(min(MAX_TILE, max(16, TILE_FLOATS // self.width // 16 * 16)))
 
     def values(
         self,
@@ -276,3 +275,33 @@ def evaluate(
     """`net` on a `size` = (W, H) grid of `view` on the CPU: float32 (H, W, C), row 0 = top."""
     view = View.from_domain(-1, 1, -1, 1) if view is None else view
     return CpuEvaluator(net.spec).values(net.params, view, size, layer, pre)
+
+
+# --- compiling ahead -------------------------------------------------------------------
+# evaluate_grid has one signature for every network, compiled once per install and then
+# loaded from numba's cache (~0.1 s); the first compile takes several seconds, which
+# `prepare` lets a renderer spend in the background while the shader draws.
+_ready = threading.Event()
+_start = threading.Lock()
+_compiler: threading.Thread | None = None
+
+
+def _compile() -> None:
+    net = Network.random((2, 1), seed=0)
+    CpuEvaluator(net.spec).values(net.params, None, (1, 1))
+    _ready.set()
+
+
+def prepare(wait: bool = False) -> bool:
+    """Start compiling (or loading) evaluate_grid on a background thread, once per process.
+
+    Returns whether it is ready; `wait` blocks until the attempt has finished.
+    """
+    global _compiler
+    with _start:
+        if _compiler is None:
+            _compiler = threading.Thread(target=_compile, name="shaderplay-cpu-eval", daemon=True)
+            _compiler.start()
+    if wait:
+        _compiler.join()
+    return _ready.is_set()

@@ -7,7 +7,10 @@ mode on a GPU, keep the fragment shader.
 
 The choice: `Renderer(ctx, evaluator=...)`, "auto" (the CPU where the GL is
 software), "cpu" (where the mode allows) or "shader"; the default comes from
-the environment variable SHADERPLAY_EVALUATOR, else "auto".
+the environment variable SHADERPLAY_EVALUATOR, else "auto". The numba kernel
+is compiled (the first time after an install, several seconds) or loaded
+from numba's cache on a background thread as the renderer is made; "auto"
+draws with the shader until it is ready, "cpu" waits for it.
 """
 
 import os
@@ -16,7 +19,7 @@ import numpy as np
 
 from ..errors import choose
 from .context import is_software
-from .cpu_eval import CpuEvaluator
+from .cpu_eval import CpuEvaluator, prepare
 
 EVALUATORS = ("auto", "cpu", "shader")
 EVALUATOR_ENV = "SHADERPLAY_EVALUATOR"
@@ -47,10 +50,13 @@ class CpuPasses:
         self._cpu = None  # CpuEvaluator of the current architecture
         self._cpu_params = None  # the last upload, copied (a trainer may write the caller's array)
         self._cpu_values = None  # (H, W, 4) float32 written into the values texture
+        if self.evaluator == "cpu":
+            prepare()
 
     @property
     def evaluator(self) -> str:
-        """ "cpu" or "shader": what computes the plain modes' values on this renderer."""
+        """What computes the plain modes' values here, "cpu" or "shader" (with "auto", the
+        shader until the numba kernel is loaded)."""
         cpu = self._evaluator == "cpu" or (self._evaluator == "auto" and self._software)
         return "cpu" if cpu else "shader"
 
@@ -63,6 +69,8 @@ class CpuPasses:
             plan = cpu_plan(r.mode.name, entry, r.args, self.spec, r.opts.get("pre", False))
         if plan is None:
             return super()._mode_pass(r, entry, group)
+        if not prepare(wait=self._evaluator == "cpu") and self._evaluator == "auto":
+            return super()._mode_pass(r, entry, group)  # while numba compiles
         layer, units, pre = plan
         if self._cpu is None or self._cpu.spec != self.spec:
             self._cpu = CpuEvaluator(self.spec)
