@@ -118,6 +118,7 @@ def test_a_saved_run_loads_back_onto_the_timeline(app, tmp_path):
     actions.set_layer(state, session, 0, width=3)  # another architecture meanwhile
     actions.drop_files(state, session, [str(tmp_path / "run.npz")])  # a run file, dropped
     assert session.net.spec.hidden == (6, 5) and not state.playing
+    assert state.preset.network.hidden == (6, 5)  # the panels show what was loaded
     assert session.timeline.steps == steps and session.step_count == 50
     actions.scrub(state, session, 0)
     np.testing.assert_array_equal(session.tick().params, params[0])

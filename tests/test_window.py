@@ -28,10 +28,10 @@ def display():
         yield name
 
 
-def run_window(display, tmp_path, steps, *args):
+def run_window(display, tmp_path, steps, *args, env=None):
     script = tmp_path / "script.json"
     script.write_text(json.dumps(steps))
-    env = dict(os.environ, DISPLAY=display)
+    env = dict(os.environ, DISPLAY=display, **(env or {}))
     env.pop("WAYLAND_DISPLAY", None)
     return subprocess.run([*SHADERPLAY, "--script", str(script), "--no-vsync", *args], env=env,
                           cwd=tmp_path, capture_output=True,
@@ -129,3 +129,70 @@ def test_a_resize_storm_a_recording_and_a_bad_preset(display, tmp_path):
     assert bad.returncode == 2
     assert "no_such_preset" in bad.stderr and "allowed" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+FAKE_ZENITY = """#!/bin/sh
+# Stands in for zenity: portable-file-dialogs runs it for native file dialogs.
+case "$*" in
+  *--save*) echo "{save}" ;;
+  *) echo "{load}" ;;
+esac
+"""
+
+
+def test_timeline_drop_fullscreen_dialogs_and_latents(display, tmp_path):
+    """Scrub the timeline, save the run, drop it back through GLFW's drop callback,
+    native dialogs (a stand-in zenity) for a save and a load, F and back, and a
+    latent input edited live on the cppn preset."""
+    from shaderplay.presets import load_preset
+    from shaderplay.record.runfile import RunFile
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    zenity = bin_dir / "zenity"
+    zenity.write_text(FAKE_ZENITY.format(save=tmp_path / "chosen.toml", load=tmp_path / "run.npz"))
+    zenity.chmod(0o755)
+
+    def shot(frame, name):
+        return {"frame": frame, "do": "screenshot", "path": f"{name}.png"}
+
+    steps = [
+        {"frame": 5, "do": "wait_for_step", "step": 3000},
+        {"frame": 6, "do": "save_run", "path": "run.npz"},
+        {"frame": 7, "do": "scrub", "index": 0}, shot(10, "scrub0"),
+        {"frame": 11, "do": "go_live"}, shot(14, "live"),
+        {"frame": 15, "do": "scrub", "index": 0}, shot(18, "scrub0_again"),
+        {"frame": 19, "do": "file_dialog", "purpose": "save_preset"},
+        {"frame": 25, "do": "set_layer", "index": 0, "width": 3},
+        {"frame": 30, "do": "drop", "paths": [str(tmp_path / "run.npz")]},
+        {"frame": 33, "do": "scrub", "index": 0}, shot(36, "dropped0"),
+        {"frame": 37, "do": "set_layer", "index": 0, "width": 5},
+        {"frame": 38, "do": "file_dialog", "purpose": "load_run"},
+        {"frame": 42, "do": "scrub", "index": 0}, shot(45, "dialog0"),
+        {"frame": 46, "do": "toggle_fullscreen"},
+        {"frame": 50, "do": "window_screenshot", "path": "full.png"},
+        {"frame": 51, "do": "toggle_fullscreen"},
+        {"frame": 55, "do": "window_screenshot", "path": "windowed.png"},
+        {"frame": 56, "do": "load_preset", "name_or_path": "cppn"}, shot(60, "cppn_a"),
+        {"frame": 61, "do": "set_latent", "index": 0, "value": 2.5}, shot(64, "cppn_b"),
+        {"frame": 65, "do": "set_latent", "index": 0, "value": 0.3}, shot(68, "cppn_c"),
+        {"frame": 70, "do": "quit"},
+    ]
+    path = f"{bin_dir}:{os.environ.get('PATH', '')}"
+    result = run_window(display, tmp_path, steps, "--size", "900x600", env={"PATH": path})
+    assert result.returncode == 0, result.stderr[-3000:]
+    img = {p.stem: load(p) for p in tmp_path.glob("*.png")}
+    missing = {s["path"][:-4] for s in steps if s.get("path", "").endswith(".png")} - set(img)
+    assert not missing, (missing, result.stderr[-2000:])
+
+    assert len(RunFile.load(tmp_path / "run.npz")) >= 2
+    assert diff(img["scrub0"], img["live"]) > 2  # step 0 is not the trained picture
+    assert diff(img["scrub0_again"], img["scrub0"]) == 0  # scrubbing back shows it again
+    assert diff(img["dropped0"], img["scrub0"]) == 0  # the run, dropped, has those weights
+    assert diff(img["dialog0"], img["scrub0"]) == 0  # and loaded through the dialog
+    assert load_preset(str(tmp_path / "chosen.toml")).network.hidden == (32, 32, 16)
+    assert img["full"].shape[:2] == (800, 1280)  # the Xvfb screen
+    assert img["windowed"].shape[:2] == (600, 900)  # back to the window it was
+    assert diff(img["cppn_b"], img["cppn_a"]) > 2
+    assert diff(img["cppn_c"], img["cppn_a"]) == 0
+    assert not (tmp_path / "imgui.ini").exists()  # nothing written into the user's folder

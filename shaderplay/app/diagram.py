@@ -4,15 +4,19 @@ thumbnails.py); edges coloured by the sign of the weight (blue positive,
 orange negative) and thickened by its size. Click a node to show that neuron
 on the canvas; hover it for its bias and incoming weights.
 
-Wide layers show their first MAX_SHOWN units and a "+k more" note.
+Wide layers show their first MAX_SHOWN units and a "+k" note under them;
+hovering a node shows its picture large.
 """
 
 import numpy as np
 from imgui_bundle import imgui
 
 from . import actions
+from .thumbnails import SHOWN_UNITS
 
-MAX_SHOWN = 16
+MAX_SHOWN = SHOWN_UNITS
+HEIGHT_EM = 26.0  # the diagram's height budget in font heights
+ZOOM_PX = 128.0  # side of the picture in a node's tooltip
 POSITIVE = (0.33, 0.62, 1.0)
 NEGATIVE = (1.0, 0.55, 0.2)
 
@@ -21,12 +25,24 @@ def _u32(rgb, alpha: float) -> int:
     return imgui.color_convert_float4_to_u32(imgui.ImVec4(*rgb, alpha))
 
 
+def edge_colours(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per weight of `w` (out, in): the line's packed ImGui colour (ABGR, uint32;
+    blue positive, orange negative, more opaque when larger) and its thickness;
+    thickness 0 for weights under 3% of the largest (not drawn)."""
+    t = np.abs(w) / (float(np.max(np.abs(w))) or 1.0)
+    rgb = np.where((w > 0)[..., None], POSITIVE, NEGATIVE)
+    rgba = np.concatenate([rgb, (0.15 + 0.75 * t)[..., None]], axis=-1)
+    c = np.round(np.clip(rgba, 0, 1) * 255).astype(np.uint32)
+    packed = c[..., 0] | c[..., 1] << 8 | c[..., 2] << 16 | c[..., 3] << 24
+    return packed, np.where(t < 0.03, 0.0, 0.5 + 2.5 * t)
+
+
 def layout(sizes, width: float, max_height: float, font: float):
     """Node size and centres: {(column, unit): (x, y)} in diagram units, and the height."""
     shown = [min(n, MAX_SHOWN) for n in sizes]
     columns = len(sizes)
     gap_x = width / columns
-    node = float(np.clip(min(gap_x * 0.55, (max_height - font) / max(shown) * 0.8), 10.0, 44.0))
+    node = float(np.clip(min(gap_x * 0.6, (max_height - font) / max(shown) * 0.8), 10.0, 48.0))
     step_y = node * 1.25
     height = max(shown) * step_y + font
     centres = {}
@@ -42,7 +58,7 @@ def draw(state, session, thumbnails) -> None:
     sizes = net.spec.sizes
     font = imgui.get_font_size()
     width = imgui.get_content_region_avail().x
-    node, centres, height = layout(sizes, width, 22 * font, font)
+    node, centres, height = layout(sizes, width, HEIGHT_EM * font, font)
     origin = imgui.get_cursor_screen_pos()
     ox, oy = origin.x, origin.y
     imgui.invisible_button("##diagram", imgui.ImVec2(width, height))
@@ -51,18 +67,12 @@ def draw(state, session, thumbnails) -> None:
     dl = imgui.get_window_draw_list()
     # Edges first, under the nodes.
     for i in range(len(sizes) - 1):
-        w = net.W(i)[:MAX_SHOWN, :MAX_SHOWN]
-        scale = float(np.max(np.abs(w))) or 1.0
-        for k in range(w.shape[0]):
-            x1, y1 = centres[i + 1, k]
-            for j in range(w.shape[1]):
-                x0, y0 = centres[i, j]
-                t = abs(float(w[k, j])) / scale
-                if t < 0.03:
-                    continue
-                col = _u32(POSITIVE if w[k, j] > 0 else NEGATIVE, 0.15 + 0.75 * t)
-                dl.add_line(imgui.ImVec2(ox + x0 + node / 2, oy + y0),
-                            imgui.ImVec2(ox + x1 - node / 2, oy + y1), col, 0.5 + 2.5 * t)
+        colours, widths = edge_colours(net.W(i)[:MAX_SHOWN, :MAX_SHOWN])
+        for k, j in zip(*np.nonzero(widths)):
+            (x0, y0), (x1, y1) = centres[i, j], centres[i + 1, k]
+            dl.add_line(imgui.ImVec2(ox + x0 + node / 2, oy + y0),
+                        imgui.ImVec2(ox + x1 - node / 2, oy + y1), int(colours[k, j]),
+                        float(widths[k, j]))
     mouse = imgui.get_mouse_pos()
     view = state.preset.view
     for (c, u), (x, y) in centres.items():
@@ -84,7 +94,7 @@ def draw(state, session, thumbnails) -> None:
                         2.0 if selected else 1.0)
         inside = p0.x <= mouse.x < p1.x and p0.y <= mouse.y < p1.y
         if inside and hovered_area and c > 0:
-            _tooltip(net, c - 1, u)
+            _tooltip(net, c - 1, u, thumbnails)
             if clicked and thumbnails.ready:  # ready: the renderer has a neuron mode
                 actions.set_view(state, session, mode="neuron", layer=c - 1, neuron=u)
     for c, n in enumerate(sizes):
@@ -96,10 +106,15 @@ def draw(state, session, thumbnails) -> None:
                         note)
 
 
-def _tooltip(net, layer: int, unit: int) -> None:
+def _tooltip(net, layer: int, unit: int, thumbnails) -> None:
     w = net.W(layer)[unit]
     shown = ", ".join(f"{v:+.3f}" for v in w[:12]) + (" ..." if len(w) > 12 else "")
     act = net.layout.layers[layer].activation
     where = "output" if layer == net.spec.depth - 1 else f"layer {layer + 1}"
-    imgui.set_tooltip(f"{where}, unit {unit} ({act})\nbias {float(net.b(layer)[unit]):+.4f}\n"
-                      f"weights in: {shown}\nclick: show this neuron on the canvas")
+    if imgui.begin_tooltip():
+        if thumbnails.ready:
+            uv0, uv1 = thumbnails.uv(layer, unit)
+            imgui.image(thumbnails.texture_ref, imgui.ImVec2(ZOOM_PX, ZOOM_PX), uv0, uv1)
+        imgui.text(f"{where}, unit {unit} ({act})\nbias {float(net.b(layer)[unit]):+.4f}\n"
+                   f"weights in: {shown}\nclick: show this neuron on the canvas")
+        imgui.end_tooltip()

@@ -16,7 +16,7 @@ from . import panel_timeline, panel_training, panel_view
 from .canvas import Rect
 
 LEFT_EM, RIGHT_EM = 23.0, 24.0  # column widths in font heights
-LABEL_EM = 7.0  # room kept right of each widget for its label
+LABEL_EM = 9.0  # room kept right of each widget for its label and a (?) marker
 MIN_CANVAS_EM = 16.0  # narrower than this: the columns float over the canvas instead
 COLUMN = (imgui.WindowFlags_.no_move | imgui.WindowFlags_.no_resize
           | imgui.WindowFlags_.no_collapse | imgui.WindowFlags_.no_saved_settings

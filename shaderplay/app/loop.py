@@ -139,7 +139,8 @@ class Loop:
         self._share_cores(session.playing)
         self._sync_network(snap)
         if state.panels.get("diagram", True) and state.show_ui:
-            self.thumbs.refresh(session.net.spec, state.view, (session.weights_key, state.view))
+            self.thumbs.refresh(session.latest_network(), state.view,
+                                (session.weights_key, state.view))
         size = window.size
         rect = gui.draw(state, session, self.info, self.thumbs, size)
         if self._first:  # the canvas's shape is known now: fit the home domain into it

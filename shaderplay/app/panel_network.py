@@ -101,22 +101,38 @@ def _features(state, session, cfg) -> None:
             new = tuple(f for f in FIXED_FEATURES if (f in chosen) ^ (f == name))
             new += tuple(f for f in cfg.features if f not in FIXED_FEATURES)
             actions.set_network(state, session, features=new)
-    changed, m = on_release(state, "Fourier features", imgui.slider_int, cfg.fourier, 0, 64)
+    changed, m = on_release(state, "Fourier", imgui.slider_int, cfg.fourier, 0, 64)
     if changed:
         actions.set_network(state, session, fourier=m)
-    help_marker("m random directions B (drawn N(0, scale^2)) give 2m inputs\n"
-                "sin/cos(2 pi B.(x, y)): the fix for blurry image fits.")
+    help_marker("Fourier features: m random directions B (drawn N(0, scale^2))\n"
+                "give 2m inputs sin/cos(2 pi B.(x, y)): the fix for blurry image fits.")
     if cfg.fourier:
         changed, s = on_release(state, "Fourier scale", imgui.slider_float, cfg.fourier_scale,
                                 0.1, 30.0, "%.2f", imgui.SliderFlags_.logarithmic)
         if changed:
             actions.set_network(state, session, fourier_scale=s)
+    _latents(state, session, cfg)
+
+
+def _latents(state, session, cfg) -> None:
+    """Latent inputs z0, z1, ...: constants fed to the network beside x and y. Dragging
+    one changes the picture live (a buffer write, same weights); adding or removing
+    one changes the first layer, so the weights are drawn anew."""
     for k, z in enumerate(cfg.latent):
-        changed, v = imgui.slider_float(f"latent z{k}", float(z), -3.0, 3.0)
+        imgui.push_id(f"latent{k}")
+        changed, v = imgui.slider_float(f"z{k}", float(z), -3.0, 3.0, "%.3f")
         if changed:
-            latent = list(cfg.latent)
-            latent[k] = v
-            actions.set_network(state, session, latent=tuple(latent))
+            actions.set_latent(state, session, k, v)
+        imgui.same_line()
+        if imgui.small_button("x"):
+            actions.remove_latent(state, session, k)
+        imgui.set_item_tooltip(f"remove latent input z{k} (new weights)")
+        imgui.pop_id()
+    if imgui.button("+ latent input"):
+        actions.add_latent(state, session)
+    help_marker("Latent inputs: constant extra inputs (the CPPN's z). Drag one to\n"
+                "morph the picture live, with the same weights; adding or removing\n"
+                "one changes the first layer, so the weights are drawn anew.")
 
 
 def _init(state, session, cfg) -> None:

@@ -29,9 +29,9 @@ def draw(state, session) -> None:
         acc = progress.accuracy
         imgui.text(f"accuracy {acc.last(1):.1%}" if len(acc) else "accuracy -")
         plots.series_plot("##accuracy", "accuracy", acc, marker=marker)
-    if session.trainer is not None:
+    if session.trainer is not None and len(progress.lr):  # none yet, or from a run file
         lr = progress.lr
-        imgui.text(f"learning rate {lr.last(1):.3g}" if len(lr) else "learning rate -")
+        imgui.text(f"learning rate {lr.last(1):.3g}")
         plots.series_plot("##lr", "lr", lr, height=6.0, marker=marker)
     if imgui.tree_node("weight matrices"):
         net = session.latest_network()

@@ -17,6 +17,7 @@ Decisions where the brief is silent:
 from dataclasses import replace
 
 from ..errors import bad_value
+from ..features import parse
 from .action import action
 
 DIALOG_PURPOSES = ("load_preset", "save_preset", "load_network", "save_network", "load_run",
@@ -32,6 +33,22 @@ def _is_run_file(path) -> bool:
             return "snapshots" in data.files
     except (OSError, ValueError):
         return False  # load_network then says what is wrong with it
+
+
+def describe_network(state, session) -> None:
+    """After a network or run file replaced the network: the preset's [network]
+    table describes it (widths, activations, norms, inputs, latent values), so the
+    panels show it, a saved preset names it and the next edit starts from it.
+    Initialisation fields stay (they made no difference to loaded weights)."""
+    spec, cfg = session.net.spec, state.preset.network
+    keep_auto = cfg.n_out == 0 and session.dataset.kind != "none"
+    latent = tuple(float(v) for v in session.net.latent) if spec.n_latent else ()
+    net_cfg = replace(cfg, hidden=spec.hidden, activation=spec.activations,
+                      output=spec.output_activation, norm=spec.norms,
+                      features=tuple(f for f in spec.features if parse(f)[0] == "fixed"),
+                      fourier=spec.n_fourier, latent=latent, n_out=0 if keep_auto else spec.n_out)
+    state.preset = replace(state.preset, network=net_cfg)
+    state.boundaries = tuple(i for i in state.boundaries if i < spec.depth)
 
 
 # --- timeline -------------------------------------------------------------------------
@@ -105,6 +122,7 @@ def load_run(state, session, path: str = "") -> None:
     """A run file onto the timeline (its last weights live, paused)."""
     path = path or state.run_path
     session.load_run(path)
+    describe_network(state, session)
     state.playing = False
     state.diverged_at = None
     state.run_path = str(path)

@@ -1,26 +1,45 @@
-"""Thumbnails: every neuron's field, rendered by the GPU into one atlas texture
-that the network diagram shows with imgui (one texture, many uv rectangles).
+"""Thumbnails: every shown neuron's field over the canvas's view (a square
+around its centre), in one atlas texture that the network diagram shows with
+imgui (one texture, many uv rectangles). Colours as the renderer's neuron
+mode: the diverging map over the activation's range (tanh -1..1, sigmoid
+0..1, others -1..1), blue low, white middle, red high.
 
-Cells are refreshed round-robin within a time budget per frame, so a wide
-network costs a bounded slice of every frame, and not at all once every cell
-shows the current weights (paused training).
-Each cell shows the neuron's activation over the canvas's current domain.
-GL calls only; used on the main thread.
+Cost stays bounded: a new refresh starts only when the weights or the view
+changed, and no sooner than MIN_INTERVAL_S after the last one began nor
+before the last one's cost fits in DUTY of the time since (a slow network
+refreshes less often, never taking more than a tenth of the frame time).
+
+How a refresh draws depends on the GL. On a GPU each cell is one neuron-mode
+pass of the renderer, drawn round-robin within BUDGET_S a frame. On software
+GL (llvmpipe) per-neuron passes cost O(depth^2 x width) network layers per
+cell (measured 0.2-0.4 ms a 48-pixel cell for the default 2-32-32-16-1 net,
+seconds for the 27-layer one); the NumPy oracle's `forward_layers` gives every neuron
+of every layer from one pass over a CELL x CELL grid (about 1 ms), written
+into the atlas with one texture write.
+
+GL calls only on the main thread.
 """
 
 import math
 import time
 
+import numpy as np
 from imgui_bundle import imgui
 
+from ..colormaps import lut
+from ..gpu.modes import MODES, default_range
 from ..view import View
 from .offscreen import colour_target, release_target
 from .picture import has_mode, mode_string
 
-CELL = 48  # pixels per thumbnail side
+CELL = 64  # pixels per thumbnail side (a node's tooltip shows it large)
 COLUMNS = 16
-MAX_CELLS = 16 * 64  # the diagram shows at most 16 units of any layer
-BUDGET_S = 0.003  # thumbnail rendering per frame
+SHOWN_UNITS = 10  # the diagram shows at most this many units of any layer
+MAX_CELLS = 1024
+BUDGET_S = 0.003  # GPU path: cell rendering per frame
+MIN_INTERVAL_S = 0.1  # at most ten refreshes a second while the weights change
+DUTY = 0.1  # and at most this share of the time spent refreshing
+COLORMAP = "diverging"  # the neuron mode's own
 
 
 class Thumbnails:
@@ -30,10 +49,19 @@ class Thumbnails:
         self.fbo = None
         self.cells: dict[tuple[int, int], int] = {}  # (weight layer, unit) -> cell index
         self._order: list[tuple[int, int]] = []
-        self._next = 0
         self._spec = None
-        self._key = None  # the weights the cells are being brought up to
-        self._done: set = set()  # cells that show them
+        self._shown = None  # key of the weights and view the atlas shows in full
+        self._pass = None  # key of the refresh in progress
+        self._pending: list[tuple[int, int]] = []  # its cells still to draw (GPU path)
+        self._began = 0.0  # when it began
+        self._cost = 0.0  # seconds spent on it so far
+        self._next = 0.0  # the next refresh may begin then
+        self.refreshes = 0  # completed refreshes (tests, status)
+
+    @property
+    def software(self) -> bool:
+        """Whether the renderer computes neuron fields on the CPU (software GL)."""
+        return getattr(self.renderer, "evaluator", "shader") == "cpu"
 
     def _allocate(self, spec, shown: int) -> None:
         units = [(i, u) for i, n in enumerate(spec.sizes[1:]) for u in range(min(n, shown))]
@@ -42,41 +70,59 @@ class Thumbnails:
         size = (COLUMNS * CELL, rows * CELL)
         if self.fbo is None or self.fbo.size != size:
             self.release()
-            self.fbo = colour_target(self.ctx, size)
+            self.fbo = colour_target(self.ctx, size, linear=True)
         self.fbo.use()
         self.ctx.clear(0.1, 0.1, 0.12, 1.0)
         self.cells = {key: k for k, key in enumerate(units)}
         self._order = units
-        self._next = 0
         self._spec = spec
-        self._key, self._done = None, set()
+        self._shown, self._pass, self._pending, self._next = None, None, [], 0.0
 
-    def refresh(self, spec, view: View, key, budget_s: float = BUDGET_S, shown: int = 16) -> None:
-        """Redraw cells round-robin for about `budget_s` (at least one), and nothing
-        once every cell shows the weights `key` names. Without a neuron mode in
-        the renderer the cells stay blank."""
-        if spec != self._spec:
-            self._allocate(spec, shown)
-        if key != self._key:
-            self._key, self._done = key, set()
-        if not has_mode("neuron") or len(self._done) == len(self._order):
-            return
+    def refresh(self, net, view: View, key, now: float | None = None,
+                shown: int = SHOWN_UNITS) -> bool:
+        """Bring the atlas up to network `net` over `view`; `key` names both (the same
+        key: nothing to do). True when a refresh completed on this call."""
+        if net.spec != self._spec:
+            self._allocate(net.spec, shown)
+        now = time.perf_counter() if now is None else now
+        if self._pass is None:
+            if key == self._shown or now < self._next or not has_mode("neuron"):
+                return False
+            self._pass, self._began, self._cost = key, now, 0.0
+            self._pending = [] if self.software else list(self._order)
         start = time.perf_counter()
-        while len(self._done) < len(self._order):
-            layer, unit = self._order[self._next]
-            self._next = (self._next + 1) % len(self._order)
+        if self.software:
+            self._draw_all(net, view)
+        else:
+            self._draw_some(view, start)
+        self._cost += time.perf_counter() - start
+        if self._pending:
+            return False
+        self._shown, self._pass = self._pass, None
+        self._next = self._began + max(MIN_INTERVAL_S, self._cost / DUTY)
+        self.refreshes += 1
+        return True
+
+    def _draw_some(self, view: View, start: float) -> None:
+        """GPU: neuron passes of the renderer for BUDGET_S (at least one cell)."""
+        while self._pending:
+            layer, unit = self._pending.pop(0)
             k = self.cells[layer, unit]
             x, y = (k % COLUMNS) * CELL, (k // COLUMNS) * CELL
             # colormap None: the neuron mode's own (a diverging map: sign matters)
             self.renderer.draw(view, (CELL, CELL), mode_string("neuron", layer, unit), None,
                                fbo=self.fbo, viewport=(x, y, CELL, CELL))
-            self._done.add((layer, unit))
-            if time.perf_counter() - start > budget_s:
+            if time.perf_counter() - start > BUDGET_S:
                 break
+
+    def _draw_all(self, net, view: View) -> None:
+        """Software GL: every cell from one NumPy pass, one texture write."""
+        atlas = atlas_image(net, view, self._order, self.fbo.size)
+        self.fbo.color_attachments[0].write(atlas)
 
     @property
     def ready(self) -> bool:
-        """False until the renderer has a neuron mode and a first refresh ran."""
+        """False until the renderer has a neuron mode and the atlas exists."""
         return self.fbo is not None and has_mode("neuron")
 
     @property
@@ -94,3 +140,28 @@ class Thumbnails:
         if self.fbo is not None:
             release_target(self.fbo)
             self.fbo = None
+
+
+def atlas_image(net, view: View, units, size) -> np.ndarray:
+    """(H, W, 4) uint8 atlas of `size` (W, H) as a GL texture holds it (row 0 at the
+    bottom): cell k of `units` ((weight layer, unit) pairs) at column k % COLUMNS,
+    row k // COLUMNS from the bottom, each the unit's field over a CELL x CELL
+    square of `view`, y up inside the cell."""
+    w, h = size
+    atlas = np.zeros((h, w, 4), np.uint8)
+    atlas[..., :3] = (26, 26, 31)
+    atlas[..., 3] = 255
+    square = View(view.centre, view.scale, None)
+    layers = net.forward_layers(square.grid((CELL, CELL)).reshape(-1, 2))
+    table = lut(COLORMAP)
+    for layer in sorted({layer for layer, _ in units}):
+        ks = [k for k, (i, _) in enumerate(units) if i == layer]
+        lo, hi = default_range(MODES["neuron"], (layer, 0), net.spec)
+        fields = layers[layer][1][:, [units[k][1] for k in ks]]  # (CELL * CELL, cells)
+        t = np.nan_to_num(np.clip((fields - lo) / (hi - lo), 0.0, 1.0), nan=0.5)
+        index = np.minimum((t * len(table)).astype(np.int64), len(table) - 1)
+        colours = table[index].reshape(CELL, CELL, len(ks), 3)[::-1]  # bottom row first
+        for c, k in enumerate(ks):
+            x, y = (k % COLUMNS) * CELL, (k // COLUMNS) * CELL
+            atlas[y:y + CELL, x:x + CELL, :3] = colours[:, :, c]
+    return atlas

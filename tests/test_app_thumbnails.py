@@ -1,0 +1,72 @@
+"""The diagram's neuron thumbnails on a real (headless) GL context: the NumPy
+atlas used on software GL shows what the renderer's neuron mode shows, the
+GPU path (one renderer pass per cell) draws the same atlas, and refreshes
+happen only when the weights or view changed and at a bounded rate."""
+
+import numpy as np
+import pytest
+
+from shaderplay.app.thumbnails import CELL, COLUMNS, MIN_INTERVAL_S, Thumbnails, atlas_image
+from shaderplay.network import Network
+from shaderplay.view import View
+
+VIEW = View((0.1, -0.2), 1.3, None)
+
+
+@pytest.fixture
+def net():
+    return Network.random((2, 5, 3, 1), activation="tanh", output="sigmoid", seed=4, scale=2.0)
+
+
+def read_atlas(thumbs) -> np.ndarray:
+    w, h = thumbs.fbo.size
+    return np.frombuffer(thumbs.fbo.read(components=4), np.uint8).reshape(h, w, 4)
+
+
+def cell(atlas, k) -> np.ndarray:
+    x, y = (k % COLUMNS) * CELL, (k // COLUMNS) * CELL
+    return atlas[y:y + CELL, x:x + CELL, :3].astype(np.float64)
+
+
+def test_each_cell_shows_its_neuron_as_the_renderer_does(ctx, net):
+    from shaderplay.gpu.renderer import Renderer
+
+    renderer = Renderer(ctx, evaluator="shader")
+    try:
+        renderer.set_network(net)
+        units = [(0, 0), (0, 4), (1, 2), (2, 0)]
+        atlas = atlas_image(net, VIEW, units, (COLUMNS * CELL, CELL))
+        for k, (layer, unit) in enumerate(units):
+            shown = renderer.image(VIEW, (CELL, CELL), f"neuron:{layer}:{unit}")[::-1]
+            got = cell(atlas, k)
+            assert got.std() > 10  # a picture, not a flat tile
+            assert np.mean(np.abs(got - shown)) < 2.0, (layer, unit)
+    finally:
+        renderer.release()
+
+
+@pytest.mark.parametrize("evaluator", ["cpu", "shader"])
+def test_both_paths_fill_the_same_atlas_and_refresh_only_on_change(ctx, net, evaluator):
+    from shaderplay.gpu.renderer import Renderer
+
+    renderer = Renderer(ctx, evaluator=evaluator)
+    thumbs = Thumbnails(ctx, renderer)
+    try:
+        renderer.set_network(net)
+        assert thumbs.software == (evaluator == "cpu")
+        now = 100.0
+        for _ in range(50):  # the GPU path spreads a refresh over frames
+            if thumbs.refresh(net, VIEW, "a", now=now):
+                break
+        assert thumbs.refreshes == 1
+        expected = atlas_image(net, VIEW, thumbs._order, thumbs.fbo.size)
+        assert np.mean(np.abs(read_atlas(thumbs).astype(float) - expected)) < 2.0
+        assert not thumbs.refresh(net, VIEW, "a", now=now + 10)  # same weights and view
+        assert not thumbs.refresh(net, VIEW, "b", now=now + MIN_INTERVAL_S / 2)  # too soon
+        for _ in range(50):
+            if thumbs.refresh(net, VIEW, "b", now=now + 100):  # the cost measured / DUTY
+                break
+        assert thumbs.refreshes == 2
+    finally:
+        thumbs.release()
+        renderer.release()
