@@ -70,3 +70,18 @@ def test_both_paths_fill_the_same_atlas_and_refresh_only_on_change(ctx, net, eva
     finally:
         thumbs.release()
         renderer.release()
+
+
+def test_an_unbounded_unit_is_scaled_to_its_own_largest_value():
+    from shaderplay.colormaps import lut
+
+    net = Network.random((2, 6, 1), activation="relu", output="linear", seed=1, scale=0.05)
+    units = [(0, u) for u in range(6)]
+    atlas = atlas_image(net, VIEW, units, (COLUMNS * CELL, CELL))
+    grid = View(VIEW.centre, VIEW.scale, None).grid((CELL, CELL)).reshape(-1, 2)
+    fields = net.forward_layers(grid)[0][1]
+    assert 0 < fields.max() < 0.5  # small weights: a fixed -1..1 range would look blank
+    darkest_red = lut("diverging")[-1]
+    for k in range(6):
+        if fields[:, k].max() > 0:  # its strongest pixel takes the map's end
+            assert (cell(atlas, k) == darkest_red).all(axis=-1).any(), k

@@ -46,8 +46,9 @@ def _per_layer(value, n: int) -> list:
     return [value] * n if isinstance(value, str) else list(value)
 
 
-def _rebuild(state, session, preset, keep_weights=False) -> None:
-    session.rebuild(preset, keep_weights=keep_weights, playing=state.playing)
+def _rebuild(state, session, preset, keep_weights=False, playing=None) -> None:
+    playing = state.playing if playing is None else playing
+    session.rebuild(preset, keep_weights=keep_weights, playing=playing)
     state.preset = preset
     state.diverged_at = None
     state.boundaries = tuple(i for i in state.boundaries if i < session.net.spec.depth)
@@ -201,7 +202,8 @@ def load_preset(state, session, name_or_path: str) -> None:
     from ..presets import load_preset as read
 
     preset = read(name_or_path)
-    _rebuild(state, session, preset)
+    _rebuild(state, session, preset, playing=True)  # a preset starts afresh, training
+    state.playing = session.playing
     state.source = str(name_or_path)
     state.view = state.home
     state.say(f"Loaded preset {name_or_path}.")

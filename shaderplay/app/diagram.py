@@ -5,7 +5,8 @@ orange negative) and thickened by its size. Click a node to show that neuron
 on the canvas; hover it for its bias and incoming weights.
 
 Wide layers show their first MAX_SHOWN units and a "+k" note under them;
-hovering a node shows its picture large.
+hovering a node shows its picture large. A deep network (columns narrower
+than MIN_COLUMN_EM) scrolls sideways instead of squeezing its nodes.
 """
 
 import numpy as np
@@ -16,6 +17,7 @@ from .thumbnails import SHOWN_UNITS
 
 MAX_SHOWN = SHOWN_UNITS
 HEIGHT_EM = 26.0  # the diagram's height budget in font heights
+MIN_COLUMN_EM = 3.0  # narrower layer columns than this: the diagram scrolls sideways
 ZOOM_PX = 128.0  # side of the picture in a node's tooltip
 POSITIVE = (0.33, 0.62, 1.0)
 NEGATIVE = (1.0, 0.55, 0.2)
@@ -54,10 +56,26 @@ def layout(sizes, width: float, max_height: float, font: float):
 
 
 def draw(state, session, thumbnails) -> None:
+    """The diagram; a network with more layers than fit side by side scrolls sideways."""
+    font = imgui.get_font_size()
+    sizes = session.latest_network().spec.sizes
+    avail = imgui.get_content_region_avail().x
+    width = max(avail, len(sizes) * MIN_COLUMN_EM * font)
+    if width <= avail:
+        _draw(state, session, thumbnails, width)
+        return
+    height = layout(sizes, width, HEIGHT_EM * font, font)[2]
+    bar = imgui.get_style().scrollbar_size + 2 * imgui.get_style().window_padding.y
+    if imgui.begin_child("##diagram", imgui.ImVec2(avail, height + bar), 0,
+                         imgui.WindowFlags_.horizontal_scrollbar):
+        _draw(state, session, thumbnails, width)
+    imgui.end_child()
+
+
+def _draw(state, session, thumbnails, width: float) -> None:
     net = session.latest_network()
     sizes = net.spec.sizes
     font = imgui.get_font_size()
-    width = imgui.get_content_region_avail().x
     node, centres, height = layout(sizes, width, HEIGHT_EM * font, font)
     origin = imgui.get_cursor_screen_pos()
     ox, oy = origin.x, origin.y

@@ -40,7 +40,10 @@ def draw(state, session) -> None:
         actions.toggle_record(state, session)
     imgui.text_colored(DIM, f"from: {state.source}")
     if not state.dialogs:
-        imgui.text_colored(DIM, "(no file dialogs here: type paths, or drop files)")
+        imgui.push_text_wrap_pos(0.0)
+        imgui.text_colored(DIM, "No file dialogs here (zenity or kdialog would give them): "
+                                "type paths, or drop files onto the window.")
+        imgui.pop_text_wrap_pos()
 
 
 def _file_rows(state, session, what: str, title: str, load, save, about: str) -> None:
@@ -75,8 +78,10 @@ def _snapshot_interval(state, session) -> None:
                                      imgui.InputTextFlags_.enter_returns_true)
     if changed and every != session.snapshot_every:
         actions.set_snapshot_every(state, session, max(1, every))
+    imgui.push_text_wrap_pos(0.0)
     imgui.text_colored(DIM, f"timeline: {len(timeline)} snapshots, now one every "
                             f"{timeline.every:,} steps")
+    imgui.pop_text_wrap_pos()
     imgui.set_item_tooltip("a long run keeps at most a fixed number: past it every other\n"
                            "snapshot is dropped and the interval doubles")
 

@@ -26,7 +26,9 @@ def draw(state, session) -> None:
     _init(state, session, cfg)
     spec = session.net.spec
     shape = " > ".join(map(str, spec.sizes))
+    imgui.push_text_wrap_pos(0.0)
     imgui.text_colored(DIM, f"{shape}   {session.net.param_count:,} parameters")
+    imgui.pop_text_wrap_pos()
 
 
 def _layers(state, session, cfg) -> None:

@@ -12,6 +12,10 @@ def _si(v: float) -> str:
     return f"{v:.3g}"
 
 
+def _number(v: float, fmt: str = ".5g") -> str:
+    return "-" if v != v else format(v, fmt)  # NaN: not known (yet)
+
+
 def rows(state, session, info) -> list[tuple[str, str]]:
     """(name, value) pairs; `info` is the window's FrameInfo."""
     snap = session.snapshot
@@ -25,9 +29,9 @@ def rows(state, session, info) -> list[tuple[str, str]]:
                     else "-"),
         ("step", f"{step:,}"),
         ("examples seen", f"{step * state.preset.train.batch_size:,}"),
-        ("train loss", f"{loss:.5g}"),
-        ("test loss", f"{test:.5g}"),
-        ("learning rate", f"{snap.lr:.3g}" if snap else "-"),
+        ("train loss", _number(loss)),
+        ("test loss", _number(test)),
+        ("learning rate", _number(snap.lr, ".3g") if snap else "-"),
         ("parameters", f"{session.net.param_count:,}"),
         ("weights in", info.storage),
         ("canvas", f"{info.canvas_px[0]} x {info.canvas_px[1]} px"
@@ -45,7 +49,7 @@ def draw(state, session, info) -> None:
             imgui.table_next_column()
             imgui.text_colored(DIM, name)
             imgui.table_next_column()
-            imgui.text(value)
+            imgui.text_wrapped(value)
         imgui.end_table()
     if state.recording:
         imgui.text_colored(ERROR_RED, f"recording {state.recording}")

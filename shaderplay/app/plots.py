@@ -122,6 +122,7 @@ def _flat_limits(values: np.ndarray) -> None:
         v = float(finite[0])
         pad = abs(v) * 0.5 or 1.0
         implot.setup_axis_limits(implot.ImAxis_.y1, v - pad, v + pad, implot.Cond_.always)
+        implot.setup_axis_ticks(implot.ImAxis_.y1, [v], [f"{v:.3g}"])  # one label, not a crowd
 
 
 @functools.lru_cache(maxsize=8)

@@ -1,8 +1,10 @@
 """Thumbnails: every shown neuron's field over the canvas's view (a square
 around its centre), in one atlas texture that the network diagram shows with
 imgui (one texture, many uv rectangles). Colours as the renderer's neuron
-mode: the diverging map over the activation's range (tanh -1..1, sigmoid
-0..1, others -1..1), blue low, white middle, red high.
+mode: the diverging map, blue low, white middle, red high, over the
+activation's range where it has one (tanh -1..1, sigmoid 0..1, ...); an
+unbounded activation (relu, linear, ...) over -m..m, m the unit's largest
+|value| in its cell, so a small field still shows its shape (0 stays white).
 
 Cost stays bounded: a new refresh starts only when the weights or the view
 changed, and no sooner than MIN_INTERVAL_S after the last one began nor
@@ -27,7 +29,7 @@ import numpy as np
 from imgui_bundle import imgui
 
 from ..colormaps import lut
-from ..gpu.modes import MODES, default_range
+from ..gpu.modes import BOUNDED, MODES, default_range
 from ..view import View
 from .offscreen import colour_target, release_target
 from .picture import has_mode, mode_string
@@ -40,6 +42,7 @@ BUDGET_S = 0.003  # GPU path: cell rendering per frame
 MIN_INTERVAL_S = 0.1  # at most ten refreshes a second while the weights change
 DUTY = 0.1  # and at most this share of the time spent refreshing
 COLORMAP = "diverging"  # the neuron mode's own
+RANGE_GRID = 16  # GPU path: samples per side for the unbounded units' ranges
 
 
 class Thumbnails:
@@ -56,6 +59,7 @@ class Thumbnails:
         self._began = 0.0  # when it began
         self._cost = 0.0  # seconds spent on it so far
         self._next = 0.0  # the next refresh may begin then
+        self._ranges = None  # per cell: the values shown as the map's two ends
         self.refreshes = 0  # completed refreshes (tests, status)
 
     @property
@@ -90,11 +94,12 @@ class Thumbnails:
                 return False
             self._pass, self._began, self._cost = key, now, 0.0
             self._pending = [] if self.software else list(self._order)
+            self._ranges = None
         start = time.perf_counter()
         if self.software:
             self._draw_all(net, view)
         else:
-            self._draw_some(view, start)
+            self._draw_some(net, view, start)
         self._cost += time.perf_counter() - start
         if self._pending:
             return False
@@ -103,15 +108,18 @@ class Thumbnails:
         self.refreshes += 1
         return True
 
-    def _draw_some(self, view: View, start: float) -> None:
+    def _draw_some(self, net, view: View, start: float) -> None:
         """GPU: neuron passes of the renderer for BUDGET_S (at least one cell)."""
+        if self._ranges is None:  # a coarse NumPy pass for the unbounded units' ranges
+            grid = View(view.centre, view.scale, None).grid((RANGE_GRID, RANGE_GRID))
+            self._ranges = unit_ranges(net, net.forward_layers(grid.reshape(-1, 2)), self._order)
         while self._pending:
             layer, unit = self._pending.pop(0)
             k = self.cells[layer, unit]
             x, y = (k % COLUMNS) * CELL, (k // COLUMNS) * CELL
             # colormap None: the neuron mode's own (a diverging map: sign matters)
             self.renderer.draw(view, (CELL, CELL), mode_string("neuron", layer, unit), None,
-                               fbo=self.fbo, viewport=(x, y, CELL, CELL))
+                               fbo=self.fbo, viewport=(x, y, CELL, CELL), range=self._ranges[k])
             if time.perf_counter() - start > BUDGET_S:
                 break
 
@@ -154,9 +162,10 @@ def atlas_image(net, view: View, units, size) -> np.ndarray:
     square = View(view.centre, view.scale, None)
     layers = net.forward_layers(square.grid((CELL, CELL)).reshape(-1, 2))
     table = lut(COLORMAP)
+    ranges = unit_ranges(net, layers, units)
     for layer in sorted({layer for layer, _ in units}):
         ks = [k for k, (i, _) in enumerate(units) if i == layer]
-        lo, hi = default_range(MODES["neuron"], (layer, 0), net.spec)
+        lo, hi = (np.array([ranges[k][e] for k in ks]) for e in (0, 1))
         fields = layers[layer][1][:, [units[k][1] for k in ks]]  # (CELL * CELL, cells)
         t = np.nan_to_num(np.clip((fields - lo) / (hi - lo), 0.0, 1.0), nan=0.5)
         index = np.minimum((t * len(table)).astype(np.int64), len(table) - 1)
@@ -165,3 +174,17 @@ def atlas_image(net, view: View, units, size) -> np.ndarray:
             x, y = (k % COLUMNS) * CELL, (k // COLUMNS) * CELL
             atlas[y:y + CELL, x:x + CELL, :3] = colours[:, :, c]
     return atlas
+
+
+def unit_ranges(net, layers, units) -> list[tuple[float, float]]:
+    """Per (layer, unit): the values shown as the colormap's two ends. `layers` is
+    `forward_layers` over some samples of the view."""
+    out = []
+    for layer, unit in units:
+        if net.spec.layer_activations[layer] in BOUNDED:
+            out.append(default_range(MODES["neuron"], (layer, unit), net.spec))
+        else:
+            values = np.abs(layers[layer][1][:, unit])
+            top = float(np.max(values[np.isfinite(values)], initial=0.0)) or 1.0
+            out.append((-top, top))
+    return out
