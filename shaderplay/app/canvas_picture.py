@@ -8,6 +8,12 @@ per frame; and while training runs it can be rendered at a lower resolution
 full size. Once the weights stop changing it is rendered again at full
 resolution. Screenshots and recordings never use this texture: they render
 at the canvas's full pixel size.
+
+Sharing the CPU with training: new weights alone (training running, the view
+unchanged) re-render the picture only once the last render's time fits in
+DUTY of the time since it began, so on software GL the picture takes at most
+that share of a core and the trainer keeps the rest; a change of view, mode
+or size renders at once, so panning and zooming stay immediate.
 """
 
 import time
@@ -18,6 +24,8 @@ from .offscreen import colour_target, release_target
 from .picture import supports
 
 BUDGET_S = 0.012  # target time of one canvas render while training
+DUTY = 0.4  # most of the time spent re-rendering for new weights alone
+SETTLE_S = 0.3  # a reduced picture unchanged this long is drawn again at full size
 MIN_SCALE = 0.125
 STEP = 1.25  # scale change per adjustment
 
@@ -28,9 +36,12 @@ class CanvasPicture:
         self.renderer = renderer
         self.scale = 1.0  # fraction of the canvas's pixels rendered (per side)
         self.fbo = None
-        self._key = None
+        self._key = None  # (weights, the rest) the texture shows
         self._sharp = False  # the texture holds a full-resolution render of `_key`
         self.render_seconds = 0.0
+        self._began = -1e9  # when the last render began
+        self.renders = 0  # renders so far (the benchmark reports their rate)
+        self._drawn = 1.0  # the scale of the picture in the texture
 
     def _target(self, size) -> None:
         if self.fbo is not None and self.fbo.size == size:
@@ -38,13 +49,21 @@ class CanvasPicture:
         self.release()
         self.fbo = colour_target(self.ctx, size, linear=True)
 
-    def update(self, key, view, size_px, draw_args, adaptive: bool) -> bool:
-        """Render if `key` (what the picture depends on, weights included) changed,
-        or to sharpen a reduced render once `key` holds still. True if it rendered."""
+    def update(self, key, view, size_px, draw_args, adaptive: bool,
+               now: float | None = None) -> bool:
+        """Render if `key` = (weights, everything else the picture depends on)
+        changed, or to sharpen a reduced render once it holds still. True if it
+        rendered."""
         w, h = max(1, int(size_px[0])), max(1, int(size_px[1]))
-        if key == self._key and (self._sharp or not adaptive):
+        if key == self._key and self._sharp:
             return False
+        now = time.perf_counter() if now is None else now
         moving = key != self._key
+        if not moving and adaptive and now - self._began < SETTLE_S:
+            return False  # sharpened once the picture has held still a moment
+        weights_only = moving and self._key is not None and key[1] == self._key[1]
+        if weights_only and now - self._began < self.render_seconds / DUTY:
+            return False  # new weights wait a little; the old picture stays
         scale = self.scale if (adaptive and moving) else 1.0
         size = (max(1, round(w * scale)), max(1, round(h * scale)))
         self._target(size)
@@ -53,9 +72,10 @@ class CanvasPicture:
         start = time.perf_counter()
         self.renderer.draw(view, size, mode, colormap, fbo=self.fbo, viewport=(0, 0, *size), **opts)
         self.render_seconds = time.perf_counter() - start
+        self._began, self.renders = now, self.renders + 1
         if adaptive and moving:
             self._adapt()
-        self._key, self._sharp = key, scale == 1.0
+        self._key, self._sharp, self._drawn = key, scale == 1.0, scale
         return True
 
     def _adapt(self) -> None:
@@ -80,7 +100,7 @@ class CanvasPicture:
     @property
     def shown_scale(self) -> float:
         """Fraction of the canvas's pixels (per side) in the picture on screen now."""
-        return 1.0 if self._sharp else self.scale
+        return self._drawn
 
     def release(self) -> None:
         if self.fbo is not None:

@@ -33,12 +33,17 @@ from .thumbnails import Thumbnails
 from .window import Window
 
 BACKGROUND = (0.08, 0.085, 0.10)
+# Frames a second at most: what a 60 Hz display shows. Where vsync does not pace
+# the loop (a virtual display, --no-vsync), faster frames would only take CPU
+# from the trainer thread.
+MAX_FPS = 60.0
 
 
 def run(preset, source: str = "default", size=(1280, 800), script=None, max_frames: int = 0,
-        vsync: bool = True, on_frame=None) -> AppState:
+        vsync: bool = True, on_frame=None, max_fps: float = MAX_FPS) -> AppState:
     """Open the window on `preset` and run until Esc, the close button, `quit`
-    in the script, or `max_frames` (0: no limit). Returns the final state."""
+    in the script, or `max_frames` (0: no limit). At most `max_fps` frames a
+    second (0: as many as it can draw). Returns the final state."""
     from ..gpu.renderer import Renderer
 
     window = Window(size, title=f"shaderplay - {preset.name}", vsync=vsync)
@@ -48,7 +53,9 @@ def run(preset, source: str = "default", size=(1280, 800), script=None, max_fram
         session = Session(preset)
         state = AppState(preset=preset, source=source)
         thumbs = Thumbnails(window.ctx, renderer)
-        Loop(window, session, renderer, thumbs, state, script, on_frame).run(max_frames)
+        loop = Loop(window, session, renderer, thumbs, state, script, on_frame)
+        loop.max_fps = max_fps
+        loop.run(max_frames)
         return state
     finally:
         for thing in (session, thumbs, renderer):
@@ -70,6 +77,7 @@ class Loop:
         self._frame_times: list[float] = []
         self._first = True
         self._threads = None  # numba threads the canvas evaluator may use now
+        self.max_fps = MAX_FPS
 
     def run(self, max_frames: int = 0) -> None:
         state, window = self.state, self.window
@@ -90,7 +98,10 @@ class Loop:
             if window.minimized:
                 window.wait(0.05)  # nothing to draw; training goes on in its thread
                 continue
+            start = time.perf_counter()
             self.frame()
+            if self.max_fps > 0:  # sleep off what is left of the frame's time
+                time.sleep(max(0.0, 1.0 / self.max_fps - (time.perf_counter() - start)))
         self.recording.stop(state, self.session)
         self.dialogs.close()
         self.picture.release()
@@ -201,8 +212,8 @@ class Loop:
         w, h = self._viewport(rect, size)[2:]
         args = self._draw_args()
         mode, colormap, opts = args
-        key = (self.session.weights_key, state.view, mode, colormap,
-               tuple(sorted((k, _hashable(v)) for k, v in opts.items())), (w, h))
+        key = (self.session.weights_key, (state.view, mode, colormap,
+               tuple(sorted((k, _hashable(v)) for k, v in opts.items())), (w, h)))
         try:
             self.picture.update(key, state.view, (w, h), args, state.adaptive and state.playing)
         except ShaderplayError as exc:

@@ -17,7 +17,11 @@ def add_arguments(parser) -> None:
                         help="JSON list of actions to run at given frames (demos, tests)")
     parser.add_argument("--frames", type=int, default=0,
                         help="quit after this many frames (0: run until closed)")
-    parser.add_argument("--no-vsync", action="store_true", help="draw as fast as possible")
+    parser.add_argument("--no-vsync", action="store_true",
+                        help="do not wait for the display's refresh")
+    parser.add_argument("--max-fps", type=float, default=60.0,
+                        help="frames per second at most; 0 draws as fast as possible "
+                             "(default: %(default)s)")
 
 
 def run(args) -> int:
@@ -33,7 +37,9 @@ def run(args) -> int:
         preset = apply_seed(preset, args.seed)
     if args.frames < 0:
         raise bad_value("--frames", args.frames, "an integer >= 0")
+    if not args.max_fps >= 0:
+        raise bad_value("--max-fps", args.max_fps, "a number >= 0 (0: no limit)")
     script = Script.load(args.script) if args.script else None
     run_window(preset, source=args.preset, size=parse_size(args.size), script=script,
-               max_frames=args.frames, vsync=not args.no_vsync)
+               max_frames=args.frames, vsync=not args.no_vsync, max_fps=args.max_fps)
     return 0

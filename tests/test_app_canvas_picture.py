@@ -1,0 +1,47 @@
+"""The canvas picture's pacing on a real (headless) GL context: new weights
+alone wait until the last render fits in its share of the time, a new view
+renders at once, and a reduced picture is sharpened once training stops."""
+
+from shaderplay.app.canvas_picture import DUTY, CanvasPicture
+from shaderplay.view import View
+
+
+class CountingRenderer:
+    """Stands in for the Renderer: records the sizes it was asked to draw."""
+
+    def __init__(self):
+        self.sizes = []
+
+    def draw(self, view, size, mode, colormap, fbo=None, viewport=None, **opts):
+        self.sizes.append(tuple(size))
+
+
+def test_new_weights_wait_for_their_share_and_a_new_view_does_not(ctx):
+    renderer = CountingRenderer()
+    picture = CanvasPicture(ctx, renderer)
+    args, view, other = ("output", "viridis", {}), View((0, 0), 1.0, None), View((1, 0), 1.0, None)
+    try:
+        assert picture.update((1, "v"), view, (64, 48), args, adaptive=True, now=0.0)
+        picture.render_seconds = 0.04  # as if that render had taken 40 ms
+        soon = 0.5 * 0.04 / DUTY
+        assert not picture.update((2, "v"), view, (64, 48), args, adaptive=True, now=soon)
+        assert picture.update((2, "w"), other, (64, 48), args, adaptive=True, now=soon)  # panned
+        picture.render_seconds = 0.04
+        assert not picture.update((3, "w"), other, (64, 48), args, adaptive=True,
+                                  now=soon + 0.5 * 0.04 / DUTY)
+        assert picture.update((3, "w"), other, (64, 48), args, adaptive=True,
+                              now=soon + 0.04 / DUTY)
+        assert len(renderer.sizes) == picture.renders == 3
+        picture.scale = 0.5  # training: reduced pictures ...
+        assert picture.update((4, "w"), other, (64, 48), args, adaptive=True, now=100.0)
+        assert renderer.sizes[-1] == (32, 24) and picture.shown_scale == 0.5
+        assert not picture.update((4, "w"), other, (64, 48), args, adaptive=True, now=100.1)
+        # ... until they hold still or training stops: then drawn again at full size
+        assert picture.update((4, "w"), other, (64, 48), args, adaptive=True, now=100.4)
+        assert renderer.sizes[-1] == (64, 48) and picture.shown_scale == 1.0
+        picture.scale = 0.5
+        assert picture.update((5, "w"), other, (64, 48), args, adaptive=True, now=200.0)
+        assert picture.update((5, "w"), other, (64, 48), args, adaptive=False, now=200.01)
+        assert renderer.sizes[-1] == (64, 48)
+    finally:
+        picture.release()
