@@ -289,3 +289,16 @@ def test_recording_pace_gives_the_same_frames_for_the_same_seed():
     assert [step for step, _ in frames[0]] == [0, 40, 80, 120]  # each frame waits for its steps
     for (_, a), (_, b) in zip(*frames):
         np.testing.assert_array_equal(a, b)
+
+
+def test_loading_a_preset_starts_it_training_even_after_a_paused_one():
+    preset = replace(small_preset(), target=TargetConfig(name="none"),
+                     network=NetConfig(hidden=(4,), n_out=3, seed=1))
+    session = Session(preset, playing=False)
+    state = AppState(preset=preset, playing=False)
+    try:
+        actions.load_preset(state, session, "xor")
+        assert state.playing and session.playing and session.trainer is not None
+        assert wait_for(lambda: snapshot_step(session) > 0)
+    finally:
+        session.close()

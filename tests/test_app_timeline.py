@@ -99,6 +99,22 @@ def test_resume_from_a_snapshot_trains_on_from_its_weights_and_step(app):
     np.testing.assert_array_equal(session.tick().params, session.timeline.params[0])
 
 
+def test_replay_shows_one_snapshot_a_frame_and_stops_at_the_end(app):
+    state, session = app
+    train(session, 30)
+    actions.toggle_replay(state, session)
+    shown = [session.tick().step]
+    for _ in range(5):  # frames: the loop advances the replay, then shows
+        actions.advance_replay(state, session)
+        shown.append(session.tick().step)
+    assert shown == [0, 10, 20, 30, 30, 30] and not state.replaying
+    actions.scrub(state, session, 1)
+    actions.toggle_replay(state, session)  # from the snapshot shown
+    assert session.tick().step == 10 and state.replaying
+    actions.go_live(state, session)
+    assert not state.replaying
+
+
 def test_resume_needs_a_scrubbed_snapshot(app):
     state, session = app
     actions.resume_from_here(state, session)

@@ -26,9 +26,9 @@ from ..config import NetConfig, TargetConfig, TrainConfig
 from ..errors import bad_value
 from .action import action, known
 from .run_actions import (  # noqa: F401  (re-exported, as the view actions below)
-    _is_run_file, add_latent, describe_network, file_dialog, go_live, load_run, next_snapshot,
-    previous_snapshot, remove_latent, resume_from_here, save_run, scrub, scrub_by, scrub_step,
-    set_latent, set_snapshot_every)
+    _is_run_file, add_latent, advance_replay, describe_network, file_dialog, go_live, load_run,
+    next_snapshot, previous_snapshot, remove_latent, resume_from_here, save_run, scrub, scrub_by,
+    scrub_step, set_latent, set_snapshot_every, toggle_replay)
 from .view_actions import (  # noqa: F401  (re-exported: one namespace for every action)
     dismiss_message, pan, quit, reset_view, screenshot, set_adaptive, set_log_loss, set_mode_arg,
     set_probe, set_render_flag, set_view, show_tab, toggle_boundary, toggle_fullscreen,

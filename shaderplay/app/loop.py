@@ -133,6 +133,7 @@ class Loop:
 
     def _frame_body(self):
         state, session, window = self.state, self.session, self.window
+        actions.advance_replay(state, session)  # first: a replay begun this frame shows its start
         if self.script is not None:
             ops = []
             self.script.run(state.frame, state, session, ops)

@@ -1,8 +1,8 @@
 """The timeline strip under the canvas: a slider over the run's weight
 snapshots, like a video player's. Dragging it shows that snapshot everywhere
 (canvas, diagram, probe, plots marker) and pauses training; "live" goes back
-to the newest weights, "resume from here" trains on from the one shown.
-[ and ] step through the snapshots."""
+to the newest weights, "resume from here" trains on from the one shown,
+"replay" plays the snapshots one per frame. [ and ] step through them."""
 
 from imgui_bundle import imgui
 
@@ -40,6 +40,12 @@ def draw(state, session, x: float, y: float, w: float) -> None:
         n = len(timeline)
         scrubbing = timeline.scrubbing
         font = imgui.get_font_size()
+        if n > 1:
+            if imgui.button("stop" if state.replaying else "replay"):
+                actions.toggle_replay(state, session)
+            imgui.set_item_tooltip("play the snapshots one per frame, like a video\n"
+                                   "(V records it)")
+            imgui.same_line()
         if scrubbing:
             if imgui.button("live"):
                 actions.go_live(state, session)

@@ -85,8 +85,35 @@ def next_snapshot(state, session) -> None:
 
 
 @action
+def toggle_replay(state, session) -> None:
+    """Play the timeline's snapshots one per frame (from the start, or from the one
+    shown when scrubbing), like a video; again to stop."""
+    if state.replaying:
+        state.replaying = False
+        return
+    timeline = session.timeline
+    if len(timeline) < 2:
+        raise bad_value("replay", f"{len(timeline)} snapshot(s)", "a timeline of two or more")
+    start = timeline.index if timeline.scrubbing and timeline.index < len(timeline) - 1 else 0
+    scrub(state, session, start)
+    state.replaying = True
+
+
+def advance_replay(state, session) -> None:
+    """Per frame while replaying: the next snapshot; stops at the last one."""
+    timeline = session.timeline
+    if not state.replaying:
+        return
+    if not timeline.scrubbing or timeline.index >= len(timeline) - 1:
+        state.replaying = False
+        return
+    scrub(state, session, timeline.index + 1)
+
+
+@action
 def go_live(state, session) -> None:
     """Back to the newest weights (training stays paused until play)."""
+    state.replaying = False
     session.go_live()
 
 

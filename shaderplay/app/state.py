@@ -67,6 +67,7 @@ class AppState:
     message: Message | None = None
     diverged_at: int | None = None  # step of a detected divergence: the banner shows
     recording: str = ""  # path of the video being recorded, "" when not recording
+    replaying: bool = False  # the timeline plays its snapshots, one per frame
     # Text fields of the Files panel.
     preset_path: str = "preset.toml"
     network_path: str = "network.npz"
