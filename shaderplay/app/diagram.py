@@ -126,7 +126,8 @@ def _draw(state, session, thumbnails, width: float) -> None:
 
 def _tooltip(net, layer: int, unit: int, thumbnails) -> None:
     w = net.W(layer)[unit]
-    shown = ", ".join(f"{v:+.3f}" for v in w[:12]) + (" ..." if len(w) > 12 else "")
+    rows = [" ".join(f"{v:+.3f}" for v in w[i:i + 6]) for i in range(0, min(len(w), 12), 6)]
+    shown = "\n  ".join(rows) + (f" ... ({len(w)} in all)" if len(w) > 12 else "")
     act = net.layout.layers[layer].activation
     where = "output" if layer == net.spec.depth - 1 else f"layer {layer + 1}"
     if imgui.begin_tooltip():
@@ -134,5 +135,5 @@ def _tooltip(net, layer: int, unit: int, thumbnails) -> None:
             uv0, uv1 = thumbnails.uv(layer, unit)
             imgui.image(thumbnails.texture_ref, imgui.ImVec2(ZOOM_PX, ZOOM_PX), uv0, uv1)
         imgui.text(f"{where}, unit {unit} ({act})\nbias {float(net.b(layer)[unit]):+.4f}\n"
-                   f"weights in: {shown}\nclick: show this neuron on the canvas")
+                   f"weights in:\n  {shown}\nclick: show this neuron on the canvas")
         imgui.end_tooltip()

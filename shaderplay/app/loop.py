@@ -175,6 +175,10 @@ class Loop:
                 self.window.set_size(*kwargs.get("size", (1280, 800)))
             elif do == "drop":
                 self.window.deliver_drop(kwargs.get("paths", []))
+            elif do == "mouse":
+                from imgui_bundle import imgui
+
+                imgui.get_io().add_mouse_pos_event(*(float(v) for v in kwargs.get("pos", (0, 0))))
 
     def _share_cores(self, training: bool) -> None:
         """One core fewer for the canvas evaluator's threads while the trainer runs."""

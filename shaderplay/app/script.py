@@ -9,7 +9,8 @@
 call); the other keys are its keyword arguments. Three steps act on the window
 itself: "window_screenshot" (path) saves the whole window, panels included;
 "resize" (size [W, H]) resizes it; "drop" (paths [...]) hands files to the
-window's drop callback as GLFW does when files are dropped on it. "wait_for_step" (step N) holds the
+window's drop callback as GLFW does when files are dropped on it; "mouse"
+(pos [x, y], window units) moves imgui's mouse there (hover a tooltip). "wait_for_step" (step N) holds the
 script (its frame count stops) while training runs towards step N, so a
 script can rely on training having happened whatever the machine's speed.
 Used by the window tests and the
@@ -24,7 +25,7 @@ from pathlib import Path
 from ..errors import ShaderplayError, bad_value
 from . import actions, run_actions, view_actions
 
-EXTRA = ("window_screenshot", "resize", "drop")  # carried out by the window loop
+EXTRA = ("window_screenshot", "resize", "drop", "mouse")  # carried out by the window loop
 CONTROL = ("wait_for_step",)
 
 
