@@ -6,14 +6,14 @@
      {"frame": 90, "do": "quit"}]
 
 "do" names a function of `actions` (the same ones the panels, keys and mouse
-call); the other keys are its keyword arguments. Three steps act on the window
+call); the other keys are its keyword arguments. Four steps act on the window
 itself: "window_screenshot" (path) saves the whole window, panels included;
 "resize" (size [W, H]) resizes it; "drop" (paths [...]) hands files to the
 window's drop callback as GLFW does when files are dropped on it; "mouse"
-(pos [x, y], window units) moves imgui's mouse there (hover a tooltip). "wait_for_step" (step N) holds the
-script (its frame count stops) while training runs towards step N, so a
-script can rely on training having happened whatever the machine's speed.
-Used by the window tests and the
+(pos [x, y], window units) moves imgui's mouse there (hover a tooltip).
+"wait_for_step" (step N) holds the script (its frame count stops) while
+training runs towards step N, so a script can rely on training having
+happened whatever the machine's speed. Used by the window tests and the
 benchmark, and handy for demos: `shaderplay --script demo.json`.
 """
 
