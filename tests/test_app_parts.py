@@ -85,6 +85,7 @@ def test_a_cancelled_dialog_changes_nothing_and_none_open_without_tools(tmp_path
     state.dialog = "load_network"
     disabled.update(state, None)
     assert disabled.pending is None and not state.dialog and not state.dialogs
+    assert "type the path" in state.message.text  # says why nothing opened
     monkeypatch.setattr(dialogs.sys, "platform", "linux")
     monkeypatch.setenv("DISPLAY", ":99")
     monkeypatch.setattr(dialogs.shutil, "which", lambda tool: None)

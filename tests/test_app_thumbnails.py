@@ -59,7 +59,7 @@ def test_both_paths_fill_the_same_atlas_and_refresh_only_on_change(ctx, net, eva
             if thumbs.refresh(net, VIEW, "a", now=now):
                 break
         assert thumbs.refreshes == 1
-        expected = atlas_image(net, VIEW, thumbs._order, thumbs.fbo.size)
+        expected = atlas_image(net, VIEW, thumbs.units, thumbs.fbo.size)
         assert np.mean(np.abs(read_atlas(thumbs).astype(float) - expected)) < 2.0
         assert not thumbs.refresh(net, VIEW, "a", now=now + 10)  # same weights and view
         assert not thumbs.refresh(net, VIEW, "b", now=now + MIN_INTERVAL_S / 2)  # too soon

@@ -210,3 +210,24 @@ def test_series_stay_bounded_and_in_order():
     np.testing.assert_array_equal(series.column(1), steps * 0.5)
     series.truncate_after(500)
     assert series.last(0) <= 500 < series.last(0) + 2 * 1000 / len(series)
+
+
+def test_accuracy_counts_the_test_points_classified_right():
+    from shaderplay.app.history import class_accuracy
+    from shaderplay.build import build
+
+    preset = Preset(name="c", network=NetConfig(hidden=(4,), seed=1),
+                    target=TargetConfig(name="circle", n_points=400, test_fraction=0.25),
+                    train=TrainConfig(loss="bce"))
+    net, data, _ = build(preset)
+    net.b(net.spec.depth - 1)[:] = 100.0  # says "inside" everywhere
+    assert class_accuracy(net, data) == np.mean(data.y_test[:, 0] > 0.5)
+    net.b(net.spec.depth - 1)[:] = -100.0
+    assert class_accuracy(net, data) == np.mean(data.y_test[:, 0] <= 0.5)
+    session = Session(preset, playing=False)
+    try:
+        for _ in range(2):
+            session.tick()
+        assert len(session.progress.accuracy) == 1  # from the first frame on
+    finally:
+        session.close()

@@ -61,6 +61,9 @@ class FileDialogs:
             purpose, state.dialog = state.dialog, ""
             if self.enabled:
                 self.pending = (purpose, self._open(state, purpose))
+            else:
+                state.say("No file dialogs on this system (zenity or kdialog would give them): "
+                          "type the path in the Files tab, or drop the file onto the window.")
         elif state.dialog:
             state.dialog = ""  # one at a time: the open one has the user's attention
             state.say("A file dialog is open already.")

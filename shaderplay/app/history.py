@@ -99,8 +99,8 @@ class Progress:
         self._rate = []
 
     def record(self, snap, accuracy=None) -> None:
-        """Once a frame with the newest live snapshot; `accuracy()` (a callable, or None
-        for regression) is evaluated every ACCURACY_EVERY frames from the first on."""
+        """Once a frame with the newest live snapshot; `accuracy()` (a callable, or
+        None/0 for regression) is evaluated every ACCURACY_EVERY frames from the first on."""
         if snap is None:
             return
         now = time.perf_counter()
@@ -111,7 +111,7 @@ class Progress:
             self.loss.append(snap.step, snap.train_loss, snap.test_loss)
             self.lr.append(snap.step, snap.lr)
         self._frames += 1
-        if accuracy is not None and self._frames % ACCURACY_EVERY == 1:
+        if accuracy and self._frames % ACCURACY_EVERY == 1:
             if snap.step != self.accuracy.last(0, -1.0):
                 self.accuracy.append(snap.step, accuracy())
 
@@ -121,3 +121,18 @@ class Progress:
             return 0.0
         (t0, s0), (t1, s1) = self._rate[0], self._rate[-1]
         return (s1 - s0) / (t1 - t0) if t1 > t0 and s1 >= s0 else 0.0
+
+
+def class_accuracy(net, dataset) -> float:
+    """Fraction of test points (train points without a test split) that `net`
+    classifies right: output > 0.5 for two classes, the largest output for more."""
+    x, y = (dataset.x_test, dataset.y_test) if len(dataset.x_test) else (dataset.x_train,
+                                                                          dataset.y_train)
+    if not len(x):
+        return float("nan")
+    out = net.forward(x)
+    if dataset.kind == "binary":
+        right = (out[:, 0] > 0.5) == (y[:, 0] > 0.5)
+    else:
+        right = np.argmax(out, axis=1) == np.argmax(y, axis=1)
+    return float(np.mean(right))

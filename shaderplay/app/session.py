@@ -31,7 +31,7 @@ from ..build import build
 from ..errors import ShaderplayError, bad_value
 from ..network import Network
 from ..train import Snapshot, Trainer
-from .history import Progress
+from .history import Progress, class_accuracy
 from .session_runs import RunControl
 from .timeline import DEFAULT_EVERY, Timeline
 
@@ -237,7 +237,9 @@ class Session(RunControl):
     def _observed(self, snap):
         self.snapshot = snap
         self.timeline.observe(snap)
-        self.progress.record(snap, self.accuracy if self.dataset.n_classes else None)
+        classes = self.dataset.n_classes
+        self.progress.record(snap, classes and (lambda: class_accuracy(self.latest_network(),
+                                                                       self.dataset)))
         self._frames += 1
         self._size_chunks(snap)
         return snap
@@ -292,16 +294,3 @@ class Session(RunControl):
     @property
     def steps_per_second(self) -> float:
         return self.progress.steps_per_second
-
-    def accuracy(self) -> float:
-        """Fraction of test points (train points without a test split) classified right."""
-        d = self.dataset
-        x, y = (d.x_test, d.y_test) if len(d.x_test) else (d.x_train, d.y_train)
-        if not len(x):
-            return float("nan")
-        out = self.latest_network().forward(x)
-        if d.kind == "binary":
-            right = (out[:, 0] > 0.5) == (y[:, 0] > 0.5)
-        else:
-            right = np.argmax(out, axis=1) == np.argmax(y, axis=1)
-        return float(np.mean(right))

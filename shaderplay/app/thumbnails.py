@@ -129,6 +129,11 @@ class Thumbnails:
         self.fbo.color_attachments[0].write(atlas)
 
     @property
+    def units(self) -> list[tuple[int, int]]:
+        """The (weight layer, unit) pairs with a cell, in cell order."""
+        return list(self._order)
+
+    @property
     def ready(self) -> bool:
         """False until the renderer has a neuron mode and the atlas exists."""
         return self.fbo is not None and has_mode("neuron")
