@@ -113,7 +113,10 @@ class View:
         """The square-pixel View that shows all of `domain` (xmin, xmax, ymin, ymax)
         on a `size` = (W, H) picture: centred, widened along one axis to the picture's shape."""
         xmin, xmax, ymin, ymax = cls.from_domain(*domain).domain
-        w, h = parse_size(size)
+        if isinstance(size, str):
+            size = parse_size(size)
+        # A window's canvas is in (possibly fractional) window units, 0 when minimised.
+        w, h = (max(1.0, float(v)) for v in size)
         scale = max((ymax - ymin) / 2.0, (xmax - xmin) / 2.0 * h / w)
         return cls(((xmin + xmax) / 2.0, (ymin + ymax) / 2.0), scale, None)
 

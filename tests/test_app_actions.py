@@ -10,9 +10,10 @@ import pytest
 
 from shaderplay.app import actions
 from shaderplay.app.session import Session
-from shaderplay.app.state import AppState, fit_view
+from shaderplay.app.state import AppState
 from shaderplay.config import NetConfig, Preset, TargetConfig, TrainConfig, ViewConfig
 from shaderplay.presets import load_preset
+from shaderplay.view import View
 
 
 def small_preset(**train) -> Preset:
@@ -212,7 +213,7 @@ def test_zoom_keeps_the_point_under_the_cursor_and_home_fits_the_domain():
     actions.pan(state, None, dpixels=(100.0, 0.0))  # drag right: the picture moves right
     np.testing.assert_allclose(state.view.pixel_to_domain((400.0, 50.0), state.canvas_size), before)
     actions.reset_view(state)
-    assert state.view == fit_view((-1, 1, -1, 1), (400, 200))
+    assert state.view == View.fit((-1, 1, -1, 1), (400, 200))
     actions.zoom(state, None, factor=1e9)
     assert state.message.error and "zoom" in state.message.text
 
@@ -302,3 +303,36 @@ def test_loading_a_preset_starts_it_training_even_after_a_paused_one():
         assert wait_for(lambda: snapshot_step(session) > 0)
     finally:
         session.close()
+
+
+def test_preset_mode_with_arguments_opens_in_the_window(tmp_path):
+    """render/record take view.mode = "neuron:1:3"; the window keeps the bare name
+    with layer/neuron in [view] and other arguments in mode_args."""
+    from shaderplay.app import picture
+
+    preset = replace(load_preset("default"), view=ViewConfig(mode="neuron:1:3"))
+    split, extra = picture.split_mode(preset)
+    assert (split.view.mode, split.view.layer, split.view.neuron, extra) == ("neuron", 1, 3, {})
+    split, extra = picture.split_mode(replace(preset, view=ViewConfig(mode="representation:2:4")))
+    assert (split.view.mode, split.view.layer, extra) == ("representation", 2, {"a": 4, "b": 1})
+    assert picture.split_mode(load_preset("default"))[1] == {}
+
+
+def test_mode_string_uses_the_modes_own_defaults():
+    from shaderplay.app import picture
+
+    assert picture.mode_string("representation", layer=1) == "representation:1:0:1"
+    assert picture.mode_string("neuron", layer=2, neuron=5) == "neuron:2:5"
+    assert picture.mode_string("depth", layer=1) == "depth:1"
+    assert picture.mode_string("output") == "output"
+
+
+def test_loading_a_preset_whose_mode_has_arguments(app, tmp_path):
+    from shaderplay.presets import save_preset
+
+    state, session = app
+    path = tmp_path / "neuron.toml"
+    save_preset(replace(small_preset(), view=ViewConfig(mode="neuron:1:2")), path)
+    actions.load_preset(state, session, str(path))
+    assert not (state.message and state.message.error), state.message
+    assert (state.preset.view.mode, state.preset.view.layer, state.preset.view.neuron) == ("neuron", 1, 2)

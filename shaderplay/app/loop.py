@@ -50,8 +50,9 @@ def run(preset, source: str = "default", size=(1280, 800), script=None, max_fram
     session = renderer = thumbs = None
     try:
         renderer = Renderer(window.ctx)
+        preset, mode_args = picture.split_mode(preset)
         session = Session(preset)
-        state = AppState(preset=preset, source=source)
+        state = AppState(preset=preset, source=source, mode_args=mode_args)
         thumbs = Thumbnails(window.ctx, renderer)
         loop = Loop(window, session, renderer, thumbs, state, script, on_frame)
         loop.max_fps = max_fps

@@ -7,8 +7,11 @@ tables say which of them a mode takes, so this module follows the renderer
 as it grows and never passes an option it would refuse.
 """
 
+from dataclasses import replace
+
 from ..gpu import renderer as gpu_renderer
-from ..gpu.modes import MODES
+
+from ..gpu.modes import MODES, parse_mode
 
 
 def mode_string(name: str, layer: int = 0, neuron: int = 0, extra: dict | None = None) -> str:
@@ -17,8 +20,25 @@ def mode_string(name: str, layer: int = 0, neuron: int = 0, extra: dict | None =
     mode = MODES.get(name)
     if mode is None:
         return name  # the renderer refuses it with a message naming what is allowed
-    values = {**(extra or {}), "layer": layer, "neuron": neuron}
-    return ":".join([name, *(str(int(values.get(arg, 0))) for arg in mode.args)])
+    _, defaults = parse_mode(name)  # the mode's own defaults (representation: neurons 0, 1)
+    values = {**dict(zip(mode.args, defaults)), **(extra or {})}
+    values.update({k: v for k, v in (("layer", layer), ("neuron", neuron)) if k in mode.args})
+    return ":".join([name, *(str(int(values[arg])) for arg in mode.args)])
+
+
+def split_mode(preset):
+    """A preset's view.mode may carry arguments ("depth:1", "neuron:1:3", as
+    render and record take it); the window keeps the bare name, with layer and
+    neuron in [view] and any other argument in AppState.mode_args.
+    Returns (preset, mode_args)."""
+    view = preset.view
+    if ":" not in view.mode:
+        return preset, {}
+    mode, args = parse_mode(view.mode)
+    values = dict(zip(mode.args, args))
+    view = replace(view, mode=mode.name, layer=values.pop("layer", view.layer),
+                   neuron=values.pop("neuron", view.neuron))
+    return replace(preset, view=view), values
 
 
 def mode_args(name: str) -> tuple[str, ...]:

@@ -25,15 +25,6 @@ PANELS = ("network", "training", "view", "diagram", "plots", "probe", "status")
 Domain = tuple[float, float, float, float]  # (xmin, xmax, ymin, ymax), y grows upwards
 
 
-def fit_view(domain: Domain, size) -> View:
-    """The square-pixel View that shows all of `domain` on a canvas of `size` (W, H),
-    centred, widened on one axis to the canvas's shape."""
-    x0, x1, y0, y1 = domain
-    w, h = max(1.0, float(size[0])), max(1.0, float(size[1]))
-    half_h = max((y1 - y0) / 2, (x1 - x0) / 2 * h / w)
-    return View(((x0 + x1) / 2, (y0 + y1) / 2), half_h, None)
-
-
 @dataclass
 class Message:
     """One line for the message bar. Errors stay until dismissed or replaced."""
@@ -87,7 +78,7 @@ class AppState:
 
     @property
     def home(self) -> View:
-        return fit_view(self.preset.view.domain, self.canvas_size)
+        return View.fit(self.preset.view.domain, self.canvas_size)
 
     @property
     def domain(self) -> Domain:
