@@ -41,6 +41,9 @@ from ..view import View, parse_size
 FIXED = tuple(FEATURES)
 FSIN, FCOS, LATENT = 100, 101, 102
 _TWO_PI = 2.0 * math.pi
+# One parallel launch at a time: numba's workqueue threading layer (where neither TBB nor
+# OpenMP is installed) aborts the process on launches from two threads at once.
+LAUNCH = threading.Lock()
 # Pixels per tile: a (width, tile) block of activations up to 128 KiB, so a layer's input,
 # output and scratch blocks stay in L2; 256-512 pixels were fastest for widths 16-64 here.
 TILE_FLOATS, MAX_TILE = 32768, 512
@@ -251,21 +254,16 @@ class CpuEvaluator:
             )
         px, py = view.pixel_size((w, h))
         grid = np.array([*view.centre, px, -py if top_first else py, w, h], np.float64)
-        evaluate_grid(
-            params,
-            self.layers,
-            self.features,
-            self.extra,
-            grid,
-            last,
-            bool(pre),
-            units.start,
-            count,
-            out.reshape(w * h, out.shape[2]),
-            self.tile,
-            self.width,
-            numba.get_num_threads(),
-        )
+        args = (self.layers, self.features, self.extra, grid, last, bool(pre), units.start, count)
+        with LAUNCH:
+            evaluate_grid(
+                params,
+                *args,
+                out.reshape(w * h, out.shape[2]),
+                self.tile,
+                self.width,
+                numba.get_num_threads(),
+            )
         return out
 
 
