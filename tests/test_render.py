@@ -12,25 +12,27 @@ from shaderplay.gpu.renderer import Renderer
 from shaderplay.view import View
 
 TOL = 1e-4  # max abs error on outputs in [0, 1]
+# These check the GLSL path; on software GL the renderer would otherwise pick the
+# numba CPU evaluator, which tests/test_cpu_eval.py checks against the same oracle.
 
 
 @pytest.fixture(scope="module")
 def renderer(gl_context):
-    r = Renderer(gl_context)
+    r = Renderer(gl_context, evaluator="shader")
     yield r
     r.release()
 
 
 @pytest.fixture(scope="module")
 def texture_renderer(gl_context):
-    r = Renderer(gl_context, storage="texture")
+    r = Renderer(gl_context, storage="texture", evaluator="shader")
     yield r
     r.release()
 
 
 @pytest.fixture(scope="module")
 def uniform_renderer(gl_context):
-    r = Renderer(gl_context, storage="uniform")
+    r = Renderer(gl_context, storage="uniform", evaluator="shader")
     yield r
     r.release()
 
@@ -172,7 +174,7 @@ def test_upload_changes_weights_without_recompiling(renderer, ctx):
 
 
 def test_programs_of_old_architectures_are_released(gl_context, ctx):
-    r = Renderer(gl_context)
+    r = Renderer(gl_context, evaluator="shader")
     try:
         for width in range(1, 8):
             r.set_network(Network.random((2, width, 1), seed=0))

@@ -17,7 +17,7 @@ from shaderplay.view import View
 
 @pytest.fixture
 def renderer(ctx):
-    r = Renderer(ctx)
+    r = Renderer(ctx, evaluator="shader")  # the GLSL path; the CPU path has its own tests
     yield r
     r.release()
 
