@@ -6,7 +6,8 @@ edit to norms.py, or a new entry in the activation table, would otherwise
 leave train_steps (kernel.py) running stale machine code from the cache. The
 locator registered here stamps every kernel of this package with a digest of
 all the sources they compile from instead: every module here that imports
-from .jit, plus the shared tables. (The Trainer's plain-Python modules are
+from .jit, the CPU evaluator that reuses them (gpu/cpu_eval.py), plus the
+shared tables. (The Trainer's plain-Python modules are
 left out, so editing them does not cost a recompilation.)
 
 It plugs into numba's cache machinery (numba.core.caching), which is not a
@@ -20,7 +21,9 @@ from pathlib import Path
 _TRAIN = Path(__file__).resolve().parent
 _PACKAGE = _TRAIN.parent
 # Module-level values the kernels freeze at compile time live in these too.
-_SHARED = ("activations.py", "spec.py", "config.py")
+_SHARED = ("activations.py", "spec.py", "config.py", "features.py")
+# Kernels outside this package that compile the trainer's kernels into their own.
+_OTHER_KERNELS = (_PACKAGE / "gpu" / "cpu_eval.py",)
 
 
 def _kernel_sources() -> list[Path]:
@@ -30,7 +33,7 @@ def _kernel_sources() -> list[Path]:
         for p in sorted(_TRAIN.glob("*.py"))
         if p.name == "jit.py" or "from .jit import" in p.read_text()
     ]
-    return own + [_PACKAGE / name for name in _SHARED]
+    return own + list(_OTHER_KERNELS) + [_PACKAGE / name for name in _SHARED]
 
 
 @lru_cache(maxsize=1)
@@ -80,7 +83,8 @@ def install() -> bool:
 
         @classmethod
         def from_function(cls, py_func, py_file):
-            if Path(py_file).resolve().parent != _TRAIN:
+            path = Path(py_file).resolve()
+            if path.parent != _TRAIN and path not in _OTHER_KERNELS:
                 return None
             for fallback in fallbacks:
                 inner = fallback.from_function(py_func, py_file)
