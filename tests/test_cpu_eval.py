@@ -136,6 +136,37 @@ def test_both_paths_give_the_same_values_and_pictures(renderers, ctx, seed):
         assert np.abs(a.astype(int) - b).max() <= 8, mode
 
 
+@pytest.mark.parametrize("sizes, output", [((2, 9, 7, 1), "sigmoid"), ((2, 9, 7, 3), "linear")])
+def test_class_colours_on_the_cpu_match_the_shader(renderers, ctx, sizes, output, monkeypatch):
+    """Classifier presets open in "classes": on llvmpipe its values come from the CPU."""
+    from shaderplay.gpu import cpu_pass
+
+    net = Network.random(sizes, activation="tanh", output=output, scale=2.0, seed=4)
+    view, size = View((0.1, -0.2), 1.5, None), (23, 17)
+    for r in renderers.values():
+        r.set_network(net)
+    a = renderers["shader"].values(view, size, "classes")
+    calls = []
+    evaluate = cpu_pass.CpuEvaluator.values
+    monkeypatch.setattr(cpu_pass.CpuEvaluator, "values",
+                        lambda self, *args, **kw: calls.append(1) or evaluate(self, *args, **kw))
+    b = renderers["cpu"].values(view, size, "classes")
+    assert calls, "the CPU path did not compute the classes"
+    assert a.shape == b.shape == (17, 23, 2)
+    out = net.forward(_grid(view, size)).reshape(17, 23, -1)
+    if sizes[-1] == 1:
+        sure = np.abs(out[..., 0] - 0.5) > 1e-4  # pixels not on the boundary itself
+    else:
+        top2 = np.sort(out, axis=-1)[..., -2:]
+        sure = top2[..., 1] - top2[..., 0] > 1e-4
+    assert sure.mean() > 0.9 and len(np.unique(b[..., 0])) > 1  # both classes in view
+    assert np.array_equal(a[..., 0][sure], b[..., 0][sure])
+    assert np.abs(a[..., 1] - b[..., 1]).max() <= 1e-4
+    pa = renderers["shader"].image(view, size, "classes")
+    pb = renderers["cpu"].image(view, size, "classes")
+    assert np.mean(np.any(pa != pb, axis=2)) <= 0.02
+
+
 def test_a_neuron_and_then_the_outputs_on_the_cpu(renderers, ctx):
     net = Network.random((2, 6, 5, 2), activation="tanh", seed=9)
     cpu = renderers["cpu"]

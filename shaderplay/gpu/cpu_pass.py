@@ -30,10 +30,12 @@ def cpu_plan(mode_name: str, entry: str, args: tuple, spec, pre: bool = False):
     """(layer, units, pre) for a values pass the CPU evaluator computes, else None.
 
     "output" (and the picture under "boundaries") with up to 4 outputs: the outputs;
+    "classes" (or class colours under those) with up to 4 outputs: the outputs, turned
+    into (class, confidence) by `classes_from_outputs`;
     "neuron:LAYER:UNIT": that unit, before its activation with `pre`.
     """
-    plain = mode_name in ("output", "boundaries") and spec.n_out <= MAX_OUTPUTS
-    if entry == "output.frag.glsl" and plain:
+    plain = mode_name in ("output", "boundaries", "classes") and spec.n_out <= MAX_OUTPUTS
+    if entry in ("output.frag.glsl", "classes.frag.glsl") and plain:
         return None, None, False
     if entry == "neuron.frag.glsl" and mode_name == "neuron":
         layer, unit = args
@@ -91,5 +93,26 @@ class CpuPasses:
             top_first=False,
             out=self._cpu_values,
         )
+        if entry == "classes.frag.glsl":
+            classes_from_outputs(self._cpu_values, count)
         textures[0].write(self._cpu_values)
         return fbo, textures
+
+
+def classes_from_outputs(values: np.ndarray, n: int) -> None:
+    """(H, W, 4) outputs in channels 0..n-1 -> (class, confidence, 0, 0) in place, as
+    shaders/classes.frag.glsl computes them: one output is a probability (class 1 above
+    0.5, confidence |2p - 1|); several are scored by softmax (class = argmax,
+    confidence = (p_max - 1/n) / (1 - 1/n))."""
+    out = values[..., :n]
+    if n == 1:
+        p = out[..., 0].copy()
+        values[..., 0] = p > 0.5
+        values[..., 1] = np.abs(2.0 * p - 1.0)
+    else:
+        best = np.argmax(out, axis=-1)
+        top = np.max(out, axis=-1, keepdims=True)
+        share = 1.0 / np.exp(out - top).sum(axis=-1)
+        values[..., 1] = (share - 1.0 / n) / (1.0 - 1.0 / n)
+        values[..., 0] = best
+    values[..., 2:] = 0.0
