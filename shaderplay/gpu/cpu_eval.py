@@ -290,10 +290,11 @@ def _compile() -> None:
     _ready.set()
 
 
-def prepare(wait: bool = False) -> bool:
+def prepare(wait: bool = False, timeout: float | None = None) -> bool:
     """Start compiling (or loading) evaluate_grid on a background thread, once per process.
 
-    Returns whether it is ready; `wait` blocks until the attempt has finished.
+    Returns whether it is ready; `wait` blocks until the attempt has finished, or
+    for at most `timeout` seconds.
     """
     global _compiler
     with _start:
@@ -301,5 +302,5 @@ def prepare(wait: bool = False) -> bool:
             _compiler = threading.Thread(target=_compile, name="shaderplay-cpu-eval", daemon=True)
             _compiler.start()
     if wait:
-        _compiler.join()
+        _compiler.join(timeout)
     return _ready.is_set()

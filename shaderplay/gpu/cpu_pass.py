@@ -24,6 +24,10 @@ from .cpu_eval import CpuEvaluator, prepare
 EVALUATORS = ("auto", "cpu", "shader")
 EVALUATOR_ENV = "SHADERPLAY_EVALUATOR"
 MAX_OUTPUTS = 4  # one RGBA texture: more outputs are shown as classes, by the shader
+# "auto" waits this long for the numba kernel before its first picture: loading it
+# from numba's cache takes ~0.1 s, while a wide net's first frame through llvmpipe's
+# shader took minutes; a first compile after an install (seconds) draws with the shader.
+FIRST_WAIT_S = 3.0
 
 
 def cpu_plan(mode_name: str, entry: str, args: tuple, spec, pre: bool = False):
@@ -52,6 +56,7 @@ class CpuPasses:
         self._cpu = None  # CpuEvaluator of the current architecture
         self._cpu_params = None  # the last upload, copied (a trainer may write the caller's array)
         self._cpu_values = None  # (H, W, 4) float32 written into the values texture
+        self._waited = False  # "auto" has given the kernel its one wait
         if self.evaluator == "cpu":
             prepare()
 
@@ -71,7 +76,10 @@ class CpuPasses:
             plan = cpu_plan(r.mode.name, entry, r.args, self.spec, r.opts.get("pre", False))
         if plan is None:
             return super()._mode_pass(r, entry, group)
-        if not prepare(wait=self._evaluator == "cpu") and self._evaluator == "auto":
+        forced = self._evaluator == "cpu"
+        ready = prepare(wait=forced or not self._waited, timeout=None if forced else FIRST_WAIT_S)
+        self._waited = True
+        if not ready and self._evaluator == "auto":
             return super()._mode_pass(r, entry, group)  # while numba compiles
         layer, units, pre = plan
         if self._cpu is None or self._cpu.spec != self.spec:
