@@ -157,6 +157,9 @@ def test_target_loss_stops_early():
     assert result.stopped == "target_loss"
     assert result.train_loss <= 0.01 and result.steps < 20000
     assert trainer.loss_history[-1, 1] == result.train_loss
+    np.testing.assert_array_equal(trainer.last_loss, trainer.loss_history[-1, 1:])  # O(1) form
+    trainer.reset()
+    assert all(v != v for v in trainer.last_loss)  # NaN again after a reset
 
 
 def test_history_snapshot_and_timing():

@@ -95,7 +95,7 @@ def run(args) -> int:
 
     def progress(t):
         bar.update(min(t.step, steps) - bar.n)
-        bar.set_postfix(loss=f"{t.loss_history[-1][1]:.4g}", refresh=False)
+        bar.set_postfix(loss=f"{t.last_loss[0]:.4g}", refresh=False)
         chunk_us.append(t.us_per_step)
 
     result = trainer.run(steps, callback=progress)

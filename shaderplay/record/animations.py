@@ -213,7 +213,4 @@ class TrainingTimelapse:
 
 def latest_train_loss(trainer) -> float:
     """The trainer's most recent training loss; NaN before the first step."""
-    history = np.asarray(trainer.loss_history)
-    if history.size == 0 or trainer.step == 0:
-        return math.nan
-    return float(history[-1, 1])
+    return math.nan if trainer.step == 0 else trainer.last_loss[0]

@@ -85,6 +85,12 @@ class Trainer(ThreadControl):
         return 0.0 if started == 0 else started - 1 + position / self._x.shape[1]
 
     @property
+    def last_loss(self) -> tuple[float, float]:
+        """(train, test) loss after the newest chunk, NaN before the first: constant time,
+        for progress bars and captions (loss_history builds the whole array)."""
+        return self._last[0], self._last[1]
+
+    @property
     def loss_history(self) -> np.ndarray:
         """(K, 3) float64 rows: step, train loss, test loss (nan without a test split)."""
         return np.array(self._history, dtype=np.float64).reshape(-1, 3)
