@@ -11,7 +11,6 @@ from shaderplay.build import build
 from shaderplay.cli import main
 from shaderplay.gpu.context import make_current
 from shaderplay.presets import load_preset
-from shaderplay.record.catalog import fit_view
 from shaderplay.record.pngdir import frame_files
 from shaderplay.view import View
 
@@ -71,7 +70,7 @@ def test_record_draws_the_presets_mode_and_points(gl_context, preset, tmp_path, 
     assert _run(gl_context, argv) == 0
     net, data, _ = build(load_preset(preset))
     renderer.set_network(net)
-    view = fit_view((-1, 1, -1, 1), (W, H))
+    view = View.fit((-1, 1, -1, 1), (W, H))
     want = renderer.image(view, (W, H), "neuron:1:3", "viridis", points=data)  # the preset's map
     assert np.array_equal(_frames(out)[0], want)
     other = renderer.image(view, (W, H), "neuron:0:0", "viridis", points=data)
@@ -86,7 +85,7 @@ def test_record_modes_that_show_the_target(gl_context, preset, tmp_path, rendere
     assert _run(gl_context, argv) == 0
     net, data, _ = build(load_preset(preset))
     renderer.set_network(net)
-    want = renderer.image(fit_view((-1, 1, -1, 1), (W, H)), (W, H), mode, "viridis", target=data,
+    want = renderer.image(View.fit((-1, 1, -1, 1), (W, H)), (W, H), mode, "viridis", target=data,
                           points=data)
     assert np.array_equal(_frames(out)[0], want)
 

@@ -63,7 +63,7 @@ def test_training_frames_are_deterministic_and_equal_renders(preset, tmp_path, r
     # The same weights, trained here and rendered directly, give the same pixels.
     from shaderplay.build import build
     from shaderplay.presets import load_preset
-    from shaderplay.record.catalog import fit_view
+    from shaderplay.view import View
     from shaderplay.train import Trainer
 
     net, data, cfg = build(load_preset(preset), seed=3)
@@ -73,7 +73,7 @@ def test_training_frames_are_deterministic_and_equal_renders(preset, tmp_path, r
         if i:
             trainer.advance(6)
         renderer.upload(net.params)
-        want = renderer.image(fit_view((-1, 1, -1, 1), (64, 48)), (64, 48))
+        want = renderer.image(View.fit((-1, 1, -1, 1), (64, 48)), (64, 48))
         assert np.array_equal(frame, want), f"frame {i}"
 
 

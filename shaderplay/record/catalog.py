@@ -80,13 +80,8 @@ def load_source(text: str, seed: int | None = None) -> Source:
     return Source(net, preset, data, train, seed=preset.network.seed if seed is None else seed)
 
 
-def fit_view(domain, size) -> View:
-    """The smallest square-pixel view of `size` = (W, H) that shows all of `domain`."""
-    return View.fit(domain, size)
-
-
 def view_of(source: Source, opts: Options) -> View:
-    return opts.view if opts.view is not None else fit_view(source.domain, opts.size)
+    return opts.view if opts.view is not None else View.fit(source.domain, opts.size)
 
 
 def _frames(opts: Options) -> int:
