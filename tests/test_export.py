@@ -176,3 +176,15 @@ def test_cli_exports_and_previews(ctx, tmp_path, capsys):
     assert "not a readable .npz file" in capsys.readouterr().err
     assert main(["export", str(net_path), "-o", str(tmp_path / "nowhere" / "x.glsl")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_export_to_a_place_it_cannot_write_is_one_clear_error(tmp_path, capsys):
+    net_path = tmp_path / "net.npz"
+    Network.random((2, 4, 1), seed=0).save(net_path)
+    for out in (tmp_path / "missing" / "net.glsl", tmp_path):
+        assert main(["export", str(net_path), "-o", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("shaderplay: -o: got") and "Traceback" not in err
+    assert main(["export", str(net_path), "-o", str(tmp_path / "ok.glsl"),
+                 "--preview", str(tmp_path / "nowhere" / "p.png")]) == 2
+    assert "--preview" in capsys.readouterr().err and not (tmp_path / "ok.glsl").exists()

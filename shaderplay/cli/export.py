@@ -10,6 +10,7 @@ colormap, two or three are shown as RGB.
 
 from pathlib import Path
 
+from ..checks import output_file, writing
 from ..errors import bad_value
 
 # The same SOURCE, --view and --range forms as `shaderplay render`.
@@ -61,6 +62,9 @@ def run(args) -> int:
 
     if args.preview is not None and args.preview.suffix.lower() != ".png":
         raise bad_value("--preview", str(args.preview), "a path ending in .png")
+    output_file("-o", args.output)  # refused before the work, like render and record
+    if args.preview is not None:
+        output_file("--preview", args.preview)
     size = parse_size(args.size)
     value_range = _parse_range(args.range)
     net, view_cfg = load_source(args.source)[:2]
@@ -71,11 +75,14 @@ def run(args) -> int:
     if args.square:
         view = replace(view, aspect=None)
     colormap = args.colormap or (view_cfg.colormap if view_cfg else "viridis")
-    path = export_network(net, args.output, view, colormap, value_range)
+    with writing("-o", args.output):
+        path = export_network(net, args.output, view, colormap, value_range)
     print(f"wrote {path} ({path.stat().st_size // 1024} KiB, {net.param_count} parameters)")
     if args.preview is not None:
         from PIL import Image
 
-        Image.fromarray(run_exported(path, size)).save(args.preview)
+        picture = run_exported(path, size)
+        with writing("--preview", args.preview):
+            Image.fromarray(picture).save(args.preview)
         print(f"wrote {args.preview} ({size[0]}x{size[1]}, the exported shader compiled here)")
     return 0
