@@ -57,62 +57,89 @@ X, Y, X2, Y2, XY, SINX, SINY, COSX, COSY, R = (_CODE[n] for n in _NAMES)
 
 
 @inline
-def _fixed(code, x, y):
+def _fixed(code, xs, ys, row, B):
+    """Fixed feature `code` of the points (xs, ys) into row[:B]: one branch per tile, then a
+    loop LLVM can vectorise."""
     if code == X:
-        return _x(x, y)
-    if code == Y:
-        return _y(x, y)
-    if code == X2:
-        return _x2(x, y)
-    if code == Y2:
-        return _y2(x, y)
-    if code == XY:
-        return _xy(x, y)
-    if code == SINX:
-        return _sinx(x, y)
-    if code == SINY:
-        return _siny(x, y)
-    if code == COSX:
-        return _cosx(x, y)
-    if code == COSY:
-        return _cosy(x, y)
-    if code == R:
-        return _r(x, y)
-    return np.nan
+        for i in range(B):
+            row[i] = _x(xs[i], ys[i])
+    elif code == Y:
+        for i in range(B):
+            row[i] = _y(xs[i], ys[i])
+    elif code == X2:
+        for i in range(B):
+            row[i] = _x2(xs[i], ys[i])
+    elif code == Y2:
+        for i in range(B):
+            row[i] = _y2(xs[i], ys[i])
+    elif code == XY:
+        for i in range(B):
+            row[i] = _xy(xs[i], ys[i])
+    elif code == SINX:
+        for i in range(B):
+            row[i] = _sinx(xs[i], ys[i])
+    elif code == SINY:
+        for i in range(B):
+            row[i] = _siny(xs[i], ys[i])
+    elif code == COSX:
+        for i in range(B):
+            row[i] = _cosx(xs[i], ys[i])
+    elif code == COSY:
+        for i in range(B):
+            row[i] = _cosy(xs[i], ys[i])
+    elif code == R:
+        for i in range(B):
+            row[i] = _r(xs[i], ys[i])
+    else:
+        for i in range(B):
+            row[i] = np.nan
 
 
 @inline
-def _features(params, feats, extra, grid, start, B, X):
+def _features(params, feats, extra, grid, start, B, X, points):
     """Input features of pixels start .. start+B-1 into X (n_in, B).
 
     grid = (centre x, centre y, pixel width, signed pixel height, W, H); extra =
-    (first float of the Fourier rows, first latent value) in params.
+    (first float of the Fourier rows, first latent value) in params; points: (2, tile)
+    float64 scratch for the pixel centres.
     """
     cx, cy, px, py, w, h = grid[0], grid[1], grid[2], grid[3], int(grid[4]), int(grid[5])
+    xs, ys = points[0], points[1]
+    r = start // w  # one division per tile: per pixel it was most of a small net's time
+    c = start - r * w
     for i in range(B):
-        p = start + i
-        r = p // w
-        x = cx + (p - r * w + 0.5 - 0.5 * w) * px
-        y = cy + (r + 0.5 - 0.5 * h) * py
-        for k in range(feats.shape[0]):
-            code, index = feats[k, 0], feats[k, 1]
-            if code == LATENT:
-                v = params[extra[1] + index]
-            elif code == FSIN or code == FCOS:
-                f = extra[0] + 2 * index
-                phase = _TWO_PI * (params[f] * x + params[f + 1] * y)
-                v = math.sin(phase) if code == FSIN else math.cos(phase)
+        xs[i] = cx + (c + 0.5 - 0.5 * w) * px
+        ys[i] = cy + (r + 0.5 - 0.5 * h) * py
+        c += 1
+        if c == w:
+            c, r = 0, r + 1
+    for k in range(feats.shape[0]):
+        code, index = feats[k, 0], feats[k, 1]
+        row = X[k]
+        if code == LATENT:
+            v = params[extra[1] + index]
+            for i in range(B):
+                row[i] = v
+        elif code == FSIN or code == FCOS:
+            f = extra[0] + 2 * index
+            bx, by = _TWO_PI * params[f], _TWO_PI * params[f + 1]
+            if code == FSIN:
+                for i in range(B):
+                    row[i] = math.sin(bx * xs[i] + by * ys[i])
             else:
-                v = _fixed(code, x, y)
-            X[k, i] = v
+                for i in range(B):
+                    row[i] = math.cos(bx * xs[i] + by * ys[i])
+        else:
+            _fixed(code, xs, ys, row, B)
 
 
 @inline
-def _tile(params, layers, feats, extra, grid, start, B, last, pre, first, count, out, ws, width):
+def _tile(params, layers, feats, extra, grid, start, B, last, pre, first, count, out, ws, width,
+          points):
     """Evaluate weight layers 0..last over one tile; units first..first+count-1 of `last` -> out."""
     span = width * B
     X = rows(ws, 0, feats.shape[0], B)
-    _features(params, feats, extra, grid, start, B, X)
+    _features(params, feats, extra, grid, start, B, X, points)
     for layer in range(last + 1):
         n_in, n_out, act, norm = (
             layers[layer, 0],
@@ -163,6 +190,7 @@ def evaluate_grid(
     size = 4 * width * tile + 5 * max(width, tile) + 16
     for run in prange(runs):
         ws = np.empty(size, np.float32)
+        points = np.empty((2, tile), np.float64)
         for t in range(run * n_tiles // runs, (run + 1) * n_tiles // runs):
             start = t * tile
             B = min(tile, n_pix - start)
@@ -181,6 +209,7 @@ def evaluate_grid(
                 out,
                 ws,
                 width,
+                points,
             )
 
 

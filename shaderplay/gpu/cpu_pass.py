@@ -3,7 +3,8 @@ OpenGL is a CPU rasteriser (llvmpipe, softpipe, ...), the values of the plain
 modes are computed by the numba evaluator (cpu_eval.py) and written into the
 same float texture the values pass would have drawn, so the colour pass,
 overlays and read-back do not know the difference. Other modes, and every
-mode on a GPU, keep the fragment shader.
+mode on a GPU, keep the fragment shader. `image()` of such a mode without
+overlays skips GL altogether: cpu_colour.py maps the values to colours.
 
 The choice: `Renderer(ctx, evaluator=...)`, "auto" (the CPU where the GL is
 software), "cpu" (where the mode allows) or "shader"; the default comes from
@@ -18,8 +19,10 @@ import os
 import numpy as np
 
 from ..errors import choose
+from . import cpu_colour
 from .context import is_software
 from .cpu_eval import CpuEvaluator, prepare
+from .modes import default_range, shown_kind
 
 EVALUATORS = ("auto", "cpu", "shader")
 EVALUATOR_ENV = "SHADERPLAY_EVALUATOR"
@@ -55,7 +58,8 @@ class CpuPasses:
         self._software = is_software(self.ctx)
         self._cpu = None  # CpuEvaluator of the current architecture
         self._cpu_params = None  # the last upload, copied (a trainer may write the caller's array)
-        self._cpu_values = None  # (H, W, 4) float32 written into the values texture
+        self._cpu_buffers = {}  # top_first -> (float32 values, first channel kept zero)
+        self._cpu_rgba = None  # (H, W, 4) uint8 colours for the picture texture
         self._waited = False  # "auto" has given the kernel its one wait
         if self.evaluator == "cpu":
             prepare()
@@ -71,40 +75,100 @@ class CpuPasses:
         self._cpu_params = params.copy() if self.evaluator == "cpu" else None
 
     def _mode_pass(self, r, entry: str, group: int = 0):
-        plan = None
-        if self.evaluator == "cpu" and group == 0:
-            plan = cpu_plan(r.mode.name, entry, r.args, self.spec, r.opts.get("pre", False))
-        if plan is None:
+        values = self._cpu_values(r, entry, top_first=False) if group == 0 else None
+        if values is None:
             return super()._mode_pass(r, entry, group)
+        fbo, textures = self._target("values", r.size, 1, "f4")
+        textures[0].write(values)
+        return fbo, textures
+
+    def _raw_values(self, r):
+        """values(): straight from the evaluator, without a texture round trip."""
+        if r.mode.name in ("output", "classes", "neuron"):
+            entry = "classes.frag.glsl" if r.mode.name == "classes" else r.mode.entry
+            values = self._cpu_values(r, entry, top_first=True)
+            if values is not None:
+                return values[..., :r.mode.channels(self.spec)].copy()
+        return super()._raw_values(r)
+
+    def _colour_layer(self, r, fbo, viewport) -> None:
+        """Colours mapped by the CPU, where it computed the values: an 8-bit texture shown
+        as it is (the colour pass's "rgb" kind over [0, 1] gives back the same bytes)."""
+        w, h = r.size
+        if self._cpu_rgba is None or self._cpu_rgba.shape != (h, w, 4):
+            self._cpu_rgba = np.full((h, w, 4), 255, np.uint8)  # RGBA8 textures are everywhere
+        if self._cpu_colours(r, top_first=False, out=self._cpu_rgba) is None:
+            return super()._colour_layer(r, fbo, viewport)
+        _, textures = self._target("cpu picture", r.size, 1, "f1")
+        textures[0].write(self._cpu_rgba)
+        self._colour_pass(textures[0], "rgb", 3, r.colormap, (0.0, 1.0), False, fbo, viewport)
+
+    def _cpu_picture(self, r):
+        """image(): the whole picture, uint8 (H, W, 3) row 0 at the top, when nothing in it
+        needs GL (a mode the CPU evaluates, no overlays); else None."""
+        if r.opts.get("boundaries") is not None or r.opts.get("points") is not None:
+            return None
+        if r.mode.name == "boundaries":
+            return None  # its lines are drawn by GL
+        return self._cpu_colours(r, top_first=True)
+
+    def _cpu_colours(self, r, top_first: bool, out=None):
+        """The colour pass's picture of r from CPU values, by cpu_colour (into channels 0-2
+        of `out` if given); None where the shader computes the values or the mode is not
+        shown by colormap, RGB or classes."""
+        if r.mode.name not in ("output", "classes", "neuron", "boundaries"):
+            return None
+        kind = shown_kind(r.mode, self.spec)
+        if kind not in cpu_colour.KINDS:
+            return None
+        entry = "classes.frag.glsl" if kind == "classes" else r.mode.entry
+        values = self._cpu_values(r, entry, top_first=top_first)
+        if values is None:
+            return None
+        channels = 2 if kind == "classes" else min(r.mode.channels(self.spec), MAX_OUTPUTS)
+        value_range = r.range or default_range(r.mode, r.args, self.spec, bool(r.opts.get("pre")))
+        return cpu_colour.colour(values, kind, channels, r.colormap, value_range,
+                                 bool(r.opts.get("discrete")), top_first=top_first, out=out)
+
+    def _cpu_values(self, r, entry: str, top_first: bool):
+        """The float32 values `entry` would draw, from the numba evaluator: (H, W, 4) bottom
+        row first for a texture, else (H, W, >= channels) top row first; reused, so valid
+        until the next call. None where the shader computes them (another mode, or "auto"
+        while numba compiles)."""
+        if self.evaluator != "cpu":
+            return None
+        plan = cpu_plan(r.mode.name, entry, r.args, self.spec, r.opts.get("pre", False))
+        if plan is None:
+            return None
         forced = self._evaluator == "cpu"
         ready = prepare(wait=forced or not self._waited, timeout=None if forced else FIRST_WAIT_S)
         self._waited = True
         if not ready and self._evaluator == "auto":
-            return super()._mode_pass(r, entry, group)  # while numba compiles
+            return None
         layer, units, pre = plan
         if self._cpu is None or self._cpu.spec != self.spec:
             self._cpu = CpuEvaluator(self.spec)
         w, h = r.size
         count = self.spec.sizes[-1 if layer is None else layer + 1] if units is None else len(units)
-        fbo, textures = self._target("values", r.size, 1, "f4")
-        if self._cpu_values is None or self._cpu_values.shape != (h, w, 4):
-            self._cpu_values = np.zeros((h, w, 4), np.float32)
-        self._cpu_values[..., count:] = 0.0  # what the shader writes in unused channels
-        # Bottom row first, as the texture holds it.
-        self._cpu.values(
-            self._cpu_params,
-            r.view,
-            r.size,
-            layer,
-            pre,
-            units,
-            top_first=False,
-            out=self._cpu_values,
-        )
+        channels = 4 if not top_first else max(count, 2 if entry == "classes.frag.glsl" else 1)
+        values = self._cpu_buffer(top_first, (h, w, channels), count)
+        self._cpu.values(self._cpu_params, r.view, r.size, layer, pre, units, top_first=top_first,
+                         out=values)
         if entry == "classes.frag.glsl":
-            classes_from_outputs(self._cpu_values, count)
-        textures[0].write(self._cpu_values)
-        return fbo, textures
+            classes_from_outputs(values, count)
+        return values
+
+    def _cpu_buffer(self, top_first: bool, shape, count: int) -> np.ndarray:
+        """The reused float32 array for `_cpu_values`, zero from channel `count` on (what the
+        shader writes in unused channels)."""
+        held = self._cpu_buffers.get(top_first)
+        if held is None or held[0].shape != shape:
+            held = (np.zeros(shape, np.float32), shape[2])
+        values, zero_from = held
+        if count < zero_from:  # a 33 MB strided fill at 1080p: only when it is needed
+            values[..., count:] = 0.0
+        self._cpu_buffers[top_first] = (values, count)
+        return values
 
 
 def classes_from_outputs(values: np.ndarray, n: int) -> None:

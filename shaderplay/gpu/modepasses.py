@@ -224,10 +224,7 @@ class ModePasses(OverlayPasses):
         if r.mode.kind == "plot":
             self._draw_plot(r, fbo, viewport)
             return
-        texture, kind, channels = self._display(r)
-        value_range = r.range or self._auto_range(r, texture)
-        self._colour_pass(texture, kind, channels, r.colormap, value_range, bool(r.opts.get("discrete")),
-                          fbo, viewport)
+        self._colour_layer(r, fbo, viewport)
         boundaries = r.opts.get("boundaries")
         if boundaries is None and r.mode.name == "boundaries":
             boundaries = range(len(self.spec.hidden))
@@ -235,6 +232,13 @@ class ModePasses(OverlayPasses):
             self._draw_boundaries(r, boundaries, fbo, viewport)
         if r.opts.get("points") is not None and r.mode.name != "mosaic":
             self._draw_points(r, fbo, viewport)
+
+    def _colour_layer(self, r: Request, fbo, viewport) -> None:
+        """The picture under the overlays: the mode's values through the colour pass."""
+        texture, kind, channels = self._display(r)
+        value_range = r.range or self._auto_range(r, texture)
+        self._colour_pass(texture, kind, channels, r.colormap, value_range, bool(r.opts.get("discrete")),
+                          fbo, viewport)
 
     def _colour_pass(self, texture, kind, channels, colormap, value_range, discrete, fbo, viewport):
         import moderngl

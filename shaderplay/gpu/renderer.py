@@ -266,9 +266,13 @@ class Renderer(CpuPasses, ModePasses):
     @_in_context
     def image(self, view, size, mode: str = "output", colormap: str | None = None, **opts) -> np.ndarray:
         """Colour-mapped picture: uint8 (H, W, 3), row 0 = top. `colormap` None: the mode's own."""
-        size = parse_size(size)
+        request = self._request(view, size, mode, colormap, opts)
+        picture = self._cpu_picture(request)  # software GL: the whole picture in numba
+        if picture is not None:
+            return picture
+        size = request.size
         fbo, _ = self._target("image", size, 1, "f1")
-        self.draw(view, size, mode, colormap, fbo=fbo, viewport=(0, 0, *size), **opts)
+        self._draw_picture(request, fbo, (0, 0, *size))
         data = fbo.read(components=3, attachment=0)
         return np.frombuffer(data, np.uint8).reshape(size[1], size[0], 3)[::-1].copy()
 
