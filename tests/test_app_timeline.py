@@ -90,7 +90,7 @@ def test_resume_from_a_snapshot_trains_on_from_its_weights_and_step(app):
     assert restarted.step == 20 and session.timeline.steps == [0, 10, 20]
     np.testing.assert_array_equal(restarted.params, early)
     train(session, 30)
-    assert session.step_count == 50 and session.trainer.step == 30
+    assert session.step_count == 50 and session.trainer.step == 50
     assert session.timeline.steps == [0, 10, 20, 30, 40, 50]  # steps count on from 20
     assert np.all(np.diff(session.progress.loss.column(0)) > 0)
     assert session.progress.loss.last(0) == 50
@@ -231,3 +231,14 @@ def test_accuracy_counts_the_test_points_classified_right():
         assert len(session.progress.accuracy) == 1  # from the first frame on
     finally:
         session.close()
+
+
+def test_a_resumed_run_keeps_its_learning_rate_schedule(app):
+    state, session = app
+    actions.set_train(state, session, schedule="step", step_size=20, gamma=0.5)
+    train(session, 60)
+    session.resume_from(4, playing=False)  # step 40: two decays in
+    train(session, 10)
+    lr = session.tick().lr
+    assert lr == pytest.approx(session.config.lr * 0.25)  # not the first step's full rate
+    assert session.trainer.step == 50

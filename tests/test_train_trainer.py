@@ -151,6 +151,17 @@ def test_max_steps_caps_every_run():
     assert trainer.run(10).steps == 0
 
 
+def test_continue_from_carries_the_schedule_and_max_steps_on():
+    t = _trainer(schedule="step", step_size=100, gamma=0.5, max_steps=260)
+    t.continue_from(200)  # as a run resumed from a snapshot at step 200
+    assert t.latest().step == 200
+    result = t.run(1000)
+    assert t.step == 260 and result.stopped == "max_steps"  # a total, not 260 more
+    assert t.latest().lr == pytest.approx(0.01 * 0.25)  # two decays in, not the first rate
+    with pytest.raises(ShaderplayError, match="continue from step"):
+        t.continue_from(-1)
+
+
 def test_target_loss_stops_early():
     trainer = _trainer(lr=0.02, target_loss=0.01, chunk_steps=32)
     result = trainer.run(20000)

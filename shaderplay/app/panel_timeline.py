@@ -54,7 +54,8 @@ def draw(state, session, x: float, y: float, w: float) -> None:
             if imgui.button("resume from here"):
                 actions.resume_from_here(state, session)
             imgui.set_item_tooltip("train on from this snapshot: later snapshots are dropped,\n"
-                                   "the optimiser state and learning-rate schedule start afresh")
+                                   "the learning-rate schedule carries on from its step,\n"
+                                   "the optimiser's moments start afresh")
         else:
             imgui.align_text_to_frame_padding()
             imgui.text_colored(DIM, "timeline")

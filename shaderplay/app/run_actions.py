@@ -126,7 +126,8 @@ def resume_from_here(state, session, index: int | None = None) -> None:
     session.resume_from(index, playing=True)
     state.playing = session.playing
     state.diverged_at = None
-    state.say(f"Training on from step {session.step_base:,} (fresh optimiser state).")
+    state.say(f"Training on from step {session.step_base:,}: the learning-rate schedule carries "
+              "on, the optimiser's moments start afresh.")
 
 
 @action

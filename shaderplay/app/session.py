@@ -18,9 +18,10 @@ frames).
 The timeline (timeline.py) keeps weight snapshots of the run; scrubbing it
 shows an earlier snapshot everywhere (canvas, diagram, probe, plots marker)
 and pauses training. "Resume from here" continues training from a snapshot
-with a fresh trainer (the snapshots hold weights only: optimiser moments and
-the learning-rate schedule start afresh) whose steps count on from the
-snapshot's step (`step_base`). A saved run file loads into the timeline.
+with a fresh trainer that counts on from the snapshot's step (`step_base`),
+so the learning-rate schedule and max_steps carry on; the snapshots hold
+weights only, so the optimiser's moments start afresh. A saved run file
+loads into the timeline.
 """
 
 from dataclasses import replace
@@ -99,7 +100,9 @@ class Session(RunControl):
         self.net, self.dataset, self.config, self.trainer = net, dataset, config, trainer
         self.generation += 1
         self.playing = bool(playing) and trainer is not None
-        self.step_base = int(base)
+        self.step_base = int(base)  # the run goes on from this step (the trainer counts on)
+        if trainer is not None and base:
+            trainer.continue_from(base)
         self.timeline = timeline or Timeline(net.layout.size, self.snapshot_every)
         if timeline is None:
             self.progress.clear()
@@ -124,10 +127,6 @@ class Session(RunControl):
         snap = self.trainer.latest()
         if snap is None:
             return None
-        if self.step_base:
-            div = snap.diverged
-            snap = replace(snap, step=snap.step + self.step_base,
-                           diverged=div and replace(div, step=div.step + self.step_base))
         return self._with_edits(snap)
 
     def _with_edits(self, snap):

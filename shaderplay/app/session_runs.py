@@ -2,10 +2,10 @@
 scrub through the kept snapshots, go back to live, resume training from a
 snapshot, load and save run files, and set latent inputs by hand.
 
-Resuming builds a fresh trainer on the snapshot's weights: the snapshots hold
-weights only, so the optimiser's moments and the learning-rate schedule
-start afresh there; steps count on from the snapshot's step (`step_base`),
-and the timeline and plots keep what came before it.
+Resuming builds a fresh trainer on the snapshot's weights that counts on from
+the snapshot's step (`step_base`): the learning-rate schedule carries on, and
+the timeline and plots keep what came before it. The snapshots hold weights
+only, so the optimiser's moments start afresh there.
 """
 
 import numpy as np

@@ -145,6 +145,16 @@ class Trainer(ThreadControl):
             self._publish()
         self._wake()
 
+    def continue_from(self, step: int):
+        """Count on from `step`, as a run resumed from a snapshot taken there: the
+        learning-rate schedule and max_steps carry on from it. The optimiser's moments are
+        not in a snapshot, so they start afresh (Adam's bias correction with them)."""
+        if isinstance(step, bool) or int(step) != step or step < 0:
+            raise ShaderplayError(f"continue from step: got {step!r}; allowed: an integer >= 0.")
+        with self._work:
+            self._ctr[0] = int(step)
+            self._publish()
+
     def rollback(self):
         """Clear a divergence so training can resume (e.g. after set_config(lr=...)).
 
