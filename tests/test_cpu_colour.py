@@ -107,3 +107,21 @@ def test_draw_shows_the_same_bytes_as_image(renderer, ctx, mode, n_out):
     fbo.release()
     assert np.array_equal(drawn, picture)
     assert renderer.values(view, size, mode).shape[2] == {"output": 3, "classes": 2}.get(mode, 1)
+
+
+def test_region_hash_and_mosaic_tile_pictures_equal_the_shaders(renderer, ctx):
+    rng = np.random.default_rng(4)
+    hashes = np.zeros((H, W, 4), np.float32)
+    hashes[..., 0] = rng.integers(0, 1 << 24, (H, W))
+    want = _shader_colours(renderer, hashes, "hash", 1, "viridis", (0.0, 1.0))
+    got = cpu_colour.colour(hashes, "hash", 1, "viridis", (0.0, 1.0))
+    assert np.abs(got.astype(int) - want).max() <= 1 and np.mean(got != want) < 0.01
+    assert len(np.unique(got.reshape(-1, 3), axis=0)) > 100  # neighbouring hashes spread apart
+    tiles = _values(5, 2)
+    tiles[..., 1] = np.where(rng.random((H, W)) < 0.3, -1.0, 3.0)  # gaps between tiles
+    tiles[2, 0, 1] = 3.0
+    want = _shader_colours(renderer, tiles, "tiles", 2, "diverging", (-1.0, 1.0))
+    got = cpu_colour.colour(tiles, "tiles", 2, "diverging", (-1.0, 1.0))
+    assert np.array_equal(got, want)
+    gap = tiles[..., 1] < 0
+    assert len(np.unique(got[gap & np.isfinite(tiles[..., 0])], axis=0)) == 1

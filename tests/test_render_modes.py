@@ -1,5 +1,6 @@
 """Every view mode against NumPy: each mode's values from a real GL context
-compared with what `Network.forward_layers` (float64) says they must be."""
+compared with what `Network.forward_layers` (float64) says they must be, by
+both evaluators: the fragment shaders and the CPU path of software GL."""
 
 import numpy as np
 import pytest
@@ -8,13 +9,19 @@ from shaderplay import Network
 from shaderplay.dataset import Dataset
 from shaderplay.errors import ShaderplayError
 from shaderplay.gpu.modes import MODES
-from shaderplay.gpu.renderer import OPTIONS
+from shaderplay.gpu.renderer import OPTIONS, Renderer
 from shaderplay.view import View
-from test_render import renderer  # noqa: F401 (the module-scoped Renderer fixture)
 
 VIEW = View.from_domain(-1.3, 0.9, -0.8, 1.2)
 SIZE = (33, 29)
 TOL = 1e-4
+
+
+@pytest.fixture(scope="module", params=["shader", "cpu"])
+def renderer(request, gl_context):
+    r = Renderer(gl_context, evaluator=request.param)
+    yield r
+    r.release()
 
 
 @pytest.fixture(scope="module")

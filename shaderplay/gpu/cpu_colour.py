@@ -5,8 +5,8 @@ On llvmpipe, handing CPU-computed values to the GL colour pass meant
 uploading a float RGBA texture (33 MB for a 1920x1080 frame), running the
 pass in the rasteriser and reading the result back and flipping it: about as
 long as evaluating the network itself. Mapped here, the picture never
-touches GL. Only the kinds the CPU evaluator feeds are covered: colormap,
-RGB and class colours. The arithmetic follows the shader step by step
+touches GL. Every kind is covered but the representation plot (drawn
+as lines and points): colormap, RGB, classes, region hash and mosaic tiles. The arithmetic follows the shader step by step
 (float32, no fast-math), so the two differ only where a value sits on a
 colormap entry's edge or a colour on a rounding boundary;
 tests/test_cpu_colour.py holds them to that.
@@ -19,8 +19,11 @@ from .. import colormaps
 from ..train.jit import OPTIONS
 from .cpu_eval import LAUNCH
 
-KINDS = {"map": 0, "rgb": 1, "classes": 2}
+KINDS = {"map": 0, "rgb": 1, "classes": 2, "hash": 3, "tiles": 4}
 NAN_COLOUR = (255, 0, 255)  # as SP_NAN_COLOUR: a diverged network is never a black picture
+GAP = np.array([0.08, 0.08, 0.1], np.float32)  # SP_GAP_COLOUR between mosaic tiles
+_U32 = np.uint64(0xFFFFFFFF)
+_SPREAD = np.uint64(2654435761)  # the shader's multiplier that spreads neighbouring hashes
 WHITE = np.float32(0.96)  # the shader's fully unsure class colour
 EXACT = {**OPTIONS, "fastmath": False}  # the shader's IEEE float32 division and rounding
 
@@ -43,7 +46,9 @@ def colour_grid(values, kind, channels, lut, classes, tint, discrete, lo, hi, up
     the row step to the pixel above (-1 where row 0 is the top, +1 where it is the bottom).
 
     kind 0: channel 0 through `lut` (256, 3) uint8; 1: channels 0-2 as RGB (2 channels:
-    R, G); 2: channel 0 = class index into `classes` (N, 3) float32, channel 1 = confidence.
+    R, G); 2: channel 0 = class index into `classes` (N, 3) float32, channel 1 = confidence;
+    3: channel 0 = a 24-bit region hash, a pseudo-random colour; 4: kind 0 where channel
+    1 >= 0, the gap colour elsewhere.
     """
     h, w = values.shape[0], values.shape[1]
     span = hi - lo
@@ -59,13 +64,22 @@ def colour_grid(values, kind, channels, lut, classes, tint, discrete, lo, hi, up
                 out[r, c, 0], out[r, c, 1], out[r, c, 2] = NAN_COLOUR
                 continue
             v = values[r, c, 0]
-            if kind == 0:
+            if kind == 4 and values[r, c, 1] < 0.0:
+                for ch in range(3):
+                    out[r, c, ch] = _unorm8(GAP[ch])
+            elif kind == 0 or kind == 4:
                 index = min(int(_unit(v, lo, span) * np.float32(256.0)), 255)
                 out[r, c, 0], out[r, c, 1], out[r, c, 2] = lut[index, 0], lut[index, 1], lut[index, 2]
             elif kind == 1:
                 out[r, c, 0] = _unorm8(_unit(v, lo, span))
                 out[r, c, 1] = _unorm8(_unit(values[r, c, 1], lo, span)) if channels > 1 else 0
                 out[r, c, 2] = _unorm8(_unit(values[r, c, 2], lo, span)) if channels > 2 else 0
+            elif kind == 3:
+                u = (np.uint64(int(v)) * _SPREAD) & _U32
+                for ch in range(3):
+                    byte = (u >> np.uint64(24 - 8 * ch)) & np.uint64(255)
+                    out[r, c, ch] = _unorm8(np.float32(0.25) + np.float32(0.7) * np.float32(byte)
+                                            / np.float32(255.0))
             else:
                 k = int(v) % n_classes
                 if discrete:

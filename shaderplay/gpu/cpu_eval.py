@@ -41,9 +41,14 @@ from ..view import View, parse_size
 FIXED = tuple(FEATURES)
 FSIN, FCOS, LATENT = 100, 101, 102
 _TWO_PI = 2.0 * math.pi
+# The regions hash (FNV-1a, then a final mix), as shaders/regions.frag.glsl computes it.
+_U0, _U1 = np.uint64(0), np.uint64(1)
+_U32, _U24 = np.uint64(0xFFFFFFFF), np.uint64(0xFFFFFF)
+_FNV_BASIS, _FNV_PRIME, _MIX_1 = np.uint64(2166136261), np.uint64(16777619), np.uint64(2246822519)
 # One parallel launch at a time: numba's workqueue threading layer (where neither TBB nor
 # OpenMP is installed) aborts the process on launches from two threads at once.
 LAUNCH = threading.Lock()
+_NO_POINTS = np.zeros((0, 2), np.float64)  # evaluate_grid's `at` when the grid gives the points
 # Pixels per tile: a (width, tile) block of activations up to 128 KiB, so a layer's input,
 # output and scratch blocks stay in L2; 256-512 pixels were fastest for widths 16-64 here.
 TILE_FLOATS, MAX_TILE = 32768, 512
@@ -96,23 +101,28 @@ def _fixed(code, xs, ys, row, B):
 
 
 @inline
-def _features(params, feats, extra, grid, start, B, X, points):
+def _features(params, feats, extra, grid, at, start, B, X, centres):
     """Input features of pixels start .. start+B-1 into X (n_in, B).
 
-    grid = (centre x, centre y, pixel width, signed pixel height, W, H); extra =
-    (first float of the Fourier rows, first latent value) in params; points: (2, tile)
-    float64 scratch for the pixel centres.
+    grid = (centre x, centre y, pixel width, signed pixel height, W, H); at: (N, 2)
+    float64 points to use instead of the grid (N = 0: the grid's pixel centres); extra =
+    (first float of the Fourier rows, first latent value) in params; centres: (2, tile)
+    float64 scratch for the points.
     """
-    cx, cy, px, py, w, h = grid[0], grid[1], grid[2], grid[3], int(grid[4]), int(grid[5])
-    xs, ys = points[0], points[1]
-    r = start // w  # one division per tile: per pixel it was most of a small net's time
-    c = start - r * w
-    for i in range(B):
-        xs[i] = cx + (c + 0.5 - 0.5 * w) * px
-        ys[i] = cy + (r + 0.5 - 0.5 * h) * py
-        c += 1
-        if c == w:
-            c, r = 0, r + 1
+    xs, ys = centres[0], centres[1]
+    if at.shape[0] > 0:
+        for i in range(B):
+            xs[i], ys[i] = at[start + i, 0], at[start + i, 1]
+    else:
+        cx, cy, px, py, w, h = grid[0], grid[1], grid[2], grid[3], int(grid[4]), int(grid[5])
+        r = start // w  # one division per tile: per pixel it was most of a small net's time
+        c = start - r * w
+        for i in range(B):
+            xs[i] = cx + (c + 0.5 - 0.5 * w) * px
+            ys[i] = cy + (r + 0.5 - 0.5 * h) * py
+            c += 1
+            if c == w:
+                c, r = 0, r + 1
     for k in range(feats.shape[0]):
         code, index = feats[k, 0], feats[k, 1]
         row = X[k]
@@ -134,12 +144,32 @@ def _features(params, feats, extra, grid, start, B, X, points):
 
 
 @inline
-def _tile(params, layers, feats, extra, grid, start, B, last, pre, first, count, out, ws, width,
-          points):
-    """Evaluate weight layers 0..last over one tile; units first..first+count-1 of `last` -> out."""
+def _region_bits(Z, n_out, B, hashes):
+    """FNV-1a of each pixel's on/off pattern (pre-activation > 0), four units a step, as
+    shaders/regions.frag.glsl hashes them (uint32 arithmetic in uint64)."""
+    for i in range(B):
+        h = hashes[i]
+        for g in range((n_out + 3) // 4):
+            nibble = _U0
+            for q in range(4):
+                j = 4 * g + q
+                if j < n_out and Z[j, i] > 0.0:
+                    nibble |= _U1 << np.uint64(q)
+            h = ((h ^ nibble) * _FNV_PRIME) & _U32
+        hashes[i] = h
+
+
+@inline
+def _tile(params, layers, feats, extra, grid, at, start, B, last, pre, first, count, regions, out,
+          ws, width, centres, hashes):
+    """Evaluate weight layers 0..last over one tile; units first..first+count-1 of `last` -> out.
+    With `regions`: out[:, 0] = the hash of the hidden on/off pattern of layers 0..last."""
     span = width * B
     X = rows(ws, 0, feats.shape[0], B)
-    _features(params, feats, extra, grid, start, B, X, points)
+    _features(params, feats, extra, grid, at, start, B, X, centres)
+    if regions:
+        for i in range(B):
+            hashes[i] = _FNV_BASIS
     for layer in range(last + 1):
         n_in, n_out, act, norm = (
             layers[layer, 0],
@@ -164,9 +194,19 @@ def _tile(params, layers, feats, extra, grid, start, B, last, pre, first, count,
                 batchnorm_forward(
                     Z, XH, rows(ws, 4 * span, 5, n_out), gamma, beta, mean, var, False
                 )
+        if regions:
+            _region_bits(Z, n_out, B, hashes)
         if not (pre and layer == last):
             activate(act, flat(ws, z, n_out * B), flat(ws, 3 * span, n_out * B))
         X = Z
+    if regions:
+        for i in range(B):
+            h = hashes[i]
+            h ^= h >> np.uint64(15)
+            h = (h * _MIX_1) & _U32
+            h ^= h >> np.uint64(13)
+            out[start + i, 0] = np.float32(h & _U24)
+        return
     for i in range(B):
         for c in range(count):
             out[start + i, c] = X[first + c, i]
@@ -174,13 +214,16 @@ def _tile(params, layers, feats, extra, grid, start, B, last, pre, first, count,
 
 @njit(parallel=True, **OPTIONS)
 def evaluate_grid(
-    params, layers, feats, extra, grid, last, pre, first, count, out, tile, width, threads
+    params, layers, feats, extra, grid, at, last, pre, first, count, regions, out, tile, width,
+    threads
 ):
-    """out[:, :count] (W*H, S) float32 <- units first.. of weight layer `last` at every pixel.
+    """out[:, :count] (N, S) float32 <- units first.. of weight layer `last` at every pixel
+    of `grid` (N = W*H), or at the N points `at` (N, 2) float64 where it is not empty.
 
-    params: the network's flat buffer; layers: train.program.layer_table; feats (n_in, 2)
-    int64 (code, index); width: the widest layer (inputs included); threads: numba's thread
-    count (an argument: reading it inside would keep numba from caching this function).
+    params: the network's flat buffer; layers: train.program.layer_table (or rows of it);
+    feats (n_in, 2) int64 (code, index); regions: out[:, 0] = a hash of the on/off pattern
+    of layers 0..last instead; width: the widest layer (inputs included); threads: numba's
+    thread count (an argument: reading it inside would keep numba from caching this function).
     """
     n_pix = out.shape[0]
     n_tiles = (n_pix + tile - 1) // tile
@@ -190,7 +233,8 @@ def evaluate_grid(
     size = 4 * width * tile + 5 * max(width, tile) + 16
     for run in prange(runs):
         ws = np.empty(size, np.float32)
-        points = np.empty((2, tile), np.float64)
+        centres = np.empty((2, tile), np.float64)
+        hashes = np.empty(tile if regions else 0, np.uint64)
         for t in range(run * n_tiles // runs, (run + 1) * n_tiles // runs):
             start = t * tile
             B = min(tile, n_pix - start)
@@ -200,16 +244,19 @@ def evaluate_grid(
                 feats,
                 extra,
                 grid,
+                at,
                 start,
                 B,
                 last,
                 pre,
                 first,
                 count,
+                regions,
                 out,
                 ws,
                 width,
-                points,
+                centres,
+                hashes,
             )
 
 
@@ -246,12 +293,40 @@ class CpuEvaluator:
         units=None,
         top_first: bool = True,
         out: np.ndarray | None = None,
+        *,
+        depth: int | None = None,
+        regions: bool = False,
     ) -> np.ndarray:
         """Units of weight layer `layer` (default the outputs) at every pixel: float32 (H, W, C).
 
         `units` is a range of that layer's units (default all). `out`, if given, is a
         float32 (H, W, S) array with S >= C, filled in its first C channels and returned.
+        `depth` k: the outputs of the output layer reading hidden layer k instead of the
+        last ("depth" mode; equal widths). `regions`: one channel, a hash of the on/off
+        pattern of every hidden neuron ("regions" mode, the shader's hash).
         """
+        view, (w, h) = View.coerce(view), parse_size(size)
+        px, py = view.pixel_size((w, h))
+        grid = np.array([*view.centre, px, -py if top_first else py, w, h], np.float64)
+        if out is not None and (out.dtype != np.float32 or out.shape[:2] != (h, w)
+                                or not out.flags.c_contiguous):
+            raise bad_value("out", f"{out.dtype} {out.shape}", f"C-contiguous float32 ({h}, {w}, C)")
+        flat_out = None if out is None else out.reshape(w * h, out.shape[2])
+        got = self._launch(params, grid, _NO_POINTS, w * h, layer, pre, units, flat_out, depth,
+                           regions)
+        return out if out is not None else got.reshape(h, w, got.shape[1])
+
+    def values_at(self, params, points, layer: int | None = None, pre: bool = False, units=None,
+                  *, depth: int | None = None) -> np.ndarray:
+        """As `values`, at the points (N, 2) (x, y) instead of a view's pixel centres:
+        float32 (N, C)."""
+        points = np.ascontiguousarray(points, np.float64)
+        if points.ndim != 2 or points.shape[1] != 2:
+            raise bad_value("points", f"an array of shape {points.shape}", "(N, 2): x, y per point")
+        grid = np.zeros(6, np.float64)
+        return self._launch(params, grid, points, len(points), layer, pre, units, None, depth, False)
+
+    def _launch(self, params, grid, at, n, layer, pre, units, out, depth, regions) -> np.ndarray:
         params = np.asarray(params)
         if params.dtype != np.float32 or params.shape != (self.n_params,):
             raise bad_value(
@@ -259,11 +334,17 @@ class CpuEvaluator:
                 f"{params.dtype} array of shape {params.shape}",
                 f"float32 of shape ({self.n_params},), the network's parameter buffer",
             )
-        view, (w, h) = View.coerce(view), parse_size(size)
-        last = self.spec.depth - 1 if layer is None else int(layer)
-        if not 0 <= last < self.spec.depth:
-            raise bad_value("layer", layer, f"a weight layer 0..{self.spec.depth - 1}")
-        n_units = self.spec.sizes[last + 1]
+        table, sizes = self.layers, self.spec.sizes
+        if depth is not None:  # the output layer's row after hidden layer `depth`
+            table = np.ascontiguousarray(np.concatenate([self.layers[: depth + 1], self.layers[-1:]]))
+            sizes = sizes[: depth + 2] + sizes[-1:]
+        n_layers = len(table)
+        last = n_layers - 1 if layer is None else int(layer)
+        if regions:
+            last, units = n_layers - 2, range(1)  # every hidden layer, one channel
+        if not 0 <= last < n_layers:
+            raise bad_value("layer", layer, f"a weight layer 0..{n_layers - 1}")
+        n_units = sizes[last + 1]
         units = range(n_units) if units is None else units
         if units.step != 1 or len(units) == 0 or units.start < 0 or units.stop > n_units:
             raise bad_value(
@@ -271,28 +352,14 @@ class CpuEvaluator:
             )
         count = len(units)
         if out is None:
-            out = np.zeros((h, w, count), np.float32)
-        if (
-            out.dtype != np.float32
-            or out.shape[:2] != (h, w)
-            or out.shape[2] < count
-            or not out.flags.c_contiguous
-        ):
-            raise bad_value(
-                "out", f"{out.dtype} {out.shape}", f"C-contiguous float32 ({h}, {w}, >= {count})"
-            )
-        px, py = view.pixel_size((w, h))
-        grid = np.array([*view.centre, px, -py if top_first else py, w, h], np.float64)
-        args = (self.layers, self.features, self.extra, grid, last, bool(pre), units.start, count)
-        with LAUNCH:
-            evaluate_grid(
-                params,
-                *args,
-                out.reshape(w * h, out.shape[2]),
-                self.tile,
-                self.width,
-                numba.get_num_threads(),
-            )
+            out = np.zeros((n, count), np.float32)
+        if out.shape[0] != n or out.shape[1] < count:
+            raise bad_value("out", f"{out.dtype} {out.shape}", f"float32 with >= {count} channels")
+        args = (table, self.features, self.extra, grid, at, last, bool(pre), units.start, count,
+                bool(regions))
+        if n:
+            with LAUNCH:
+                evaluate_grid(params, *args, out, self.tile, self.width, numba.get_num_threads())
         return out
 
 

@@ -1,10 +1,12 @@
 """The Renderer's software-GL fast path (a mixin before ModePasses): where the
-OpenGL is a CPU rasteriser (llvmpipe, softpipe, ...), the values of the plain
-modes are computed by the numba evaluator (cpu_eval.py) and written into the
-same float texture the values pass would have drawn, so the colour pass,
-overlays and read-back do not know the difference. Other modes, and every
-mode on a GPU, keep the fragment shader. `image()` of such a mode without
-overlays skips GL altogether: cpu_colour.py maps the values to colours.
+OpenGL is a CPU rasteriser (llvmpipe, softpipe, ...), a mode's values are
+computed by the numba evaluator (cpu_eval.py, per mode in cpu_modes.py) and
+coloured by cpu_colour.py, as the shaders would. `image()` without overlays
+never touches GL; `draw()` and overlays get the colours as an 8-bit texture
+(the float values as a float texture where a pass needs them), so overlays,
+the window and read-back do not know the difference. The representation
+plot, outputs past one RGBA texture (more than 4), and every mode on a GPU
+keep the fragment shaders.
 
 The choice: `Renderer(ctx, evaluator=...)`, "auto" (the CPU where the GL is
 software), "cpu" (where the mode allows) or "shader"; the default comes from
@@ -19,35 +21,19 @@ import os
 import numpy as np
 
 from ..errors import choose
-from . import cpu_colour
+from . import cpu_colour, cpu_modes
 from .context import is_software
 from .cpu_eval import CpuEvaluator, prepare
+from .cpu_modes import MAX_OUTPUTS
+from .modepasses import gradient_range
 from .modes import default_range, shown_kind
 
 EVALUATORS = ("auto", "cpu", "shader")
 EVALUATOR_ENV = "SHADERPLAY_EVALUATOR"
-MAX_OUTPUTS = 4  # one RGBA texture: more outputs are shown as classes, by the shader
 # "auto" waits this long for the numba kernel before its first picture: loading it
 # from numba's cache takes ~0.1 s, while a wide net's first frame through llvmpipe's
 # shader took minutes; a first compile after an install (seconds) draws with the shader.
 FIRST_WAIT_S = 3.0
-
-
-def cpu_plan(mode_name: str, entry: str, args: tuple, spec, pre: bool = False):
-    """(layer, units, pre) for a values pass the CPU evaluator computes, else None.
-
-    "output" (and the picture under "boundaries") with up to 4 outputs: the outputs;
-    "classes" (or class colours under those) with up to 4 outputs: the outputs, turned
-    into (class, confidence) by `classes_from_outputs`;
-    "neuron:LAYER:UNIT": that unit, before its activation with `pre`.
-    """
-    plain = mode_name in ("output", "boundaries", "classes") and spec.n_out <= MAX_OUTPUTS
-    if entry in ("output.frag.glsl", "classes.frag.glsl") and plain:
-        return None, None, False
-    if entry == "neuron.frag.glsl" and mode_name == "neuron":
-        layer, unit = args
-        return layer, range(unit, unit + 1), bool(pre)
-    return None
 
 
 class CpuPasses:
@@ -84,7 +70,7 @@ class CpuPasses:
 
     def _raw_values(self, r):
         """values(): straight from the evaluator, without a texture round trip."""
-        if r.mode.name in ("output", "classes", "neuron"):
+        if r.mode.entry is not None:
             entry = "classes.frag.glsl" if r.mode.name == "classes" else r.mode.entry
             values = self._cpu_values(r, entry, top_first=True)
             if values is not None:
@@ -114,48 +100,54 @@ class CpuPasses:
 
     def _cpu_colours(self, r, top_first: bool, out=None):
         """The colour pass's picture of r from CPU values, by cpu_colour (into channels 0-2
-        of `out` if given); None where the shader computes the values or the mode is not
-        shown by colormap, RGB or classes."""
-        if r.mode.name not in ("output", "classes", "neuron", "boundaries"):
+        of `out` if given); None where the shader computes the values."""
+        if r.mode.entry is None:
             return None
         kind = shown_kind(r.mode, self.spec)
-        if kind not in cpu_colour.KINDS:
-            return None
-        entry = "classes.frag.glsl" if kind == "classes" else r.mode.entry
+        entry = "classes.frag.glsl" if kind == "classes" and r.mode.entry == "output.frag.glsl" \
+            else r.mode.entry
         values = self._cpu_values(r, entry, top_first=top_first)
         if values is None:
             return None
         channels = 2 if kind == "classes" else min(r.mode.channels(self.spec), MAX_OUTPUTS)
-        value_range = r.range or default_range(r.mode, r.args, self.spec, bool(r.opts.get("pre")))
+        value_range = r.range
+        if value_range is None:
+            value_range = (gradient_range(values[..., 0]) if r.mode.name == "gradient" else
+                           default_range(r.mode, r.args, self.spec, bool(r.opts.get("pre"))))
         return cpu_colour.colour(values, kind, channels, r.colormap, value_range,
                                  bool(r.opts.get("discrete")), top_first=top_first, out=out)
 
     def _cpu_values(self, r, entry: str, top_first: bool):
         """The float32 values `entry` would draw, from the numba evaluator: (H, W, 4) bottom
         row first for a texture, else (H, W, >= channels) top row first; reused, so valid
-        until the next call. None where the shader computes them (another mode, or "auto"
-        while numba compiles)."""
-        if self.evaluator != "cpu":
-            return None
-        plan = cpu_plan(r.mode.name, entry, r.args, self.spec, r.opts.get("pre", False))
-        if plan is None:
+        until the next call. None where the shader computes them (a mode the CPU does not,
+        or "auto" while numba compiles)."""
+        name = r.mode.name
+        if self.evaluator != "cpu" or not cpu_modes.supported(name, entry, self.spec):
             return None
         forced = self._evaluator == "cpu"
         ready = prepare(wait=forced or not self._waited, timeout=None if forced else FIRST_WAIT_S)
         self._waited = True
         if not ready and self._evaluator == "auto":
             return None
-        layer, units, pre = plan
         if self._cpu is None or self._cpu.spec != self.spec:
             self._cpu = CpuEvaluator(self.spec)
         w, h = r.size
-        count = self.spec.sizes[-1 if layer is None else layer + 1] if units is None else len(units)
-        channels = 4 if not top_first else max(count, 2 if entry == "classes.frag.glsl" else 1)
-        values = self._cpu_buffer(top_first, (h, w, channels), count)
-        self._cpu.values(self._cpu_params, r.view, r.size, layer, pre, units, top_first=top_first,
-                         out=values)
-        if entry == "classes.frag.glsl":
-            classes_from_outputs(values, count)
+        if name in cpu_modes.POINT_MODES:
+            worker = cpu_modes.gradient_values if name == "gradient" else cpu_modes.mosaic_values
+            got = worker(self._cpu, self._cpu_params, r)
+            values = self._cpu_buffer(top_first, (h, w, 4 if not top_first else got.shape[2]),
+                                      got.shape[2])
+            values[..., :got.shape[2]] = got if top_first else got[::-1]
+            return values
+        classes = entry == "classes.frag.glsl"
+        written = 1 if name in ("neuron", "regions") else self.spec.n_out
+        channels = 4 if not top_first else max(written, 2 if classes else 1)
+        values = self._cpu_buffer(top_first, (h, w, channels), written)
+        target = self._target_field(r) if name == "error" else None
+        cpu_modes.grid_values(self._cpu, self._cpu_params, r, entry, top_first, values, target)
+        if classes:
+            classes_from_outputs(values, written)
         return values
 
     def _cpu_buffer(self, top_first: bool, shape, count: int) -> np.ndarray:

@@ -22,12 +22,12 @@ from ..dataset import Dataset
 from ..errors import bad_value, choose
 from ..view import View, parse_size
 from .overlaypasses import OverlayPasses
-from .modes import MODES, Mode, check_args, default_range, parse_mode, shown_kind
+from .modes import (MODES, MOSAIC_GAP, Mode, check_args, default_range, mosaic_tiles, parse_mode,
+                    shown_kind)
 
 OPTIONS = ("range", "pre", "discrete", "boundaries", "points", "target", "line_width", "point_size")
 KINDS = {"map": 0, "rgb": 1, "classes": 2, "hash": 3, "tiles": 4}
 VALUES_UNIT, LUT_UNIT, CLASSES_UNIT, TARGET_UNIT = 1, 2, 3, 4  # texture units; 0 holds the weights
-MOSAIC_GAP = 2.0
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,13 @@ def _check_range(value_range):
     if not (np.isfinite(lo) and np.isfinite(hi) and hi != lo):
         raise bad_value("range", value_range, "two different finite numbers (value shown as 0, value shown as 1)")
     return lo, hi
+
+
+def gradient_range(magnitude: np.ndarray) -> tuple[float, float]:
+    """The gradient mode's automatic range: 0 up to the 99th percentile of |grad|."""
+    magnitude = magnitude[np.isfinite(magnitude)]
+    top = float(np.percentile(magnitude, 99)) if magnitude.size else 0.0
+    return 0.0, top if top > 0 else 1.0
 
 
 class ModePasses(OverlayPasses):
@@ -147,9 +154,7 @@ class ModePasses(OverlayPasses):
         elif r.mode.name == "regions":
             uniforms.update(u_hidden=depth - 1)
         elif r.mode.name == "mosaic":
-            neurons = sum(spec.hidden)
-            cols = int(np.ceil(np.sqrt(neurons)))
-            uniforms.update(u_tiles=(cols, -(-neurons // cols)), u_neurons=neurons, u_gap=MOSAIC_GAP)
+            uniforms.update(u_tiles=mosaic_tiles(spec), u_neurons=sum(spec.hidden), u_gap=MOSAIC_GAP)
         elif r.mode.name == "error":
             self._data_texture("target", self._target_field(r)).use(TARGET_UNIT)
             uniforms.update(u_target=TARGET_UNIT)
@@ -209,10 +214,7 @@ class ModePasses(OverlayPasses):
         if r.mode.name != "gradient":
             pre = bool(r.opts.get("pre"))
             return default_range(r.mode, r.args, self.spec, pre)
-        magnitude = np.frombuffer(texture.read(), np.float32)[::4]
-        magnitude = magnitude[np.isfinite(magnitude)]
-        top = float(np.percentile(magnitude, 99)) if magnitude.size else 0.0
-        return 0.0, top if top > 0 else 1.0
+        return gradient_range(np.frombuffer(texture.read(), np.float32)[::4])
 
     def _draw_picture(self, r: Request, fbo, viewport) -> None:
         if r.mode.name == "side":

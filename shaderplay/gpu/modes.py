@@ -20,6 +20,8 @@ pairs whose zero sets are drawn) and `points=` (a Dataset's points).
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..errors import bad_value, choose
 from ..spec import NetworkSpec
 
@@ -31,6 +33,7 @@ PRE_RANGE = (-2.0, 2.0)  # pre-activations: their sign is what matters
 # at the map's low end and a dead neuron is a flat tile of it.
 ONE_SIDED = {"relu": (0.0, 1.0)}
 MAX_TARGET_CHANNELS = 4
+MOSAIC_GAP = 2.0  # pixels between the mosaic's tiles
 
 
 def _outputs(spec):
@@ -124,6 +127,13 @@ def check_args(mode: Mode, args: tuple[int, ...], spec: NetworkSpec) -> None:
         raise bad_value("mode", mode.name, "a network with hidden layers for this mode")
     if mode.needs_target and spec.n_out > MAX_TARGET_CHANNELS and mode.name != "target":
         raise bad_value("mode", mode.name, f"networks of at most {MAX_TARGET_CHANNELS} outputs")
+
+
+def mosaic_tiles(spec: NetworkSpec) -> tuple[int, int]:
+    """(columns, rows) of the mosaic: one tile per hidden neuron, as square as it goes."""
+    neurons = sum(spec.hidden)
+    cols = int(np.ceil(np.sqrt(neurons)))
+    return cols, -(-neurons // cols)
 
 
 def shown_kind(mode: Mode, spec: NetworkSpec) -> str:
