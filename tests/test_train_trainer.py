@@ -306,3 +306,18 @@ def test_refresh_features_after_changing_a_latent():
     assert trainer.evaluate("train") > 1e-6  # features were computed with 0.2
     trainer.refresh_features()
     assert trainer.evaluate("train") < 1e-11
+
+
+def test_loss_rows_grow_past_their_capacity_and_keep_every_row():
+    from shaderplay.train.results import LossRows
+
+    rows = LossRows(capacity=2)
+    for k in range(9):
+        rows.append(k, 1.0 / (k + 1), np.nan)
+    got = rows.array()
+    assert got.shape == (9, 3) and list(got[:, 0]) == list(range(9))
+    assert got[8, 1] == pytest.approx(1 / 9) and np.isnan(got[:, 2]).all()
+    got[0, 0] = 99.0  # a copy: the history is not changed through it
+    assert rows.array()[0, 0] == 0.0
+    rows.clear()
+    assert len(rows) == 0 and rows.array().shape == (0, 3)

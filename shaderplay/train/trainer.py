@@ -29,7 +29,7 @@ from . import kernel as K
 from .background import ThreadControl
 from .data import check_target, feature_rows, resolve_target
 from .program import Workspace, hyper_vectors, layer_table, rows
-from .results import REASONS, Divergence, Snapshot, TrainResult
+from .results import REASONS, Divergence, LossRows, Snapshot, TrainResult
 from .rng import seed_state
 from .schedule import lr_at
 from .settings import make_config
@@ -66,7 +66,7 @@ class Trainer(ThreadControl):
             net.layout, min(EVAL_CAPACITY, max(n_train, len(self.dataset.x_test)))
         )
         self._configure()
-        self._history: list[tuple[float, float, float]] = []
+        self._history = LossRows()
         self.diverged: Divergence | None = None
         self.us_per_step = float("nan")
         self._last = (float("nan"), float("nan"), float("nan"))  # train loss, test loss, lr
@@ -93,7 +93,7 @@ class Trainer(ThreadControl):
     @property
     def loss_history(self) -> np.ndarray:
         """(K, 3) float64 rows: step, train loss, test loss (nan without a test split)."""
-        return np.array(self._history, dtype=np.float64).reshape(-1, 3)
+        return self._history.array()
 
     def refresh_features(self):
         """Recompute the input features from the network (its Fourier matrix and latents)."""
@@ -221,7 +221,7 @@ class Trainer(ThreadControl):
                 self.us_per_step = elapsed / ran * 1e6
                 train_loss = float(self._trace[:ran, 0].mean())
                 self._last = (train_loss, self.evaluate("test"), float(self._trace[ran - 1, 1]))
-                self._history.append((float(self.step), *self._last[:2]))
+                self._history.append(float(self.step), *self._last[:2])
             stopped = "steps"
             if status != K.OK:
                 lr = float(lr_at(cfg, [self.step])[0])
