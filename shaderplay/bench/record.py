@@ -17,6 +17,8 @@ cores: recording cannot reach the encoder's rate alone there (2 cores:
 ~0.5 of it). On a GPU, rendering leaves the CPU to the encoder.
 """
 
+import os
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -41,12 +43,20 @@ def _timelapse(frames: int, steps_per_frame: int, seed: int = 0) -> TrainingTime
     return TrainingTimelapse(trainer, frames, steps_per_frame, View.from_domain(-1, 1, -1, 1))
 
 
-def _encode_only(images, folder: Path, size, fps, preset, crf) -> float:
-    start = time.perf_counter()
+def _encode_only(images, folder: Path, size, fps, preset, crf) -> tuple[float, float]:
+    """(frames per second, CPU seconds per frame of ffmpeg and the writer thread)."""
+    start, cpu = time.perf_counter(), _cpu_seconds()
     with open_sink(folder / "encode.mp4", size, fps, preset=preset, crf=crf) as sink:
         for image in images:
             sink.write(image, copy=False)  # as the recording loop does
-    return len(images) / (time.perf_counter() - start)
+    return len(images) / (time.perf_counter() - start), (_cpu_seconds() - cpu) / len(images)
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process (all its threads, llvmpipe's too) and its finished
+    children (ffmpeg)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def _record(renderer, frames, steps_per_frame, folder: Path, size, fps, preset, crf) -> float:
@@ -71,16 +81,20 @@ def measure(size=(1920, 1080), frames: int = 60, steps_per_frame: int = 10, fps:
         warm.frame(0), warm.frame(1)  # loads (or compiles) the numba kernels
         timelapse = _timelapse(frames, steps_per_frame)
         renderer.set_network(timelapse.net)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _cpu_seconds()
         states = [timelapse.frame(i) for i in range(frames)]
         train_fps = frames / (time.perf_counter() - start)
-        start = time.perf_counter()
+        train_cpu = (_cpu_seconds() - cpu) / frames
+        start, cpu = time.perf_counter(), _cpu_seconds()
         images = [draw_frame(renderer, state, look) for state in states]
         render_fps = frames / (time.perf_counter() - start)
-        encode, whole = [], []
+        render_cpu = (_cpu_seconds() - cpu) / frames
+        encode, encode_cpu, whole = [], [], []
         with tempfile.TemporaryDirectory() as tmp:
             for _ in range(repeats):
-                encode.append(_encode_only(images, Path(tmp), size, fps, preset, crf))
+                rate, seconds = _encode_only(images, Path(tmp), size, fps, preset, crf)
+                encode.append(rate)
+                encode_cpu.append(seconds)
                 whole.append(_record(renderer, frames, steps_per_frame, Path(tmp), size, fps,
                                      preset, crf))
         gl = describe(ctx)
@@ -88,10 +102,17 @@ def measure(size=(1920, 1080), frames: int = 60, steps_per_frame: int = 10, fps:
         renderer.release()
         ctx.release()
     slowest = min(train_fps, render_fps, max(encode))
+    # With every core busy, a frame cannot take less than its CPU time over the cores.
+    per_frame = train_cpu + render_cpu + min(encode_cpu)
+    cores = os.cpu_count() or 1
+    bound = min(max(encode), cores / per_frame) if per_frame > 0 else max(encode)
     return {"size": f"{size[0]}x{size[1]}", "frames": frames, "x264": f"{preset} crf {crf}",
             "steps_per_frame": steps_per_frame, "gl": gl, "train_fps": train_fps,
             "render_fps": render_fps, "encode_fps": max(encode), "record_fps": max(whole),
-            "ratio": max(whole) / max(encode), "overlap": max(whole) / slowest}
+            "ratio": max(whole) / max(encode), "overlap": max(whole) / slowest,
+            "cpu_ms": {"train": 1e3 * train_cpu, "render": 1e3 * render_cpu,
+                       "encode": 1e3 * min(encode_cpu)},
+            "cores": cores, "bound_fps": bound, "bound_ratio": bound / max(encode)}
 
 
 def report(r: dict) -> str:
@@ -105,6 +126,10 @@ def report(r: dict) -> str:
         f"  ratio recording / encode-only: {r['ratio']:.2f}   (goal >= 0.80)",
         f"  ratio recording / slowest stage: {r['overlap']:.2f}   (1.00: the other stages "
         "are fully hidden behind it)",
+        f"  CPU time per frame: train {r['cpu_ms']['train']:.1f} ms, render "
+        f"{r['cpu_ms']['render']:.1f} ms, encode {r['cpu_ms']['encode']:.1f} ms: on "
+        f"{r['cores']} cores recording can reach at most {r['bound_fps']:.1f} frames/s "
+        f"= {r['bound_ratio']:.2f} of encode-only",
     ])
 
 
