@@ -242,3 +242,21 @@ def test_a_resumed_run_keeps_its_learning_rate_schedule(app):
     lr = session.tick().lr
     assert lr == pytest.approx(session.config.lr * 0.25)  # not the first step's full rate
     assert session.trainer.step == 50
+
+
+def test_play_and_step_at_max_steps_say_why_nothing_trains(app):
+    state, session = app
+    actions.set_train(state, session, max_steps=30)
+    train(session, 30)
+    actions.scrub(state, session, 3)  # step 30
+    actions.resume_from_here(state, session, 3)
+    assert state.message.error and "max_steps is 30" in state.message.text
+    actions.dismiss_message(state, session)
+    actions.set_playing(state, session, True)
+    assert not state.playing and "max_steps" in state.message.text
+    actions.step(state, session, 5)
+    assert session.trainer.step == 30
+    actions.set_train(state, session, max_steps=0)  # no limit: trains on from step 30
+    actions.step(state, session, 10)
+    session.trainer.wait()
+    assert session.trainer.step == 40

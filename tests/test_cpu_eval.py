@@ -105,6 +105,31 @@ def test_bad_arguments_are_refused():
         ev.values(net.params, None, (4, 4), out=np.zeros((4, 5, 1), np.float32))
     with pytest.raises(ShaderplayError, match="size"):
         ev.values(net.params, None, (0, 4))
+    two = Network.random((2, 8, 3, 2), seed=0)
+    ev2 = CpuEvaluator(two.spec)
+    with pytest.raises(ShaderplayError, match=r"out: got 'float32 \(3, 4, 1\)'.*\(3, 4, >= 2\)"):
+        ev2.values(two.params, None, (4, 3), out=np.zeros((3, 4, 1), np.float32))
+    for depth in (0, 2, -1, True):  # layer 0 is 8 wide, the last 3: no depth but 1
+        with pytest.raises(ShaderplayError, match="depth"):
+            ev2.values(two.params, None, (4, 3), depth=depth)
+    assert ev2.values(two.params, None, (4, 3), depth=1).shape == (3, 4, 2)
+    points = np.zeros((5, 2))
+    with pytest.raises(ShaderplayError, match="unit_of"):
+        ev2.values_at(two.params, points, 0, unit_of=[0, 1, 2, 3, 8])
+    with pytest.raises(ShaderplayError, match="points"):
+        ev2.values_at(two.params, np.zeros((5, 3)))
+
+
+def test_points_and_one_unit_per_point():
+    net = Network.random((2, 6, 4, 2), activation="tanh", seed=3)
+    ev = CpuEvaluator(net.spec)
+    points = np.random.default_rng(0).uniform(-2, 2, (37, 2))
+    layers = net.forward_layers(points)
+    assert np.abs(ev.values_at(net.params, points) - layers[-1][1]).max() <= TOL
+    pick = np.arange(37) % 4
+    got = ev.values_at(net.params, points, 1, unit_of=pick)
+    assert got.shape == (37, 1)
+    assert np.abs(got[:, 0] - layers[1][1][np.arange(37), pick]).max() <= TOL
 
 
 # --- the Renderer's hook: the same pictures through either path -----------------------

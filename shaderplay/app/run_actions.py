@@ -16,7 +16,7 @@ Decisions where the brief is silent:
 
 from dataclasses import replace
 
-from ..errors import bad_value
+from ..errors import ShaderplayError, bad_value
 from ..features import parse
 from .action import action
 
@@ -124,8 +124,14 @@ def resume_from_here(state, session, index: int | None = None) -> None:
         raise bad_value("resume from here", "the live run", "a snapshot picked on the timeline "
                         "first (drag the timeline slider)")
     session.resume_from(index, playing=True)
-    state.playing = session.playing
     state.diverged_at = None
+    try:
+        session.check_room_to_train()
+    except ShaderplayError:  # resumed, but at max_steps: paused, and the message says why
+        session.set_playing(False)
+        raise
+    finally:
+        state.playing = session.playing
     state.say(f"Training on from step {session.step_base:,}: the learning-rate schedule carries "
               "on, the optimiser's moments start afresh.")
 

@@ -147,6 +147,16 @@ class Session(RunControl):
             self.trainer.stop()
 
     # --- control -------------------------------------------------------------------------
+    def check_room_to_train(self) -> None:
+        """A clear error where the run has reached its max_steps (a total: a resumed or
+        loaded run counts from its start), instead of Play and Step doing nothing."""
+        limit = self.config.max_steps
+        if limit and self.trainer is not None and self.trainer.step >= limit:
+            raise ShaderplayError(
+                f"train.max_steps: the run is at step {self.trainer.step:,} and max_steps is "
+                f"{limit:,}; allowed: a larger max_steps in the Training tab (0: no limit) to "
+                "train on.")
+
     def _require_trainer(self, what: str):
         if self.trainer is None:
             raise ShaderplayError(f"{what}: target 'none' has nothing to train; allowed: pick a "
@@ -158,6 +168,7 @@ class Session(RunControl):
         if playing:
             self._require_trainer("play")
             self.go_live()
+            self.check_room_to_train()
         self.playing = bool(playing)
         self._apply_pacing()
 
@@ -180,6 +191,7 @@ class Session(RunControl):
         """`n` steps from the live weights (back to live when scrubbing)."""
         self._require_trainer("step")
         self.go_live()
+        self.check_room_to_train()
         self.trainer.advance(n)
 
     def reset(self) -> None:

@@ -49,6 +49,7 @@ _FNV_BASIS, _FNV_PRIME, _MIX_1 = np.uint64(2166136261), np.uint64(16777619), np.
 # OpenMP is installed) aborts the process on launches from two threads at once.
 LAUNCH = threading.Lock()
 _NO_POINTS = np.zeros((0, 2), np.float64)  # evaluate_grid's `at` when the grid gives the points
+_NO_PICK = np.zeros(0, np.int64)  # evaluate_grid's `pick` when every point gives the same units
 # Pixels per tile: a (width, tile) block of activations up to 128 KiB, so a layer's input,
 # output and scratch blocks stay in L2; 256-512 pixels were fastest for widths 16-64 here.
 TILE_FLOATS, MAX_TILE = 32768, 512
@@ -160,10 +161,11 @@ def _region_bits(Z, n_out, B, hashes):
 
 
 @inline
-def _tile(params, layers, feats, extra, grid, at, start, B, last, pre, first, count, regions, out,
-          ws, width, centres, hashes):
+def _tile(params, layers, feats, extra, grid, at, pick, start, B, last, pre, first, count, regions,
+          out, ws, width, centres, hashes):
     """Evaluate weight layers 0..last over one tile; units first..first+count-1 of `last` -> out.
-    With `regions`: out[:, 0] = the hash of the hidden on/off pattern of layers 0..last."""
+    With `regions`: out[:, 0] = the hash of the hidden on/off pattern of layers 0..last; with
+    a non-empty `pick`: out[p, 0] = unit pick[p] of `last` at point p."""
     span = width * B
     X = rows(ws, 0, feats.shape[0], B)
     _features(params, feats, extra, grid, at, start, B, X, centres)
@@ -207,6 +209,10 @@ def _tile(params, layers, feats, extra, grid, at, start, B, last, pre, first, co
             h ^= h >> np.uint64(13)
             out[start + i, 0] = np.float32(h & _U24)
         return
+    if pick.shape[0] > 0:
+        for i in range(B):
+            out[start + i, 0] = X[pick[start + i], i]
+        return
     for i in range(B):
         for c in range(count):
             out[start + i, c] = X[first + c, i]
@@ -214,11 +220,12 @@ def _tile(params, layers, feats, extra, grid, at, start, B, last, pre, first, co
 
 @njit(parallel=True, **OPTIONS)
 def evaluate_grid(
-    params, layers, feats, extra, grid, at, last, pre, first, count, regions, out, tile, width,
-    threads
+    params, layers, feats, extra, grid, at, pick, last, pre, first, count, regions, out, tile,
+    width, threads
 ):
     """out[:, :count] (N, S) float32 <- units first.. of weight layer `last` at every pixel
-    of `grid` (N = W*H), or at the N points `at` (N, 2) float64 where it is not empty.
+    of `grid` (N = W*H), or at the N points `at` (N, 2) float64 where it is not empty;
+    `pick` (N,) int64, where not empty: one unit per point instead, into out[:, 0].
 
     params: the network's flat buffer; layers: train.program.layer_table (or rows of it);
     feats (n_in, 2) int64 (code, index); regions: out[:, 0] = a hash of the on/off pattern
@@ -245,6 +252,7 @@ def evaluate_grid(
                 extra,
                 grid,
                 at,
+                pick,
                 start,
                 B,
                 last,
@@ -308,34 +316,48 @@ class CpuEvaluator:
         view, (w, h) = View.coerce(view), parse_size(size)
         px, py = view.pixel_size((w, h))
         grid = np.array([*view.centre, px, -py if top_first else py, w, h], np.float64)
-        if out is not None and (out.dtype != np.float32 or out.shape[:2] != (h, w)
-                                or not out.flags.c_contiguous):
-            raise bad_value("out", f"{out.dtype} {out.shape}", f"C-contiguous float32 ({h}, {w}, C)")
-        flat_out = None if out is None else out.reshape(w * h, out.shape[2])
-        got = self._launch(params, grid, _NO_POINTS, w * h, layer, pre, units, flat_out, depth,
-                           regions)
-        return out if out is not None else got.reshape(h, w, got.shape[1])
+        table, last, units = self._plan(layer, units, depth, regions)
+        count = len(units)
+        if out is None:
+            out = np.zeros((h, w, count), np.float32)
+        if (out.dtype != np.float32 or out.shape[:2] != (h, w) or out.ndim != 3
+                or out.shape[2] < count or not out.flags.c_contiguous):
+            raise bad_value(
+                "out", f"{out.dtype} {out.shape}", f"C-contiguous float32 ({h}, {w}, >= {count})"
+            )
+        self._run(params, table, grid, _NO_POINTS, _NO_PICK, last, pre, units, regions,
+                  out.reshape(w * h, out.shape[2]))
+        return out
 
     def values_at(self, params, points, layer: int | None = None, pre: bool = False, units=None,
-                  *, depth: int | None = None) -> np.ndarray:
+                  *, depth: int | None = None, unit_of=None) -> np.ndarray:
         """As `values`, at the points (N, 2) (x, y) instead of a view's pixel centres:
-        float32 (N, C)."""
+        float32 (N, C). `unit_of` (N,) integers: one unit of the layer per point (C = 1),
+        as the mosaic shows them."""
         points = np.ascontiguousarray(points, np.float64)
         if points.ndim != 2 or points.shape[1] != 2:
             raise bad_value("points", f"an array of shape {points.shape}", "(N, 2): x, y per point")
+        table, last, units = self._plan(layer, units, depth, False)
+        pick = _NO_PICK
+        if unit_of is not None:
+            pick = np.ascontiguousarray(unit_of, np.int64)
+            if pick.shape != (len(points),) or (len(pick) and not (
+                    units.start <= pick.min() and pick.max() < units.stop)):
+                raise bad_value("unit_of", f"an array of shape {pick.shape}",
+                                f"({len(points)},) units within {units.start}..{units.stop - 1}")
+        out = np.zeros((len(points), 1 if unit_of is not None else len(units)), np.float32)
         grid = np.zeros(6, np.float64)
-        return self._launch(params, grid, points, len(points), layer, pre, units, None, depth, False)
+        return self._run(params, table, grid, points, pick, last, pre, units, False, out)
 
-    def _launch(self, params, grid, at, n, layer, pre, units, out, depth, regions) -> np.ndarray:
-        params = np.asarray(params)
-        if params.dtype != np.float32 or params.shape != (self.n_params,):
-            raise bad_value(
-                "params",
-                f"{params.dtype} array of shape {params.shape}",
-                f"float32 of shape ({self.n_params},), the network's parameter buffer",
-            )
-        table, sizes = self.layers, self.spec.sizes
+    def _plan(self, layer, units, depth, regions):
+        """(layer table, last weight layer, range of its units) of a request, checked."""
+        table, sizes, hidden = self.layers, self.spec.sizes, self.spec.hidden
         if depth is not None:  # the output layer's row after hidden layer `depth`
+            if not hidden or isinstance(depth, bool) or int(depth) != depth or not (
+                    0 <= depth < len(hidden) and hidden[int(depth)] == hidden[-1]):
+                raise bad_value("depth", depth, f"a hidden layer 0..{len(hidden) - 1} as wide "
+                                                f"as the last" if hidden else "none: no hidden layer")
+            depth = int(depth)
             table = np.ascontiguousarray(np.concatenate([self.layers[: depth + 1], self.layers[-1:]]))
             sizes = sizes[: depth + 2] + sizes[-1:]
         n_layers = len(table)
@@ -350,16 +372,21 @@ class CpuEvaluator:
             raise bad_value(
                 "units", units, f"a range of units within 0..{n_units - 1} of layer {last}"
             )
-        count = len(units)
-        if out is None:
-            out = np.zeros((n, count), np.float32)
-        if out.shape[0] != n or out.shape[1] < count:
-            raise bad_value("out", f"{out.dtype} {out.shape}", f"float32 with >= {count} channels")
-        args = (table, self.features, self.extra, grid, at, last, bool(pre), units.start, count,
-                bool(regions))
-        if n:
+        return table, last, units
+
+    def _run(self, params, table, grid, at, pick, last, pre, units, regions, out) -> np.ndarray:
+        params = np.asarray(params)
+        if params.dtype != np.float32 or params.shape != (self.n_params,):
+            raise bad_value(
+                "params",
+                f"{params.dtype} array of shape {params.shape}",
+                f"float32 of shape ({self.n_params},), the network's parameter buffer",
+            )
+        if len(out):
             with LAUNCH:
-                evaluate_grid(params, *args, out, self.tile, self.width, numba.get_num_threads())
+                evaluate_grid(params, table, self.features, self.extra, grid, at, pick, last,
+                              bool(pre), units.start, len(units), bool(regions), out, self.tile,
+                              self.width, numba.get_num_threads())
         return out
 
 
@@ -372,17 +399,21 @@ def evaluate(
 
 
 # --- compiling ahead -------------------------------------------------------------------
-# evaluate_grid has one signature for every network, compiled once per install and then
-# loaded from numba's cache (~0.1 s); the first compile takes several seconds, which
-# `prepare` lets a renderer spend in the background while the shader draws.
+# evaluate_grid (and cpu_colour's colour_grid) have one signature for every network,
+# compiled once per install and then loaded from numba's cache (~0.1 s); the first compile
+# takes several seconds, which `prepare` lets a renderer spend in the background while the
+# shader draws.
 _ready = threading.Event()
 _start = threading.Lock()
 _compiler: threading.Thread | None = None
 
 
 def _compile() -> None:
+    from .cpu_colour import colour  # it imports this module
+
     net = Network.random((2, 1), seed=0)
-    CpuEvaluator(net.spec).values(net.params, None, (1, 1))
+    values = CpuEvaluator(net.spec).values(net.params, None, (1, 1))
+    colour(values, "map", 1, "grey", (0.0, 1.0))  # the colour kernel, so no picture waits on it
     _ready.set()
 
 

@@ -19,6 +19,7 @@ MAX_OUTPUTS = 4  # one RGBA texture: more outputs are shown as classes, by the s
 OUTPUT_ENTRIES = ("output.frag.glsl", "classes.frag.glsl", "error.frag.glsl")
 GRID_MODES = ("output", "boundaries", "classes", "neuron", "depth", "regions", "error")
 POINT_MODES = ("gradient", "mosaic")
+GRADIENT_BAND_PIXELS = 1 << 16  # pixels per band of the gradient's shifted points (~4 MB)
 
 
 def supported(mode_name: str, entry: str, spec) -> bool:
@@ -59,19 +60,26 @@ def grid_values(ev: CpuEvaluator, params, r, entry: str, top_first: bool, out: n
 
 def gradient_values(ev: CpuEvaluator, params, r) -> np.ndarray:
     """(|grad|, d/dx, d/dy) of output OUTPUT by the shader's central differences: the step
-    is half a pixel, but not below 1e-4 (1 + |p|)."""
+    is half a pixel, but not below 1e-4 (1 + |p|). In bands of rows, so the shifted points
+    stay a few MB at any picture size."""
     output = r.args[0]
-    p = r.view.grid(r.size)  # (H, W, 2) float64
+    w, h = r.size
+    grid = r.view.grid(r.size)  # (H, W, 2) float64
     pixel = np.array(r.view.pixel_size(r.size), np.float64)
-    step = np.maximum(0.5 * pixel, 1e-4 * (1.0 + np.abs(p))).astype(np.float32)
-    hx, hy = step[..., :1].astype(np.float64), step[..., 1:].astype(np.float64)
-    zero = np.zeros_like(hx)
-    shifted = [p + np.concatenate(d, axis=-1) for d in ((hx, zero), (-hx, zero), (zero, hy), (zero, -hy))]
-    at = np.stack(shifted).reshape(-1, 2)
-    f = ev.values_at(params, at, units=range(output, output + 1)).reshape(4, *p.shape[:2])
-    dx = (f[0] - f[1]) / (np.float32(2.0) * step[..., 0])
-    dy = (f[2] - f[3]) / (np.float32(2.0) * step[..., 1])
-    return np.stack([np.hypot(dx, dy), dx, dy], axis=-1).astype(np.float32)
+    out = np.empty((h, w, 3), np.float32)
+    band = max(1, GRADIENT_BAND_PIXELS // w)
+    for top in range(0, h, band):
+        p = grid[top:top + band]
+        step = np.maximum(0.5 * pixel, 1e-4 * (1.0 + np.abs(p))).astype(np.float32)
+        shifts = np.zeros((4, *p.shape), np.float64)
+        shifts[0, ..., 0], shifts[1, ..., 0] = step[..., 0], -step[..., 0]
+        shifts[2, ..., 1], shifts[3, ..., 1] = step[..., 1], -step[..., 1]
+        f = ev.values_at(params, (p + shifts).reshape(-1, 2), units=range(output, output + 1))
+        f = f.reshape(4, *p.shape[:2])
+        dx = (f[0] - f[1]) / (np.float32(2.0) * step[..., 0])
+        dy = (f[2] - f[3]) / (np.float32(2.0) * step[..., 1])
+        out[top:top + band] = np.stack([np.hypot(dx, dy), dx, dy], axis=-1)
+    return out
 
 
 def mosaic_values(ev: CpuEvaluator, params, r) -> np.ndarray:
@@ -103,7 +111,7 @@ def mosaic_values(ev: CpuEvaluator, params, r) -> np.ndarray:
         if mine.any():
             local = np.stack([inside_x[mine] - 0.5 * tile_w, inside_y[mine] - 0.5 * tile_h], axis=-1)
             points = centre + local * pixel * np.array([w / tile_w, h / tile_h])
-            fields = ev.values_at(params, points, layer)
-            out[..., 0][mine] = fields[np.arange(len(points)), index[mine] - first]
+            fields = ev.values_at(params, points, layer, unit_of=index[mine] - first)
+            out[..., 0][mine] = fields[:, 0]
         first += width
     return out

@@ -143,7 +143,8 @@ class CpuPasses:
         classes = entry == "classes.frag.glsl"
         written = 1 if name in ("neuron", "regions") else self.spec.n_out
         channels = 4 if not top_first else max(written, 2 if classes else 1)
-        values = self._cpu_buffer(top_first, (h, w, channels), written)
+        # classes_from_outputs writes (class, confidence): channel 1 is in use after it
+        values = self._cpu_buffer(top_first, (h, w, channels), max(written, 2) if classes else written)
         target = self._target_field(r) if name == "error" else None
         cpu_modes.grid_values(self._cpu, self._cpu_params, r, entry, top_first, values, target)
         if classes:
