@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from shaderplay.activations import ACTIVATIONS
-from shaderplay.train.activate import activate
+from shaderplay.train.activate import activate, activate_values
 from shaderplay.train.jit import fexp, flog, fsigmoid, ftanh, kernel
 
 # Dense over the interesting range, plus saturation and values near 0 (kinks, expm1, log1p).
@@ -24,6 +24,21 @@ def test_dispatch_matches_the_table(name):
     # float32 results: a few ulp of the value, or of 1 where the value is near 0.
     np.testing.assert_allclose(H, act.np_f(z), rtol=2e-6, atol=2e-6, err_msg=f"{name} f")
     np.testing.assert_allclose(D, act.np_df(z), rtol=2e-6, atol=2e-6, err_msg=f"{name} df")
+
+
+@pytest.mark.parametrize("name", list(ACTIVATIONS))
+def test_forward_only_values_equal_the_trainers(name):
+    """The renderer's evaluator skips derivatives; its values must be the trainer's, bit for bit."""
+    code = ACTIVATIONS[name].code
+    H, D = Z.copy(), np.empty_like(Z)
+    activate(code, H, D)
+    V = np.concatenate([Z, [np.nan, np.inf, -np.inf]]).astype(np.float32)
+    mine = V.copy()
+    activate_values(code, mine, np.empty_like(V))
+    np.testing.assert_array_equal(mine[:-3], H)
+    ref = V[-3:].copy()
+    activate(code, ref, np.empty(3, np.float32))
+    np.testing.assert_array_equal(mine[-3:], ref)  # NaN and inf handled alike too
 
 
 def test_unknown_code_poisons_instead_of_passing_through():

@@ -30,7 +30,7 @@ from ..errors import bad_value
 from ..features import FEATURES, parse
 from ..network import Network
 from ..spec import NetworkSpec
-from ..train.activate import activate
+from ..train.activate import activate_values
 from ..train.jit import OPTIONS, flat, inline, rows
 from ..train.linalg import affine
 from ..train.norms import batchnorm_forward, layernorm_forward
@@ -199,7 +199,7 @@ def _tile(params, layers, feats, extra, grid, at, pick, start, B, last, pre, fir
         if regions:
             _region_bits(Z, n_out, B, hashes)
         if not (pre and layer == last):
-            activate(act, flat(ws, z, n_out * B), flat(ws, 3 * span, n_out * B))
+            activate_values(act, flat(ws, z, n_out * B), flat(ws, 3 * span, n_out * B))
         X = Z
     if regions:
         for i in range(B):

@@ -121,3 +121,25 @@ def activate(code, H, D):
         for i in range(n):
             H[i] = np.nan
             D[i] = np.nan
+
+
+@kernel
+def activate_values(code, H, D):
+    """`activate` for a forward pass that needs no derivative (the renderer's CPU
+    evaluator): the common activations leave D alone, a store per value saved; the
+    rest go through `activate`, D as scratch."""
+    n = H.size
+    if code == LINEAR:
+        return
+    if code == RELU:
+        for i in range(n):
+            a = H[i]
+            H[i] = a if a > F0 else F0
+    elif code == TANH:
+        for i in range(n):
+            H[i] = ftanh(H[i])
+    elif code == SIGMOID:
+        for i in range(n):
+            H[i] = fsigmoid(H[i])
+    else:
+        activate(code, H, D)
