@@ -2,10 +2,10 @@
 OpenGL is a CPU rasteriser (llvmpipe, softpipe, ...), a mode's values are
 computed by the numba evaluator (cpu_eval.py, per mode in cpu_modes.py) and
 coloured by cpu_colour.py, as the shaders would. `image()` without overlays
-never touches GL; `draw()` and overlays get the colours as an 8-bit texture
-(the float values as a float texture where a pass needs them), so overlays,
-the window and read-back do not know the difference. The representation
-plot, outputs past one RGBA texture (more than 4), and every mode on a GPU
+never touches GL; `draw()` (the window) and pictures with overlays get the
+colours as an 8-bit texture, so overlays and read-back do not know the
+difference. The representation plot, the output views of nets with more
+than 4 outputs (one RGBA texture in the shaders), and every mode on a GPU
 keep the fragment shaders.
 
 The choice: `Renderer(ctx, evaluator=...)`, "auto" (the CPU where the GL is
@@ -44,7 +44,7 @@ class CpuPasses:
         self._software = is_software(self.ctx)
         self._cpu = None  # CpuEvaluator of the current architecture
         self._cpu_params = None  # the last upload, copied (a trainer may write the caller's array)
-        self._cpu_buffers = {}  # top_first -> (float32 values, first channel kept zero)
+        self._cpu_buffers = {}  # top_first -> float32 values, reused frame to frame
         self._cpu_rgba = None  # (H, W, 4) uint8 colours for the picture texture
         self._waited = False  # "auto" has given the kernel its one wait
         if self.evaluator == "cpu":
@@ -60,19 +60,10 @@ class CpuPasses:
     def _keep_params(self, params: np.ndarray) -> None:
         self._cpu_params = params.copy() if self.evaluator == "cpu" else None
 
-    def _mode_pass(self, r, entry: str, group: int = 0):
-        values = self._cpu_values(r, entry, top_first=False) if group == 0 else None
-        if values is None:
-            return super()._mode_pass(r, entry, group)
-        fbo, textures = self._target("values", r.size, 1, "f4")
-        textures[0].write(values)
-        return fbo, textures
-
     def _raw_values(self, r):
         """values(): straight from the evaluator, without a texture round trip."""
         if r.mode.entry is not None:
-            entry = "classes.frag.glsl" if r.mode.name == "classes" else r.mode.entry
-            values = self._cpu_values(r, entry, top_first=True)
+            values = self._cpu_values(r, r.mode.entry, top_first=True)
             if values is not None:
                 return values[..., :r.mode.channels(self.spec)].copy()
         return super()._raw_values(r)
@@ -118,10 +109,10 @@ class CpuPasses:
                                  bool(r.opts.get("discrete")), top_first=top_first, out=out)
 
     def _cpu_values(self, r, entry: str, top_first: bool):
-        """The float32 values `entry` would draw, from the numba evaluator: (H, W, 4) bottom
-        row first for a texture, else (H, W, >= channels) top row first; reused, so valid
-        until the next call. None where the shader computes them (a mode the CPU does not,
-        or "auto" while numba compiles)."""
+        """The float32 values (H, W, C) the values pass `entry` would draw, rows top first
+        or (for a texture) bottom first, from the numba evaluator; reused, so valid until
+        the next call. None where the shader computes them (a mode the CPU does not, or
+        "auto" while numba compiles)."""
         name = r.mode.name
         if self.evaluator != "cpu" or not cpu_modes.supported(name, entry, self.spec):
             return None
@@ -132,40 +123,27 @@ class CpuPasses:
             return None
         if self._cpu is None or self._cpu.spec != self.spec:
             self._cpu = CpuEvaluator(self.spec)
-        w, h = r.size
         if name in cpu_modes.POINT_MODES:
             worker = cpu_modes.gradient_values if name == "gradient" else cpu_modes.mosaic_values
             got = worker(self._cpu, self._cpu_params, r)
-            values = self._cpu_buffer(top_first, (h, w, 4 if not top_first else got.shape[2]),
-                                      got.shape[2])
-            values[..., :got.shape[2]] = got if top_first else got[::-1]
-            return values
+            return got if top_first else np.ascontiguousarray(got[::-1])
         classes = entry == "classes.frag.glsl"
         written = 1 if name in ("neuron", "regions") else self.spec.n_out
-        channels = 4 if not top_first else max(written, 2 if classes else 1)
-        # classes_from_outputs writes (class, confidence): channel 1 is in use after it
-        values = self._cpu_buffer(top_first, (h, w, channels), max(written, 2) if classes else written)
+        w, h = r.size
+        # classes_from_outputs turns the outputs into (class, confidence): 2 channels at least
+        shape = (h, w, max(written, 2) if classes else written)
+        values = self._cpu_buffers.get(top_first)
+        if values is None or values.shape != shape:  # reused: a fresh array faults in its pages
+            values = self._cpu_buffers[top_first] = np.empty(shape, np.float32)
         target = self._target_field(r) if name == "error" else None
         cpu_modes.grid_values(self._cpu, self._cpu_params, r, entry, top_first, values, target)
         if classes:
             classes_from_outputs(values, written)
         return values
 
-    def _cpu_buffer(self, top_first: bool, shape, count: int) -> np.ndarray:
-        """The reused float32 array for `_cpu_values`, zero from channel `count` on (what the
-        shader writes in unused channels)."""
-        held = self._cpu_buffers.get(top_first)
-        if held is None or held[0].shape != shape:
-            held = (np.zeros(shape, np.float32), shape[2])
-        values, zero_from = held
-        if count < zero_from:  # a 33 MB strided fill at 1080p: only when it is needed
-            values[..., count:] = 0.0
-        self._cpu_buffers[top_first] = (values, count)
-        return values
-
 
 def classes_from_outputs(values: np.ndarray, n: int) -> None:
-    """(H, W, 4) outputs in channels 0..n-1 -> (class, confidence, 0, 0) in place, as
+    """(H, W, >= 2) outputs in channels 0..n-1 -> (class, confidence, 0, ...) in place, as
     shaders/classes.frag.glsl computes them: one output is a probability (class 1 above
     0.5, confidence |2p - 1|); several are scored by softmax (class = argmax,
     confidence = (p_max - 1/n) / (1 - 1/n))."""
