@@ -10,10 +10,12 @@ which the evaluator takes as a list; their geometry follows the shaders
 line by line in float64, where the shaders use float32.
 """
 
+from functools import lru_cache
+
 import numpy as np
 
 from .cpu_eval import CpuEvaluator
-from .modes import MOSAIC_GAP, mosaic_tiles
+from .modes import MOSAIC_GAP, mosaic_tiles, mosaic_tiles_of
 
 MAX_OUTPUTS = 4  # one RGBA texture: more outputs are shown as classes, by the shader
 OUTPUT_ENTRIES = ("output.frag.glsl", "classes.frag.glsl", "error.frag.glsl")
@@ -60,35 +62,62 @@ def grid_values(ev: CpuEvaluator, params, r, entry: str, top_first: bool, out: n
 
 def gradient_values(ev: CpuEvaluator, params, r) -> np.ndarray:
     """(|grad|, d/dx, d/dy) of output OUTPUT by the shader's central differences: the step
-    is half a pixel, but not below 1e-4 (1 + |p|). In bands of rows, so the shifted points
-    stay a few MB at any picture size."""
+    is half a pixel, but not below 1e-4 (1 + |p|), so along x it depends on the column
+    only and along y on the row. The shifted points are made a band of rows at a time
+    (a few MB at any picture size)."""
     output = r.args[0]
     w, h = r.size
-    grid = r.view.grid(r.size)  # (H, W, 2) float64
-    pixel = np.array(r.view.pixel_size(r.size), np.float64)
+    px, py = r.view.pixel_size(r.size)
+    cx, cy = r.view.centre
+    xs = cx + (np.arange(w) + 0.5 - 0.5 * w) * px  # pixel centres as the evaluator's grid
+    ys = cy - (np.arange(h) + 0.5 - 0.5 * h) * py  # row 0 at the top
+    hx = np.maximum(0.5 * px, 1e-4 * (1.0 + np.abs(xs))).astype(np.float32)
+    hy = np.maximum(0.5 * py, 1e-4 * (1.0 + np.abs(ys))).astype(np.float32)[:, None]
     out = np.empty((h, w, 3), np.float32)
     band = max(1, GRADIENT_BAND_PIXELS // w)
     for top in range(0, h, band):
-        p = grid[top:top + band]
-        step = np.maximum(0.5 * pixel, 1e-4 * (1.0 + np.abs(p))).astype(np.float32)
-        shifts = np.zeros((4, *p.shape), np.float64)
-        shifts[0, ..., 0], shifts[1, ..., 0] = step[..., 0], -step[..., 0]
-        shifts[2, ..., 1], shifts[3, ..., 1] = step[..., 1], -step[..., 1]
-        f = ev.values_at(params, (p + shifts).reshape(-1, 2), units=range(output, output + 1))
-        f = f.reshape(4, *p.shape[:2])
-        dx = (f[0] - f[1]) / (np.float32(2.0) * step[..., 0])
-        dy = (f[2] - f[3]) / (np.float32(2.0) * step[..., 1])
-        out[top:top + band] = np.stack([np.hypot(dx, dy), dx, dy], axis=-1)
+        rows = slice(top, min(top + band, h))
+        n = rows.stop - top
+        at = np.empty((4, n, w, 2), np.float64)  # +x, -x, +y, -y
+        at[..., 0], at[..., 1] = xs, ys[rows, None]
+        at[0, ..., 0] += hx
+        at[1, ..., 0] -= hx
+        at[2, ..., 1] += hy[rows]
+        at[3, ..., 1] -= hy[rows]
+        f = ev.values_at(params, at.reshape(-1, 2), units=range(output, output + 1)).reshape(4, n, w)
+        dx = (f[0] - f[1]) / (np.float32(2.0) * hx)
+        dy = (f[2] - f[3]) / (np.float32(2.0) * hy[rows])
+        out[rows, :, 0], out[rows, :, 1], out[rows, :, 2] = np.hypot(dx, dy), dx, dy
     return out
 
 
 def mosaic_values(ev: CpuEvaluator, params, r) -> np.ndarray:
     """Every hidden neuron's field in its own tile: (value, neuron index; -1 in the gaps),
     the tile geometry of shaders/mosaic.frag.glsl."""
-    spec = ev.spec
     w, h = r.size
-    cols, rows = mosaic_tiles(spec)
-    neurons = sum(spec.hidden)
+    indices, layers = _mosaic_layout((w, h), ev.spec.hidden)
+    out = np.empty((h, w, 2), np.float32)
+    out[..., 1] = indices
+    out[..., 0] = 0.0
+    values = out.reshape(-1, 2)[:, 0]  # a view: pixels in row order
+    # A tile shows the whole view: its pixels are larger by the number of tiles per side.
+    scale = np.array(r.view.pixel_size(r.size), np.float64) * mosaic_tiles(ev.spec)
+    for layer, (pixels, local, units) in enumerate(layers):
+        if len(pixels):
+            points = np.asarray(r.view.centre, np.float64) + local * scale
+            values[pixels] = ev.values_at(params, points, layer, unit_of=units)[:, 0]
+    return out
+
+
+@lru_cache(maxsize=2)
+def _mosaic_layout(size, hidden):
+    """What of the mosaic depends on the picture size and widths only (~60 ms of NumPy at
+    1080p, per frame before it was kept): the (H, W) neuron index plane (-1 in the gaps),
+    and per hidden layer the flat pixels it shows, their offsets from their tile's centre
+    in pixels (N, 2) and the unit each shows."""
+    w, h = size
+    cols, rows = mosaic_tiles_of(hidden)
+    neurons = sum(hidden)
     # gl_FragCoord: pixel centres, y growing upwards (row 0 of the result is the top).
     x = np.arange(w, dtype=np.float64)[None, :] + 0.5
     y = (h - 0.5 - np.arange(h, dtype=np.float64))[:, None]
@@ -101,17 +130,13 @@ def mosaic_values(ev: CpuEvaluator, params, r) -> np.ndarray:
     half_gap = 0.5 * MOSAIC_GAP
     shown = ((index < neurons) & (inside_x >= half_gap) & (inside_y >= half_gap)
              & (inside_x <= tile_w - half_gap) & (inside_y <= tile_h - half_gap))
-    out = np.zeros((h, w, 2), np.float32)
-    out[..., 1] = np.where(shown, index, -1)
-    pixel = np.array(r.view.pixel_size(r.size), np.float64)
-    centre = np.array(r.view.centre, np.float64)
-    first = 0
-    for layer, width in enumerate(spec.hidden):
+    indices = np.where(shown, index, -1).astype(np.float32)
+    layers, first = [], 0
+    for width in hidden:
         mine = shown & (index >= first) & (index < first + width)
-        if mine.any():
-            local = np.stack([inside_x[mine] - 0.5 * tile_w, inside_y[mine] - 0.5 * tile_h], axis=-1)
-            points = centre + local * pixel * np.array([w / tile_w, h / tile_h])
-            fields = ev.values_at(params, points, layer, unit_of=index[mine] - first)
-            out[..., 0][mine] = fields[:, 0]
+        local = np.stack([inside_x[mine] - 0.5 * tile_w, inside_y[mine] - 0.5 * tile_h], axis=-1)
+        layers.append((np.flatnonzero(mine), local, index[mine] - first))
         first += width
-    return out
+    for array in (indices, *(a for layer in layers for a in layer)):
+        array.flags.writeable = False  # shared by every frame of this size
+    return indices, tuple(layers)

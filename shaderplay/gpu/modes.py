@@ -131,7 +131,12 @@ def check_args(mode: Mode, args: tuple[int, ...], spec: NetworkSpec) -> None:
 
 def mosaic_tiles(spec: NetworkSpec) -> tuple[int, int]:
     """(columns, rows) of the mosaic: one tile per hidden neuron, as square as it goes."""
-    neurons = sum(spec.hidden)
+    return mosaic_tiles_of(spec.hidden)
+
+
+def mosaic_tiles_of(hidden) -> tuple[int, int]:
+    """mosaic_tiles for hidden layer widths."""
+    neurons = sum(hidden)
     cols = int(np.ceil(np.sqrt(neurons)))
     return cols, -(-neurons // cols)
 
