@@ -111,11 +111,12 @@ class Session(RunControl):
         self._latent_edits: dict[int, float] = {}  # params index -> value set by hand
         self._patched = (None, None)  # (trainer snapshot, it with the edits applied)
         self._still = None  # the snapshot of a session without trainer
+        # The starting weights first, before the thread can publish a chunk past them.
+        self.snapshot = self._latest()
+        self.timeline.observe(self.snapshot)
         if trainer is not None:
             self._apply_pacing()  # before start(): a paused session must not run a first chunk
             trainer.start()
-        self.snapshot = self._latest()
-        self.timeline.observe(self.snapshot)
 
     def _latest(self):
         """The newest live snapshot: steps counted from the run's start, latent edits in."""
