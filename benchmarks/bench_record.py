@@ -1,6 +1,6 @@
 """Headless recording vs encoding alone (issue 5). Same as `shaderplay bench record`.
 
-    python benchmarks/bench_record.py [--size 1920x1080] [--frames 60] [--x264-preset veryfast]
+python benchmarks/bench_record.py [--size 1920x1080] [--frames 60] [--x264-preset veryfast]
 """
 
 import argparse
@@ -9,7 +9,8 @@ import sys
 from shaderplay.bench import record
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=record.__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=record.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     record.add_arguments(parser)
     sys.exit(record.run(parser.parse_args()))

@@ -10,7 +10,8 @@ import sys
 from shaderplay.bench import window
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=window.__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=window.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     window.add_arguments(parser)
     sys.exit(window.run(parser.parse_args()))

@@ -26,7 +26,9 @@ def _np_erf(x):
     s = np.sign(x)
     a = np.abs(x)
     t = 1.0 / (1.0 + 0.3275911 * a)
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
+    poly = t * (
+        0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))
+    )
     return s * (1.0 - poly * np.exp(-a * a))
 
 
@@ -43,6 +45,7 @@ def _sigmoid(z):
 
 
 # --- scalar forms (compiled by numba in the trainer) -------------------------
+
 
 def _linear(z):
     return z
@@ -167,22 +170,59 @@ _TABLE = [
     # name, numpy f, numpy df, scalar f, scalar df
     ("linear", lambda z: z, lambda z: np.ones_like(z), _linear, _d_linear),
     ("relu", lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(z.dtype), _relu, _d_relu),
-    ("leaky_relu", lambda z: np.where(z > 0, z, LEAKY_SLOPE * z),
-     lambda z: np.where(z > 0, 1.0, LEAKY_SLOPE).astype(z.dtype), _leaky, _d_leaky),
+    (
+        "leaky_relu",
+        lambda z: np.where(z > 0, z, LEAKY_SLOPE * z),
+        lambda z: np.where(z > 0, 1.0, LEAKY_SLOPE).astype(z.dtype),
+        _leaky,
+        _d_leaky,
+    ),
     ("tanh", np.tanh, lambda z: 1.0 - np.tanh(z) ** 2, _tanh, _d_tanh),
-    ("sigmoid", _np_sigmoid, lambda z: _np_sigmoid(z) * (1.0 - _np_sigmoid(z)), _sigmoid, _d_sigmoid),
+    (
+        "sigmoid",
+        _np_sigmoid,
+        lambda z: _np_sigmoid(z) * (1.0 - _np_sigmoid(z)),
+        _sigmoid,
+        _d_sigmoid,
+    ),
     ("sin", np.sin, np.cos, _sin, _d_sin),
     ("gelu", _np_gelu, _np_d_gelu, _gelu, _d_gelu),
-    ("elu", lambda z: np.where(z > 0, z, np.expm1(np.minimum(z, 0.0))),
-     lambda z: np.where(z > 0, 1.0, np.exp(np.minimum(z, 0.0))), _elu, _d_elu),
-    ("softplus", lambda z: np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z))), _np_sigmoid,
-     _softplus, _sigmoid),
-    ("gaussian", lambda z: np.exp(-z * z), lambda z: -2.0 * z * np.exp(-z * z), _gaussian, _d_gaussian),
-    ("swish", lambda z: z * _np_sigmoid(z),
-     lambda z: _np_sigmoid(z) * (1.0 + z * (1.0 - _np_sigmoid(z))), _swish, _d_swish),
+    (
+        "elu",
+        lambda z: np.where(z > 0, z, np.expm1(np.minimum(z, 0.0))),
+        lambda z: np.where(z > 0, 1.0, np.exp(np.minimum(z, 0.0))),
+        _elu,
+        _d_elu,
+    ),
+    (
+        "softplus",
+        lambda z: np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z))),
+        _np_sigmoid,
+        _softplus,
+        _sigmoid,
+    ),
+    (
+        "gaussian",
+        lambda z: np.exp(-z * z),
+        lambda z: -2.0 * z * np.exp(-z * z),
+        _gaussian,
+        _d_gaussian,
+    ),
+    (
+        "swish",
+        lambda z: z * _np_sigmoid(z),
+        lambda z: _np_sigmoid(z) * (1.0 + z * (1.0 - _np_sigmoid(z))),
+        _swish,
+        _d_swish,
+    ),
     ("gcu", lambda z: z * np.cos(z), lambda z: np.cos(z) - z * np.sin(z), _gcu, _d_gcu),
-    ("softsign", lambda z: z / (1.0 + np.abs(z)), lambda z: 1.0 / (1.0 + np.abs(z)) ** 2,
-     _softsign, _d_softsign),
+    (
+        "softsign",
+        lambda z: z / (1.0 + np.abs(z)),
+        lambda z: 1.0 / (1.0 + np.abs(z)) ** 2,
+        _softsign,
+        _d_softsign,
+    ),
 ]
 
 ACTIVATIONS: dict[str, Activation] = {

@@ -29,29 +29,80 @@ class Colormap:
 _TABLE = [
     Colormap("grey", ("#000000", "#ffffff"), "black to white"),
     # Perceptually uniform sequential maps (matplotlib's viridis and magma, sampled at tenths).
-    Colormap("viridis", ("#440154", "#482878", "#3e4989", "#31688e", "#26828e", "#1f9e89",
-                         "#35b779", "#6ece58", "#b5de2b", "#fde725"), "dark blue to yellow"),
-    Colormap("magma", ("#000004", "#180f3d", "#440f76", "#721f81", "#9e2f7f", "#cd4071",
-                       "#f1605d", "#fd9668", "#feca8d", "#fcfdbf"), "black through purple to cream"),
+    Colormap(
+        "viridis",
+        (
+            "#440154",
+            "#482878",
+            "#3e4989",
+            "#31688e",
+            "#26828e",
+            "#1f9e89",
+            "#35b779",
+            "#6ece58",
+            "#b5de2b",
+            "#fde725",
+        ),
+        "dark blue to yellow",
+    ),
+    Colormap(
+        "magma",
+        (
+            "#000004",
+            "#180f3d",
+            "#440f76",
+            "#721f81",
+            "#9e2f7f",
+            "#cd4071",
+            "#f1605d",
+            "#fd9668",
+            "#feca8d",
+            "#fcfdbf",
+        ),
+        "black through purple to cream",
+    ),
     # ColorBrewer's RdBu, blue for low and red for high, white in the middle.
-    Colormap("diverging", ("#2166ac", "#67a9cf", "#d1e5f0", "#f7f7f7", "#fddbc7", "#ef8a62", "#b2182b"),
-             "blue (low) - white (middle) - red (high)", diverging=True),
+    Colormap(
+        "diverging",
+        ("#2166ac", "#67a9cf", "#d1e5f0", "#f7f7f7", "#fddbc7", "#ef8a62", "#b2182b"),
+        "blue (low) - white (middle) - red (high)",
+        diverging=True,
+    ),
 ]
 BASE = {c.name: c for c in _TABLE}
 
 # Class colours (TensorFlow Playground's blue and orange first), and boundary
 # line colours by layer: blue, red, green, then more; both repeat when exhausted.
-CLASS_COLOURS = ("#1f77d4", "#f59322", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-                 "#bcbd22", "#7f7f7f")
+CLASS_COLOURS = (
+    "#1f77d4",
+    "#f59322",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#7f7f7f",
+)
 # Class regions show their colour at this strength at full confidence (the rest
 # is near-white), so data points, drawn in the full colour, stand out from them.
 REGION_TINT = 0.55
-LAYER_COLOURS = ("#1f5fff", "#e8252a", "#1fae3a", "#ff9f1a", "#9b3fd6", "#10b5c8", "#c2185b", "#8d6e63")
+LAYER_COLOURS = (
+    "#1f5fff",
+    "#e8252a",
+    "#1fae3a",
+    "#ff9f1a",
+    "#9b3fd6",
+    "#10b5c8",
+    "#c2185b",
+    "#8d6e63",
+)
 NAMES = tuple(BASE) + tuple(f"{name}_bands" for name in BASE)
 
 
 def _rgb(hex_colour: str) -> np.ndarray:
-    return np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)], np.float64) / 255.0
+    return np.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)], np.float64) / 255.0
 
 
 def _interpolate(anchors, t: np.ndarray) -> np.ndarray:

@@ -142,4 +142,12 @@ def field_names(cls) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
 
-__all__ = ["TrainConfig", "TargetConfig", "NetConfig", "ViewConfig", "Preset", "field_names", "replace"]
+__all__ = [
+    "TrainConfig",
+    "TargetConfig",
+    "NetConfig",
+    "ViewConfig",
+    "Preset",
+    "field_names",
+    "replace",
+]

@@ -108,8 +108,7 @@ def _summary(net: Network, view: View, colormap: str, value_range, name: str) ->
                 f"// sizes {'-'.join(map(str, spec.sizes))}, "
                 f"activations {', '.join(spec.layer_activations)},"
             ),
-            f"// features {', '.join(spec.features)}, norms {norms}; "
-            f"{net.param_count} parameters.",
+            f"// features {', '.join(spec.features)}, norms {norms}; {net.param_count} parameters.",
             f"// View x in [{xmin:g}, {xmax:g}], y in [{ymin:g}, {ymax:g}]{follows};",
             f"// outputs {value_range[0]:g}..{value_range[1]:g} shown {shown}.",
             "// Paste the whole file into the Image tab of https://www.shadertoy.com/new, or run",

@@ -11,7 +11,12 @@ from .spec import NetworkSpec
 
 _NORM_KEYS = {
     "layernorm": (("gamma", "ln_gamma"), ("beta", "ln_beta")),
-    "batchnorm": (("gamma", "bn_gamma"), ("beta", "bn_beta"), ("mean", "bn_mean"), ("var", "bn_var")),
+    "batchnorm": (
+        ("gamma", "bn_gamma"),
+        ("beta", "bn_beta"),
+        ("mean", "bn_mean"),
+        ("var", "bn_var"),
+    ),
 }
 
 
@@ -46,15 +51,22 @@ def read_network(path: Path):
             raise _fail(path, f"missing key '{key}'")
     sizes = [int(s) for s in np.atleast_1d(data["sizes"])]
     if data["sizes"].ndim != 1 or len(sizes) < 2 or min(sizes) < 1:
-        raise _fail(path, f"key 'sizes' is {data['sizes'].tolist()}, expected [n_in, hidden..., n_out] of positive ints")
+        raise _fail(
+            path,
+            f"key 'sizes' is {data['sizes'].tolist()}, expected [n_in, hidden..., n_out] of positive ints",
+        )
     acts = [str(a) for a in np.atleast_1d(data["activations"])]
     if len(acts) != len(sizes) - 1:
-        raise _fail(path, f"key 'activations' has {len(acts)} entries, expected {len(sizes) - 1} (one per weight layer)")
+        raise _fail(
+            path,
+            f"key 'activations' has {len(acts)} entries, expected {len(sizes) - 1} (one per weight layer)",
+        )
     feats = [str(f) for f in np.atleast_1d(data.get("features", np.array(["x", "y"])))]
     norms = [str(n) for n in np.atleast_1d(data.get("norms", np.array([], dtype="<U16")))]
     try:
-        spec = NetworkSpec(tuple(feats), tuple(sizes[1:-1]), tuple(acts[:-1]), acts[-1], sizes[-1],
-                           tuple(norms))
+        spec = NetworkSpec(
+            tuple(feats), tuple(sizes[1:-1]), tuple(acts[:-1]), acts[-1], sizes[-1], tuple(norms)
+        )
     except ShaderplayError as exc:
         raise _fail(path, str(exc)) from None
     net = Network(spec)

@@ -20,7 +20,9 @@ from .spec import NORM_EPS, NetworkSpec
 
 
 class Network:
-    def __init__(self, spec: NetworkSpec, params: np.ndarray | None = None, meta: dict | None = None):
+    def __init__(
+        self, spec: NetworkSpec, params: np.ndarray | None = None, meta: dict | None = None
+    ):
         self.spec = spec
         self.layout = spec.layout()
         if params is None:
@@ -36,7 +38,7 @@ class Network:
         if offset < 0:
             return None
         n = int(np.prod(shape))
-        return self.params[offset:offset + n].reshape(shape)
+        return self.params[offset : offset + n].reshape(shape)
 
     def W(self, i: int) -> np.ndarray:
         s = self.layout.layers[i]
@@ -61,7 +63,7 @@ class Network:
 
     @property
     def trainable(self) -> np.ndarray:
-        return self.params[:self.layout.n_trainable]
+        return self.params[: self.layout.n_trainable]
 
     @property
     def param_count(self) -> int:
@@ -73,9 +75,22 @@ class Network:
 
     # --- construction ----------------------------------------------------------
     @classmethod
-    def random(cls, sizes=(2, 16, 16, 16, 1), activation="tanh", output="sigmoid", init="he_uniform",
-               scale=1.0, bias_init="zeros", bias_scale=0.0, seed=0, features=("x", "y"),
-               norm="none", fourier=0, fourier_scale=1.0, latent=()):
+    def random(
+        cls,
+        sizes=(2, 16, 16, 16, 1),
+        activation="tanh",
+        output="sigmoid",
+        init="he_uniform",
+        scale=1.0,
+        bias_init="zeros",
+        bias_scale=0.0,
+        seed=0,
+        features=("x", "y"),
+        norm="none",
+        fourier=0,
+        fourier_scale=1.0,
+        latent=(),
+    ):
         """A freshly initialised network.
 
         `sizes` is [n_in, h1, ..., n_out]; n_in must match the features (Fourier
@@ -85,23 +100,41 @@ class Network:
         sizes = [int(s) for s in sizes]
         if len(sizes) < 2:
             raise bad_value("sizes", sizes, "[n_in, hidden..., n_out] with at least 2 entries")
-        feats = tuple(features) + feature_table.fourier_names(int(fourier)) + \
-            feature_table.latent_names(len(latent))
+        feats = (
+            tuple(features)
+            + feature_table.fourier_names(int(fourier))
+            + feature_table.latent_names(len(latent))
+        )
         if sizes[0] != len(feats):
-            raise bad_value("sizes[0]", sizes[0], f"{len(feats)}, the number of input features {list(feats)}")
+            raise bad_value(
+                "sizes[0]", sizes[0], f"{len(feats)}, the number of input features {list(feats)}"
+            )
         hidden = tuple(sizes[1:-1])
         acts = (activation,) * len(hidden) if isinstance(activation, str) else tuple(activation)
         norms = (norm,) * len(hidden) if isinstance(norm, str) else tuple(norm)
         spec = NetworkSpec(feats, hidden, acts, output, sizes[-1], norms)
         net = cls(spec)
-        net.initialize(init=init, scale=scale, bias_init=bias_init, bias_scale=bias_scale, seed=seed,
-                       fourier_scale=fourier_scale)
+        net.initialize(
+            init=init,
+            scale=scale,
+            bias_init=bias_init,
+            bias_scale=bias_scale,
+            seed=seed,
+            fourier_scale=fourier_scale,
+        )
         if len(latent):
             net.latent[:] = latent
         return net
 
-    def initialize(self, init="he_uniform", scale=1.0, bias_init="zeros", bias_scale=0.0, seed=0,
-                   fourier_scale=1.0):
+    def initialize(
+        self,
+        init="he_uniform",
+        scale=1.0,
+        bias_init="zeros",
+        bias_scale=0.0,
+        seed=0,
+        fourier_scale=1.0,
+    ):
         """Re-draw every parameter in place (same seed, same numbers)."""
         rng = np.random.default_rng(seed)
         for i, s in enumerate(self.layout.layers):
@@ -170,8 +203,12 @@ class Network:
         for i in range(self.spec.depth):
             arrays[f"W{i}"] = self.W(i)
             arrays[f"b{i}"] = self.b(i)
-            for which, key in (("gamma", "ln_gamma"), ("beta", "ln_beta"), ("mean", "bn_mean"),
-                               ("var", "bn_var")):
+            for which, key in (
+                ("gamma", "ln_gamma"),
+                ("beta", "ln_beta"),
+                ("mean", "bn_mean"),
+                ("var", "bn_var"),
+            ):
                 arr = self.norm_param(i, which)
                 if arr is not None:
                     if self.spec.layer_norms[i] == "batchnorm" and which in ("gamma", "beta"):
@@ -189,4 +226,3 @@ class Network:
         from .netfile import read_network
 
         return read_network(Path(path))
-

@@ -28,13 +28,16 @@ def shared_renderer():
             ctx = headless_context()
             _shared.update(ctx=ctx, renderer=Renderer(ctx), thread=threading.get_ident())
         if _shared["thread"] != threading.get_ident():
-            raise ShaderplayError("render: the headless GL context belongs to the thread that first called "
-                                  "render(); call it from that thread (GL contexts are not shared across threads).")
+            raise ShaderplayError(
+                "render: the headless GL context belongs to the thread that first called "
+                "render(); call it from that thread (GL contexts are not shared across threads)."
+            )
         return _shared["renderer"]
 
 
-def render(net: Network, size=(256, 256), view=(-1.0, 1.0, -1.0, 1.0), mode: str = "output",
-           **opts) -> np.ndarray:
+def render(
+    net: Network, size=(256, 256), view=(-1.0, 1.0, -1.0, 1.0), mode: str = "output", **opts
+) -> np.ndarray:
     """Raw values of `mode` on a `size` = (W, H) grid: float32 (H, W, C), row 0 = top.
 
     `view` is a View, (xmin, xmax, ymin, ymax) or "XMIN,XMAX,YMIN,YMAX"; pixel
@@ -47,8 +50,14 @@ def render(net: Network, size=(256, 256), view=(-1.0, 1.0, -1.0, 1.0), mode: str
     return renderer.values(view, size, mode, **opts)
 
 
-def render_image(net: Network, size=(256, 256), view=(-1.0, 1.0, -1.0, 1.0), mode: str = "output",
-                 colormap: str = "viridis", **opts) -> np.ndarray:
+def render_image(
+    net: Network,
+    size=(256, 256),
+    view=(-1.0, 1.0, -1.0, 1.0),
+    mode: str = "output",
+    colormap: str = "viridis",
+    **opts,
+) -> np.ndarray:
     """The colour-mapped picture: uint8 (H, W, 3), row 0 = top."""
     view, size = View.coerce(view), parse_size(size)
     renderer = shared_renderer()

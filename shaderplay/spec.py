@@ -49,8 +49,11 @@ class NetworkSpec:
             if not isinstance(w, int) or not 1 <= w <= MAX_WIDTH:
                 raise bad_value(f"hidden[{i}] width", w, f"an integer 1..{MAX_WIDTH}")
         if len(self.activations) != len(self.hidden):
-            raise bad_value("activations", list(self.activations),
-                            f"one activation per hidden layer ({len(self.hidden)})")
+            raise bad_value(
+                "activations",
+                list(self.activations),
+                f"one activation per hidden layer ({len(self.hidden)})",
+            )
         for a in self.activations + (self.output_activation,):
             choose("activation", a, activations.NAMES)
         if len(self.norms) != len(self.hidden):
@@ -58,7 +61,9 @@ class NetworkSpec:
         for n in self.norms:
             choose("norm", n, NORMS)
         if not isinstance(self.n_out, int) or not 1 <= self.n_out <= 64:
-            raise bad_value("n_out", self.n_out, "an integer 1..64 (1-3 for pictures, more for classes)")
+            raise bad_value(
+                "n_out", self.n_out, "an integer 1..64 (1-3 for pictures, more for classes)"
+            )
 
     @property
     def sizes(self) -> tuple[int, ...]:
@@ -127,8 +132,18 @@ class ParamLayout:
             if norm != "none":
                 gamma, beta = offset, offset + n_out
                 offset += 2 * n_out
-            layers.append(dict(n_in=n_in, n_out=n_out, activation=act, norm=norm, w=w, b=b,
-                               gamma=gamma, beta=beta))
+            layers.append(
+                dict(
+                    n_in=n_in,
+                    n_out=n_out,
+                    activation=act,
+                    norm=norm,
+                    w=w,
+                    b=b,
+                    gamma=gamma,
+                    beta=beta,
+                )
+            )
         n_trainable = offset
         for slot in layers:
             if slot["norm"] == "batchnorm":
@@ -140,4 +155,6 @@ class ParamLayout:
         if spec.n_latent:
             latent, offset = offset, offset + spec.n_latent
         size = (offset + 3) // 4 * 4
-        return ParamLayout(tuple(LayerSlots(**s) for s in layers), n_trainable, fourier, latent, size)
+        return ParamLayout(
+            tuple(LayerSlots(**s) for s in layers), n_trainable, fourier, latent, size
+        )

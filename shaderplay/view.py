@@ -81,32 +81,49 @@ class View:
             cx, cy = self.centre
         except (TypeError, ValueError):
             raise bad_value("view.centre", self.centre, "a pair of finite numbers (x, y)") from None
-        object.__setattr__(self, "centre", (_finite("view.centre x", cx), _finite("view.centre y", cy)))
+        object.__setattr__(
+            self, "centre", (_finite("view.centre x", cx), _finite("view.centre y", cy))
+        )
         if max(map(abs, self.centre)) > MAX_COORD:
             raise bad_value("view.centre", self.centre, f"a point {_WITHIN}")
         scale = _finite("view.scale", self.scale)
         if not 0.0 < scale <= MAX_COORD:
-            raise bad_value("view.scale", self.scale, f"a number > 0 (half the height of the domain), {_WITHIN}")
+            raise bad_value(
+                "view.scale", self.scale, f"a number > 0 (half the height of the domain), {_WITHIN}"
+            )
         object.__setattr__(self, "scale", scale)
         if self.aspect is not None:
             aspect = _finite("view.aspect", self.aspect)
             if not aspect > 0.0:
-                raise bad_value("view.aspect", self.aspect, "a number > 0, or None to follow the picture")
+                raise bad_value(
+                    "view.aspect", self.aspect, "a number > 0, or None to follow the picture"
+                )
             if scale * aspect > MAX_COORD:
-                raise bad_value("view.aspect", self.aspect,
-                                f"a number > 0 keeping half the width (scale x aspect) {_WITHIN}")
+                raise bad_value(
+                    "view.aspect",
+                    self.aspect,
+                    f"a number > 0 keeping half the width (scale x aspect) {_WITHIN}",
+                )
             object.__setattr__(self, "aspect", aspect)
 
     # --- construction ----------------------------------------------------------
     @classmethod
     def from_domain(cls, xmin, xmax, ymin, ymax) -> "View":
-        xmin, xmax, ymin, ymax = (_finite(n, v) for n, v in
-                                  zip(("xmin", "xmax", "ymin", "ymax"), (xmin, xmax, ymin, ymax)))
+        xmin, xmax, ymin, ymax = (
+            _finite(n, v)
+            for n, v in zip(("xmin", "xmax", "ymin", "ymax"), (xmin, xmax, ymin, ymax))
+        )
         if not (xmax > xmin and ymax > ymin):
-            raise bad_value("view", (xmin, xmax, ymin, ymax), "XMIN,XMAX,YMIN,YMAX with XMIN < XMAX and YMIN < YMAX")
+            raise bad_value(
+                "view",
+                (xmin, xmax, ymin, ymax),
+                "XMIN,XMAX,YMIN,YMAX with XMIN < XMAX and YMIN < YMAX",
+            )
         if max(abs(xmin), abs(xmax), abs(ymin), abs(ymax)) > MAX_COORD:
             raise bad_value("view", (xmin, xmax, ymin, ymax), f"XMIN,XMAX,YMIN,YMAX {_WITHIN}")
-        return cls(((xmin + xmax) / 2, (ymin + ymax) / 2), (ymax - ymin) / 2, (xmax - xmin) / (ymax - ymin))
+        return cls(
+            ((xmin + xmax) / 2, (ymin + ymax) / 2), (ymax - ymin) / 2, (xmax - xmin) / (ymax - ymin)
+        )
 
     @classmethod
     def fit(cls, domain, size) -> "View":
@@ -219,5 +236,8 @@ class View:
     def uniforms(self, size) -> dict:
         """What the shaders' view.glsl needs: centre, pixel size and half the picture size."""
         w, h = parse_size(size)
-        return {"u_centre": self.centre, "u_pixel": self.pixel_size((w, h)), "u_half": (w / 2.0, h / 2.0)}
-
+        return {
+            "u_centre": self.centre,
+            "u_pixel": self.pixel_size((w, h)),
+            "u_half": (w / 2.0, h / 2.0),
+        }

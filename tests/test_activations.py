@@ -40,7 +40,9 @@ def test_known_values():
     assert activations.get("softsign").f(1.0) == 0.5
     # GELU is the exact erf form (PyTorch's default), not the tanh approximation.
     assert activations.get("gelu").f(1.0) == pytest.approx(0.8413447460685429, abs=1e-12)
-    assert activations.get("gelu").np_f(np.array([1.0]))[0] == pytest.approx(0.8413447460685429, abs=2e-7)
+    assert activations.get("gelu").np_f(np.array([1.0]))[0] == pytest.approx(
+        0.8413447460685429, abs=2e-7
+    )
 
 
 def test_unknown_activation_names_the_choices():

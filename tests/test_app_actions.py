@@ -17,9 +17,13 @@ from shaderplay.view import View
 
 
 def small_preset(**train) -> Preset:
-    return Preset(name="small", network=NetConfig(hidden=(6, 5), activation="tanh", seed=3),
-                  target=TargetConfig(name="fancy_sine", n_points=256),
-                  train=TrainConfig(batch_size=32, **train), view=ViewConfig())
+    return Preset(
+        name="small",
+        network=NetConfig(hidden=(6, 5), activation="tanh", seed=3),
+        target=TargetConfig(name="fancy_sine", n_points=256),
+        train=TrainConfig(batch_size=32, **train),
+        view=ViewConfig(),
+    )
 
 
 @pytest.fixture
@@ -138,12 +142,14 @@ def test_a_bad_preset_leaves_everything_as_it_was(app, tmp_path):
 def test_bad_values_from_the_panels_change_nothing(app):
     state, session = app
     preset, generation = state.preset, session.generation
-    for bad in (lambda: actions.set_layer(state, session, 0, width=0),
-                lambda: actions.set_layer(state, session, 5, width=3),
-                lambda: actions.set_network(state, session, output="nope"),
-                lambda: actions.set_target(state, session, name="nope"),
-                lambda: actions.set_train(state, session, lr=-1.0),
-                lambda: actions.set_network(state, session, no_such_field=1)):
+    for bad in (
+        lambda: actions.set_layer(state, session, 0, width=0),
+        lambda: actions.set_layer(state, session, 5, width=3),
+        lambda: actions.set_network(state, session, output="nope"),
+        lambda: actions.set_target(state, session, name="nope"),
+        lambda: actions.set_train(state, session, lr=-1.0),
+        lambda: actions.set_network(state, session, no_such_field=1),
+    ):
         state.message = None
         bad()
         assert state.message is not None and state.message.error
@@ -182,11 +188,14 @@ def test_training_settings_reach_the_running_trainer(app):
 
 
 def test_divergence_raises_the_banner_and_rollback_restores_finite_weights():
-    preset = replace(small_preset(optimizer="sgd", lr=1e6), network=NetConfig(
-        hidden=(8,), activation="relu", output="linear", seed=1))
+    preset = replace(
+        small_preset(optimizer="sgd", lr=1e6),
+        network=NetConfig(hidden=(8,), activation="relu", output="linear", seed=1),
+    )
     session = Session(preset, playing=True)
     state = AppState(preset=preset, playing=True)
     try:
+
         def diverged():
             actions.observe(state, session, session.tick())
             return state.diverged_at is not None
@@ -251,8 +260,11 @@ def test_view_settings_are_checked_against_the_renderer_tables(app):
 
 
 def test_a_random_network_without_target_shows_and_can_get_one_later():
-    preset = replace(small_preset(), target=TargetConfig(name="none"),
-                     network=NetConfig(hidden=(8, 8), latent=(0.5,), n_out=3, seed=2))
+    preset = replace(
+        small_preset(),
+        target=TargetConfig(name="none"),
+        network=NetConfig(hidden=(8, 8), latent=(0.5,), n_out=3, seed=2),
+    )
     session = Session(preset, playing=True)
     state = AppState(preset=preset, playing=True)
     try:
@@ -293,8 +305,11 @@ def test_recording_pace_gives_the_same_frames_for_the_same_seed():
 
 
 def test_loading_a_preset_starts_it_training_even_after_a_paused_one():
-    preset = replace(small_preset(), target=TargetConfig(name="none"),
-                     network=NetConfig(hidden=(4,), n_out=3, seed=1))
+    preset = replace(
+        small_preset(),
+        target=TargetConfig(name="none"),
+        network=NetConfig(hidden=(4,), n_out=3, seed=1),
+    )
     session = Session(preset, playing=False)
     state = AppState(preset=preset, playing=False)
     try:
@@ -335,4 +350,8 @@ def test_loading_a_preset_whose_mode_has_arguments(app, tmp_path):
     save_preset(replace(small_preset(), view=ViewConfig(mode="neuron:1:2")), path)
     actions.load_preset(state, session, str(path))
     assert not (state.message and state.message.error), state.message
-    assert (state.preset.view.mode, state.preset.view.layer, state.preset.view.neuron) == ("neuron", 1, 2)
+    assert (state.preset.view.mode, state.preset.view.layer, state.preset.view.neuron) == (
+        "neuron",
+        1,
+        2,
+    )

@@ -27,10 +27,12 @@ def test_new_weights_wait_for_their_share_and_a_new_view_does_not(ctx):
         assert not picture.update((2, "v"), view, (64, 48), args, adaptive=True, now=soon)
         assert picture.update((2, "w"), other, (64, 48), args, adaptive=True, now=soon)  # panned
         picture.render_seconds = 0.04
-        assert not picture.update((3, "w"), other, (64, 48), args, adaptive=True,
-                                  now=soon + 0.5 * 0.04 / DUTY)
-        assert picture.update((3, "w"), other, (64, 48), args, adaptive=True,
-                              now=soon + 0.04 / DUTY)
+        assert not picture.update(
+            (3, "w"), other, (64, 48), args, adaptive=True, now=soon + 0.5 * 0.04 / DUTY
+        )
+        assert picture.update(
+            (3, "w"), other, (64, 48), args, adaptive=True, now=soon + 0.04 / DUTY
+        )
         assert len(renderer.sizes) == picture.renders == 3
         picture.scale = 0.5  # training: reduced pictures ...
         assert picture.update((4, "w"), other, (64, 48), args, adaptive=True, now=100.0)

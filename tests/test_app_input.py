@@ -85,7 +85,7 @@ def test_wheel_zooms_about_the_cursor(ui):
     frame(state, None, move(650, 120))
     under = domain_at(state, 650, 120)
     frame(state, None, wheel(2.0))
-    assert state.view.scale == pytest.approx(1.0 / canvas.ZOOM_STEP ** 2)
+    assert state.view.scale == pytest.approx(1.0 / canvas.ZOOM_STEP**2)
     np.testing.assert_allclose(domain_at(state, 650, 120), under, atol=1e-12)
 
 

@@ -58,9 +58,11 @@ def test_a_dialog_answer_runs_its_action_without_blocking(tmp_path, monkeypatch)
     state = AppState()
     chosen = tmp_path / "chosen.toml"
     opened = []
-    monkeypatch.setattr(dialogs.FileDialogs, "_open",
-                        staticmethod(lambda st, purpose: opened.append(purpose)
-                                     or FakeDialog(str(chosen), wait=3)))
+    monkeypatch.setattr(
+        dialogs.FileDialogs,
+        "_open",
+        staticmethod(lambda st, purpose: opened.append(purpose) or FakeDialog(str(chosen), wait=3)),
+    )
     files = dialogs.FileDialogs(enabled=True)
     state.dialog = "save_preset"
     for _ in range(3):  # the user still choosing: frames go on, nothing saved yet
@@ -74,8 +76,9 @@ def test_a_dialog_answer_runs_its_action_without_blocking(tmp_path, monkeypatch)
 
 def test_a_cancelled_dialog_changes_nothing_and_none_open_without_tools(tmp_path, monkeypatch):
     state = AppState()
-    monkeypatch.setattr(dialogs.FileDialogs, "_open",
-                        staticmethod(lambda st, purpose: FakeDialog([], wait=0)))
+    monkeypatch.setattr(
+        dialogs.FileDialogs, "_open", staticmethod(lambda st, purpose: FakeDialog([], wait=0))
+    )
     files = dialogs.FileDialogs(enabled=True)
     state.dialog = "load_network"
     files.update(state, None)

@@ -25,7 +25,7 @@ def read_atlas(thumbs) -> np.ndarray:
 
 def cell(atlas, k) -> np.ndarray:
     x, y = (k % COLUMNS) * CELL, (k // COLUMNS) * CELL
-    return atlas[y:y + CELL, x:x + CELL, :3].astype(np.float64)
+    return atlas[y : y + CELL, x : x + CELL, :3].astype(np.float64)
 
 
 def test_each_cell_shows_its_neuron_as_the_renderer_does(ctx, net):

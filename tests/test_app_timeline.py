@@ -17,10 +17,13 @@ from shaderplay.train import Snapshot
 
 
 def small_preset(**network) -> Preset:
-    return Preset(name="small", network=NetConfig(hidden=(6, 5), activation="tanh", seed=3,
-                                                  **network),
-                  target=TargetConfig(name="fancy_sine", n_points=256),
-                  train=TrainConfig(batch_size=32), view=ViewConfig())
+    return Preset(
+        name="small",
+        network=NetConfig(hidden=(6, 5), activation="tanh", seed=3, **network),
+        target=TargetConfig(name="fancy_sine", n_points=256),
+        train=TrainConfig(batch_size=32),
+        view=ViewConfig(),
+    )
 
 
 @pytest.fixture
@@ -159,8 +162,11 @@ def test_a_run_of_the_wrong_shape_is_refused(app, tmp_path):
 
 
 def test_latent_values_change_live_without_a_rebuild():
-    preset = Preset(name="cppn", network=NetConfig(hidden=(8, 8), latent=(0.5, -0.5), n_out=3,
-                                                   seed=2), target=TargetConfig(name="none"))
+    preset = Preset(
+        name="cppn",
+        network=NetConfig(hidden=(8, 8), latent=(0.5, -0.5), n_out=3, seed=2),
+        target=TargetConfig(name="none"),
+    )
     session = Session(preset, playing=False)
     state = AppState(preset=preset)
     try:
@@ -216,9 +222,12 @@ def test_accuracy_counts_the_test_points_classified_right():
     from shaderplay.app.history import class_accuracy
     from shaderplay.build import build
 
-    preset = Preset(name="c", network=NetConfig(hidden=(4,), seed=1),
-                    target=TargetConfig(name="circle", n_points=400, test_fraction=0.25),
-                    train=TrainConfig(loss="bce"))
+    preset = Preset(
+        name="c",
+        network=NetConfig(hidden=(4,), seed=1),
+        target=TargetConfig(name="circle", n_points=400, test_fraction=0.25),
+        train=TrainConfig(loss="bce"),
+    )
     net, data, _ = build(preset)
     net.b(net.spec.depth - 1)[:] = 100.0  # says "inside" everywhere
     assert class_accuracy(net, data) == np.mean(data.y_test[:, 0] > 0.5)

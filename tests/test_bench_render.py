@@ -5,20 +5,30 @@ from shaderplay.bench.render import CASES, macs_per_pixel, measure, report
 
 
 def test_every_path_runs_and_is_reported():
-    result = measure(sizes=((16, 8),), cases=CASES[:1], paths=("shader", "cpu", "numpy"),
-                     seconds=0.0, repeats=1)
+    result = measure(
+        sizes=((16, 8),), cases=CASES[:1], paths=("shader", "cpu", "numpy"), seconds=0.0, repeats=1
+    )
     rows = {r["path"]: r for r in result["rows"]}
     assert list(rows) == ["shader", "cpu", "numpy", "floor"]
     assert rows["numpy"]["vs_numpy"] == 1.0 and not any(r["estimated"] for r in rows.values())
     for r in rows.values():
-        assert r["ms"] > 0 and abs(r["gmacs"] * r["ms"] * 1e6 - macs_per_pixel(CASES[0].sizes) * 128) < 1
+        assert (
+            r["ms"] > 0
+            and abs(r["gmacs"] * r["ms"] * 1e6 - macs_per_pixel(CASES[0].sizes) * 128) < 1
+        )
     text = report(result)
     assert "llvmpipe" in text or "OpenGL" in text
     assert text.count("16x8") == 1 and "floor" in text
 
 
 def test_slow_frames_are_estimated_not_run():
-    result = measure(sizes=((64, 64),), cases=CASES[2:3], paths=("shader", "numpy"), seconds=0.0,
-                     repeats=1, max_frame=1e-9)
+    result = measure(
+        sizes=((64, 64),),
+        cases=CASES[2:3],
+        paths=("shader", "numpy"),
+        seconds=0.0,
+        repeats=1,
+        max_frame=1e-9,
+    )
     assert all(r["estimated"] for r in result["rows"] if r["path"] != "floor")
     assert "~" in report(result)

@@ -78,8 +78,20 @@ def test_train_saves_a_network_that_learned(tiny, tmp_path, capsys):
 def test_seed_lr_and_batch_size_overrides(tiny, tmp_path, capsys):
     paths = [tmp_path / f"{i}.npz" for i in range(3)]
     for path, seed in zip(paths, (3, 3, 4), strict=True):
-        args = ["train", str(tiny), "--steps", "100", "--seed", str(seed), "--lr", "0.01",
-                "--batch-size", "8", "--save", str(path)]
+        args = [
+            "train",
+            str(tiny),
+            "--steps",
+            "100",
+            "--seed",
+            str(seed),
+            "--lr",
+            "0.01",
+            "--batch-size",
+            "8",
+            "--save",
+            str(path),
+        ]
         assert main(args) == 0
     a, b, c = (Network.load(p) for p in paths)
     np.testing.assert_array_equal(a.params, b.params)  # same seed, same weights
@@ -88,16 +100,25 @@ def test_seed_lr_and_batch_size_overrides(tiny, tmp_path, capsys):
     capsys.readouterr()
 
 
-@pytest.mark.parametrize("args, message", [
-    (["train", "spirall"], "preset: got 'spirall'; allowed: a built-in preset (default"),
-    (["train", "spiral", "--lr", "-1"], "train.lr: got -1.0; allowed: a number > 0"),
-    (["train", "spiral", "--batch-size", "0"], "train.batch_size: got 0; allowed: an integer 1..4096"),
-    (["train", "spiral", "--steps", "0"], "--steps: got 0; allowed: an integer >= 1"),
-    (["train", "spiral", "--seed", "-2"], "seed: got -2; allowed: an integer >= 0"),
-    (["train", "neylon"], "target 'none' has no data to train on"),
-    (["train", "spiral", "--save", "/no/such/folder/net.npz"], "--save: got '/no/such/folder/net.npz'"),
-    (["presets", "nope"], "preset: got 'nope'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["train", "spirall"], "preset: got 'spirall'; allowed: a built-in preset (default"),
+        (["train", "spiral", "--lr", "-1"], "train.lr: got -1.0; allowed: a number > 0"),
+        (
+            ["train", "spiral", "--batch-size", "0"],
+            "train.batch_size: got 0; allowed: an integer 1..4096",
+        ),
+        (["train", "spiral", "--steps", "0"], "--steps: got 0; allowed: an integer >= 1"),
+        (["train", "spiral", "--seed", "-2"], "seed: got -2; allowed: an integer >= 0"),
+        (["train", "neylon"], "target 'none' has no data to train on"),
+        (
+            ["train", "spiral", "--save", "/no/such/folder/net.npz"],
+            "--save: got '/no/such/folder/net.npz'",
+        ),
+        (["presets", "nope"], "preset: got 'nope'"),
+    ],
+)
 def test_bad_input_exits_2_with_one_paragraph(args, message, capsys):
     assert main(args) == 2
     captured = capsys.readouterr()

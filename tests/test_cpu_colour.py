@@ -26,7 +26,9 @@ def _shader_colours(renderer, values, kind, channels, colormap, value_range, dis
     h, w = values.shape[:2]
     texture = renderer._data_texture("display", values)
     fbo, _ = renderer._target("image", (w, h), 1, "f1")
-    renderer._colour_pass(texture, kind, channels, colormap, value_range, discrete, fbo, (0, 0, w, h))
+    renderer._colour_pass(
+        texture, kind, channels, colormap, value_range, discrete, fbo, (0, 0, w, h)
+    )
     return np.frombuffer(fbo.read(components=3), np.uint8).reshape(h, w, 3)[::-1]
 
 
@@ -75,8 +77,15 @@ def test_class_pictures_equal_the_shaders(renderer, ctx, discrete):
     assert np.abs(got.astype(int) - want).max() <= 1
     assert np.mean(got != want) < 0.01
     assert tuple(got[3, 3]) == (255, 0, 255)
-    bottom_up = cpu_colour.colour(np.ascontiguousarray(values[::-1]), "classes", 2, "viridis", (0.0, 1.0),
-                                  discrete, top_first=False)
+    bottom_up = cpu_colour.colour(
+        np.ascontiguousarray(values[::-1]),
+        "classes",
+        2,
+        "viridis",
+        (0.0, 1.0),
+        discrete,
+        top_first=False,
+    )
     assert np.array_equal(bottom_up[::-1], got)  # the edge test looks at the right neighbour rows
 
 
@@ -88,7 +97,9 @@ def test_image_on_the_cpu_path_never_runs_the_gl_colour_pass(renderer, ctx, monk
     view, size = View((0.1, 0.0), 1.2, None), (W, H)
     renderer.set_network(_net())
     through_gl = renderer.image(view, size, boundaries=[])  # an overlay: drawn with GL
-    monkeypatch.setattr(type(renderer), "_colour_pass", lambda *a, **k: pytest.fail("GL colour pass"))
+    monkeypatch.setattr(
+        type(renderer), "_colour_pass", lambda *a, **k: pytest.fail("GL colour pass")
+    )
     picture = renderer.image(view, size)
     assert picture.shape == (H, W, 3) and len(np.unique(picture.reshape(-1, 3), axis=0)) > 10
     # The GL route shows the CPU's colours as they are: the same bytes.

@@ -173,8 +173,11 @@ def test_class_colours_on_the_cpu_match_the_shader(renderers, ctx, sizes, output
     a = renderers["shader"].values(view, size, "classes")
     calls = []
     evaluate = cpu_pass.CpuEvaluator.values
-    monkeypatch.setattr(cpu_pass.CpuEvaluator, "values",
-                        lambda self, *args, **kw: calls.append(1) or evaluate(self, *args, **kw))
+    monkeypatch.setattr(
+        cpu_pass.CpuEvaluator,
+        "values",
+        lambda self, *args, **kw: calls.append(1) or evaluate(self, *args, **kw),
+    )
     b = renderers["cpu"].values(view, size, "classes")
     assert calls, "the CPU path did not compute the classes"
     assert a.shape == b.shape == (17, 23, 2)

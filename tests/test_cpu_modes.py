@@ -19,8 +19,15 @@ MODES = ["depth:0", "error", "gradient:1", "regions", "mosaic", "neuron:1:2", "c
 @pytest.fixture(scope="module")
 def pair(gl_context):
     made = {name: Renderer(gl_context, evaluator=name) for name in ("shader", "cpu")}
-    net = Network.random((2, 7, 7, 3), activation=["relu", "tanh"], output="sigmoid", bias_init="uniform",
-                         bias_scale=0.5, norm=["none", "layernorm"], seed=21)
+    net = Network.random(
+        (2, 7, 7, 3),
+        activation=["relu", "tanh"],
+        output="sigmoid",
+        bias_init="uniform",
+        bias_scale=0.5,
+        norm=["none", "layernorm"],
+        seed=21,
+    )
     for r in made.values():
         r.set_network(net)
     yield made
@@ -78,7 +85,10 @@ def test_more_outputs_than_a_texture_holds_stay_with_the_shader(gl_context, ctx)
         for r in (shader, cpu):
             r.set_network(net)
         np.testing.assert_array_equal(cpu.values(VIEW, SIZE), shader.values(VIEW, SIZE))
-        assert np.abs(cpu.values(VIEW, SIZE, "depth:0") - shader.values(VIEW, SIZE, "depth:0")).max() <= 1e-4
+        assert (
+            np.abs(cpu.values(VIEW, SIZE, "depth:0") - shader.values(VIEW, SIZE, "depth:0")).max()
+            <= 1e-4
+        )
     finally:
         shader.release()
         cpu.release()

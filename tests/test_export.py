@@ -185,6 +185,17 @@ def test_export_to_a_place_it_cannot_write_is_one_clear_error(tmp_path, capsys):
         assert main(["export", str(net_path), "-o", str(out)]) == 2
         err = capsys.readouterr().err
         assert err.startswith("shaderplay: -o: got") and "Traceback" not in err
-    assert main(["export", str(net_path), "-o", str(tmp_path / "ok.glsl"),
-                 "--preview", str(tmp_path / "nowhere" / "p.png")]) == 2
+    assert (
+        main(
+            [
+                "export",
+                str(net_path),
+                "-o",
+                str(tmp_path / "ok.glsl"),
+                "--preview",
+                str(tmp_path / "nowhere" / "p.png"),
+            ]
+        )
+        == 2
+    )
     assert "--preview" in capsys.readouterr().err and not (tmp_path / "ok.glsl").exists()

@@ -15,7 +15,8 @@ def _probe_shader(root) -> str:
     cases = "\n".join(
         f"        case {a.code}: vec_form = {a.glsl}(z); "
         f"float_form = vec4({a.glsl}(z.x), {a.glsl}(z.y), {a.glsl}(z.z), {a.glsl}(z.w)); break;"
-        for a in ACTIVATIONS.values())
+        for a in ACTIVATIONS.values()
+    )
     (root / "probe.frag.glsl").write_text(f"""#include "activations.glsl"
 uniform sampler2D u_z;
 uniform int u_which;
@@ -42,7 +43,24 @@ def test_glsl_activations_match_numpy(ctx, tmp_path):
     vert = assemble("fullscreen.vert.glsl", {}, tmp_path)
     program = ctx.program(vertex_shader=vert.text, fragment_shader=frag.text)
     vao = ctx.vertex_array(program, [])
-    special = [0.0, 1e-8, -1e-8, 0.5, -0.5, 1.0, -1.0, 20.0, -20.0, 44.0, -44.0, 88.0, -88.0, 100.0, -100.0, 3.0]
+    special = [
+        0.0,
+        1e-8,
+        -1e-8,
+        0.5,
+        -0.5,
+        1.0,
+        -1.0,
+        20.0,
+        -20.0,
+        44.0,
+        -44.0,
+        88.0,
+        -88.0,
+        100.0,
+        -100.0,
+        3.0,
+    ]
     z = np.concatenate([np.linspace(-12.0, 12.0, 1008), special]).astype(np.float32)
     z_tex = ctx.texture((256, 1), 4, z.tobytes(), dtype="f4")
     outs = [ctx.texture((256, 1), 4, dtype="f4") for _ in range(2)]
@@ -57,7 +75,9 @@ def test_glsl_activations_match_numpy(ctx, tmp_path):
             vao.render(moderngl.TRIANGLES, vertices=3)
             want = act.np_f(z64)
             for k, form in enumerate(("vec4", "float")):
-                got = np.frombuffer(fbo.read(components=4, attachment=k, dtype="f4"), np.float32).astype(np.float64)
+                got = np.frombuffer(
+                    fbo.read(components=4, attachment=k, dtype="f4"), np.float32
+                ).astype(np.float64)
                 assert np.all(np.isfinite(got)), (act.name, form, z[~np.isfinite(got)])
                 # float32 evaluation: relative error, plus absolute slack growing with |z| (sin, cos of large z)
                 tol = 2e-6 * np.abs(want) + 1e-6 * np.maximum(1.0, np.abs(z64))

@@ -10,8 +10,15 @@ from shaderplay import Network, NetworkSpec
 from shaderplay.activations import ACTIVATIONS
 from shaderplay.errors import ShaderplayError
 from shaderplay.gpu.layout import LOOP_BUDGET, GpuLayout, Packer
-from shaderplay.gpu.source import (LINE_BLOCK, MIN_STATE4, assemble, explain_compile_error, input_code, network_defines,
-                                   network_source)
+from shaderplay.gpu.source import (
+    LINE_BLOCK,
+    MIN_STATE4,
+    assemble,
+    explain_compile_error,
+    input_code,
+    network_defines,
+    network_source,
+)
 from shaderplay.gpu.storage import plan_storage
 from shaderplay.resources import shader_dir
 
@@ -49,8 +56,14 @@ def test_excerpt_numbers_real_file_lines(tmp_path):
 
 
 def test_network_defines_come_from_the_spec():
-    net = Network.random((2, 5, 9, 3), activation=["relu", "gcu"], output="sigmoid", norm=["layernorm", "none"],
-                         features=("x", "y"), seed=0)
+    net = Network.random(
+        (2, 5, 9, 3),
+        activation=["relu", "gcu"],
+        output="sigmoid",
+        norm=["layernorm", "none"],
+        features=("x", "y"),
+        seed=0,
+    )
     layout = GpuLayout.of(net.spec)
     d = network_defines(net.spec, layout, 2)
     assert d["SP_LAYERS"] == 3 and d["SP_UNROLL"] == 2
@@ -65,14 +78,20 @@ def test_network_defines_come_from_the_spec():
 
 
 def test_input_code_packs_features_four_to_a_vec4():
-    net = Network.random((7, 4, 1), features=("x", "r", "sinx"), fourier=1, latent=(0.5, -1.0), seed=0)
+    net = Network.random(
+        (7, 4, 1), features=("x", "r", "sinx"), fourier=1, latent=(0.5, -1.0), seed=0
+    )
     code = input_code(net.spec)
-    assert code == ("sp_h[0] = vec4(feat_x(p), feat_r(p), feat_sinx(p), sp_fsin(0, p)); "
-                    "sp_h[1] = vec4(sp_fcos(0, p), sp_latent(0), sp_latent(1), 0.0);")
+    assert code == (
+        "sp_h[0] = vec4(feat_x(p), feat_r(p), feat_sinx(p), sp_fsin(0, p)); "
+        "sp_h[1] = vec4(sp_fcos(0, p), sp_latent(0), sp_latent(1), 0.0);"
+    )
 
 
 def test_every_named_glsl_function_exists_in_shaders():
-    text = (shader_dir() / "activations.glsl").read_text() + (shader_dir() / "features.glsl").read_text()
+    text = (shader_dir() / "activations.glsl").read_text() + (
+        shader_dir() / "features.glsl"
+    ).read_text()
     for act in ACTIVATIONS.values():
         assert re.search(rf"vec4 {act.glsl}\(vec4 z\)", text), act.name
     from shaderplay.features import FEATURES
@@ -88,7 +107,7 @@ def test_network_source_is_cached_per_spec():
     sa = network_source("output.frag.glsl", a.spec, 1, storage, (("SP_TARGETS", 1),))
     sb = network_source("output.frag.glsl", b.spec, 1, storage, (("SP_TARGETS", 1),))
     assert sa is sb
-    assert "#define SP_PARAM_VEC4 64" in sa.text and 'uniform SpParams' in sa.text
+    assert "#define SP_PARAM_VEC4 64" in sa.text and "uniform SpParams" in sa.text
     assert "#include" not in sa.text
 
 
@@ -100,24 +119,32 @@ def _emulate(layout: GpuLayout, packed: np.ndarray, net: Network, xy: np.ndarray
     vec4 = packed.reshape(-1, 4).astype(np.float64)
     feats = net.input_features(xy)
     h = np.zeros((len(xy), 4 * layout.layers[0].in4))
-    h[:, :feats.shape[1]] = feats
+    h[:, : feats.shape[1]] = feats
     for gl, act in zip(layout.layers, net.spec.layer_activations):
-        blocks = vec4[gl.w:gl.w + 4 * gl.in4 * gl.out4].reshape(gl.out4, gl.in4, 4, 4)  # j, i, column, row
+        blocks = vec4[gl.w : gl.w + 4 * gl.in4 * gl.out4].reshape(
+            gl.out4, gl.in4, 4, 4
+        )  # j, i, column, row
         W = blocks.transpose(0, 3, 1, 2).reshape(4 * gl.out4, 4 * gl.in4)
-        z = h @ W.T + vec4[gl.b:gl.b + gl.out4].ravel()
+        z = h @ W.T + vec4[gl.b : gl.b + gl.out4].ravel()
         if NORMS[gl.norm] == "layernorm":
-            real = z[:, :gl.n_out]
+            real = z[:, : gl.n_out]
             z = (z - real.mean(1, keepdims=True)) / np.sqrt(real.var(1, keepdims=True) + 1e-5)
-            z = z * vec4[gl.gamma:gl.gamma + gl.out4].ravel() + vec4[gl.beta:gl.beta + gl.out4].ravel()
+            z = (
+                z * vec4[gl.gamma : gl.gamma + gl.out4].ravel()
+                + vec4[gl.beta : gl.beta + gl.out4].ravel()
+            )
         h = activations.ACTIVATIONS[act].np_f(z)
-    return h[:, :net.spec.n_out]
+    return h[:, : net.spec.n_out]
 
 
-@pytest.mark.parametrize("sizes, kw", [
-    ((2, 5, 9, 3), dict(norm="layernorm")),
-    ((5, 30, 30, 1), dict(fourier=1, latent=(0.3,), features=("x", "y"))),
-    ((2, 1, 2), {}),
-])
+@pytest.mark.parametrize(
+    "sizes, kw",
+    [
+        ((2, 5, 9, 3), dict(norm="layernorm")),
+        ((5, 30, 30, 1), dict(fourier=1, latent=(0.3,), features=("x", "y"))),
+        ((2, 1, 2), {}),
+    ],
+)
 def test_packed_layout_reproduces_forward(sizes, kw):
     net = Network.random(sizes, activation="tanh", seed=2, **kw)
     if kw.get("norm") == "layernorm":
@@ -157,7 +184,12 @@ def test_storage_plan():
     assert plan_storage(100, 65536, 16384).kind == "uniform"
     assert plan_storage(4096, 65536, 16384).kind == "uniform"
     tex = plan_storage(4097, 65536, 16384)
-    assert tex.kind == "texture" and tex.tex_width == 4096 and tex.tex_height == 2 and tex.n_vec4 == 8192
+    assert (
+        tex.kind == "texture"
+        and tex.tex_width == 4096
+        and tex.tex_height == 2
+        and tex.n_vec4 == 8192
+    )
     small = plan_storage(10, 65536, 16384, prefer="texture")
     assert small.kind == "texture" and small.tex_width == 16 and small.n_vec4 == 16
     assert dict(tex.defines())["SP_TEX_SHIFT"] == 12
@@ -166,7 +198,7 @@ def test_storage_plan():
     with pytest.raises(ShaderplayError, match="storage: got 'ssbo'"):
         plan_storage(10, 65536, 16384, prefer="ssbo")
     with pytest.raises(ShaderplayError, match="GL_MAX_TEXTURE_SIZE"):
-        plan_storage(10 ** 8, 65536, 1024)
+        plan_storage(10**8, 65536, 1024)
 
 
 def test_driver_logs_map_back_to_files(tmp_path):
@@ -175,13 +207,20 @@ def test_driver_logs_map_back_to_files(tmp_path):
     src = assemble("main.glsl", {"A": 1}, tmp_path)
     number = [n for n, _ in src.files].index("lib.glsl")
     line = number * LINE_BLOCK + 3
-    for log in (f"0:{line}(1): error: syntax error, unexpected '}}'",  # Mesa: source number always 0
-                f"{number}({line}) : error C0000: syntax error, unexpected '}}'",  # NVIDIA
-                f"ERROR: {number}:{line}: '}}' : syntax error"):  # AMD / Intel
-        err = explain_compile_error("GLSL Compiler failed\n\nfragment_shader\n=====\n" + log,
-                                    {"vertex_shader": src, "fragment_shader": src}, "TestGL")
+    for log in (
+        f"0:{line}(1): error: syntax error, unexpected '}}'",  # Mesa: source number always 0
+        f"{number}({line}) : error C0000: syntax error, unexpected '}}'",  # NVIDIA
+        f"ERROR: {number}:{line}: '}}' : syntax error",
+    ):  # AMD / Intel
+        err = explain_compile_error(
+            "GLSL Compiler failed\n\nfragment_shader\n=====\n" + log,
+            {"vertex_shader": src, "fragment_shader": src},
+            "TestGL",
+        )
         text = str(err)
-        assert "lib.glsl:3" in text and "fragment shader" in text and "previous program stays" in text
+        assert (
+            "lib.glsl:3" in text and "fragment shader" in text and "previous program stays" in text
+        )
         assert ">    3 | }" in text and "     2 |   return 1.0" in text
     unknown = explain_compile_error("link failed: something odd", {"fragment_shader": src})
     assert "something odd" in str(unknown)

@@ -14,8 +14,12 @@ def _manual_forward(net, xy):
     for i in range(net.spec.depth):
         z = h @ net.W(i).T.astype(np.float64) + net.b(i)
         act = net.spec.layer_activations[i]
-        h = {"tanh": np.tanh, "relu": lambda v: np.maximum(v, 0), "sigmoid": lambda v: 1 / (1 + np.exp(-v)),
-             "linear": lambda v: v}[act](z)
+        h = {
+            "tanh": np.tanh,
+            "relu": lambda v: np.maximum(v, 0),
+            "sigmoid": lambda v: 1 / (1 + np.exp(-v)),
+            "linear": lambda v: v,
+        }[act](z)
     return h
 
 
@@ -66,10 +70,14 @@ def test_initialisers_have_the_stated_spread(init):
     net = Network.random((2, 400, 300, 1), init=init, scale=0.5, seed=0)
     w = net.W(1).astype(np.float64)  # fan_in 400, fan_out 300
     expected_std = {
-        "uniform": 0.5 / np.sqrt(3), "normal": 0.5,
-        "xavier_uniform": 0.5 * np.sqrt(2 / 700), "xavier_normal": 0.5 * np.sqrt(2 / 700),
-        "he_uniform": 0.5 * np.sqrt(2 / 400), "he_normal": 0.5 * np.sqrt(2 / 400),
-        "lecun_normal": 0.5 * np.sqrt(1 / 400), "constant": 0.0,
+        "uniform": 0.5 / np.sqrt(3),
+        "normal": 0.5,
+        "xavier_uniform": 0.5 * np.sqrt(2 / 700),
+        "xavier_normal": 0.5 * np.sqrt(2 / 700),
+        "he_uniform": 0.5 * np.sqrt(2 / 400),
+        "he_normal": 0.5 * np.sqrt(2 / 400),
+        "lecun_normal": 0.5 * np.sqrt(1 / 400),
+        "constant": 0.0,
     }[init]
     assert w.std() == pytest.approx(expected_std, rel=0.02, abs=1e-9)
     if init == "constant":
@@ -90,16 +98,25 @@ def test_features_fourier_and_latent():
 
 
 def test_engineered_features():
-    spec = NetworkSpec(features=("x", "y", "x2", "y2", "xy", "sinx", "siny", "r"), hidden=(3,),
-                       activations=("relu",))
+    spec = NetworkSpec(
+        features=("x", "y", "x2", "y2", "xy", "sinx", "siny", "r"),
+        hidden=(3,),
+        activations=("relu",),
+    )
     net = Network(spec)
     f = net.input_features(np.array([[3.0, 4.0]]))[0]
     np.testing.assert_allclose(f, [3, 4, 9, 16, 12, np.sin(3), np.sin(4), 5])
 
 
 def test_npz_round_trip(tmp_path):
-    net = Network.random((2 + 4, 5, 5, 3), activation=["gelu", "sin"], output="sigmoid",
-                         norm=["layernorm", "batchnorm"], fourier=2, seed=4)
+    net = Network.random(
+        (2 + 4, 5, 5, 3),
+        activation=["gelu", "sin"],
+        output="sigmoid",
+        norm=["layernorm", "batchnorm"],
+        fourier=2,
+        seed=4,
+    )
     net.norm_param(1, "var")[:] = 3.0
     net.meta = {"steps": 12}
     path = tmp_path / "net.npz"
@@ -125,16 +142,19 @@ def _rewrite(path, **changes):
         np.savez(fh, **data)
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"W1": None}, r"missing key 'W1'"),
-    ({"W0": np.zeros((3, 2), np.float32)}, r"key 'W0' has shape \(3, 2\), expected \(4, 2\)"),
-    ({"b2": np.zeros((2,), np.float32)}, r"key 'b2' has shape \(2,\), expected \(1,\)"),
-    ({"activations": np.array(["relu", "tanh"])}, r"'activations' has 2 entries, expected 3"),
-    ({"activations": np.array(["relu", "bogus", "tanh"])}, r"activation: got 'bogus'"),
-    ({"sizes": None}, r"missing key 'sizes'"),
-    ({"features": np.array(["x", "w"])}, r"features: got 'w'"),
-    ({"b0": np.array([1, np.nan, 0, 0], np.float32)}, r"'b0' holds NaN"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"W1": None}, r"missing key 'W1'"),
+        ({"W0": np.zeros((3, 2), np.float32)}, r"key 'W0' has shape \(3, 2\), expected \(4, 2\)"),
+        ({"b2": np.zeros((2,), np.float32)}, r"key 'b2' has shape \(2,\), expected \(1,\)"),
+        ({"activations": np.array(["relu", "tanh"])}, r"'activations' has 2 entries, expected 3"),
+        ({"activations": np.array(["relu", "bogus", "tanh"])}, r"activation: got 'bogus'"),
+        ({"sizes": None}, r"missing key 'sizes'"),
+        ({"features": np.array(["x", "w"])}, r"features: got 'w'"),
+        ({"b0": np.array([1, np.nan, 0, 0], np.float32)}, r"'b0' holds NaN"),
+    ],
+)
 def test_malformed_files_are_refused_by_name(tmp_path, change, message):
     path = tmp_path / "bad.npz"
     Network.random((2, 4, 3, 1), seed=0).save(path)
@@ -152,13 +172,16 @@ def test_not_a_network_file(tmp_path):
         Network.load(tmp_path / "missing.npz")
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(sizes=(3, 4, 1)), r"sizes\[0\]: got 3; allowed: 2"),
-    (dict(sizes=(2, 0, 1)), r"hidden\[0\] width: got 0"),
-    (dict(sizes=(2, 4, 1), norm="groupnorm"), r"norm: got 'groupnorm'"),
-    (dict(sizes=(2, 4, 1), init="orthogonal"), r"init: got 'orthogonal'"),
-    (dict(sizes=(2, 4, 1), bias_init="ones"), r"bias_init: got 'ones'"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(sizes=(3, 4, 1)), r"sizes\[0\]: got 3; allowed: 2"),
+        (dict(sizes=(2, 0, 1)), r"hidden\[0\] width: got 0"),
+        (dict(sizes=(2, 4, 1), norm="groupnorm"), r"norm: got 'groupnorm'"),
+        (dict(sizes=(2, 4, 1), init="orthogonal"), r"init: got 'orthogonal'"),
+        (dict(sizes=(2, 4, 1), bias_init="ones"), r"bias_init: got 'ones'"),
+    ],
+)
 def test_bad_random_arguments(kwargs, message):
     with pytest.raises(ShaderplayError, match=message):
         Network.random(**kwargs)

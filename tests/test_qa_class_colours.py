@@ -44,8 +44,14 @@ def test_region_colour_is_the_tinted_class_colour(renderer, label):
 def test_points_stand_out_from_their_own_region(renderer):
     renderer.set_network(_confident(1))
     one = np.ones((1, 1), np.float32)
-    train = Dataset("one", "binary", np.array([[0.0, 0.0]], np.float32), one,
-                    np.array([[0.5, 0.5]], np.float32), one)
+    train = Dataset(
+        "one",
+        "binary",
+        np.array([[0.0, 0.0]], np.float32),
+        one,
+        np.array([[0.5, 0.5]], np.float32),
+        one,
+    )
     img = renderer.image(VIEW, SIZE, "classes", points=train).astype(int)
     background = img[2, 2]
     disc_centre = img[16, 16]  # domain (0, 0): a train point, filled

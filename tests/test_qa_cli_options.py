@@ -23,11 +23,14 @@ def xor(tmp_path):
     return str(path)
 
 
-@pytest.mark.parametrize("extra, message", [
-    (["--pre"], "--pre: got True; allowed: only with --mode neuron"),
-    (["--mode", "error"], "--mode: got 'error'; allowed: a mode that does not show the target"),
-    (["--mode", "side"], "(draw them with --points)"),
-])
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--pre"], "--pre: got True; allowed: only with --mode neuron"),
+        (["--mode", "error"], "--mode: got 'error'; allowed: a mode that does not show the target"),
+        (["--mode", "side"], "(draw them with --points)"),
+    ],
+)
 def test_refused_in_cli_words(gl_context, xor, tmp_path, capsys, extra, message):
     out = tmp_path / "x.png"
     try:
@@ -42,8 +45,17 @@ def test_refused_in_cli_words(gl_context, xor, tmp_path, capsys, extra, message)
 
 def test_pre_with_the_neuron_mode_still_works(gl_context, xor, tmp_path):
     try:
-        argv = ["render", xor, "-o", str(tmp_path / "n.png"), "--size", "8x8", "--pre",
-                "--mode", "neuron:0:1"]
+        argv = [
+            "render",
+            xor,
+            "-o",
+            str(tmp_path / "n.png"),
+            "--size",
+            "8x8",
+            "--pre",
+            "--mode",
+            "neuron:0:1",
+        ]
         assert main(argv) == 0
     finally:
         make_current(gl_context)
@@ -55,8 +67,20 @@ def test_comparing_with_a_target_of_another_shape_is_refused(gl_context, tmp_pat
     path = tmp_path / "rgb.npz"
     Network.random((2, 4, 3), seed=0).save(path)  # 3 outputs; the default preset's target has 1
     try:
-        code = main(["render", str(path), "--preset", "default", "--mode", "error",
-                     "-o", str(tmp_path / "e.png"), "--size", "8x8"])
+        code = main(
+            [
+                "render",
+                str(path),
+                "--preset",
+                "default",
+                "--mode",
+                "error",
+                "-o",
+                str(tmp_path / "e.png"),
+                "--size",
+                "8x8",
+            ]
+        )
     finally:
         make_current(gl_context)
     err = capsys.readouterr().err

@@ -38,11 +38,30 @@ def test_ctrl_c_to_the_process_group_ends_with_an_interrupted_playable_file(tmp_
     preset.write_text(PRESET)
     out = tmp_path / "c.mp4"
     main = "import sys; from shaderplay.cli import main; sys.exit(main())"
-    argv = [sys.executable, "-c", main, "record", str(preset), "-o", str(out),
-            "--frames", "100000", "--size", "32x32", "--x264-preset", "ultrafast"]
+    argv = [
+        sys.executable,
+        "-c",
+        main,
+        "record",
+        str(preset),
+        "-o",
+        str(out),
+        "--frames",
+        "100000",
+        "--size",
+        "32x32",
+        "--x264-preset",
+        "ultrafast",
+    ]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True, env=env)  # its own group, as in a terminal
+    proc = subprocess.Popen(
+        argv,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env=env,
+    )  # its own group, as in a terminal
     try:
         partial = tmp_path / ".c.mp4.partial.ts"
         deadline = time.monotonic() + 120

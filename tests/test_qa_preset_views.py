@@ -80,18 +80,32 @@ def test_record_draws_the_presets_mode_and_points(gl_context, preset, tmp_path, 
 @pytest.mark.parametrize("mode", ["target", "error", "side"])
 def test_record_modes_that_show_the_target(gl_context, preset, tmp_path, renderer, mode):
     out = tmp_path / f"{mode}/"
-    argv = ["record", preset, "-o", str(out), "--frames", "1", "--size", f"{W}x{H}",
-            "--mode", mode, "--colormap", "viridis"]
+    argv = [
+        "record",
+        preset,
+        "-o",
+        str(out),
+        "--frames",
+        "1",
+        "--size",
+        f"{W}x{H}",
+        "--mode",
+        mode,
+        "--colormap",
+        "viridis",
+    ]
     assert _run(gl_context, argv) == 0
     net, data, _ = build(load_preset(preset))
     renderer.set_network(net)
-    want = renderer.image(View.fit((-1, 1, -1, 1), (W, H)), (W, H), mode, "viridis", target=data,
-                          points=data)
+    want = renderer.image(
+        View.fit((-1, 1, -1, 1), (W, H)), (W, H), mode, "viridis", target=data, points=data
+    )
     assert np.array_equal(_frames(out)[0], want)
 
 
-def test_record_of_a_network_file_refuses_target_modes_and_points(gl_context, preset, tmp_path,
-                                                                   capsys):
+def test_record_of_a_network_file_refuses_target_modes_and_points(
+    gl_context, preset, tmp_path, capsys
+):
     net, _, _ = build(load_preset(preset))
     path = tmp_path / "net.npz"
     net.save(path)
@@ -110,8 +124,19 @@ def test_render_a_trained_network_with_its_presets_view(gl_context, preset, tmp_
     path = tmp_path / "trained.npz"
     net.save(path)
     out = tmp_path / "trained.png"
-    argv = ["render", str(path), "--preset", preset, "-o", str(out), "--size", f"{W}x{H}",
-            "--mode", "error", "--points"]
+    argv = [
+        "render",
+        str(path),
+        "--preset",
+        preset,
+        "-o",
+        str(out),
+        "--size",
+        f"{W}x{H}",
+        "--mode",
+        "error",
+        "--points",
+    ]
     assert _run(gl_context, argv) == 0
     renderer.set_network(net)
     view = View.fit((-1, 1, -1, 1), (W, H))
@@ -119,14 +144,24 @@ def test_render_a_trained_network_with_its_presets_view(gl_context, preset, tmp_
     assert np.array_equal(np.asarray(Image.open(out)), want)
 
 
-@pytest.mark.parametrize("extra, message", [
-    (["--points"], "--points: got True; allowed: data points only with a preset SOURCE, or "
-                   "--preset PRESET"),
-    (["--mode", "side"], "--mode: got 'side'; allowed: a mode showing the target only with a "
-                         "preset SOURCE, or --preset PRESET"),
-])
-def test_render_of_a_network_file_without_data_says_how(gl_context, preset, tmp_path, capsys,
-                                                         extra, message):
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (
+            ["--points"],
+            "--points: got True; allowed: data points only with a preset SOURCE, or "
+            "--preset PRESET",
+        ),
+        (
+            ["--mode", "side"],
+            "--mode: got 'side'; allowed: a mode showing the target only with a "
+            "preset SOURCE, or --preset PRESET",
+        ),
+    ],
+)
+def test_render_of_a_network_file_without_data_says_how(
+    gl_context, preset, tmp_path, capsys, extra, message
+):
     net, _, _ = build(load_preset(preset))
     path = tmp_path / "net.npz"
     net.save(path)

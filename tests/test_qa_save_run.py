@@ -27,8 +27,18 @@ def test_a_folder_as_run_file_is_refused_before_recording(tmp_path, capsys):
     folder = tmp_path / "run.npz"
     folder.mkdir()
     frames = tmp_path / "frames"
-    argv = ["record", str(preset), "-o", f"{frames}/", "--frames", "2", "--size", "16x16",
-            "--save-run", str(folder)]
+    argv = [
+        "record",
+        str(preset),
+        "-o",
+        f"{frames}/",
+        "--frames",
+        "2",
+        "--size",
+        "16x16",
+        "--save-run",
+        str(folder),
+    ]
     assert main(argv) == 2
     err = capsys.readouterr().err.split("\r")[-1]
     assert err.startswith("shaderplay: --save-run: got") and "is a folder" in err

@@ -58,7 +58,7 @@ def test_zoom_frames_match_renders_at_the_interpolated_views(renderer, tmp_path)
     pixel_of_fixed = []
     for i, frame in enumerate(frames):
         t = i / (N - 1)
-        hx, hy = 2.0 * 0.1 ** t, 1.5 * 0.1 ** t
+        hx, hy = 2.0 * 0.1**t, 1.5 * 0.1**t
         cx = fixed[0] + (0.0 - fixed[0]) * hx / 2.0
         cy = fixed[1] + (0.0 - fixed[1]) * hy / 1.5
         view = View.from_domain(cx - hx, cx + hx, cy - hy, cy + hy)

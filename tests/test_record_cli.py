@@ -82,8 +82,21 @@ def test_save_run_then_play_it_back_elsewhere(preset, tmp_path, renderer):
     args = [preset, "--frames", "4", "--steps-per-frame", "6", *SIZE]
     assert main(["record", *args, "-o", str(tmp_path / "plain/")]) == 0
     # Snapshots every 4 steps split the 6-step frames; the frames must not change.
-    assert main(["record", *args, "-o", str(tmp_path / "t/"), "--save-run", str(run),
-                 "--snapshot-every", "4"]) == 0
+    assert (
+        main(
+            [
+                "record",
+                *args,
+                "-o",
+                str(tmp_path / "t/"),
+                "--save-run",
+                str(run),
+                "--snapshot-every",
+                "4",
+            ]
+        )
+        == 0
+    )
     assert all(np.array_equal(x, y) for x, y in zip(pngs(tmp_path / "plain"), pngs(tmp_path / "t")))
     from shaderplay.record import RunFile
     from shaderplay.view import View
@@ -92,8 +105,23 @@ def test_save_run_then_play_it_back_elsewhere(preset, tmp_path, renderer):
     assert saved.steps.tolist() == [0, 4, 8, 12, 16]
     # Re-rendered at another size, view and colormap, straight from the run file.
     view = "-0.5,0.5,-0.5,0.5"
-    assert main(["record", str(run), "-o", str(tmp_path / "p/"), "--size", "32x32",
-                 "--view", view, "--colormap", "magma"]) == 0
+    assert (
+        main(
+            [
+                "record",
+                str(run),
+                "-o",
+                str(tmp_path / "p/"),
+                "--size",
+                "32x32",
+                "--view",
+                view,
+                "--colormap",
+                "magma",
+            ]
+        )
+        == 0
+    )
     played = pngs(tmp_path / "p")
     assert len(played) == 5
     renderer.set_network(saved.network_at(3))
@@ -101,11 +129,25 @@ def test_save_run_then_play_it_back_elsewhere(preset, tmp_path, renderer):
 
 
 def test_other_animations_and_formats(preset, tmp_path):
-    for animation, out, extra in (("zoom", "z.gif", ["--zoom-to", "-0.1,0.1,-0.075,0.075"]),
-                                  ("weight-scale", "w.mp4", ["--caption"]),
-                                  ("morph", "m/", ["--seed-b", "7"])):
-        code = main(["record", preset, "--animation", animation, "--frames", "3", *SIZE,
-                     "-o", str(tmp_path / out), *extra])
+    for animation, out, extra in (
+        ("zoom", "z.gif", ["--zoom-to", "-0.1,0.1,-0.075,0.075"]),
+        ("weight-scale", "w.mp4", ["--caption"]),
+        ("morph", "m/", ["--seed-b", "7"]),
+    ):
+        code = main(
+            [
+                "record",
+                preset,
+                "--animation",
+                animation,
+                "--frames",
+                "3",
+                *SIZE,
+                "-o",
+                str(tmp_path / out),
+                *extra,
+            ]
+        )
         assert code == 0, animation
     assert iio.imread(tmp_path / "z.gif", index=None).shape[:3] == (3, 48, 64)
     assert count_frames(tmp_path / "w.mp4") == 3
@@ -113,19 +155,27 @@ def test_other_animations_and_formats(preset, tmp_path):
     assert len(morph) == 3 and not np.array_equal(morph[0], morph[2])
 
 
-@pytest.mark.parametrize("args, message", [
-    (["-o", "{tmp}/x.avi"], "unknown format '.avi'"),
-    (["-o", "{tmp}/missing/x.mp4"], "does not exist"),
-    (["-o", "{tmp}/x.mp4", "--size", "65x48"], "even width and height"),
-    (["-o", "{tmp}/x.mp4", "--size", "7680x4320"], "--size"),
-    (["-o", "{tmp}/x.gif", "--fps", "0"], "--fps"),
-    (["-o", "{tmp}/d/", "--frames", "0"], "--frames"),
-    (["-o", "{tmp}/d/", "--mode", "nonsense"], "mode"),
-    (["-o", "{tmp}/d/", "--animation", "playback"], "no run to play"),
-    (["-o", "{tmp}/d/", "--animation", "zoom", "--save-run", "{tmp}/r.npz"],
-     "--save-run: got '{tmp}/r.npz'; allowed: only with --animation training"),
-    (["-o", "{tmp}/d/", "--seed-b", "4"], "--seed-b: got 4; allowed: only with --animation morph"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["-o", "{tmp}/x.avi"], "unknown format '.avi'"),
+        (["-o", "{tmp}/missing/x.mp4"], "does not exist"),
+        (["-o", "{tmp}/x.mp4", "--size", "65x48"], "even width and height"),
+        (["-o", "{tmp}/x.mp4", "--size", "7680x4320"], "--size"),
+        (["-o", "{tmp}/x.gif", "--fps", "0"], "--fps"),
+        (["-o", "{tmp}/d/", "--frames", "0"], "--frames"),
+        (["-o", "{tmp}/d/", "--mode", "nonsense"], "mode"),
+        (["-o", "{tmp}/d/", "--animation", "playback"], "no run to play"),
+        (
+            ["-o", "{tmp}/d/", "--animation", "zoom", "--save-run", "{tmp}/r.npz"],
+            "--save-run: got '{tmp}/r.npz'; allowed: only with --animation training",
+        ),
+        (
+            ["-o", "{tmp}/d/", "--seed-b", "4"],
+            "--seed-b: got 4; allowed: only with --animation morph",
+        ),
+    ],
+)
 def test_bad_input_refused_before_any_frame(preset, tmp_path, capsys, args, message):
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]
     assert main(["record", preset, *SIZE[:0], *args]) == 2
@@ -167,8 +217,22 @@ def test_encoder_death_midway_reported_with_frame_count(preset, tmp_path, capsys
 
     monkeypatch.setattr(Mp4Sink, "_write_frame", die_after_six)
     out = tmp_path / "d.mp4"
-    assert main(["record", preset, "--frames", "12", *SIZE, "-o", str(out),
-                 "--x264-preset", "ultrafast"]) == 2
+    assert (
+        main(
+            [
+                "record",
+                preset,
+                "--frames",
+                "12",
+                *SIZE,
+                "-o",
+                str(out),
+                "--x264-preset",
+                "ultrafast",
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert "killed" in err and "stopped after 6 frames" in err
     kept = int(err.split("holds the first ")[1].split(" frame")[0])

@@ -3,8 +3,15 @@
 import numpy as np
 
 from shaderplay.record.font import GLYPH_H, GLYPH_W, GLYPHS, glyph
-from shaderplay.record.overlay import (LINE_RGB, TEXT_RGB, draw_caption, draw_sparkline,
-                                       loss_caption, overlay_scale, sparkline_points)
+from shaderplay.record.overlay import (
+    LINE_RGB,
+    TEXT_RGB,
+    draw_caption,
+    draw_sparkline,
+    loss_caption,
+    overlay_scale,
+    sparkline_points,
+)
 
 
 def grey(w, h, value=100):

@@ -76,9 +76,10 @@ def test_bad_run_files_refused(tmp_path):
     _, path, _, _ = drifting_run(tmp_path)
     data = dict(np.load(path))
     for key, value, message in (
-            ("snapshots", data["snapshots"][:, :-4], r"'snapshots' has shape \(5, \d+\)"),
-            ("steps", data["steps"][::-1], "strictly increasing"),
-            ("snapshot_loss", data["snapshot_loss"][:2], "'snapshot_loss' has shape")):
+        ("snapshots", data["snapshots"][:, :-4], r"'snapshots' has shape \(5, \d+\)"),
+        ("steps", data["steps"][::-1], "strictly increasing"),
+        ("snapshot_loss", data["snapshot_loss"][:2], "'snapshot_loss' has shape"),
+    ):
         bad = dict(data, **{key: value})
         np.savez(tmp_path / "bad.npz", **bad)
         with pytest.raises(ShaderplayError, match=message):

@@ -171,8 +171,9 @@ def test_failing_write_midway_keeps_the_frames_so_far(tmp_path, monkeypatch):
         with open_sink(folder, (W, H), 30) as sink:
             for f in frames:
                 sink.write(f)
-    assert [np.asarray(Image.open(p)).tolist() for p in frame_files(folder)] == \
-        [f.tolist() for f in frames[:4]]
+    assert [np.asarray(Image.open(p)).tolist() for p in frame_files(folder)] == [
+        f.tolist() for f in frames[:4]
+    ]
     assert not list(folder.glob("*.part"))
 
 

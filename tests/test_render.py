@@ -59,24 +59,39 @@ def random_case(seed: int):
     rng = np.random.default_rng(seed)
     depth = int(rng.integers(1, 13))
     widths = [int(w) for w in rng.integers(1, 65, depth)]
-    fixed = tuple(str(f) for f in rng.choice(list(FEATURES), int(rng.integers(1, 4)), replace=False))
+    fixed = tuple(
+        str(f) for f in rng.choice(list(FEATURES), int(rng.integers(1, 4)), replace=False)
+    )
     fourier = int(rng.integers(0, 3))
     latent = tuple(rng.normal(size=int(rng.integers(0, 3))))
     n_in = len(fixed) + 2 * fourier + len(latent)
-    net = Network.random([n_in, *widths, int(rng.integers(1, 4))], activation=list(rng.choice(NAMES, depth)),
-                         output="sigmoid", init="xavier_uniform", features=fixed, fourier=fourier,
-                         latent=latent, norm=str(rng.choice(["none", "layernorm", "batchnorm"])),
-                         bias_init="uniform", bias_scale=0.5, seed=seed)
+    net = Network.random(
+        [n_in, *widths, int(rng.integers(1, 4))],
+        activation=list(rng.choice(NAMES, depth)),
+        output="sigmoid",
+        init="xavier_uniform",
+        features=fixed,
+        fourier=fourier,
+        latent=latent,
+        norm=str(rng.choice(["none", "layernorm", "batchnorm"])),
+        bias_init="uniform",
+        bias_scale=0.5,
+        seed=seed,
+    )
     _randomise_norms(net, rng)
     size = (int(rng.integers(5, 40)) | 1, int(rng.integers(5, 40)) | 1)
-    view = View(tuple(rng.uniform(-2, 2, 2)), float(rng.uniform(0.3, 3.0)), float(rng.uniform(0.5, 2.0)))
+    view = View(
+        tuple(rng.uniform(-2, 2, 2)), float(rng.uniform(0.3, 3.0)), float(rng.uniform(0.5, 2.0))
+    )
     return net, view, size
 
 
 @pytest.mark.parametrize("seed", range(14))
 def test_random_networks_match_the_oracle(renderer, uniform_renderer, ctx, seed):
     net, view, size = random_case(seed)
-    renderer = uniform_renderer if seed % 2 and net.layout.size <= 16384 else renderer  # both storages
+    renderer = (
+        uniform_renderer if seed % 2 and net.layout.size <= 16384 else renderer
+    )  # both storages
     renderer.set_network(net)
     got = renderer.values(view, size)
     assert got.dtype == np.float32 and got.shape == (size[1], size[0], net.spec.n_out)
@@ -98,8 +113,15 @@ def test_both_storages_give_the_same_pixels(texture_renderer, uniform_renderer, 
 def test_every_feature_reaches_the_network(renderer, ctx):
     # A linear layer holding the identity passes the features through: 16 outputs (4 passes' worth).
     feats = tuple(FEATURES)
-    net = Network.random([len(feats) + 4 + 2] + [len(feats) + 6], output="linear", features=feats,
-                         fourier=2, fourier_scale=1.5, latent=(0.25, -2.0), seed=3)
+    net = Network.random(
+        [len(feats) + 4 + 2] + [len(feats) + 6],
+        output="linear",
+        features=feats,
+        fourier=2,
+        fourier_scale=1.5,
+        latent=(0.25, -2.0),
+        seed=3,
+    )
     net.W(0)[:] = np.eye(len(feats) + 6)
     net.b(0)[:] = 0.0
     view, size = View((0.3, -0.2), 1.7, 1.3), (19, 13)
@@ -119,13 +141,24 @@ def test_norm_layers_in_inference_form(renderer, ctx, norm):
     assert np.abs(renderer.values(view, size) - oracle(net, view, size)).max() <= TOL
 
 
-@pytest.mark.parametrize("sizes, scale, size", [
-    ([2] + [30] * 27 + [3], 1.6, (17, 11)),  # Neylon's deep net (texture storage: > 64 KiB)
-    ([2] + [400] * 14 + [3], 1.6, (9, 7)),  # his widest; needs the unrolled loop on llvmpipe
-])
+@pytest.mark.parametrize(
+    "sizes, scale, size",
+    [
+        ([2] + [30] * 27 + [3], 1.6, (17, 11)),  # Neylon's deep net (texture storage: > 64 KiB)
+        ([2] + [400] * 14 + [3], 1.6, (9, 7)),  # his widest; needs the unrolled loop on llvmpipe
+    ],
+)
 def test_deep_and_wide_nets(renderer, ctx, sizes, scale, size):
-    net = Network.random(sizes, activation="tanh", output="sigmoid", init="xavier_uniform", scale=scale,
-                         bias_init="uniform", bias_scale=0.3, seed=7)
+    net = Network.random(
+        sizes,
+        activation="tanh",
+        output="sigmoid",
+        init="xavier_uniform",
+        scale=scale,
+        bias_init="uniform",
+        bias_scale=0.3,
+        seed=7,
+    )
     view = View.from_domain(-1.0, 1.0, -1.0, 1.0)
     renderer.set_network(net)
     assert renderer.storage == "texture"
@@ -181,7 +214,9 @@ def test_programs_of_old_architectures_are_released(gl_context, ctx):
         specs = {key[2][0] for key in r._programs if key[2] is not None}
         assert len(specs) <= 4 and r.spec in specs
         view = View()
-        net = Network.random((2, 3, 1), seed=1)  # an old architecture compiles again and draws right
+        net = Network.random(
+            (2, 3, 1), seed=1
+        )  # an old architecture compiles again and draws right
         r.set_network(net)
         assert np.abs(r.values(view, (5, 5)) - oracle(net, view, (5, 5))).max() <= TOL
     finally:

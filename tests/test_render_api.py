@@ -108,7 +108,9 @@ def test_compile_error_reports_lines_and_keeps_the_old_program(ctx, tmp_path):
         text = str(err.value)
         assert f"network.glsl:{line}" in text and "undefined_thing" in text
         assert f">{line:5d} |         sp_z[j] = acc + undefined_thing;" in text
-        np.testing.assert_array_equal(r.image(View(), (16, 12)), before)  # the old program still draws
+        np.testing.assert_array_equal(
+            r.image(View(), (16, 12)), before
+        )  # the old program still draws
         # A new architecture cannot compile either: the old network stays.
         with pytest.raises(ShaderplayError, match="network.glsl"):
             r.set_network(Network.random((2, 3, 3, 1), seed=2))
@@ -129,21 +131,28 @@ def test_render_api_matches_forward(ctx):
     np.testing.assert_array_equal(again, out)
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda r: r.values(View(), (8, 8), mode="sideways"), "mode: got 'sideways'"),
-    (lambda r: r.values(View(), (8, 8), mode="output:3"), "mode: got 'output:3'"),
-    (lambda r: r.image(View(), (8, 8), colormap="rainbow"), "colormap: got 'rainbow'"),
-    (lambda r: r.image(View(), (8, 8), range=(1, 1)), "range: got"),
-    (lambda r: r.values(View(), (8, 8), contrast=2), "render option: got 'contrast'"),
-    (lambda r: r.values(View(), "8x"), "size: got '8x'"),
-    (lambda r: r.values((0, 1, 2), (8, 8)), "view: got"),
-    (lambda r: r.upload(np.zeros(3, np.float32)), "params: got"),
-    (lambda r: r.upload(np.zeros(r._net.packer.n_params)), "params: got 'float64"),
-    (lambda r: r.set_network("net.npz"), "network: got 'str'"),
-    (lambda r: r.draw(View(), (8, 8), fbo=None), "no screen"),
-    (lambda r: r.draw(View(), (8, 8), fbo=r._target("image", (8, 8), 1, "f1")[0], viewport=(0, 0, 4, 4)),
-     "viewport: got"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda r: r.values(View(), (8, 8), mode="sideways"), "mode: got 'sideways'"),
+        (lambda r: r.values(View(), (8, 8), mode="output:3"), "mode: got 'output:3'"),
+        (lambda r: r.image(View(), (8, 8), colormap="rainbow"), "colormap: got 'rainbow'"),
+        (lambda r: r.image(View(), (8, 8), range=(1, 1)), "range: got"),
+        (lambda r: r.values(View(), (8, 8), contrast=2), "render option: got 'contrast'"),
+        (lambda r: r.values(View(), "8x"), "size: got '8x'"),
+        (lambda r: r.values((0, 1, 2), (8, 8)), "view: got"),
+        (lambda r: r.upload(np.zeros(3, np.float32)), "params: got"),
+        (lambda r: r.upload(np.zeros(r._net.packer.n_params)), "params: got 'float64"),
+        (lambda r: r.set_network("net.npz"), "network: got 'str'"),
+        (lambda r: r.draw(View(), (8, 8), fbo=None), "no screen"),
+        (
+            lambda r: r.draw(
+                View(), (8, 8), fbo=r._target("image", (8, 8), 1, "f1")[0], viewport=(0, 0, 4, 4)
+            ),
+            "viewport: got",
+        ),
+    ],
+)
 def test_bad_inputs_get_one_clear_message(renderer, call, match):
     renderer.set_network(Network.random((2, 4, 1), seed=0))
     with pytest.raises(ShaderplayError, match=match) as err:

@@ -27,8 +27,15 @@ def renderer(request, gl_context):
 @pytest.fixture(scope="module")
 def net():
     # Biases make boundaries and regions non-radial; a LayerNorm layer checks 'pre' after the norm.
-    net = Network.random((2, 6, 6, 3), activation=["relu", "tanh"], output="sigmoid", norm=["none", "layernorm"],
-                         bias_init="uniform", bias_scale=0.5, seed=12)
+    net = Network.random(
+        (2, 6, 6, 3),
+        activation=["relu", "tanh"],
+        output="sigmoid",
+        norm=["none", "layernorm"],
+        bias_init="uniform",
+        bias_scale=0.5,
+        seed=12,
+    )
     net.norm_param(1, "gamma")[:] = np.linspace(0.6, 1.4, 6)
     return net
 
@@ -38,7 +45,9 @@ def _layers(net, view=VIEW, size=SIZE):
 
 
 def _field(xy):  # a made-up target with 3 outputs
-    return np.stack([np.sin(3 * xy[:, 0]) * 0.5 + 0.5, xy[:, 1] ** 2, np.abs(xy[:, 0] * xy[:, 1])], axis=1)
+    return np.stack(
+        [np.sin(3 * xy[:, 0]) * 0.5 + 0.5, xy[:, 1] ** 2, np.abs(xy[:, 0] * xy[:, 1])], axis=1
+    )
 
 
 def _dataset(kind="binary"):
@@ -57,12 +66,18 @@ def test_every_mode_renders_its_channels(renderer, ctx, net, name):
     mode = MODES[name]
     opts = {"target": _dataset()} if mode.needs_target else {}
     values = renderer.values(VIEW, SIZE, name + ARGS.get(name, ""), **opts)
-    assert values.dtype == np.float32 and values.shape == (SIZE[1], SIZE[0], mode.channels(net.spec))
+    assert values.dtype == np.float32 and values.shape == (
+        SIZE[1],
+        SIZE[0],
+        mode.channels(net.spec),
+    )
     image = renderer.image(VIEW, SIZE, name + ARGS.get(name, ""), **opts)
     assert image.shape == (SIZE[1], SIZE[0], 3) and len(np.unique(image.reshape(-1, 3), axis=0)) > 3
 
 
-@pytest.mark.parametrize("layer, unit, pre", [(0, 0, False), (0, 5, True), (1, 3, False), (1, 2, True), (2, 1, False)])
+@pytest.mark.parametrize(
+    "layer, unit, pre", [(0, 0, False), (0, 5, True), (1, 3, False), (1, 2, True), (2, 1, False)]
+)
 def test_neuron_field(renderer, ctx, net, layer, unit, pre):
     renderer.set_network(net)
     got = renderer.values(VIEW, SIZE, f"neuron:{layer}:{unit}", pre=pre)[..., 0]
@@ -76,7 +91,9 @@ def test_depth_reads_an_earlier_layer(renderer, ctx, net):
     z = h0 @ net.W(2).astype(np.float64).T + net.b(2)
     want = (1 / (1 + np.exp(-z))).reshape(SIZE[1], SIZE[0], 3)
     assert np.abs(renderer.values(VIEW, SIZE, "depth:0") - want).max() <= TOL
-    np.testing.assert_allclose(renderer.values(VIEW, SIZE, "depth:1"), renderer.values(VIEW, SIZE), atol=1e-6)
+    np.testing.assert_allclose(
+        renderer.values(VIEW, SIZE, "depth:1"), renderer.values(VIEW, SIZE), atol=1e-6
+    )
     with pytest.raises(ShaderplayError, match="as wide as the last one"):
         renderer.set_network(Network.random((2, 5, 6, 1), seed=0))
         renderer.values(VIEW, SIZE, "depth:0")
@@ -91,7 +108,9 @@ def test_classes_argmax_and_confidence(renderer, ctx):
     p /= p.sum(1, keepdims=True)
     top2 = np.sort(logits, axis=1)[:, -2:]
     clear = (top2[:, 1] - top2[:, 0] > 1e-4).reshape(SIZE[1], SIZE[0])  # no near-ties
-    np.testing.assert_array_equal(got[..., 0][clear], logits.argmax(1).reshape(SIZE[1], SIZE[0])[clear])
+    np.testing.assert_array_equal(
+        got[..., 0][clear], logits.argmax(1).reshape(SIZE[1], SIZE[0])[clear]
+    )
     confidence = ((p.max(1) - 0.2) / 0.8).reshape(SIZE[1], SIZE[0])
     assert np.abs(got[..., 1] - confidence).max() <= 1e-4
     # Five outputs in "output" mode are shown as classes too: the picture uses the class colours.
@@ -102,18 +121,24 @@ def test_target_error_and_side_by_side(renderer, ctx, net):
     renderer.set_network(net)
     data = _dataset()
     want_target = _field(VIEW.grid(SIZE).reshape(-1, 2)).reshape(SIZE[1], SIZE[0], 3)
-    np.testing.assert_allclose(renderer.values(VIEW, SIZE, "target", target=data), want_target, atol=1e-6)
+    np.testing.assert_allclose(
+        renderer.values(VIEW, SIZE, "target", target=data), want_target, atol=1e-6
+    )
     out = _layers(net)[-1][1].reshape(SIZE[1], SIZE[0], 3)
     got = renderer.values(VIEW, SIZE, "error", target=_field)  # a bare function works too
     assert np.abs(got - np.abs(out - want_target)).max() <= TOL
     side = renderer.values(VIEW, SIZE, "side", target=data)
     left = SIZE[0] // 2
     np.testing.assert_allclose(side[:, :left], renderer.values(VIEW, (left, SIZE[1])), atol=1e-7)
-    np.testing.assert_allclose(side[:, left:], renderer.values(VIEW, (SIZE[0] - left, SIZE[1]), "target", target=data))
+    np.testing.assert_allclose(
+        side[:, left:], renderer.values(VIEW, (SIZE[0] - left, SIZE[1]), "target", target=data)
+    )
 
 
 def test_linear_regions_hash_the_relu_pattern(renderer, ctx):
-    net = Network.random((2, 7, 5, 1), activation="relu", bias_init="uniform", bias_scale=0.6, seed=3)
+    net = Network.random(
+        (2, 7, 5, 1), activation="relu", bias_init="uniform", bias_scale=0.6, seed=3
+    )
     renderer.set_network(net)
     hashes = renderer.values(VIEW, SIZE, "regions")[..., 0].ravel()
     layers = _layers(net)
@@ -121,14 +146,22 @@ def test_linear_regions_hash_the_relu_pattern(renderer, ctx):
     clear = np.all(np.abs(z) > 1e-4, axis=1)  # pixels not sitting on a boundary
     patterns = [tuple(row) for row in (z[clear] > 0)]
     pairs = set(zip(patterns, hashes[clear]))
-    assert len({p for p, _ in pairs}) == len(pairs) == len({h for _, h in pairs})  # one hash per pattern
+    assert (
+        len({p for p, _ in pairs}) == len(pairs) == len({h for _, h in pairs})
+    )  # one hash per pattern
     assert len(pairs) > 5
     assert renderer.region_count(VIEW, SIZE) >= len(pairs)
 
 
 def test_gradient_matches_finite_differences(renderer, ctx):
-    net = Network.random((2, 12, 12, 2), activation="tanh", output="sigmoid", bias_init="uniform",
-                         bias_scale=0.5, seed=5)
+    net = Network.random(
+        (2, 12, 12, 2),
+        activation="tanh",
+        output="sigmoid",
+        bias_init="uniform",
+        bias_scale=0.5,
+        seed=5,
+    )
     renderer.set_network(net)
     got = renderer.values(VIEW, SIZE, "gradient:1")
     xy = VIEW.grid(SIZE).reshape(-1, 2)
@@ -145,7 +178,9 @@ def test_mosaic_tiles_show_each_neuron(renderer, ctx, net):
     renderer.set_network(net)
     size = (60, 60)
     got = renderer.values(VIEW, size, "mosaic")
-    assert set(np.unique(got[..., 1])) == {-1.0} | set(float(k) for k in range(12))  # 12 hidden units + gaps
+    assert set(np.unique(got[..., 1])) == {-1.0} | set(
+        float(k) for k in range(12)
+    )  # 12 hidden units + gaps
     # Tile 7 (layer 1, unit 1) sits in row 1, col 3 of a 4x3 grid of 15x20-pixel tiles.
     tile_w, tile_h = 15, 20
     rows, cols = np.nonzero(got[..., 1] == 7)
@@ -173,20 +208,28 @@ def test_boundaries_are_drawn_where_preactivations_change_sign(renderer, ctx, ne
     assert (np.abs(more - plain).sum(axis=2) > 30).sum() > changed.sum()
     every = renderer.image(VIEW, size, "boundaries")
     blue, red = np.array([31, 95, 255]), np.array([232, 37, 42])
-    assert (np.abs(every - blue).sum(axis=2) < 40).any() and (np.abs(every - red).sum(axis=2) < 40).any()
+    assert (np.abs(every - blue).sum(axis=2) < 40).any() and (
+        np.abs(every - red).sum(axis=2) < 40
+    ).any()
 
 
 def test_points_are_drawn_at_their_pixels(renderer, ctx, net):
     renderer.set_network(net)
     size = (64, 64)
     x = np.array([[-0.5, 0.5], [0.4, -0.3]], np.float32)
-    data = Dataset("two", "binary", x[:1], np.array([[1.0]], np.float32), x[1:], np.array([[0.0]], np.float32))
+    data = Dataset(
+        "two", "binary", x[:1], np.array([[1.0]], np.float32), x[1:], np.array([[0.0]], np.float32)
+    )
     plain = renderer.image(VIEW, size)
     dotted = renderer.image(VIEW, size, points=data, point_size=5.0)
     c, r = (VIEW.domain_to_pixel(x[0], size)).astype(int)
-    assert np.abs(dotted[r, c].astype(int) - [245, 147, 34]).sum() < 10  # train point: a filled orange disc
+    assert (
+        np.abs(dotted[r, c].astype(int) - [245, 147, 34]).sum() < 10
+    )  # train point: a filled orange disc
     c, r = (VIEW.domain_to_pixel(x[1], size)).astype(int)
-    np.testing.assert_array_equal(dotted[r, c], plain[r, c])  # test point: a ring, its centre untouched
+    np.testing.assert_array_equal(
+        dotted[r, c], plain[r, c]
+    )  # test point: a ring, its centre untouched
     assert np.abs(dotted[r, c + 3].astype(int) - [31, 119, 212]).sum() < 40  # blue on the ring
 
 
@@ -194,7 +237,9 @@ def test_representation_places_points_at_their_neuron_values(renderer, ctx, net)
     renderer.set_network(net)
     size = (80, 80)
     x = np.array([[0.3, 0.7]], np.float32)
-    data = Dataset("one", "binary", x, np.array([[1.0]], np.float32), x[:0], np.zeros((0, 1), np.float32))
+    data = Dataset(
+        "one", "binary", x, np.array([[1.0]], np.float32), x[:0], np.zeros((0, 1), np.float32)
+    )
     img = renderer.values(VIEW, size, "representation:1:0:2", points=data)
     from shaderplay.gpu.overlays import representation_plot
 
@@ -207,21 +252,33 @@ def test_representation_places_points_at_their_neuron_values(renderer, ctx, net)
     assert abs(rows.mean() + 0.5 - row) < 1.0 and abs(cols.mean() + 0.5 - col) < 1.0
 
 
-@pytest.mark.parametrize("mode, opts, match", [
-    ("neuron:3:0", {}, "mode neuron: LAYER: got 3"),
-    ("neuron:0:6", {}, "mode neuron: NEURON: got 6"),
-    ("gradient:3", {}, "mode gradient: OUTPUT: got 3"),
-    ("representation:1:0:9", {}, "mode representation: B: got 9"),
-    ("target", {}, "target: got None"),
-    ("error", {"target": Dataset("pts", "binary", *[np.zeros((1, 2), np.float32), np.zeros((1, 1), np.float32)] * 2)},
-     "target: got 'pts'"),
-    ("target", {"target": lambda xy: xy}, r"target: got 'values of shape \(957, 2\)'"),
-    ("output", {"boundaries": [(0, 9)]}, "boundaries: got"),
-    ("output", {"boundaries": ["x"]}, "boundaries: got 'x'"),
-    ("output", {"points": [[0, 0]]}, "points: got 'list'"),
-    ("output", {"line_width": -1}, "line_width: got -1"),
-    ("output", {"glow": 1}, "render option: got 'glow'"),
-])
+@pytest.mark.parametrize(
+    "mode, opts, match",
+    [
+        ("neuron:3:0", {}, "mode neuron: LAYER: got 3"),
+        ("neuron:0:6", {}, "mode neuron: NEURON: got 6"),
+        ("gradient:3", {}, "mode gradient: OUTPUT: got 3"),
+        ("representation:1:0:9", {}, "mode representation: B: got 9"),
+        ("target", {}, "target: got None"),
+        (
+            "error",
+            {
+                "target": Dataset(
+                    "pts",
+                    "binary",
+                    *[np.zeros((1, 2), np.float32), np.zeros((1, 1), np.float32)] * 2,
+                )
+            },
+            "target: got 'pts'",
+        ),
+        ("target", {"target": lambda xy: xy}, r"target: got 'values of shape \(957, 2\)'"),
+        ("output", {"boundaries": [(0, 9)]}, "boundaries: got"),
+        ("output", {"boundaries": ["x"]}, "boundaries: got 'x'"),
+        ("output", {"points": [[0, 0]]}, "points: got 'list'"),
+        ("output", {"line_width": -1}, "line_width: got -1"),
+        ("output", {"glow": 1}, "render option: got 'glow'"),
+    ],
+)
 def test_bad_mode_arguments_and_options(renderer, ctx, net, mode, opts, match):
     renderer.set_network(net)
     with pytest.raises(ShaderplayError, match=match) as err:

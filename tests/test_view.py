@@ -59,25 +59,31 @@ def test_pan_follows_a_drag():
 
 def test_far_zoom_grid_keeps_precision():
     # 30x zoom centred off the origin: neighbouring pixels stay distinct and evenly spaced.
-    view = View.from_domain(-40, 40, -40, 40).zoom_about((700.0, 300.0), 30.0 ** 3, (1024, 1024))
+    view = View.from_domain(-40, 40, -40, 40).zoom_about((700.0, 300.0), 30.0**3, (1024, 1024))
     g = view.grid((64, 64))
     steps = np.diff(g[0, :, 0])
     np.testing.assert_allclose(steps, steps[0], rtol=1e-9)
     assert steps[0] > 0
 
 
-@pytest.mark.parametrize("text, expected", [("512x256", (512, 256)), (" 7X3 ", (7, 3)), ((37, 23), (37, 23))])
+@pytest.mark.parametrize(
+    "text, expected", [("512x256", (512, 256)), (" 7X3 ", (7, 3)), ((37, 23), (37, 23))]
+)
 def test_parse_size(text, expected):
     assert parse_size(text) == expected
 
 
-@pytest.mark.parametrize("bad", ["512", "0x10", "10x-3", "axb", "1.5x3", (3.5, 2), (1, 2, 3), "99999x2", None])
+@pytest.mark.parametrize(
+    "bad", ["512", "0x10", "10x-3", "axb", "1.5x3", (3.5, 2), (1, 2, 3), "99999x2", None]
+)
 def test_bad_sizes_are_refused_clearly(bad):
     with pytest.raises(ShaderplayError, match="size: got"):
         parse_size(bad)
 
 
-@pytest.mark.parametrize("bad", ["1,2,3", "a,b,c,d", "1,0,0,1", "0,1,1,1", "nan,1,0,1", "", "0,1,0,inf"])
+@pytest.mark.parametrize(
+    "bad", ["1,2,3", "a,b,c,d", "1,0,0,1", "0,1,1,1", "nan,1,0,1", "", "0,1,0,inf"]
+)
 def test_bad_view_strings_are_refused_clearly(bad):
     with pytest.raises(ShaderplayError) as err:
         View.parse(bad)

@@ -22,8 +22,9 @@ def display():
     from shaderplay.app import xvfb
 
     if not xvfb.available():
-        pytest.skip("Xvfb is not installed (apt-get install xvfb); "
-                    "the window tests need an X server")
+        pytest.skip(
+            "Xvfb is not installed (apt-get install xvfb); the window tests need an X server"
+        )
     with xvfb.virtual_display((1280, 800), set_env=False) as name:
         yield name
 
@@ -33,9 +34,14 @@ def run_window(display, tmp_path, steps, *args, env=None):
     script.write_text(json.dumps(steps))
     env = dict(os.environ, DISPLAY=display, **(env or {}))
     env.pop("WAYLAND_DISPLAY", None)
-    return subprocess.run([*SHADERPLAY, "--script", str(script), "--no-vsync", *args], env=env,
-                          cwd=tmp_path, capture_output=True,
-                          text=True, timeout=TIMEOUT)
+    return subprocess.run(
+        [*SHADERPLAY, "--script", str(script), "--no-vsync", *args],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
 
 
 def load(path) -> np.ndarray:
@@ -90,7 +96,7 @@ def test_scripted_session_changes_the_picture_as_expected(display, tmp_path):
     # Zoom x2 about the centre: the middle half of the picture, scaled up, is the new picture.
     p = img["paused_b"]
     h, w = p.shape[:2]
-    middle = Image.fromarray(p[h // 4:h // 4 + h // 2, w // 4:w // 4 + w // 2].astype(np.uint8))
+    middle = Image.fromarray(p[h // 4 : h // 4 + h // 2, w // 4 : w // 4 + w // 2].astype(np.uint8))
     expected = np.asarray(middle.resize((w, h), Image.BILINEAR), np.float64)
     assert diff(img["zoomed"], expected) < 0.25 * diff(p, expected) + 4
 
@@ -109,23 +115,43 @@ def test_scripted_session_changes_the_picture_as_expected(display, tmp_path):
 def test_a_resize_storm_a_recording_and_a_bad_preset(display, tmp_path):
     from shaderplay.record.ffmpeg import count_frames
 
-    steps = [{"frame": f, "do": "resize", "size": s} for f, s in
-             zip(range(3, 30, 3), ([300, 200], [1, 1], [1280, 800], [64, 900], [900, 64],
-                                  [2, 500], [800, 600], [1, 1], [1001, 701]))]
-    steps += [{"frame": 32, "do": "screenshot", "path": "after.png"},
-              {"frame": 33, "do": "toggle_record", "path": "clip.mp4"},  # V
-              {"frame": 45, "do": "toggle_record"},
-              {"frame": 46, "do": "toggle_record", "path": "no_such_dir/clip.mp4"},  # refused
-              {"frame": 50, "do": "quit"}]
+    steps = [
+        {"frame": f, "do": "resize", "size": s}
+        for f, s in zip(
+            range(3, 30, 3),
+            (
+                [300, 200],
+                [1, 1],
+                [1280, 800],
+                [64, 900],
+                [900, 64],
+                [2, 500],
+                [800, 600],
+                [1, 1],
+                [1001, 701],
+            ),
+        )
+    ]
+    steps += [
+        {"frame": 32, "do": "screenshot", "path": "after.png"},
+        {"frame": 33, "do": "toggle_record", "path": "clip.mp4"},  # V
+        {"frame": 45, "do": "toggle_record"},
+        {"frame": 46, "do": "toggle_record", "path": "no_such_dir/clip.mp4"},  # refused
+        {"frame": 50, "do": "quit"},
+    ]
     result = run_window(display, tmp_path, steps)
     assert result.returncode == 0, result.stderr[-3000:]
     assert load(tmp_path / "after.png").std() > 5
     assert count_frames(tmp_path / "clip.mp4") == 12  # frames 33..44: one per frame shown
     assert not (tmp_path / "no_such_dir").exists()
 
-    bad = subprocess.run([*SHADERPLAY, "no_such_preset"],
-                         env=dict(os.environ, DISPLAY=display), capture_output=True, text=True,
-                         timeout=60)
+    bad = subprocess.run(
+        [*SHADERPLAY, "no_such_preset"],
+        env=dict(os.environ, DISPLAY=display),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode == 2
     assert "no_such_preset" in bad.stderr and "allowed" in bad.stderr
     assert "Traceback" not in bad.stderr
@@ -159,23 +185,31 @@ def test_timeline_drop_fullscreen_dialogs_and_latents(display, tmp_path):
     steps = [
         {"frame": 5, "do": "wait_for_step", "step": 3000},
         {"frame": 6, "do": "save_run", "path": "run.npz"},
-        {"frame": 7, "do": "scrub", "index": 0}, shot(10, "scrub0"),
-        {"frame": 11, "do": "go_live"}, shot(14, "live"),
-        {"frame": 15, "do": "scrub", "index": 0}, shot(18, "scrub0_again"),
+        {"frame": 7, "do": "scrub", "index": 0},
+        shot(10, "scrub0"),
+        {"frame": 11, "do": "go_live"},
+        shot(14, "live"),
+        {"frame": 15, "do": "scrub", "index": 0},
+        shot(18, "scrub0_again"),
         {"frame": 19, "do": "file_dialog", "purpose": "save_preset"},
         {"frame": 25, "do": "set_layer", "index": 0, "width": 3},
         {"frame": 30, "do": "drop", "paths": [str(tmp_path / "run.npz")]},
-        {"frame": 33, "do": "scrub", "index": 0}, shot(36, "dropped0"),
+        {"frame": 33, "do": "scrub", "index": 0},
+        shot(36, "dropped0"),
         {"frame": 37, "do": "set_layer", "index": 0, "width": 5},
         {"frame": 38, "do": "file_dialog", "purpose": "load_run"},
-        {"frame": 42, "do": "scrub", "index": 0}, shot(45, "dialog0"),
+        {"frame": 42, "do": "scrub", "index": 0},
+        shot(45, "dialog0"),
         {"frame": 46, "do": "toggle_fullscreen"},
         {"frame": 50, "do": "window_screenshot", "path": "full.png"},
         {"frame": 51, "do": "toggle_fullscreen"},
         {"frame": 55, "do": "window_screenshot", "path": "windowed.png"},
-        {"frame": 56, "do": "load_preset", "name_or_path": "cppn"}, shot(60, "cppn_a"),
-        {"frame": 61, "do": "set_latent", "index": 0, "value": 2.5}, shot(64, "cppn_b"),
-        {"frame": 65, "do": "set_latent", "index": 0, "value": 0.3}, shot(68, "cppn_c"),
+        {"frame": 56, "do": "load_preset", "name_or_path": "cppn"},
+        shot(60, "cppn_a"),
+        {"frame": 61, "do": "set_latent", "index": 0, "value": 2.5},
+        shot(64, "cppn_b"),
+        {"frame": 65, "do": "set_latent", "index": 0, "value": 0.3},
+        shot(68, "cppn_c"),
         {"frame": 70, "do": "quit"},
     ]
     path = f"{bin_dir}:{os.environ.get('PATH', '')}"

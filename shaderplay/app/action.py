@@ -21,8 +21,9 @@ def action(fn):
         except ShaderplayError as exc:
             state.say(str(exc), error=True)
         except OSError as exc:  # unreadable or unwritable file
-            state.say(f"{getattr(exc, 'filename', '') or fn.__name__}: {exc.strerror or exc}.",
-                      error=True)
+            state.say(
+                f"{getattr(exc, 'filename', '') or fn.__name__}: {exc.strerror or exc}.", error=True
+            )
         return None
 
     return run

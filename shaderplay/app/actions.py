@@ -27,13 +27,45 @@ from ..errors import bad_value
 from . import picture
 from .action import action, known
 from .run_actions import (  # noqa: F401  (re-exported, as the view actions below)
-    _is_run_file, add_latent, advance_replay, describe_network, file_dialog, go_live, load_run,
-    next_snapshot, previous_snapshot, remove_latent, resume_from_here, save_run, scrub, scrub_by,
-    scrub_step, set_latent, set_snapshot_every, toggle_replay)
+    _is_run_file,
+    add_latent,
+    advance_replay,
+    describe_network,
+    file_dialog,
+    go_live,
+    load_run,
+    next_snapshot,
+    previous_snapshot,
+    remove_latent,
+    resume_from_here,
+    save_run,
+    scrub,
+    scrub_by,
+    scrub_step,
+    set_latent,
+    set_snapshot_every,
+    toggle_replay,
+)
 from .view_actions import (  # noqa: F401  (re-exported: one namespace for every action)
-    dismiss_message, pan, quit, reset_view, screenshot, set_adaptive, set_log_loss, set_mode_arg,
-    set_probe, set_render_flag, set_view, show_tab, toggle_boundary, toggle_fullscreen,
-    toggle_help, toggle_record, toggle_ui, zoom)
+    dismiss_message,
+    pan,
+    quit,
+    reset_view,
+    screenshot,
+    set_adaptive,
+    set_log_loss,
+    set_mode_arg,
+    set_probe,
+    set_render_flag,
+    set_view,
+    show_tab,
+    toggle_boundary,
+    toggle_fullscreen,
+    toggle_help,
+    toggle_record,
+    toggle_ui,
+    zoom,
+)
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
 
@@ -92,8 +124,12 @@ def add_layer(state, session, width: int | None = None) -> None:
     n = len(cfg.hidden)
     acts, norms = _per_layer(cfg.activation, n), _per_layer(cfg.norm, n)
     last_w, last_a, last_n = (cfg.hidden[-1], acts[-1], norms[-1]) if n else (16, "tanh", "none")
-    net = replace(cfg, hidden=(*cfg.hidden, int(width or last_w)), activation=(*acts, last_a),
-                  norm=(*norms, last_n))
+    net = replace(
+        cfg,
+        hidden=(*cfg.hidden, int(width or last_w)),
+        activation=(*acts, last_a),
+        norm=(*norms, last_n),
+    )
     _rebuild(state, session, _with(state, network=net))
 
 
@@ -106,8 +142,12 @@ def remove_layer(state, session, index: int = -1) -> None:
     index = index % n
     keep = [i for i in range(n) if i != index]
     acts, norms = _per_layer(cfg.activation, n), _per_layer(cfg.norm, n)
-    net = replace(cfg, hidden=tuple(cfg.hidden[i] for i in keep),
-                  activation=tuple(acts[i] for i in keep), norm=tuple(norms[i] for i in keep))
+    net = replace(
+        cfg,
+        hidden=tuple(cfg.hidden[i] for i in keep),
+        activation=tuple(acts[i] for i in keep),
+        norm=tuple(norms[i] for i in keep),
+    )
     _rebuild(state, session, _with(state, network=net))
 
 
@@ -146,8 +186,9 @@ def set_target(state, session, **changes) -> None:
         output = {"cross_entropy": "linear", "bce": "sigmoid"}.get(loss, net.output)
         if train.loss == "cross_entropy" and loss != "cross_entropy":
             output = "sigmoid"
-        preset = replace(preset, train=replace(train, loss=loss),
-                         network=replace(net, output=output))
+        preset = replace(
+            preset, train=replace(train, loss=loss), network=replace(net, output=output)
+        )
     old_domain = session.dataset.domain
     _rebuild(state, session, preset, keep_weights=True)
     if session.dataset.domain != old_domain:
@@ -254,5 +295,8 @@ def drop_files(state, session, paths) -> None:
         elif suffix == ".npz":
             load_network(state, session, str(p))
         else:
-            state.say(f"dropped file: got {p!r}; allowed: an image ({', '.join(IMAGE_SUFFIXES)}), "
-                      f"a preset (.toml) or a network (.npz).", error=True)
+            state.say(
+                f"dropped file: got {p!r}; allowed: an image ({', '.join(IMAGE_SUFFIXES)}), "
+                f"a preset (.toml) or a network (.npz).",
+                error=True,
+            )

@@ -63,7 +63,7 @@ def handle_mouse(state, session, rect: Rect) -> None:
     mx, my = io.mouse_pos.x, io.mouse_pos.y
     inside = rect.contains(mx, my)
     if inside and io.mouse_wheel:
-        actions.zoom(state, session, factor=ZOOM_STEP ** io.mouse_wheel, pixel=_local(rect, mx, my))
+        actions.zoom(state, session, factor=ZOOM_STEP**io.mouse_wheel, pixel=_local(rect, mx, my))
     total = imgui.get_mouse_drag_delta(imgui.MouseButton_.left, 0.0)
     pressed_at = (mx - total.x, my - total.y)  # where the drag began
     if imgui.is_mouse_dragging(imgui.MouseButton_.left, 0.0) and rect.contains(*pressed_at):

@@ -49,8 +49,9 @@ class CanvasPicture:
         self.release()
         self.fbo = colour_target(self.ctx, size, linear=True)
 
-    def update(self, key, view, size_px, draw_args, adaptive: bool,
-               now: float | None = None) -> bool:
+    def update(
+        self, key, view, size_px, draw_args, adaptive: bool, now: float | None = None
+    ) -> bool:
         """Render if `key` = (weights, everything else the picture depends on)
         changed, or to sharpen a reduced render once it holds still. True if it
         rendered."""
@@ -93,9 +94,13 @@ class CanvasPicture:
         dl = imgui.get_background_draw_list()
         ref = imgui.ImTextureRef(self.fbo.color_attachments[0].glo)
         # GL textures have row 0 at the bottom; imgui's v grows downwards.
-        dl.add_image(ref, imgui.ImVec2(rect.x, rect.y),
-                     imgui.ImVec2(rect.x + rect.w, rect.y + rect.h),
-                     imgui.ImVec2(0, 1), imgui.ImVec2(1, 0))
+        dl.add_image(
+            ref,
+            imgui.ImVec2(rect.x, rect.y),
+            imgui.ImVec2(rect.x + rect.w, rect.y + rect.h),
+            imgui.ImVec2(0, 1),
+            imgui.ImVec2(1, 0),
+        )
 
     @property
     def shown_scale(self) -> float:

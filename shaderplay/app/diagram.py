@@ -66,8 +66,9 @@ def draw(state, session, thumbnails) -> None:
         return
     height = layout(sizes, width, HEIGHT_EM * font, font)[2]
     bar = imgui.get_style().scrollbar_size + 2 * imgui.get_style().window_padding.y
-    if imgui.begin_child("##diagram", imgui.ImVec2(avail, height + bar), 0,
-                         imgui.WindowFlags_.horizontal_scrollbar):
+    if imgui.begin_child(
+        "##diagram", imgui.ImVec2(avail, height + bar), 0, imgui.WindowFlags_.horizontal_scrollbar
+    ):
         _draw(state, session, thumbnails, width)
     imgui.end_child()
 
@@ -88,9 +89,12 @@ def _draw(state, session, thumbnails, width: float) -> None:
         colours, widths = edge_colours(net.W(i)[:MAX_SHOWN, :MAX_SHOWN])
         for k, j in zip(*np.nonzero(widths)):
             (x0, y0), (x1, y1) = centres[i, j], centres[i + 1, k]
-            dl.add_line(imgui.ImVec2(ox + x0 + node / 2, oy + y0),
-                        imgui.ImVec2(ox + x1 - node / 2, oy + y1), int(colours[k, j]),
-                        float(widths[k, j]))
+            dl.add_line(
+                imgui.ImVec2(ox + x0 + node / 2, oy + y0),
+                imgui.ImVec2(ox + x1 - node / 2, oy + y1),
+                int(colours[k, j]),
+                float(widths[k, j]),
+            )
     mouse = imgui.get_mouse_pos()
     view = state.preset.view
     for (c, u), (x, y) in centres.items():
@@ -100,16 +104,18 @@ def _draw(state, session, thumbnails, width: float) -> None:
             dl.add_rect_filled(p0, p1, _u32((0.22, 0.24, 0.28), 1.0), 3.0)
             name = net.spec.features[u]
             tw = imgui.calc_text_size(name).x
-            dl.add_text(imgui.ImVec2(ox + x - tw / 2, oy + y - font / 2), _u32((1, 1, 1), 0.9),
-                        name)
+            dl.add_text(
+                imgui.ImVec2(ox + x - tw / 2, oy + y - font / 2), _u32((1, 1, 1), 0.9), name
+            )
         elif not thumbnails.ready:
             dl.add_rect_filled(p0, p1, _u32((0.3, 0.32, 0.36), 1.0), 3.0)
         else:
             uv0, uv1 = thumbnails.uv(c - 1, u)
             dl.add_image(thumbnails.texture_ref, p0, p1, uv0, uv1)
             selected = view.mode == "neuron" and view.layer == c - 1 and view.neuron == u
-            dl.add_rect(p0, p1, _u32((1, 1, 1), 0.95 if selected else 0.25), 2.0,
-                        2.0 if selected else 1.0)
+            dl.add_rect(
+                p0, p1, _u32((1, 1, 1), 0.95 if selected else 0.25), 2.0, 2.0 if selected else 1.0
+            )
         inside = p0.x <= mouse.x < p1.x and p0.y <= mouse.y < p1.y
         if inside and hovered_area and c > 0:
             _tooltip(net, c - 1, u, thumbnails)
@@ -120,13 +126,14 @@ def _draw(state, session, thumbnails, width: float) -> None:
             x, _ = centres[c, 0]
             note = f"+{n - MAX_SHOWN}"
             tw = imgui.calc_text_size(note).x
-            dl.add_text(imgui.ImVec2(ox + x - tw / 2, oy + height - font), _u32((1, 1, 1), 0.6),
-                        note)
+            dl.add_text(
+                imgui.ImVec2(ox + x - tw / 2, oy + height - font), _u32((1, 1, 1), 0.6), note
+            )
 
 
 def _tooltip(net, layer: int, unit: int, thumbnails) -> None:
     w = net.W(layer)[unit]
-    rows = [" ".join(f"{v:+.3f}" for v in w[i:i + 6]) for i in range(0, min(len(w), 12), 6)]
+    rows = [" ".join(f"{v:+.3f}" for v in w[i : i + 6]) for i in range(0, min(len(w), 12), 6)]
     shown = "\n  ".join(rows) + (f" ... ({len(w)} in all)" if len(w) > 12 else "")
     act = net.layout.layers[layer].activation
     where = "output" if layer == net.spec.depth - 1 else f"layer {layer + 1}"
@@ -134,6 +141,8 @@ def _tooltip(net, layer: int, unit: int, thumbnails) -> None:
         if thumbnails.ready:
             uv0, uv1 = thumbnails.uv(layer, unit)
             imgui.image(thumbnails.texture_ref, imgui.ImVec2(ZOOM_PX, ZOOM_PX), uv0, uv1)
-        imgui.text(f"{where}, unit {unit} ({act})\nbias {float(net.b(layer)[unit]):+.4f}\n"
-                   f"weights in:\n  {shown}\nclick: show this neuron on the canvas")
+        imgui.text(
+            f"{where}, unit {unit} ({act})\nbias {float(net.b(layer)[unit]):+.4f}\n"
+            f"weights in:\n  {shown}\nclick: show this neuron on the canvas"
+        )
         imgui.end_tooltip()

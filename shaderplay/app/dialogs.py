@@ -25,8 +25,14 @@ FILTERS = {
     "preset": ["Presets (*.toml)", "*.toml", "All files", "*"],
     "network": ["Networks (*.npz)", "*.npz", "All files", "*"],
     "run": ["Run files (*.npz)", "*.npz", "All files", "*"],
-    "image": ["Images", "*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp", "CSV", "*.csv",
-              "All files", "*"],
+    "image": [
+        "Images",
+        "*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp",
+        "CSV",
+        "*.csv",
+        "All files",
+        "*",
+    ],
 }
 # purpose -> (title, kind of file, the AppState field with its typed path, action)
 PURPOSES = {
@@ -36,8 +42,12 @@ PURPOSES = {
     "save_network": ("Save the network", "network", "network_path", actions.save_network),
     "load_run": ("Load a run onto the timeline", "run", "run_path", actions.load_run),
     "save_run": ("Save the timeline as a run file", "run", "run_path", actions.save_run),
-    "load_image": ("Use an image or CSV as the target", "image", "image_path",
-                   lambda state, session, path: actions.drop_files(state, session, [path])),
+    "load_image": (
+        "Use an image or CSV as the target",
+        "image",
+        "image_path",
+        lambda state, session, path: actions.drop_files(state, session, [path]),
+    ),
 }
 
 
@@ -62,8 +72,10 @@ class FileDialogs:
             if self.enabled:
                 self.pending = (purpose, self._open(state, purpose))
             else:
-                state.say("No file dialogs on this system (zenity or kdialog would give them): "
-                          "type the path in the Files tab, or drop the file onto the window.")
+                state.say(
+                    "No file dialogs on this system (zenity or kdialog would give them): "
+                    "type the path in the Files tab, or drop the file onto the window."
+                )
         elif state.dialog:
             state.dialog = ""  # one at a time: the open one has the user's attention
             state.say("A file dialog is open already.")

@@ -18,9 +18,13 @@ from .canvas import Rect
 LEFT_EM, RIGHT_EM = 23.0, 24.0  # column widths in font heights
 LABEL_EM = 9.0  # room kept right of each widget for its label and a (?) marker
 MIN_CANVAS_EM = 16.0  # narrower than this: the columns float over the canvas instead
-COLUMN = (imgui.WindowFlags_.no_move | imgui.WindowFlags_.no_resize
-          | imgui.WindowFlags_.no_collapse | imgui.WindowFlags_.no_saved_settings
-          | imgui.WindowFlags_.no_bring_to_front_on_focus)
+COLUMN = (
+    imgui.WindowFlags_.no_move
+    | imgui.WindowFlags_.no_resize
+    | imgui.WindowFlags_.no_collapse
+    | imgui.WindowFlags_.no_saved_settings
+    | imgui.WindowFlags_.no_bring_to_front_on_focus
+)
 
 
 @dataclass
@@ -69,8 +73,12 @@ def _left_column(state, session, w: float, h: float) -> None:
     if imgui.begin(title, None, COLUMN):
         imgui.push_item_width(-LABEL_EM * imgui.get_font_size())
         if imgui.begin_tab_bar("tabs"):
-            for name, module in (("Network", panel_network), ("Training", panel_training),
-                                 ("View", panel_view), ("Files", panel_files)):
+            for name, module in (
+                ("Network", panel_network),
+                ("Training", panel_training),
+                ("View", panel_view),
+                ("Files", panel_files),
+            ):
                 flags = imgui.TabItemFlags_.set_selected if state.tab == name else 0
                 if imgui.begin_tab_item_simple(name, flags):
                     imgui.spacing()

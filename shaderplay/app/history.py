@@ -33,11 +33,11 @@ class Series:
     @property
     def rows(self) -> np.ndarray:
         """(n, columns) view of the kept rows: do not write, do not keep across frames."""
-        return self._buf[:, :self._n].T
+        return self._buf[:, : self._n].T
 
     def column(self, c: int) -> np.ndarray:
         """Column `c` of the kept rows, a contiguous view."""
-        return self._buf[c, :self._n]
+        return self._buf[c, : self._n]
 
     def last(self, c: int, default=float("nan")) -> float:
         return float(self._buf[c, self._n - 1]) if self._n else default
@@ -48,7 +48,7 @@ class Series:
                 self._halve()
             else:
                 grown = np.empty((self._buf.shape[0], min(2 * self._n, self.limit)))
-                grown[:, :self._n] = self._buf[:, :self._n]
+                grown[:, : self._n] = self._buf[:, : self._n]
                 self._buf = grown
         self._buf[:, self._n] = row
         self._n += 1
@@ -63,13 +63,13 @@ class Series:
             self.append(*row)
 
     def _halve(self) -> None:
-        kept = self._buf[:, :self._n:2].copy()
+        kept = self._buf[:, : self._n : 2].copy()
         self._n = kept.shape[1]
-        self._buf[:, :self._n] = kept
+        self._buf[:, : self._n] = kept
 
     def truncate_after(self, step: float) -> None:
         """Drop the rows after `step` (a run continued from an earlier snapshot)."""
-        self._n = int(np.searchsorted(self._buf[0, :self._n], step, side="right"))
+        self._n = int(np.searchsorted(self._buf[0, : self._n], step, side="right"))
         self.version += 1
 
     def clear(self) -> None:
@@ -126,8 +126,11 @@ class Progress:
 def class_accuracy(net, dataset) -> float:
     """Fraction of test points (train points without a test split) that `net`
     classifies right: output > 0.5 for two classes, the largest output for more."""
-    x, y = (dataset.x_test, dataset.y_test) if len(dataset.x_test) else (dataset.x_train,
-                                                                          dataset.y_train)
+    x, y = (
+        (dataset.x_test, dataset.y_test)
+        if len(dataset.x_test)
+        else (dataset.x_train, dataset.y_train)
+    )
     if not len(x):
         return float("nan")
     out = net.forward(x)

@@ -39,8 +39,16 @@ BACKGROUND = (0.08, 0.085, 0.10)
 MAX_FPS = 60.0
 
 
-def run(preset, source: str = "default", size=(1280, 800), script=None, max_frames: int = 0,
-        vsync: bool = True, on_frame=None, max_fps: float = MAX_FPS) -> AppState:
+def run(
+    preset,
+    source: str = "default",
+    size=(1280, 800),
+    script=None,
+    max_frames: int = 0,
+    vsync: bool = True,
+    on_frame=None,
+    max_fps: float = MAX_FPS,
+) -> AppState:
     """Open the window on `preset` and run until Esc, the close button, `quit`
     in the script, or `max_frames` (0: no limit). At most `max_fps` frames a
     second (0: as many as it can draw). Returns the final state."""
@@ -152,8 +160,9 @@ class Loop:
         self._share_cores(session.playing)
         self._sync_network(snap)
         if state.panels.get("diagram", True) and state.show_ui:
-            self.thumbs.refresh(session.latest_network(), state.view,
-                                (session.weights_key, state.view))
+            self.thumbs.refresh(
+                session.latest_network(), state.view, (session.weights_key, state.view)
+            )
         size = window.size
         rect = gui.draw(state, session, self.info, self.thumbs, size)
         if self._first:  # the canvas's shape is known now: fit the home domain into it
@@ -218,8 +227,16 @@ class Loop:
         w, h = self._viewport(rect, size)[2:]
         args = self._draw_args()
         mode, colormap, opts = args
-        key = (self.session.weights_key, (state.view, mode, colormap,
-               tuple(sorted((k, _hashable(v)) for k, v in opts.items())), (w, h)))
+        key = (
+            self.session.weights_key,
+            (
+                state.view,
+                mode,
+                colormap,
+                tuple(sorted((k, _hashable(v)) for k, v in opts.items())),
+                (w, h),
+            ),
+        )
         try:
             self.picture.update(key, state.view, (w, h), args, state.adaptive and state.playing)
         except ShaderplayError as exc:
@@ -242,8 +259,14 @@ class Loop:
                 state.say(f"Saved screenshot {path} ({w} x {h}).")
             except (ShaderplayError, OSError) as exc:
                 state.say(f"screenshot {path}: {exc}", error=True)
-        self.recording.update(state, self.session, self.renderer, self._viewport(rect, size),
-                              self._draw_args(), self.info.fps)
+        self.recording.update(
+            state,
+            self.session,
+            self.renderer,
+            self._viewport(rect, size),
+            self._draw_args(),
+            self.info.fps,
+        )
 
     def _window_shot_fbo(self):
         """An offscreen framebuffer the window draws this frame's UI into (canvas

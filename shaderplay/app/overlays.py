@@ -8,19 +8,25 @@ from .keys import KEYMAP, MOUSE_HELP
 from .widgets import DIM, ERROR_RED
 
 INFO_FRAMES = 240  # an info message fades after about 4 s at 60 fps
-BAR = (imgui.WindowFlags_.no_decoration | imgui.WindowFlags_.no_move
-       | imgui.WindowFlags_.no_saved_settings | imgui.WindowFlags_.always_auto_resize
-       | imgui.WindowFlags_.no_focus_on_appearing)
+BAR = (
+    imgui.WindowFlags_.no_decoration
+    | imgui.WindowFlags_.no_move
+    | imgui.WindowFlags_.no_saved_settings
+    | imgui.WindowFlags_.always_auto_resize
+    | imgui.WindowFlags_.no_focus_on_appearing
+)
 
 
 def _place(rect, top: bool, width: float) -> None:
     x = rect.x + max(8.0, (rect.w - width) / 2)
     # At the bottom, clear of the corner labels.
     y = rect.y + 8.0 if top else rect.y + rect.h - 2.0 * imgui.get_font_size()
-    imgui.set_next_window_pos(imgui.ImVec2(x, y), imgui.Cond_.always,
-                              imgui.ImVec2(0.0, 0.0 if top else 1.0))
-    imgui.set_next_window_size_constraints(imgui.ImVec2(0, 0),
-                                           imgui.ImVec2(min(width, rect.w - 16), 1e4))
+    imgui.set_next_window_pos(
+        imgui.ImVec2(x, y), imgui.Cond_.always, imgui.ImVec2(0.0, 0.0 if top else 1.0)
+    )
+    imgui.set_next_window_size_constraints(
+        imgui.ImVec2(0, 0), imgui.ImVec2(min(width, rect.w - 16), 1e4)
+    )
 
 
 def divergence_banner(state, session, rect) -> None:
@@ -31,8 +37,10 @@ def divergence_banner(state, session, rect) -> None:
     if imgui.begin("##diverged", None, BAR):
         why = session.divergence.reason if session.divergence else "a non-finite value"
         imgui.text(f"Training diverged at step {state.diverged_at:,} ({why}).")
-        imgui.text("Training is paused. Roll back to the last finite weights (lowering the\n"
-                   "learning rate first is wise), or reset.")
+        imgui.text(
+            "Training is paused. Roll back to the last finite weights (lowering the\n"
+            "learning rate first is wise), or reset."
+        )
         if imgui.button("roll back"):
             actions.rollback(state, session)
         imgui.same_line()
@@ -74,10 +82,16 @@ def message_bar(state, rect) -> None:
 def help_window(state, rect) -> None:
     if not state.show_help:
         return
-    imgui.set_next_window_pos(imgui.ImVec2(rect.x + rect.w / 2, rect.y + rect.h / 2),
-                              imgui.Cond_.always, imgui.ImVec2(0.5, 0.5))
-    flags = (imgui.WindowFlags_.always_auto_resize | imgui.WindowFlags_.no_collapse
-             | imgui.WindowFlags_.no_saved_settings)
+    imgui.set_next_window_pos(
+        imgui.ImVec2(rect.x + rect.w / 2, rect.y + rect.h / 2),
+        imgui.Cond_.always,
+        imgui.ImVec2(0.5, 0.5),
+    )
+    flags = (
+        imgui.WindowFlags_.always_auto_resize
+        | imgui.WindowFlags_.no_collapse
+        | imgui.WindowFlags_.no_saved_settings
+    )
     opened, keep = imgui.begin("Keys and mouse (? closes)", True, flags)
     if opened:
         for label, _keys, _fn, about in KEYMAP:

@@ -23,14 +23,34 @@ def draw(state, session) -> None:
         about = presets[name] if isinstance(presets, dict) else ""
         if about:
             imgui.set_item_tooltip(str(about))
-    _file_rows(state, session, "preset", "Preset file (.toml)", actions.load_preset,
-               actions.save_preset, "The network, target, training and view settings.")
-    _file_rows(state, session, "network", "Network file (.npz)", actions.load_network,
-               actions.save_network, "Architecture and the weights shown (DESIGN.md's .npz "
-               "format).")
-    _file_rows(state, session, "run", "Run file (.npz)", actions.load_run, actions.save_run,
-               "The timeline's weight snapshots: load one to scrub through it, or\n"
-               "re-render it with `shaderplay record --animation playback --run FILE`.")
+    _file_rows(
+        state,
+        session,
+        "preset",
+        "Preset file (.toml)",
+        actions.load_preset,
+        actions.save_preset,
+        "The network, target, training and view settings.",
+    )
+    _file_rows(
+        state,
+        session,
+        "network",
+        "Network file (.npz)",
+        actions.load_network,
+        actions.save_network,
+        "Architecture and the weights shown (DESIGN.md's .npz format).",
+    )
+    _file_rows(
+        state,
+        session,
+        "run",
+        "Run file (.npz)",
+        actions.load_run,
+        actions.save_run,
+        "The timeline's weight snapshots: load one to scrub through it, or\n"
+        "re-render it with `shaderplay record --animation playback --run FILE`.",
+    )
     _snapshot_interval(state, session)
     imgui.separator_text("Pictures and video")
     if imgui.button("screenshot (P)"):
@@ -41,8 +61,11 @@ def draw(state, session) -> None:
     imgui.text_colored(DIM, f"from: {state.source}")
     if not state.dialogs:
         imgui.push_text_wrap_pos(0.0)
-        imgui.text_colored(DIM, "No file dialogs here (zenity or kdialog would give them): "
-                                "type paths, or drop files onto the window.")
+        imgui.text_colored(
+            DIM,
+            "No file dialogs here (zenity or kdialog would give them): "
+            "type paths, or drop files onto the window.",
+        )
         imgui.pop_text_wrap_pos()
 
 
@@ -74,14 +97,21 @@ def _file_rows(state, session, what: str, title: str, load, save, about: str) ->
 def _snapshot_interval(state, session) -> None:
     timeline = session.timeline
     imgui.set_next_item_width(6 * imgui.get_font_size())
-    changed, every = imgui.input_int("steps between snapshots", session.snapshot_every, 10, 100,
-                                     imgui.InputTextFlags_.enter_returns_true)
+    changed, every = imgui.input_int(
+        "steps between snapshots",
+        session.snapshot_every,
+        10,
+        100,
+        imgui.InputTextFlags_.enter_returns_true,
+    )
     if changed and every != session.snapshot_every:
         actions.set_snapshot_every(state, session, max(1, every))
     imgui.push_text_wrap_pos(0.0)
-    imgui.text_colored(DIM, f"timeline: {len(timeline)} snapshots, now one every "
-                            f"{timeline.every:,} steps")
+    imgui.text_colored(
+        DIM, f"timeline: {len(timeline)} snapshots, now one every {timeline.every:,} steps"
+    )
     imgui.pop_text_wrap_pos()
-    imgui.set_item_tooltip("a long run keeps at most a fixed number: past it every other\n"
-                           "snapshot is dropped and the interval doubles")
-
+    imgui.set_item_tooltip(
+        "a long run keeps at most a fixed number: past it every other\n"
+        "snapshot is dropped and the interval doubles"
+    )

@@ -36,8 +36,13 @@ def _layers(state, session, cfg) -> None:
     acts, norms = _per_layer(cfg.activation, n), _per_layer(cfg.norm, n)
     flags = imgui.TableFlags_.sizing_stretch_prop | imgui.TableFlags_.row_bg
     if imgui.begin_table("layers", 5, flags):
-        for name, weight in (("#", 0.2), ("width", 0.9), ("activation", 1.0), ("norm", 0.85),
-                             ("", 0.15)):
+        for name, weight in (
+            ("#", 0.2),
+            ("width", 0.9),
+            ("activation", 1.0),
+            ("norm", 0.85),
+            ("", 0.15),
+        ):
             imgui.table_setup_column(name, 0, weight)
         imgui.table_headers_row()
         for i in range(n):
@@ -49,8 +54,9 @@ def _layers(state, session, cfg) -> None:
             imgui.table_next_column()
             imgui.set_next_item_width(-1)
             # Enter or -/+ commits: each commit rebuilds the network once.
-            changed, width = imgui.input_int("##width", cfg.hidden[i], 1, 8,
-                                             imgui.InputTextFlags_.enter_returns_true)
+            changed, width = imgui.input_int(
+                "##width", cfg.hidden[i], 1, 8, imgui.InputTextFlags_.enter_returns_true
+            )
             if changed and width != cfg.hidden[i]:
                 actions.set_layer(state, session, i, width=max(1, min(MAX_WIDTH, width)))
             imgui.table_next_column()
@@ -72,8 +78,10 @@ def _layers(state, session, cfg) -> None:
         imgui.end_table()
     if imgui.button("+ add layer"):
         actions.add_layer(state, session)
-    help_marker("Widths: type a number and press Enter, or use - / +.\n"
-                "Changing only an activation keeps the weights.")
+    help_marker(
+        "Widths: type a number and press Enter, or use - / +.\n"
+        "Changing only an activation keeps the weights."
+    )
 
 
 def _output_row(state, session, cfg) -> None:
@@ -106,11 +114,21 @@ def _features(state, session, cfg) -> None:
     changed, m = on_release(state, "Fourier", imgui.slider_int, cfg.fourier, 0, 64)
     if changed:
         actions.set_network(state, session, fourier=m)
-    help_marker("Fourier features: m random directions B (drawn N(0, scale^2))\n"
-                "give 2m inputs sin/cos(2 pi B.(x, y)): the fix for blurry image fits.")
+    help_marker(
+        "Fourier features: m random directions B (drawn N(0, scale^2))\n"
+        "give 2m inputs sin/cos(2 pi B.(x, y)): the fix for blurry image fits."
+    )
     if cfg.fourier:
-        changed, s = on_release(state, "Fourier scale", imgui.slider_float, cfg.fourier_scale,
-                                0.1, 30.0, "%.2f", imgui.SliderFlags_.logarithmic)
+        changed, s = on_release(
+            state,
+            "Fourier scale",
+            imgui.slider_float,
+            cfg.fourier_scale,
+            0.1,
+            30.0,
+            "%.2f",
+            imgui.SliderFlags_.logarithmic,
+        )
         if changed:
             actions.set_network(state, session, fourier_scale=s)
     _latents(state, session, cfg)
@@ -132,31 +150,38 @@ def _latents(state, session, cfg) -> None:
         imgui.pop_id()
     if imgui.button("+ latent input"):
         actions.add_latent(state, session)
-    help_marker("Latent inputs: constant extra inputs (the CPPN's z). Drag one to\n"
-                "morph the picture live, with the same weights; adding or removing\n"
-                "one changes the first layer, so the weights are drawn anew.")
+    help_marker(
+        "Latent inputs: constant extra inputs (the CPPN's z). Drag one to\n"
+        "morph the picture live, with the same weights; adding or removing\n"
+        "one changes the first layer, so the weights are drawn anew."
+    )
 
 
 def _init(state, session, cfg) -> None:
     changed, init = combo("weights", cfg.init, WEIGHT_INITS)
     if changed:
         actions.set_network(state, session, init=init)
-    changed, scale = on_release(state, "weight scale", imgui.slider_float, float(cfg.scale),
-                                0.0, 8.0, "%.2f")
+    changed, scale = on_release(
+        state, "weight scale", imgui.slider_float, float(cfg.scale), 0.0, 8.0, "%.2f"
+    )
     if changed:
         actions.set_network(state, session, scale=scale)
-    help_marker("multiplies the rule: the spread of uniform/normal, the gain of\n"
-                "Xavier/He/LeCun. Large scales give the wild random-network pictures.")
+    help_marker(
+        "multiplies the rule: the spread of uniform/normal, the gain of\n"
+        "Xavier/He/LeCun. Large scales give the wild random-network pictures."
+    )
     changed, binit = combo("biases", cfg.bias_init, BIAS_INITS)
     if changed:
         actions.set_network(state, session, bias_init=binit)
     if cfg.bias_init != "zeros":
-        changed, bs = on_release(state, "bias scale", imgui.slider_float, float(cfg.bias_scale),
-                                 0.0, 4.0, "%.2f")
+        changed, bs = on_release(
+            state, "bias scale", imgui.slider_float, float(cfg.bias_scale), 0.0, 4.0, "%.2f"
+        )
         if changed:
             actions.set_network(state, session, bias_scale=bs)
-    changed, seed = imgui.input_int("seed", int(cfg.seed), 1, 10,
-                                    imgui.InputTextFlags_.enter_returns_true)
+    changed, seed = imgui.input_int(
+        "seed", int(cfg.seed), 1, 10, imgui.InputTextFlags_.enter_returns_true
+    )
     if changed:
         actions.set_network(state, session, seed=max(0, seed))
     if imgui.button("randomise (N)"):

@@ -23,8 +23,9 @@ def _colour(v: float, scale: float) -> int:
 
 def draw(state, session) -> None:
     if state.probe is None:
-        imgui.text_wrapped("Click the canvas to probe a point: every neuron's activation "
-                           "there shows here, live.")
+        imgui.text_wrapped(
+            "Click the canvas to probe a point: every neuron's activation there shows here, live."
+        )
         return
     x, y = state.probe
     imgui.text(f"at ({x:.4g}, {y:.4g})")
@@ -60,8 +61,9 @@ def _strip(label: str, names, pre: np.ndarray, post: np.ndarray) -> None:
     for j, v in enumerate(post):
         cx = origin.x + (j % per_row) * (cell + 1)
         cy = origin.y + (j // per_row) * (cell + 1)
-        draw_list.add_rect_filled(imgui.ImVec2(cx, cy), imgui.ImVec2(cx + cell, cy + cell),
-                                  _colour(float(v), scale))
+        draw_list.add_rect_filled(
+            imgui.ImVec2(cx, cy), imgui.ImVec2(cx + cell, cy + cell), _colour(float(v), scale)
+        )
         if cx <= mouse.x < cx + cell and cy <= mouse.y < cy + cell and imgui.is_window_hovered():
             what = names[j] if names else f"neuron {j}"
             imgui.set_tooltip(f"{what}\npre-activation {pre[j]:.5g}\noutput {v:.5g}")

@@ -25,8 +25,10 @@ def rows(state, session, info) -> list[tuple[str, str]]:
     return [
         ("frames/s", f"{info.fps:.1f}"),
         ("steps/s", _si(session.steps_per_second)),
-        ("us/step", f"{snap.us_per_step:.1f}" if snap and snap.us_per_step == snap.us_per_step
-                    else "-"),
+        (
+            "us/step",
+            f"{snap.us_per_step:.1f}" if snap and snap.us_per_step == snap.us_per_step else "-",
+        ),
         ("step", f"{step:,}"),
         ("examples seen", f"{step * state.preset.train.batch_size:,}"),
         ("train loss", _number(loss)),
@@ -34,8 +36,11 @@ def rows(state, session, info) -> list[tuple[str, str]]:
         ("learning rate", _number(snap.lr, ".3g") if snap else "-"),
         ("parameters", f"{session.net.param_count:,}"),
         ("weights in", info.storage),
-        ("canvas", f"{info.canvas_px[0]} x {info.canvas_px[1]} px"
-                   + ("" if info.scale >= 1.0 else f", drawn at {info.scale:.0%}")),
+        (
+            "canvas",
+            f"{info.canvas_px[0]} x {info.canvas_px[1]} px"
+            + ("" if info.scale >= 1.0 else f", drawn at {info.scale:.0%}"),
+        ),
         ("GPU", info.renderer_name),
     ]
 

@@ -10,9 +10,13 @@ from . import actions
 from .widgets import DIM
 
 HEIGHT_EM = 2.3  # strip height in font heights
-FLAGS = (imgui.WindowFlags_.no_decoration | imgui.WindowFlags_.no_move
-         | imgui.WindowFlags_.no_saved_settings | imgui.WindowFlags_.no_bring_to_front_on_focus
-         | imgui.WindowFlags_.no_scroll_with_mouse)
+FLAGS = (
+    imgui.WindowFlags_.no_decoration
+    | imgui.WindowFlags_.no_move
+    | imgui.WindowFlags_.no_saved_settings
+    | imgui.WindowFlags_.no_bring_to_front_on_focus
+    | imgui.WindowFlags_.no_scroll_with_mouse
+)
 
 
 def shown(state, session) -> bool:
@@ -43,8 +47,7 @@ def draw(state, session, x: float, y: float, w: float) -> None:
         if n > 1:
             if imgui.button("stop" if state.replaying else "replay"):
                 actions.toggle_replay(state, session)
-            imgui.set_item_tooltip("play the snapshots one per frame, like a video\n"
-                                   "(V records it)")
+            imgui.set_item_tooltip("play the snapshots one per frame, like a video\n(V records it)")
             imgui.same_line()
         if scrubbing:
             if imgui.button("live"):
@@ -53,20 +56,25 @@ def draw(state, session, x: float, y: float, w: float) -> None:
             imgui.same_line()
             if imgui.button("resume from here"):
                 actions.resume_from_here(state, session)
-            imgui.set_item_tooltip("train on from this snapshot: later snapshots are dropped,\n"
-                                   "the learning-rate schedule carries on from its step,\n"
-                                   "the optimiser's moments start afresh")
+            imgui.set_item_tooltip(
+                "train on from this snapshot: later snapshots are dropped,\n"
+                "the learning-rate schedule carries on from its step,\n"
+                "the optimiser's moments start afresh"
+            )
         else:
             imgui.align_text_to_frame_padding()
             imgui.text_colored(DIM, "timeline")
-            imgui.set_item_tooltip(f"a snapshot every {timeline.every:,} steps; drag the slider "
-                                   "to look back (training pauses); [ and ] step")
+            imgui.set_item_tooltip(
+                f"a snapshot every {timeline.every:,} steps; drag the slider "
+                "to look back (training pauses); [ and ] step"
+            )
         imgui.same_line()
         index = timeline.index if scrubbing else n - 1
         imgui.set_next_item_width(max(4 * font, imgui.get_content_region_avail().x - 9 * font))
         if n > 1:
-            changed, new = imgui.slider_int("##snapshot", index, 0, n - 1,
-                                            slider_label(timeline, index))
+            changed, new = imgui.slider_int(
+                "##snapshot", index, 0, n - 1, slider_label(timeline, index)
+            )
             if changed:
                 actions.scrub(state, session, new)
         else:

@@ -11,18 +11,27 @@ from .widgets import DIM, combo, help_marker, log_slider, on_release
 
 FILE_TARGETS = ("image", "csv")
 # Which optimiser and schedule use which extra settings (TrainConfig field names).
-OPTIMIZER_FIELDS = {"momentum": ("momentum",), "nesterov": ("momentum",),
-                    "rmsprop": ("alpha", "eps"), "adam": ("beta1", "beta2", "eps"),
-                    "adamw": ("beta1", "beta2", "eps")}
-SCHEDULE_FIELDS = {"step": ("step_size", "gamma"), "exponential": ("gamma",),
-                   "cosine": ("cosine_steps", "lr_min"),
-                   "cosine_restarts": ("restart_period", "restart_mult", "lr_min")}
+OPTIMIZER_FIELDS = {
+    "momentum": ("momentum",),
+    "nesterov": ("momentum",),
+    "rmsprop": ("alpha", "eps"),
+    "adam": ("beta1", "beta2", "eps"),
+    "adamw": ("beta1", "beta2", "eps"),
+}
+SCHEDULE_FIELDS = {
+    "step": ("step_size", "gamma"),
+    "exponential": ("gamma",),
+    "cosine": ("cosine_steps", "lr_min"),
+    "cosine_restarts": ("restart_period", "restart_mult", "lr_min"),
+}
 
 
 def draw(state, session) -> None:
     if session.trainer is None:
-        imgui.text_colored(DIM, "Target 'none': a random network, nothing to train.\n"
-                                "Pick a target below to train it.")
+        imgui.text_colored(
+            DIM,
+            "Target 'none': a random network, nothing to train.\nPick a target below to train it.",
+        )
     else:
         _run_controls(state, session)
     imgui.separator_text("Target")
@@ -55,8 +64,10 @@ def _run_controls(state, session) -> None:
     changed, spf = imgui.input_int("steps/frame", cfg.steps_per_frame, 1, 10)
     if changed:
         actions.set_train(state, session, steps_per_frame=max(0, spf))
-    help_marker("0: free-running (as fast as the trainer goes).\n"
-                "n > 0: exactly n steps per frame, deterministic (what recording uses).")
+    help_marker(
+        "0: free-running (as fast as the trainer goes).\n"
+        "n > 0: exactly n steps per frame, deterministic (what recording uses)."
+    )
 
 
 def _target(state, session) -> None:
@@ -72,27 +83,41 @@ def _target(state, session) -> None:
     imgui.same_line()
     if imgui.button("use"):
         actions.drop_files(state, session, [state.image_path])
-    imgui.set_item_tooltip("Use this image (.png/.jpg) or .csv as the target.\n"
-                           "Dropping a file onto the window does the same.")
+    imgui.set_item_tooltip(
+        "Use this image (.png/.jpg) or .csv as the target.\n"
+        "Dropping a file onto the window does the same."
+    )
     if state.dialogs:
         imgui.same_line()
         if imgui.button("open..."):
             actions.file_dialog(state, session, "load_image")
     data = session.dataset
     imgui.push_text_wrap_pos(0.0)
-    imgui.text_colored(DIM, f"{data.kind}, {len(data.x_train):,} train / "
-                            f"{len(data.x_test):,} test, "
-                            f"{data.n_out} output{'s' if data.n_out > 1 else ''}")
+    imgui.text_colored(
+        DIM,
+        f"{data.kind}, {len(data.x_train):,} train / "
+        f"{len(data.x_test):,} test, "
+        f"{data.n_out} output{'s' if data.n_out > 1 else ''}",
+    )
     imgui.pop_text_wrap_pos()
-    changed, n = on_release(state, "points", imgui.slider_int, cfg.n_points, 16, 65536, "%d",
-                            imgui.SliderFlags_.logarithmic)
+    changed, n = on_release(
+        state,
+        "points",
+        imgui.slider_int,
+        cfg.n_points,
+        16,
+        65536,
+        "%d",
+        imgui.SliderFlags_.logarithmic,
+    )
     if changed:
         actions.set_target(state, session, n_points=n)
     changed, noise = on_release(state, "noise", imgui.slider_float, cfg.noise, 0.0, 0.5, "%.2f")
     if changed:
         actions.set_target(state, session, noise=noise)
-    changed, frac = on_release(state, "test split", imgui.slider_float, cfg.test_fraction, 0.0, 0.9,
-                               "%.2f")
+    changed, frac = on_release(
+        state, "test split", imgui.slider_float, cfg.test_fraction, 0.0, 0.9, "%.2f"
+    )
     if changed:
         actions.set_target(state, session, test_fraction=frac)
     imgui.set_item_tooltip("fraction of the samples held out as the test split")
@@ -129,24 +154,36 @@ def _schedule(state, session) -> None:
 
 def _batches(state, session) -> None:
     cfg = state.preset.train
-    changed, bs = imgui.slider_int("batch size", cfg.batch_size, 1, MAX_BATCH, "%d",
-                                   imgui.SliderFlags_.logarithmic)
+    changed, bs = imgui.slider_int(
+        "batch size", cfg.batch_size, 1, MAX_BATCH, "%d", imgui.SliderFlags_.logarithmic
+    )
     if changed:
         actions.set_train(state, session, batch_size=bs)
     for name in ("l1", "l2", "weight_decay", "clip_norm"):
         _number(state, session, name)
-    help_marker("l1, l2: penalties on the weight matrices; weight_decay: the optimiser's own\n"
-                "(decoupled for adamw); clip_norm: global gradient-norm clip, 0 = off.")
+    help_marker(
+        "l1, l2: penalties on the weight matrices; weight_decay: the optimiser's own\n"
+        "(decoupled for adamw); clip_norm: global gradient-norm clip, 0 = off."
+    )
 
 
 # Field -> (widget kind, low, high); logarithmic sliders for rates, 0 allowed as "off".
 RANGES = {
-    "momentum": ("f", 0.0, 0.999), "alpha": ("f", 0.0, 0.999), "beta1": ("f", 0.0, 0.999),
-    "beta2": ("f", 0.9, 0.99999), "eps": ("log", 1e-10, 1e-2), "gamma": ("f", 0.01, 1.0),
-    "lr_min": ("log", 0.0, 1e-1), "l1": ("log", 0.0, 1e-1), "l2": ("log", 0.0, 1e-1),
-    "weight_decay": ("log", 0.0, 1e-1), "clip_norm": ("f", 0.0, 10.0),
-    "warmup_steps": ("i", 0, 10000), "step_size": ("i", 1, 100000),
-    "cosine_steps": ("i", 1, 1000000), "restart_period": ("i", 1, 100000),
+    "momentum": ("f", 0.0, 0.999),
+    "alpha": ("f", 0.0, 0.999),
+    "beta1": ("f", 0.0, 0.999),
+    "beta2": ("f", 0.9, 0.99999),
+    "eps": ("log", 1e-10, 1e-2),
+    "gamma": ("f", 0.01, 1.0),
+    "lr_min": ("log", 0.0, 1e-1),
+    "l1": ("log", 0.0, 1e-1),
+    "l2": ("log", 0.0, 1e-1),
+    "weight_decay": ("log", 0.0, 1e-1),
+    "clip_norm": ("f", 0.0, 10.0),
+    "warmup_steps": ("i", 0, 10000),
+    "step_size": ("i", 1, 100000),
+    "cosine_steps": ("i", 1, 1000000),
+    "restart_period": ("i", 1, 100000),
     "restart_mult": ("i", 1, 4),
 }
 
@@ -155,11 +192,13 @@ def _number(state, session, name: str) -> None:
     kind, lo, hi = RANGES[name]
     value = getattr(state.preset.train, name)
     if kind == "i":
-        changed, v = imgui.slider_int(name, int(value), lo, hi, "%d",
-                                      imgui.SliderFlags_.logarithmic)
+        changed, v = imgui.slider_int(
+            name, int(value), lo, hi, "%d", imgui.SliderFlags_.logarithmic
+        )
     elif kind == "log":
-        changed, v = imgui.slider_float(name, float(value), lo, hi, "%.2e",
-                                        imgui.SliderFlags_.logarithmic)
+        changed, v = imgui.slider_float(
+            name, float(value), lo, hi, "%.2e", imgui.SliderFlags_.logarithmic
+        )
     else:
         changed, v = imgui.slider_float(name, float(value), lo, hi, "%.4g")
     if changed:

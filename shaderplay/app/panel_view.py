@@ -28,8 +28,10 @@ def draw(state, session) -> None:
     changed, adaptive = imgui.checkbox("fast preview while training", state.adaptive)
     if changed:
         actions.set_adaptive(state, session, adaptive)
-    help_marker("While weights change, draw the canvas at a resolution that keeps the\n"
-                "frame rate up (sharpened once training pauses). Off: always full size.")
+    help_marker(
+        "While weights change, draw the canvas at a resolution that keeps the\n"
+        "frame rate up (sharpened once training pauses). Off: always full size."
+    )
     if picture.supports("boundaries"):
         _boundaries(state, session, spec)
     _domain(state, session)
@@ -62,8 +64,10 @@ def _mode_args(state, session, v, spec) -> None:
 
 
 def _flags(state, session, v, spec) -> None:
-    shows = [("pre", "before the activation", "neuron" in picture.mode_args(v.mode)),
-             ("discrete", "hard class colours", v.mode == "classes" or spec.n_out > 3)]
+    shows = [
+        ("pre", "before the activation", "neuron" in picture.mode_args(v.mode)),
+        ("discrete", "hard class colours", v.mode == "classes" or spec.n_out > 3),
+    ]
     for name, label, relevant in shows:
         if relevant and picture.supports(name):
             changed, on = imgui.checkbox(label, bool(state.render_opts.get(name)))
@@ -94,11 +98,14 @@ def _domain(state, session) -> None:
     imgui.same_line()
     if imgui.button("make this home"):
         actions.set_view(state, session, domain=state.domain)
-    help_marker("Wheel: zoom about the cursor. Drag: pan. Double-click: reset.\n"
-                "'make this home' stores the shown domain in the preset.")
+    help_marker(
+        "Wheel: zoom about the cursor. Drag: pan. Double-click: reset.\n"
+        "'make this home' stores the shown domain in the preset."
+    )
     home = list(state.preset.view.domain)
-    changed, values = imgui.input_float4("home", imgui.ImVec4(*home), "%.3g",
-                                         imgui.InputTextFlags_.enter_returns_true)
+    changed, values = imgui.input_float4(
+        "home", imgui.ImVec4(*home), "%.3g", imgui.InputTextFlags_.enter_returns_true
+    )
     if changed:
         actions.set_view(state, session, domain=(values.x, values.y, values.z, values.w))
     imgui.set_item_tooltip("xmin, xmax, ymin, ymax; Enter applies")

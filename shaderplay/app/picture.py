@@ -36,8 +36,12 @@ def split_mode(preset):
         return preset, {}
     mode, args = parse_mode(view.mode)
     values = dict(zip(mode.args, args))
-    view = replace(view, mode=mode.name, layer=values.pop("layer", view.layer),
-                   neuron=values.pop("neuron", view.neuron))
+    view = replace(
+        view,
+        mode=mode.name,
+        layer=values.pop("layer", view.layer),
+        neuron=values.pop("neuron", view.neuron),
+    )
     return replace(preset, view=view), values
 
 
@@ -56,12 +60,13 @@ def draw_args(state, session) -> tuple[str, str, dict]:
     v = state.preset.view
     mode = MODES.get(v.mode)
     data = session.dataset
-    wanted = {"boundaries": tuple(state.boundaries) or None,
-              "points": data if v.show_points and len(data.x_train) else None,
-              "target": data if getattr(mode, "needs_target", False) else None,
-              "pre": (True if state.render_opts.get("pre") and "neuron" in mode_args(v.mode)
-                      else None),
-              "discrete": True if state.render_opts.get("discrete") else None}
+    wanted = {
+        "boundaries": tuple(state.boundaries) or None,
+        "points": data if v.show_points and len(data.x_train) else None,
+        "target": data if getattr(mode, "needs_target", False) else None,
+        "pre": (True if state.render_opts.get("pre") and "neuron" in mode_args(v.mode) else None),
+        "discrete": True if state.render_opts.get("discrete") else None,
+    }
     opts = {k: val for k, val in wanted.items() if supports(k) and val is not None}
     return mode_string(v.mode, v.layer, v.neuron, state.mode_args), v.colormap, opts
 

@@ -72,8 +72,11 @@ def _xy(series, col: int, log: bool) -> tuple[np.ndarray, np.ndarray]:
 
 def _marker(step) -> None:
     if step is not None:
-        implot.plot_inf_lines("##shown", np.array([float(step)]),
-                              implot.Spec(line_color=MARKER_COLOUR, line_weight=2.0))
+        implot.plot_inf_lines(
+            "##shown",
+            np.array([float(step)]),
+            implot.Spec(line_color=MARKER_COLOUR, line_weight=2.0),
+        )
 
 
 def loss_plot(series, log: bool, marker=None, height: float = 11.0):
@@ -97,8 +100,9 @@ def loss_plot(series, log: bool, marker=None, height: float = 11.0):
     return clicked
 
 
-def series_plot(plot_id: str, label: str, series, height: float = 7.0, log=False,
-                marker=None) -> None:
+def series_plot(
+    plot_id: str, label: str, series, height: float = 7.0, log=False, marker=None
+) -> None:
     """Column 1 of `series` (accuracy, learning rate) against steps."""
     if not implot.begin_plot(plot_id, _height(height), QUIET | implot.Flags_.no_legend):
         return
@@ -149,11 +153,13 @@ def schedule_plot(config, step_now: int, height: float = 8.0) -> None:
 
 def _horizon(config) -> int:
     """Enough steps to show the shape of each schedule."""
-    return {"step": 4 * config.step_size, "exponential": int(3 / max(1e-9, 1 - config.gamma)),
-            "cosine": config.cosine_steps,
-            "cosine_restarts": config.restart_period * (1 + config.restart_mult
-                                                        + config.restart_mult ** 2),
-            }.get(config.schedule, 1000) + config.warmup_steps
+    return {
+        "step": 4 * config.step_size,
+        "exponential": int(3 / max(1e-9, 1 - config.gamma)),
+        "cosine": config.cosine_steps,
+        "cosine_restarts": config.restart_period
+        * (1 + config.restart_mult + config.restart_mult**2),
+    }.get(config.schedule, 1000) + config.warmup_steps
 
 
 def weight_heatmap(label: str, w: np.ndarray, size: float) -> None:
@@ -171,8 +177,9 @@ def weight_heatmap(label: str, w: np.ndarray, size: float) -> None:
         none = implot.AxisFlags_.no_decorations
         implot.setup_axes("", "", none, none)
         fmt = "%.2f" if rows * cols <= 64 else ""
-        implot.plot_heatmap(label, w, -limit, limit, fmt, implot.Point(0, 0),
-                            implot.Point(cols, rows))
+        implot.plot_heatmap(
+            label, w, -limit, limit, fmt, implot.Point(0, 0), implot.Point(cols, rows)
+        )
         implot.end_plot()
     implot.pop_colormap()
     imgui.set_item_tooltip(f"{label}: {rows} x {cols}, |w| max {limit:.3g}")

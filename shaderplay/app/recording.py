@@ -50,8 +50,10 @@ class Recording:
         if pace <= 0:
             pace = max(1, round(session.steps_per_second / max(fps, 1.0)))
         session.set_fixed_pace(pace)
-        state.say(f"Recording to {state.recording} at {size[0]} x {size[1]}, {pace} training "
-                  f"steps per frame; V stops.")
+        state.say(
+            f"Recording to {state.recording} at {size[0]} x {size[1]}, {pace} training "
+            f"steps per frame; V stops."
+        )
 
     def stop(self, state, session) -> None:
         session.set_fixed_pace(0)

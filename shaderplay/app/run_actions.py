@@ -20,8 +20,15 @@ from ..errors import ShaderplayError, bad_value
 from ..features import parse
 from .action import action
 
-DIALOG_PURPOSES = ("load_preset", "save_preset", "load_network", "save_network", "load_run",
-                   "save_run", "load_image")
+DIALOG_PURPOSES = (
+    "load_preset",
+    "save_preset",
+    "load_network",
+    "save_network",
+    "load_run",
+    "save_run",
+    "load_image",
+)
 
 
 def _is_run_file(path) -> bool:
@@ -43,10 +50,17 @@ def describe_network(state, session) -> None:
     spec, cfg = session.net.spec, state.preset.network
     keep_auto = cfg.n_out == 0 and session.dataset.kind != "none"
     latent = tuple(float(v) for v in session.net.latent) if spec.n_latent else ()
-    net_cfg = replace(cfg, hidden=spec.hidden, activation=spec.activations,
-                      output=spec.output_activation, norm=spec.norms,
-                      features=tuple(f for f in spec.features if parse(f)[0] == "fixed"),
-                      fourier=spec.n_fourier, latent=latent, n_out=0 if keep_auto else spec.n_out)
+    net_cfg = replace(
+        cfg,
+        hidden=spec.hidden,
+        activation=spec.activations,
+        output=spec.output_activation,
+        norm=spec.norms,
+        features=tuple(f for f in spec.features if parse(f)[0] == "fixed"),
+        fourier=spec.n_fourier,
+        latent=latent,
+        n_out=0 if keep_auto else spec.n_out,
+    )
     state.preset = replace(state.preset, network=net_cfg)
     state.boundaries = tuple(i for i in state.boundaries if i < spec.depth)
 
@@ -121,8 +135,11 @@ def go_live(state, session) -> None:
 def resume_from_here(state, session, index: int | None = None) -> None:
     """Train on from the scrubbed snapshot (or `index`); later snapshots are dropped."""
     if index is None and not session.timeline.scrubbing:
-        raise bad_value("resume from here", "the live run", "a snapshot picked on the timeline "
-                        "first (drag the timeline slider)")
+        raise bad_value(
+            "resume from here",
+            "the live run",
+            "a snapshot picked on the timeline first (drag the timeline slider)",
+        )
     session.resume_from(index, playing=True)
     state.diverged_at = None
     try:
@@ -132,8 +149,10 @@ def resume_from_here(state, session, index: int | None = None) -> None:
         raise
     finally:
         state.playing = session.playing
-    state.say(f"Training on from step {session.step_base:,}: the learning-rate schedule carries "
-              "on, the optimiser's moments start afresh.")
+    state.say(
+        f"Training on from step {session.step_base:,}: the learning-rate schedule carries "
+        "on, the optimiser's moments start afresh."
+    )
 
 
 @action
@@ -146,8 +165,14 @@ def set_snapshot_every(state, session, every: int = 100) -> None:
 def save_run(state, session, path: str = "") -> None:
     """The timeline's snapshots as a run file (`shaderplay record --animation playback`)."""
     path = path or state.run_path
-    session.save_run(path, {"preset": state.preset.name, "seed": state.preset.network.seed,
-                            "domain": list(state.preset.view.domain)})
+    session.save_run(
+        path,
+        {
+            "preset": state.preset.name,
+            "seed": state.preset.network.seed,
+            "domain": list(state.preset.view.domain),
+        },
+    )
     state.say(f"Saved {len(session.timeline)} snapshots to {path}.")
 
 
@@ -161,8 +186,10 @@ def load_run(state, session, path: str = "") -> None:
     state.diverged_at = None
     state.run_path = str(path)
     timeline = session.timeline
-    state.say(f"Loaded run {path}: {len(timeline)} snapshots, steps {timeline.steps[0]:,} to "
-              f"{timeline.steps[-1]:,}. Drag the timeline to scrub.")
+    state.say(
+        f"Loaded run {path}: {len(timeline)} snapshots, steps {timeline.steps[0]:,} to "
+        f"{timeline.steps[-1]:,}. Drag the timeline to scrub."
+    )
 
 
 # --- latent inputs ----------------------------------------------------------------------
@@ -172,8 +199,9 @@ def set_latent(state, session, index: int = 0, value: float = 0.0) -> None:
     session.set_latent(int(index), float(value))
     latent = list(state.preset.network.latent)
     latent[int(index)] = float(value)
-    state.preset = replace(state.preset,
-                           network=replace(state.preset.network, latent=tuple(latent)))
+    state.preset = replace(
+        state.preset, network=replace(state.preset.network, latent=tuple(latent))
+    )
 
 
 @action

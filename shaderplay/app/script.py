@@ -31,9 +31,14 @@ CONTROL = ("wait_for_step",)
 
 def _action_names() -> tuple[str, ...]:
     modules = (actions.__name__, view_actions.__name__, run_actions.__name__)
-    return tuple(n for n, f in vars(actions).items()
-                 if not n.startswith("_") and inspect.isfunction(f)
-                 and f.__module__ in modules and n != "observe")
+    return tuple(
+        n
+        for n, f in vars(actions).items()
+        if not n.startswith("_")
+        and inspect.isfunction(f)
+        and f.__module__ in modules
+        and n != "observe"
+    )
 
 
 @dataclass
@@ -49,8 +54,9 @@ class Script:
         except OSError as exc:
             raise ShaderplayError(f"--script: cannot read {path!r} ({exc.strerror}).") from None
         except json.JSONDecodeError as exc:
-            raise bad_value("--script", str(path), f"a JSON list of steps (line {exc.lineno}: "
-                                                   f"{exc.msg})") from None
+            raise bad_value(
+                "--script", str(path), f"a JSON list of steps (line {exc.lineno}: {exc.msg})"
+            ) from None
         return cls.of(steps)
 
     @classmethod
@@ -60,8 +66,9 @@ class Script:
             raise bad_value("--script", type(steps).__name__, "a JSON list of steps")
         for i, s in enumerate(steps):
             if not isinstance(s, dict) or not isinstance(s.get("frame"), int) or s["frame"] < 0:
-                raise bad_value(f"--script step {i}", s, 'an object with "frame" (an integer >= 0)'
-                                                          ' and "do"')
+                raise bad_value(
+                    f"--script step {i}", s, 'an object with "frame" (an integer >= 0) and "do"'
+                )
             if s.get("do") not in names:
                 raise bad_value(f"--script step {i} do", s.get("do"), "one of " + ", ".join(names))
         return cls(sorted(steps, key=lambda s: s["frame"]))
@@ -69,7 +76,7 @@ class Script:
     def due(self, frame: int) -> list[dict]:
         """The steps to run on `frame`, removed from the script."""
         now = [s for s in self.steps if s["frame"] <= frame]
-        self.steps = self.steps[len(now):]
+        self.steps = self.steps[len(now) :]
         return now
 
     def run(self, frame: int, state, session, window_ops: list) -> None:
@@ -85,7 +92,7 @@ class Script:
         for k, s in enumerate(due):
             if s["do"] == "wait_for_step":
                 self.until_step = int(s.get("step", 0))
-                self.steps = due[k + 1:] + self.steps  # the rest runs once training got there
+                self.steps = due[k + 1 :] + self.steps  # the rest runs once training got there
                 break
             kwargs = {k: v for k, v in s.items() if k not in ("frame", "do")}
             if s["do"] in EXTRA:

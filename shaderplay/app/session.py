@@ -78,8 +78,11 @@ class Session(RunControl):
 
     def _check_outputs(self, net, path) -> None:
         if net.spec.n_out != self.dataset.n_out and self.dataset.kind != "none":
-            raise bad_value(f"{path} outputs", net.spec.n_out,
-                            f"{self.dataset.n_out}, what the target {self.dataset.name!r} needs")
+            raise bad_value(
+                f"{path} outputs",
+                net.spec.n_out,
+                f"{self.dataset.n_out}, what the target {self.dataset.name!r} needs",
+            )
 
     def load_network(self, path) -> None:
         """Train a network read from a `.npz` on the current target."""
@@ -92,8 +95,16 @@ class Session(RunControl):
         """The weights on screen (the scrubbed snapshot while scrubbing)."""
         Network(self.net.spec, self.latest_params(), self.net.meta).save(path)
 
-    def _install(self, net, dataset, config, trainer, playing, base: int = 0,
-                 timeline: Timeline | None = None) -> None:
+    def _install(
+        self,
+        net,
+        dataset,
+        config,
+        trainer,
+        playing,
+        base: int = 0,
+        timeline: Timeline | None = None,
+    ) -> None:
         """Replace network, data and trainer; the timeline and plots start afresh
         unless a `timeline` (and `step_base`) carry a run on."""
         self.close()
@@ -156,12 +167,15 @@ class Session(RunControl):
             raise ShaderplayError(
                 f"train.max_steps: the run is at step {self.trainer.step:,} and max_steps is "
                 f"{limit:,}; allowed: a larger max_steps in the Training tab (0: no limit) to "
-                "train on.")
+                "train on."
+            )
 
     def _require_trainer(self, what: str):
         if self.trainer is None:
-            raise ShaderplayError(f"{what}: target 'none' has nothing to train; allowed: pick a "
-                                  "target in the Training tab first.")
+            raise ShaderplayError(
+                f"{what}: target 'none' has nothing to train; allowed: pick a "
+                "target in the Training tab first."
+            )
         return self.trainer
 
     def set_playing(self, playing: bool) -> None:
@@ -250,8 +264,9 @@ class Session(RunControl):
         self.snapshot = snap
         self.timeline.observe(snap)
         classes = self.dataset.n_classes
-        self.progress.record(snap, classes and (lambda: class_accuracy(self.latest_network(),
-                                                                       self.dataset)))
+        self.progress.record(
+            snap, classes and (lambda: class_accuracy(self.latest_network(), self.dataset))
+        )
         self._frames += 1
         self._size_chunks(snap)
         return snap

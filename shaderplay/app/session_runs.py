@@ -47,8 +47,9 @@ class RunControl:
         trainer = self._trainer_for(net, self.dataset, self.config)
         timeline.truncate(k)
         self.progress.truncate_after(snap.step)
-        self._install(net, self.dataset, self.config, trainer, playing, base=snap.step,
-                      timeline=timeline)
+        self._install(
+            net, self.dataset, self.config, trainer, playing, base=snap.step, timeline=timeline
+        )
 
     def set_snapshot_every(self, every: int) -> None:
         if isinstance(every, bool) or int(every) != every or every < 1:
@@ -68,16 +69,22 @@ class RunControl:
         losses = np.asarray(run.losses, np.float64)
         if losses.ndim == 2 and losses.shape[1] >= 2 and len(losses):
             rows = np.full((len(losses), 3), np.nan)
-            rows[:, :min(3, losses.shape[1])] = losses[:, :3]
+            rows[:, : min(3, losses.shape[1])] = losses[:, :3]
             self.progress.loss.extend(rows)
         trainer = self._trainer_for(net, self.dataset, self.config)
-        self._install(net, self.dataset, self.config, trainer, False, base=int(run.steps[-1]),
-                      timeline=timeline)
+        self._install(
+            net,
+            self.dataset,
+            self.config,
+            trainer,
+            False,
+            base=int(run.steps[-1]),
+            timeline=timeline,
+        )
 
     def save_run(self, path, meta: dict | None = None):
         """The timeline's snapshots (and the loss curve) as a run file."""
-        info = {"dataset": self.dataset.name, "snapshot_every": self.timeline.every,
-                **(meta or {})}
+        info = {"dataset": self.dataset.name, "snapshot_every": self.timeline.every, **(meta or {})}
         return self.timeline.save(path, self.net, self.progress.loss.rows.copy(), info)
 
     # --- hand edits ------------------------------------------------------------------------
@@ -86,8 +93,11 @@ class RunControl:
         rebuild; a trainer recomputes its input rows from it."""
         n = self.net.spec.n_latent
         if not 0 <= int(index) < n:
-            raise bad_value("latent input", index, f"0..{n - 1}" if n else
-                            "none: this network has no latent inputs (add one first)")
+            raise bad_value(
+                "latent input",
+                index,
+                f"0..{n - 1}" if n else "none: this network has no latent inputs (add one first)",
+            )
         if not np.isfinite(value):
             raise bad_value("latent value", value, "a finite number")
         at = self.net.layout.latent + int(index)

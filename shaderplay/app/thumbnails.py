@@ -82,8 +82,9 @@ class Thumbnails:
         self._spec = spec
         self._shown, self._pass, self._pending, self._next = None, None, [], 0.0
 
-    def refresh(self, net, view: View, key, now: float | None = None,
-                shown: int = SHOWN_UNITS) -> bool:
+    def refresh(
+        self, net, view: View, key, now: float | None = None, shown: int = SHOWN_UNITS
+    ) -> bool:
         """Bring the atlas up to network `net` over `view`; `key` names both (the same
         key: nothing to do). True when a refresh completed on this call."""
         if net.spec != self._spec:
@@ -118,8 +119,15 @@ class Thumbnails:
             k = self.cells[layer, unit]
             x, y = (k % COLUMNS) * CELL, (k // COLUMNS) * CELL
             # colormap None: the neuron mode's own (a diverging map: sign matters)
-            self.renderer.draw(view, (CELL, CELL), mode_string("neuron", layer, unit), None,
-                               fbo=self.fbo, viewport=(x, y, CELL, CELL), range=self._ranges[k])
+            self.renderer.draw(
+                view,
+                (CELL, CELL),
+                mode_string("neuron", layer, unit),
+                None,
+                fbo=self.fbo,
+                viewport=(x, y, CELL, CELL),
+                range=self._ranges[k],
+            )
             if time.perf_counter() - start > BUDGET_S:
                 break
 
@@ -177,7 +185,7 @@ def atlas_image(net, view: View, units, size) -> np.ndarray:
         colours = table[index].reshape(CELL, CELL, len(ks), 3)[::-1]  # bottom row first
         for c, k in enumerate(ks):
             x, y = (k % COLUMNS) * CELL, (k // COLUMNS) * CELL
-            atlas[y:y + CELL, x:x + CELL, :3] = colours[:, :, c]
+            atlas[y : y + CELL, x : x + CELL, :3] = colours[:, :, c]
     return atlas
 
 

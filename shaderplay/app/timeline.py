@@ -92,8 +92,8 @@ class Timeline:
 
     def truncate(self, index: int) -> None:
         """Forget the snapshots after `index` (a run continued from there)."""
-        self.steps, self.params = self.steps[:index + 1], self.params[:index + 1]
-        self.losses = self.losses[:index + 1]
+        self.steps, self.params = self.steps[: index + 1], self.params[: index + 1]
+        self.losses = self.losses[: index + 1]
         self.index = None
 
     # --- scrubbing -----------------------------------------------------------------------

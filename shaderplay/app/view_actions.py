@@ -41,8 +41,12 @@ def check_view(session, view) -> None:
     mode = MODES[choose("view.mode", view.mode, MODES)]
     choose("view.colormap", view.colormap, COLORMAPS)
     if mode.needs_target and session.dataset.field is None:
-        raise bad_value("view.mode", view.mode, f"a mode without the target's field: target "
-                        f"{session.dataset.name!r} has points only (show them with 'data points')")
+        raise bad_value(
+            "view.mode",
+            view.mode,
+            f"a mode without the target's field: target "
+            f"{session.dataset.name!r} has points only (show them with 'data points')",
+        )
     sizes = session.net.spec.sizes
     if view.mode == "neuron":
         if not 0 <= view.layer < len(sizes) - 1:
@@ -62,8 +66,10 @@ def zoom(state, session=None, factor: float = 1.25, pixel=None, center=None) -> 
         pixel = (size[0] / 2, size[1] / 2)
     view = state.view.zoom_about(pixel, factor, size)
     if not MIN_SCALE <= view.scale <= MAX_SCALE:
-        raise ShaderplayError(f"zoom: limit reached (half the shown height must stay within "
-                              f"{MIN_SCALE:g}..{MAX_SCALE:g}; float32 runs out of digits beyond).")
+        raise ShaderplayError(
+            f"zoom: limit reached (half the shown height must stay within "
+            f"{MIN_SCALE:g}..{MAX_SCALE:g}; float32 runs out of digits beyond)."
+        )
     state.view = view
 
 

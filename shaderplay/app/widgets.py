@@ -43,6 +43,7 @@ def help_marker(text: str) -> None:
     imgui.set_item_tooltip(text)
 
 
-def log_slider(label: str, value: float, lo: float, hi: float,
-               fmt: str = "%.2e") -> tuple[bool, float]:
+def log_slider(
+    label: str, value: float, lo: float, hi: float, fmt: str = "%.2e"
+) -> tuple[bool, float]:
     return imgui.slider_float(label, value, lo, hi, fmt, imgui.SliderFlags_.logarithmic)

@@ -31,18 +31,26 @@ class Window:
     def __init__(self, size=(1280, 800), title="shaderplay", vsync=True, visible=True):
         glfw.set_error_callback(_glfw_error)
         if not glfw.init():  # without a display glfw.init() only warns; check its result
-            raise ShaderplayError("window: could not start glfw; allowed: a desktop session or an "
-                                  "X server (DISPLAY), e.g. `xvfb-run shaderplay`.")
-        for hint, value in ((glfw.CONTEXT_VERSION_MAJOR, 3), (glfw.CONTEXT_VERSION_MINOR, 3),
-                            (glfw.OPENGL_PROFILE, glfw.OPENGL_CORE_PROFILE),
-                            (glfw.OPENGL_FORWARD_COMPAT, True),  # macOS needs it for 3.3 core
-                            (glfw.SCALE_TO_MONITOR, True), (glfw.VISIBLE, visible)):
+            raise ShaderplayError(
+                "window: could not start glfw; allowed: a desktop session or an "
+                "X server (DISPLAY), e.g. `xvfb-run shaderplay`."
+            )
+        for hint, value in (
+            (glfw.CONTEXT_VERSION_MAJOR, 3),
+            (glfw.CONTEXT_VERSION_MINOR, 3),
+            (glfw.OPENGL_PROFILE, glfw.OPENGL_CORE_PROFILE),
+            (glfw.OPENGL_FORWARD_COMPAT, True),  # macOS needs it for 3.3 core
+            (glfw.SCALE_TO_MONITOR, True),
+            (glfw.VISIBLE, visible),
+        ):
             glfw.window_hint(hint, value)
         self.handle = glfw.create_window(int(size[0]), int(size[1]), title, None, None)
         if not self.handle:
             glfw.terminate()
-            raise ShaderplayError("window: could not create an OpenGL 3.3 core window; allowed: a "
-                                  "driver with OpenGL >= 3.3 (Mesa's llvmpipe will do).")
+            raise ShaderplayError(
+                "window: could not create an OpenGL 3.3 core window; allowed: a "
+                "driver with OpenGL >= 3.3 (Mesa's llvmpipe will do)."
+            )
         glfw.make_context_current(self.handle)
         glfw.swap_interval(1 if vsync else 0)
         self.ctx = moderngl.create_context(require=330)
@@ -180,8 +188,9 @@ class Window:
             monitor = glfw.get_primary_monitor()
             if monitor:  # none under some virtual displays: then stay windowed
                 mode = glfw.get_video_mode(monitor)
-                glfw.set_window_monitor(self.handle, monitor, 0, 0, mode.size.width,
-                                        mode.size.height, mode.refresh_rate)
+                glfw.set_window_monitor(
+                    self.handle, monitor, 0, 0, mode.size.width, mode.size.height, mode.refresh_rate
+                )
         elif not on and monitor:
             x, y, w, h = self._windowed_rect or (50, 50, 1280, 800)
             glfw.set_window_monitor(self.handle, None, x, y, w, h, 0)

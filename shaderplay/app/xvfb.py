@@ -23,8 +23,9 @@ def _free_display() -> int:
     for n in range(90, 500):
         if not Path(f"/tmp/.X{n}-lock").exists() and not Path(f"/tmp/.X11-unix/X{n}").exists():
             return n
-    raise ShaderplayError("Xvfb: no free display number in :90..:499; "
-                          "allowed: fewer X servers running.")
+    raise ShaderplayError(
+        "Xvfb: no free display number in :90..:499; allowed: fewer X servers running."
+    )
 
 
 @contextlib.contextmanager
@@ -33,14 +34,27 @@ def virtual_display(size=(1280, 800), set_env: bool = True):
 
     With `set_env`, DISPLAY points at it inside the block (restored after)."""
     if not available():
-        raise ShaderplayError("Xvfb: not installed; allowed: install it (apt-get install xvfb) "
-                              "or run "
-                              "where there is a display.")
+        raise ShaderplayError(
+            "Xvfb: not installed; allowed: install it (apt-get install xvfb) "
+            "or run "
+            "where there is a display."
+        )
     n = _free_display()
     # -noreset: the server stays up when its last client (a window) closes.
-    proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", f"{size[0]}x{size[1]}x24",
-                             "-nolisten", "tcp", "-noreset"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [
+            "Xvfb",
+            f":{n}",
+            "-screen",
+            "0",
+            f"{size[0]}x{size[1]}x24",
+            "-nolisten",
+            "tcp",
+            "-noreset",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     socket = Path(f"/tmp/.X11-unix/X{n}")
     end = time.monotonic() + 15.0
     while not socket.exists() and proc.poll() is None and time.monotonic() < end:

@@ -38,8 +38,13 @@ def _timelapse(frames: int, steps_per_frame: int, seed: int = 0) -> TrainingTime
     from ..train import Trainer
 
     net = Network.random(SIZES, activation="tanh", output="sigmoid", seed=seed)
-    trainer = Trainer(net, load_target(TargetConfig(name="fancy_sine", n_points=4096)),
-                      lr=3e-3, batch_size=128, seed=seed)
+    trainer = Trainer(
+        net,
+        load_target(TargetConfig(name="fancy_sine", n_points=4096)),
+        lr=3e-3,
+        batch_size=128,
+        seed=seed,
+    )
     return TrainingTimelapse(trainer, frames, steps_per_frame, View.from_domain(-1, 1, -1, 1))
 
 
@@ -67,8 +72,15 @@ def _record(renderer, frames, steps_per_frame, folder: Path, size, fps, preset, 
     return frames / (time.perf_counter() - start)
 
 
-def measure(size=(1920, 1080), frames: int = 60, steps_per_frame: int = 10, fps: float = 30.0,
-            preset: str = "veryfast", crf: int = 18, repeats: int = 2) -> dict:
+def measure(
+    size=(1920, 1080),
+    frames: int = 60,
+    steps_per_frame: int = 10,
+    fps: float = 30.0,
+    preset: str = "veryfast",
+    crf: int = 18,
+    repeats: int = 2,
+) -> dict:
     """Frames per second of each stage and of the whole recording."""
     from ..gpu.context import describe, headless_context
     from ..gpu.renderer import Renderer
@@ -95,8 +107,9 @@ def measure(size=(1920, 1080), frames: int = 60, steps_per_frame: int = 10, fps:
                 rate, seconds = _encode_only(images, Path(tmp), size, fps, preset, crf)
                 encode.append(rate)
                 encode_cpu.append(seconds)
-                whole.append(_record(renderer, frames, steps_per_frame, Path(tmp), size, fps,
-                                     preset, crf))
+                whole.append(
+                    _record(renderer, frames, steps_per_frame, Path(tmp), size, fps, preset, crf)
+                )
         gl = describe(ctx)
     finally:
         renderer.release()
@@ -106,31 +119,47 @@ def measure(size=(1920, 1080), frames: int = 60, steps_per_frame: int = 10, fps:
     per_frame = train_cpu + render_cpu + min(encode_cpu)
     cores = os.cpu_count() or 1
     bound = min(max(encode), cores / per_frame) if per_frame > 0 else max(encode)
-    return {"size": f"{size[0]}x{size[1]}", "frames": frames, "x264": f"{preset} crf {crf}",
-            "steps_per_frame": steps_per_frame, "gl": gl, "train_fps": train_fps,
-            "render_fps": render_fps, "encode_fps": max(encode), "record_fps": max(whole),
-            "ratio": max(whole) / max(encode), "overlap": max(whole) / slowest,
-            "cpu_ms": {"train": 1e3 * train_cpu, "render": 1e3 * render_cpu,
-                       "encode": 1e3 * min(encode_cpu)},
-            "cores": cores, "bound_fps": bound, "bound_ratio": bound / max(encode)}
+    return {
+        "size": f"{size[0]}x{size[1]}",
+        "frames": frames,
+        "x264": f"{preset} crf {crf}",
+        "steps_per_frame": steps_per_frame,
+        "gl": gl,
+        "train_fps": train_fps,
+        "render_fps": render_fps,
+        "encode_fps": max(encode),
+        "record_fps": max(whole),
+        "ratio": max(whole) / max(encode),
+        "overlap": max(whole) / slowest,
+        "cpu_ms": {
+            "train": 1e3 * train_cpu,
+            "render": 1e3 * render_cpu,
+            "encode": 1e3 * min(encode_cpu),
+        },
+        "cores": cores,
+        "bound_fps": bound,
+        "bound_ratio": bound / max(encode),
+    }
 
 
 def report(r: dict) -> str:
-    return "\n".join([
-        f"record benchmark: {r['size']}, {r['frames']} frames, x264 {r['x264']}, "
-        f"2-16-16-16-1 training {r['steps_per_frame']} steps/frame, GL: {r['gl']}",
-        f"  train only      {r['train_fps']:8.1f} frames/s",
-        f"  render only     {r['render_fps']:8.1f} frames/s",
-        f"  encode only     {r['encode_fps']:8.1f} frames/s   (baseline)",
-        f"  recording       {r['record_fps']:8.1f} frames/s",
-        f"  ratio recording / encode-only: {r['ratio']:.2f}   (goal >= 0.80)",
-        f"  ratio recording / slowest stage: {r['overlap']:.2f}   (1.00: the other stages "
-        "are fully hidden behind it)",
-        f"  CPU time per frame: train {r['cpu_ms']['train']:.1f} ms, render "
-        f"{r['cpu_ms']['render']:.1f} ms, encode {r['cpu_ms']['encode']:.1f} ms: on "
-        f"{r['cores']} cores recording can reach at most {r['bound_fps']:.1f} frames/s "
-        f"= {r['bound_ratio']:.2f} of encode-only",
-    ])
+    return "\n".join(
+        [
+            f"record benchmark: {r['size']}, {r['frames']} frames, x264 {r['x264']}, "
+            f"2-16-16-16-1 training {r['steps_per_frame']} steps/frame, GL: {r['gl']}",
+            f"  train only      {r['train_fps']:8.1f} frames/s",
+            f"  render only     {r['render_fps']:8.1f} frames/s",
+            f"  encode only     {r['encode_fps']:8.1f} frames/s   (baseline)",
+            f"  recording       {r['record_fps']:8.1f} frames/s",
+            f"  ratio recording / encode-only: {r['ratio']:.2f}   (goal >= 0.80)",
+            f"  ratio recording / slowest stage: {r['overlap']:.2f}   (1.00: the other stages "
+            "are fully hidden behind it)",
+            f"  CPU time per frame: train {r['cpu_ms']['train']:.1f} ms, render "
+            f"{r['cpu_ms']['render']:.1f} ms, encode {r['cpu_ms']['encode']:.1f} ms: on "
+            f"{r['cores']} cores recording can reach at most {r['bound_fps']:.1f} frames/s "
+            f"= {r['bound_ratio']:.2f} of encode-only",
+        ]
+    )
 
 
 def add_arguments(parser) -> None:
@@ -145,8 +174,13 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from ..view import parse_size
 
-    result = measure(parse_size(args.size), args.frames, args.steps_per_frame,
-                     preset=args.x264_preset, crf=args.crf, repeats=args.repeats)
+    result = measure(
+        parse_size(args.size),
+        args.frames,
+        args.steps_per_frame,
+        preset=args.x264_preset,
+        crf=args.crf,
+        repeats=args.repeats,
+    )
     print(report(result))
     return 0
-

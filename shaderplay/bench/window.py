@@ -31,10 +31,13 @@ GOAL_FPS, GOAL_RATIO = 30.0, 0.70
 
 def bench_preset() -> Preset:
     """The benchmark's network: 2 -> 16 -> 16 -> 16 -> 1 tanh, sigmoid output, Adam."""
-    return Preset(name="bench", network=NetConfig(hidden=(16, 16, 16), activation="tanh",
-                                                  output="sigmoid", seed=0),
-                  target=TargetConfig(name="fancy_sine", n_points=8192),
-                  train=TrainConfig(optimizer="adam", lr=3e-3, batch_size=128), view=ViewConfig())
+    return Preset(
+        name="bench",
+        network=NetConfig(hidden=(16, 16, 16), activation="tanh", output="sigmoid", seed=0),
+        target=TargetConfig(name="fancy_sine", n_points=8192),
+        train=TrainConfig(optimizer="adam", lr=3e-3, batch_size=128),
+        view=ViewConfig(),
+    )
 
 
 @dataclass
@@ -65,8 +68,14 @@ def standalone_rate(preset: Preset, seconds: float, warmup: float = 0.5) -> floa
         trainer.stop()
 
 
-def window_rate(preset: Preset, seconds: float, size=(800, 600), show_ui: bool = False,
-                warmup: float = 1.0, max_fps: float | None = None) -> WindowFigures:
+def window_rate(
+    preset: Preset,
+    seconds: float,
+    size=(800, 600),
+    show_ui: bool = False,
+    warmup: float = 1.0,
+    max_fps: float | None = None,
+) -> WindowFigures:
     """Frames/s and training steps/s of the real window loop (no vsync)."""
     from ..app import actions
     from ..app.loop import MAX_FPS, run
@@ -80,24 +89,45 @@ def window_rate(preset: Preset, seconds: float, size=(800, 600), show_ui: bool =
             state.show_ui = show_ui
             marks["open"] = now
         elif "t0" not in marks and now - marks["open"] >= warmup:
-            marks.update(t0=now, f0=state.frame, s0=loop.session.step_count, scales=[],
-                         r0=loop.picture.renders)
+            marks.update(
+                t0=now,
+                f0=state.frame,
+                s0=loop.session.step_count,
+                scales=[],
+                r0=loop.picture.renders,
+            )
         elif "t0" in marks and "t1" not in marks:
             marks["scales"].append(loop.info.scale)
         if "t0" in marks and "t1" not in marks and now - marks["t0"] >= seconds:
-            marks.update(t1=now, f1=state.frame, s1=loop.session.step_count,
-                         canvas=loop.info.canvas_px, r1=loop.picture.renders,
-                         chunk=loop.session.trainer.config.chunk_steps)
+            marks.update(
+                t1=now,
+                f1=state.frame,
+                s1=loop.session.step_count,
+                canvas=loop.info.canvas_px,
+                r1=loop.picture.renders,
+                chunk=loop.session.trainer.config.chunk_steps,
+            )
             actions.quit(state)
 
-    run(preset, source="bench", size=size, vsync=False, on_frame=on_frame,
-        max_fps=MAX_FPS if max_fps is None else max_fps)
+    run(
+        preset,
+        source="bench",
+        size=size,
+        vsync=False,
+        on_frame=on_frame,
+        max_fps=MAX_FPS if max_fps is None else max_fps,
+    )
     dt = marks["t1"] - marks["t0"]
     scales = marks["scales"] or [1.0]
-    return WindowFigures((marks["f1"] - marks["f0"]) / dt, (marks["s1"] - marks["s0"]) / dt,
-                         marks["f1"] - marks["f0"], tuple(marks["canvas"]),
-                         sum(scales) / len(scales), (marks["r1"] - marks["r0"]) / dt,
-                         int(marks["chunk"]))
+    return WindowFigures(
+        (marks["f1"] - marks["f0"]) / dt,
+        (marks["s1"] - marks["s0"]) / dt,
+        marks["f1"] - marks["f0"],
+        tuple(marks["canvas"]),
+        sum(scales) / len(scales),
+        (marks["r1"] - marks["r0"]) / dt,
+        int(marks["chunk"]),
+    )
 
 
 def measure(seconds: float = 5.0, size=(800, 600)) -> dict:
@@ -115,29 +145,45 @@ def measure(seconds: float = 5.0, size=(800, 600)) -> dict:
     chunked = replace(preset, train=replace(preset.train, chunk_steps=hidden.chunk_steps))
     tuned = standalone_rate(chunked, seconds)
     alone = max((before + after) / 2, tuned)
-    return {"standalone": (before, after), "tuned": (tuned, hidden.chunk_steps),
-            "hidden": hidden, "shown": shown, "uncapped": uncapped,
-            **{f"ratio_{k}": f.steps_per_s / alone for k, f in
-               (("hidden", hidden), ("shown", shown), ("uncapped", uncapped))}}
+    return {
+        "standalone": (before, after),
+        "tuned": (tuned, hidden.chunk_steps),
+        "hidden": hidden,
+        "shown": shown,
+        "uncapped": uncapped,
+        **{
+            f"ratio_{k}": f.steps_per_s / alone
+            for k, f in (("hidden", hidden), ("shown", shown), ("uncapped", uncapped))
+        },
+    }
 
 
 def report(r: dict, renderer: str) -> str:
     before, after = r["standalone"]
     tuned, chunk = r["tuned"]
-    lines = [f"window benchmark: 2-16-16-16-1 tanh net training, {renderer}",
-             f"  trainer alone            {before:10,.0f} steps/s before, {after:,.0f} after "
-             f"(preset's chunks), {tuned:,.0f} in the window's chunks of {chunk} steps"]
-    for key, label in (("hidden", "panels hidden"), ("shown", "panels shown"),
-                       ("uncapped", "hidden, uncapped")):
+    lines = [
+        f"window benchmark: 2-16-16-16-1 tanh net training, {renderer}",
+        f"  trainer alone            {before:10,.0f} steps/s before, {after:,.0f} after "
+        f"(preset's chunks), {tuned:,.0f} in the window's chunks of {chunk} steps",
+    ]
+    for key, label in (
+        ("hidden", "panels hidden"),
+        ("shown", "panels shown"),
+        ("uncapped", "hidden, uncapped"),
+    ):
         f = r[key]
         ratio = r[f"ratio_{key}"]
         canvas = f"{f.canvas[0]}x{f.canvas[1]}"
-        lines.append(f"  window, {label:<16} {f.fps:6.1f} frames/s, picture {f.pictures_per_s:5.1f}"
-                     f"/s (canvas {canvas}, drawn at {f.scale:.0%} per side), training "
-                     f"{f.steps_per_s:,.0f} steps/s = {ratio:.0%} of alone")
+        lines.append(
+            f"  window, {label:<16} {f.fps:6.1f} frames/s, picture {f.pictures_per_s:5.1f}"
+            f"/s (canvas {canvas}, drawn at {f.scale:.0%} per side), training "
+            f"{f.steps_per_s:,.0f} steps/s = {ratio:.0%} of alone"
+        )
     ok = r["hidden"].fps >= GOAL_FPS and r["ratio_hidden"] >= GOAL_RATIO
-    lines.append(f"  goals: >= {GOAL_FPS:.0f} frames/s and >= {GOAL_RATIO:.0%} of standalone "
-                 f"(panels hidden): {'met' if ok else 'NOT met'}")
+    lines.append(
+        f"  goals: >= {GOAL_FPS:.0f} frames/s and >= {GOAL_RATIO:.0%} of standalone "
+        f"(panels hidden): {'met' if ok else 'NOT met'}"
+    )
     return "\n".join(lines)
 
 
@@ -156,8 +202,12 @@ def main(seconds: float = 5.0, size=(800, 600)) -> str:
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--seconds", type=float, default=5.0,
-                        help="measuring time of each run (default: %(default)s)")
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=5.0,
+        help="measuring time of each run (default: %(default)s)",
+    )
     parser.add_argument("--size", default="800x600", help="window size WxH (default: %(default)s)")
 
 

@@ -32,8 +32,10 @@ def _build_parser(name: str, module) -> argparse.ArgumentParser:
 
 
 def _usage() -> str:
-    lines = ["usage: shaderplay [PRESET]          open the window (default preset when omitted)",
-             "       shaderplay COMMAND [...]     one of:"]
+    lines = [
+        "usage: shaderplay [PRESET]          open the window (default preset when omitted)",
+        "       shaderplay COMMAND [...]     one of:",
+    ]
     lines += [f"         {name:<10} {help_}" for name, (_, help_) in COMMANDS.items()]
     lines.append("       shaderplay COMMAND --help    options of a command")
     return "\n".join(lines)
@@ -49,7 +51,10 @@ def main(argv=None) -> int:
     else:
         name, rest = "window", argv
         if name not in COMMANDS:
-            print("shaderplay: the window is not available in this build.\n" + _usage(), file=sys.stderr)
+            print(
+                "shaderplay: the window is not available in this build.\n" + _usage(),
+                file=sys.stderr,
+            )
             return 2
     module = importlib.import_module(COMMANDS[name][0], __name__)
     args = _build_parser("" if name == "window" else name, module).parse_args(rest)

@@ -18,8 +18,13 @@ BENCHMARKS = {
 def add_arguments(parser) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = "kinds:\n" + "\n".join(f"  {k:<10} {h}" for k, (_, h) in BENCHMARKS.items())
-    parser.add_argument("kind", nargs="?", default="train", choices=list(BENCHMARKS),
-                        help="which benchmark (%(default)s)")
+    parser.add_argument(
+        "kind",
+        nargs="?",
+        default="train",
+        choices=list(BENCHMARKS),
+        help="which benchmark (%(default)s)",
+    )
     parser.add_argument("options", nargs=argparse.REMAINDER, help="that benchmark's options")
 
 

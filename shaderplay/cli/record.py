@@ -26,36 +26,68 @@ def add_arguments(parser) -> None:
 
     add = parser.add_argument
     add("source", help="built-in preset name, preset .toml, network .npz or run .npz")
-    add("-o", "--output", required=True,
-        help="OUT.mp4 (H.264), OUT.gif (looping) or a folder DIR/ (PNG frames)")
-    add("--animation", choices=list(ANIMATIONS), default=None,
-        help="what moves (default: training for a preset, playback for a run file, else zoom)")
-    add("--frames", type=int, default=None,
-        help=f"number of frames (default: {DEFAULT_FRAMES}; playback: one per snapshot)")
+    add(
+        "-o",
+        "--output",
+        required=True,
+        help="OUT.mp4 (H.264), OUT.gif (looping) or a folder DIR/ (PNG frames)",
+    )
+    add(
+        "--animation",
+        choices=list(ANIMATIONS),
+        default=None,
+        help="what moves (default: training for a preset, playback for a run file, else zoom)",
+    )
+    add(
+        "--frames",
+        type=int,
+        default=None,
+        help=f"number of frames (default: {DEFAULT_FRAMES}; playback: one per snapshot)",
+    )
     add("--fps", type=float, default=30.0, help="frames per second (default: %(default)s)")
     add("--size", default="640x480", help="frame size WxH, up to 3840x2160 (default: %(default)s)")
-    add("--steps-per-frame", type=int, default=None,
-        help=f"training steps per frame (default: the preset's, else {DEFAULT_STEPS_PER_FRAME})")
+    add(
+        "--steps-per-frame",
+        type=int,
+        default=None,
+        help=f"training steps per frame (default: the preset's, else {DEFAULT_STEPS_PER_FRAME})",
+    )
     add("--seed", type=int, default=None, help="seed for weights, data and minibatch order")
     add("--view", default=None, help="input domain XMIN,XMAX,YMIN,YMAX (default: the preset's)")
     add("--mode", default=None, help="view mode (default: the preset's, else output)")
-    add("--colormap", default=None,
-        help="colormap (default: the preset's with its mode, else the mode's own)")
-    add("--points", action="store_true", help="draw the preset's data points (default: the "
-        "preset's view.show_points)")
+    add(
+        "--colormap",
+        default=None,
+        help="colormap (default: the preset's with its mode, else the mode's own)",
+    )
+    add(
+        "--points",
+        action="store_true",
+        help="draw the preset's data points (default: the preset's view.show_points)",
+    )
     add("--boundaries", action="store_true", help="draw every hidden neuron's boundary")
-    add("--caption", action="store_true",
+    add(
+        "--caption",
+        action="store_true",
         help="draw a caption (step and loss, zoom, scale, ...) and, for training and playback, "
-             "a loss sparkline")
-    add("--zoom-to", default=None,
-        help="zoom: the last frame's domain XMIN,XMAX,YMIN,YMAX (default: 10x into the centre)")
+        "a loss sparkline",
+    )
+    add(
+        "--zoom-to",
+        default=None,
+        help="zoom: the last frame's domain XMIN,XMAX,YMIN,YMAX (default: 10x into the centre)",
+    )
     add("--scale-from", type=float, default=None, help="weight-scale: first factor (0.25)")
     add("--scale-to", type=float, default=None, help="weight-scale: last factor (4.0)")
     add("--seed-b", type=int, default=None, help="morph: seed of network B (default: seed + 1)")
     add("--run", default=None, help="playback: the run file RUN.npz to play")
     add("--save-run", default=None, help="training: also keep weight snapshots in RUN.npz")
-    add("--snapshot-every", type=int, default=None,
-        help="training: steps between snapshots (default: --steps-per-frame)")
+    add(
+        "--snapshot-every",
+        type=int,
+        default=None,
+        help="training: steps between snapshots (default: --steps-per-frame)",
+    )
     add("--crf", type=int, default=18, help="mp4: quality, 0-51, lower is better (%(default)s)")
     add("--x264-preset", default="veryfast", help="mp4: encoder speed preset (%(default)s)")
     if hasattr(parser, "_negative_number_matcher"):
@@ -64,17 +96,27 @@ def add_arguments(parser) -> None:
 
 # Options that only one animation uses: given with another, they would be
 # silently ignored (no run file written, no zoom), so they are refused.
-OWN_OPTIONS = {"zoom_to": "zoom", "scale_from": "weight-scale", "scale_to": "weight-scale",
-               "seed_b": "morph", "run": "playback", "save_run": "training",
-               "snapshot_every": "training", "steps_per_frame": "training"}
+OWN_OPTIONS = {
+    "zoom_to": "zoom",
+    "scale_from": "weight-scale",
+    "scale_to": "weight-scale",
+    "seed_b": "morph",
+    "run": "playback",
+    "save_run": "training",
+    "snapshot_every": "training",
+    "steps_per_frame": "training",
+}
 
 
 def _check_applicable(args, animation: str) -> None:
     for name, owner in OWN_OPTIONS.items():
         if getattr(args, name) is not None and owner != animation:
             flag = "--" + name.replace("_", "-")
-            raise bad_value(flag, getattr(args, name),
-                            f"only with --animation {owner} (this recording is {animation})")
+            raise bad_value(
+                flag,
+                getattr(args, name),
+                f"only with --animation {owner} (this recording is {animation})",
+            )
 
 
 def _check_counts(args) -> None:
@@ -91,14 +133,18 @@ def _options(args, size):
     from ..view import View
 
     return Options(
-        size=size, frames=args.frames, steps_per_frame=args.steps_per_frame,
+        size=size,
+        frames=args.frames,
+        steps_per_frame=args.steps_per_frame,
         view=View.parse(args.view) if args.view else None,
         zoom_to=View.parse(args.zoom_to) if args.zoom_to else None,
         scale_from=0.25 if args.scale_from is None else args.scale_from,
-        scale_to=4.0 if args.scale_to is None else args.scale_to, seed_b=args.seed_b,
+        scale_to=4.0 if args.scale_to is None else args.scale_to,
+        seed_b=args.seed_b,
         run=RunFile.load(args.run) if args.run else None,
         save_run=Path(args.save_run) if args.save_run else None,
-        snapshot_every=args.snapshot_every)
+        snapshot_every=args.snapshot_every,
+    )
 
 
 def run(args) -> int:
@@ -119,10 +165,14 @@ def run(args) -> int:
     size = check_size(parse_size(args.size), "--size")
     if fmt == "mp4" and (size[0] % 2 or size[1] % 2):
         w, h = size
-        raise bad_value("--size", args.size, f"an even width and height for MP4 (H.264 yuv420p), "
-                                             f"e.g. {w + w % 2}x{h + h % 2} or "
-                                             f"{max(w - w % 2, 2)}x{max(h - h % 2, 2)}; "
-                                             "GIF and PNG frames take any size")
+        raise bad_value(
+            "--size",
+            args.size,
+            f"an even width and height for MP4 (H.264 yuv420p), "
+            f"e.g. {w + w % 2}x{h + h % 2} or "
+            f"{max(w - w % 2, 2)}x{max(h - h % 2, 2)}; "
+            "GIF and PNG frames take any size",
+        )
     fps = check_fps(args.fps, "--fps")
     _check_counts(args)
     if args.save_run:
@@ -136,13 +186,24 @@ def run(args) -> int:
     view_cfg = source.preset.view if source.preset else None
     mode = args.mode or (mode_from_view(view_cfg) if view_cfg else "output")
     points = args.points or bool(view_cfg and view_cfg.show_points)
-    options = picture_options(mode, animation.net, source.dataset, points=points,
-                              boundaries=args.boundaries, hint="a preset SOURCE")
+    options = picture_options(
+        mode,
+        animation.net,
+        source.dataset,
+        points=points,
+        boundaries=args.boundaries,
+        hint="a preset SOURCE",
+    )
     # The preset's colormap goes with the preset's mode; another --mode gets its own map.
     own = view_cfg.colormap if view_cfg and args.mode is None else None
-    look = Look(size, mode=mode, colormap=args.colormap or own,
-                caption=args.caption, sparkline=args.caption and name in ("training", "playback"),
-                options=tuple(options.items()))
+    look = Look(
+        size,
+        mode=mode,
+        colormap=args.colormap or own,
+        caption=args.caption,
+        sparkline=args.caption and name in ("training", "playback"),
+        options=tuple(options.items()),
+    )
     sink_opts = {"crf": args.crf, "preset": args.x264_preset} if fmt == "mp4" else {}
 
     ctx = headless_context()
@@ -152,9 +213,17 @@ def run(args) -> int:
         # Compile errors, unknown modes and colormaps surface before the file opens.
         renderer.set_network(animation.net)
         renderer.image(View(), (8, 8), look.mode, look.colormap, **options)
-        with open_sink(args.output, size, fps, **sink_opts) as sink, \
-                tqdm(total=animation.n_frames, file=sys.stderr, unit="frame", desc=name,
-                     leave=False, mininterval=0.25) as bar:
+        with (
+            open_sink(args.output, size, fps, **sink_opts) as sink,
+            tqdm(
+                total=animation.n_frames,
+                file=sys.stderr,
+                unit="frame",
+                desc=name,
+                leave=False,
+                mininterval=0.25,
+            ) as bar,
+        ):
             try:
                 record(animation, renderer, sink, look, bar)
             except KeyboardInterrupt:
@@ -168,10 +237,15 @@ def run(args) -> int:
     frames = sink.frames_written
     w, h = size
     if interrupted:
-        said = (f"{args.output} holds the {frames} frames written so far and is playable"
-                if frames else "nothing was written")
+        said = (
+            f"{args.output} holds the {frames} frames written so far and is playable"
+            if frames
+            else "nothing was written"
+        )
         print(f"shaderplay record: interrupted; {said}.", file=sys.stderr)
         return 130
-    print(f"wrote {frames} frames ({w}x{h}, {fps:g} fps, {name}) to {args.output}"
-          + (f"; run snapshots in {opts.save_run}" if opts.save_run else ""))
+    print(
+        f"wrote {frames} frames ({w}x{h}, {fps:g} fps, {name}) to {args.output}"
+        + (f"; run snapshots in {opts.save_run}" if opts.save_run else "")
+    )
     return 0

@@ -27,26 +27,49 @@ _NUMBER_LIST = re.compile(r"^-[\d.]+([eE][-+]?\d+)?(,[-+]?[\d.]+([eE][-+]?\d+)?)
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("source", help="a .npz network file, a built-in preset name or a preset .toml file")
-    parser.add_argument("-o", "--output", required=True, type=Path, help="OUT.png (picture) or OUT.npy (raw values)")
-    parser.add_argument("--size", default=None,
-                        help="picture size WxH (default: 512 on the longer side, in the shape of "
-                             "the domain)")
-    parser.add_argument("--view", default=None,
-                        help="input domain XMIN,XMAX,YMIN,YMAX, used exactly (default: the "
-                             "preset's, else -1,1,-1,1, widened to the picture's shape)")
-    parser.add_argument("--mode", default=None,
-                        help="view mode, e.g. output, neuron:LAYER:NEURON, boundaries, regions, error "
-                             "(default: the preset's, else output); modes showing the target need a preset")
+    parser.add_argument(
+        "source", help="a .npz network file, a built-in preset name or a preset .toml file"
+    )
+    parser.add_argument(
+        "-o", "--output", required=True, type=Path, help="OUT.png (picture) or OUT.npy (raw values)"
+    )
+    parser.add_argument(
+        "--size",
+        default=None,
+        help="picture size WxH (default: 512 on the longer side, in the shape of the domain)",
+    )
+    parser.add_argument(
+        "--view",
+        default=None,
+        help="input domain XMIN,XMAX,YMIN,YMAX, used exactly (default: the "
+        "preset's, else -1,1,-1,1, widened to the picture's shape)",
+    )
+    parser.add_argument(
+        "--mode",
+        default=None,
+        help="view mode, e.g. output, neuron:LAYER:NEURON, boundaries, regions, error "
+        "(default: the preset's, else output); modes showing the target need a preset",
+    )
     parser.add_argument("--colormap", default=None, help="colormap for .png (default: the mode's)")
-    parser.add_argument("--range", default=None, help="LO,HI values shown as the two ends of the colormap")
-    parser.add_argument("--pre", action="store_true", help="neuron mode: the value before the activation")
+    parser.add_argument(
+        "--range", default=None, help="LO,HI values shown as the two ends of the colormap"
+    )
+    parser.add_argument(
+        "--pre", action="store_true", help="neuron mode: the value before the activation"
+    )
     parser.add_argument("--points", action="store_true", help="draw the preset's data points")
-    parser.add_argument("--boundaries", action="store_true", help="draw every hidden neuron's boundary")
-    parser.add_argument("--preset", default=None,
-                        help="with a .npz SOURCE: take the view, target and points from this "
-                             "preset (e.g. the one the network was trained with)")
-    parser.add_argument("--storage", default="auto", help="weights in a uniform block, a texture, or auto")
+    parser.add_argument(
+        "--boundaries", action="store_true", help="draw every hidden neuron's boundary"
+    )
+    parser.add_argument(
+        "--preset",
+        default=None,
+        help="with a .npz SOURCE: take the view, target and points from this "
+        "preset (e.g. the one the network was trained with)",
+    )
+    parser.add_argument(
+        "--storage", default="auto", help="weights in a uniform block, a texture, or auto"
+    )
     if hasattr(parser, "_negative_number_matcher"):
         parser._negative_number_matcher = _NUMBER_LIST
 
@@ -60,16 +83,21 @@ def load_source(source: str, preset: str | None = None):
     from ..network import Network
 
     if preset is not None and not source.endswith(".npz"):
-        raise bad_value("--preset", preset, "only with a .npz network SOURCE (a preset SOURCE "
-                                            "brings its own view and data)")
+        raise bad_value(
+            "--preset",
+            preset,
+            "only with a .npz network SOURCE (a preset SOURCE brings its own view and data)",
+        )
     if source.endswith(".npz") and preset is None:
         return Network.load(source), None, None
     try:
         from ..build import build
         from ..presets import load_preset
     except ImportError:
-        raise ShaderplayError(f"source: got {source!r}; allowed: a .npz network file "
-                              "(presets are not available in this build).") from None
+        raise ShaderplayError(
+            f"source: got {source!r}; allowed: a .npz network file "
+            "(presets are not available in this build)."
+        ) from None
     loaded = load_preset(preset or source)
     net, data, _ = build(loaded)
     if preset is not None:
@@ -99,8 +127,15 @@ def _parse_range(text):
     return lo, hi
 
 
-def picture_options(mode: str, net, data, *, points: bool = False, boundaries: bool = False,
-                    hint: str = "a preset SOURCE") -> dict:
+def picture_options(
+    mode: str,
+    net,
+    data,
+    *,
+    points: bool = False,
+    boundaries: bool = False,
+    hint: str = "a preset SOURCE",
+) -> dict:
     """Renderer options for `mode` and the overlays asked for: the Dataset as
     `target` for modes that show it (representation plots its points), as
     `points` when asked, every hidden layer's boundaries. Without data (a .npz
@@ -109,17 +144,31 @@ def picture_options(mode: str, net, data, *, points: bool = False, boundaries: b
 
     needs_data = parse_mode(mode)[0].needs_target
     if data is None and (needs_data or points):
-        field, value, what = (("--mode", mode, "a mode showing the target") if needs_data
-                              else ("--points", True, "data points"))
-        raise bad_value(field, value, f"{what} only with {hint} "
-                                      "(a .npz network file has no data: no target, no points)")
+        field, value, what = (
+            ("--mode", mode, "a mode showing the target")
+            if needs_data
+            else ("--points", True, "data points")
+        )
+        raise bad_value(
+            field,
+            value,
+            f"{what} only with {hint} (a .npz network file has no data: no target, no points)",
+        )
     if needs_data and data.field is None:
-        raise bad_value("--mode", mode, f"a mode that does not show the target: target "
-                                        f"{data.name!r} has points only (draw them with --points)")
+        raise bad_value(
+            "--mode",
+            mode,
+            f"a mode that does not show the target: target "
+            f"{data.name!r} has points only (draw them with --points)",
+        )
     if needs_data and mode.split(":")[0] != "target" and data.n_out != net.spec.n_out:
-        raise bad_value("--mode", mode, f"a mode comparing with the target only for a network of "
-                                        f"{data.n_out} outputs, what target {data.name!r} has "
-                                        f"(this network has {net.spec.n_out})")
+        raise bad_value(
+            "--mode",
+            mode,
+            f"a mode comparing with the target only for a network of "
+            f"{data.n_out} outputs, what target {data.name!r} has "
+            f"(this network has {net.spec.n_out})",
+        )
     opts = {}
     if data is not None and (needs_data or mode.startswith("representation")):
         opts["target"] = data
@@ -152,7 +201,9 @@ def run(args) -> int:
 
     out = Path(args.output)
     if out.suffix.lower() not in FORMATS:
-        raise bad_value("-o/--output", str(out), "a path ending in .png (picture) or .npy (raw values)")
+        raise bad_value(
+            "-o/--output", str(out), "a path ending in .png (picture) or .npy (raw values)"
+        )
     checks.output_file("-o/--output", out)
     explicit = View.parse(args.view) if args.view is not None else None
     size = parse_size(args.size) if args.size is not None else None

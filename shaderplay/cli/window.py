@@ -8,20 +8,37 @@ from pathlib import Path
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("preset", nargs="?", default="default",
-                        help="built-in preset name or .toml file (default: %(default)s)")
+    parser.add_argument(
+        "preset",
+        nargs="?",
+        default="default",
+        help="built-in preset name or .toml file (default: %(default)s)",
+    )
     parser.add_argument("--size", default="1280x800", help="window size WxH (default: %(default)s)")
-    parser.add_argument("--seed", type=int, default=None,
-                        help="one seed for weights, data and batches (default: the preset's)")
-    parser.add_argument("--script", default=None, type=Path,
-                        help="JSON list of actions to run at given frames (demos, tests)")
-    parser.add_argument("--frames", type=int, default=0,
-                        help="quit after this many frames (0: run until closed)")
-    parser.add_argument("--no-vsync", action="store_true",
-                        help="do not wait for the display's refresh")
-    parser.add_argument("--max-fps", type=float, default=60.0,
-                        help="frames per second at most; 0 draws as fast as possible "
-                             "(default: %(default)s)")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="one seed for weights, data and batches (default: the preset's)",
+    )
+    parser.add_argument(
+        "--script",
+        default=None,
+        type=Path,
+        help="JSON list of actions to run at given frames (demos, tests)",
+    )
+    parser.add_argument(
+        "--frames", type=int, default=0, help="quit after this many frames (0: run until closed)"
+    )
+    parser.add_argument(
+        "--no-vsync", action="store_true", help="do not wait for the display's refresh"
+    )
+    parser.add_argument(
+        "--max-fps",
+        type=float,
+        default=60.0,
+        help="frames per second at most; 0 draws as fast as possible (default: %(default)s)",
+    )
 
 
 def run(args) -> int:
@@ -40,6 +57,13 @@ def run(args) -> int:
     if not args.max_fps >= 0:
         raise bad_value("--max-fps", args.max_fps, "a number >= 0 (0: no limit)")
     script = Script.load(args.script) if args.script else None
-    run_window(preset, source=args.preset, size=parse_size(args.size), script=script,
-               max_frames=args.frames, vsync=not args.no_vsync, max_fps=args.max_fps)
+    run_window(
+        preset,
+        source=args.preset,
+        size=parse_size(args.size),
+        script=script,
+        max_frames=args.frames,
+        vsync=not args.no_vsync,
+        max_fps=args.max_fps,
+    )
     return 0

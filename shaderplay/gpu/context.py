@@ -9,8 +9,10 @@ import sys
 from ..errors import ShaderplayError
 
 GL_VERSION = 330  # OpenGL 3.3 core: what macOS and old laptops also give
-INSTALL_HINT = ("On Debian/Ubuntu install Mesa's EGL and OpenGL drivers with: "
-                "sudo apt-get install libegl1 libegl-mesa0 libgl1-mesa-dri")
+INSTALL_HINT = (
+    "On Debian/Ubuntu install Mesa's EGL and OpenGL drivers with: "
+    "sudo apt-get install libegl1 libegl-mesa0 libgl1-mesa-dri"
+)
 
 
 def _attempts():
@@ -26,18 +28,25 @@ def headless_context(require: int = GL_VERSION):
     try:
         import moderngl
     except ImportError as exc:
-        raise ShaderplayError(f"headless rendering needs the Python package moderngl ({exc}); "
-                              "install shaderplay's dependencies with pip install shaderplay") from None
+        raise ShaderplayError(
+            f"headless rendering needs the Python package moderngl ({exc}); "
+            "install shaderplay's dependencies with pip install shaderplay"
+        ) from None
     failures = []
     for kwargs in _attempts():
         try:
             return moderngl.create_context(standalone=True, require=require, **kwargs)
-        except Exception as exc:  # moderngl/glcontext raise plain Exceptions with the loader's message
-            failures.append(f"{kwargs.get('backend', 'default')}: {str(exc).strip() or type(exc).__name__}")
+        except (
+            Exception
+        ) as exc:  # moderngl/glcontext raise plain Exceptions with the loader's message
+            failures.append(
+                f"{kwargs.get('backend', 'default')}: {str(exc).strip() or type(exc).__name__}"
+            )
     major, minor = divmod(require, 100)
     raise ShaderplayError(
         f"no usable OpenGL {major}.{minor // 10} for headless rendering was found "
-        f"({'; '.join(failures)}). {INSTALL_HINT}. With a GPU, install its vendor driver instead.")
+        f"({'; '.join(failures)}). {INSTALL_HINT}. With a GPU, install its vendor driver instead."
+    )
 
 
 def make_current(ctx) -> None:
@@ -67,4 +76,7 @@ def describe(ctx) -> str:
 def is_software(ctx) -> bool:
     """True for CPU rasterisers (llvmpipe, softpipe, SwiftShader, Microsoft's GDI)."""
     renderer = str(ctx.info.get("GL_RENDERER", "")).lower()
-    return any(name in renderer for name in ("llvmpipe", "softpipe", "swiftshader", "gdi generic", "software"))
+    return any(
+        name in renderer
+        for name in ("llvmpipe", "softpipe", "swiftshader", "gdi generic", "software")
+    )

@@ -69,7 +69,11 @@ def colour_grid(values, kind, channels, lut, classes, tint, discrete, lo, hi, up
                     out[r, c, ch] = _unorm8(GAP[ch])
             elif kind == 0 or kind == 4:
                 index = min(int(_unit(v, lo, span) * np.float32(256.0)), 255)
-                out[r, c, 0], out[r, c, 1], out[r, c, 2] = lut[index, 0], lut[index, 1], lut[index, 2]
+                out[r, c, 0], out[r, c, 1], out[r, c, 2] = (
+                    lut[index, 0],
+                    lut[index, 1],
+                    lut[index, 2],
+                )
             elif kind == 1:
                 out[r, c, 0] = _unorm8(_unit(v, lo, span))
                 out[r, c, 1] = _unorm8(_unit(values[r, c, 1], lo, span)) if channels > 1 else 0
@@ -78,8 +82,9 @@ def colour_grid(values, kind, channels, lut, classes, tint, discrete, lo, hi, up
                 u = (np.uint64(int(v)) * _SPREAD) & _U32
                 for ch in range(3):
                     byte = (u >> np.uint64(24 - 8 * ch)) & np.uint64(255)
-                    out[r, c, ch] = _unorm8(np.float32(0.25) + np.float32(0.7) * np.float32(byte)
-                                            / np.float32(255.0))
+                    out[r, c, ch] = _unorm8(
+                        np.float32(0.25) + np.float32(0.7) * np.float32(byte) / np.float32(255.0)
+                    )
             else:
                 k = int(v) % n_classes
                 if discrete:
@@ -90,12 +95,22 @@ def colour_grid(values, kind, channels, lut, classes, tint, discrete, lo, hi, up
                     a = tint * min(max(values[r, c, 1], np.float32(0.0)), np.float32(1.0))
                 for ch in range(3):
                     col = classes[k, ch]
-                    mixed = np.float32(0.35) * col if a < 0 else WHITE * (np.float32(1.0) - a) + col * a
+                    mixed = (
+                        np.float32(0.35) * col if a < 0 else WHITE * (np.float32(1.0) - a) + col * a
+                    )
                     out[r, c, ch] = _unorm8(mixed)
 
 
-def colour(values: np.ndarray, kind: str, channels: int, colormap: str, value_range,
-           discrete: bool = False, top_first: bool = True, out: np.ndarray | None = None) -> np.ndarray:
+def colour(
+    values: np.ndarray,
+    kind: str,
+    channels: int,
+    colormap: str,
+    value_range,
+    discrete: bool = False,
+    top_first: bool = True,
+    out: np.ndarray | None = None,
+) -> np.ndarray:
     """The picture of `values` (H, W, S) float32: uint8 (H, W, 3), rows in the same order
     (row 0 the top with `top_first`, else the bottom as in a texture). `out`, if given, is
     uint8 (H, W, 3 or 4), channels 0-2 written."""
@@ -107,6 +122,17 @@ def colour(values: np.ndarray, kind: str, channels: int, colormap: str, value_ra
     classes = (np.round(palette * 255.0) / 255.0).astype(np.float32)
     lo, hi = (np.float32(v) for v in value_range)
     with LAUNCH:
-        colour_grid(values, KINDS[kind], int(channels), lut, classes, np.float32(colormaps.REGION_TINT),
-                    bool(discrete), lo, hi, -1 if top_first else 1, out)
+        colour_grid(
+            values,
+            KINDS[kind],
+            int(channels),
+            lut,
+            classes,
+            np.float32(colormaps.REGION_TINT),
+            bool(discrete),
+            lo,
+            hi,
+            -1 if top_first else 1,
+            out,
+        )
     return out

@@ -161,8 +161,27 @@ def _region_bits(Z, n_out, B, hashes):
 
 
 @inline
-def _tile(params, layers, feats, extra, grid, at, pick, start, B, last, pre, first, count, regions,
-          out, ws, width, centres, hashes):
+def _tile(
+    params,
+    layers,
+    feats,
+    extra,
+    grid,
+    at,
+    pick,
+    start,
+    B,
+    last,
+    pre,
+    first,
+    count,
+    regions,
+    out,
+    ws,
+    width,
+    centres,
+    hashes,
+):
     """Evaluate weight layers 0..last over one tile; units first..first+count-1 of `last` -> out.
     With `regions`: out[:, 0] = the hash of the hidden on/off pattern of layers 0..last; with
     a non-empty `pick`: out[p, 0] = unit pick[p] of `last` at point p."""
@@ -220,8 +239,22 @@ def _tile(params, layers, feats, extra, grid, at, pick, start, B, last, pre, fir
 
 @njit(parallel=True, **OPTIONS)
 def evaluate_grid(
-    params, layers, feats, extra, grid, at, pick, last, pre, first, count, regions, out, tile,
-    width, threads
+    params,
+    layers,
+    feats,
+    extra,
+    grid,
+    at,
+    pick,
+    last,
+    pre,
+    first,
+    count,
+    regions,
+    out,
+    tile,
+    width,
+    threads,
 ):
     """out[:, :count] (N, S) float32 <- units first.. of weight layer `last` at every pixel
     of `grid` (N = W*H), or at the N points `at` (N, 2) float64 where it is not empty;
@@ -320,17 +353,41 @@ class CpuEvaluator:
         count = len(units)
         if out is None:
             out = np.zeros((h, w, count), np.float32)
-        if (out.dtype != np.float32 or out.shape[:2] != (h, w) or out.ndim != 3
-                or out.shape[2] < count or not out.flags.c_contiguous):
+        if (
+            out.dtype != np.float32
+            or out.shape[:2] != (h, w)
+            or out.ndim != 3
+            or out.shape[2] < count
+            or not out.flags.c_contiguous
+        ):
             raise bad_value(
                 "out", f"{out.dtype} {out.shape}", f"C-contiguous float32 ({h}, {w}, >= {count})"
             )
-        self._run(params, table, grid, _NO_POINTS, _NO_PICK, last, pre, units, regions,
-                  out.reshape(w * h, out.shape[2]))
+        self._run(
+            params,
+            table,
+            grid,
+            _NO_POINTS,
+            _NO_PICK,
+            last,
+            pre,
+            units,
+            regions,
+            out.reshape(w * h, out.shape[2]),
+        )
         return out
 
-    def values_at(self, params, points, layer: int | None = None, pre: bool = False, units=None,
-                  *, depth: int | None = None, unit_of=None) -> np.ndarray:
+    def values_at(
+        self,
+        params,
+        points,
+        layer: int | None = None,
+        pre: bool = False,
+        units=None,
+        *,
+        depth: int | None = None,
+        unit_of=None,
+    ) -> np.ndarray:
         """As `values`, at the points (N, 2) (x, y) instead of a view's pixel centres:
         float32 (N, C). `unit_of` (N,) integers: one unit of the layer per point (C = 1),
         as the mosaic shows them."""
@@ -341,10 +398,14 @@ class CpuEvaluator:
         pick = _NO_PICK
         if unit_of is not None:
             pick = np.ascontiguousarray(unit_of, np.int64)
-            if pick.shape != (len(points),) or (len(pick) and not (
-                    units.start <= pick.min() and pick.max() < units.stop)):
-                raise bad_value("unit_of", f"an array of shape {pick.shape}",
-                                f"({len(points)},) units within {units.start}..{units.stop - 1}")
+            if pick.shape != (len(points),) or (
+                len(pick) and not (units.start <= pick.min() and pick.max() < units.stop)
+            ):
+                raise bad_value(
+                    "unit_of",
+                    f"an array of shape {pick.shape}",
+                    f"({len(points)},) units within {units.start}..{units.stop - 1}",
+                )
         out = np.zeros((len(points), 1 if unit_of is not None else len(units)), np.float32)
         grid = np.zeros(6, np.float64)
         return self._run(params, table, grid, points, pick, last, pre, units, False, out)
@@ -353,12 +414,23 @@ class CpuEvaluator:
         """(layer table, last weight layer, range of its units) of a request, checked."""
         table, sizes, hidden = self.layers, self.spec.sizes, self.spec.hidden
         if depth is not None:  # the output layer's row after hidden layer `depth`
-            if not hidden or isinstance(depth, bool) or int(depth) != depth or not (
-                    0 <= depth < len(hidden) and hidden[int(depth)] == hidden[-1]):
-                raise bad_value("depth", depth, f"a hidden layer 0..{len(hidden) - 1} as wide "
-                                                f"as the last" if hidden else "none: no hidden layer")
+            if (
+                not hidden
+                or isinstance(depth, bool)
+                or int(depth) != depth
+                or not (0 <= depth < len(hidden) and hidden[int(depth)] == hidden[-1])
+            ):
+                raise bad_value(
+                    "depth",
+                    depth,
+                    f"a hidden layer 0..{len(hidden) - 1} as wide as the last"
+                    if hidden
+                    else "none: no hidden layer",
+                )
             depth = int(depth)
-            table = np.ascontiguousarray(np.concatenate([self.layers[: depth + 1], self.layers[-1:]]))
+            table = np.ascontiguousarray(
+                np.concatenate([self.layers[: depth + 1], self.layers[-1:]])
+            )
             sizes = sizes[: depth + 2] + sizes[-1:]
         n_layers = len(table)
         last = n_layers - 1 if layer is None else int(layer)
@@ -384,9 +456,24 @@ class CpuEvaluator:
             )
         if len(out):
             with LAUNCH:
-                evaluate_grid(params, table, self.features, self.extra, grid, at, pick, last,
-                              bool(pre), units.start, len(units), bool(regions), out, self.tile,
-                              self.width, numba.get_num_threads())
+                evaluate_grid(
+                    params,
+                    table,
+                    self.features,
+                    self.extra,
+                    grid,
+                    at,
+                    pick,
+                    last,
+                    bool(pre),
+                    units.start,
+                    len(units),
+                    bool(regions),
+                    out,
+                    self.tile,
+                    self.width,
+                    numba.get_num_threads(),
+                )
         return out
 
 

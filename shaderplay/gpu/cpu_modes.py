@@ -40,20 +40,30 @@ def channels_written(mode_name: str, entry: str, spec) -> int:
     return 3 if mode_name == "gradient" else spec.n_out
 
 
-def grid_values(ev: CpuEvaluator, params, r, entry: str, top_first: bool, out: np.ndarray,
-                target=None) -> None:
+def grid_values(
+    ev: CpuEvaluator, params, r, entry: str, top_first: bool, out: np.ndarray, target=None
+) -> None:
     """A grid mode's values into `out` (H, W, S) (rows as `top_first` says). "classes"
     entries get the outputs; the caller turns them into (class, confidence)."""
     name, args = r.mode.name, dict(zip(r.mode.args, r.args))
     kw = {"top_first": top_first, "out": out}
     if name == "neuron":
         unit = args["neuron"]
-        ev.values(params, r.view, r.size, args["layer"], bool(r.opts.get("pre")),
-                  range(unit, unit + 1), **kw)
+        ev.values(
+            params,
+            r.view,
+            r.size,
+            args["layer"],
+            bool(r.opts.get("pre")),
+            range(unit, unit + 1),
+            **kw,
+        )
     elif name == "regions":
         ev.values(params, r.view, r.size, regions=True, **kw)
     else:
-        ev.values(params, r.view, r.size, depth=args.get("layer") if name == "depth" else None, **kw)
+        ev.values(
+            params, r.view, r.size, depth=args.get("layer") if name == "depth" else None, **kw
+        )
     if name == "error":
         n = ev.spec.n_out
         field = target if top_first else target[::-1]
@@ -84,7 +94,9 @@ def gradient_values(ev: CpuEvaluator, params, r) -> np.ndarray:
         at[1, ..., 0] -= hx
         at[2, ..., 1] += hy[rows]
         at[3, ..., 1] -= hy[rows]
-        f = ev.values_at(params, at.reshape(-1, 2), units=range(output, output + 1)).reshape(4, n, w)
+        f = ev.values_at(params, at.reshape(-1, 2), units=range(output, output + 1)).reshape(
+            4, n, w
+        )
         dx = (f[0] - f[1]) / (np.float32(2.0) * hx)
         dy = (f[2] - f[3]) / (np.float32(2.0) * hy[rows])
         out[rows, :, 0], out[rows, :, 1], out[rows, :, 2] = np.hypot(dx, dy), dx, dy
@@ -128,8 +140,13 @@ def _mosaic_layout(size, hidden):
     inside_x = x - col * tile_w
     inside_y = y - (h - (row + 1) * tile_h)
     half_gap = 0.5 * MOSAIC_GAP
-    shown = ((index < neurons) & (inside_x >= half_gap) & (inside_y >= half_gap)
-             & (inside_x <= tile_w - half_gap) & (inside_y <= tile_h - half_gap))
+    shown = (
+        (index < neurons)
+        & (inside_x >= half_gap)
+        & (inside_y >= half_gap)
+        & (inside_x <= tile_w - half_gap)
+        & (inside_y <= tile_h - half_gap)
+    )
     indices = np.where(shown, index, -1).astype(np.float32)
     layers, first = [], 0
     for width in hidden:

@@ -65,7 +65,7 @@ class CpuPasses:
         if r.mode.entry is not None:
             values = self._cpu_values(r, r.mode.entry, top_first=True)
             if values is not None:
-                return values[..., :r.mode.channels(self.spec)].copy()
+                return values[..., : r.mode.channels(self.spec)].copy()
         return super()._raw_values(r)
 
     def _colour_layer(self, r, fbo, viewport) -> None:
@@ -95,18 +95,32 @@ class CpuPasses:
         if r.mode.entry is None:
             return None
         kind = shown_kind(r.mode, self.spec)
-        entry = "classes.frag.glsl" if kind == "classes" and r.mode.entry == "output.frag.glsl" \
+        entry = (
+            "classes.frag.glsl"
+            if kind == "classes" and r.mode.entry == "output.frag.glsl"
             else r.mode.entry
+        )
         values = self._cpu_values(r, entry, top_first=top_first)
         if values is None:
             return None
         channels = 2 if kind == "classes" else min(r.mode.channels(self.spec), MAX_OUTPUTS)
         value_range = r.range
         if value_range is None:
-            value_range = (gradient_range(values[..., 0]) if r.mode.name == "gradient" else
-                           default_range(r.mode, r.args, self.spec, bool(r.opts.get("pre"))))
-        return cpu_colour.colour(values, kind, channels, r.colormap, value_range,
-                                 bool(r.opts.get("discrete")), top_first=top_first, out=out)
+            value_range = (
+                gradient_range(values[..., 0])
+                if r.mode.name == "gradient"
+                else default_range(r.mode, r.args, self.spec, bool(r.opts.get("pre")))
+            )
+        return cpu_colour.colour(
+            values,
+            kind,
+            channels,
+            r.colormap,
+            value_range,
+            bool(r.opts.get("discrete")),
+            top_first=top_first,
+            out=out,
+        )
 
     def _cpu_values(self, r, entry: str, top_first: bool):
         """The float32 values (H, W, C) the values pass `entry` would draw, rows top first

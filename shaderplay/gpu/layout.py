@@ -71,8 +71,17 @@ class GpuLayout:
                 if getattr(s, name) >= 0:
                     slots[name] = offset
                     offset += out4
-            layers.append(GpuLayer(s.n_in, s.n_out, in4, out4, activations.ACTIVATIONS[s.activation].code,
-                                   NORMS.index(s.norm), **slots))
+            layers.append(
+                GpuLayer(
+                    s.n_in,
+                    s.n_out,
+                    in4,
+                    out4,
+                    activations.ACTIVATIONS[s.activation].code,
+                    NORMS.index(s.norm),
+                    **slots,
+                )
+            )
         fourier = latent = -1
         if spec.n_fourier:
             fourier, offset = offset, offset + spec.n_fourier

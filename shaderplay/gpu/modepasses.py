@@ -22,8 +22,16 @@ from ..dataset import Dataset
 from ..errors import bad_value, choose
 from ..view import View, parse_size
 from .overlaypasses import OverlayPasses
-from .modes import (MODES, MOSAIC_GAP, Mode, check_args, default_range, mosaic_tiles, parse_mode,
-                    shown_kind)
+from .modes import (
+    MODES,
+    MOSAIC_GAP,
+    Mode,
+    check_args,
+    default_range,
+    mosaic_tiles,
+    parse_mode,
+    shown_kind,
+)
 
 OPTIONS = ("range", "pre", "discrete", "boundaries", "points", "target", "line_width", "point_size")
 KINDS = {"map": 0, "rgb": 1, "classes": 2, "hash": 3, "tiles": 4}
@@ -59,7 +67,11 @@ def _check_range(value_range):
     except (TypeError, ValueError):
         lo = hi = float("nan")
     if not (np.isfinite(lo) and np.isfinite(hi) and hi != lo):
-        raise bad_value("range", value_range, "two different finite numbers (value shown as 0, value shown as 1)")
+        raise bad_value(
+            "range",
+            value_range,
+            "two different finite numbers (value shown as 0, value shown as 1)",
+        )
     return lo, hi
 
 
@@ -81,14 +93,20 @@ class ModePasses(OverlayPasses):
             choose("render option", key, OPTIONS)
         colormap = choose("colormap", colormap or mode.colormap, colormaps.NAMES)
         if mode.needs_target and opts.get("target") is None:
-            raise bad_value("target", None, f"a Dataset with a field, or a function of points (N, 2) -> "
-                                            f"(N, {spec.n_out}), for mode {mode.name}")
+            raise bad_value(
+                "target",
+                None,
+                f"a Dataset with a field, or a function of points (N, 2) -> "
+                f"(N, {spec.n_out}), for mode {mode.name}",
+            )
         if mode.name == "side" and size[0] < 2:
             raise bad_value("size", size, "at least 2 pixels wide for side by side")
         for name in ("line_width", "point_size"):
             if name in opts:
                 _positive(name, opts[name])
-        return Request(view, size, mode, args, colormap, _check_range(opts.get("range")), dict(opts))
+        return Request(
+            view, size, mode, args, colormap, _check_range(opts.get("range")), dict(opts)
+        )
 
     def _with_mode(self, r: Request, name: str, size=None) -> Request:
         return replace(r, mode=MODES[name], args=(), size=size or r.size)
@@ -105,17 +123,24 @@ class ModePasses(OverlayPasses):
             return self._target_field(r)
         if name == "side":
             left, right = self._halves(r.size)
-            return np.concatenate([self._raw_values(self._with_mode(r, "output", left)),
-                                   self._raw_values(self._with_mode(r, "target", right))], axis=1)
+            return np.concatenate(
+                [
+                    self._raw_values(self._with_mode(r, "output", left)),
+                    self._raw_values(self._with_mode(r, "target", right)),
+                ],
+                axis=1,
+            )
         if name == "representation":
             fbo, _ = self._target("image", r.size, 1, "f1")
             self._draw_plot(r, fbo, (0, 0, *r.size))
-            rgb = np.frombuffer(fbo.read(components=3), np.uint8).reshape(r.size[1], r.size[0], 3)[::-1]
+            rgb = np.frombuffer(fbo.read(components=3), np.uint8).reshape(r.size[1], r.size[0], 3)[
+                ::-1
+            ]
             return (rgb / np.float32(255)).astype(np.float32)
         if r.mode.entry == "output.frag.glsl":
             return self._output_values(r)
         fbo, _ = self._mode_pass(r, r.mode.entry)
-        return self._read(fbo, 0, r.size)[..., :r.mode.channels(self.spec)]
+        return self._read(fbo, 0, r.size)[..., : r.mode.channels(self.spec)]
 
     @staticmethod
     def _read(fbo, attachment, size) -> np.ndarray:
@@ -148,18 +173,24 @@ class ModePasses(OverlayPasses):
         if r.mode.name == "depth":
             uniforms.update(u_layers=named["layer"] + 1, u_depth=1)
         elif r.mode.name == "neuron":
-            uniforms.update(u_layer=named["layer"], u_unit=named["neuron"], u_pre=int(bool(r.opts.get("pre"))))
+            uniforms.update(
+                u_layer=named["layer"], u_unit=named["neuron"], u_pre=int(bool(r.opts.get("pre")))
+            )
         elif r.mode.name == "gradient":
             uniforms.update(u_output=named["output"])
         elif r.mode.name == "regions":
             uniforms.update(u_hidden=depth - 1)
         elif r.mode.name == "mosaic":
-            uniforms.update(u_tiles=mosaic_tiles(spec), u_neurons=sum(spec.hidden), u_gap=MOSAIC_GAP)
+            uniforms.update(
+                u_tiles=mosaic_tiles(spec), u_neurons=sum(spec.hidden), u_gap=MOSAIC_GAP
+            )
         elif r.mode.name == "error":
             self._data_texture("target", self._target_field(r)).use(TARGET_UNIT)
             uniforms.update(u_target=TARGET_UNIT)
         program = self._network_program(entry, evaluations=r.mode.evaluations, extra=extra)
-        return self._network_pass(program, r.view, r.size, uniforms, dict(extra).get("SP_TARGETS", 1))
+        return self._network_pass(
+            program, r.view, r.size, uniforms, dict(extra).get("SP_TARGETS", 1)
+        )
 
     def _target_field(self, r: Request) -> np.ndarray:
         """The target evaluated at the pixel centres (NumPy, cached per view and size): (H, W, n_out)."""
@@ -167,17 +198,28 @@ class ModePasses(OverlayPasses):
         field = target.field if isinstance(target, Dataset) else target
         n_out = self.spec.n_out
         if field is None:
-            raise bad_value("target", getattr(target, "name", target), "a target with a field (functions, images); "
-                            "point sets have only points: show them with points=")
+            raise bad_value(
+                "target",
+                getattr(target, "name", target),
+                "a target with a field (functions, images); "
+                "point sets have only points: show them with points=",
+            )
         if not callable(field):
-            raise bad_value("target", type(target).__name__, "a Dataset or a function of points (N, 2) -> (N, n_out)")
+            raise bad_value(
+                "target",
+                type(target).__name__,
+                "a Dataset or a function of points (N, 2) -> (N, n_out)",
+            )
         key = ("target", id(field), r.view, r.size)
         if key not in self._cache:
             w, h = r.size
             values = np.asarray(field(r.view.grid(r.size).reshape(-1, 2)), np.float32)
             if values.size != w * h * n_out:
-                raise bad_value("target", f"values of shape {values.shape}", f"({w * h}, {n_out}): one per "
-                                                                             "output of the network")
+                raise bad_value(
+                    "target",
+                    f"values of shape {values.shape}",
+                    f"({w * h}, {n_out}): one per output of the network",
+                )
             self._cache = {k: v for k, v in self._cache.items() if k[0] != "target"}
             self._cache[key] = values.reshape(h, w, n_out)
         return self._cache[key]
@@ -186,7 +228,7 @@ class ModePasses(OverlayPasses):
         """A float RGBA texture holding (H, W, <=4) values, row 0 = top (reused per name and size)."""
         h, w = values.shape[:2]
         rgba = np.zeros((h, w, 4), np.float32)
-        rgba[..., :min(4, values.shape[2])] = values[..., :4]
+        rgba[..., : min(4, values.shape[2])] = values[..., :4]
         fbo_key = "data:" + name
         _, textures = self._target(fbo_key, (w, h), 1, "f4")
         textures[0].write(np.ascontiguousarray(rgba[::-1]).tobytes())
@@ -220,8 +262,11 @@ class ModePasses(OverlayPasses):
         if r.mode.name == "side":
             left, right = self._halves(r.size)
             self._draw_picture(self._with_mode(r, "output", left), fbo, (*viewport[:2], *left))
-            self._draw_picture(self._with_mode(r, "target", right),
-                               fbo, (viewport[0] + left[0], viewport[1], *right))
+            self._draw_picture(
+                self._with_mode(r, "target", right),
+                fbo,
+                (viewport[0] + left[0], viewport[1], *right),
+            )
             return
         if r.mode.kind == "plot":
             self._draw_plot(r, fbo, viewport)
@@ -239,8 +284,16 @@ class ModePasses(OverlayPasses):
         """The picture under the overlays: the mode's values through the colour pass."""
         texture, kind, channels = self._display(r)
         value_range = r.range or self._auto_range(r, texture)
-        self._colour_pass(texture, kind, channels, r.colormap, value_range, bool(r.opts.get("discrete")),
-                          fbo, viewport)
+        self._colour_pass(
+            texture,
+            kind,
+            channels,
+            r.colormap,
+            value_range,
+            bool(r.opts.get("discrete")),
+            fbo,
+            viewport,
+        )
 
     def _colour_pass(self, texture, kind, channels, colormap, value_range, discrete, fbo, viewport):
         import moderngl
@@ -248,11 +301,20 @@ class ModePasses(OverlayPasses):
         program, vao = self._program(("colour.frag.glsl", "fullscreen.vert.glsl", None))
         texture.use(VALUES_UNIT)
         self._lut(colormap).use(LUT_UNIT)
-        self._table_texture("classes", colormaps.palette(colormaps.CLASS_COLOURS, 10)).use(CLASSES_UNIT)
-        uniforms = {"u_values": VALUES_UNIT, "u_lut": LUT_UNIT, "u_classes": CLASSES_UNIT, "u_kind": KINDS[kind],
-                    "u_channels": channels, "u_discrete": int(discrete), "u_range": value_range,
-                    "u_tint": colormaps.REGION_TINT,
-                    "u_origin": (float(viewport[0]), float(viewport[1]))}
+        self._table_texture("classes", colormaps.palette(colormaps.CLASS_COLOURS, 10)).use(
+            CLASSES_UNIT
+        )
+        uniforms = {
+            "u_values": VALUES_UNIT,
+            "u_lut": LUT_UNIT,
+            "u_classes": CLASSES_UNIT,
+            "u_kind": KINDS[kind],
+            "u_channels": channels,
+            "u_discrete": int(discrete),
+            "u_range": value_range,
+            "u_tint": colormaps.REGION_TINT,
+            "u_origin": (float(viewport[0]), float(viewport[1])),
+        }
         for name, value in uniforms.items():
             self._set(program, name, value)
         self.ctx.disable(moderngl.BLEND | moderngl.DEPTH_TEST | moderngl.CULL_FACE)

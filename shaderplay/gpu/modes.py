@@ -26,8 +26,13 @@ from ..errors import bad_value, choose
 from ..spec import NetworkSpec
 
 # Activation -> the value range shown as the two ends of a colormap.
-BOUNDED = {"sigmoid": (0.0, 1.0), "gaussian": (0.0, 1.0), "tanh": (-1.0, 1.0), "sin": (-1.0, 1.0),
-           "softsign": (-1.0, 1.0)}
+BOUNDED = {
+    "sigmoid": (0.0, 1.0),
+    "gaussian": (0.0, 1.0),
+    "tanh": (-1.0, 1.0),
+    "sin": (-1.0, 1.0),
+    "softsign": (-1.0, 1.0),
+}
 PRE_RANGE = (-2.0, 2.0)  # pre-activations: their sign is what matters
 # Mosaic of a ReLU network: values are >= 0, so 0 (a neuron that is off) sits
 # at the map's low end and a dead neuron is a flat tile of it.
@@ -54,37 +59,107 @@ class Mode:
     needs_target: bool = False
 
 
-MODES = {m.name: m for m in [
-    Mode("output", "the network's outputs: 1 through a colormap, 3 as RGB, more as class colours",
-         "auto", "output.frag.glsl"),
-    Mode("classes", "class colours, fading to white where the network is unsure (discrete=True: hard colours)",
-         "classes", "classes.frag.glsl", channels=lambda spec: 2),
-    Mode("target", "the target the network is trained on (target=Dataset or a function of points)",
-         "auto", None, needs_target=True),
-    Mode("error", "|prediction - target| per output", "auto", "error.frag.glsl", colormap="magma",
-         needs_target=True),
-    Mode("side", "prediction (left) and target (right) side by side", "auto", None, needs_target=True),
-    Mode("neuron", "one neuron's field, after its activation (pre=True: before)", "map", "neuron.frag.glsl",
-         channels=lambda spec: 1, args=("layer", "neuron"), colormap="diverging"),
-    Mode("boundaries", "the output with every hidden neuron's zero set drawn, coloured by layer",
-         "auto", "output.frag.glsl"),
-    Mode("depth", "the output layer reading hidden layer LAYER instead of the last (equal widths)",
-         "auto", "output.frag.glsl", args=("layer",)),
-    Mode("regions", "linear regions: one colour per pattern of active hidden neurons",
-         "hash", "regions.frag.glsl", channels=lambda spec: 1),
-    Mode("gradient", "|d output / d(x, y)| of output OUTPUT (values: magnitude, d/dx, d/dy)",
-         "map", "gradient.frag.glsl", channels=lambda spec: 3, args=("output",), colormap="magma",
-         evaluations=4),
-    Mode("mosaic", "every hidden neuron's field in its own tile (values: field, neuron index or -1)",
-         "tiles", "mosaic.frag.glsl", channels=lambda spec: 2, colormap="diverging"),
-    Mode("representation", "data points and a grid of the input carried to layer LAYER, plotted on "
-         "neurons A and B of that layer", "plot", None, channels=lambda spec: 3, args=("layer", "a", "b"),
-         defaults=(0, 0, 1)),
-]}
+MODES = {
+    m.name: m
+    for m in [
+        Mode(
+            "output",
+            "the network's outputs: 1 through a colormap, 3 as RGB, more as class colours",
+            "auto",
+            "output.frag.glsl",
+        ),
+        Mode(
+            "classes",
+            "class colours, fading to white where the network is unsure (discrete=True: hard colours)",
+            "classes",
+            "classes.frag.glsl",
+            channels=lambda spec: 2,
+        ),
+        Mode(
+            "target",
+            "the target the network is trained on (target=Dataset or a function of points)",
+            "auto",
+            None,
+            needs_target=True,
+        ),
+        Mode(
+            "error",
+            "|prediction - target| per output",
+            "auto",
+            "error.frag.glsl",
+            colormap="magma",
+            needs_target=True,
+        ),
+        Mode(
+            "side",
+            "prediction (left) and target (right) side by side",
+            "auto",
+            None,
+            needs_target=True,
+        ),
+        Mode(
+            "neuron",
+            "one neuron's field, after its activation (pre=True: before)",
+            "map",
+            "neuron.frag.glsl",
+            channels=lambda spec: 1,
+            args=("layer", "neuron"),
+            colormap="diverging",
+        ),
+        Mode(
+            "boundaries",
+            "the output with every hidden neuron's zero set drawn, coloured by layer",
+            "auto",
+            "output.frag.glsl",
+        ),
+        Mode(
+            "depth",
+            "the output layer reading hidden layer LAYER instead of the last (equal widths)",
+            "auto",
+            "output.frag.glsl",
+            args=("layer",),
+        ),
+        Mode(
+            "regions",
+            "linear regions: one colour per pattern of active hidden neurons",
+            "hash",
+            "regions.frag.glsl",
+            channels=lambda spec: 1,
+        ),
+        Mode(
+            "gradient",
+            "|d output / d(x, y)| of output OUTPUT (values: magnitude, d/dx, d/dy)",
+            "map",
+            "gradient.frag.glsl",
+            channels=lambda spec: 3,
+            args=("output",),
+            colormap="magma",
+            evaluations=4,
+        ),
+        Mode(
+            "mosaic",
+            "every hidden neuron's field in its own tile (values: field, neuron index or -1)",
+            "tiles",
+            "mosaic.frag.glsl",
+            channels=lambda spec: 2,
+            colormap="diverging",
+        ),
+        Mode(
+            "representation",
+            "data points and a grid of the input carried to layer LAYER, plotted on "
+            "neurons A and B of that layer",
+            "plot",
+            None,
+            channels=lambda spec: 3,
+            args=("layer", "a", "b"),
+            defaults=(0, 0, 1),
+        ),
+    ]
+}
 
 
 def parse_mode(text: str) -> tuple[Mode, tuple[int, ...]]:
-    """"name[:arg[:arg]]" -> (Mode, integer arguments, missing ones from mode.defaults)."""
+    """ "name[:arg[:arg]]" -> (Mode, integer arguments, missing ones from mode.defaults)."""
     parts = str(text).split(":")
     mode = MODES[choose("mode", parts[0], MODES)]
     try:
@@ -94,7 +169,7 @@ def parse_mode(text: str) -> tuple[Mode, tuple[int, ...]]:
     if args is None or len(args) > len(mode.args):
         raise bad_value("mode", text, f"{form(mode)} ({mode.about})")
     defaults = mode.defaults + (0,) * (len(mode.args) - len(mode.defaults))
-    return mode, args + defaults[len(args):]
+    return mode, args + defaults[len(args) :]
 
 
 def form(mode: Mode) -> str:
@@ -110,17 +185,26 @@ def check_args(mode: Mode, args: tuple[int, ...], spec: NetworkSpec) -> None:
         if not 0 <= k < hidden:
             raise bad_value("mode depth: LAYER", k, f"a hidden layer 0..{hidden - 1}")
         if spec.hidden[k] != spec.hidden[-1]:
-            raise bad_value("mode depth: LAYER", k, f"a hidden layer as wide as the last one "
-                                                    f"({spec.hidden[-1]}); layer {k} has {spec.hidden[k]}")
+            raise bad_value(
+                "mode depth: LAYER",
+                k,
+                f"a hidden layer as wide as the last one "
+                f"({spec.hidden[-1]}); layer {k} has {spec.hidden[k]}",
+            )
     elif "layer" in named:
         layer = named["layer"]
         if not 0 <= layer < spec.depth:
-            raise bad_value(f"mode {mode.name}: LAYER", layer, f"a weight layer 0..{spec.depth - 1}")
+            raise bad_value(
+                f"mode {mode.name}: LAYER", layer, f"a weight layer 0..{spec.depth - 1}"
+            )
         width = spec.sizes[layer + 1]
         for name in ("neuron", "a", "b"):
             if name in named and not 0 <= named[name] < width:
-                raise bad_value(f"mode {mode.name}: {name.upper()}", named[name],
-                                f"a unit 0..{width - 1} of layer {layer}")
+                raise bad_value(
+                    f"mode {mode.name}: {name.upper()}",
+                    named[name],
+                    f"a unit 0..{width - 1} of layer {layer}",
+                )
     if mode.name == "gradient" and not 0 <= named["output"] < spec.n_out:
         raise bad_value("mode gradient: OUTPUT", named["output"], f"an output 0..{spec.n_out - 1}")
     if mode.name in ("regions", "mosaic", "boundaries") and not hidden:
@@ -150,7 +234,9 @@ def shown_kind(mode: Mode, spec: NetworkSpec) -> str:
     return "rgb" if spec.n_out <= 3 else "classes"
 
 
-def default_range(mode: Mode, args: tuple[int, ...], spec: NetworkSpec, pre: bool = False) -> tuple[float, float]:
+def default_range(
+    mode: Mode, args: tuple[int, ...], spec: NetworkSpec, pre: bool = False
+) -> tuple[float, float]:
     """Values shown as the two ends of the colormap when the caller gives none."""
     if mode.name == "error":
         return 0.0, 1.0
@@ -165,4 +251,3 @@ def default_range(mode: Mode, args: tuple[int, ...], spec: NetworkSpec, pre: boo
         act = acts.pop()
         return BOUNDED.get(act) or ONE_SIDED.get(act, (-1.0, 1.0))
     return BOUNDED.get(spec.output_activation, (0.0, 1.0))
-

@@ -25,12 +25,19 @@ class OverlayPasses:
         if not layers:
             return
         self._data_texture("mask", mask[::-1, :, None]).use(MASK_UNIT)  # row l = layer l
-        self._table_texture(f"layers{spec.depth}", overlays.layer_colours(spec.depth)).use(LAYERS_UNIT)
+        self._table_texture(f"layers{spec.depth}", overlays.layer_colours(spec.depth)).use(
+            LAYERS_UNIT
+        )
         program, vao = self._network_program("boundaries.frag.glsl")
         self._require_network().storage.bind(program)
-        uniforms = {**r.view.uniforms(r.size), "u_origin": (float(viewport[0]), float(viewport[1])),
-                    "u_layers": layers, "u_enabled": MASK_UNIT, "u_layer_colours": LAYERS_UNIT,
-                    "u_width": float(r.opts.get("line_width", 1.5))}
+        uniforms = {
+            **r.view.uniforms(r.size),
+            "u_origin": (float(viewport[0]), float(viewport[1])),
+            "u_layers": layers,
+            "u_enabled": MASK_UNIT,
+            "u_layer_colours": LAYERS_UNIT,
+            "u_width": float(r.opts.get("line_width", 1.5)),
+        }
         for name, value in uniforms.items():
             self._set(program, name, value)
         self._render_into(fbo, viewport, vao, moderngl.TRIANGLES, 3, blend=True)
@@ -46,7 +53,9 @@ class OverlayPasses:
             held[1].release()
         vbo = self.ctx.buffer(np.ascontiguousarray(rows, np.float32).tobytes() or b"\0" * 28)
         layout = [("2f", "in_xy"), ("4f", "in_colour"), ("1f", "in_hollow")]
-        used = [(fmt, name) for fmt, name in layout if name in program]  # drivers drop unused inputs
+        used = [
+            (fmt, name) for fmt, name in layout if name in program
+        ]  # drivers drop unused inputs
         fmt = " ".join(fmt if name in program else fmt[0] + "x4" for fmt, name in layout)
         vao = self.ctx.vertex_array(program, [(vbo, fmt, *(name for _, name in used))])
         self._cache[("vao", name, key)] = (rows, vbo, vao)
@@ -55,7 +64,10 @@ class OverlayPasses:
     def _point_rows(self, dataset) -> np.ndarray:
         key = ("points", id(dataset))
         if key not in self._cache:
-            self._cache[key] = (dataset, overlays.point_rows(dataset))  # holding dataset keeps its id unique
+            self._cache[key] = (
+                dataset,
+                overlays.point_rows(dataset),
+            )  # holding dataset keeps its id unique
         return self._cache[key][1]
 
     def _draw_points(self, r: Request, fbo, viewport) -> None:
@@ -64,8 +76,13 @@ class OverlayPasses:
         rows = self._point_rows(r.opts["points"])
         if not len(rows):
             return
-        program, vao = self._vertex_array("points", ("points.frag.glsl", "points.vert.glsl", None), rows)
-        for name, value in {**r.view.uniforms(r.size), "u_radius": float(r.opts.get("point_size", 4.0))}.items():
+        program, vao = self._vertex_array(
+            "points", ("points.frag.glsl", "points.vert.glsl", None), rows
+        )
+        for name, value in {
+            **r.view.uniforms(r.size),
+            "u_radius": float(r.opts.get("point_size", 4.0)),
+        }.items():
             self._set(program, name, value)
         self._render_into(fbo, viewport, vao, moderngl.POINTS, len(rows), blend=True)
 
@@ -82,10 +99,16 @@ class OverlayPasses:
         plot = overlays.representation_plot(net, points, r.view.domain_for(r.size), layer, (a, b))
         fbo.use()
         self.ctx.clear(*BACKGROUND, viewport=viewport)
-        uniforms = {"u_layers": layer + 1, "u_axes": (a, b), "u_box": plot.box,
-                    "u_radius": float(r.opts.get("point_size", 4.0))}
-        for name, fragment, rows, primitive in (("grid", "lines.frag.glsl", plot.grid, moderngl.LINES),
-                                                ("plot", "points.frag.glsl", plot.points, moderngl.POINTS)):
+        uniforms = {
+            "u_layers": layer + 1,
+            "u_axes": (a, b),
+            "u_box": plot.box,
+            "u_radius": float(r.opts.get("point_size", 4.0)),
+        }
+        for name, fragment, rows, primitive in (
+            ("grid", "lines.frag.glsl", plot.grid, moderngl.LINES),
+            ("plot", "points.frag.glsl", plot.points, moderngl.POINTS),
+        ):
             if not len(rows):
                 continue
             key = (fragment, "representation.vert.glsl", self._network_key())

@@ -48,9 +48,14 @@ def point_colours(dataset: Dataset, y: np.ndarray) -> np.ndarray:
 def point_rows(dataset) -> np.ndarray:
     """Vertex rows for a Dataset's train points (discs) and test points (rings)."""
     if not isinstance(dataset, Dataset):
-        raise bad_value("points", type(dataset).__name__, "a shaderplay Dataset (its train and test points)")
+        raise bad_value(
+            "points", type(dataset).__name__, "a shaderplay Dataset (its train and test points)"
+        )
     parts = []
-    for x, y, hollow in ((dataset.x_train, dataset.y_train, 0.0), (dataset.x_test, dataset.y_test, 1.0)):
+    for x, y, hollow in (
+        (dataset.x_train, dataset.y_train, 0.0),
+        (dataset.x_test, dataset.y_test, 1.0),
+    ):
         x = np.asarray(x, np.float32).reshape(-1, 2)
         if len(x) > POINT_LIMIT:
             keep = np.linspace(0, len(x) - 1, POINT_LIMIT).astype(int)
@@ -74,7 +79,9 @@ def boundary_mask(spec: NetworkSpec, boundaries) -> tuple[np.ndarray, int]:
         try:
             layer, unit = (int(item), None) if np.ndim(item) == 0 else (int(item[0]), int(item[1]))
         except (TypeError, ValueError, IndexError):
-            raise bad_value("boundaries", item, "weight layers (ints) or (layer, unit) pairs") from None
+            raise bad_value(
+                "boundaries", item, "weight layers (ints) or (layer, unit) pairs"
+            ) from None
         if not 0 <= layer < depth:
             raise bad_value("boundaries", item, f"weight layers 0..{depth - 1}")
         n = spec.sizes[layer + 1]
@@ -94,6 +101,7 @@ def layer_colours(depth: int) -> np.ndarray:
 
 # --- the representation view ------------------------------------------------------
 
+
 @dataclass
 class Plot:
     points: np.ndarray  # vertex rows, drawn as discs/rings
@@ -107,8 +115,10 @@ def grid_rows(domain) -> np.ndarray:
     t = np.linspace(0.0, 1.0, GRID_SEGMENTS + 1)
     segments = []
     for k in np.linspace(0.0, 1.0, GRID_LINES):
-        for xy in (np.stack([xmin + t * (xmax - xmin), np.full_like(t, ymin + k * (ymax - ymin))], 1),
-                   np.stack([np.full_like(t, xmin + k * (xmax - xmin)), ymin + t * (ymax - ymin)], 1)):
+        for xy in (
+            np.stack([xmin + t * (xmax - xmin), np.full_like(t, ymin + k * (ymax - ymin))], 1),
+            np.stack([np.full_like(t, xmin + k * (xmax - xmin)), ymin + t * (ymax - ymin)], 1),
+        ):
             segments.append(np.repeat(xy, 2, axis=0)[1:-1])  # a, b, b, c, c, ...
     xy = np.concatenate(segments)
     return _rows(xy, np.tile(GRID_COLOUR, (len(xy), 1)), 0.0)

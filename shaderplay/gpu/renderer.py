@@ -54,6 +54,7 @@ def _in_context(method):
     def wrapper(self, *args, **kwargs):
         make_current(self.ctx)
         return method(self, *args, **kwargs)
+
     return wrapper
 
 
@@ -81,7 +82,7 @@ class Renderer(CpuPasses, ModePasses):
 
     @property
     def storage(self) -> str | None:
-        """"uniform" or "texture" for the current network (None before `set_network`)."""
+        """ "uniform" or "texture" for the current network (None before `set_network`)."""
         return self._net.plan.kind if self._net else None
 
     @property
@@ -104,8 +105,11 @@ class Renderer(CpuPasses, ModePasses):
         state = self._require_network()
         params = np.asarray(params)
         if params.dtype != np.float32 or params.shape != (state.packer.n_params,):
-            raise bad_value("params", f"{params.dtype} array of shape {params.shape}",
-                            f"float32 of shape ({state.packer.n_params},), the network's parameter buffer")
+            raise bad_value(
+                "params",
+                f"{params.dtype} array of shape {params.shape}",
+                f"float32 of shape ({state.packer.n_params},), the network's parameter buffer",
+            )
         state.storage.write(state.packer.pack(params))
         self._params = params  # the representation view frames its plot with a NumPy pass
         self._keep_params(params)
@@ -130,7 +134,9 @@ class Renderer(CpuPasses, ModePasses):
         plan = plan_for_context(self.ctx, layout.n_vec4, self._prefer)
         state = _Net(spec, layout, plan, Packer(spec, plan.n_vec4), None)
         groups = -(-spec.n_out // 4)
-        self._network_program("output.frag.glsl", state=state, extra=(("SP_TARGETS", targets_for(groups)),))
+        self._network_program(
+            "output.frag.glsl", state=state, extra=(("SP_TARGETS", targets_for(groups)),)
+        )
         state.storage = ParamStorage(self.ctx, plan)  # compiled: now replace the old network
         if self._net is not None:
             self._net.storage.release()
@@ -141,8 +147,14 @@ class Renderer(CpuPasses, ModePasses):
     def _forget_old_programs(self, spec: NetworkSpec) -> None:
         """Keep the programs of the last KEEP_SPECS architectures (going back and forth
         between a few is instant); release older ones, each can hold megabytes."""
-        self._recent = [s for s in getattr(self, "_recent", []) if s != spec][-(KEEP_SPECS - 1):] + [spec]
-        old = {k: v for k, v in self._programs.items() if k[2] is not None and k[2][0] not in self._recent}
+        self._recent = [s for s in getattr(self, "_recent", []) if s != spec][
+            -(KEEP_SPECS - 1) :
+        ] + [spec]
+        old = {
+            k: v
+            for k, v in self._programs.items()
+            if k[2] is not None and k[2][0] not in self._recent
+        }
         self._release_programs(old)
         for key in old:
             del self._programs[key]
@@ -161,7 +173,8 @@ class Renderer(CpuPasses, ModePasses):
                 f"network size: got {state.layout.macs() * evaluations} multiply-adds per pixel; allowed: what "
                 f"one shader invocation of {describe(self.ctx)} finishes within its 65535-loop-iteration "
                 f"limit (about 14 layers of 600 units, a quarter of that for the gradient). "
-                f"Use a smaller network or a GPU.")
+                f"Use a smaller network or a GPU."
+            )
         return 16
 
     # --- programs -----------------------------------------------------------------
@@ -174,8 +187,10 @@ class Renderer(CpuPasses, ModePasses):
         if network is None:
             return assemble(fragment, {}, self._root), assemble(vertex, {}, self._root)
         spec, unroll, storage, extra = network
-        return (network_source(fragment, spec, unroll, storage, extra, self._root),
-                network_source(vertex, spec, unroll, storage, extra, self._root))
+        return (
+            network_source(fragment, spec, unroll, storage, extra, self._root),
+            network_source(vertex, spec, unroll, storage, extra, self._root),
+        )
 
     def _compile(self, fragment, vertex):
         import moderngl
@@ -183,8 +198,9 @@ class Renderer(CpuPasses, ModePasses):
         try:
             program = self.ctx.program(vertex_shader=vertex.text, fragment_shader=fragment.text)
         except moderngl.Error as exc:
-            raise explain_compile_error(str(exc), {"vertex_shader": vertex, "fragment_shader": fragment},
-                                        describe(self.ctx)) from None
+            raise explain_compile_error(
+                str(exc), {"vertex_shader": vertex, "fragment_shader": fragment}, describe(self.ctx)
+            ) from None
         return program, self.ctx.vertex_array(program, [])
 
     def _program(self, key):
@@ -192,8 +208,14 @@ class Renderer(CpuPasses, ModePasses):
             self._programs[key] = self._compile(*self._sources(key))
         return self._programs[key]
 
-    def _network_program(self, fragment: str, vertex: str = "fullscreen.vert.glsl", evaluations: int = 1,
-                         extra: tuple = (), state: _Net | None = None):
+    def _network_program(
+        self,
+        fragment: str,
+        vertex: str = "fullscreen.vert.glsl",
+        evaluations: int = 1,
+        extra: tuple = (),
+        state: _Net | None = None,
+    ):
         state = state or self._require_network()
         network = (state.spec, self._unroll(state, evaluations), state.plan.defines(), extra)
         return self._program((fragment, vertex, network))
@@ -264,7 +286,9 @@ class Renderer(CpuPasses, ModePasses):
         return self._raw_values(request)
 
     @_in_context
-    def image(self, view, size, mode: str = "output", colormap: str | None = None, **opts) -> np.ndarray:
+    def image(
+        self, view, size, mode: str = "output", colormap: str | None = None, **opts
+    ) -> np.ndarray:
         """Colour-mapped picture: uint8 (H, W, 3), row 0 = top. `colormap` None: the mode's own."""
         request = self._request(view, size, mode, colormap, opts)
         picture = self._cpu_picture(request)  # software GL: the whole picture in numba
@@ -277,17 +301,32 @@ class Renderer(CpuPasses, ModePasses):
         return np.frombuffer(data, np.uint8).reshape(size[1], size[0], 3)[::-1].copy()
 
     @_in_context
-    def draw(self, view, size, mode: str = "output", colormap: str | None = None, fbo=None, viewport=None,
-             **opts) -> None:
+    def draw(
+        self,
+        view,
+        size,
+        mode: str = "output",
+        colormap: str | None = None,
+        fbo=None,
+        viewport=None,
+        **opts,
+    ) -> None:
         """Draw the picture into `fbo` (default: the context's screen) at `viewport` (x, y, W, H)."""
         request = self._request(view, size, mode, colormap, opts)
         target = fbo if fbo is not None else self.ctx.screen
         if target is None:
-            raise ShaderplayError("draw: this context has no screen; pass fbo=, or use image() headless.")
-        viewport = tuple(int(v) for v in (viewport if viewport is not None else (0, 0, *request.size)))
+            raise ShaderplayError(
+                "draw: this context has no screen; pass fbo=, or use image() headless."
+            )
+        viewport = tuple(
+            int(v) for v in (viewport if viewport is not None else (0, 0, *request.size))
+        )
         if len(viewport) != 4 or viewport[2:] != tuple(request.size):
-            raise bad_value("viewport", viewport, f"(x, y, {request.size[0]}, {request.size[1]}): "
-                                                  "its size must equal `size`")
+            raise bad_value(
+                "viewport",
+                viewport,
+                f"(x, y, {request.size[0]}, {request.size[1]}): its size must equal `size`",
+            )
         self._draw_picture(request, target, viewport)
 
     @_in_context

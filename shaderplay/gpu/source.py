@@ -41,7 +41,9 @@ class ShaderSource:
             return ""
         lines = self.files[number][1].splitlines()
         lo, hi = max(1, line - context), min(len(lines), line + context)
-        return "\n".join(f"{'>' if n == line else ' '} {n:4d} | {lines[n - 1]}" for n in range(lo, hi + 1))
+        return "\n".join(
+            f"{'>' if n == line else ' '} {n:4d} | {lines[n - 1]}" for n in range(lo, hi + 1)
+        )
 
 
 def _read(root: Path, name: str, parent: str) -> str:
@@ -83,6 +85,7 @@ def assemble(entry: str, defines: dict, root=None) -> ShaderSource:
 
 # --- what the network shaders need from the spec ----------------------------------
 
+
 def _feature_expr(name: str) -> str:
     family, k = features.parse(name)
     if family == "fixed":
@@ -94,12 +97,16 @@ def input_code(spec: NetworkSpec) -> str:
     """Statements filling sp_h[] with the features of point p, four to a vec4 (zero padded)."""
     exprs = [_feature_expr(f) for f in spec.features]
     exprs += ["0.0"] * (-len(exprs) % 4)
-    return " ".join(f"sp_h[{g}] = vec4({', '.join(exprs[4 * g:4 * g + 4])});" for g in range(len(exprs) // 4))
+    return " ".join(
+        f"sp_h[{g}] = vec4({', '.join(exprs[4 * g : 4 * g + 4])});" for g in range(len(exprs) // 4)
+    )
 
 
 def activate_cases(spec: NetworkSpec) -> str:
     used = {activations.ACTIVATIONS[a] for a in spec.layer_activations}
-    return " ".join(f"case {a.code}: return {a.glsl}(z);" for a in sorted(used, key=lambda a: a.code))
+    return " ".join(
+        f"case {a.code}: return {a.glsl}(z);" for a in sorted(used, key=lambda a: a.code)
+    )
 
 
 def network_defines(spec: NetworkSpec, layout: GpuLayout, unroll: int) -> dict:
@@ -108,7 +115,11 @@ def network_defines(spec: NetworkSpec, layout: GpuLayout, unroll: int) -> dict:
 
     # State arrays of fewer than ~48 vec4s made llvmpipe compile seconds longer (and run
     # no faster) than 64: measured, see shaderplay/bench/render.py. Unused entries cost nothing.
-    defines = {"SP_LAYERS": len(layout.layers), "SP_MAX4": max(layout.max4, MIN_STATE4), "SP_UNROLL": unroll}
+    defines = {
+        "SP_LAYERS": len(layout.layers),
+        "SP_MAX4": max(layout.max4, MIN_STATE4),
+        "SP_UNROLL": unroll,
+    }
     for name in ("in4", "out4", "w", "b", "act", "norm", "gamma", "beta", "mean", "var"):
         defines["SP_" + name.upper()] = ints(name)
     defines["SP_NOUT"] = ints("n_out")
@@ -120,8 +131,14 @@ def network_defines(spec: NetworkSpec, layout: GpuLayout, unroll: int) -> dict:
 
 
 @lru_cache(maxsize=64)
-def network_source(entry: str, spec: NetworkSpec, unroll: int, storage: tuple, extra: tuple = (),
-                   root: str | None = None) -> ShaderSource:
+def network_source(
+    entry: str,
+    spec: NetworkSpec,
+    unroll: int,
+    storage: tuple,
+    extra: tuple = (),
+    root: str | None = None,
+) -> ShaderSource:
     """Cached per (entry, spec, storage defines, extra defines): a new weight upload never reassembles."""
     defines = network_defines(spec, GpuLayout.of(spec), unroll)
     defines.update(storage)
@@ -130,6 +147,7 @@ def network_source(entry: str, spec: NetworkSpec, unroll: int, storage: tuple, e
 
 
 # --- driver messages back to files --------------------------------------------------
+
 
 def explain_compile_error(message: str, sources: dict, driver: str = "") -> ShaderplayError:
     """A driver's compile/link log -> one error naming file:line with numbered excerpts.
@@ -154,8 +172,12 @@ def explain_compile_error(message: str, sources: dict, driver: str = "") -> Shad
             excerpts.append(f"{name}:{line}: {text}\n{src.excerpt(number, line)}")
     if first is None:
         log = " ".join(message.split())[:600]
-        return ShaderplayError(f"shader compile failed ({stage.replace('_', ' ')}{', ' + driver if driver else ''}): "
-                               f"{log}. The previous program stays in use.")
+        return ShaderplayError(
+            f"shader compile failed ({stage.replace('_', ' ')}{', ' + driver if driver else ''}): "
+            f"{log}. The previous program stays in use."
+        )
     body = "\n".join(excerpts)
-    return ShaderplayError(f"shader compile failed at {first} ({stage.replace('_', ' ')}"
-                           f"{', ' + driver if driver else ''}); the previous program stays in use.\n{body}")
+    return ShaderplayError(
+        f"shader compile failed at {first} ({stage.replace('_', ' ')}"
+        f"{', ' + driver if driver else ''}); the previous program stays in use.\n{body}"
+    )

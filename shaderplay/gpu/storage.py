@@ -33,30 +33,39 @@ class StoragePlan:
         """Hashable (name, value) pairs for shaders/storage.glsl."""
         if self.kind == "uniform":
             return (("SP_STORAGE_TEXTURE", 0), ("SP_PARAM_VEC4", self.n_vec4))
-        return (("SP_STORAGE_TEXTURE", 1), ("SP_TEX_WIDTH", self.tex_width),
-                ("SP_TEX_SHIFT", self.tex_width.bit_length() - 1))
+        return (
+            ("SP_STORAGE_TEXTURE", 1),
+            ("SP_TEX_WIDTH", self.tex_width),
+            ("SP_TEX_SHIFT", self.tex_width.bit_length() - 1),
+        )
 
 
 def _pow2_at_most(n: int) -> int:
     return 1 << (max(int(n), 1).bit_length() - 1)
 
 
-def plan_storage(n_vec4: int, max_block_bytes: int, max_texture_size: int, prefer: str = "auto") -> StoragePlan:
+def plan_storage(
+    n_vec4: int, max_block_bytes: int, max_texture_size: int, prefer: str = "auto"
+) -> StoragePlan:
     """Uniform block when it fits (or is asked for), else a row-wrapped texture."""
     choose("storage", prefer, STORAGES)
     fits = n_vec4 * 16 <= max_block_bytes
     if prefer == "uniform" and not fits:
         raise ShaderplayError(
             f"storage: got 'uniform' for a network of {n_vec4 * 16} bytes; allowed: 'uniform' only up to "
-            f"GL_MAX_UNIFORM_BLOCK_SIZE = {max_block_bytes} bytes on this driver, else 'texture' or 'auto'.")
+            f"GL_MAX_UNIFORM_BLOCK_SIZE = {max_block_bytes} bytes on this driver, else 'texture' or 'auto'."
+        )
     if prefer == "uniform" or (prefer == "auto" and fits):
         return StoragePlan("uniform", n_vec4)
-    width = min(MAX_TEXTURE_WIDTH, _pow2_at_most(max_texture_size), 1 << max(n_vec4 - 1, 0).bit_length())
+    width = min(
+        MAX_TEXTURE_WIDTH, _pow2_at_most(max_texture_size), 1 << max(n_vec4 - 1, 0).bit_length()
+    )
     height = -(-n_vec4 // width)
     if height > max_texture_size:
         raise ShaderplayError(
             f"network size: got {n_vec4 * 4} packed parameters; allowed: at most "
-            f"{width * max_texture_size * 4} on this driver (GL_MAX_TEXTURE_SIZE = {max_texture_size}).")
+            f"{width * max_texture_size * 4} on this driver (GL_MAX_TEXTURE_SIZE = {max_texture_size})."
+        )
     return StoragePlan("texture", width * height, width)
 
 
@@ -68,8 +77,12 @@ def plan_for_context(ctx, n_vec4: int, prefer: str = "auto") -> StoragePlan:
 
     if prefer == "auto" and is_software(ctx):
         prefer = "texture"
-    return plan_storage(n_vec4, int(ctx.info["GL_MAX_UNIFORM_BLOCK_SIZE"]),
-                        int(ctx.info["GL_MAX_TEXTURE_SIZE"]), prefer)
+    return plan_storage(
+        n_vec4,
+        int(ctx.info["GL_MAX_UNIFORM_BLOCK_SIZE"]),
+        int(ctx.info["GL_MAX_TEXTURE_SIZE"]),
+        prefer,
+    )
 
 
 class ParamStorage:
@@ -87,7 +100,7 @@ class ParamStorage:
             self._object.repeat_x = self._object.repeat_y = False
 
     def write(self, packed: np.ndarray) -> None:
-        self._object.write(packed[:self.plan.n_vec4 * 4])
+        self._object.write(packed[: self.plan.n_vec4 * 4])
 
     def bind(self, program) -> None:
         if self.plan.kind == "uniform":

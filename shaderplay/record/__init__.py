@@ -6,5 +6,13 @@ from .live import LiveRecorder
 from .runfile import RunFile, RunRecorder
 from .sink import FrameSink, RecordingError
 
-__all__ = ["FORMATS", "FrameSink", "LiveRecorder", "RecordingError", "RunFile", "RunRecorder",
-           "format_of", "open_sink"]
+__all__ = [
+    "FORMATS",
+    "FrameSink",
+    "LiveRecorder",
+    "RecordingError",
+    "RunFile",
+    "RunRecorder",
+    "format_of",
+    "open_sink",
+]

@@ -132,8 +132,9 @@ class Morph:
 
     def __init__(self, net_a: Network, net_b: Network, n_frames: int, view: View):
         if net_a.spec != net_b.spec:
-            raise bad_value("morph networks", "two architectures",
-                            "two networks of one architecture")
+            raise bad_value(
+                "morph networks", "two architectures", "two networks of one architecture"
+            )
         self.net, self.net_b, self.view = net_a, net_b, view
         self.n_frames = _check_frames(n_frames)
 
@@ -159,8 +160,13 @@ class Playback:
         k = self.snapshot_index(i)
         loss = float(self.run.snapshot_loss[k])
         caption = loss_caption(int(self.run.steps[k]), loss)
-        return Frame(self.run.snapshots[k].copy(), self.view, caption,
-                     self.run.snapshot_loss[:k + 1].copy(), len(self.run))
+        return Frame(
+            self.run.snapshots[k].copy(),
+            self.view,
+            caption,
+            self.run.snapshot_loss[: k + 1].copy(),
+            len(self.run),
+        )
 
 
 class TrainingTimelapse:
@@ -171,8 +177,15 @@ class TrainingTimelapse:
 
     name = "training"
 
-    def __init__(self, trainer, n_frames: int, steps_per_frame: int, view: View,
-                 recorder: RunRecorder | None = None, loss_of=None):
+    def __init__(
+        self,
+        trainer,
+        n_frames: int,
+        steps_per_frame: int,
+        view: View,
+        recorder: RunRecorder | None = None,
+        loss_of=None,
+    ):
         spf = steps_per_frame
         if isinstance(spf, bool) or not isinstance(spf, int) or spf < 0:
             raise bad_value("steps_per_frame", steps_per_frame, "an integer >= 0")
@@ -194,21 +207,24 @@ class TrainingTimelapse:
                 n = min(n, self.recorder.every - self.trainer.step % self.recorder.every)
             self.trainer.advance(n)
             if self.recorder is not None and self.recorder.due(self.trainer.step):
-                self.recorder.add(self.trainer.step, self.trainer.net.params,
-                                  self.loss_of(self.trainer))
+                self.recorder.add(
+                    self.trainer.step, self.trainer.net.params, self.loss_of(self.trainer)
+                )
 
     def frame(self, i: int) -> Frame:
         if i != self._next:
-            raise bad_value("training frame", i,
-                            f"frame {self._next} next (training runs forwards)")
+            raise bad_value(
+                "training frame", i, f"frame {self._next} next (training runs forwards)"
+            )
         if i > 0:
             self._advance(self.steps_per_frame)
         self._next += 1
         loss = self.loss_of(self.trainer)
         self._curve.append(loss)
         caption = loss_caption(self.trainer.step, loss)
-        return Frame(self.trainer.net.params.copy(), self.view, caption, np.array(self._curve),
-                     self.n_frames)
+        return Frame(
+            self.trainer.net.params.copy(), self.view, caption, np.array(self._curve), self.n_frames
+        )
 
 
 def latest_train_loss(trainer) -> float:

@@ -90,9 +90,11 @@ def _frames(opts: Options) -> int:
 
 def _need_preset(source: Source, animation: str) -> None:
     if source.preset is None:
-        raise ShaderplayError(f"animation {animation!r}: needs a preset (built-in name or .toml) "
-                              "as the source; a .npz file has no training data or seeds. "
-                              "allowed with a .npz: zoom, weight-scale, playback (run files).")
+        raise ShaderplayError(
+            f"animation {animation!r}: needs a preset (built-in name or .toml) "
+            "as the source; a .npz file has no training data or seeds. "
+            "allowed with a .npz: zoom, weight-scale, playback (run files)."
+        )
 
 
 def make_training(source: Source, opts: Options) -> TrainingTimelapse:
@@ -100,9 +102,11 @@ def make_training(source: Source, opts: Options) -> TrainingTimelapse:
 
     _need_preset(source, "training")
     if source.dataset.kind == "none":
-        raise ShaderplayError(f"animation 'training': preset {source.preset.name!r} has target "
-                              "'none', nothing to train on; allowed: a preset with a target, or "
-                              "--animation zoom, weight-scale or morph.")
+        raise ShaderplayError(
+            f"animation 'training': preset {source.preset.name!r} has target "
+            "'none', nothing to train on; allowed: a preset with a target, or "
+            "--animation zoom, weight-scale or morph."
+        )
     spf = opts.steps_per_frame
     if spf is None:
         spf = source.train.steps_per_frame or DEFAULT_STEPS_PER_FRAME
@@ -110,8 +114,12 @@ def make_training(source: Source, opts: Options) -> TrainingTimelapse:
     recorder = None
     if opts.save_run is not None:
         every = opts.snapshot_every or max(spf, 1)
-        meta = {"preset": source.preset.name, "seed": source.seed, "steps_per_frame": spf,
-                "domain": list(source.domain)}
+        meta = {
+            "preset": source.preset.name,
+            "seed": source.seed,
+            "steps_per_frame": spf,
+            "domain": list(source.domain),
+        }
         recorder = RunRecorder(source.net, every, meta)
     return TrainingTimelapse(trainer, _frames(opts), spf, view_of(source, opts), recorder)
 
@@ -123,8 +131,9 @@ def make_zoom(source: Source, opts: Options) -> Zoom:
 
 
 def make_weight_scale(source: Source, opts: Options) -> WeightScale:
-    return WeightScale(source.net, opts.scale_from, opts.scale_to, _frames(opts),
-                       view_of(source, opts))
+    return WeightScale(
+        source.net, opts.scale_from, opts.scale_to, _frames(opts), view_of(source, opts)
+    )
 
 
 def make_morph(source: Source, opts: Options) -> Morph:
@@ -141,8 +150,10 @@ def make_morph(source: Source, opts: Options) -> Morph:
 def make_playback(source: Source, opts: Options) -> Playback:
     run = opts.run or source.run
     if run is None:
-        raise ShaderplayError("animation 'playback': no run to play; allowed: --run RUN.npz, or a "
-                              "run file (from record --save-run) as the source.")
+        raise ShaderplayError(
+            "animation 'playback': no run to play; allowed: --run RUN.npz, or a "
+            "run file (from record --save-run) as the source."
+        )
     return Playback(run, view_of(source, opts), opts.frames)
 
 

@@ -16,7 +16,8 @@ def ffmpeg_exe() -> str:
     except (ImportError, RuntimeError) as exc:
         raise ShaderplayError(
             f"video encoder: the ffmpeg binary of imageio-ffmpeg is missing ({exc}); "
-            "allowed: reinstall imageio-ffmpeg, or record a GIF or a PNG folder.") from None
+            "allowed: reinstall imageio-ffmpeg, or record a GIF or a PNG folder."
+        ) from None
 
 
 def own_process_group() -> dict:
@@ -31,8 +32,11 @@ def own_process_group() -> dict:
 
 def exit_reason(returncode: int, stderr_tail: str) -> str:
     """'ffmpeg was killed (signal 9)' / 'ffmpeg exited with code 1: <its last line>'."""
-    how = (f"ffmpeg was killed (signal {-returncode})" if returncode < 0
-           else f"ffmpeg exited with code {returncode}")
+    how = (
+        f"ffmpeg was killed (signal {-returncode})"
+        if returncode < 0
+        else f"ffmpeg exited with code {returncode}"
+    )
     last = [line for line in stderr_tail.splitlines() if line.strip()]
     return f"{how}: {last[-1].strip()}" if last else how
 

@@ -82,5 +82,5 @@ def text_mask(text: str, scale: int = 1) -> np.ndarray:
     for r, line in enumerate(lines):
         for c, ch in enumerate(line):
             y, x = r * LINE + 1, c * ADVANCE
-            mask[y:y + GLYPH_H, x:x + GLYPH_W] = glyph(ch)
+            mask[y : y + GLYPH_H, x : x + GLYPH_W] = glyph(ch)
     return np.kron(mask, np.ones((scale, scale), dtype=bool)) if scale > 1 else mask

@@ -1,9 +1,9 @@
 """The table of output formats and `open_sink`, which picks one from a path.
 
-    out.mp4           H.264 video (Mp4Sink)
-    out.gif           looping GIF (GifSink)
-    frames/ (or a name without a suffix, or an existing folder)
-                      a folder of PNG frames (PngFolderSink)
+out.mp4           H.264 video (Mp4Sink)
+out.gif           looping GIF (GifSink)
+frames/ (or a name without a suffix, or an existing folder)
+                  a folder of PNG frames (PngFolderSink)
 """
 
 import inspect
@@ -20,8 +20,9 @@ FORMATS = {
     "gif": GifSink,
     "png": PngFolderSink,
 }
-_ALLOWED = ("a name ending in .mp4 (H.264 video) or .gif (looping GIF), "
-            "or a folder path (PNG frames)")
+_ALLOWED = (
+    "a name ending in .mp4 (H.264 video) or .gif (looping GIF), or a folder path (PNG frames)"
+)
 
 
 def format_of(path) -> str:

@@ -40,15 +40,18 @@ class GifSink(FrameSink):
         super().__init__(path, size, fps)
         check_writable_dir(self.path.parent if str(self.path.parent) else Path("."), self.path)
         if self.path.is_dir():
-            raise ShaderplayError(f"output {self.path}: is a folder; "
-                                  "allowed: a file name ending in .gif.")
+            raise ShaderplayError(
+                f"output {self.path}: is a folder; allowed: a file name ending in .gif."
+            )
         self.loop = int(loop)  # 0 = forever
         self._frames: list[Image.Image] = []
         try:  # claim the file now so an unwritable path is refused before any frame
             open(self.path, "ab").close()
         except OSError as exc:
-            raise ShaderplayError(f"output {self.path}: cannot write it ({exc.strerror}); "
-                                  "allowed: a path in a folder you can write to.") from None
+            raise ShaderplayError(
+                f"output {self.path}: cannot write it ({exc.strerror}); "
+                "allowed: a path in a folder you can write to."
+            ) from None
         self._start()
 
     def _write_frame(self, frame) -> None:
@@ -63,8 +66,16 @@ class GifSink(FrameSink):
         first, rest = self._frames[0], self._frames[1:]
         # Pillow stores a run of identical frames once with the summed delay,
         # so the playing time stays exact even when the file has fewer frames.
-        first.save(self.path, format="GIF", save_all=True, append_images=rest, loop=self.loop,
-                   duration=delays_ms(len(self._frames), self.fps), disposal=1, optimize=False)
+        first.save(
+            self.path,
+            format="GIF",
+            save_all=True,
+            append_images=rest,
+            loop=self.loop,
+            duration=delays_ms(len(self._frames), self.fps),
+            disposal=1,
+            optimize=False,
+        )
         return len(self._frames)
 
     def _finish(self) -> int:

@@ -49,8 +49,10 @@ class LiveRecorder:
     def start(self, path, size, fps: float = 30.0, include_ui: bool = False, **opts) -> None:
         """Begin recording to `path` (.mp4, .gif or a folder) at `size` = (W, H)."""
         if self.recording:
-            raise ShaderplayError(f"recording: already recording to {self.sink.path}; "
-                                  "allowed: stop() before start() again.")
+            raise ShaderplayError(
+                f"recording: already recording to {self.sink.path}; "
+                "allowed: stop() before start() again."
+            )
         if format_of(path) == "mp4":
             opts.setdefault("pad", True)
         self.sink = open_sink(path, size, fps, **opts)
@@ -83,8 +85,10 @@ class LiveRecorder:
             self.frames, self.last_message = exc.frames, str(exc)
             raise
         wall = time.perf_counter() - self._started
-        self.last_message = (f"recorded {self.frames} frames ({self.elapsed:.1f} s of video "
-                             f"in {wall:.1f} s) to {sink.path}")
+        self.last_message = (
+            f"recorded {self.frames} frames ({self.elapsed:.1f} s of video "
+            f"in {wall:.1f} s) to {sink.path}"
+        )
         return self.frames, self.elapsed
 
     def status(self) -> str:

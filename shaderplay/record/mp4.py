@@ -27,8 +27,17 @@ from ..errors import ShaderplayError, bad_value, choose
 from .ffmpeg import count_frames, exit_reason, ffmpeg_exe, own_process_group, run_ffmpeg
 from .sink import FrameSink, check_writable_dir
 
-X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower",
-                "veryslow")
+X264_PRESETS = (
+    "ultrafast",
+    "superfast",
+    "veryfast",
+    "faster",
+    "fast",
+    "medium",
+    "slow",
+    "slower",
+    "veryslow",
+)
 
 
 class Mp4Sink(FrameSink):
@@ -44,26 +53,36 @@ class Mp4Sink(FrameSink):
             even = f"{w + w % 2}x{h + h % 2} or {max(w - w % 2, 2)}x{max(h - h % 2, 2)}"
             raise ShaderplayError(
                 f"output {self.path}: size {w}x{h}: H.264 yuv420p needs an even width and height; "
-                f"allowed: an even size such as {even}, or pad=True to repeat the edge column/row.")
+                f"allowed: an even size such as {even}, or pad=True to repeat the edge column/row."
+            )
         self.output_size = (w + w % 2, h + h % 2)
         self._check_target()
         self.partial = self.path.with_name(f".{self.path.name}.partial.ts")
         try:
             self._ts = open(self.partial, "wb")
         except OSError as exc:
-            raise ShaderplayError(f"output {self.path}: cannot write next to it ({exc.strerror}); "
-                                  "allowed: a path in a folder you can write to.") from None
+            raise ShaderplayError(
+                f"output {self.path}: cannot write next to it ({exc.strerror}); "
+                "allowed: a path in a folder you can write to."
+            ) from None
         self._log = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(self._command(preset, crf), stdin=subprocess.PIPE,
-                                        stdout=self._ts, stderr=self._log, **own_process_group())
+        self.process = subprocess.Popen(
+            self._command(preset, crf),
+            stdin=subprocess.PIPE,
+            stdout=self._ts,
+            stderr=self._log,
+            **own_process_group(),
+        )
         self._start()
 
     def _check_target(self) -> None:
         check_writable_dir(self.path.parent if str(self.path.parent) else Path("."), self.path)
         if self.path.is_dir():
-            raise ShaderplayError(f"output {self.path}: is a folder; "
-                                  "allowed: a file name ending in .mp4 "
-                                  "(a folder path records PNG frames).")
+            raise ShaderplayError(
+                f"output {self.path}: is a folder; "
+                "allowed: a file name ending in .mp4 "
+                "(a folder path records PNG frames)."
+            )
 
     def _command(self, preset: str, crf: int) -> list[str]:
         w, h = self.output_size
@@ -71,13 +90,39 @@ class Mp4Sink(FrameSink):
         # Convert with the BT.709 matrix and say so in the stream: players
         # assume BT.709 for HD, and an untagged BT.601 conversion shifts colours.
         # (setparams: ffmpeg takes the tags from the frames, not from -colorspace.)
-        filters = ("scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,"
-                   "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt709")
-        return [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostats",
-                "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}",
-                "-framerate", f"{rate.numerator}/{rate.denominator}", "-i", "pipe:0",
-                "-an", "-vf", filters, "-c:v", "libx264", "-preset", preset, "-crf", str(crf),
-                "-f", "mpegts", "pipe:1"]
+        filters = (
+            "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,"
+            "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt709"
+        )
+        return [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-nostats",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgb24",
+            "-s",
+            f"{w}x{h}",
+            "-framerate",
+            f"{rate.numerator}/{rate.denominator}",
+            "-i",
+            "pipe:0",
+            "-an",
+            "-vf",
+            filters,
+            "-c:v",
+            "libx264",
+            "-preset",
+            preset,
+            "-crf",
+            str(crf),
+            "-f",
+            "mpegts",
+            "pipe:1",
+        ]
 
     # --- writer-thread side --------------------------------------------------------
     def _write_frame(self, frame) -> None:
@@ -109,9 +154,24 @@ class Mp4Sink(FrameSink):
         staging = self.path.with_name(f".{self.path.name}.staging.mp4")
         try:
             # -f: a stream of a few frames is too short for ffmpeg to guess its format.
-            run_ffmpeg(["-f", "mpegts", "-i", str(self.partial), "-map", "0:v:0", "-c", "copy",
-                        "-movflags", "+faststart", "-f", "mp4", str(staging)],
-                       f"writing {self.path}")
+            run_ffmpeg(
+                [
+                    "-f",
+                    "mpegts",
+                    "-i",
+                    str(self.partial),
+                    "-map",
+                    "0:v:0",
+                    "-c",
+                    "copy",
+                    "-movflags",
+                    "+faststart",
+                    "-f",
+                    "mp4",
+                    str(staging),
+                ],
+                f"writing {self.path}",
+            )
             staging.replace(self.path)
         finally:
             staging.unlink(missing_ok=True)

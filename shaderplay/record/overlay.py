@@ -39,7 +39,7 @@ def _paint(frame: np.ndarray, mask: np.ndarray, x: int, y: int, rgb) -> None:
     fx0, fy0, fx1, fy1 = max(x, 0), max(y, 0), min(x + mw, w), min(y + mh, h)
     if fx1 <= fx0 or fy1 <= fy0:
         return
-    sub = mask[fy0 - y:fy1 - y, fx0 - x:fx1 - x]
+    sub = mask[fy0 - y : fy1 - y, fx0 - x : fx1 - x]
     frame[fy0:fy1, fx0:fx1][sub] = rgb
 
 
@@ -75,8 +75,13 @@ def sparkline_points(values, total: int, width: int, height: int, log: bool = Tr
     return np.stack([np.round(cols), np.round(rows)], axis=1).astype(np.int64)
 
 
-def draw_sparkline(frame: np.ndarray, values, total: int | None = None, log: bool = True,
-                   corner: str = "bottom-right") -> np.ndarray:
+def draw_sparkline(
+    frame: np.ndarray,
+    values,
+    total: int | None = None,
+    log: bool = True,
+    corner: str = "bottom-right",
+) -> np.ndarray:
     """A small loss curve on a dark box in a corner of `frame`: `values` so
     far of `total` expected (default: as many as given)."""
     total = len(values) if total is None else total

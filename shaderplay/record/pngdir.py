@@ -43,13 +43,17 @@ class PngFolderSink(FrameSink):
             probe.write_bytes(b"")
             probe.unlink()
         except FileExistsError:
-            raise ShaderplayError(f"output {self.path}: is a file; "
-                                  "allowed: a folder for PNG frames "
-                                  "(or a name ending in .mp4 or .gif).") from None
+            raise ShaderplayError(
+                f"output {self.path}: is a file; "
+                "allowed: a folder for PNG frames "
+                "(or a name ending in .mp4 or .gif)."
+            ) from None
         except OSError as exc:
-            raise ShaderplayError(f"output {self.path}: cannot write PNG frames there "
-                                  f"({exc.strerror}); "
-                                  "allowed: a folder you can write to.") from None
+            raise ShaderplayError(
+                f"output {self.path}: cannot write PNG frames there "
+                f"({exc.strerror}); "
+                "allowed: a folder you can write to."
+            ) from None
         self._start()
 
     def _write_frame(self, frame) -> None:

@@ -79,8 +79,9 @@ class RunRecorder:
     def save(self, path, loss_history=None) -> Path:
         """Write the run file (atomically: a failed save leaves no half file)."""
         if not self._steps:
-            raise ShaderplayError(f"run file {path}: no snapshots to save; allowed: save after "
-                                  "at least one add()")
+            raise ShaderplayError(
+                f"run file {path}: no snapshots to save; allowed: save after at least one add()"
+            )
         path = Path(path)
         check_writable_dir(path.parent, path)
         last = Network(self.spec, self._snapshots[-1], self._net_meta)
@@ -92,16 +93,21 @@ class RunRecorder:
                 with np.load(net_file, allow_pickle=False) as data:
                     arrays = dict(data)
                 arrays.update(
-                    snapshots=np.stack(self._snapshots), steps=np.array(self._steps, np.int64),
-                    snapshot_loss=np.array(self._losses, np.float64), loss_history=history,
-                    run_meta=np.array(json.dumps(self.meta)))
+                    snapshots=np.stack(self._snapshots),
+                    steps=np.array(self._steps, np.int64),
+                    snapshot_loss=np.array(self._losses, np.float64),
+                    loss_history=history,
+                    run_meta=np.array(json.dumps(self.meta)),
+                )
                 staging = Path(tmp) / "run.npz"
                 with open(staging, "wb") as fh:
                     np.savez(fh, **arrays)
                 staging.replace(path)
         except OSError as exc:
-            raise ShaderplayError(f"run file {path}: cannot write it ({exc.strerror}); "
-                                  "allowed: a path in a folder you can write to.") from None
+            raise ShaderplayError(
+                f"run file {path}: cannot write it ({exc.strerror}); "
+                "allowed: a path in a folder you can write to."
+            ) from None
         return path
 
 
@@ -109,14 +115,23 @@ class RunFile:
     """A saved run: `.spec`, `.steps` (K,), `.snapshots` (K, n_params),
     `.snapshot_loss` (K,), `.losses` (the loss history, (M, C)), `.meta`."""
 
-    def __init__(self, spec: NetworkSpec, snapshots, steps, snapshot_loss=None, losses=None,
-                 meta=None, path: Path | None = None):
+    def __init__(
+        self,
+        spec: NetworkSpec,
+        snapshots,
+        steps,
+        snapshot_loss=None,
+        losses=None,
+        meta=None,
+        path: Path | None = None,
+    ):
         self.spec = spec
         self.snapshots = np.asarray(snapshots, np.float32)
         self.steps = np.asarray(steps, np.int64)
         k = len(self.steps)
-        self.snapshot_loss = (np.full(k, np.nan) if snapshot_loss is None
-                              else np.asarray(snapshot_loss, np.float64))
+        self.snapshot_loss = (
+            np.full(k, np.nan) if snapshot_loss is None else np.asarray(snapshot_loss, np.float64)
+        )
         self.losses = np.zeros((0, 3)) if losses is None else np.asarray(losses, np.float64)
         self.meta = dict(meta or {})
         self.path = path
@@ -129,22 +144,30 @@ class RunFile:
             arrays = {key: data[key] for key in RUN_KEYS if key in data}
         for key in ("snapshots", "steps"):
             if key not in arrays:
-                raise ShaderplayError(f"run file {path}: missing key '{key}' (a network file, "
-                                      "not a run? runs are saved by `record --save-run`)")
+                raise ShaderplayError(
+                    f"run file {path}: missing key '{key}' (a network file, "
+                    "not a run? runs are saved by `record --save-run`)"
+                )
         snapshots, steps = arrays["snapshots"], arrays["steps"]
         size = last.layout.size
         if snapshots.ndim != 2 or snapshots.shape[1] != size or len(snapshots) == 0:
-            raise ShaderplayError(f"run file {path}: key 'snapshots' has shape {snapshots.shape}, "
-                                  f"expected (K, {size}) with K >= 1")
+            raise ShaderplayError(
+                f"run file {path}: key 'snapshots' has shape {snapshots.shape}, "
+                f"expected (K, {size}) with K >= 1"
+            )
         if steps.shape != (len(snapshots),) or np.any(np.diff(steps) <= 0):
-            raise ShaderplayError(f"run file {path}: key 'steps' has shape {steps.shape}, expected "
-                                  f"({len(snapshots)},) strictly increasing")
+            raise ShaderplayError(
+                f"run file {path}: key 'steps' has shape {steps.shape}, expected "
+                f"({len(snapshots)},) strictly increasing"
+            )
         if not np.all(np.isfinite(snapshots)):
             raise ShaderplayError(f"run file {path}: key 'snapshots' holds NaN or Inf values")
         loss = arrays.get("snapshot_loss")
         if loss is not None and loss.shape != steps.shape:
-            raise ShaderplayError(f"run file {path}: key 'snapshot_loss' has shape {loss.shape}, "
-                                  f"expected {steps.shape}")
+            raise ShaderplayError(
+                f"run file {path}: key 'snapshot_loss' has shape {loss.shape}, "
+                f"expected {steps.shape}"
+            )
         meta = json.loads(str(arrays["run_meta"])) if "run_meta" in arrays else {}
         return cls(last.spec, snapshots, steps, loss, arrays.get("loss_history"), meta, path)
 

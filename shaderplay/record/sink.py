@@ -55,8 +55,9 @@ def check_size(size, field: str = "size") -> tuple[int, int]:
     except (TypeError, ValueError):
         ok = False
     if not ok or not (1 <= w <= MAX_SIDE and 1 <= h <= MAX_SIDE) or w * h > MAX_PIXELS:
-        raise bad_value(field, size,
-                        f"(width, height), each 1..{MAX_SIDE}, at most 3840x2160 pixels")
+        raise bad_value(
+            field, size, f"(width, height), each 1..{MAX_SIDE}, at most 3840x2160 pixels"
+        )
     return w, h
 
 
@@ -73,11 +74,15 @@ def check_fps(fps, field: str = "fps", maximum: float = 240.0) -> float:
 def check_writable_dir(folder: Path, path: Path) -> None:
     """Refuse now, not after the first frame, when `folder` cannot take files."""
     if not folder.is_dir():
-        raise ShaderplayError(f"output {path}: folder {folder} does not exist; "
-                              "allowed: a path in an existing, writable folder.")
+        raise ShaderplayError(
+            f"output {path}: folder {folder} does not exist; "
+            "allowed: a path in an existing, writable folder."
+        )
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise ShaderplayError(f"output {path}: folder {folder} is not writable; "
-                              "allowed: a path in a folder you can write to.")
+        raise ShaderplayError(
+            f"output {path}: folder {folder} is not writable; "
+            "allowed: a path in a folder you can write to."
+        )
 
 
 class FrameSink(ABC):
@@ -99,8 +104,9 @@ class FrameSink(ABC):
         self._error: BaseException | None = None
         self._closed = False
         self._result: RecordingError | None = None
-        self._thread = threading.Thread(target=self._drain, name=f"{self.format}-writer",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._drain, name=f"{self.format}-writer", daemon=True
+        )
 
     def _start(self) -> None:
         """Subclasses call this once their file/encoder is open."""
@@ -115,18 +121,24 @@ class FrameSink(ABC):
         if self._closed:
             if self._result is not None:
                 raise self._result
-            raise ShaderplayError(f"output {self.path}: write() after close(); "
-                                  "allowed: open a new sink for more frames.")
+            raise ShaderplayError(
+                f"output {self.path}: write() after close(); "
+                "allowed: open a new sink for more frames."
+            )
         w, h = self.size
         frame = np.asarray(frame)
         if frame.shape != (h, w, 3) or frame.dtype != np.uint8:
-            raise bad_value(f"frame for {self.path}", f"{frame.dtype} array {frame.shape}",
-                            f"uint8 RGB of shape ({h}, {w}, 3) for a {w}x{h} recording")
+            raise bad_value(
+                f"frame for {self.path}",
+                f"{frame.dtype} array {frame.shape}",
+                f"uint8 RGB of shape ({h}, {w}, 3) for a {w}x{h} recording",
+            )
         if self._error is not None:
             self.close()  # raises the RecordingError with the frame count
         # A copy by default: callers may reuse their buffer while the writer still holds it.
-        self._queue.put(np.array(frame, order="C", copy=True) if copy else
-                        np.ascontiguousarray(frame))
+        self._queue.put(
+            np.array(frame, order="C", copy=True) if copy else np.ascontiguousarray(frame)
+        )
 
     def close(self) -> int:
         """Write what is queued, close the file; frames it holds.
@@ -186,8 +198,9 @@ class FrameSink(ABC):
             kept = 0
             where = f"nothing could be saved ({exc})"
         self.frames_written = kept
-        message = (f"recording to {self.path} stopped after {sent} frames: "
-                   f"{describe(error)}; {where}.")
+        message = (
+            f"recording to {self.path} stopped after {sent} frames: {describe(error)}; {where}."
+        )
         return RecordingError(message, self.path, kept)
 
     # --- subclass hooks ------------------------------------------------------------------
