@@ -1,18 +1,23 @@
 """The table of activation functions: the one place an activation is declared.
 
-Each entry carries three forms that tests check against each other:
+Each row carries three forms that tests check against each other:
 - `np_f` / `np_df`: vectorised NumPy, used by `Network.forward` (the oracle),
 - `f` / `df`: scalar Python on `math`, compiled by numba for the trainer,
 - `glsl`: the name of a function in shaders/activations.glsl (float and vec4
-  overloads), used by every generated shader.
+  overloads), used by every generated shader,
+and the facts other stages ask about it: `lo`/`hi`, the range of its values
+(infinite where unbounded: the views' colour ranges and the losses' rules
+come from it), and `torch`, the torch.nn module that computes the same
+function (None where PyTorch has none), which comparisons and benchmarks use.
 `df` is the derivative with respect to the pre-activation z.
-Adding an activation is one entry here plus its GLSL function, and one line
-in the trainer's numba dispatch (a test fails until all three exist).
+Adding an activation is one row here plus its GLSL function, and one branch
+in the numba dispatch (kernels/activate.py); tests/test_tables.py fails until
+all three exist.
 """
 
 import math
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -147,17 +152,6 @@ def _d_softsign(z):
     return 1.0 / (d * d)
 
 
-@dataclass(frozen=True)
-class Activation:
-    name: str
-    code: int  # numba dispatch code; also the GLSL switch value
-    np_f: Callable
-    np_df: Callable
-    f: Callable
-    df: Callable
-    glsl: str  # function name in shaders/activations.glsl
-
-
 def _np_gelu(z):
     return 0.5 * z * (1.0 + _np_erf(z * _SQRT1_2))
 
@@ -166,33 +160,79 @@ def _np_d_gelu(z):
     return 0.5 * (1.0 + _np_erf(z * _SQRT1_2)) + z * _INV_SQRT_2PI * np.exp(-0.5 * z * z)
 
 
+@dataclass(frozen=True)
+class Activation:
+    name: str
+    code: int  # numba dispatch code; also the GLSL switch value
+    np_f: Callable
+    np_df: Callable
+    f: Callable
+    df: Callable
+    lo: float  # the values lie in [lo, hi] (+-inf: unbounded that way)
+    hi: float
+    torch: str | None  # torch.nn module of the same function
+
+    @property
+    def glsl(self) -> str:
+        """Function name in shaders/activations.glsl."""
+        return "act_" + self.name
+
+    @property
+    def bounded(self) -> bool:
+        return math.isfinite(self.lo) and math.isfinite(self.hi)
+
+    @property
+    def probability(self) -> bool:
+        """Values within [0, 1]: an output binary cross-entropy can take."""
+        return self.lo >= 0.0 and self.hi <= 1.0
+
+
+INF = math.inf
 _TABLE = [
-    # name, numpy f, numpy df, scalar f, scalar df
-    ("linear", lambda z: z, lambda z: np.ones_like(z), _linear, _d_linear),
-    ("relu", lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(z.dtype), _relu, _d_relu),
+    # name, numpy f, numpy df, scalar f, scalar df, value range, torch.nn module
+    ("linear", lambda z: z, lambda z: np.ones_like(z), _linear, _d_linear, -INF, INF, "Identity"),
+    (
+        "relu",
+        lambda z: np.maximum(z, 0.0),
+        lambda z: (z > 0).astype(z.dtype),
+        _relu,
+        _d_relu,
+        0.0,
+        INF,
+        "ReLU",
+    ),
     (
         "leaky_relu",
         lambda z: np.where(z > 0, z, LEAKY_SLOPE * z),
         lambda z: np.where(z > 0, 1.0, LEAKY_SLOPE).astype(z.dtype),
         _leaky,
         _d_leaky,
+        -INF,
+        INF,
+        "LeakyReLU",
     ),
-    ("tanh", np.tanh, lambda z: 1.0 - np.tanh(z) ** 2, _tanh, _d_tanh),
+    ("tanh", np.tanh, lambda z: 1.0 - np.tanh(z) ** 2, _tanh, _d_tanh, -1.0, 1.0, "Tanh"),
     (
         "sigmoid",
         _np_sigmoid,
         lambda z: _np_sigmoid(z) * (1.0 - _np_sigmoid(z)),
         _sigmoid,
         _d_sigmoid,
+        0.0,
+        1.0,
+        "Sigmoid",
     ),
-    ("sin", np.sin, np.cos, _sin, _d_sin),
-    ("gelu", _np_gelu, _np_d_gelu, _gelu, _d_gelu),
+    ("sin", np.sin, np.cos, _sin, _d_sin, -1.0, 1.0, None),
+    ("gelu", _np_gelu, _np_d_gelu, _gelu, _d_gelu, -0.17, INF, "GELU"),
     (
         "elu",
         lambda z: np.where(z > 0, z, np.expm1(np.minimum(z, 0.0))),
         lambda z: np.where(z > 0, 1.0, np.exp(np.minimum(z, 0.0))),
         _elu,
         _d_elu,
+        -1.0,
+        INF,
+        "ELU",
     ),
     (
         "softplus",
@@ -200,6 +240,9 @@ _TABLE = [
         _np_sigmoid,
         _softplus,
         _sigmoid,
+        0.0,
+        INF,
+        "Softplus",
     ),
     (
         "gaussian",
@@ -207,6 +250,9 @@ _TABLE = [
         lambda z: -2.0 * z * np.exp(-z * z),
         _gaussian,
         _d_gaussian,
+        0.0,
+        1.0,
+        None,
     ),
     (
         "swish",
@@ -214,20 +260,34 @@ _TABLE = [
         lambda z: _np_sigmoid(z) * (1.0 + z * (1.0 - _np_sigmoid(z))),
         _swish,
         _d_swish,
+        -0.279,
+        INF,
+        "SiLU",
     ),
-    ("gcu", lambda z: z * np.cos(z), lambda z: np.cos(z) - z * np.sin(z), _gcu, _d_gcu),
+    (
+        "gcu",
+        lambda z: z * np.cos(z),
+        lambda z: np.cos(z) - z * np.sin(z),
+        _gcu,
+        _d_gcu,
+        -INF,
+        INF,
+        None,
+    ),
     (
         "softsign",
         lambda z: z / (1.0 + np.abs(z)),
         lambda z: 1.0 / (1.0 + np.abs(z)) ** 2,
         _softsign,
         _d_softsign,
+        -1.0,
+        1.0,
+        "Softsign",
     ),
 ]
 
 ACTIVATIONS: dict[str, Activation] = {
-    name: Activation(name, code, np_f, np_df, f, df, "act_" + name)
-    for code, (name, np_f, np_df, f, df) in enumerate(_TABLE)
+    row[0]: Activation(row[0], code, *row[1:]) for code, row in enumerate(_TABLE)
 }
 NAMES = tuple(ACTIVATIONS)
 

@@ -24,7 +24,7 @@ import numpy as np
 from . import colormaps
 from .errors import ShaderplayError, bad_value, choose
 from .gpu.layout import GpuLayout, Packer
-from .gpu.modes import MODES, default_range
+from .modes import MODES, default_range
 from .gpu.source import assemble, network_defines
 from .network import Network
 from .view import View, parse_size

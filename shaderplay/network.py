@@ -15,7 +15,7 @@ import numpy as np
 from . import activations
 from . import features as feature_table
 from .errors import bad_value
-from .init import init_bias, init_weights
+from .initializers import init_bias, init_weights
 from .spec import NORM_EPS, NetworkSpec
 
 

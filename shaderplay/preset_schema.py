@@ -14,7 +14,7 @@ from typing import get_args, get_origin
 from . import activations, checks, features
 from .config import NetConfig, Preset, TrainConfig, ViewConfig
 from .errors import ShaderplayError, bad_value, choose
-from .init import BIAS_INITS, WEIGHT_INITS
+from .initializers import BIAS_INITS, WEIGHT_INITS
 from .spec import MAX_WIDTH, NORMS
 from .targets import check_config
 
@@ -140,7 +140,7 @@ def check_network(net: NetConfig) -> NetConfig:
 def _check_mode(mode) -> None:
     """Against the renderer's table of modes ("name[:arg...]"), where it is importable."""
     try:
-        from .gpu.modes import parse_mode
+        from .modes import parse_mode
     except ImportError:
         return
     if not isinstance(mode, str):

@@ -1,11 +1,11 @@
-"""The CPU colour pass (gpu/cpu_colour.py) against shaders/colour.frag.glsl on the
+"""The CPU colour pass (cpu/colour.py) against shaders/colour.frag.glsl on the
 same float values, and the Renderer's software-GL pictures that use it."""
 
 import numpy as np
 import pytest
 
 from shaderplay import Network
-from shaderplay.gpu import cpu_colour
+from shaderplay.cpu import colour as cpu_colour
 from shaderplay.gpu.context import bind_default_framebuffer
 from shaderplay.view import View
 

@@ -9,7 +9,7 @@ from test_render import random_case
 from shaderplay import Network
 from shaderplay.errors import ShaderplayError
 from shaderplay.features import FEATURES
-from shaderplay.gpu.cpu_eval import CpuEvaluator, evaluate
+from shaderplay.cpu.evaluator import CpuEvaluator, evaluate
 from shaderplay.view import View
 
 TOL = 1e-4  # max abs error on outputs in [0, 1]
@@ -212,7 +212,7 @@ def test_a_neuron_and_then_the_outputs_on_the_cpu(renderers, ctx):
 
 def test_auto_takes_the_cpu_on_software_gl_and_the_environment_can_force(ctx, monkeypatch):
     from shaderplay.gpu.context import is_software
-    from shaderplay.gpu.cpu_eval import prepare
+    from shaderplay.cpu.ahead import prepare
     from shaderplay.gpu.cpu_pass import EVALUATOR_ENV
     from shaderplay.gpu.renderer import Renderer
 

@@ -6,7 +6,7 @@ import pytest
 
 from shaderplay import Network, NetworkSpec
 from shaderplay.errors import ShaderplayError
-from shaderplay.init import WEIGHT_INITS
+from shaderplay.initializers import WEIGHT_INITS
 
 
 def _manual_forward(net, xy):

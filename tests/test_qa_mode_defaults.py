@@ -9,7 +9,7 @@ from shaderplay.cli import main
 from shaderplay.cli.render import mode_from_view
 from shaderplay.config import ViewConfig
 from shaderplay.gpu.context import make_current
-from shaderplay.gpu.modes import MODES, parse_mode
+from shaderplay.modes import MODES, parse_mode
 
 
 def test_left_out_arguments_take_the_modes_defaults():

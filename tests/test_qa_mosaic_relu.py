@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from shaderplay import colormaps
-from shaderplay.gpu.modes import MODES, default_range
+from shaderplay.modes import MODES, default_range
 from shaderplay.network import Network
 from shaderplay.presets import load_preset
 from shaderplay.view import View

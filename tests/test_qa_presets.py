@@ -7,7 +7,7 @@ import pytest
 
 from shaderplay.build import build
 from shaderplay.cli.render import mode_from_view
-from shaderplay.gpu.modes import MODES, check_args, parse_mode
+from shaderplay.modes import MODES, check_args, parse_mode
 from shaderplay.presets import builtin_presets, load_preset
 
 NAMES = list(builtin_presets())

@@ -8,7 +8,7 @@ import pytest
 from shaderplay import Network
 from shaderplay.dataset import Dataset
 from shaderplay.errors import ShaderplayError
-from shaderplay.gpu.modes import MODES
+from shaderplay.modes import MODES
 from shaderplay.gpu.renderer import OPTIONS, Renderer
 from shaderplay.view import View
 

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from shaderplay.activations import ACTIVATIONS
-from shaderplay.train.activate import activate, activate_values
-from shaderplay.train.jit import fexp, flog, fsigmoid, ftanh, kernel
+from shaderplay.kernels.activate import activate, activate_values
+from shaderplay.kernels.jit import fexp, flog, fsigmoid, ftanh, kernel
 
 # Dense over the interesting range, plus saturation and values near 0 (kinks, expm1, log1p).
 Z = np.concatenate(

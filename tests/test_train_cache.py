@@ -3,29 +3,50 @@ compiled from (numba alone only looks at the defining file)."""
 
 from pathlib import Path
 
-from shaderplay.train import cache
+from shaderplay.kernels import cache
+
+PACKAGE = Path(cache.__file__).resolve().parent.parent
 
 
-def test_digest_covers_kernels_tables_and_the_cpu_evaluator():
-    names = {p.name for p in cache._kernel_sources()}
-    assert {"kernel.py", "linalg.py", "norms.py", "activate.py", "optim.py"} <= names
-    assert {"activations.py", "features.py", "spec.py", "config.py"} <= names
-    assert "cpu_eval.py" in names  # it compiles the trainer's affine/norm/activate kernels in
-    assert "trainer.py" not in names  # plain Python: editing it need not recompile
+def _names(path):
+    return {str(p.relative_to(PACKAGE)) for p in cache.sources_of(PACKAGE / path)}
 
 
-def test_locator_takes_trainer_and_cpu_evaluator_files_only():
+def test_a_kernels_stamp_follows_its_imports():
+    names = _names("train/kernel.py")
+    assert {
+        "kernels/linalg.py",
+        "kernels/norms.py",
+        "kernels/activate.py",
+        "train/optim.py",
+    } <= names
+    assert {"activations.py", "kernels/jit.py"} <= names  # tables the kernels freeze in
+    assert "train/trainer.py" not in names  # plain Python that imports the kernels, not theirs
+    evaluator = _names("cpu/evaluator.py")
+    assert {
+        "kernels/linalg.py",
+        "kernels/norms.py",
+        "kernels/activate.py",
+        "features.py",
+    } <= evaluator
+    assert "gpu/renderer.py" not in evaluator
+
+
+def test_locator_stamps_package_files_only():
     from numba.core import caching
 
     assert cache.install()
-    impl = getattr(caching, "CacheImpl", None) or getattr(caching, "_CacheImpl")
+    impl = getattr(caching, "CacheImpl", None) or caching._CacheImpl
     locator = impl._locator_classes[0]
-    package = Path(cache.__file__).resolve().parent.parent
 
     def probe():
         return 0
 
-    for path in (package / "train" / "kernel.py", package / "gpu" / "cpu_eval.py"):
+    for rel in ("train/kernel.py", "cpu/evaluator.py"):
+        path = PACKAGE / rel
         found = locator.from_function(probe, str(path))
-        assert found is not None and found.get_source_stamp()[1] == cache.sources_digest()
-    assert locator.from_function(probe, str(package / "network.py")) is None
+        assert found is not None and found.get_source_stamp()[1] == cache.sources_digest(path)
+    assert cache.sources_digest(PACKAGE / "train/kernel.py") != cache.sources_digest(
+        PACKAGE / "cpu/evaluator.py"
+    )
+    assert locator.from_function(probe, "/tmp/elsewhere.py") is None

@@ -5,7 +5,7 @@ activation, input features, initialisation and seed. Every change goes through
 from imgui_bundle import imgui
 
 from .. import activations, features
-from ..init import BIAS_INITS, WEIGHT_INITS
+from ..initializers import BIAS_INITS, WEIGHT_INITS
 from ..spec import MAX_WIDTH, NORMS
 from . import actions
 from .widgets import DIM, combo, help_marker, on_release

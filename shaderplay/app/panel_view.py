@@ -4,7 +4,7 @@ boundary layers, data points, representation axes) and where (the domain)."""
 from imgui_bundle import imgui
 
 from ..colormaps import NAMES as COLORMAPS
-from ..gpu.modes import MODES
+from ..modes import MODES
 from . import actions, picture
 from .widgets import DIM, combo, help_marker
 

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from ..gpu import renderer as gpu_renderer
 
-from ..gpu.modes import MODES, parse_mode
+from ..modes import MODES, parse_mode
 
 
 def mode_string(name: str, layer: int = 0, neuron: int = 0, extra: dict | None = None) -> str:

@@ -29,7 +29,8 @@ import numpy as np
 from imgui_bundle import imgui
 
 from ..colormaps import lut
-from ..gpu.modes import BOUNDED, MODES, default_range
+from ..activations import ACTIVATIONS
+from ..modes import MODES, default_range
 from ..view import View
 from .offscreen import colour_target, release_target
 from .picture import has_mode, mode_string
@@ -194,7 +195,7 @@ def unit_ranges(net, layers, units) -> list[tuple[float, float]]:
     `forward_layers` over some samples of the view."""
     out = []
     for layer, unit in units:
-        if net.spec.layer_activations[layer] in BOUNDED:
+        if ACTIVATIONS[net.spec.layer_activations[layer]].bounded:
             out.append(default_range(MODES["neuron"], (layer, unit), net.spec))
         else:
             values = np.abs(layers[layer][1][:, unit])

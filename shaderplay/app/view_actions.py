@@ -13,7 +13,7 @@ import numpy as np
 from ..colormaps import NAMES as COLORMAPS
 from ..config import ViewConfig
 from ..errors import ShaderplayError, bad_value, choose
-from ..gpu.modes import MODES
+from ..modes import MODES
 from ..view import View
 from .action import action, known
 

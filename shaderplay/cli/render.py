@@ -107,7 +107,7 @@ def load_source(source: str, preset: str | None = None):
 
 def mode_from_view(view_cfg) -> str:
     """The preset's mode with its arguments filled from the [view] fields layer and neuron."""
-    from ..gpu.modes import MODES
+    from ..modes import MODES
 
     mode = MODES.get(view_cfg.mode)
     if mode is None:  # already "name:args" (or wrong: the renderer says what is allowed)
@@ -140,7 +140,7 @@ def picture_options(
     `target` for modes that show it (representation plots its points), as
     `points` when asked, every hidden layer's boundaries. Without data (a .npz
     source) a mode or overlay that needs it is refused, naming `hint` as the way out."""
-    from ..gpu.modes import parse_mode
+    from ..modes import parse_mode
 
     needs_data = parse_mode(mode)[0].needs_target
     if data is None and (needs_data or points):
@@ -208,7 +208,7 @@ def run(args) -> int:
     explicit = View.parse(args.view) if args.view is not None else None
     size = parse_size(args.size) if args.size is not None else None
     if args.mode is not None:
-        from ..gpu.modes import parse_mode
+        from ..modes import parse_mode
 
         parse_mode(args.mode)  # a bad mode is refused before any loading
     net, view_cfg, data = load_source(args.source, args.preset)

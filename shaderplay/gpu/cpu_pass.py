@@ -1,7 +1,7 @@
 """The Renderer's software-GL fast path (a mixin before ModePasses): where the
 OpenGL is a CPU rasteriser (llvmpipe, softpipe, ...), a mode's values are
-computed by the numba evaluator (cpu_eval.py, per mode in cpu_modes.py) and
-coloured by cpu_colour.py, as the shaders would. `image()` without overlays
+computed by the numba evaluator (cpu/evaluator.py, per mode in cpu/modes.py) and
+coloured by cpu/colour.py, as the shaders would. `image()` without overlays
 never touches GL; `draw()` (the window) and pictures with overlays get the
 colours as an 8-bit texture, so overlays and read-back do not know the
 difference. The representation plot, the output views of nets with more
@@ -20,13 +20,15 @@ import os
 
 import numpy as np
 
+from ..cpu import colour as cpu_colour
+from ..cpu import modes as cpu_modes
+from ..cpu.ahead import prepare
+from ..cpu.evaluator import CpuEvaluator
+from ..cpu.modes import MAX_OUTPUTS
 from ..errors import choose
-from . import cpu_colour, cpu_modes
+from ..modes import default_range, shown_kind
 from .context import is_software
-from .cpu_eval import CpuEvaluator, prepare
-from .cpu_modes import MAX_OUTPUTS
 from .modepasses import gradient_range
-from .modes import default_range, shown_kind
 
 EVALUATORS = ("auto", "cpu", "shader")
 EVALUATOR_ENV = "SHADERPLAY_EVALUATOR"

@@ -22,7 +22,7 @@ from ..dataset import Dataset
 from ..errors import bad_value, choose
 from ..view import View, parse_size
 from .overlaypasses import OverlayPasses
-from .modes import (
+from ..modes import (
     MODES,
     MOSAIC_GAP,
     Mode,

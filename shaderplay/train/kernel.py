@@ -19,11 +19,11 @@ Arrays the kernels share (built by program.py):
 
 import numpy as np
 
-from .activate import SIGMOID, activate
-from .jit import flat, kernel, rows
-from .linalg import affine, backprop, weight_grads
+from ..kernels.activate import SIGMOID, activate
+from ..kernels.jit import flat, kernel, rows
+from ..kernels.linalg import affine, backprop, weight_grads
 from .losses import CROSS_ENTROPY, loss_grad
-from .norms import (
+from ..kernels.norms import (
     batchnorm_backward,
     batchnorm_commit,
     batchnorm_forward,

@@ -19,7 +19,7 @@ pre-activation (the output activation's derivative D applied).
 import numpy as np
 
 from ..config import LOSSES
-from .jit import F0, F1, fexp, flog, kernel
+from ..kernels.jit import F0, F1, fexp, flog, kernel
 
 MSE, BCE, CROSS_ENTROPY = (LOSSES.index(n) for n in ("mse", "bce", "cross_entropy"))
 _LOG_FLOOR = np.float32(-100.0)

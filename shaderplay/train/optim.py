@@ -24,7 +24,7 @@ is written by a step that would leave a non-finite weight.
 import numpy as np
 
 from ..config import OPTIMIZERS
-from .jit import F1, flat, kernel
+from ..kernels.jit import F1, flat, kernel
 
 SGD, MOMENTUM, NESTEROV, RMSPROP, ADAM, ADAMW = (
     OPTIMIZERS.index(n) for n in ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw")

@@ -11,7 +11,7 @@ import numpy as np
 from ..config import LOSSES, OPTIMIZERS, SCHEDULES, TrainConfig
 from ..spec import NORMS, ParamLayout
 from . import kernel as K
-from .activate import ACTIVATIONS
+from ..kernels.activate import ACTIVATIONS
 
 _ALIGN = 16  # floats: one 64-byte cache line, one AVX-512 register
 

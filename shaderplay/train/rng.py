@@ -8,7 +8,7 @@ into kernel calls.
 
 import numpy as np
 
-from .jit import inline, kernel
+from ..kernels.jit import inline, kernel
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)

@@ -19,7 +19,7 @@ import math
 import numpy as np
 
 from ..config import SCHEDULES, TrainConfig
-from .jit import inline
+from ..kernels.jit import inline
 
 CONSTANT, STEP, EXPONENTIAL, COSINE, COSINE_RESTARTS = (
     SCHEDULES.index(n) for n in ("constant", "step", "exponential", "cosine", "cosine_restarts")

@@ -16,8 +16,7 @@ import numpy as np
 from numba import njit, prange
 
 from .. import colormaps
-from ..train.jit import OPTIONS
-from .cpu_eval import LAUNCH
+from ..kernels.jit import LAUNCH, OPTIONS
 
 KINDS = {"map": 0, "rgb": 1, "classes": 2, "hash": 3, "tiles": 4}
 NAN_COLOUR = (255, 0, 255)  # as SP_NAN_COLOUR: a diverged network is never a black picture

@@ -21,6 +21,8 @@ arithmetic that LLVM vectorises (~0.1 ns each); their errors against libm are
 a few ulp (relative ~2e-7), checked in tests/test_train_activations.py.
 """
 
+import threading
+
 import numpy as np
 from numba import carray, njit, types
 from numba.extending import intrinsic
@@ -31,6 +33,9 @@ cache.install()  # before any kernel is declared: cached kernels track all train
 
 FASTMATH = frozenset({"contract", "reassoc", "nsz", "arcp"})
 OPTIONS = dict(nogil=True, cache=True, fastmath=set(FASTMATH), error_model="numpy")
+# One parallel launch at a time: numba's workqueue threading layer (where neither TBB nor
+# OpenMP is installed) aborts the process on launches from two threads at once.
+LAUNCH = threading.Lock()
 
 
 def kernel(fn):

@@ -14,8 +14,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from .cpu_eval import CpuEvaluator
-from .modes import MOSAIC_GAP, mosaic_tiles, mosaic_tiles_of
+from ..modes import MOSAIC_GAP, mosaic_tiles, mosaic_tiles_of
+from .evaluator import CpuEvaluator
 
 MAX_OUTPUTS = 4  # one RGBA texture: more outputs are shown as classes, by the shader
 OUTPUT_ENTRIES = ("output.frag.glsl", "classes.frag.glsl", "error.frag.glsl")

@@ -4,8 +4,8 @@ Where the only OpenGL is a software rasteriser (Mesa's llvmpipe), a
 fragment shader evaluating the network pixel by pixel reached 0.08-0.31x
 the speed of NumPy on the same grid: it runs one pixel per SIMD lane with
 the weights re-read for every pixel. This evaluator runs the network
-batch-major instead, with the trainer's own kernels (train/linalg.affine,
-train/norms, train/activate: the same float32 arithmetic as training): the
+batch-major instead, with the trainer's own kernels (kernels/linalg.affine,
+kernels/norms, kernels/activate: the same float32 arithmetic as training): the
 grid is cut into tiles of `tile` pixels, each thread takes a run of tiles
 and evaluates one weight layer at a time over a whole tile, (n_out, tile)
 blocks of activations that stay in cache, the weights read once per tile.
@@ -20,7 +20,6 @@ of its output. BatchNorm uses its running statistics (inference form).
 """
 
 import math
-import threading
 
 import numba
 import numpy as np
@@ -30,10 +29,10 @@ from ..errors import bad_value
 from ..features import FEATURES, parse
 from ..network import Network
 from ..spec import NetworkSpec
-from ..train.activate import activate_values
-from ..train.jit import OPTIONS, flat, inline, rows
-from ..train.linalg import affine
-from ..train.norms import batchnorm_forward, layernorm_forward
+from ..kernels.activate import activate_values
+from ..kernels.jit import LAUNCH, OPTIONS, flat, inline, rows
+from ..kernels.linalg import affine
+from ..kernels.norms import batchnorm_forward, layernorm_forward
 from ..train.program import layer_table
 from ..view import View, parse_size
 
@@ -45,9 +44,6 @@ _TWO_PI = 2.0 * math.pi
 _U0, _U1 = np.uint64(0), np.uint64(1)
 _U32, _U24 = np.uint64(0xFFFFFFFF), np.uint64(0xFFFFFF)
 _FNV_BASIS, _FNV_PRIME, _MIX_1 = np.uint64(2166136261), np.uint64(16777619), np.uint64(2246822519)
-# One parallel launch at a time: numba's workqueue threading layer (where neither TBB nor
-# OpenMP is installed) aborts the process on launches from two threads at once.
-LAUNCH = threading.Lock()
 _NO_POINTS = np.zeros((0, 2), np.float64)  # evaluate_grid's `at` when the grid gives the points
 _NO_PICK = np.zeros(0, np.int64)  # evaluate_grid's `pick` when every point gives the same units
 # Pixels per tile: a (width, tile) block of activations up to 128 KiB, so a layer's input,
@@ -483,38 +479,3 @@ def evaluate(
     """`net` on a `size` = (W, H) grid of `view` on the CPU: float32 (H, W, C), row 0 = top."""
     view = View.from_domain(-1, 1, -1, 1) if view is None else view
     return CpuEvaluator(net.spec).values(net.params, view, size, layer, pre)
-
-
-# --- compiling ahead -------------------------------------------------------------------
-# evaluate_grid (and cpu_colour's colour_grid) have one signature for every network,
-# compiled once per install and then loaded from numba's cache (~0.1 s); the first compile
-# takes several seconds, which `prepare` lets a renderer spend in the background while the
-# shader draws.
-_ready = threading.Event()
-_start = threading.Lock()
-_compiler: threading.Thread | None = None
-
-
-def _compile() -> None:
-    from .cpu_colour import colour  # it imports this module
-
-    net = Network.random((2, 1), seed=0)
-    values = CpuEvaluator(net.spec).values(net.params, None, (1, 1))
-    colour(values, "map", 1, "grey", (0.0, 1.0))  # the colour kernel, so no picture waits on it
-    _ready.set()
-
-
-def prepare(wait: bool = False, timeout: float | None = None) -> bool:
-    """Start compiling (or loading) evaluate_grid on a background thread, once per process.
-
-    Returns whether it is ready; `wait` blocks until the attempt has finished, or
-    for at most `timeout` seconds.
-    """
-    global _compiler
-    with _start:
-        if _compiler is None:
-            _compiler = threading.Thread(target=_compile, name="shaderplay-cpu-eval", daemon=True)
-            _compiler.start()
-    if wait:
-        _compiler.join(timeout)
-    return _ready.is_set()

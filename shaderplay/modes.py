@@ -22,21 +22,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import bad_value, choose
-from ..spec import NetworkSpec
+from .activations import ACTIVATIONS
+from .errors import bad_value, choose
+from .spec import NetworkSpec
 
-# Activation -> the value range shown as the two ends of a colormap.
-BOUNDED = {
-    "sigmoid": (0.0, 1.0),
-    "gaussian": (0.0, 1.0),
-    "tanh": (-1.0, 1.0),
-    "sin": (-1.0, 1.0),
-    "softsign": (-1.0, 1.0),
-}
 PRE_RANGE = (-2.0, 2.0)  # pre-activations: their sign is what matters
-# Mosaic of a ReLU network: values are >= 0, so 0 (a neuron that is off) sits
-# at the map's low end and a dead neuron is a flat tile of it.
-ONE_SIDED = {"relu": (0.0, 1.0)}
 MAX_TARGET_CHANNELS = 4
 MOSAIC_GAP = 2.0  # pixels between the mosaic's tiles
 
@@ -243,11 +233,23 @@ def default_range(
     if mode.name == "neuron":
         if pre:
             return PRE_RANGE
-        return BOUNDED.get(spec.layer_activations[args[0]], (-1.0, 1.0))
+        return _shown_range(spec.layer_activations[args[0]], (-1.0, 1.0))
     if mode.name == "mosaic":
         acts = set(spec.activations)
         if len(acts) != 1:
             return (-1.0, 1.0)
         act = acts.pop()
-        return BOUNDED.get(act) or ONE_SIDED.get(act, (-1.0, 1.0))
-    return BOUNDED.get(spec.output_activation, (0.0, 1.0))
+        return _shown_range(act, (-1.0, 1.0), one_sided=True)
+    return _shown_range(spec.output_activation, (0.0, 1.0))
+
+
+def _shown_range(activation: str, otherwise, one_sided: bool = False) -> tuple[float, float]:
+    """A bounded activation's whole range; with `one_sided`, (0, 1) for one whose values are
+    >= 0 (ReLU: 0, a neuron that is off, sits at the map's low end and a dead neuron is a
+    flat tile of it); else `otherwise`."""
+    row = ACTIVATIONS[activation]
+    if row.bounded:
+        return row.lo, row.hi
+    if one_sided and row.lo == 0.0:
+        return 0.0, 1.0
+    return otherwise

@@ -1,0 +1,40 @@
+"""Compiling the CPU path's kernels ahead of the first picture.
+
+evaluate_grid (evaluator.py) and colour_grid (colour.py) have one signature
+for every network, compiled once per install and then loaded from numba's
+cache (~0.1 s); the first compile takes several seconds, which `prepare` lets
+a renderer spend in the background while the shader draws.
+"""
+
+import threading
+
+from ..network import Network
+from .colour import colour
+from .evaluator import CpuEvaluator
+
+_ready = threading.Event()
+_start = threading.Lock()
+_compiler: threading.Thread | None = None
+
+
+def _compile() -> None:
+    net = Network.random((2, 1), seed=0)
+    values = CpuEvaluator(net.spec).values(net.params, None, (1, 1))
+    colour(values, "map", 1, "grey", (0.0, 1.0))  # the colour kernel, so no picture waits on it
+    _ready.set()
+
+
+def prepare(wait: bool = False, timeout: float | None = None) -> bool:
+    """Start compiling (or loading) the CPU kernels on a background thread, once per process.
+
+    Returns whether they are ready; `wait` blocks until the attempt has finished, or
+    for at most `timeout` seconds.
+    """
+    global _compiler
+    with _start:
+        if _compiler is None:
+            _compiler = threading.Thread(target=_compile, name="shaderplay-cpu-eval", daemon=True)
+            _compiler.start()
+    if wait:
+        _compiler.join(timeout)
+    return _ready.is_set()

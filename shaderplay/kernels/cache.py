@@ -1,0 +1,136 @@
+"""Make numba's on-disk cache notice edits to any source a cached kernel is built from.
+
+numba keys a cached function on the content of the one file that defines it,
+not on the files of the functions it calls or of the globals it freezes: an
+edit to norms.py, or a new entry in the activation table, would otherwise
+leave train_steps (train/kernel.py) running stale machine code from the cache.
+The locator registered here stamps every cached function defined in this
+package with a digest of its file and every package module that file imports,
+directly or through others (function-local imports included), so the stamp
+follows the imports as they are written instead of a list kept by hand.
+
+It plugs into numba's cache machinery (numba.core.caching), which is not a
+public API; if that ever moves, `install()` leaves numba's default in place.
+"""
+
+import ast
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def _module_file(name: str) -> Path | None:
+    """The file of package module `name` ("shaderplay.kernels.jit"), None if not ours."""
+    parts = name.split(".")
+    if parts[0] != _PACKAGE.name:
+        return None
+    base = _PACKAGE.joinpath(*parts[1:])
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(_PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+@lru_cache(maxsize=None)
+def imports_of(path: Path) -> tuple[Path, ...]:
+    """The package files `path` imports (anywhere in it), as written."""
+    tree = ast.parse(path.read_text())
+    package = _module_name(path)
+    if path.name != "__init__.py":
+        package = package.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            names = [module] + [f"{module}.{a.name}" for a in node.names]
+        for name in names:
+            file = _module_file(name)
+            if file is not None and file != path:
+                found.add(file)
+    return tuple(sorted(found))
+
+
+@lru_cache(maxsize=None)
+def sources_of(path: Path) -> tuple[Path, ...]:
+    """`path` and every package file it reaches through imports, sorted."""
+    seen, todo = {path}, [path]
+    while todo:
+        for file in imports_of(todo.pop()):
+            if file not in seen:
+                seen.add(file)
+                todo.append(file)
+    return tuple(sorted(seen))
+
+
+@lru_cache(maxsize=None)
+def sources_digest(path: Path) -> bytes:
+    digest = hashlib.sha256()
+    for file in sources_of(path):
+        digest.update(str(file.relative_to(_PACKAGE)).encode())
+        digest.update(file.read_bytes())
+    return digest.digest()
+
+
+def install() -> bool:
+    """Register the locator (once); False where numba's cache internals are not as expected."""
+    try:
+        from numba.core import caching
+    except ImportError:
+        return False
+    impl = getattr(caching, "CacheImpl", None) or getattr(caching, "_CacheImpl", None)
+    base = getattr(caching, "_CacheLocator", None)
+    if (
+        impl is None
+        or base is None
+        or not isinstance(getattr(impl, "_locator_classes", None), list)
+    ):
+        return False
+    if any(getattr(cls, "_shaderplay", False) for cls in impl._locator_classes):
+        return True
+    fallbacks = list(impl._locator_classes)
+
+    class SourcesLocator(base):
+        """numba's usual locator for the file, with its imports' digest added to the stamp."""
+
+        _shaderplay = True
+
+        def __init__(self, inner, path):
+            self._inner = inner
+            self._path = path
+
+        def get_cache_path(self):
+            return self._inner.get_cache_path()
+
+        def get_source_stamp(self):
+            return self._inner.get_source_stamp(), sources_digest(self._path)
+
+        def get_disambiguator(self):
+            return self._inner.get_disambiguator()
+
+        @classmethod
+        def from_function(cls, py_func, py_file):
+            path = Path(py_file).resolve()
+            if _PACKAGE not in path.parents:
+                return None
+            for fallback in fallbacks:
+                inner = fallback.from_function(py_func, py_file)
+                if inner is not None:
+                    return cls(inner, path)
+            return None
+
+    impl._locator_classes = [SourcesLocator, *fallbacks]
+    return True
