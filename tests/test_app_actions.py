@@ -328,7 +328,9 @@ def test_preset_mode_with_arguments_opens_in_the_window(tmp_path):
     preset = replace(load_preset("default"), view=ViewConfig(mode="neuron:1:3"))
     split, extra = render_args.split_mode(preset)
     assert (split.view.mode, split.view.layer, split.view.neuron, extra) == ("neuron", 1, 3, {})
-    split, extra = render_args.split_mode(replace(preset, view=ViewConfig(mode="representation:2:4")))
+    split, extra = render_args.split_mode(
+        replace(preset, view=ViewConfig(mode="representation:2:4"))
+    )
     assert (split.view.mode, split.view.layer, extra) == ("representation", 2, {"a": 4, "b": 1})
     assert render_args.split_mode(load_preset("default"))[1] == {}
 

@@ -22,10 +22,10 @@ import numpy as np
 
 from ..errors import ShaderplayError
 from . import actions, canvas, gui, panel_timeline, render_args
+from .canvas_picture import CanvasPicture
 from .dialogs import FileDialogs
 from .keys import handle_keys
 from .offscreen import colour_target, release_target
-from .canvas_picture import CanvasPicture
 from .recording import Recording
 from .session import Session
 from .state import AppState
