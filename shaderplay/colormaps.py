@@ -7,7 +7,7 @@ with a darker line where two bands meet, so level sets read off the picture.
 """
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -23,7 +23,6 @@ class Colormap:
     name: str
     anchors: tuple[str, ...]  # hex colours at 0, 1/(n-1), ..., 1
     about: str
-    diverging: bool = False
 
 
 _TABLE = [
@@ -66,7 +65,6 @@ _TABLE = [
         "diverging",
         ("#2166ac", "#67a9cf", "#d1e5f0", "#f7f7f7", "#fddbc7", "#ef8a62", "#b2182b"),
         "blue (low) - white (middle) - red (high)",
-        diverging=True,
     ),
 ]
 BASE = {c.name: c for c in _TABLE}
@@ -111,7 +109,7 @@ def _interpolate(anchors, t: np.ndarray) -> np.ndarray:
     return np.stack([np.interp(t, pos, colours[:, c]) for c in range(3)], axis=-1)
 
 
-@lru_cache(maxsize=None)
+@cache
 def lut(name: str) -> np.ndarray:
     """(LUT_SIZE, 3) uint8: entry k shows the value (k + 0.5) / LUT_SIZE."""
     choose("colormap", name, NAMES)
@@ -136,12 +134,9 @@ def palette(colours, n: int) -> np.ndarray:
     return np.stack([_rgb(colours[k % len(colours)]) for k in range(max(n, 1))])
 
 
-def is_diverging(name: str) -> bool:
-    return BASE[name[:-6] if name.endswith("_bands") else name].diverging
-
-
 def apply(name: str, t) -> np.ndarray:
-    """CPU colour mapping of values t in [0, 1] (clamped) -> float RGB in [0, 1], nearest LUT entry."""
+    """CPU colour mapping of values t in [0, 1] (clamped) -> float RGB in [0, 1], nearest
+    LUT entry."""
     t = np.clip(np.asarray(t, np.float64), 0.0, 1.0)
     index = np.minimum((t * LUT_SIZE).astype(np.int64), LUT_SIZE - 1)
     return lut(name)[index] / 255.0

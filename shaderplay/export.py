@@ -24,8 +24,8 @@ import numpy as np
 from . import colormaps
 from .errors import ShaderplayError, bad_value, choose
 from .gpu.layout import GpuLayout, Packer
-from .modes import MODES, default_range
 from .gpu.source import assemble, network_defines
+from .modes import MODES
 from .network import Network
 from .view import View, parse_size
 
@@ -150,7 +150,7 @@ def export_source(
             "1 (colormap), 2 or 3 (RGB) outputs for "
             "export; class colours of a classifier are not exported",
         )
-    lo, hi = default_range(MODES["output"], (), net.spec) if value_range is None else value_range
+    lo, hi = MODES["output"].default_range((), net.spec) if value_range is None else value_range
     if not (np.isfinite(lo) and np.isfinite(hi) and lo != hi):
         raise bad_value(
             "range",

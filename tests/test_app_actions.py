@@ -323,23 +323,25 @@ def test_loading_a_preset_starts_it_training_even_after_a_paused_one():
 def test_preset_mode_with_arguments_opens_in_the_window(tmp_path):
     """render/record take view.mode = "neuron:1:3"; the window keeps the bare name
     with layer/neuron in [view] and other arguments in mode_args."""
-    from shaderplay.app import picture
+    from shaderplay.app import render_args
 
     preset = replace(load_preset("default"), view=ViewConfig(mode="neuron:1:3"))
-    split, extra = picture.split_mode(preset)
+    split, extra = render_args.split_mode(preset)
     assert (split.view.mode, split.view.layer, split.view.neuron, extra) == ("neuron", 1, 3, {})
-    split, extra = picture.split_mode(replace(preset, view=ViewConfig(mode="representation:2:4")))
+    split, extra = render_args.split_mode(
+        replace(preset, view=ViewConfig(mode="representation:2:4"))
+    )
     assert (split.view.mode, split.view.layer, extra) == ("representation", 2, {"a": 4, "b": 1})
-    assert picture.split_mode(load_preset("default"))[1] == {}
+    assert render_args.split_mode(load_preset("default"))[1] == {}
 
 
 def test_mode_string_uses_the_modes_own_defaults():
-    from shaderplay.app import picture
+    from shaderplay.app import render_args
 
-    assert picture.mode_string("representation", layer=1) == "representation:1:0:1"
-    assert picture.mode_string("neuron", layer=2, neuron=5) == "neuron:2:5"
-    assert picture.mode_string("depth", layer=1) == "depth:1"
-    assert picture.mode_string("output") == "output"
+    assert render_args.mode_string("representation", layer=1) == "representation:1:0:1"
+    assert render_args.mode_string("neuron", layer=2, neuron=5) == "neuron:2:5"
+    assert render_args.mode_string("depth", layer=1) == "depth:1"
+    assert render_args.mode_string("output") == "output"
 
 
 def test_loading_a_preset_whose_mode_has_arguments(app, tmp_path):

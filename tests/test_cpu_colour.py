@@ -24,8 +24,8 @@ def renderer(gl_context):
 def _shader_colours(renderer, values, kind, channels, colormap, value_range, discrete=False):
     """The GL colour pass over `values` (H, W, <=4), row 0 at the top: uint8 (H, W, 3)."""
     h, w = values.shape[:2]
-    texture = renderer._data_texture("display", values)
-    fbo, _ = renderer._target("image", (w, h), 1, "f1")
+    texture = renderer._surfaces.data("display", values)
+    fbo, _ = renderer._surfaces.framebuffer("image", (w, h), 1, "f1")
     renderer._colour_pass(
         texture, kind, channels, colormap, value_range, discrete, fbo, (0, 0, w, h)
     )

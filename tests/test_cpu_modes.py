@@ -1,4 +1,4 @@
-"""Every view mode through the CPU path of software GL (gpu/cpu_modes.py)
+"""Every view mode through the CPU path of software GL (gpu/cpu_pass.py, cpu/modes.py)
 against the fragment shaders on the same network: the same values and the
 same pictures, and no GL values pass on the way. (tests/test_render_modes.py
 holds both paths to NumPy.)"""
@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 from shaderplay import Network
-from shaderplay.gpu.modepasses import ModePasses
 from shaderplay.gpu.renderer import Renderer
 from shaderplay.view import View
 
@@ -47,7 +46,7 @@ def _opts(mode):
 def test_cpu_values_and_pictures_match_the_shaders(pair, ctx, mode, monkeypatch):
     want = pair["shader"].values(VIEW, SIZE, mode, **_opts(mode))
     want_picture = pair["shader"].image(VIEW, SIZE, mode, **_opts(mode))
-    monkeypatch.setattr(ModePasses, "_mode_pass", lambda *a, **k: pytest.fail("a GL values pass"))
+    monkeypatch.setattr(Renderer, "_values_pass", lambda *a, **k: pytest.fail("a GL values pass"))
     got = pair["cpu"].values(VIEW, SIZE, mode, **_opts(mode))
     picture = pair["cpu"].image(VIEW, SIZE, mode, **_opts(mode))
     assert got.shape == want.shape and picture.shape == want_picture.shape

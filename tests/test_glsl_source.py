@@ -104,8 +104,8 @@ def test_network_source_is_cached_per_spec():
     a = Network.random((2, 8, 1), seed=0)
     b = Network.random((2, 8, 1), seed=5)  # same architecture, other weights
     storage = (("SP_STORAGE_TEXTURE", 0), ("SP_PARAM_VEC4", 64))
-    sa = network_source("output.frag.glsl", a.spec, 1, storage, (("SP_TARGETS", 1),))
-    sb = network_source("output.frag.glsl", b.spec, 1, storage, (("SP_TARGETS", 1),))
+    sa = network_source("output.frag.glsl", a.spec, 1, storage, (("SP_ATTACHMENTS", 1),))
+    sb = network_source("output.frag.glsl", b.spec, 1, storage, (("SP_ATTACHMENTS", 1),))
     assert sa is sb
     assert "#define SP_PARAM_VEC4 64" in sa.text and "uniform SpParams" in sa.text
     assert "#include" not in sa.text

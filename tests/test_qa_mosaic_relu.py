@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from shaderplay import colormaps
-from shaderplay.modes import MODES, default_range
+from shaderplay.modes import MODES
 from shaderplay.network import Network
 from shaderplay.presets import load_preset
 from shaderplay.view import View
@@ -26,9 +26,9 @@ def test_relu_mosaic_range_is_zero_to_one():
     relu = Network.random((2, 4, 4, 1), activation="relu", seed=0).spec
     tanh = Network.random((2, 4, 4, 1), activation="tanh", seed=0).spec
     mixed = Network.random((2, 4, 4, 1), activation=["relu", "tanh"], seed=0).spec
-    assert default_range(MODES["mosaic"], (), relu) == (0.0, 1.0)
-    assert default_range(MODES["mosaic"], (), tanh) == (-1.0, 1.0)
-    assert default_range(MODES["mosaic"], (), mixed) == (-1.0, 1.0)
+    assert MODES["mosaic"].default_range((), relu) == (0.0, 1.0)
+    assert MODES["mosaic"].default_range((), tanh) == (-1.0, 1.0)
+    assert MODES["mosaic"].default_range((), mixed) == (-1.0, 1.0)
 
 
 def test_a_dead_neuron_is_a_flat_tile_of_the_low_end(renderer):

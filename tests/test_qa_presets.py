@@ -7,7 +7,7 @@ import pytest
 
 from shaderplay.build import build
 from shaderplay.cli.render import mode_from_view
-from shaderplay.modes import MODES, check_args, parse_mode
+from shaderplay.modes import MODES, parse_mode
 from shaderplay.presets import builtin_presets, load_preset
 
 NAMES = list(builtin_presets())
@@ -19,7 +19,7 @@ def test_every_builtin_view_fits_its_network(name):
     net, data, _ = build(preset)
     assert preset.view.mode in MODES  # layer/neuron come from their own fields
     mode, args = parse_mode(mode_from_view(preset.view))
-    check_args(mode, args, net.spec)  # raises when the layer or neuron does not exist
+    mode.check(args, net.spec)  # raises when the layer or neuron does not exist
     assert not mode.needs_target or data.field is not None
 
 

@@ -147,7 +147,10 @@ def test_render_api_matches_forward(ctx):
         (lambda r: r.draw(View(), (8, 8), fbo=None), "no screen"),
         (
             lambda r: r.draw(
-                View(), (8, 8), fbo=r._target("image", (8, 8), 1, "f1")[0], viewport=(0, 0, 4, 4)
+                View(),
+                (8, 8),
+                fbo=r._surfaces.framebuffer("image", (8, 8), 1, "f1")[0],
+                viewport=(0, 0, 4, 4),
             ),
             "viewport: got",
         ),

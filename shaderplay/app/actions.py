@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ..config import NetConfig, TargetConfig, TrainConfig
 from ..errors import bad_value
-from . import picture
+from . import render_args
 from .action import action, known
 from .run_actions import (  # noqa: F401  (re-exported, as the view actions below)
     _is_run_file,
@@ -81,7 +81,7 @@ def _per_layer(value, n: int) -> list:
 
 def _rebuild(state, session, preset, keep_weights=False, playing=None) -> None:
     playing = state.playing if playing is None else playing
-    preset, mode_args = picture.split_mode(preset)
+    preset, mode_args = render_args.split_mode(preset)
     session.rebuild(preset, keep_weights=keep_weights, playing=playing)
     state.preset = preset
     state.mode_args = {**state.mode_args, **mode_args}

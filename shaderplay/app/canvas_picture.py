@@ -20,8 +20,8 @@ import time
 
 from imgui_bundle import imgui
 
+from ..modes import MODES
 from .offscreen import colour_target, release_target
-from .picture import supports
 
 BUDGET_S = 0.012  # target time of one canvas render while training
 DUTY = 0.4  # most of the time spent re-rendering for new weights alone
@@ -123,8 +123,9 @@ def _thin(opts: dict, mode: str, scale: float) -> dict:
     if scale >= 1.0:
         return opts
     out = dict(opts)
-    if supports("line_width") and (opts.get("boundaries") or mode.startswith("boundaries")):
+    row = MODES.get(mode.split(":")[0])
+    if opts.get("boundaries") or (row is not None and row.boundaries):
         out.setdefault("line_width", max(0.75, LINE_WIDTH * scale))
-    if supports("point_size") and opts.get("points") is not None:
+    if opts.get("points") is not None:
         out.setdefault("point_size", max(1.5, POINT_SIZE * scale))
     return out

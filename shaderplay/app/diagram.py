@@ -119,7 +119,7 @@ def _draw(state, session, thumbnails, width: float) -> None:
         inside = p0.x <= mouse.x < p1.x and p0.y <= mouse.y < p1.y
         if inside and hovered_area and c > 0:
             _tooltip(net, c - 1, u, thumbnails)
-            if clicked and thumbnails.ready:  # ready: the renderer has a neuron mode
+            if clicked:
                 actions.set_view(state, session, mode="neuron", layer=c - 1, neuron=u)
     for c, n in enumerate(sizes):
         if n > MAX_SHOWN:

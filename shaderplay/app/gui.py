@@ -1,6 +1,6 @@
 """The layout: a controls column on the left (tabs Network / Training / View /
 Files), an inspection column on the right (diagram, plots, probe, status), the
-canvas between them, and the overlays on the canvas. H hides both columns and
+canvas between them, and the annotations on the canvas. H hides both columns and
 the canvas takes the whole window.
 
 `draw(...)` only reads `state` and calls actions; it returns the canvas
@@ -11,8 +11,18 @@ from dataclasses import dataclass
 
 from imgui_bundle import imgui
 
-from . import diagram, overlays, panel_files, panel_network, panel_plots, panel_probe, panel_status
-from . import panel_timeline, panel_training, panel_view
+from . import (
+    annotations,
+    diagram,
+    panel_files,
+    panel_network,
+    panel_plots,
+    panel_probe,
+    panel_status,
+    panel_timeline,
+    panel_training,
+    panel_view,
+)
 from .canvas import Rect
 
 LEFT_EM, RIGHT_EM = 23.0, 24.0  # column widths in font heights
@@ -60,9 +70,9 @@ def draw(state, session, info: FrameInfo, thumbnails, size) -> Rect:
         _right_column(state, session, info, thumbnails, RIGHT_EM * font, width, height)
         if timeline:
             panel_timeline.draw(state, session, rect.x, rect.y + rect.h, rect.w)
-    overlays.divergence_banner(state, session, rect)
-    overlays.message_bar(state, rect)
-    overlays.help_window(state, rect)
+    annotations.divergence_banner(state, session, rect)
+    annotations.message_bar(state, rect)
+    annotations.help_window(state, rect)
     return rect
 
 

@@ -21,11 +21,11 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ShaderplayError
-from . import actions, canvas, gui, panel_timeline, picture
+from . import actions, canvas, gui, panel_timeline, render_args
+from .canvas_picture import CanvasPicture
 from .dialogs import FileDialogs
 from .keys import handle_keys
 from .offscreen import colour_target, release_target
-from .canvas_picture import CanvasPicture
 from .recording import Recording
 from .session import Session
 from .state import AppState
@@ -58,7 +58,7 @@ def run(
     session = renderer = thumbs = None
     try:
         renderer = Renderer(window.ctx)
-        preset, mode_args = picture.split_mode(preset)
+        preset, mode_args = render_args.split_mode(preset)
         session = Session(preset)
         state = AppState(preset=preset, source=source, mode_args=mode_args)
         thumbs = Thumbnails(window.ctx, renderer)
@@ -215,7 +215,7 @@ class Loop:
         return canvas.viewport_px(rect, size, self.window.framebuffer_size)
 
     def _draw_args(self):
-        return picture.draw_args(self.state, self.session)
+        return render_args.draw_args(self.state, self.session)
 
     def _draw_canvas(self, rect, size, snap) -> None:
         """Clear the window; refresh the canvas picture if needed and queue it for imgui."""

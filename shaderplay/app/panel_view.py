@@ -5,7 +5,7 @@ from imgui_bundle import imgui
 
 from ..colormaps import NAMES as COLORMAPS
 from ..modes import MODES
-from . import actions, picture
+from . import actions, render_args
 from .widgets import DIM, combo, help_marker
 
 
@@ -21,10 +21,9 @@ def draw(state, session) -> None:
         actions.set_view(state, session, colormap=cmap)
     _mode_args(state, session, v, spec)
     _flags(state, session, v, spec)
-    if picture.supports("points"):
-        changed, points = imgui.checkbox("data points", v.show_points)
-        if changed:
-            actions.set_view(state, session, show_points=points)
+    changed, points = imgui.checkbox("data points", v.show_points)
+    if changed:
+        actions.set_view(state, session, show_points=points)
     changed, adaptive = imgui.checkbox("fast preview while training", state.adaptive)
     if changed:
         actions.set_adaptive(state, session, adaptive)
@@ -32,8 +31,7 @@ def draw(state, session) -> None:
         "While weights change, draw the canvas at a resolution that keeps the\n"
         "frame rate up (sharpened once training pauses). Off: always full size."
     )
-    if picture.supports("boundaries"):
-        _boundaries(state, session, spec)
+    _boundaries(state, session, spec)
     _domain(state, session)
 
 
@@ -45,7 +43,7 @@ def _mode_args(state, session, v, spec) -> None:
     """One slider per integer argument of the mode: layer, neuron, and any other."""
     layer = min(v.layer, spec.depth - 1)
     width = spec.sizes[layer + 1]
-    for arg in picture.mode_args(v.mode):
+    for arg in render_args.mode_args(v.mode):
         if arg == "layer":
             changed, new = imgui.slider_int("layer", layer + 1, 1, spec.depth)
             if changed:
@@ -64,12 +62,13 @@ def _mode_args(state, session, v, spec) -> None:
 
 
 def _flags(state, session, v, spec) -> None:
+    mode = MODES.get(v.mode)
     shows = [
-        ("pre", "before the activation", "neuron" in picture.mode_args(v.mode)),
-        ("discrete", "hard class colours", v.mode == "classes" or spec.n_out > 3),
+        ("pre", "before the activation", mode is not None and "pre" in mode.options),
+        ("discrete", "hard class colours", mode is not None and mode.shown_kind(spec) == "classes"),
     ]
     for name, label, relevant in shows:
-        if relevant and picture.supports(name):
+        if relevant:
             changed, on = imgui.checkbox(label, bool(state.render_opts.get(name)))
             if changed:
                 actions.set_render_flag(state, session, name, on)

@@ -28,12 +28,12 @@ import time
 import numpy as np
 from imgui_bundle import imgui
 
-from ..colormaps import lut
 from ..activations import ACTIVATIONS
-from ..modes import MODES, default_range
+from ..colormaps import lut
+from ..modes import MODES
 from ..view import View
 from .offscreen import colour_target, release_target
-from .picture import has_mode, mode_string
+from .render_args import mode_string
 
 CELL = 64  # pixels per thumbnail side (a node's tooltip shows it large)
 COLUMNS = 16
@@ -42,7 +42,8 @@ MAX_CELLS = 1024
 BUDGET_S = 0.003  # GPU path: cell rendering per frame
 MIN_INTERVAL_S = 0.1  # at most ten refreshes a second while the weights change
 DUTY = 0.1  # and at most this share of the time spent refreshing
-COLORMAP = "diverging"  # the neuron mode's own
+NEURON = MODES["neuron"]  # every cell is this mode's picture of one unit
+COLORMAP = NEURON.colormap
 RANGE_GRID = 16  # GPU path: samples per side for the unbounded units' ranges
 
 
@@ -66,7 +67,7 @@ class Thumbnails:
     @property
     def software(self) -> bool:
         """Whether the renderer computes neuron fields on the CPU (software GL)."""
-        return getattr(self.renderer, "evaluator", "shader") == "cpu"
+        return self.renderer.evaluator == "cpu"
 
     def _allocate(self, spec, shown: int) -> None:
         units = [(i, u) for i, n in enumerate(spec.sizes[1:]) for u in range(min(n, shown))]
@@ -92,7 +93,7 @@ class Thumbnails:
             self._allocate(net.spec, shown)
         now = time.perf_counter() if now is None else now
         if self._pass is None:
-            if key == self._shown or now < self._next or not has_mode("neuron"):
+            if key == self._shown or now < self._next:
                 return False
             self._pass, self._began, self._cost = key, now, 0.0
             self._pending = [] if self.software else list(self._order)
@@ -123,7 +124,7 @@ class Thumbnails:
             self.renderer.draw(
                 view,
                 (CELL, CELL),
-                mode_string("neuron", layer, unit),
+                mode_string(NEURON.name, layer, unit),
                 None,
                 fbo=self.fbo,
                 viewport=(x, y, CELL, CELL),
@@ -144,8 +145,8 @@ class Thumbnails:
 
     @property
     def ready(self) -> bool:
-        """False until the renderer has a neuron mode and the atlas exists."""
-        return self.fbo is not None and has_mode("neuron")
+        """False until the atlas exists."""
+        return self.fbo is not None
 
     @property
     def texture_ref(self):
@@ -196,7 +197,7 @@ def unit_ranges(net, layers, units) -> list[tuple[float, float]]:
     out = []
     for layer, unit in units:
         if ACTIVATIONS[net.spec.layer_activations[layer]].bounded:
-            out.append(default_range(MODES["neuron"], (layer, unit), net.spec))
+            out.append(NEURON.default_range((layer, unit), net.spec))
         else:
             values = np.abs(layers[layer][1][:, unit])
             top = float(np.max(values[np.isfinite(values)], initial=0.0)) or 1.0

@@ -48,7 +48,7 @@ def check_view(session, view) -> None:
             f"{session.dataset.name!r} has points only (show them with 'data points')",
         )
     sizes = session.net.spec.sizes
-    if view.mode == "neuron":
+    if "neuron" in mode.arg_names:  # the [view] fields layer and neuron pick a unit
         if not 0 <= view.layer < len(sizes) - 1:
             raise bad_value("view.layer", view.layer, f"a weight layer 0..{len(sizes) - 2}")
         if not 0 <= view.neuron < sizes[view.layer + 1]:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .. import checks
 from ..errors import ShaderplayError, bad_value
+from ..modes import MODES, parse_mode
 
 FORMATS = (".png", ".npy")
 # Lets "--view -1,1,-1,1" through: argparse would take "-1,..." for an option.
@@ -107,13 +108,11 @@ def load_source(source: str, preset: str | None = None):
 
 def mode_from_view(view_cfg) -> str:
     """The preset's mode with its arguments filled from the [view] fields layer and neuron."""
-    from ..modes import MODES
-
     mode = MODES.get(view_cfg.mode)
     if mode is None:  # already "name:args" (or wrong: the renderer says what is allowed)
         return view_cfg.mode
     fields = {"layer": view_cfg.layer, "neuron": view_cfg.neuron}
-    given = list(itertools.takewhile(fields.__contains__, mode.args))  # the rest: mode defaults
+    given = list(itertools.takewhile(fields.__contains__, mode.arg_names))  # the rest: defaults
     return ":".join([mode.name, *(str(fields[arg]) for arg in given)])
 
 
@@ -140,9 +139,8 @@ def picture_options(
     `target` for modes that show it (representation plots its points), as
     `points` when asked, every hidden layer's boundaries. Without data (a .npz
     source) a mode or overlay that needs it is refused, naming `hint` as the way out."""
-    from ..modes import parse_mode
-
-    needs_data = parse_mode(mode)[0].needs_target
+    row = parse_mode(mode)[0]
+    needs_data = row.needs_target
     if data is None and (needs_data or points):
         field, value, what = (
             ("--mode", mode, "a mode showing the target")
@@ -161,7 +159,7 @@ def picture_options(
             f"a mode that does not show the target: target "
             f"{data.name!r} has points only (draw them with --points)",
         )
-    if needs_data and mode.split(":")[0] != "target" and data.n_out != net.spec.n_out:
+    if row.compares_target and data.n_out != net.spec.n_out:
         raise bad_value(
             "--mode",
             mode,
@@ -170,7 +168,7 @@ def picture_options(
             f"(this network has {net.spec.n_out})",
         )
     opts = {}
-    if data is not None and (needs_data or mode.startswith("representation")):
+    if data is not None and row.target:  # shown, compared, or its points plotted
         opts["target"] = data
     if points:
         opts["points"] = data
@@ -186,8 +184,9 @@ def _options(args, mode: str, net, view_cfg, data) -> dict:
     if args.range:
         opts["range"] = _parse_range(args.range)
     if args.pre:
-        if not mode.startswith("neuron"):  # the only mode with a pre-activation to show
-            raise bad_value("--pre", True, f"only with --mode neuron:LAYER:NEURON (this is {mode})")
+        if "pre" not in parse_mode(mode)[0].options:
+            shown = " or ".join(m.form for m in MODES.values() if "pre" in m.options)
+            raise bad_value("--pre", True, f"only with --mode {shown} (this is {mode})")
         opts["pre"] = True
     return opts
 
@@ -208,8 +207,6 @@ def run(args) -> int:
     explicit = View.parse(args.view) if args.view is not None else None
     size = parse_size(args.size) if args.size is not None else None
     if args.mode is not None:
-        from ..modes import parse_mode
-
         parse_mode(args.mode)  # a bad mode is refused before any loading
     net, view_cfg, data = load_source(args.source, args.preset)
     # An explicit --view is used exactly; the preset's domain keeps pixels square
@@ -220,14 +217,16 @@ def run(args) -> int:
     mode = args.mode or (mode_from_view(view_cfg) if view_cfg else "output")
     colormap = args.colormap or (view_cfg.colormap if view_cfg and args.mode is None else None)
     opts = _options(args, mode, net, view_cfg, data)
+    counted = parse_mode(mode)[0].counts
 
     ctx = headless_context()
     renderer = Renderer(ctx, storage=args.storage)
     about = f"mode {mode}"
     try:
         renderer.set_network(net)
-        if mode.split(":")[0] == "regions":  # the issue's count of linear regions in view
-            about += f", {renderer.region_count(view, size)} linear regions in view"
+        if counted:  # distinct values in view (regions: the linear regions)
+            distinct = len(np.unique(renderer.values(view, size, mode, **opts)))
+            about += f", {distinct} {counted} in view"
         if out.suffix.lower() == ".npy":
             values = renderer.values(view, size, mode, **opts)
             with checks.writing("-o/--output", out):

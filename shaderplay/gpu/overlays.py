@@ -1,6 +1,8 @@
-"""What the overlays and the representation plot draw, prepared on the CPU:
-vertex arrays of data points, the mask of neuron boundaries to draw, and the
-points and grid lines a representation view carries through the network.
+"""Overlays drawn over a picture (neuron boundaries, data points) and the
+representation plot: what they draw, prepared on the CPU (vertex rows of data
+points, the mask of neuron boundaries to draw, the points and grid lines a
+representation view carries through the network), and the GL passes that
+draw them (`Overlays`, which the renderer holds).
 
 Vertex rows are float32 (x, y, r, g, b, a, hollow): a point of the input
 domain, its colour, and 1 for test points (drawn as rings).
@@ -13,12 +15,18 @@ import numpy as np
 from .. import colormaps
 from ..dataset import Dataset
 from ..errors import bad_value
+from ..network import Network
 from ..spec import NetworkSpec
+from .programs import Programs, render_into, set_uniforms
+from .storage import GpuNetwork
+from .surfaces import Surfaces
 
 GRID_LINES = 11  # per direction, across the view's domain
 GRID_SEGMENTS = 48  # per line: enough to show the bending
 GRID_COLOUR = (0.55, 0.62, 0.75, 0.55)
 POINT_LIMIT = 20000  # more points than this are thinned evenly
+BACKGROUND = (0.09, 0.09, 0.11, 1.0)  # representation plot
+MASK_UNIT, LAYERS_UNIT = 5, 6  # texture units (the renderer's passes use 0-4)
 
 
 def _rows(xy, rgba, hollow) -> np.ndarray:
@@ -136,3 +144,111 @@ def representation_plot(net, dataset, domain, layer: int, axes) -> Plot:
     span = np.maximum(hi - lo, 1e-6)
     lo, hi = lo - 0.06 * span, hi + 0.06 * span
     return Plot(points, grid, (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])))
+
+
+# --- the GL passes ---------------------------------------------------------------------
+class Overlays:
+    """Draws overlays and plots with the renderer's programs and surfaces; holds the
+    vertex arrays of the rows it drew (rebuilt when the rows change)."""
+
+    def __init__(self, ctx, programs: Programs, surfaces: Surfaces):
+        self.ctx = ctx
+        self._programs = programs
+        self._surfaces = surfaces
+        self._vertex_arrays = {}  # (name, program key) -> (rows, buffer, vertex array)
+        self._points = {}  # id(dataset) -> (dataset, rows); holding it keeps its id unique
+
+    def boundaries(self, r, net: GpuNetwork, boundaries, fbo, viewport) -> None:
+        """The zero sets of the neurons `boundaries` names, in their layer's colour."""
+        import moderngl
+
+        spec = net.spec
+        mask, layers = boundary_mask(spec, boundaries)
+        if not layers:
+            return
+        self._surfaces.data("mask", mask[::-1, :, None]).use(MASK_UNIT)  # row l = layer l
+        self._surfaces.table(f"layers{spec.depth}", layer_colours(spec.depth)).use(LAYERS_UNIT)
+        program, vao = self._programs.network(net, "boundaries.frag.glsl")
+        net.storage.bind(program)
+        uniforms = {
+            **r.view.uniforms(r.size),
+            "u_origin": (float(viewport[0]), float(viewport[1])),
+            "u_layers": layers,
+            "u_enabled": MASK_UNIT,
+            "u_layer_colours": LAYERS_UNIT,
+            "u_width": float(r.opts.get("line_width", 1.5)),
+        }
+        set_uniforms(program, uniforms)
+        render_into(self.ctx, fbo, viewport, vao, moderngl.TRIANGLES, 3, blend=True)
+
+    def points(self, r, fbo, viewport) -> None:
+        """The points= Dataset's train points (discs) and test points (rings)."""
+        import moderngl
+
+        rows = self._point_rows(r.opts["points"])
+        if not len(rows):
+            return
+        key = ("points.frag.glsl", "points.vert.glsl", None)
+        program, vao = self._vertex_array("points", key, rows)
+        uniforms = {**r.view.uniforms(r.size), "u_radius": float(r.opts.get("point_size", 4.0))}
+        set_uniforms(program, uniforms)
+        render_into(self.ctx, fbo, viewport, vao, moderngl.POINTS, len(rows), blend=True)
+
+    def plot(self, r, net: GpuNetwork, params, fbo, viewport) -> None:
+        """Representation: points and the domain's grid carried to layer LAYER, on neurons A, B."""
+        import moderngl
+
+        layer, a, b = r.args
+        points = r.opts.get("points")
+        if points is None and isinstance(r.opts.get("target"), Dataset):
+            points = r.opts["target"]
+        framed = Network(net.spec, params)
+        plot = representation_plot(framed, points, r.view.domain_for(r.size), layer, (a, b))
+        fbo.use()
+        self.ctx.clear(*BACKGROUND, viewport=viewport)
+        uniforms = {
+            "u_layers": layer + 1,
+            "u_axes": (a, b),
+            "u_box": plot.box,
+            "u_radius": float(r.opts.get("point_size", 4.0)),
+        }
+        for name, fragment, rows, primitive in (
+            ("grid", "lines.frag.glsl", plot.grid, moderngl.LINES),
+            ("plot", "points.frag.glsl", plot.points, moderngl.POINTS),
+        ):
+            if not len(rows):
+                continue
+            key = (fragment, "representation.vert.glsl", self._programs.network_key(net))
+            program, vao = self._vertex_array(name, key, rows)
+            net.storage.bind(program)
+            set_uniforms(program, uniforms)
+            render_into(self.ctx, fbo, viewport, vao, primitive, len(rows), blend=True)
+
+    def forget(self) -> None:
+        """Release the vertex arrays and forget the point rows (a new network, or the end)."""
+        for _, vbo, vao in self._vertex_arrays.values():
+            vao.release()
+            vbo.release()
+        self._vertex_arrays, self._points = {}, {}
+
+    def _point_rows(self, dataset) -> np.ndarray:
+        if id(dataset) not in self._points:
+            self._points[id(dataset)] = (dataset, point_rows(dataset))
+        return self._points[id(dataset)][1]
+
+    def _vertex_array(self, name, key, rows: np.ndarray):
+        """A vertex array of `rows` for program `key`, rebuilt only when the rows change."""
+        program, _ = self._programs.get(key)
+        held = self._vertex_arrays.get((name, key))
+        if held is not None and held[0] is rows:
+            return program, held[2]
+        if held is not None:
+            held[2].release()
+            held[1].release()
+        vbo = self.ctx.buffer(np.ascontiguousarray(rows, np.float32).tobytes() or b"\0" * 28)
+        layout = [("2f", "in_xy"), ("4f", "in_colour"), ("1f", "in_hollow")]
+        used = [(fmt, n) for fmt, n in layout if n in program]  # drivers drop unused inputs
+        fmt = " ".join(fmt if n in program else fmt[0] + "x4" for fmt, n in layout)
+        vao = self.ctx.vertex_array(program, [(vbo, fmt, *(n for _, n in used))])
+        self._vertex_arrays[(name, key)] = (rows, vbo, vao)
+        return program, vao

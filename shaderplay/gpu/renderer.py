@@ -1,23 +1,25 @@
 """Renderer: the network evaluated per pixel on the GPU, read back or drawn.
 
-A picture is a *values pass* (the mode's shader, which evaluates the network
-through shaders/network.glsl, into offscreen RGBA32F textures: the raw values
+A picture is a *values pass* (the fragment shader its mode's row names, with
+the uniforms the row gives, which evaluates the network through
+shaders/network.glsl into offscreen RGBA32F textures: the raw values
 `values()` reads back), a *colour pass* (values -> colours, into an RGBA8
-offscreen target for `image()` or the caller's framebuffer for `draw()`), and
-overlays drawn over it (neuron boundaries, data points). Frames are only
-ever read from offscreen framebuffers. The per-mode passes are in modepasses.py.
+offscreen framebuffer for `image()` or the caller's framebuffer for `draw()`),
+and overlays drawn over it (neuron boundaries, data points: overlays.py).
+Frames are only ever read from offscreen framebuffers (surfaces.py). Where
+the numba evaluator is chosen (cpu_pass.py), it computes the values and
+colours of the modes it has a function for instead of the two passes.
 
-Programs are compiled per architecture and cached; `upload` is one buffer
-write. A program that fails to compile raises a ShaderplayError naming the
-file and line, and the renderer keeps the network and programs it had.
-Conventions: sizes are (W, H); arrays come back with row 0 at the top.
+Programs are compiled per architecture and cached (programs.py); `upload` is
+one buffer write. A program that fails to compile raises a ShaderplayError
+naming the file and line, and the renderer keeps the network and programs it
+had. Conventions: sizes are (W, H); arrays come back with row 0 at the top.
 Every public method first makes the renderer's context current
 (`make_current`), so several contexts in one process (a window, render(),
 tests) do not write into each other.
 """
 
 import functools
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -25,28 +27,24 @@ from .. import colormaps
 from ..errors import ShaderplayError, bad_value, choose
 from ..network import Network
 from ..spec import NetworkSpec
-from ..view import View, parse_size
-from .context import bind_default_framebuffer, describe, is_software, make_current
-from .cpu_pass import CpuPasses
+from .context import bind_default_framebuffer, is_software, make_current
+from .cpu_pass import cpu_pictures_for
 from .layout import GpuLayout, Packer
-from .modepasses import OPTIONS, ModePasses
-from .source import assemble, explain_compile_error, network_source
-from .storage import STORAGES, ParamStorage, StoragePlan, plan_for_context
+from .overlays import Overlays
+from .programs import FULLSCREEN, Programs, render_into, set_uniforms
+from .request import OPTIONS, Request, TargetField, make_request
+from .storage import STORAGES, GpuNetwork, ParamStorage, plan_for_context
+from .surfaces import Surfaces
 
 __all__ = ["Renderer", "OPTIONS"]
-MAX_TARGETS = 8  # colour attachments per values pass (the GL 3.3 minimum of GL_MAX_DRAW_BUFFERS)
-KEEP_SPECS = 4  # architectures whose compiled programs stay cached
-
-
-@dataclass
-class _Net:
-    """What the renderer holds for the current architecture."""
-
-    spec: NetworkSpec
-    layout: GpuLayout
-    plan: StoragePlan
-    packer: Packer
-    storage: ParamStorage | None
+MAX_ATTACHMENTS = (
+    8  # colour attachments per values pass (the GL 3.3 minimum of GL_MAX_DRAW_BUFFERS)
+)
+KINDS = {"map": 0, "rgb": 1, "classes": 2, "hash": 3, "tiles": 4}  # the colour pass's u_kind
+VALUES_UNIT, LUT_UNIT, CLASSES_UNIT, TARGET_UNIT = 1, 2, 3, 4  # texture units; 0 holds the weights
+# Compiled as a network is set: a network that does not compile is refused before
+# anything is replaced (and the output pass is ready).
+CHECK_ENTRY = "output.frag.glsl"
 
 
 def _in_context(method):
@@ -58,27 +56,31 @@ def _in_context(method):
     return wrapper
 
 
-def targets_for(groups: int) -> int:
-    """Attachments per pass: 1, 2, 4 or 8 (the shader's SP_TARGETS steps)."""
-    return next(t for t in (1, 2, 4, 8) if t >= min(groups, MAX_TARGETS))
+def attachments_for(groups: int) -> int:
+    """Attachments per pass: 1, 2, 4 or 8 (the shader's SP_ATTACHMENTS steps)."""
+    return next(t for t in (1, 2, 4, 8) if t >= min(groups, MAX_ATTACHMENTS))
 
 
-class Renderer(CpuPasses, ModePasses):
+def _output_defines(spec: NetworkSpec) -> tuple:
+    """Extra defines of a pass writing every output, 4 per attachment."""
+    return (("SP_ATTACHMENTS", attachments_for(-(-spec.n_out // 4))),)
+
+
+class Renderer:
     def __init__(self, ctx, storage: str = "auto", shader_root=None, evaluator: str | None = None):
         """`storage` "auto" (uniform block while it fits), "uniform" or "texture";
         `shader_root` reads the .glsl files from another folder (shader development);
-        `evaluator` "auto" (numba on the CPU for the plain modes where the GL is software),
+        `evaluator` "auto" (numba on the CPU for the modes it has where the GL is software),
         "cpu" or "shader" (default: $SHADERPLAY_EVALUATOR, else auto; see cpu_pass.py)."""
         self.ctx = ctx
         self._prefer = choose("storage", storage, STORAGES)
-        self._root = None if shader_root is None else str(shader_root)
-        self._net: _Net | None = None
-        self._params = None
-        self._programs = {}  # program key (see _sources) -> (program, vao)
-        self._targets = {}  # kind -> (key, framebuffer, textures)
-        self._textures = {}  # name -> small lookup textures (colormaps, class and layer colours)
-        self._cache = {}  # per-mode CPU data (target fields, point buffers)
-        self._init_cpu(evaluator)
+        self._net: GpuNetwork | None = None
+        self._params = None  # the last upload: the representation plot frames itself with it
+        self._programs = Programs(ctx, None if shader_root is None else str(shader_root))
+        self._surfaces = Surfaces(ctx)
+        self._overlays = Overlays(ctx, self._programs, self._surfaces)
+        self._target = TargetField()
+        self._cpu = cpu_pictures_for(evaluator, is_software(ctx))
 
     @property
     def storage(self) -> str | None:
@@ -89,10 +91,17 @@ class Renderer(CpuPasses, ModePasses):
     def spec(self) -> NetworkSpec | None:
         return self._net.spec if self._net else None
 
+    @property
+    def evaluator(self) -> str:
+        """What computes the values of the modes with a CPU function here, "cpu" or
+        "shader" (with "auto", the shader until the numba kernel is loaded)."""
+        return "cpu" if self._cpu is not None else "shader"
+
     # --- network ------------------------------------------------------------------
     @_in_context
     def set_network(self, net: Network) -> None:
-        """Use `net`: recompile if its architecture changed (cached per spec), then upload its weights."""
+        """Use `net`: recompile if its architecture changed (cached per spec), then upload
+        its weights."""
         if not isinstance(net, Network):
             raise bad_value("network", type(net).__name__, "a shaderplay Network")
         if self._net is None or self._net.spec != net.spec:
@@ -102,188 +111,193 @@ class Renderer(CpuPasses, ModePasses):
     @_in_context
     def upload(self, params: np.ndarray) -> None:
         """New weights for the current architecture: one buffer write, no recompile."""
-        state = self._require_network()
+        net = self._require_network()
         params = np.asarray(params)
-        if params.dtype != np.float32 or params.shape != (state.packer.n_params,):
+        if params.dtype != np.float32 or params.shape != (net.packer.n_params,):
             raise bad_value(
                 "params",
                 f"{params.dtype} array of shape {params.shape}",
-                f"float32 of shape ({state.packer.n_params},), the network's parameter buffer",
+                f"float32 of shape ({net.packer.n_params},), the network's parameter buffer",
             )
-        state.storage.write(state.packer.pack(params))
-        self._params = params  # the representation view frames its plot with a NumPy pass
-        self._keep_params(params)
+        net.storage.write(net.packer.pack(params))
+        self._params = params
+        if self._cpu is not None:
+            self._cpu.keep(params)
 
     @_in_context
     def reload(self) -> None:
         """Re-read the .glsl files and recompile what is in use; on a compile error
         everything stays as it was (the old programs keep drawing)."""
-        network_source.cache_clear()
-        fresh = {}
-        try:
-            for key in self._programs:
-                fresh[key] = self._compile(*self._sources(key))
-        except ShaderplayError:
-            self._release_programs(fresh)
-            raise
-        self._release_programs(self._programs)
-        self._programs = fresh
+        self._programs.reload()
 
-    def _prepare(self, spec: NetworkSpec) -> _Net:
+    def _prepare(self, spec: NetworkSpec) -> GpuNetwork:
         layout = GpuLayout.of(spec)
         plan = plan_for_context(self.ctx, layout.n_vec4, self._prefer)
-        state = _Net(spec, layout, plan, Packer(spec, plan.n_vec4), None)
-        groups = -(-spec.n_out // 4)
-        self._network_program(
-            "output.frag.glsl", state=state, extra=(("SP_TARGETS", targets_for(groups)),)
-        )
-        state.storage = ParamStorage(self.ctx, plan)  # compiled: now replace the old network
+        net = GpuNetwork(spec, layout, plan, Packer(spec, plan.n_vec4), None)
+        self._programs.network(net, CHECK_ENTRY, extra=_output_defines(spec))
+        net.storage = ParamStorage(self.ctx, plan)  # compiled: now replace the old network
         if self._net is not None:
             self._net.storage.release()
-        self._release_cache()
-        self._forget_old_programs(spec)
-        return state
+        self._overlays.forget()
+        self._target.clear()
+        self._programs.keep_recent(spec)
+        return net
 
-    def _forget_old_programs(self, spec: NetworkSpec) -> None:
-        """Keep the programs of the last KEEP_SPECS architectures (going back and forth
-        between a few is instant); release older ones, each can hold megabytes."""
-        self._recent = [s for s in getattr(self, "_recent", []) if s != spec][
-            -(KEEP_SPECS - 1) :
-        ] + [spec]
-        old = {
-            k: v
-            for k, v in self._programs.items()
-            if k[2] is not None and k[2][0] not in self._recent
-        }
-        self._release_programs(old)
-        for key in old:
-            del self._programs[key]
-
-    def _require_network(self) -> _Net:
+    def _require_network(self) -> GpuNetwork:
         if self._net is None:
             raise ShaderplayError("renderer: no network yet; call set_network(net) first.")
         return self._net
 
-    def _unroll(self, state: _Net, evaluations: int) -> int:
-        unroll = state.layout.choose_unroll(evaluations)
-        if unroll:
-            return unroll
-        if is_software(self.ctx):
-            raise ShaderplayError(
-                f"network size: got {state.layout.macs() * evaluations} multiply-adds per pixel; allowed: what "
-                f"one shader invocation of {describe(self.ctx)} finishes within its 65535-loop-iteration "
-                f"limit (about 14 layers of 600 units, a quarter of that for the gradient). "
-                f"Use a smaller network or a GPU."
-            )
-        return 16
+    def _target_field(self, r: Request) -> np.ndarray:
+        """The target at r's pixel centres: (H, W, n_out), row 0 at the top."""
+        return self._target.of(r, self.spec.n_out)
 
-    # --- programs -----------------------------------------------------------------
-    # Programs are held by what they are (a key), not by their text: files are
-    # read when a key is first needed and again only on reload().
-    # A key is (fragment entry, vertex entry, network part or None).
-    def _sources(self, key):
-        """(fragment, vertex) ShaderSources for a program key."""
-        fragment, vertex, network = key
-        if network is None:
-            return assemble(fragment, {}, self._root), assemble(vertex, {}, self._root)
-        spec, unroll, storage, extra = network
-        return (
-            network_source(fragment, spec, unroll, storage, extra, self._root),
-            network_source(vertex, spec, unroll, storage, extra, self._root),
-        )
+    # --- values -------------------------------------------------------------------------
+    def _values(self, r: Request) -> np.ndarray:
+        """Raw values of r: float32 (H, W, C), row 0 at the top."""
+        mode = r.mode
+        if self._cpu is not None:
+            values = self._cpu.values(r, self.spec, self._target_field)
+            if values is not None:
+                return values
+        if mode.halves:
+            left, right = r.halves()
+            return np.concatenate([self._values(left), self._values(right)], axis=1)
+        if mode.plot:
+            fbo, _ = self._surfaces.framebuffer("image", r.size, 1, "f1")
+            self._overlays.plot(r, self._require_network(), self._params, fbo, (0, 0, *r.size))
+            rgb = np.frombuffer(fbo.read(components=3), np.uint8)
+            rgb = rgb.reshape(r.size[1], r.size[0], 3)[::-1]
+            return (rgb / np.float32(255)).astype(np.float32)
+        if mode.shows_target_field:
+            return self._target_field(r)
+        if mode.outputs:
+            return self._output_values(r)
+        fbo, _ = self._values_pass(r, mode.entry)
+        return _read(fbo, 0, r.size)[..., : mode.channels(self.spec)]
 
-    def _compile(self, fragment, vertex):
+    def _output_values(self, r: Request) -> np.ndarray:
+        """All outputs, up to 8 groups of 4 per pass (colour attachments)."""
+        n = self.spec.n_out
+        groups = -(-n // 4)
+        attachments = attachments_for(groups)
+        planes = []
+        for group in range(0, groups, attachments):
+            fbo, _ = self._values_pass(r, r.mode.entry, group=group)
+            planes += [_read(fbo, k, r.size) for k in range(min(attachments, groups - group))]
+        return np.ascontiguousarray(np.concatenate(planes, axis=2)[..., :n])
+
+    def _values_pass(self, r: Request, entry: str, group: int = 0):
+        """The values pass of `entry` with r's mode's uniforms: (framebuffer, textures)
+        of the float "values" framebuffer. A mode that needs the target reads its field
+        as u_target; every output, 4 per attachment, where `entry` is an outputs
+        mode's own."""
         import moderngl
 
-        try:
-            program = self.ctx.program(vertex_shader=vertex.text, fragment_shader=fragment.text)
-        except moderngl.Error as exc:
-            raise explain_compile_error(
-                str(exc), {"vertex_shader": vertex, "fragment_shader": fragment}, describe(self.ctx)
-            ) from None
-        return program, self.ctx.vertex_array(program, [])
-
-    def _program(self, key):
-        if key not in self._programs:
-            self._programs[key] = self._compile(*self._sources(key))
-        return self._programs[key]
-
-    def _network_program(
-        self,
-        fragment: str,
-        vertex: str = "fullscreen.vert.glsl",
-        evaluations: int = 1,
-        extra: tuple = (),
-        state: _Net | None = None,
-    ):
-        state = state or self._require_network()
-        network = (state.spec, self._unroll(state, evaluations), state.plan.defines(), extra)
-        return self._program((fragment, vertex, network))
-
-    @staticmethod
-    def _release_programs(programs: dict) -> None:
-        for program, vao in programs.values():
-            vao.release()
-            program.release()
-
-    @staticmethod
-    def _set(program, name, value):
-        if name in program:  # drivers drop unused uniforms
-            program[name].value = value
-
-    # --- GL objects ------------------------------------------------------------------
-    def _target(self, kind: str, size, count: int, dtype: str):
-        """Offscreen framebuffer of `count` RGBA textures; one per kind, remade when the size changes."""
-        key = (tuple(size), count, dtype)
-        held = self._targets.get(kind)
-        if held and held[0] == key:
-            return held[1], held[2]
-        textures = [self.ctx.texture(tuple(size), 4, dtype=dtype) for _ in range(count)]
-        fbo = self.ctx.framebuffer(color_attachments=textures)
-        if held:
-            fbo.use()  # never leave a deleted framebuffer bound: moderngl rebinds it (GL error)
-            held[1].release()
-            for tex in held[2]:
-                tex.release()
-        self._targets[kind] = (key, fbo, textures)
-        return fbo, textures
-
-    def _table_texture(self, name: str, rgb: np.ndarray):
-        """A 1-row RGBA8 lookup texture (colormaps, class and layer colours), made once per name."""
-        import moderngl
-
-        if name not in self._textures:
-            rgba = np.concatenate([np.asarray(rgb, np.float64), np.ones((len(rgb), 1))], axis=1)
-            data = np.ascontiguousarray(np.round(rgba * 255).astype(np.uint8))
-            tex = self.ctx.texture((len(rgb), 1), 4, data.tobytes())
-            tex.filter = (moderngl.NEAREST, moderngl.NEAREST)
-            self._textures[name] = tex
-        return self._textures[name]
-
-    def _lut(self, name: str):
-        return self._table_texture("lut:" + name, colormaps.lut(name) / 255.0)
-
-    def _network_pass(self, program_vao, view: View, size, uniforms: dict, targets: int = 1):
-        """Run a network fragment program over a `size` picture into the float "values" target."""
-        import moderngl
-
-        state = self._require_network()
-        program, vao = program_vao
-        fbo, textures = self._target("values", size, targets, "f4")
-        state.storage.bind(program)
-        for name, value in {**view.uniforms(size), "u_origin": (0.0, 0.0), **uniforms}.items():
-            self._set(program, name, value)
+        net = self._require_network()
+        mode = r.mode
+        uniforms = {**mode.uniforms(r.args, net.spec, r.opts), "u_group": group}
+        if mode.needs_target:
+            self._surfaces.data("target", self._target_field(r)).use(TARGET_UNIT)
+            uniforms["u_target"] = TARGET_UNIT
+        extra = _output_defines(net.spec) if mode.outputs and entry == mode.entry else ()
+        program, vao = self._programs.network(net, entry, evaluations=mode.evaluations, extra=extra)
+        attachments = dict(extra).get("SP_ATTACHMENTS", 1)
+        fbo, textures = self._surfaces.framebuffer("values", r.size, attachments, "f4")
+        net.storage.bind(program)
+        set_uniforms(program, {**r.view.uniforms(r.size), "u_origin": (0.0, 0.0), **uniforms})
         self.ctx.disable(moderngl.BLEND | moderngl.DEPTH_TEST | moderngl.CULL_FACE)
         fbo.use()
         vao.render(moderngl.TRIANGLES, vertices=3)
         return fbo, textures
 
+    # --- pictures -----------------------------------------------------------------------
+    def _draw_picture(self, r: Request, fbo, viewport) -> None:
+        if r.mode.halves:
+            left, right = r.halves()
+            self._draw_picture(left, fbo, (*viewport[:2], *left.size))
+            self._draw_picture(right, fbo, (viewport[0] + left.size[0], viewport[1], *right.size))
+            return
+        net = self._require_network()
+        if r.mode.plot:
+            self._overlays.plot(r, net, self._params, fbo, viewport)
+            return
+        self._colour_layer(r, fbo, viewport)
+        boundaries = r.opts.get("boundaries")
+        if boundaries is None and r.mode.boundaries:
+            boundaries = range(len(net.spec.hidden))
+        if boundaries is not None and "boundaries" in r.mode.overlays:
+            self._overlays.boundaries(r, net, boundaries, fbo, viewport)
+        if r.opts.get("points") is not None and "points" in r.mode.overlays:
+            self._overlays.points(r, fbo, viewport)
+
+    def _colour_layer(self, r: Request, fbo, viewport) -> None:
+        """The picture under the overlays: the mode's values through the colour pass.
+        Colours mapped by the CPU, where it computed the values, are an 8-bit texture
+        shown as it is (the "rgb" kind over [0, 1] gives back the same bytes)."""
+        if self._cpu is not None:
+            rgba = self._cpu.rgba(r.size)
+            if self._cpu.colours(r, self.spec, self._target_field, False, rgba) is not None:
+                _, textures = self._surfaces.framebuffer("cpu picture", r.size, 1, "f1")
+                textures[0].write(rgba)
+                self._colour_pass(
+                    textures[0], "rgb", 3, r.colormap, (0.0, 1.0), False, fbo, viewport
+                )
+                return
+        texture, kind, channels = self._shown_values(r)
+        value_range = r.range or self._auto_range(r, texture)
+        discrete = bool(r.opts.get("discrete"))
+        self._colour_pass(texture, kind, channels, r.colormap, value_range, discrete, fbo, viewport)
+
+    def _shown_values(self, r: Request):
+        """(texture, kind, channels) the colour pass shows for r."""
+        spec = self.spec
+        kind = r.mode.shown_kind(spec)
+        if r.mode.shows_target_field:
+            values = self._target_field(r)
+            if kind == "classes":
+                values = np.stack([values.argmax(axis=2), np.ones(values.shape[:2])], axis=2)
+            return self._surfaces.data("display", values), kind, min(values.shape[2], 4)
+        _, textures = self._values_pass(r, r.mode.shown_entry(spec))
+        return textures[0], kind, r.mode.shown_channels(spec)
+
+    def _auto_range(self, r: Request, texture) -> tuple[float, float]:
+        shown = r.mode.default_range(r.args, self.spec, r.pre)
+        if shown is not None:
+            return shown
+        return r.mode.range_of(np.frombuffer(texture.read(), np.float32)[::4])
+
+    def _colour_pass(self, texture, kind, channels, colormap, value_range, discrete, fbo, viewport):
+        import moderngl
+
+        program, vao = self._programs.get(("colour.frag.glsl", FULLSCREEN, None))
+        texture.use(VALUES_UNIT)
+        self._surfaces.lut(colormap).use(LUT_UNIT)
+        classes = colormaps.palette(colormaps.CLASS_COLOURS, 10)
+        self._surfaces.table("classes", classes).use(CLASSES_UNIT)
+        uniforms = {
+            "u_values": VALUES_UNIT,
+            "u_lut": LUT_UNIT,
+            "u_classes": CLASSES_UNIT,
+            "u_kind": KINDS[kind],
+            "u_channels": channels,
+            "u_discrete": int(discrete),
+            "u_range": value_range,
+            "u_tint": colormaps.REGION_TINT,
+            "u_origin": (float(viewport[0]), float(viewport[1])),
+        }
+        set_uniforms(program, uniforms)
+        self.ctx.disable(moderngl.BLEND | moderngl.DEPTH_TEST | moderngl.CULL_FACE)
+        render_into(self.ctx, fbo, viewport, vao, moderngl.TRIANGLES, 3)
+
     # --- public --------------------------------------------------------------------
+    def _request(self, view, size, mode, colormap, opts) -> Request:
+        return make_request(view, size, mode, colormap, opts, self._require_network().spec)
+
     @_in_context
     def values(self, view, size, mode: str = "output", **opts) -> np.ndarray:
         """Raw values of `mode` before colour mapping: float32 (H, W, C), row 0 = top."""
-        request = self._request(view, size, mode, None, opts)
-        return self._raw_values(request)
+        return self._values(self._request(view, size, mode, None, opts))
 
     @_in_context
     def image(
@@ -291,11 +305,12 @@ class Renderer(CpuPasses, ModePasses):
     ) -> np.ndarray:
         """Colour-mapped picture: uint8 (H, W, 3), row 0 = top. `colormap` None: the mode's own."""
         request = self._request(view, size, mode, colormap, opts)
-        picture = self._cpu_picture(request)  # software GL: the whole picture in numba
-        if picture is not None:
-            return picture
+        if self._cpu is not None and not request.has_overlays:  # the whole picture in numba
+            picture = self._cpu.colours(request, self.spec, self._target_field, True)
+            if picture is not None:
+                return picture
         size = request.size
-        fbo, _ = self._target("image", size, 1, "f1")
+        fbo, _ = self._surfaces.framebuffer("image", size, 1, "f1")
         self._draw_picture(request, fbo, (0, 0, *size))
         data = fbo.read(components=3, attachment=0)
         return np.frombuffer(data, np.uint8).reshape(size[1], size[0], 3)[::-1].copy()
@@ -311,10 +326,11 @@ class Renderer(CpuPasses, ModePasses):
         viewport=None,
         **opts,
     ) -> None:
-        """Draw the picture into `fbo` (default: the context's screen) at `viewport` (x, y, W, H)."""
+        """Draw the picture into `fbo` (default: the context's screen) at `viewport`
+        (x, y, W, H)."""
         request = self._request(view, size, mode, colormap, opts)
-        target = fbo if fbo is not None else self.ctx.screen
-        if target is None:
+        into = fbo if fbo is not None else self.ctx.screen
+        if into is None:
             raise ShaderplayError(
                 "draw: this context has no screen; pass fbo=, or use image() headless."
             )
@@ -327,7 +343,7 @@ class Renderer(CpuPasses, ModePasses):
                 viewport,
                 f"(x, y, {request.size[0]}, {request.size[1]}): its size must equal `size`",
             )
-        self._draw_picture(request, target, viewport)
+        self._draw_picture(request, into, viewport)
 
     @_in_context
     def region_count(self, view, size=(256, 256)) -> int:
@@ -338,14 +354,15 @@ class Renderer(CpuPasses, ModePasses):
     def release(self) -> None:
         """Free every GL object this renderer made (call before the context goes)."""
         bind_default_framebuffer(self.ctx)  # not one about to be deleted
-        self._release_programs(self._programs)
-        for _, fbo, textures in self._targets.values():
-            fbo.release()
-            for tex in textures:
-                tex.release()
-        for tex in self._textures.values():
-            tex.release()
-        self._release_cache()
+        self._programs.release()
+        self._surfaces.release()
+        self._overlays.forget()
+        self._target.clear()
         if self._net is not None:
             self._net.storage.release()
-        self._programs, self._targets, self._textures, self._net = {}, {}, {}, None
+        self._net = None
+
+
+def _read(fbo, attachment, size) -> np.ndarray:
+    data = fbo.read(components=4, attachment=attachment, dtype="f4")
+    return np.frombuffer(data, np.float32).reshape(size[1], size[0], 4)[::-1]

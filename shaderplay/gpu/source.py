@@ -139,7 +139,8 @@ def network_source(
     extra: tuple = (),
     root: str | None = None,
 ) -> ShaderSource:
-    """Cached per (entry, spec, storage defines, extra defines): a new weight upload never reassembles."""
+    """Cached per (entry, spec, storage defines, extra defines): a new weight upload
+    never reassembles."""
     defines = network_defines(spec, GpuLayout.of(spec), unroll)
     defines.update(storage)
     defines.update(extra)

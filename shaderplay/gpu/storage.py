@@ -4,7 +4,8 @@ texture read with texelFetch (and always the texture on software GL, where
 it compiles faster: see plan_for_context). shaders/storage.glsl gives both the same
 accessor, so the network code does not know which it reads.
 
-`plan_storage` is pure (tested without a GPU); `ParamStorage` owns the GL object.
+`plan_storage` is pure (tested without a GPU); `ParamStorage` owns the GL object;
+`GpuNetwork` is what the renderer holds per architecture.
 """
 
 from dataclasses import dataclass
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ShaderplayError, choose
+from ..spec import NetworkSpec
+from .layout import GpuLayout, Packer
 
 STORAGES = ("auto", "uniform", "texture")
 UNIFORM_BINDING = 0  # uniform block binding point of SpParams
@@ -52,8 +55,9 @@ def plan_storage(
     fits = n_vec4 * 16 <= max_block_bytes
     if prefer == "uniform" and not fits:
         raise ShaderplayError(
-            f"storage: got 'uniform' for a network of {n_vec4 * 16} bytes; allowed: 'uniform' only up to "
-            f"GL_MAX_UNIFORM_BLOCK_SIZE = {max_block_bytes} bytes on this driver, else 'texture' or 'auto'."
+            f"storage: got 'uniform' for a network of {n_vec4 * 16} bytes; allowed: 'uniform' "
+            f"only up to GL_MAX_UNIFORM_BLOCK_SIZE = {max_block_bytes} bytes on this driver, "
+            "else 'texture' or 'auto'."
         )
     if prefer == "uniform" or (prefer == "auto" and fits):
         return StoragePlan("uniform", n_vec4)
@@ -64,7 +68,8 @@ def plan_storage(
     if height > max_texture_size:
         raise ShaderplayError(
             f"network size: got {n_vec4 * 4} packed parameters; allowed: at most "
-            f"{width * max_texture_size * 4} on this driver (GL_MAX_TEXTURE_SIZE = {max_texture_size})."
+            f"{width * max_texture_size * 4} on this driver "
+            f"(GL_MAX_TEXTURE_SIZE = {max_texture_size})."
         )
     return StoragePlan("texture", width * height, width)
 
@@ -114,3 +119,15 @@ class ParamStorage:
 
     def release(self) -> None:
         self._object.release()
+
+
+@dataclass
+class GpuNetwork:
+    """One architecture as the renderer holds it: its layout in vec4s, the storage plan,
+    the packer of its parameter buffer and the storage (None until it compiled)."""
+
+    spec: NetworkSpec
+    layout: GpuLayout
+    plan: StoragePlan
+    packer: Packer
+    storage: ParamStorage | None

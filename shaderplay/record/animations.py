@@ -31,7 +31,7 @@ import numpy as np
 from ..errors import bad_value
 from ..network import Network
 from ..view import View
-from .overlay import loss_caption
+from .captions import loss_caption
 from .runfile import RunFile, RunRecorder
 
 

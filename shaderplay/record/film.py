@@ -1,4 +1,4 @@
-"""The headless frame loop: animation -> renderer -> overlays -> sink.
+"""The headless frame loop: animation -> renderer -> captions -> sink.
 
 Three things run at once: the next frame's parameters are computed on a
 worker thread (for a time-lapse that is the next `steps_per_frame` training
@@ -14,14 +14,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from .animations import Frame
-from .overlay import draw_caption, draw_sparkline
+from .captions import draw_caption, draw_sparkline
 from .sink import FrameSink
 
 
 @dataclass(frozen=True)
 class Look:
     """How frames are drawn: the output size (W, H), the view mode and colormap,
-    renderer options (e.g. range), and the overlays."""
+    renderer options (e.g. range), and the captions."""
 
     size: tuple[int, int]
     mode: str = "output"
@@ -32,7 +32,7 @@ class Look:
 
 
 def draw_frame(renderer, frame: Frame, look: Look) -> np.ndarray:
-    """One picture: uint8 (H, W, 3), row 0 at the top, with its overlays."""
+    """One picture: uint8 (H, W, 3), row 0 at the top, with its captions."""
     renderer.upload(frame.params)
     image = renderer.image(frame.view, look.size, look.mode, look.colormap, **dict(look.options))
     if look.caption and frame.caption:

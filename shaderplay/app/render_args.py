@@ -2,16 +2,16 @@
 its integer arguments, e.g. "neuron:1:3"), the colormap and the options.
 
 The view settings live in the preset ([view] mode, layer, neuron, ...) and
-the window state (boundary layers, representation axes); the renderer's
-tables say which of them a mode takes, so this module follows the renderer
-as it grows and never passes an option it would refuse.
+the window state (boundary layers, representation axes); the mode's row says
+which of them it takes: an argument named like a [view] field (layer, neuron)
+takes that field, any other comes from AppState.mode_args.
 """
 
 from dataclasses import replace
 
-from ..gpu import renderer as gpu_renderer
-
 from ..modes import MODES, parse_mode
+
+VIEW_FIELDS = ("layer", "neuron")  # mode arguments kept as [view] fields
 
 
 def mode_string(name: str, layer: int = 0, neuron: int = 0, extra: dict | None = None) -> str:
@@ -21,9 +21,10 @@ def mode_string(name: str, layer: int = 0, neuron: int = 0, extra: dict | None =
     if mode is None:
         return name  # the renderer refuses it with a message naming what is allowed
     _, defaults = parse_mode(name)  # the mode's own defaults (representation: neurons 0, 1)
-    values = {**dict(zip(mode.args, defaults)), **(extra or {})}
-    values.update({k: v for k, v in (("layer", layer), ("neuron", neuron)) if k in mode.args})
-    return ":".join([name, *(str(int(values[arg])) for arg in mode.args)])
+    values = {**mode.named(defaults), **(extra or {})}
+    fields = dict(zip(VIEW_FIELDS, (layer, neuron)))
+    values.update({k: v for k, v in fields.items() if k in mode.arg_names})
+    return ":".join([name, *(str(int(values[arg])) for arg in mode.arg_names)])
 
 
 def split_mode(preset):
@@ -35,7 +36,7 @@ def split_mode(preset):
     if ":" not in view.mode:
         return preset, {}
     mode, args = parse_mode(view.mode)
-    values = dict(zip(mode.args, args))
+    values = mode.named(args)
     view = replace(
         view,
         mode=mode.name,
@@ -47,12 +48,7 @@ def split_mode(preset):
 
 def mode_args(name: str) -> tuple[str, ...]:
     mode = MODES.get(name)
-    return tuple(mode.args) if mode is not None else ()
-
-
-def supports(option: str) -> bool:
-    """Whether the renderer takes `option` (boundaries, points, ...) in draw()."""
-    return option in getattr(gpu_renderer, "OPTIONS", ())
+    return mode.arg_names if mode is not None else ()
 
 
 def draw_args(state, session) -> tuple[str, str, dict]:
@@ -63,13 +59,13 @@ def draw_args(state, session) -> tuple[str, str, dict]:
     wanted = {
         "boundaries": tuple(state.boundaries) or None,
         "points": data if v.show_points and len(data.x_train) else None,
-        "target": data if getattr(mode, "needs_target", False) else None,
-        "pre": (True if state.render_opts.get("pre") and "neuron" in mode_args(v.mode) else None),
+        "target": data if mode is not None and mode.needs_target else None,
+        "pre": True if state.render_opts.get("pre") and _reads("pre", mode) else None,
         "discrete": True if state.render_opts.get("discrete") else None,
     }
-    opts = {k: val for k, val in wanted.items() if supports(k) and val is not None}
+    opts = {k: val for k, val in wanted.items() if val is not None}
     return mode_string(v.mode, v.layer, v.neuron, state.mode_args), v.colormap, opts
 
 
-def has_mode(name: str) -> bool:
-    return name in MODES
+def _reads(option: str, mode) -> bool:
+    return mode is not None and option in mode.options

@@ -2,7 +2,7 @@
 
 Frames are uint8 (H, W, 3), row 0 at the top; drawing happens in place and
 clips at the frame's edges. Sizes follow the frame: one font pixel is
-`overlay_scale(H)` frame pixels (1 below 360 rows, 4 at 1080p), so a
+`caption_scale(H)` frame pixels (1 below 360 rows, 4 at 1080p), so a
 caption reads the same on a 480p GIF and a 4K video.
 """
 
@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from .font import LINE, text_mask
+from .font import text_mask
 
 MARGIN = 4  # font pixels between the frame edge and a box, and inside a box
 BOX_ALPHA = 0.55  # how much the box behind text darkens the picture
@@ -18,7 +18,7 @@ TEXT_RGB = (255, 255, 255)
 LINE_RGB = (255, 210, 80)
 
 
-def overlay_scale(height: int) -> int:
+def caption_scale(height: int) -> int:
     return max(1, round(height / 240))
 
 
@@ -45,7 +45,7 @@ def _paint(frame: np.ndarray, mask: np.ndarray, x: int, y: int, rgb) -> None:
 
 def draw_caption(frame: np.ndarray, text: str, corner: str = "top-left") -> np.ndarray:
     """Write `text` (newlines allowed) on a dark box in a corner of `frame`."""
-    s = overlay_scale(frame.shape[0])
+    s = caption_scale(frame.shape[0])
     mask = text_mask(text, s)
     pad = MARGIN * s
     bw, bh = mask.shape[1] + 2 * pad, mask.shape[0] + 2 * pad - s  # LINE has a blank row below
@@ -86,7 +86,7 @@ def draw_sparkline(
     far of `total` expected (default: as many as given)."""
     total = len(values) if total is None else total
     h, w = frame.shape[:2]
-    s = overlay_scale(h)
+    s = caption_scale(h)
     pad = MARGIN * s
     bw, bh = min(w // 3, 160 * s), min(h // 5, 40 * s)
     x = w - 2 * pad - bw if "right" in corner else 2 * pad  # the curve; its box has a margin

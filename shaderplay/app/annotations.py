@@ -1,5 +1,5 @@
-"""Things drawn over the canvas: the divergence banner, the message bar and the
-key map (?)."""
+"""Annotations drawn over the canvas: the divergence banner, the message bar and
+the key map (?)."""
 
 from imgui_bundle import imgui
 

@@ -2,16 +2,16 @@
 
 import numpy as np
 
-from shaderplay.record.font import GLYPH_H, GLYPH_W, GLYPHS, glyph
-from shaderplay.record.overlay import (
+from shaderplay.record.captions import (
     LINE_RGB,
     TEXT_RGB,
+    caption_scale,
     draw_caption,
     draw_sparkline,
     loss_caption,
-    overlay_scale,
     sparkline_points,
 )
+from shaderplay.record.font import GLYPH_H, GLYPH_W, GLYPHS, glyph
 
 
 def grey(w, h, value=100):
@@ -33,7 +33,7 @@ def test_caption_draws_the_text_in_a_dark_box_top_left():
         text = loss_caption(1200, 0.0125)
         assert text == "step 1200  loss 0.0125"
         draw_caption(frame, text)
-        s = overlay_scale(h)
+        s = caption_scale(h)
         white = np.all(frame == TEXT_RGB, axis=2)
         # Every lit font pixel becomes an s x s block of white, nothing else is white.
         assert white.sum() == sum(int(glyph(c).sum()) for c in text) * s * s
@@ -72,4 +72,4 @@ def test_sparkline_descends_for_a_falling_loss():
     assert first < last  # y grows downwards in the frame: the curve falls
     # Half the run so far: the curve spans about half the box.
     box = xs.max() - xs.min()
-    assert 0.4 < box / (min(640 // 3, 160 * overlay_scale(360))) < 0.6
+    assert 0.4 < box / (min(640 // 3, 160 * caption_scale(360))) < 0.6
