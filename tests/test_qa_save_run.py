@@ -10,7 +10,7 @@ import pytest
 from shaderplay.cli import main
 from shaderplay.errors import ShaderplayError
 from shaderplay.network import Network
-from shaderplay.record.runfile import RunRecorder
+from shaderplay.runs import RunRecorder
 
 TINY = """name = "tiny"
 [network]

@@ -5,7 +5,7 @@ import pytest
 
 from shaderplay import Network
 from shaderplay.errors import ShaderplayError
-from shaderplay.record.runfile import RunFile, RunRecorder
+from shaderplay.runs import RunFile, RunRecorder
 
 
 def drifting_run(tmp_path, every=5, steps=20):
