@@ -6,7 +6,7 @@ mode name, as the window's view panel takes it)."""
 import pytest
 
 from shaderplay.build import build
-from shaderplay.cli.render import mode_from_view
+from shaderplay.config import mode_from_view
 from shaderplay.modes import MODES, check_args, parse_mode
 from shaderplay.presets import builtin_presets, load_preset
 
