@@ -53,9 +53,13 @@ def check_table(table: str, config):
     return rule(config) if rule else config
 
 
-def _check_texts(preset: Preset) -> None:
-    for key in ("name", "description"):
-        convert(key, getattr(preset, key), str)
+TEXTS = ("name", "description")  # a preset's keys beside its tables
+
+
+def check_texts(values: dict) -> None:
+    """`name` and `description`, where given, are strings."""
+    for key in TEXTS:
+        convert(key, values.get(key, ""), str)
 
 
 def remember(preset: Preset) -> Preset:
@@ -69,7 +73,7 @@ def check_preset(preset: Preset) -> Preset:
     table applied; a preset already checked is returned as it is."""
     if _CHECKED.get(id(preset)) is preset:
         return preset
-    _check_texts(preset)
+    check_texts({key: getattr(preset, key) for key in TEXTS})
     tables = {t: check_table(t, check_fields(t, getattr(preset, t))) for t in TABLES}
     return remember(replace(preset, **tables))
 
@@ -114,8 +118,10 @@ def apply_overrides(preset: Preset, assignments) -> Preset:
 
 __all__ = [
     "apply_overrides",
+    "TEXTS",
     "check_preset",
     "check_table",
+    "check_texts",
     "parse_setting",
     "remember",
     "set_fields",

@@ -22,8 +22,7 @@ from pathlib import Path
 
 from .config import TABLES, Preset, TargetConfig
 from .errors import ShaderplayError, bad_value
-from .fields import convert
-from .preset_schema import check_preset, check_table, remember, table_from_toml
+from .preset_schema import TEXTS, check_preset, check_table, check_texts, remember, table_from_toml
 from .resources import asset_dir
 from .targets import FILE_KINDS, resolve, target_kind
 
@@ -74,7 +73,7 @@ def _resolve_paths(target: TargetConfig, base_dir: Path | None) -> TargetConfig:
 def parse_preset(data: dict, default_name: str = "preset", base_dir: Path | None = None) -> Preset:
     """A preset from parsed TOML (a dict), validated, with the defaults above."""
     for key, value in data.items():
-        if key not in TABLES and key not in ("name", "description"):
+        if key not in TABLES and key not in TEXTS:
             what = (
                 f"unknown table [{key}]"
                 if isinstance(value, dict)
@@ -84,8 +83,7 @@ def parse_preset(data: dict, default_name: str = "preset", base_dir: Path | None
             raise ShaderplayError(
                 f"{what}; allowed: the tables {tables} and the keys name, description."
             )
-    for key in ("name", "description"):
-        convert(key, data.get(key, ""), str)
+    check_texts(data)
     tables = {name: table_from_toml(name, data.get(name, {})) for name in TABLES}
     tables["target"] = _resolve_paths(tables["target"], base_dir)
     tables = {name: check_table(name, config) for name, config in tables.items()}
