@@ -9,7 +9,8 @@ rule; every error names the field, the value and what is allowed.
 Types: bool, int, float, str, tuple[T, ...] (any length), tuple[T, T, ...]
 (that many) and unions of a scalar and a tuple (str | tuple[str, ...]). Lists
 and tuples both read as tuples. Ints take NumPy integers and integral floats
-(64.0), floats any finite real number; bools are neither.
+(64.0), floats any real number (a lone float must be finite; a tuple's rule
+says what its elements take); bools are neither.
 A rule is any callable `rule(name, value)` that raises for a value it refuses;
 `Number`, `Integer` and `OneOf` cover the common ones and describe themselves.
 """
@@ -123,7 +124,7 @@ def describe(tp) -> str:
 def _scalar(value, tp):
     """`value` as the scalar type `tp`, or None when it is not one."""
     if tp is str or tp is bool:
-        return value if type(value) is tp else None
+        return value if isinstance(value, tp) else None
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         return None
     if tp is float:
