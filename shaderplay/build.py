@@ -1,5 +1,5 @@
 """Preset -> the objects that run it: a fresh Network, its Dataset and the
-TrainConfig.
+TrainConfig, after the rules between the preset's tables.
 
 Rules where the preset leaves things to the target:
 - `network.n_out = 0`: what the dataset needs — 1 for grey images, regression
@@ -9,19 +9,25 @@ Rules where the preset leaves things to the target:
 - `seed` (when given) replaces the network's, the target's and the
   trainer's seeds, so one number fixes initial weights, data and minibatch
   order (DESIGN.md, Determinism).
-Combinations that cannot train are refused: BCE needs a sigmoid output
-(probabilities), cross-entropy needs a multi-class target, an explicit
-`n_out` must match the target.
+Combinations that cannot train or show are refused, here and nowhere else:
+BCE needs an output activation with values in [0, 1] (its row's
+`probability`), cross-entropy a multi-class target, an explicit `n_out` the
+target's, and the view's mode arguments (layer, neuron) must exist in the network.
 """
 
 from dataclasses import replace
 
-from .config import NetConfig, Preset, TrainConfig, field_names
+from . import activations
+from .config import NetConfig, Preset, TrainConfig, ViewConfig, field_names, mode_from_view
 from .dataset import Dataset
 from .errors import bad_value
+from .modes import parse_mode
 from .network import Network
 from .preset_schema import check_preset
-from .targets import load_target
+from .spec import NetworkSpec
+from .targets import make_dataset
+
+PROBABILITY_OUTPUTS = tuple(a.name for a in activations.ACTIVATIONS.values() if a.probability)
 
 
 def apply_seed(preset: Preset, seed: int) -> Preset:
@@ -35,7 +41,19 @@ def apply_seed(preset: Preset, seed: int) -> Preset:
     )
 
 
+# --- rules between tables ------------------------------------------------------------
+
+
+def check_bce_output(loss: str, output: str) -> None:
+    """BCE takes probabilities: an output activation whose row says its values lie in [0, 1]."""
+    if loss == "bce" and not activations.get(output).probability:
+        names = " or ".join(PROBABILITY_OUTPUTS)
+        allowed = f"{names} (values in [0, 1]), which train.loss = 'bce' needs"
+        raise bad_value("network.output", output, allowed)
+
+
 def output_count(cfg: NetConfig, data: Dataset) -> int:
+    """`network.n_out` against the target: 0 takes the target's count."""
     if data.kind == "none":
         return cfg.n_out or 1
     if cfg.n_out and cfg.n_out != data.n_out:
@@ -48,12 +66,7 @@ def output_count(cfg: NetConfig, data: Dataset) -> int:
 
 
 def check_training(cfg: NetConfig, train: TrainConfig, data: Dataset) -> None:
-    if train.loss == "bce" and cfg.output != "sigmoid":
-        raise bad_value(
-            "network.output",
-            cfg.output,
-            "sigmoid, which train.loss = 'bce' needs (probabilities in (0, 1))",
-        )
+    check_bce_output(train.loss, cfg.output)
     if train.loss == "cross_entropy" and data.kind not in ("multiclass", "none"):
         raise bad_value(
             "train.loss",
@@ -61,6 +74,15 @@ def check_training(cfg: NetConfig, train: TrainConfig, data: Dataset) -> None:
             f"mse or bce for the {data.kind} target {data.name!r}; cross_entropy needs "
             "a multi-class target such as blobs",
         )
+
+
+def check_view(view: ViewConfig, spec: NetworkSpec) -> None:
+    """The view's mode arguments (layer, neuron, ...) exist in this network."""
+    mode, args = parse_mode(mode_from_view(view))
+    mode.check(args, spec)
+
+
+# --- objects ------------------------------------------------------------------------------
 
 
 def network_for(cfg: NetConfig, data: Dataset) -> Network:
@@ -73,12 +95,13 @@ def network_for(cfg: NetConfig, data: Dataset) -> Network:
 
 
 def build(preset: Preset, seed: int | None = None) -> tuple[Network, Dataset, TrainConfig]:
-    """(network, dataset, train config) for `preset`, validated."""
-    check_preset(preset)
+    """(network, dataset, train config) for `preset`, every rule checked once."""
+    preset = check_preset(preset)
     if seed is not None:
         preset = apply_seed(preset, seed)
-    data = load_target(preset.target)
+    data = make_dataset(preset.target)
     check_training(preset.network, preset.train, data)
     net = network_for(preset.network, data)
+    check_view(preset.view, net.spec)
     net.meta.update(preset=preset.name, target=data.name, kind=data.kind)
     return net, data, preset.train

@@ -1,95 +1,135 @@
-"""The small frozen dataclasses passed between stages, one per preset table.
+"""The small frozen dataclasses passed between stages, one per preset table,
+and the rule of every field.
 
 Field names are the preset's TOML keys and the keyword arguments of the API
 (`Trainer(net, target, **train_fields)`), so one name means one thing
-everywhere. Validation lives in `validate()`; messages name field, value and
-what is allowed.
+everywhere. Each field declares its type (the annotation) and what values it
+takes (`setting(default, rule)`, fields.py); `coerce(table, key, value)` is
+the one way a value given in TOML, as a keyword argument or on the command
+line becomes a field's value. Rules between fields of one table live with
+the table's loader (preset_schema.py, targets.py), rules between tables in
+build.py. Every message names `table.key`, the value and what is allowed.
 """
 
+import math
 from dataclasses import dataclass, field, fields, replace
+from itertools import takewhile
 
-from .errors import bad_value, choose
+from . import colormaps, features
+from .errors import ShaderplayError, bad_value
+from .fields import Integer, Number, OneOf, setting
+from .fields import coerce as coerce_field
+from .initializers import BIAS_INITS, WEIGHT_INITS
+from .modes import parse_mode
+from .spec import ACTIVATION, MAX_OUT, MAX_WIDTH, NORM, WIDTH
 
 LOSSES = ("mse", "bce", "cross_entropy")
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw")
 SCHEDULES = ("constant", "step", "exponential", "cosine", "cosine_restarts")
 MAX_BATCH = 4096
+MAX_DEPTH = 128
+MAX_FOURIER = 256
+MAX_LATENT = 16
+MAX_POINTS = 1_000_000
+MAX_IMAGE_SIZE = 2048
+SEED = Integer(0, 2**63 - 1)
+UNIT = Number(ge=0, lt=1)  # momentum and smoothing factors
+NON_NEGATIVE = Number(ge=0)
+COUNT = Integer(0)
+PERIOD = Integer(1)
+FEATURE = OneOf(tuple(features.FEATURES))  # Fourier and latent inputs have keys of their own
 
 
-def _positive(name, value, allow_zero=False):
-    ok = value >= 0 if allow_zero else value > 0
-    if not ok or value != value:
-        raise bad_value(name, value, "a number >= 0" if allow_zero else "a number > 0")
+def _widths(name, hidden):
+    if len(hidden) > MAX_DEPTH:
+        raise bad_value(name, list(hidden), f"at most {MAX_DEPTH} hidden layers")
+    if not all(map(WIDTH.holds, hidden)):
+        raise bad_value(name, list(hidden), f"widths, each {WIDTH.allowed}")
+
+
+def _input_features(name, names):
+    if not names or len(set(names)) != len(names):
+        raise bad_value(name, list(names), "a non-empty list without repeats")
+    FEATURE(name, names)
+
+
+def _latent(name, values):
+    if len(values) > MAX_LATENT:
+        raise bad_value(name, list(values), f"at most {MAX_LATENT} values")
+    for v in values:
+        if not math.isfinite(v):
+            raise bad_value(name, v, "a list of finite numbers")
+
+
+def _domain(name, d):
+    """[xmin, xmax, ymin, ymax]: finite, spanning a non-empty rectangle."""
+    if not all(map(math.isfinite, d)) or not (d[0] < d[1] and d[2] < d[3]):
+        raise bad_value(name, list(d), "[xmin, xmax, ymin, ymax], finite, xmin < xmax, ymin < ymax")
+
+
+def _mode(name, mode):
+    """A name from the table of view modes, with its integer arguments ("neuron:1:3")."""
+    try:
+        parse_mode(mode)
+    except ShaderplayError as exc:  # its message starts "mode: got ..."
+        raise ShaderplayError(name + str(exc).removeprefix("mode")) from None
 
 
 @dataclass(frozen=True)
 class TrainConfig:
     """How to train. PyTorch's conventions and defaults throughout."""
 
-    loss: str = "mse"
-    optimizer: str = "adam"
-    lr: float = 1e-3
-    momentum: float = 0.9  # for "momentum" and "nesterov"
-    beta1: float = 0.9
-    beta2: float = 0.999
-    eps: float = 1e-8
-    alpha: float = 0.99  # RMSProp smoothing
-    weight_decay: float = 0.0  # coupled L2 for sgd/rmsprop/adam, decoupled for adamw (as torch)
-    schedule: str = "constant"
-    warmup_steps: int = 0  # linear warm-up from 0 over this many steps, then the schedule
-    step_size: int = 1000  # "step": multiply by gamma every step_size steps
-    gamma: float = 0.5  # "step" and "exponential" (per step)
-    cosine_steps: int = 10000  # "cosine": anneal to lr_min over this many steps
-    restart_period: int = 1000  # "cosine_restarts": T_0
-    restart_mult: int = 2  # "cosine_restarts": T_mult
-    lr_min: float = 0.0
-    l1: float = 0.0  # penalty l1 * sum|W| over weight matrices (biases and norms exempt)
-    l2: float = 0.0  # penalty l2 * sum W^2 over weight matrices
-    clip_norm: float = 0.0  # global gradient-norm clip; 0 = off
-    batch_size: int = 128
-    seed: int = 0
-    max_steps: int = 0  # stop after this many steps; 0 = no limit
-    target_loss: float = 0.0  # stop once the train loss is at or below; 0 = off
-    steps_per_frame: int = 0  # window/recording pacing; 0 = free-running
-    chunk_steps: int = 64  # steps per kernel call (GIL released) between snapshots
+    loss: str = setting("mse", OneOf(LOSSES))
+    optimizer: str = setting("adam", OneOf(OPTIMIZERS))
+    lr: float = setting(1e-3, Number(gt=0))
+    momentum: float = setting(0.9, UNIT)  # for "momentum" and "nesterov"
+    beta1: float = setting(0.9, UNIT)
+    beta2: float = setting(0.999, UNIT)
+    eps: float = setting(1e-8, NON_NEGATIVE)
+    alpha: float = setting(0.99, UNIT)  # RMSProp smoothing
+    # coupled L2 for sgd/rmsprop/adam, decoupled for adamw (as torch)
+    weight_decay: float = setting(0.0, NON_NEGATIVE)
+    schedule: str = setting("constant", OneOf(SCHEDULES))
+    # linear warm-up from 0 over this many steps, then the schedule
+    warmup_steps: int = setting(0, COUNT)
+    step_size: int = setting(1000, PERIOD)  # "step": multiply by gamma every step_size steps
+    gamma: float = setting(0.5, Number(gt=0, le=1))  # "step" and "exponential" (per step)
+    cosine_steps: int = setting(10000, PERIOD)  # "cosine": anneal to lr_min over this many steps
+    restart_period: int = setting(1000, PERIOD)  # "cosine_restarts": T_0
+    restart_mult: int = setting(2, PERIOD)  # "cosine_restarts": T_mult
+    lr_min: float = setting(0.0, NON_NEGATIVE)
+    # penalties l1 * sum|W| and l2 * sum W^2 over weight matrices (biases and norms exempt)
+    l1: float = setting(0.0, NON_NEGATIVE)
+    l2: float = setting(0.0, NON_NEGATIVE)
+    clip_norm: float = setting(0.0, NON_NEGATIVE)  # global gradient-norm clip; 0 = off
+    batch_size: int = setting(128, Integer(1, MAX_BATCH))
+    seed: int = setting(0, SEED)
+    max_steps: int = setting(0, COUNT)  # stop after this many steps; 0 = no limit
+    # stop once the train loss is at or below; 0 = off
+    target_loss: float = setting(0.0, NON_NEGATIVE)
+    steps_per_frame: int = setting(0, COUNT)  # window/recording pacing; 0 = free-running
+    chunk_steps: int = setting(64, PERIOD)  # steps per kernel call (GIL released) between snapshots
 
     def validate(self) -> "TrainConfig":
-        choose("train.loss", self.loss, LOSSES)
-        choose("train.optimizer", self.optimizer, OPTIMIZERS)
-        choose("train.schedule", self.schedule, SCHEDULES)
-        _positive("train.lr", self.lr)
-        for name in ("momentum", "beta1", "beta2", "alpha"):
-            v = getattr(self, name)
-            if not 0.0 <= v < 1.0:
-                raise bad_value(f"train.{name}", v, "a number in [0, 1)")
-        for name in ("eps", "weight_decay", "l1", "l2", "clip_norm", "lr_min", "target_loss"):
-            _positive(f"train.{name}", getattr(self, name), allow_zero=True)
-        if not 0.0 < self.gamma <= 1.0:
-            raise bad_value("train.gamma", self.gamma, "a number in (0, 1]")
-        if not 1 <= self.batch_size <= MAX_BATCH:
-            raise bad_value("train.batch_size", self.batch_size, f"an integer 1..{MAX_BATCH}")
-        for name in ("warmup_steps", "max_steps", "steps_per_frame"):
-            if getattr(self, name) < 0:
-                raise bad_value(f"train.{name}", getattr(self, name), "an integer >= 0")
-        for name in ("step_size", "cosine_steps", "restart_period", "restart_mult", "chunk_steps"):
-            if getattr(self, name) < 1:
-                raise bad_value(f"train.{name}", getattr(self, name), "an integer >= 1")
-        return self
+        """This config with every field checked (and typed), else a clear error."""
+        return check_fields("train", self)
 
 
 @dataclass(frozen=True)
 class TargetConfig:
     """What to fit: a built-in name, "image" (path), "csv" (path) or "none"."""
 
-    name: str = "fancy_sine"
+    name: str = "fancy_sine"  # which names go with `path`: targets.py
     path: str = ""  # image or CSV file
-    n_points: int = 4096  # samples of an analytic function / points of a 2-D set
-    noise: float = 0.0
-    test_fraction: float = 0.2
+    n_points: int = setting(4096, Integer(2, MAX_POINTS))  # samples / points of a 2-D set
+    noise: float = setting(0.0, Number(ge=0, le=1))
+    test_fraction: float = setting(0.2, Number(ge=0, lt=1))
     color: bool = False  # images: RGB (3 outputs) instead of grey
-    image_size: int = 128  # images: longest side in pixels after resizing
-    domain: tuple[float, float, float, float] = (-1.0, 1.0, -1.0, 1.0)  # where the data lives
-    seed: int = 0
+    # images: longest side in pixels after resizing
+    image_size: int = setting(128, Integer(2, MAX_IMAGE_SIZE))
+    # where the data lives
+    domain: tuple[float, float, float, float] = setting((-1.0, 1.0, -1.0, 1.0), _domain)
+    seed: int = setting(0, SEED)
 
 
 @dataclass(frozen=True)
@@ -97,35 +137,48 @@ class NetConfig:
     """Architecture and initialisation as a preset's [network] table states it.
 
     `n_out` 0 means "what the target needs" (1 for most, 3 for RGB images,
-    the class count for multi-class sets).
+    the class count for multi-class sets). `activation` and `norm` are one
+    name for every hidden layer or a list with one per hidden layer.
     """
 
-    hidden: tuple[int, ...] = (16, 16, 16)
-    activation: str | tuple[str, ...] = "tanh"
-    output: str = "sigmoid"
-    norm: str | tuple[str, ...] = "none"
-    features: tuple[str, ...] = ("x", "y")
-    fourier: int = 0
-    fourier_scale: float = 1.0
-    latent: tuple[float, ...] = ()
-    n_out: int = 0
-    init: str = "he_uniform"
-    scale: float = 1.0
-    bias_init: str = "zeros"
-    bias_scale: float = 0.0
-    seed: int = 0
+    hidden: tuple[int, ...] = setting((16, 16, 16), _widths)
+    activation: str | tuple[str, ...] = setting("tanh", ACTIVATION)
+    output: str = setting("sigmoid", ACTIVATION)
+    norm: str | tuple[str, ...] = setting("none", NORM)
+    features: tuple[str, ...] = setting(("x", "y"), _input_features)
+    fourier: int = setting(0, Integer(0, MAX_FOURIER))
+    fourier_scale: float = setting(1.0, Number(gt=0))
+    latent: tuple[float, ...] = setting((), _latent)
+    n_out: int = setting(0, Integer(0, MAX_OUT))
+    init: str = setting("he_uniform", OneOf(tuple(WEIGHT_INITS)))
+    scale: float = setting(1.0, NON_NEGATIVE)
+    bias_init: str = setting("zeros", OneOf(tuple(BIAS_INITS)))
+    bias_scale: float = setting(0.0, NON_NEGATIVE)
+    seed: int = setting(0, SEED)
 
 
 @dataclass(frozen=True)
 class ViewConfig:
     """What to show and where: the input domain and the view mode."""
 
-    domain: tuple[float, float, float, float] = (-1.0, 1.0, -1.0, 1.0)
-    mode: str = "output"
-    colormap: str = "viridis"
-    layer: int = 0  # neuron view: which weight layer
-    neuron: int = 0  # neuron view: which unit
+    domain: tuple[float, float, float, float] = setting((-1.0, 1.0, -1.0, 1.0), _domain)
+    mode: str = setting("output", _mode)
+    colormap: str = setting("viridis", OneOf(colormaps.NAMES))
+    layer: int = setting(0, Integer(0, MAX_DEPTH))  # neuron view: which weight layer
+    neuron: int = setting(0, Integer(0, MAX_WIDTH - 1))  # neuron view: which unit
     show_points: bool = False
+
+
+def mode_from_view(view: ViewConfig) -> str:
+    """view.mode with the arguments it leaves out taken from the fields layer and
+    neuron, as far as the mode has them in that order; the rest keep the mode's
+    defaults. A mode given with arguments ("neuron:1:3") is used as it is."""
+    if ":" in view.mode:
+        return view.mode
+    mode, _ = parse_mode(view.mode)
+    given = {"layer": view.layer, "neuron": view.neuron}
+    named = takewhile(given.__contains__, mode.arg_names)
+    return ":".join([mode.name, *(str(given[arg]) for arg in named)])
 
 
 @dataclass(frozen=True)
@@ -138,16 +191,45 @@ class Preset:
     view: ViewConfig = field(default_factory=ViewConfig)
 
 
+TABLES = {"network": NetConfig, "target": TargetConfig, "train": TrainConfig, "view": ViewConfig}
+_FIELDS = {table: {f.name: f for f in fields(cls)} for table, cls in TABLES.items()}
+
+
 def field_names(cls) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
 
+def coerce(table: str, key: str, value):
+    """`value` as given (TOML, keyword argument, command line) -> the typed, checked
+    value of `table.key`, else one error naming `table.key`, the value and what is
+    allowed. `coerce("train", "lr", 1)` is 1.0."""
+    if table not in TABLES:
+        tables = ", ".join(f"[{t}]" for t in TABLES)
+        raise bad_value(f"{table}.{key}", value, f"a key of the tables {tables}")
+    known = _FIELDS[table]
+    if key not in known:
+        raise ShaderplayError(
+            f"{table}.{key}: got {value!r}; allowed: keys of [{table}]: {', '.join(known)} "
+            f"({key!r} is not one of them)."
+        )
+    return coerce_field(f"{table}.{key}", known[key], value)
+
+
+def check_fields(table: str, config):
+    """`config` (a table's dataclass) with every field checked and typed by its rule."""
+    return replace(config, **{k: coerce(table, k, getattr(config, k)) for k in _FIELDS[table]})
+
+
 __all__ = [
-    "TrainConfig",
-    "TargetConfig",
+    "TABLES",
     "NetConfig",
-    "ViewConfig",
     "Preset",
+    "TargetConfig",
+    "TrainConfig",
+    "ViewConfig",
+    "check_fields",
+    "coerce",
     "field_names",
+    "mode_from_view",
     "replace",
 ]

@@ -2,13 +2,13 @@
 
 Points live in the input domain (x right, y up). Outputs are float32:
 - regression: (N, n_out) values (images: grey or RGB in [0, 1]),
-- binary: (N, 1) labels in {0, 1} (BCE on a sigmoid output),
+- binary: (N, 1) labels in {0, 1} (BCE on an output in [0, 1]),
 - multiclass: (N, n_classes) one-hot rows (softmax cross-entropy),
 - none: no data (random-network exploration), arrays of length 0.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

@@ -20,13 +20,20 @@ from .dataset import Dataset
 from .errors import ShaderplayError, bad_value
 from .resources import asset_dir
 
+# The image files a target can be (and the window takes when one is dropped on it).
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+IMAGE_FILES = ", ".join(IMAGE_SUFFIXES[:-1]) + " or " + IMAGE_SUFFIXES[-1]  # ".png, .jpg or .jpeg"
 
 # Built-in images, drawn by tools/make_assets.py: name -> (file, description).
 IMAGES = {
     "bottle": ("bottle.png", "a bottle silhouette with a diamond label (GINN), binary"),
     "shapes": ("shapes.png", "a smiley among coloured shapes, 4:3, for RGB fits (color = true)"),
 }
+
+
+def is_image(path) -> bool:
+    """Whether `path` names an image file by its suffix (any case)."""
+    return Path(path).suffix.lower() in IMAGE_SUFFIXES
 
 
 def builtin_image_path(name: str) -> Path:
@@ -58,7 +65,7 @@ def _open(path: Path, field: str):
     from PIL import Image, UnidentifiedImageError
 
     if not path.is_file():
-        raise bad_value(field, str(path), "an existing .png, .jpg or .jpeg file")
+        raise bad_value(field, str(path), f"an existing {IMAGE_FILES} file")
     try:
         img = Image.open(path)
         img.load()

@@ -7,15 +7,13 @@ Conventions: the input is points (N, 2) in the input domain; the output of
 weight layer i is act_i(norm_i(W_i @ h + b_i)).
 """
 
-import json
-from pathlib import Path
-
 import numpy as np
 
 from . import activations
 from . import features as feature_table
 from .errors import bad_value
 from .initializers import init_bias, init_weights
+from .npz import read_network, write_network
 from .spec import NORM_EPS, NetworkSpec
 
 
@@ -190,39 +188,12 @@ class Network:
         """Points (N, 2) -> outputs (N, n_out), float64."""
         return self.forward_layers(xy)[-1][1]
 
-    # --- files ---------------------------------------------------------------------
+    # --- files (the format: npz.py) -------------------------------------------------------
     def save(self, path) -> None:
-        """Write the DESIGN.md `.npz` format."""
-        arrays = {
-            "sizes": np.array(self.spec.sizes, np.int64),
-            "activations": np.array(self.spec.layer_activations),
-            "features": np.array(self.spec.features),
-            "norms": np.array(self.spec.norms if self.spec.norms else [], dtype="<U16"),
-            "meta": np.array(json.dumps(self.meta)),
-        }
-        for i in range(self.spec.depth):
-            arrays[f"W{i}"] = self.W(i)
-            arrays[f"b{i}"] = self.b(i)
-            for which, key in (
-                ("gamma", "ln_gamma"),
-                ("beta", "ln_beta"),
-                ("mean", "bn_mean"),
-                ("var", "bn_var"),
-            ):
-                arr = self.norm_param(i, which)
-                if arr is not None:
-                    if self.spec.layer_norms[i] == "batchnorm" and which in ("gamma", "beta"):
-                        key = "bn_" + which
-                    arrays[f"{key}{i}"] = arr
-        if self.spec.n_fourier:
-            arrays["fourier_B"] = self.fourier_b
-        if self.spec.n_latent:
-            arrays["latent"] = self.latent
-        with open(path, "wb") as fh:  # an open file keeps numpy from appending ".npz"
-            np.savez(fh, **arrays)
+        """Write the DESIGN.md `.npz` network format."""
+        write_network(path, self.spec, self.params, self.meta)
 
     @classmethod
     def load(cls, path) -> "Network":
-        from .netfile import read_network
-
-        return read_network(Path(path))
+        """A network file, or a run file's last weights; a malformed file is refused by name."""
+        return cls(*read_network(path))

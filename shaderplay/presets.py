@@ -20,13 +20,12 @@ import tomllib
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from .config import NetConfig, Preset, TargetConfig, TrainConfig, ViewConfig
+from .config import TABLES, Preset, TargetConfig
 from .errors import ShaderplayError, bad_value
-from .preset_schema import check_preset, table_from_toml
+from .preset_schema import TEXTS, check_preset, check_table, check_texts, remember, table_from_toml
 from .resources import asset_dir
-from .targets import FILE_KINDS, check_config, resolve, target_kind
+from .targets import FILE_KINDS, resolve, target_kind
 
-TABLES = {"network": NetConfig, "target": TargetConfig, "train": TrainConfig, "view": ViewConfig}
 DEFAULT_LOSS = {"binary": "bce", "multiclass": "cross_entropy", "regression": "mse", "none": "mse"}
 
 
@@ -74,7 +73,7 @@ def _resolve_paths(target: TargetConfig, base_dir: Path | None) -> TargetConfig:
 def parse_preset(data: dict, default_name: str = "preset", base_dir: Path | None = None) -> Preset:
     """A preset from parsed TOML (a dict), validated, with the defaults above."""
     for key, value in data.items():
-        if key not in TABLES and key not in ("name", "description"):
+        if key not in TABLES and key not in TEXTS:
             what = (
                 f"unknown table [{key}]"
                 if isinstance(value, dict)
@@ -84,22 +83,24 @@ def parse_preset(data: dict, default_name: str = "preset", base_dir: Path | None
             raise ShaderplayError(
                 f"{what}; allowed: the tables {tables} and the keys name, description."
             )
-    tables = {name: table_from_toml(cls, name, data.get(name, {})) for name, cls in TABLES.items()}
-    target = check_config(_resolve_paths(tables["target"], base_dir))
+    check_texts(data)
+    tables = {name: table_from_toml(name, data.get(name, {})) for name in TABLES}
+    tables["target"] = _resolve_paths(tables["target"], base_dir)
+    tables = {name: check_table(name, config) for name, config in tables.items()}
     train, network = tables["train"], tables["network"]
     if "loss" not in data.get("train", {}):
-        train = replace(train, loss=DEFAULT_LOSS[target_kind(target)])
+        train = replace(train, loss=DEFAULT_LOSS[target_kind(tables["target"])])
     if "output" not in data.get("network", {}):
         network = replace(network, output="linear" if train.loss == "cross_entropy" else "sigmoid")
     preset = Preset(
         name=data.get("name", default_name),
         description=data.get("description", ""),
         network=network,
-        target=target,
+        target=tables["target"],
         train=train,
         view=tables["view"],
     )
-    return check_preset(preset)
+    return remember(preset)  # every field and table checked above
 
 
 def load_preset(name_or_path) -> Preset:

@@ -14,11 +14,17 @@ activation: h = act(norm(W h + b)).
 from dataclasses import dataclass
 
 from . import activations, features
-from .errors import bad_value, choose
+from .errors import bad_value
+from .fields import Integer, OneOf
 
 NORMS = ("none", "layernorm", "batchnorm")
 NORM_EPS = 1e-5  # PyTorch's LayerNorm / BatchNorm1d default
 MAX_WIDTH = 4096
+MAX_OUT = 64
+# The rules a preset's [network] table shares with the spec it becomes.
+WIDTH = Integer(1, MAX_WIDTH)
+ACTIVATION = OneOf(activations.NAMES)
+NORM = OneOf(NORMS)
 
 
 @dataclass(frozen=True)
@@ -46,23 +52,22 @@ class NetworkSpec:
         if len(set(self.features)) != len(self.features):
             raise bad_value("features", list(self.features), "each feature at most once")
         for i, w in enumerate(self.hidden):
-            if not isinstance(w, int) or not 1 <= w <= MAX_WIDTH:
-                raise bad_value(f"hidden[{i}] width", w, f"an integer 1..{MAX_WIDTH}")
+            if not isinstance(w, int):
+                raise bad_value(f"hidden[{i}] width", w, WIDTH.allowed)
+            WIDTH(f"hidden[{i}] width", w)
         if len(self.activations) != len(self.hidden):
             raise bad_value(
                 "activations",
                 list(self.activations),
                 f"one activation per hidden layer ({len(self.hidden)})",
             )
-        for a in self.activations + (self.output_activation,):
-            choose("activation", a, activations.NAMES)
+        ACTIVATION("activation", self.activations + (self.output_activation,))
         if len(self.norms) != len(self.hidden):
             raise bad_value("norms", list(self.norms), f"one per hidden layer ({len(self.hidden)})")
-        for n in self.norms:
-            choose("norm", n, NORMS)
-        if not isinstance(self.n_out, int) or not 1 <= self.n_out <= 64:
+        NORM("norm", self.norms)
+        if not isinstance(self.n_out, int) or not 1 <= self.n_out <= MAX_OUT:
             raise bad_value(
-                "n_out", self.n_out, "an integer 1..64 (1-3 for pictures, more for classes)"
+                "n_out", self.n_out, f"an integer 1..{MAX_OUT} (1-3 for pictures, more for classes)"
             )
 
     @property

@@ -1,8 +1,8 @@
 """Targets: what a network is fitted to, loaded as a `Dataset`.
 
 `load_target(target, **overrides)` takes a built-in name, a path to an image
-(.png/.jpg/.jpeg) or a CSV file, or a `TargetConfig`; keyword overrides are
-TargetConfig fields. The built-ins come from four tables:
+(a suffix of images.IMAGE_SUFFIXES) or a CSV file, or a `TargetConfig`;
+keyword overrides are TargetConfig fields. The built-ins come from four tables:
 - `FUNCTIONS` (target_functions.py): analytic functions of (x, y), sampled at
   `n_points` seeded uniform points of `domain`; `field` is the exact function;
 - `POINT_SETS` (point_sets.py): 2-D classification and regression sets, drawn
@@ -18,23 +18,20 @@ are relative to the working directory (a preset's, to its file's folder).
 every random draw, so the same config gives the same arrays.
 """
 
-from dataclasses import fields, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from . import checks
-from .config import TargetConfig
+from .config import TargetConfig, check_fields, coerce
 from .csvdata import csv_dataset
 from .dataset import Dataset
 from .errors import ShaderplayError, bad_value
-from .images import IMAGE_SUFFIXES, IMAGES, builtin_image_path, image_dataset
+from .images import IMAGE_FILES, IMAGE_SUFFIXES, IMAGES, builtin_image_path, image_dataset, is_image
 from .point_sets import POINT_SETS
 from .target_functions import FUNCTIONS
 
 FILE_KINDS = ("image", "csv")
-MAX_POINTS = 1_000_000
-MAX_IMAGE_SIZE = 2048
 DEFAULT_DOMAIN = TargetConfig().domain
 
 
@@ -50,13 +47,13 @@ def builtin_targets() -> dict[str, str]:
 def allowed_names() -> str:
     return (
         "one of " + ", ".join(builtin_targets()) + "; or 'image' / 'csv' with target.path; "
-        "or a path to a .png, .jpg, .jpeg or .csv file"
+        f"or a path to a {', '.join(IMAGE_SUFFIXES)} or .csv file"
     )
 
 
-def _file_kind(path: str) -> str | None:
-    suffix = Path(path).suffix.lower()
-    return "image" if suffix in IMAGE_SUFFIXES else "csv" if suffix == ".csv" else None
+def file_kind(path) -> str | None:
+    """ "image" or "csv" for a path with such a suffix, else None."""
+    return "image" if is_image(path) else "csv" if Path(path).suffix.lower() == ".csv" else None
 
 
 def _as_config(target, overrides) -> TargetConfig:
@@ -65,7 +62,7 @@ def _as_config(target, overrides) -> TargetConfig:
     elif isinstance(target, (str, Path)):
         text = str(target)
         kind = (
-            _file_kind(text) if isinstance(target, Path) or text not in builtin_targets() else None
+            file_kind(text) if isinstance(target, Path) or text not in builtin_targets() else None
         )
         cfg = TargetConfig(name=kind, path=text) if kind else TargetConfig(name=text)
     else:
@@ -74,11 +71,7 @@ def _as_config(target, overrides) -> TargetConfig:
             type(target).__name__,
             "a target name, an image or CSV path, or a TargetConfig",
         )
-    allowed = [f.name for f in fields(TargetConfig)]
-    for key in overrides:
-        if key not in allowed:
-            raise bad_value("target", key, "keyword arguments among " + ", ".join(allowed))
-    return replace(cfg, **overrides)
+    return replace(cfg, **{key: coerce("target", key, v) for key, v in overrides.items()})
 
 
 def resolve(cfg: TargetConfig) -> tuple[str, str]:
@@ -94,37 +87,23 @@ def resolve(cfg: TargetConfig) -> tuple[str, str]:
     if name == "none":
         return "none", name
     if name in FILE_KINDS:
+        files = "/".join(IMAGE_SUFFIXES) if name == "image" else ".csv"
         if not cfg.path:
             raise bad_value(
-                "target.path",
-                cfg.path,
-                f"a path to a {'.png/.jpg/.jpeg' if name == 'image' else '.csv'} "
-                f"file (target.name is {name!r})",
+                "target.path", cfg.path, f"a path to a {files} file (target.name is {name!r})"
             )
-        kind = _file_kind(cfg.path)
-        if kind != name:
-            raise bad_value(
-                "target.path",
-                cfg.path,
-                "a .png, .jpg or .jpeg file" if name == "image" else "a .csv file",
-            )
+        if file_kind(cfg.path) != name:
+            allowed = f"a {IMAGE_FILES} file" if name == "image" else "a .csv file"
+            raise bad_value("target.path", cfg.path, allowed)
         return name, cfg.path
-    if isinstance(name, str) and _file_kind(name):
-        return _file_kind(name), name
+    if file_kind(name):
+        return file_kind(name), name
     raise bad_value("target.name", name, allowed_names())
 
 
-def check_config(cfg: TargetConfig) -> TargetConfig:
-    """Validate every field; messages name `target.<field>`."""
-    checks.integer("target.n_points", cfg.n_points, 2, MAX_POINTS)
-    checks.integer("target.image_size", cfg.image_size, 2, MAX_IMAGE_SIZE)
-    checks.integer("target.seed", cfg.seed, 0, 2**63 - 1)
-    checks.number("target.noise", cfg.noise, lambda v: 0 <= v <= 1, "a number in [0, 1]")
-    checks.number(
-        "target.test_fraction", cfg.test_fraction, lambda v: 0 <= v < 1, "a number in [0, 1)"
-    )
-    checks.flag("target.color", cfg.color)
-    checks.domain("target.domain", cfg.domain)
+def check_source(cfg: TargetConfig) -> TargetConfig:
+    """The rules between [target] fields: a name (or file) that exists in a table,
+    the default domain for files (they bring their own), training points left."""
     source, _ = resolve(cfg)
     if source in FILE_KINDS and tuple(cfg.domain) != DEFAULT_DOMAIN:
         raise bad_value(
@@ -138,6 +117,11 @@ def check_config(cfg: TargetConfig) -> TargetConfig:
             "target.test_fraction", cfg.test_fraction, "a fraction that leaves training points"
         )
     return cfg
+
+
+def check_config(cfg: TargetConfig) -> TargetConfig:
+    """`cfg` with every field checked and typed, then the rules between them."""
+    return check_source(check_fields("target", cfg))
 
 
 def _to_domain(points: np.ndarray, domain) -> np.ndarray:
@@ -205,7 +189,11 @@ def _point_dataset(cfg: TargetConfig) -> Dataset:
 
 def load_target(target, **overrides) -> Dataset:
     """A built-in name, an image/CSV path or a TargetConfig -> Dataset."""
-    cfg = check_config(_as_config(target, overrides))
+    return make_dataset(check_config(_as_config(target, overrides)))
+
+
+def make_dataset(cfg: TargetConfig) -> Dataset:
+    """The Dataset of a checked config (`check_config`, or a checked preset's)."""
     source, what = resolve(cfg)
     if source == "function":
         return _function_dataset(cfg)
@@ -239,14 +227,17 @@ def target_kind(cfg: TargetConfig) -> str:
         return POINT_SETS[what].kind
     if source == "none":
         return "none"
-    return load_target(cfg).kind
+    return make_dataset(cfg).kind
 
 
 __all__ = [
     "ShaderplayError",
     "builtin_targets",
     "check_config",
+    "check_source",
+    "file_kind",
     "load_target",
+    "make_dataset",
     "resolve",
     "target_kind",
 ]

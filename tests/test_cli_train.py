@@ -1,7 +1,9 @@
 """`shaderplay presets` and `shaderplay train` end to end through
 shaderplay.cli.main, as a user runs them."""
 
+import os
 import tomllib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -125,3 +127,40 @@ def test_bad_input_exits_2_with_one_paragraph(args, message, capsys):
     err = captured.err.strip()
     assert err.startswith("shaderplay: ") and message in err, err
     assert "\n" not in err and "Traceback" not in err and captured.out == ""
+
+
+# --- output paths a user gets wrong: one line, exit status 2, said before training ---------
+
+
+def _one_line(capsys, *words) -> str:
+    """Check stderr is one 'shaderplay: ...' line naming `words`; return stdout."""
+    captured = capsys.readouterr()
+    err = captured.err.split("\r")[-1]  # after any progress bar
+    assert err.startswith("shaderplay: ") and err.count("\n") == 1, err
+    for word in words:
+        assert word in err, err
+    return captured.out
+
+
+def test_train_refuses_a_folder_before_training(tiny, tmp_path, capsys):
+    folder = tmp_path / "net.npz"
+    folder.mkdir()
+    assert main(["train", str(tiny), "--steps", "5", "--save", str(folder)]) == 2
+    assert "steps" not in _one_line(capsys, "--save", "is a folder")  # refused before training
+
+
+def test_train_refuses_an_unwritable_folder_before_training(tiny, tmp_path, capsys, monkeypatch):
+    real_access = os.access
+    blocked = tmp_path / "locked"
+    blocked.mkdir()
+    # Tests may run as root, for whom chmod does not lock a folder: ask os.access instead.
+    monkeypatch.setattr(os, "access", lambda p, mode: real_access(p, mode) and Path(p) != blocked)
+    assert main(["train", str(tiny), "--steps", "5", "--save", str(blocked / "n.npz")]) == 2
+    _one_line(capsys, "--save", "not writable")
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
+def test_train_save_failure_is_one_line(tiny, capsys):
+    out = Path("/proc") / "net.npz"
+    assert main(["train", str(tiny), "--steps", "5", "--save", str(out)]) == 2
+    _one_line(capsys, "--save", str(out))

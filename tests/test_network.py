@@ -7,6 +7,7 @@ import pytest
 from shaderplay import Network, NetworkSpec
 from shaderplay.errors import ShaderplayError
 from shaderplay.initializers import WEIGHT_INITS
+from shaderplay.npz import is_run, network_arrays
 
 
 def _manual_forward(net, xy):
@@ -129,6 +130,34 @@ def test_npz_round_trip(tmp_path):
     assert data["W0"].shape == (5, 6) and data["W0"].dtype == np.float32
     assert list(data["sizes"]) == [6, 5, 5, 3]
     assert "ln_gamma0" in data and "bn_var1" in data and "bn_gamma1" in data
+
+
+@pytest.mark.parametrize("norm", ["none", "layernorm", "batchnorm"])
+def test_the_file_names_every_float_of_the_buffer_once(norm):
+    """One key table serves writing and reading: each parameter sits in exactly one array."""
+    net = Network.random((2 + 6 + 2, 5, 4, 2), norm=norm, fourier=3, latent=(0.1, 0.2), seed=1)
+    net.params[:] = np.arange(net.layout.size)
+    arrays = network_arrays(net.spec, net.params, {})
+    values = np.sort(np.concatenate([a.ravel() for a in arrays.values() if a.dtype.kind == "f"]))
+    padding = net.layout.size - len(values)  # the buffer is padded to a multiple of 4
+    assert np.array_equal(values, np.arange(len(values))) and 0 <= padding <= 3
+
+
+def test_is_run_peeks_at_the_names(tmp_path):
+    from shaderplay.runs import RunRecorder
+
+    net = Network.random((2, 3, 1), seed=0)
+    net.save(tmp_path / "net.npz")
+    rec = RunRecorder(net)
+    rec.add(0, net.params)
+    rec.save(tmp_path / "run.npz")
+    (tmp_path / "junk.npz").write_bytes(b"not a zip")
+    assert [is_run(tmp_path / f) for f in ("net.npz", "run.npz", "junk.npz", "gone.npz")] == [
+        False,
+        True,
+        False,
+        False,
+    ]
 
 
 def _rewrite(path, **changes):

@@ -1,13 +1,23 @@
 """Presets: every built-in loads and builds; every kind of bad preset gets a
 one-paragraph error naming `table.key`, the value and what is allowed;
-save/load round-trips; kind-dependent defaults; build's rules."""
+save/load round-trips; kind-dependent defaults; build's rules; the built-ins
+show what their descriptions promise."""
 
 import numpy as np
 import pytest
 
 from shaderplay.build import build
-from shaderplay.config import NetConfig, Preset, TargetConfig, TrainConfig, replace
+from shaderplay.config import (
+    NetConfig,
+    Preset,
+    TargetConfig,
+    TrainConfig,
+    ViewConfig,
+    mode_from_view,
+    replace,
+)
 from shaderplay.errors import ShaderplayError
+from shaderplay.modes import MODES, parse_mode
 from shaderplay.presets import builtin_presets, load_preset, parse_preset, save_preset
 
 BUILTINS = list(builtin_presets())
@@ -121,6 +131,54 @@ def test_combinations_that_cannot_train_are_refused_at_build(tmp_path, text, sta
     assert str(err.value).startswith(start)
 
 
+def test_bce_takes_every_output_whose_row_says_probability():
+    """build and the trainer ask the same row, so they agree on every activation."""
+    from shaderplay.activations import ACTIVATIONS
+    from shaderplay.train import Trainer
+
+    for name, row in ACTIVATIONS.items():
+        preset = Preset(
+            network=NetConfig(hidden=(4,), output=name),
+            target=TargetConfig(name="xor", n_points=40),
+            train=TrainConfig(loss="bce"),
+        )
+        if row.probability:
+            net, data, train = build(preset)
+            Trainer(net, data, config=train)
+            continue
+        with pytest.raises(ShaderplayError) as at_build:
+            build(preset)
+        net, data, _ = build(replace(preset, train=TrainConfig(loss="mse")))
+        with pytest.raises(ShaderplayError) as at_trainer:
+            Trainer(net, data, loss="bce")
+        assert str(at_build.value) == str(at_trainer.value)
+        assert str(at_build.value).startswith(f"network.output: got {name!r}; allowed: sigmoid")
+
+
+@pytest.mark.parametrize(
+    "view, message, shown",
+    [
+        (
+            ViewConfig(mode="neuron", layer=5),
+            "mode neuron: LAYER: got 5",
+            ViewConfig(mode="neuron"),
+        ),
+        (
+            ViewConfig(mode="neuron:1:4"),
+            "mode neuron: NEURON: got 4",
+            ViewConfig(mode="neuron:1:3"),
+        ),
+        (ViewConfig(mode="depth"), "mode depth: LAYER: got 0", ViewConfig(mode="depth", layer=1)),
+    ],
+)
+def test_a_view_the_network_cannot_show_is_refused_at_build(view, message, shown):
+    preset = Preset(network=NetConfig(hidden=(8, 4)), view=view)
+    with pytest.raises(ShaderplayError, match="allowed") as err:
+        build(preset)
+    assert str(err.value).startswith(message)
+    build(replace(preset, view=shown))
+
+
 def test_unknown_preset_name_lists_builtins(tmp_path):
     with pytest.raises(ShaderplayError, match=r"preset: got 'defualt'.*default, blobs"):
         load_preset("defualt")
@@ -218,3 +276,37 @@ def test_seed_fixes_weights_and_data_together():
 def test_build_validates_presets_made_in_code():
     with pytest.raises(ShaderplayError, match=r"network.activation: got 'tanhh'"):
         build(replace(Preset(), network=NetConfig(activation="tanhh")))
+
+
+# --- what the built-ins show --------------------------------------------------------------
+# Classifiers in class colours with their points, bottle its ReLU boundaries, dying_relu its
+# dead neurons; and every preset's view fits the network it builds (a bare mode name, as the
+# window's view panel takes it).
+
+
+@pytest.mark.parametrize("name", BUILTINS)
+def test_every_builtin_view_fits_its_network(name):
+    preset = load_preset(name)
+    net, data, _ = build(preset)
+    assert preset.view.mode in MODES  # layer/neuron come from their own fields
+    mode, args = parse_mode(mode_from_view(preset.view))
+    mode.check(args, net.spec)  # raises when the layer or neuron does not exist
+    assert not mode.needs_target or data.field is not None
+
+
+@pytest.mark.parametrize("name", BUILTINS)
+def test_classifiers_show_class_colours_and_points(name):
+    preset = load_preset(name)
+    if build(preset)[1].kind in ("binary", "multiclass") and name != "bottle":
+        assert preset.view.mode == "classes" and preset.view.show_points
+
+
+def test_bottle_draws_relu_boundaries_over_a_grey_probability():
+    preset = load_preset("bottle")
+    assert preset.network.activation == "relu" and preset.view.mode == "boundaries"
+    assert preset.view.colormap == "grey"  # GINN: lines in layer colours over grey
+
+
+def test_dying_relu_shows_every_neuron_map_at_once():
+    preset = load_preset("dying_relu")
+    assert preset.view.mode == "mosaic" and preset.view.colormap == "viridis"  # dead: dark tiles

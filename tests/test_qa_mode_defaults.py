@@ -6,8 +6,7 @@ import numpy as np
 from PIL import Image
 
 from shaderplay.cli import main
-from shaderplay.cli.render import mode_from_view
-from shaderplay.config import ViewConfig
+from shaderplay.config import ViewConfig, mode_from_view
 from shaderplay.gpu.context import make_current
 from shaderplay.modes import MODES, parse_mode
 

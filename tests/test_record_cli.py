@@ -31,6 +31,13 @@ batch_size = 32
 domain = [-1.0, 1.0, -1.0, 1.0]
 """
 SIZE = ["--size", "64x48"]
+TINY_XOR = """name = "tiny"
+[network]
+hidden = [4]
+[target]
+name = "xor"
+n_points = 40
+"""
 
 
 @pytest.fixture
@@ -63,8 +70,8 @@ def test_training_frames_are_deterministic_and_equal_renders(preset, tmp_path, r
     # The same weights, trained here and rendered directly, give the same pixels.
     from shaderplay.build import build
     from shaderplay.presets import load_preset
-    from shaderplay.view import View
     from shaderplay.train import Trainer
+    from shaderplay.view import View
 
     net, data, cfg = build(load_preset(preset), seed=3)
     trainer = Trainer(net, data, config=cfg)
@@ -237,3 +244,29 @@ def test_encoder_death_midway_reported_with_frame_count(preset, tmp_path, capsys
     assert "killed" in err and "stopped after 6 frames" in err
     kept = int(err.split("holds the first ")[1].split(" frame")[0])
     assert 1 <= kept <= 6 and count_frames(out) == kept
+
+
+def test_a_folder_as_run_file_is_refused_before_recording(tmp_path, capsys):
+    """--save-run that cannot be written is refused before the first frame (a folder was
+    only noticed after the whole recording)."""
+    preset = tmp_path / "tiny.toml"
+    preset.write_text(TINY_XOR)
+    folder = tmp_path / "run.npz"
+    folder.mkdir()
+    frames = tmp_path / "frames"
+    argv = [
+        "record",
+        str(preset),
+        "-o",
+        f"{frames}/",
+        "--frames",
+        "2",
+        "--size",
+        "16x16",
+        "--save-run",
+        str(folder),
+    ]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.split("\r")[-1]
+    assert err.startswith("shaderplay: --save-run: got") and "is a folder" in err
+    assert not frames.exists()  # refused before the first frame

@@ -1,6 +1,8 @@
 """`shaderplay render`: .npz or preset in, PNG or raw .npy out; bad arguments
 get one clear line on stderr and exit status 2."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -17,6 +19,22 @@ def net_file(tmp_path):
     path = tmp_path / "net.npz"
     net.save(path)
     return net, path
+
+
+XOR = """name = "tiny_xor"
+[network]
+hidden = [4]
+[target]
+name = "xor"
+n_points = 40
+"""
+
+
+@pytest.fixture
+def xor(tmp_path):
+    path = tmp_path / "xor.toml"
+    path.write_text(XOR)
+    return str(path)
 
 
 def _run(gl_context, argv):
@@ -145,3 +163,61 @@ def test_malformed_files(gl_context, tmp_path, capsys):
         == 2
     )
     assert "no such file" in capsys.readouterr().err
+
+
+# --- options that would be silently ignored, output paths a user gets wrong ----------------
+# Refused in CLI words: --pre outside the neuron mode, and a target mode on a point-set target
+# (which has no field to show) names --points, not the API's points=. A folder where a file
+# should go, a place nobody can write: one clear line and exit status 2, never a traceback.
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--pre"], "--pre: got True; allowed: only with --mode neuron"),
+        (["--mode", "error"], "--mode: got 'error'; allowed: a mode that does not show the target"),
+        (["--mode", "side"], "(draw them with --points)"),
+    ],
+)
+def test_refused_in_cli_words(gl_context, xor, tmp_path, capsys, extra, message):
+    out = tmp_path / "x.png"
+    code = _run(gl_context, ["render", xor, "-o", str(out), "--size", "8x8", *extra])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("shaderplay: ") and err.count("\n") == 1, err
+    assert message in err and "points=" not in err
+    assert not out.exists()
+
+
+def test_pre_with_the_neuron_mode_still_works(gl_context, xor, tmp_path):
+    argv = ["render", xor, "-o", str(tmp_path / "n.png"), "--size", "8x8"]
+    assert _run(gl_context, [*argv, "--pre", "--mode", "neuron:0:1"]) == 0
+
+
+def test_comparing_with_a_target_of_another_shape_is_refused(gl_context, tmp_path, capsys):
+    path = tmp_path / "rgb.npz"
+    Network.random((2, 4, 3), seed=0).save(path)  # 3 outputs; the default preset's target has 1
+    argv = ["render", str(path), "--preset", "default", "--mode", "error"]
+    code = _run(gl_context, [*argv, "-o", str(tmp_path / "e.png"), "--size", "8x8"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("shaderplay: --mode: got 'error'") and err.count("\n") == 1
+    assert "1 outputs, what target 'fancy_sine' has (this network has 3)" in err
+
+
+def test_render_into_a_folder_is_refused(gl_context, net_file, tmp_path, capsys):
+    _, path = net_file
+    folder = tmp_path / "picture.png"
+    folder.mkdir()
+    assert _run(gl_context, ["render", str(path), "-o", str(folder), "--size", "8x8"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("shaderplay: ") and err.count("\n") == 1, err
+    assert "-o/--output" in err and "is a folder" in err
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
+def test_render_where_nothing_can_be_written(gl_context, net_file, capsys):
+    _, path = net_file
+    out = Path("/proc") / "picture.png"
+    assert _run(gl_context, ["render", str(path), "-o", str(out), "--size", "8x8"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("shaderplay: ") and err.count("\n") == 1, err
+    assert "-o/--output" in err and str(out) in err

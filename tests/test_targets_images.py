@@ -6,8 +6,8 @@ import pytest
 from PIL import Image
 
 from shaderplay.errors import ShaderplayError
-from shaderplay.images import IMAGES, pixel_centres
-from shaderplay.targets import load_target
+from shaderplay.images import IMAGE_SUFFIXES, IMAGES, pixel_centres
+from shaderplay.targets import file_kind, load_target
 
 
 @pytest.fixture
@@ -120,3 +120,25 @@ def test_missing_and_unreadable_images(tmp_path):
     bad.write_text("not an image")
     with pytest.raises(ShaderplayError, match="not an image Pillow can read"):
         load_target(bad)
+
+
+@pytest.mark.parametrize("suffix", [*IMAGE_SUFFIXES, *(s.upper() for s in IMAGE_SUFFIXES)])
+def test_every_image_suffix_of_the_table_loads(tmp_path, suffix):
+    """The one suffix table: what file_kind (and so a window's drop) calls an image loads."""
+    path = tmp_path / f"grey{suffix}"
+    Image.fromarray(np.full((4, 4), 200, np.uint8)).save(path)
+    assert file_kind(path) == "image"
+    d = load_target(path, image_size=4, test_fraction=0.0)
+    assert d.kind == "regression" and d.x_train.shape == (16, 2)
+    assert load_target("image", path=str(path), image_size=4).n_out == 1
+
+
+def test_other_suffixes_are_refused_naming_the_table(tmp_path):
+    path = tmp_path / "grey.bmp"
+    Image.fromarray(np.full((4, 4), 200, np.uint8)).save(path)
+    assert file_kind(path) is None
+    with pytest.raises(ShaderplayError) as err:
+        load_target("image", path=str(path))
+    assert str(err.value).startswith("target.path: got") and ", ".join(IMAGE_SUFFIXES[:-1]) in str(
+        err.value
+    )

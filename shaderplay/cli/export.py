@@ -13,8 +13,8 @@ from pathlib import Path
 from ..checks import output_file, writing
 from ..errors import bad_value
 
-# The same SOURCE, --view and --range forms as `shaderplay render`.
-from .render import _NUMBER_LIST, _parse_range, load_source
+# The same --view and --range forms as `shaderplay render`.
+from .render import _NUMBER_LIST, _parse_range
 
 
 def add_arguments(parser) -> None:
@@ -58,6 +58,7 @@ def run(args) -> int:
     from dataclasses import replace
 
     from ..export import export_network, run_exported
+    from ..sources import load_source
     from ..view import View, parse_size
 
     if args.preview is not None and args.preview.suffix.lower() != ".png":
@@ -67,7 +68,8 @@ def run(args) -> int:
         output_file("--preview", args.preview)
     size = parse_size(args.size)
     value_range = _parse_range(args.range)
-    net, view_cfg = load_source(args.source)[:2]
+    source = load_source(args.source)
+    net, view_cfg = source.net, source.view
     if args.view is not None:
         view = View.parse(args.view)
     else:

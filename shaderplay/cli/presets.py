@@ -12,12 +12,13 @@ def add_arguments(parser):
 
 
 def run(args) -> int:
-    from ..presets import builtin_presets, load_preset, preset_to_dict
+    from ..presets import builtin_presets, preset_to_dict
+    from ..sources import read_preset
 
     if args.name:
         import tomli_w
 
-        print(tomli_w.dumps(preset_to_dict(load_preset(args.name))), end="")
+        print(tomli_w.dumps(preset_to_dict(read_preset(args.name))), end="")
         return 0
     presets = builtin_presets()
     width = max(map(len, presets)) + 2

@@ -129,7 +129,7 @@ def _check_counts(args) -> None:
 
 def _options(args, size):
     from ..record.catalog import Options
-    from ..record.runfile import RunFile
+    from ..runs import RunFile
     from ..view import View
 
     return Options(
@@ -150,15 +150,17 @@ def _options(args, size):
 def run(args) -> int:
     from tqdm import tqdm
 
+    from ..config import mode_from_view
     from ..gpu.context import headless_context
     from ..gpu.renderer import Renderer
     from ..record import open_sink
-    from ..record.catalog import ANIMATIONS, default_animation, load_source
+    from ..record.catalog import ANIMATIONS, default_animation
     from ..record.film import Look, record
     from ..record.formats import format_of
     from ..record.sink import check_fps, check_size
+    from ..sources import load_source
     from ..view import View, parse_size
-    from .render import mode_from_view, picture_options
+    from .render import picture_options
 
     # Everything a user can get wrong is checked before the first frame.
     fmt = format_of(args.output)
@@ -183,7 +185,7 @@ def run(args) -> int:
     name = choose("--animation", name, ANIMATIONS)
     _check_applicable(args, name)
     animation = ANIMATIONS[name](source, opts)
-    view_cfg = source.preset.view if source.preset else None
+    view_cfg = source.view
     mode = args.mode or (mode_from_view(view_cfg) if view_cfg else "output")
     points = args.points or bool(view_cfg and view_cfg.show_points)
     options = picture_options(

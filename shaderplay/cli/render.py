@@ -14,12 +14,11 @@ A trained network drawn as its preset shows it, points and all:
     shaderplay render xor.npz --preset xor -o xor.png
 """
 
-import itertools
 import re
 from pathlib import Path
 
 from .. import checks
-from ..errors import ShaderplayError, bad_value
+from ..errors import bad_value
 from ..modes import MODES, parse_mode
 
 FORMATS = (".png", ".npy")
@@ -75,45 +74,19 @@ def add_arguments(parser) -> None:
         parser._negative_number_matcher = _NUMBER_LIST
 
 
-def load_source(source: str, preset: str | None = None):
-    """(network, ViewConfig or None, Dataset or None) from a .npz file or a preset.
+def _source(args):
+    """SOURCE as sources.py loads it; with --preset (only for a .npz SOURCE) the
+    weights come from the file and the view and data (target, points) from that preset."""
+    from ..sources import kind_of, load_source, with_preset
 
-    With `preset` (only for a .npz source), the weights come from the file and
-    the view and data (target, points) from that preset.
-    """
-    from ..network import Network
-
-    if preset is not None and not source.endswith(".npz"):
+    if args.preset is not None and kind_of(args.source) == "preset":
         raise bad_value(
             "--preset",
-            preset,
+            args.preset,
             "only with a .npz network SOURCE (a preset SOURCE brings its own view and data)",
         )
-    if source.endswith(".npz") and preset is None:
-        return Network.load(source), None, None
-    try:
-        from ..build import build
-        from ..presets import load_preset
-    except ImportError:
-        raise ShaderplayError(
-            f"source: got {source!r}; allowed: a .npz network file "
-            "(presets are not available in this build)."
-        ) from None
-    loaded = load_preset(preset or source)
-    net, data, _ = build(loaded)
-    if preset is not None:
-        net = Network.load(source)
-    return net, loaded.view, data
-
-
-def mode_from_view(view_cfg) -> str:
-    """The preset's mode with its arguments filled from the [view] fields layer and neuron."""
-    mode = MODES.get(view_cfg.mode)
-    if mode is None:  # already "name:args" (or wrong: the renderer says what is allowed)
-        return view_cfg.mode
-    fields = {"layer": view_cfg.layer, "neuron": view_cfg.neuron}
-    given = list(itertools.takewhile(fields.__contains__, mode.arg_names))  # the rest: defaults
-    return ":".join([mode.name, *(str(fields[arg]) for arg in given)])
+    source = load_source(args.source)
+    return source if args.preset is None else with_preset(source, args.preset)
 
 
 def _parse_range(text):
@@ -194,6 +167,7 @@ def _options(args, mode: str, net, view_cfg, data) -> dict:
 def run(args) -> int:
     import numpy as np
 
+    from ..config import mode_from_view
     from ..gpu.context import headless_context
     from ..gpu.renderer import Renderer
     from ..view import View, parse_size, size_for
@@ -208,7 +182,8 @@ def run(args) -> int:
     size = parse_size(args.size) if args.size is not None else None
     if args.mode is not None:
         parse_mode(args.mode)  # a bad mode is refused before any loading
-    net, view_cfg, data = load_source(args.source, args.preset)
+    source = _source(args)
+    net, view_cfg, data = source.net, source.view, source.dataset
     # An explicit --view is used exactly; the preset's domain keeps pixels square
     # (widened to the picture's shape), as record and the window show it.
     domain = explicit.domain if explicit else tuple(view_cfg.domain if view_cfg else (-1, 1, -1, 1))

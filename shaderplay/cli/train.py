@@ -8,7 +8,6 @@ sets the network's, the data's and the minibatch order's seeds at once.
 """
 
 import sys
-from dataclasses import replace
 
 import numpy as np
 
@@ -58,15 +57,12 @@ def speed(chunk_us: list[float]) -> str:
 def _plan(args):
     """Preset, overrides and checks, all before any training starts."""
     from ..build import build
-    from ..presets import load_preset
+    from ..sources import read_preset
 
-    preset = load_preset(args.preset)
-    overrides = {
-        k: v for k, v in (("lr", args.lr), ("batch_size", args.batch_size)) if v is not None
-    }
-    if overrides:
-        preset = replace(preset, train=replace(preset.train, **overrides))
-    net, data, train = build(preset, seed=args.seed)
+    changes = {"train.lr": args.lr, "train.batch_size": args.batch_size}
+    changes = {key: value for key, value in changes.items() if value is not None}
+    preset = read_preset(args.preset, args.seed, changes)
+    net, data, train = build(preset)
     if data.kind == "none":
         raise ShaderplayError(
             f"preset {preset.name!r}: target 'none' has no data to train on; allowed: "

@@ -44,14 +44,11 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from ..app.loop import run as run_window
     from ..app.script import Script
-    from ..build import apply_seed
     from ..errors import bad_value
-    from ..presets import load_preset
+    from ..sources import read_preset
     from ..view import parse_size
 
-    preset = load_preset(args.preset)
-    if args.seed is not None:
-        preset = apply_seed(preset, args.seed)
+    preset = read_preset(args.preset, args.seed)
     if args.frames < 0:
         raise bad_value("--frames", args.frames, "an integer >= 0")
     if not args.max_fps >= 0:

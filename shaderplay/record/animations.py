@@ -30,9 +30,9 @@ import numpy as np
 
 from ..errors import bad_value
 from ..network import Network
+from ..runs import RunFile, RunRecorder
 from ..view import View
 from .captions import loss_caption
-from .runfile import RunFile, RunRecorder
 
 
 @dataclass(frozen=True)

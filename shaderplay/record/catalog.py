@@ -1,10 +1,10 @@
 """The table of animations and what they are made from.
 
-A recording starts from a *source*: a preset (built-in name or .toml: a
-fresh network, its data and training settings, its view), a network file
-(.npz) or a run file (.npz with snapshots, from `--save-run`). Each entry
-of ANIMATIONS turns a source and the options into an animation
-(animations.py); adding one is one function and one line.
+A recording starts from a *source* (shaderplay/sources.py): a preset
+(built-in name or .toml: a fresh network, its data and training settings,
+its view), a network file (.npz) or a run file (.npz with snapshots, from
+`--save-run`). Each entry of ANIMATIONS turns a source and the options into
+an animation (animations.py); adding one is one function and one line.
 
 Default view: the preset's domain (else -1,1,-1,1), widened to the frame's
 shape so pixels stay square and the whole domain stays in the frame. An
@@ -14,34 +14,16 @@ explicit `view` is used exactly as given.
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..build import build
 from ..errors import ShaderplayError, bad_value
-from ..network import Network
+from ..runs import RunFile, RunRecorder
+from ..sources import Source
 from ..view import View
 from .animations import Morph, Playback, TrainingTimelapse, WeightScale, Zoom
-from .runfile import RunFile, RunRecorder
 
 DEFAULT_FRAMES = 120
 DEFAULT_STEPS_PER_FRAME = 10
 ZOOM_FACTOR = 10.0  # default zoom: 10x into the centre of the view
-
-
-@dataclass
-class Source:
-    net: Network
-    preset: object = None  # config.Preset, when the source is a preset
-    dataset: object = None
-    train: object = None  # TrainConfig
-    run: RunFile | None = None
-    seed: int | None = None
-
-    @property
-    def domain(self) -> tuple[float, float, float, float]:
-        """The preset's domain; a run's, as saved; else -1,1,-1,1."""
-        if self.preset is not None:
-            return tuple(self.preset.view.domain)
-        if self.run is not None and len(self.run.meta.get("domain", ())) == 4:
-            return tuple(self.run.meta["domain"])
-        return (-1.0, 1.0, -1.0, 1.0)
 
 
 @dataclass(frozen=True)
@@ -59,25 +41,6 @@ class Options:
     run: RunFile | None = None  # playback: the run to play (else the source, if it is a run)
     save_run: Path | None = None  # training: keep snapshots for playback
     snapshot_every: int | None = None  # None: steps_per_frame
-
-
-def load_source(text: str, seed: int | None = None) -> Source:
-    """A preset name/.toml, a network .npz or a run .npz."""
-    if str(text).endswith(".npz"):
-        if seed is not None:
-            raise bad_value("--seed", seed, "no seed with a .npz source (its weights are fixed)")
-        net = Network.load(text)
-        try:
-            run = RunFile.load(text)
-        except ShaderplayError:
-            run = None  # a plain network file
-        return Source(net, run=run)
-    from ..build import build
-    from ..presets import load_preset
-
-    preset = load_preset(text)
-    net, data, train = build(preset, seed=seed)
-    return Source(net, preset, data, train, seed=preset.network.seed if seed is None else seed)
 
 
 def view_of(source: Source, opts: Options) -> View:
@@ -137,8 +100,6 @@ def make_weight_scale(source: Source, opts: Options) -> WeightScale:
 
 
 def make_morph(source: Source, opts: Options) -> Morph:
-    from ..build import build
-
     _need_preset(source, "morph")
     seed_b = source.seed + 1 if opts.seed_b is None else opts.seed_b
     if seed_b == source.seed:

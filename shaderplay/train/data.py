@@ -10,12 +10,12 @@ import os
 
 import numpy as np
 
+from ..build import check_bce_output
 from ..config import TargetConfig, TrainConfig
 from ..dataset import Dataset
 from ..errors import ShaderplayError, bad_value
 from ..network import Network
-
-BCE_OUTPUTS = ("sigmoid", "gaussian")  # output activations whose values lie in [0, 1]
+from ..targets import load_target
 
 
 def resolve_target(target, net: Network) -> tuple[Dataset, bool]:
@@ -23,8 +23,6 @@ def resolve_target(target, net: Network) -> tuple[Dataset, bool]:
     if isinstance(target, Dataset):
         dataset = target
     elif isinstance(target, (str, os.PathLike, TargetConfig)):
-        from ..targets import load_target  # lazily: targets pull in image loading
-
         dataset = load_target(target)
     elif isinstance(target, (tuple, list)) and len(target) == 2:
         x, y = (np.asarray(a) for a in target)
@@ -77,19 +75,12 @@ def check_target(dataset: Dataset, net: Network, config: TrainConfig) -> None:
                 f"target {name!r}: {label} contains NaN or infinite values; allowed: "
                 "finite numbers only."
             )
-    output = net.spec.output_activation
-    if config.loss == "bce":
-        if output not in BCE_OUTPUTS:
-            raise ShaderplayError(
-                f"train.loss: 'bce' needs outputs in [0, 1], but the output activation "
-                f"is {output!r}; allowed with bce: {', '.join(BCE_OUTPUTS)} (or use "
-                "loss 'mse')."
-            )
-        if y.min() < 0.0 or y.max() > 1.0:
-            raise ShaderplayError(
-                f"train.loss: 'bce' needs targets in [0, 1]; target {name!r} has values "
-                f"in [{y.min():g}, {y.max():g}]; allowed: labels or probabilities."
-            )
+    check_bce_output(config.loss, net.spec.output_activation)
+    if config.loss == "bce" and (y.min() < 0.0 or y.max() > 1.0):
+        raise ShaderplayError(
+            f"train.loss: 'bce' needs targets in [0, 1]; target {name!r} has values "
+            f"in [{y.min():g}, {y.max():g}]; allowed: labels or probabilities."
+        )
     if config.loss == "cross_entropy":
         if n_out < 2:
             raise ShaderplayError(

@@ -1,11 +1,13 @@
 """Run files: snapshots written during training, read back for playback."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from shaderplay import Network
 from shaderplay.errors import ShaderplayError
-from shaderplay.record.runfile import RunFile, RunRecorder
+from shaderplay.runs import RunFile, RunRecorder
 
 
 def drifting_run(tmp_path, every=5, steps=20):
@@ -84,3 +86,13 @@ def test_bad_run_files_refused(tmp_path):
         np.savez(tmp_path / "bad.npz", **bad)
         with pytest.raises(ShaderplayError, match=message):
             RunFile.load(tmp_path / "bad.npz")
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
+def test_a_failed_save_is_a_shaderplay_error():
+    """Not a FileNotFoundError traceback from tempfile."""
+    net = Network.random((2, 3, 1), seed=0)
+    recorder = RunRecorder(net, every=1)
+    recorder.add(0, net.params.copy(), float("nan"))
+    with pytest.raises(ShaderplayError, match=r"run file /proc/r\.npz: cannot write it"):
+        recorder.save("/proc/r.npz", loss_history=np.zeros((0, 3)))
