@@ -23,6 +23,7 @@ class Recorder:
 
     def set_playing(self, playing):
         self.calls.append(("set_playing", playing))
+        self.playing = playing
 
     def step(self, n):
         self.calls.append(("step", n))
@@ -130,10 +131,9 @@ def test_a_panel_under_the_mouse_keeps_input_from_the_canvas(ui):
 def test_keys_run_their_actions_unless_a_text_field_is_typed_into(ui):
     state, _ = ui
     session = Recorder()
-    state.playing = True
     frame(state, session, key(imgui.Key.space, True))
     frame(state, session, key(imgui.Key.space, False))
-    assert session.calls == [("set_playing", False)] and not state.playing
+    assert session.calls == [("set_playing", False)] and not session.playing
     frame(state, session, key(imgui.Key.h, True))
     frame(state, session, key(imgui.Key.h, False))
     assert not state.show_ui

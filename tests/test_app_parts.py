@@ -101,8 +101,8 @@ def test_a_cancelled_dialog_changes_nothing_and_none_open_without_tools(tmp_path
 
 
 def test_an_unknown_dialog_purpose_is_refused():
-    from shaderplay.app import actions
+    from shaderplay.app import file_actions
 
     state = AppState()
-    actions.file_dialog(state, None, "format_disk")
+    file_actions.file_dialog(state, None, "format_disk")
     assert state.message.error and "format_disk" in state.message.text and not state.dialog

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from imgui_bundle import imgui
 
-from . import actions
+from . import view_actions
 
 ZOOM_STEP = 1.15  # per wheel notch
 LABEL = imgui.ImVec4(1.0, 1.0, 1.0, 0.85)
@@ -63,20 +63,22 @@ def handle_mouse(state, session, rect: Rect) -> None:
     mx, my = io.mouse_pos.x, io.mouse_pos.y
     inside = rect.contains(mx, my)
     if inside and io.mouse_wheel:
-        actions.zoom(state, session, factor=ZOOM_STEP**io.mouse_wheel, pixel=_local(rect, mx, my))
+        view_actions.zoom(
+            state, session, factor=ZOOM_STEP**io.mouse_wheel, pixel=_local(rect, mx, my)
+        )
     total = imgui.get_mouse_drag_delta(imgui.MouseButton_.left, 0.0)
     pressed_at = (mx - total.x, my - total.y)  # where the drag began
     if imgui.is_mouse_dragging(imgui.MouseButton_.left, 0.0) and rect.contains(*pressed_at):
         d = io.mouse_delta
         if d.x or d.y:
-            actions.pan(state, session, dpixels=(d.x, d.y))
+            view_actions.pan(state, session, dpixels=(d.x, d.y))
     if not inside:
         return
     if imgui.is_mouse_double_clicked(imgui.MouseButton_.left):
-        actions.reset_view(state, session)
+        view_actions.reset_view(state, session)
     elif imgui.is_mouse_released(imgui.MouseButton_.left) and not _was_drag():
         point = state.view.pixel_to_domain(_local(rect, mx, my), state.canvas_size)
-        actions.set_probe(state, session, point=tuple(point))
+        view_actions.set_probe(state, session, point=tuple(point))
 
 
 def _was_drag() -> bool:

@@ -12,7 +12,7 @@ than MIN_COLUMN_EM) scrolls sideways instead of squeezing its nodes.
 import numpy as np
 from imgui_bundle import imgui
 
-from . import actions
+from . import view_actions
 from .thumbnails import SHOWN_UNITS
 
 MAX_SHOWN = SHOWN_UNITS
@@ -120,7 +120,7 @@ def _draw(state, session, thumbnails, width: float) -> None:
         if inside and hovered_area and c > 0:
             _tooltip(net, c - 1, u, thumbnails)
             if clicked and thumbnails.ready:  # ready: the renderer has a neuron mode
-                actions.set_view(state, session, mode="neuron", layer=c - 1, neuron=u)
+                view_actions.set_view(state, session, mode="neuron", layer=c - 1, neuron=u)
     for c, n in enumerate(sizes):
         if n > MAX_SHOWN:
             x, _ = centres[c, 0]

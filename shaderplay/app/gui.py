@@ -11,8 +11,18 @@ from dataclasses import dataclass
 
 from imgui_bundle import imgui
 
-from . import diagram, overlays, panel_files, panel_network, panel_plots, panel_probe, panel_status
-from . import panel_timeline, panel_training, panel_view
+from . import (
+    diagram,
+    overlays,
+    panel_files,
+    panel_network,
+    panel_plots,
+    panel_probe,
+    panel_status,
+    panel_timeline,
+    panel_training,
+    panel_view,
+)
 from .canvas import Rect
 
 LEFT_EM, RIGHT_EM = 23.0, 24.0  # column widths in font heights

@@ -3,7 +3,7 @@ key map (?)."""
 
 from imgui_bundle import imgui
 
-from . import actions
+from . import training_actions, view_actions
 from .keys import KEYMAP, MOUSE_HELP
 from .widgets import DIM, ERROR_RED
 
@@ -42,14 +42,14 @@ def divergence_banner(state, session, rect) -> None:
             "learning rate first is wise), or reset."
         )
         if imgui.button("roll back"):
-            actions.rollback(state, session)
+            training_actions.rollback(state, session)
         imgui.same_line()
         if imgui.button("reset weights"):
-            actions.reset_weights(state, session)
+            training_actions.reset_weights(state, session)
         imgui.same_line()
         if imgui.button("lr / 10 and roll back"):
-            actions.set_train(state, session, lr=state.preset.train.lr / 10)
-            actions.rollback(state, session)
+            training_actions.set_train(state, session, lr=state.preset.train.lr / 10)
+            training_actions.rollback(state, session)
     imgui.end()
     imgui.pop_style_color()
 
@@ -74,7 +74,7 @@ def message_bar(state, rect) -> None:
         imgui.pop_text_wrap_pos()
         imgui.same_line()
         if imgui.small_button("x"):
-            actions.dismiss_message(state)
+            view_actions.dismiss_message(state)
     imgui.end()
     imgui.pop_style_color()
 
@@ -105,4 +105,4 @@ def help_window(state, rect) -> None:
             imgui.text_colored(DIM, about)
     imgui.end()
     if not keep:
-        actions.toggle_help(state)
+        view_actions.toggle_help(state)

@@ -7,7 +7,7 @@ from imgui_bundle import imgui
 from .. import activations, features
 from ..initializers import BIAS_INITS, WEIGHT_INITS
 from ..spec import MAX_WIDTH, NORMS
-from . import actions
+from . import network_actions
 from .widgets import DIM, combo, help_marker, on_release
 
 FIXED_FEATURES = tuple(features.FEATURES)
@@ -58,26 +58,26 @@ def _layers(state, session, cfg) -> None:
                 "##width", cfg.hidden[i], 1, 8, imgui.InputTextFlags_.enter_returns_true
             )
             if changed and width != cfg.hidden[i]:
-                actions.set_layer(state, session, i, width=max(1, min(MAX_WIDTH, width)))
+                network_actions.set_layer(state, session, i, width=max(1, min(MAX_WIDTH, width)))
             imgui.table_next_column()
             imgui.set_next_item_width(-1)
             changed, act = combo("##act", acts[i], activations.NAMES)
             if changed:
-                actions.set_layer(state, session, i, activation=act)
+                network_actions.set_layer(state, session, i, activation=act)
             imgui.table_next_column()
             imgui.set_next_item_width(-1)
             changed, norm = combo("##norm", norms[i], NORMS)
             if changed:
-                actions.set_layer(state, session, i, norm=norm)
+                network_actions.set_layer(state, session, i, norm=norm)
             imgui.table_next_column()
             if imgui.small_button("x"):
-                actions.remove_layer(state, session, i)
+                network_actions.remove_layer(state, session, i)
             imgui.set_item_tooltip(f"remove hidden layer {i + 1}")
             imgui.pop_id()
         _output_row(state, session, cfg)
         imgui.end_table()
     if imgui.button("+ add layer"):
-        actions.add_layer(state, session)
+        network_actions.add_layer(state, session)
     help_marker(
         "Widths: type a number and press Enter, or use - / +.\n"
         "Changing only an activation keeps the weights."
@@ -96,7 +96,7 @@ def _output_row(state, session, cfg) -> None:
     imgui.set_next_item_width(-1)
     changed, out = combo("##output", cfg.output, activations.NAMES)
     if changed:
-        actions.set_network(state, session, output=out)
+        network_actions.set_network(state, session, output=out)
     imgui.set_item_tooltip("output activation")
 
 
@@ -110,10 +110,10 @@ def _features(state, session, cfg) -> None:
         if changed:
             new = tuple(f for f in FIXED_FEATURES if (f in chosen) ^ (f == name))
             new += tuple(f for f in cfg.features if f not in FIXED_FEATURES)
-            actions.set_network(state, session, features=new)
+            network_actions.set_network(state, session, features=new)
     changed, m = on_release(state, "Fourier", imgui.slider_int, cfg.fourier, 0, 64)
     if changed:
-        actions.set_network(state, session, fourier=m)
+        network_actions.set_network(state, session, fourier=m)
     help_marker(
         "Fourier features: m random directions B (drawn N(0, scale^2))\n"
         "give 2m inputs sin/cos(2 pi B.(x, y)): the fix for blurry image fits."
@@ -130,7 +130,7 @@ def _features(state, session, cfg) -> None:
             imgui.SliderFlags_.logarithmic,
         )
         if changed:
-            actions.set_network(state, session, fourier_scale=s)
+            network_actions.set_network(state, session, fourier_scale=s)
     _latents(state, session, cfg)
 
 
@@ -142,14 +142,14 @@ def _latents(state, session, cfg) -> None:
         imgui.push_id(f"latent{k}")
         changed, v = imgui.slider_float(f"z{k}", float(z), -3.0, 3.0, "%.3f")
         if changed:
-            actions.set_latent(state, session, k, v)
+            network_actions.set_latent(state, session, k, v)
         imgui.same_line()
         if imgui.small_button("x"):
-            actions.remove_latent(state, session, k)
+            network_actions.remove_latent(state, session, k)
         imgui.set_item_tooltip(f"remove latent input z{k} (new weights)")
         imgui.pop_id()
     if imgui.button("+ latent input"):
-        actions.add_latent(state, session)
+        network_actions.add_latent(state, session)
     help_marker(
         "Latent inputs: constant extra inputs (the CPPN's z). Drag one to\n"
         "morph the picture live, with the same weights; adding or removing\n"
@@ -160,30 +160,30 @@ def _latents(state, session, cfg) -> None:
 def _init(state, session, cfg) -> None:
     changed, init = combo("weights", cfg.init, WEIGHT_INITS)
     if changed:
-        actions.set_network(state, session, init=init)
+        network_actions.set_network(state, session, init=init)
     changed, scale = on_release(
         state, "weight scale", imgui.slider_float, float(cfg.scale), 0.0, 8.0, "%.2f"
     )
     if changed:
-        actions.set_network(state, session, scale=scale)
+        network_actions.set_network(state, session, scale=scale)
     help_marker(
         "multiplies the rule: the spread of uniform/normal, the gain of\n"
         "Xavier/He/LeCun. Large scales give the wild random-network pictures."
     )
     changed, binit = combo("biases", cfg.bias_init, BIAS_INITS)
     if changed:
-        actions.set_network(state, session, bias_init=binit)
+        network_actions.set_network(state, session, bias_init=binit)
     if cfg.bias_init != "zeros":
         changed, bs = on_release(
             state, "bias scale", imgui.slider_float, float(cfg.bias_scale), 0.0, 4.0, "%.2f"
         )
         if changed:
-            actions.set_network(state, session, bias_scale=bs)
+            network_actions.set_network(state, session, bias_scale=bs)
     changed, seed = imgui.input_int(
         "seed", int(cfg.seed), 1, 10, imgui.InputTextFlags_.enter_returns_true
     )
     if changed:
-        actions.set_network(state, session, seed=max(0, seed))
+        network_actions.set_network(state, session, seed=max(0, seed))
     if imgui.button("randomise (N)"):
-        actions.new_seed(state, session)
+        network_actions.new_seed(state, session)
     imgui.set_item_tooltip("the next seed: new weights")

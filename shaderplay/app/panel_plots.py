@@ -5,26 +5,26 @@ loss plot scrubs to the snapshot at that step."""
 
 from imgui_bundle import imgui
 
-from . import actions, plots
+from . import plots, run_actions, view_actions
 from .widgets import DIM
 
 
 def draw(state, session) -> None:
-    progress = session.progress
-    timeline = session.timeline
+    progress = session.run.progress
+    timeline = session.run.timeline
     marker = session.step_count if timeline.scrubbing else None
     if session.trainer is None:
         imgui.text_colored(DIM, "no training (target 'none')")
     else:
         changed, log = imgui.checkbox("log scale", state.log_loss)
         if changed:
-            actions.set_log_loss(state, session, log)
+            view_actions.set_log_loss(state, session, log)
         if len(timeline) > 1:
             imgui.same_line()
             imgui.text_colored(DIM, "click: show that step")
         clicked = plots.loss_plot(progress.loss, state.log_loss, marker)
         if clicked is not None and len(timeline) > 1:
-            actions.scrub_step(state, session, int(clicked))
+            run_actions.scrub_step(state, session, int(clicked))
     if session.dataset.n_classes:
         acc = progress.accuracy
         imgui.text(f"accuracy {acc.last(1):.1%}" if len(acc) else "accuracy -")

@@ -58,5 +58,5 @@ def draw(state, session, info) -> None:
         imgui.end_table()
     if state.recording:
         imgui.text_colored(ERROR_RED, f"recording {state.recording}")
-    state_text = "training" if state.playing else "paused"
-    imgui.text_colored(OK_GREEN if state.playing else DIM, state_text)
+    state_text = "training" if session.playing else "paused"
+    imgui.text_colored(OK_GREEN if session.playing else DIM, state_text)

@@ -6,7 +6,7 @@ to the newest weights, "resume from here" trains on from the one shown,
 
 from imgui_bundle import imgui
 
-from . import actions
+from . import run_actions
 from .widgets import DIM
 
 HEIGHT_EM = 2.3  # strip height in font heights
@@ -21,7 +21,7 @@ FLAGS = (
 
 def shown(state, session) -> bool:
     """The strip shows with the panels, for a session that trains or holds a run."""
-    return state.show_ui and (session.trainer is not None or len(session.timeline) > 1)
+    return state.show_ui and (session.trainer is not None or len(session.run.timeline) > 1)
 
 
 def height() -> float:
@@ -36,7 +36,7 @@ def slider_label(timeline, index: int) -> str:
 
 def draw(state, session, x: float, y: float, w: float) -> None:
     """The strip at (x, y), `w` wide, in window units."""
-    timeline = session.timeline
+    timeline = session.run.timeline
     imgui.set_next_window_pos(imgui.ImVec2(x, y))
     imgui.set_next_window_size(imgui.ImVec2(w, height()))
     imgui.set_next_window_bg_alpha(0.85)
@@ -46,16 +46,16 @@ def draw(state, session, x: float, y: float, w: float) -> None:
         font = imgui.get_font_size()
         if n > 1:
             if imgui.button("stop" if state.replaying else "replay"):
-                actions.toggle_replay(state, session)
+                run_actions.toggle_replay(state, session)
             imgui.set_item_tooltip("play the snapshots one per frame, like a video\n(V records it)")
             imgui.same_line()
         if scrubbing:
             if imgui.button("live"):
-                actions.go_live(state, session)
+                run_actions.go_live(state, session)
             imgui.set_item_tooltip("back to the newest weights")
             imgui.same_line()
             if imgui.button("resume from here"):
-                actions.resume_from_here(state, session)
+                run_actions.resume_from_here(state, session)
             imgui.set_item_tooltip(
                 "train on from this snapshot: later snapshots are dropped,\n"
                 "the learning-rate schedule carries on from its step,\n"
@@ -76,7 +76,7 @@ def draw(state, session, x: float, y: float, w: float) -> None:
                 "##snapshot", index, 0, n - 1, slider_label(timeline, index)
             )
             if changed:
-                actions.scrub(state, session, new)
+                run_actions.scrub(state, session, new)
         else:
             imgui.text_colored(DIM, "snapshots appear here as training runs")
         imgui.same_line()
