@@ -70,7 +70,9 @@ def test_changing_only_an_activation_keeps_the_weights(app):
     network_actions.set_layer(state, session, 0, activation="relu")
     assert session.net.spec.activations == ("relu", "tanh")
     np.testing.assert_array_equal(session.latest_network().W(0), before)
-    network_actions.set_network(state, session, init="normal", scale=0.1)  # a new initialiser: new weights
+    network_actions.set_network(
+        state, session, init="normal", scale=0.1
+    )  # a new initialiser: new weights
     assert not np.array_equal(session.latest_network().W(0), before)
 
 

@@ -133,7 +133,10 @@ def test_resume_needs_a_scrubbed_snapshot(app):
 def test_a_saved_run_loads_back_onto_the_timeline(app, tmp_path):
     state, session = app
     train(session, 50)
-    steps, params = list(session.run.timeline.steps), [p.copy() for p in session.run.timeline.params]
+    steps, params = (
+        list(session.run.timeline.steps),
+        [p.copy() for p in session.run.timeline.params],
+    )
     file_actions.save_run(state, session, str(tmp_path / "run.npz"))
     run = RunFile.load(tmp_path / "run.npz")  # the record module's format
     assert list(run.steps) == steps and run.meta["snapshot_every"] == 10

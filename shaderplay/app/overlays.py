@@ -3,7 +3,7 @@ key map (?)."""
 
 from imgui_bundle import imgui
 
-from . import training_actions, view_actions
+from . import scopes, training_actions, view_actions
 from .keys import KEYMAP, MOUSE_HELP
 from .widgets import DIM, ERROR_RED
 
@@ -15,6 +15,10 @@ BAR = (
     | imgui.WindowFlags_.always_auto_resize
     | imgui.WindowFlags_.no_focus_on_appearing
 )
+BG = imgui.Col_.window_bg
+DIVERGED_BG = imgui.ImVec4(0.45, 0.08, 0.08, 0.95)
+ERROR_BG = imgui.ImVec4(0.30, 0.07, 0.07, 0.95)
+INFO_BG = imgui.ImVec4(0.1, 0.12, 0.16, 0.9)
 
 
 def _place(rect, top: bool, width: float) -> None:
@@ -33,25 +37,27 @@ def divergence_banner(state, session, rect) -> None:
     if state.diverged_at is None:
         return
     _place(rect, True, 34 * imgui.get_font_size())
-    imgui.push_style_color(imgui.Col_.window_bg, imgui.ImVec4(0.45, 0.08, 0.08, 0.95))
-    if imgui.begin("##diverged", None, BAR):
-        why = session.divergence.reason if session.divergence else "a non-finite value"
-        imgui.text(f"Training diverged at step {state.diverged_at:,} ({why}).")
-        imgui.text(
-            "Training is paused. Roll back to the last finite weights (lowering the\n"
-            "learning rate first is wise), or reset."
-        )
-        if imgui.button("roll back"):
-            training_actions.rollback(state, session)
-        imgui.same_line()
-        if imgui.button("reset weights"):
-            training_actions.reset_weights(state, session)
-        imgui.same_line()
-        if imgui.button("lr / 10 and roll back"):
-            training_actions.set_train(state, session, lr=state.preset.train.lr / 10)
-            training_actions.rollback(state, session)
-    imgui.end()
-    imgui.pop_style_color()
+    with scopes.style_colour(BG, DIVERGED_BG), scopes.window("##diverged", BAR) as visible:
+        if visible:
+            _divergence(state, session)
+
+
+def _divergence(state, session) -> None:
+    why = session.divergence.reason if session.divergence else "a non-finite value"
+    imgui.text(f"Training diverged at step {state.diverged_at:,} ({why}).")
+    imgui.text(
+        "Training is paused. Roll back to the last finite weights (lowering the\n"
+        "learning rate first is wise), or reset."
+    )
+    if imgui.button("roll back"):
+        training_actions.rollback(state, session)
+    imgui.same_line()
+    if imgui.button("reset weights"):
+        training_actions.reset_weights(state, session)
+    imgui.same_line()
+    if imgui.button("lr / 10 and roll back"):
+        training_actions.set_train(state, session, lr=state.preset.train.lr / 10)
+        training_actions.rollback(state, session)
 
 
 def message_bar(state, rect) -> None:
@@ -63,20 +69,18 @@ def message_bar(state, rect) -> None:
         return
     width = 40 * imgui.get_font_size()
     _place(rect, False, width)
-    bg = imgui.ImVec4(0.30, 0.07, 0.07, 0.95) if msg.error else imgui.ImVec4(0.1, 0.12, 0.16, 0.9)
-    imgui.push_style_color(imgui.Col_.window_bg, bg)
-    if imgui.begin("##message", None, BAR):
-        imgui.push_text_wrap_pos(min(width, rect.w - 16) - 50)
-        if msg.error:
-            imgui.text_colored(ERROR_RED, msg.text)
-        else:
-            imgui.text(msg.text)
-        imgui.pop_text_wrap_pos()
+    bg = ERROR_BG if msg.error else INFO_BG
+    with scopes.style_colour(BG, bg), scopes.window("##message", BAR) as visible:
+        if not visible:
+            return
+        with scopes.text_wrap(min(width, rect.w - 16) - 50):
+            if msg.error:
+                imgui.text_colored(ERROR_RED, msg.text)
+            else:
+                imgui.text(msg.text)
         imgui.same_line()
         if imgui.small_button("x"):
             view_actions.dismiss_message(state)
-    imgui.end()
-    imgui.pop_style_color()
 
 
 def help_window(state, rect) -> None:
@@ -92,17 +96,20 @@ def help_window(state, rect) -> None:
         | imgui.WindowFlags_.no_collapse
         | imgui.WindowFlags_.no_saved_settings
     )
-    opened, keep = imgui.begin("Keys and mouse (? closes)", True, flags)
-    if opened:
-        for label, _keys, _fn, about in KEYMAP:
-            imgui.text(f"{label:<8}")
-            imgui.same_line(8 * imgui.get_font_size())
-            imgui.text_colored(DIM, about)
-        imgui.separator()
-        for label, about in MOUSE_HELP:
-            imgui.text(label)
-            imgui.same_line(8 * imgui.get_font_size())
-            imgui.text_colored(DIM, about)
-    imgui.end()
+    with scopes.closable_window("Keys and mouse (? closes)", flags) as (visible, keep):
+        if visible:
+            _key_map()
     if not keep:
         view_actions.toggle_help(state)
+
+
+def _key_map() -> None:
+    for label, _keys, _fn, about in KEYMAP:
+        imgui.text(f"{label:<8}")
+        imgui.same_line(8 * imgui.get_font_size())
+        imgui.text_colored(DIM, about)
+    imgui.separator()
+    for label, about in MOUSE_HELP:
+        imgui.text(label)
+        imgui.same_line(8 * imgui.get_font_size())
+        imgui.text_colored(DIM, about)

@@ -10,7 +10,7 @@ dropped onto the window. A failed load shows its message and changes nothing.
 from imgui_bundle import imgui
 
 from ..presets import builtin_presets
-from . import file_actions, run_actions, view_actions
+from . import file_actions, run_actions, scopes, view_actions
 from .widgets import DIM, help_marker
 
 
@@ -60,13 +60,12 @@ def draw(state, session) -> None:
         view_actions.toggle_record(state, session)
     imgui.text_colored(DIM, f"from: {state.source}")
     if not state.dialogs:
-        imgui.push_text_wrap_pos(0.0)
-        imgui.text_colored(
-            DIM,
-            "No file dialogs here (zenity or kdialog would give them): "
-            "type paths, or drop files onto the window.",
-        )
-        imgui.pop_text_wrap_pos()
+        with scopes.text_wrap():
+            imgui.text_colored(
+                DIM,
+                "No file dialogs here (zenity or kdialog would give them): "
+                "type paths, or drop files onto the window.",
+            )
 
 
 def _file_rows(state, session, what: str, title: str, load, save, about: str) -> None:
@@ -106,11 +105,10 @@ def _snapshot_interval(state, session) -> None:
     )
     if changed and every != session.run.every:
         run_actions.set_snapshot_every(state, session, max(1, every))
-    imgui.push_text_wrap_pos(0.0)
-    imgui.text_colored(
-        DIM, f"timeline: {len(timeline)} snapshots, now one every {timeline.every:,} steps"
-    )
-    imgui.pop_text_wrap_pos()
+    with scopes.text_wrap():
+        imgui.text_colored(
+            DIM, f"timeline: {len(timeline)} snapshots, now one every {timeline.every:,} steps"
+        )
     imgui.set_item_tooltip(
         "a long run keeps at most a fixed number: past it every other\n"
         "snapshot is dropped and the interval doubles"

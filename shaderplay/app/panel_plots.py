@@ -5,7 +5,7 @@ loss plot scrubs to the snapshot at that step."""
 
 from imgui_bundle import imgui
 
-from . import plots, run_actions, view_actions
+from . import plots, run_actions, scopes, view_actions
 from .widgets import DIM
 
 
@@ -33,11 +33,14 @@ def draw(state, session) -> None:
         lr = progress.lr
         imgui.text(f"learning rate {lr.last(1):.3g}")
         plots.series_plot("##lr", "lr", lr, height=6.0, marker=marker)
-    if imgui.tree_node("weight matrices"):
-        net = session.latest_network()
-        size = imgui.get_content_region_avail().x
-        for i in range(net.spec.depth):
-            s = net.layout.layers[i]
-            imgui.text_colored(DIM, f"W{i}: {s.n_out} x {s.n_in} ({s.activation})")
-            plots.weight_heatmap(f"W{i}", net.W(i), size)
-        imgui.tree_pop()
+    with scopes.tree_node("weight matrices") as opened:
+        if opened:
+            _weights(session.latest_network())
+
+
+def _weights(net) -> None:
+    size = imgui.get_content_region_avail().x
+    for i in range(net.spec.depth):
+        s = net.layout.layers[i]
+        imgui.text_colored(DIM, f"W{i}: {s.n_out} x {s.n_in} ({s.activation})")
+        plots.weight_heatmap(f"W{i}", net.W(i), size)

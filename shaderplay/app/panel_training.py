@@ -6,7 +6,7 @@ from imgui_bundle import imgui
 
 from ..config import LOSSES, MAX_BATCH, OPTIMIZERS, SCHEDULES
 from ..targets import builtin_targets
-from . import file_actions, network_actions, plots, training_actions
+from . import file_actions, network_actions, plots, scopes, training_actions
 from .widgets import DIM, combo, help_marker, log_slider, on_release
 
 FILE_TARGETS = ("image", "csv")
@@ -92,14 +92,13 @@ def _target(state, session) -> None:
         if imgui.button("open..."):
             file_actions.file_dialog(state, session, "load_image")
     data = session.dataset
-    imgui.push_text_wrap_pos(0.0)
-    imgui.text_colored(
-        DIM,
-        f"{data.kind}, {len(data.x_train):,} train / "
-        f"{len(data.x_test):,} test, "
-        f"{data.n_out} output{'s' if data.n_out > 1 else ''}",
-    )
-    imgui.pop_text_wrap_pos()
+    with scopes.text_wrap():
+        imgui.text_colored(
+            DIM,
+            f"{data.kind}, {len(data.x_train):,} train / "
+            f"{len(data.x_test):,} test, "
+            f"{data.n_out} output{'s' if data.n_out > 1 else ''}",
+        )
     changed, n = on_release(
         state,
         "points",
