@@ -1,6 +1,6 @@
 """The canvas: the rectangle of the window where the network's picture is drawn,
 its mouse input (wheel zoom about the cursor, drag to pan, double-click to
-reset, click to probe) and its overlay (domain corner labels, probe marker).
+reset, click to probe) and its labels (domain corners, probe marker).
 
 Conventions: canvas rectangles are in window units, origin top-left, y down
 (imgui's); the domain has y up. `state.view` (a `View`, square pixels) does
@@ -86,7 +86,7 @@ def _was_drag() -> bool:
     return abs(d.x) + abs(d.y) > imgui.get_io().mouse_drag_threshold
 
 
-def draw_overlay(state, rect: Rect) -> None:
+def draw_labels(state, rect: Rect) -> None:
     """Domain corner labels and the probe marker, over the picture, under the panels."""
     if rect.empty:
         return

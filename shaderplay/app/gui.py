@@ -1,6 +1,6 @@
 """The layout: a controls column on the left (tabs Network / Training / View /
 Files), an inspection column on the right (diagram, plots, probe, status), the
-canvas between them, and the overlays on the canvas. H hides both columns and
+canvas between them, and the notices over the canvas. H hides both columns and
 the canvas takes the whole window.
 
 `draw(...)` only reads `state` and calls actions; it returns the canvas
@@ -13,7 +13,7 @@ from imgui_bundle import imgui
 
 from . import (
     diagram,
-    overlays,
+    notices,
     panel_files,
     panel_network,
     panel_plots,
@@ -77,9 +77,9 @@ def draw(state, session, info: FrameInfo, thumbnails, size) -> Rect:
         _right_column(state, session, info, thumbnails, RIGHT_EM * font, width, height)
         if timeline:
             panel_timeline.draw(state, session, rect.x, rect.y + rect.h, rect.w)
-    overlays.divergence_banner(state, session, rect)
-    overlays.message_bar(state, rect)
-    overlays.help_window(state, rect)
+    notices.divergence_banner(state, session, rect)
+    notices.message_bar(state, rect)
+    notices.help_window(state, rect)
     return rect
 
 

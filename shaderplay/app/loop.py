@@ -182,7 +182,7 @@ class Loop:
         state.canvas_size = (max(rect.w, 1.0), max(rect.h, 1.0))
         canvas.handle_mouse(state, session, rect)
         self._draw_canvas(rect, size, snap)
-        canvas.draw_overlay(state, rect)
+        canvas.draw_labels(state, rect)
         self._screenshots(rect, size)
         return rect
 
@@ -217,7 +217,7 @@ class Loop:
             except ShaderplayError as exc:  # the renderer keeps its last program
                 self.state.say(str(exc), error=True)
             self.generation = self.session.generation
-            self.info.storage = str(getattr(self.renderer, "storage", "-"))
+            self.info.storage = str(self.renderer.storage)
         self.renderer.upload(snap.params if snap is not None else self.session.net.params)
 
     def _viewport(self, rect, size) -> tuple[int, int, int, int]:

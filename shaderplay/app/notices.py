@@ -1,5 +1,5 @@
-"""Things drawn over the canvas: the divergence banner, the message bar and the
-key map (?)."""
+"""Small windows over the canvas that tell the user something: the divergence
+banner, the message bar and the key map (?)."""
 
 from imgui_bundle import imgui
 
