@@ -147,3 +147,19 @@ def test_without_the_scopes_imgui_notices_a_missing_end(imgui_frame):
     imgui.begin_table("t", 2)
     with pytest.raises(RuntimeError, match="Missing End"):
         imgui.render()
+
+
+def test_a_script_reaches_every_action_and_no_helper():
+    from shaderplay.app import keys
+    from shaderplay.app.script import ACTIONS, Script
+    from shaderplay.errors import ShaderplayError
+
+    assert {row[2] for row in keys.KEYMAP} <= set(ACTIONS.values())  # every key's action
+    helpers = ("rebuild", "with_tables", "describe_network", "check_view", "observe")
+    assert not set(helpers) & set(ACTIONS)
+    with pytest.raises(ShaderplayError, match="allowed"):
+        Script.of([{"frame": 0, "do": "rebuild"}])
+    state, ops = AppState(), []
+    steps = [{"frame": 1, "do": "toggle_ui"}, {"frame": 1, "do": "show_tab", "name": "View"}]
+    Script.of(steps).run(1, state, None, ops)
+    assert not state.show_ui and state.tab == "View" and not ops
