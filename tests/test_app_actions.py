@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from shaderplay.app import actions
+from shaderplay.app import file_actions, network_actions, training_actions, view_actions
 from shaderplay.app.session import Session
 from shaderplay.app.state import AppState
 from shaderplay.config import NetConfig, Preset, TargetConfig, TrainConfig, ViewConfig
@@ -30,7 +30,7 @@ def small_preset(**train) -> Preset:
 def app():
     preset = small_preset()
     session = Session(preset, playing=False)
-    state = AppState(preset=preset, source="small", playing=False)
+    state = AppState(preset=preset, source="small")
     yield state, session
     session.close()
 
@@ -51,33 +51,35 @@ def snapshot_step(session):
 def test_changing_a_layer_rebuilds_the_network_with_the_new_spec(app):
     state, session = app
     generation = session.generation
-    actions.set_layer(state, session, 0, width=9)
+    network_actions.set_layer(state, session, 0, width=9)
     assert state.message is None
     assert session.net.spec.hidden == (9, 5)
     assert state.preset.network.hidden == (9, 5)
     assert session.generation == generation + 1
-    actions.add_layer(state, session)
+    network_actions.add_layer(state, session)
     assert session.net.spec.hidden == (9, 5, 5)
-    actions.remove_layer(state, session, 0)
+    network_actions.remove_layer(state, session, 0)
     assert session.net.spec.hidden == (5, 5)
-    actions.set_layer(state, session, 1, norm="layernorm")
+    network_actions.set_layer(state, session, 1, norm="layernorm")
     assert session.net.spec.norms == ("none", "layernorm")
 
 
 def test_changing_only_an_activation_keeps_the_weights(app):
     state, session = app
     before = session.latest_network().W(0).copy()
-    actions.set_layer(state, session, 0, activation="relu")
+    network_actions.set_layer(state, session, 0, activation="relu")
     assert session.net.spec.activations == ("relu", "tanh")
     np.testing.assert_array_equal(session.latest_network().W(0), before)
-    actions.set_network(state, session, init="normal", scale=0.1)  # a new initialiser: new weights
+    network_actions.set_network(
+        state, session, init="normal", scale=0.1
+    )  # a new initialiser: new weights
     assert not np.array_equal(session.latest_network().W(0), before)
 
 
 def test_a_new_seed_draws_new_weights_and_is_saved_in_the_preset(app):
     state, session = app
     before = session.latest_network().W(0).copy()
-    actions.new_seed(state, session)
+    network_actions.new_seed(state, session)
     assert state.preset.network.seed == 4
     assert not np.array_equal(session.latest_network().W(0), before)
 
@@ -85,7 +87,7 @@ def test_a_new_seed_draws_new_weights_and_is_saved_in_the_preset(app):
 def test_changing_the_target_swaps_the_data_and_keeps_the_weights(app):
     state, session = app
     before = session.latest_network().params.copy()
-    actions.set_target(state, session, name="checkerboard")
+    training_actions.set_target(state, session, name="checkerboard")
     assert session.dataset.name == "checkerboard"
     assert state.preset.target.name == "checkerboard"
     np.testing.assert_array_equal(session.latest_network().params, before)
@@ -93,7 +95,7 @@ def test_changing_the_target_swaps_the_data_and_keeps_the_weights(app):
 
 def test_a_classification_target_brings_its_loss(app):
     state, session = app
-    actions.set_target(state, session, name="circle")
+    training_actions.set_target(state, session, name="circle")
     assert state.message is None or not state.message.error, state.message
     assert session.dataset.kind == "binary"
     assert state.preset.train.loss == "bce"
@@ -102,27 +104,27 @@ def test_a_classification_target_brings_its_loss(app):
 
 def test_pause_holds_the_weights_and_step_advances_exactly(app):
     state, session = app
-    actions.set_playing(state, session, True)
+    training_actions.set_playing(state, session, True)
     assert wait_for(lambda: snapshot_step(session) > 0)
-    actions.set_playing(state, session, False)
-    time.sleep(0.2)  # a chunk in flight may still land
-    held = snapshot_step(session)
+    training_actions.set_playing(state, session, False)
+    with session.trainer._work:  # a chunk in flight has landed; none starts while paused
+        held = snapshot_step(session)
     params = session.latest_params().copy()
-    time.sleep(0.3)
+    time.sleep(0.3)  # nothing may happen meanwhile (not a wait for something to happen)
     assert snapshot_step(session) == held
     np.testing.assert_array_equal(session.latest_params(), params)
-    actions.step(state, session, 7)
+    training_actions.step(state, session, 7)
     assert wait_for(lambda: snapshot_step(session) == held + 7)
-    assert not state.playing
+    assert not session.playing
 
 
 def test_reset_weights_goes_back_to_the_initial_weights(app):
     state, session = app
     initial = session.latest_params().copy()
-    actions.step(state, session, 20)
+    training_actions.step(state, session, 20)
     assert wait_for(lambda: snapshot_step(session) == 20)
     assert not np.array_equal(session.latest_params(), initial)
-    actions.reset_weights(state, session)
+    training_actions.reset_weights(state, session)
     assert wait_for(lambda: snapshot_step(session) == 0)
     np.testing.assert_array_equal(session.latest_params(), initial)
 
@@ -130,11 +132,11 @@ def test_reset_weights_goes_back_to_the_initial_weights(app):
 def test_a_bad_preset_leaves_everything_as_it_was(app, tmp_path):
     state, session = app
     preset, net, generation = state.preset, session.net, session.generation
-    actions.load_preset(state, session, "no_such_preset")
+    file_actions.load_preset(state, session, "no_such_preset")
     assert state.message.error and "no_such_preset" in state.message.text
     bad = tmp_path / "bad.toml"
     bad.write_text("[network]\nhidden = [16, -3]\n")
-    actions.load_preset(state, session, str(bad))
+    file_actions.load_preset(state, session, str(bad))
     assert state.message.error and "hidden" in state.message.text
     assert state.preset is preset and session.net is net and session.generation == generation
 
@@ -143,12 +145,12 @@ def test_bad_values_from_the_panels_change_nothing(app):
     state, session = app
     preset, generation = state.preset, session.generation
     for bad in (
-        lambda: actions.set_layer(state, session, 0, width=0),
-        lambda: actions.set_layer(state, session, 5, width=3),
-        lambda: actions.set_network(state, session, output="nope"),
-        lambda: actions.set_target(state, session, name="nope"),
-        lambda: actions.set_train(state, session, lr=-1.0),
-        lambda: actions.set_network(state, session, no_such_field=1),
+        lambda: network_actions.set_layer(state, session, 0, width=0),
+        lambda: network_actions.set_layer(state, session, 5, width=3),
+        lambda: network_actions.set_network(state, session, output="nope"),
+        lambda: training_actions.set_target(state, session, name="nope"),
+        lambda: training_actions.set_train(state, session, lr=-1.0),
+        lambda: network_actions.set_network(state, session, no_such_field=1),
     ):
         state.message = None
         bad()
@@ -160,29 +162,29 @@ def test_bad_values_from_the_panels_change_nothing(app):
 def test_a_missing_network_file_is_a_message(app, tmp_path):
     state, session = app
     net = session.net
-    actions.load_network(state, session, str(tmp_path / "missing.npz"))
+    file_actions.load_network(state, session, str(tmp_path / "missing.npz"))
     assert state.message.error and "missing.npz" in state.message.text
     assert session.net is net
 
 
 def test_networks_and_presets_round_trip_through_files(app, tmp_path):
     state, session = app
-    actions.step(state, session, 5)
+    training_actions.step(state, session, 5)
     assert wait_for(lambda: snapshot_step(session) == 5)
-    actions.save_network(state, session, str(tmp_path / "n.npz"))
+    file_actions.save_network(state, session, str(tmp_path / "n.npz"))
     saved = session.latest_params().copy()
-    actions.set_layer(state, session, 0, width=3)
-    actions.load_network(state, session, str(tmp_path / "n.npz"))
+    network_actions.set_layer(state, session, 0, width=3)
+    file_actions.load_network(state, session, str(tmp_path / "n.npz"))
     assert session.net.spec.hidden == (6, 5)
     np.testing.assert_array_equal(session.latest_params(), saved)
-    actions.set_train(state, session, lr=0.02)
-    actions.save_preset(state, session, str(tmp_path / "p.toml"))
+    training_actions.set_train(state, session, lr=0.02)
+    file_actions.save_preset(state, session, str(tmp_path / "p.toml"))
     assert load_preset(str(tmp_path / "p.toml")).train.lr == 0.02
 
 
 def test_training_settings_reach_the_running_trainer(app):
     state, session = app
-    actions.set_train(state, session, lr=0.05, schedule="cosine", batch_size=64)
+    training_actions.set_train(state, session, lr=0.05, schedule="cosine", batch_size=64)
     assert state.preset.train.lr == 0.05
     assert session.config.lr == 0.05 and session.config.batch_size == 64
 
@@ -193,16 +195,16 @@ def test_divergence_raises_the_banner_and_rollback_restores_finite_weights():
         network=NetConfig(hidden=(8,), activation="relu", output="linear", seed=1),
     )
     session = Session(preset, playing=True)
-    state = AppState(preset=preset, playing=True)
+    state = AppState(preset=preset)
     try:
 
         def diverged():
-            actions.observe(state, session, session.tick())
+            training_actions.observe(state, session, session.tick())
             return state.diverged_at is not None
 
         assert wait_for(diverged)
-        assert not state.playing
-        actions.rollback(state, session)
+        assert not session.playing
+        training_actions.rollback(state, session)
         assert state.diverged_at is None
         assert np.all(np.isfinite(session.latest_params()))
     finally:
@@ -216,14 +218,14 @@ def test_zoom_keeps_the_point_under_the_cursor_and_home_fits_the_domain():
     assert (y0, y1) == (-1.0, 1.0) and x0 <= -1.0 and x1 >= 1.0  # all of [-1, 1]^2 shows
     pixel = (300.0, 50.0)
     before = state.view.pixel_to_domain(pixel, state.canvas_size)
-    actions.zoom(state, None, factor=2.0, pixel=pixel)
+    view_actions.zoom(state, None, factor=2.0, pixel=pixel)
     np.testing.assert_allclose(state.view.pixel_to_domain(pixel, state.canvas_size), before)
     assert state.view.scale == pytest.approx(0.5)
-    actions.pan(state, None, dpixels=(100.0, 0.0))  # drag right: the picture moves right
+    view_actions.pan(state, None, dpixels=(100.0, 0.0))  # drag right: the picture moves right
     np.testing.assert_allclose(state.view.pixel_to_domain((400.0, 50.0), state.canvas_size), before)
-    actions.reset_view(state)
+    view_actions.reset_view(state)
     assert state.view == View.fit((-1, 1, -1, 1), (400, 200))
-    actions.zoom(state, None, factor=1e9)
+    view_actions.zoom(state, None, factor=1e9)
     assert state.message.error and "zoom" in state.message.text
 
 
@@ -233,27 +235,27 @@ def test_dropping_an_image_makes_it_the_target(app, tmp_path):
     state, session = app
     path = tmp_path / "dot.png"
     Image.fromarray(np.full((12, 16, 3), 200, np.uint8)).save(path)
-    actions.drop_files(state, session, [str(path)])
+    file_actions.drop_files(state, session, [str(path)])
     assert state.preset.target.name == "image" and state.preset.target.path == str(path)
     data = session.dataset
     assert len(data.x_train) + len(data.x_test) == 128 * 96  # resized to image_size, aspect kept
     assert data.domain == (-1.0, 1.0, -0.75, 0.75)
     assert tuple(state.preset.view.domain) == data.domain  # the view follows the picture
     assert state.domain[2:] == (-0.75, 0.75)
-    actions.drop_files(state, session, [str(tmp_path / "notes.txt")])
+    file_actions.drop_files(state, session, [str(tmp_path / "notes.txt")])
     assert state.message.error and "notes.txt" in state.message.text
 
 
 def test_view_settings_are_checked_against_the_renderer_tables(app):
     state, session = app
-    actions.set_view(state, session, colormap="magma")
+    view_actions.set_view(state, session, colormap="magma")
     assert state.preset.view.colormap == "magma"
     for bad in ({"mode": "no_such_mode"}, {"colormap": "nope"}, {"domain": (1, -1, 0, 1)}):
         state.message = None
-        actions.set_view(state, session, **bad)
+        view_actions.set_view(state, session, **bad)
         assert state.message.error and "allowed" in state.message.text
     assert state.preset.view.colormap == "magma" and state.preset.view.mode == "output"
-    actions.set_view(state, session, domain=(0, 4, 0, 2))
+    view_actions.set_view(state, session, domain=(0, 4, 0, 2))
     assert state.preset.view.domain == (0.0, 4.0, 0.0, 2.0)
     # The canvas (800 x 600 here) shows all of it, widened in y to keep pixels square.
     assert state.domain == pytest.approx((0.0, 4.0, -0.5, 2.5))
@@ -266,24 +268,24 @@ def test_a_random_network_without_target_shows_and_can_get_one_later():
         network=NetConfig(hidden=(8, 8), latent=(0.5,), n_out=3, seed=2),
     )
     session = Session(preset, playing=True)
-    state = AppState(preset=preset, playing=True)
+    state = AppState(preset=preset)
     try:
-        actions.observe(state, session, session.tick())
-        assert not state.playing and session.trainer is None
+        training_actions.observe(state, session, session.tick())
+        assert not session.playing and session.trainer is None
         assert session.net.spec.sizes == (3, 8, 8, 3)  # x, y and one latent input
-        actions.step(state, session, 10)
+        training_actions.step(state, session, 10)
         assert state.message.error and "nothing to train" in state.message.text
         before = session.latest_params().copy()
-        actions.set_network(state, session, latent=(-0.5,))  # a latent value: same weights
+        network_actions.set_network(state, session, latent=(-0.5,))  # a latent value: same weights
         params, latent = session.latest_params(), session.net.layout.latent
         np.testing.assert_array_equal(params[:latent], before[:latent])
         assert params[latent] == -0.5
-        actions.set_target(state, session, name="fancy_sine")
+        training_actions.set_target(state, session, name="fancy_sine")
         assert state.message.error  # three outputs cannot fit a one-output target: refused
-        actions.set_network(state, session, n_out=0)
-        actions.set_target(state, session, name="fancy_sine")
+        network_actions.set_network(state, session, n_out=0)
+        training_actions.set_target(state, session, name="fancy_sine")
         assert session.trainer is not None and session.dataset.name == "fancy_sine"
-        actions.set_playing(state, session, True)
+        training_actions.set_playing(state, session, True)
         assert wait_for(lambda: snapshot_step(session) > 0)
     finally:
         session.close()
@@ -311,10 +313,10 @@ def test_loading_a_preset_starts_it_training_even_after_a_paused_one():
         network=NetConfig(hidden=(4,), n_out=3, seed=1),
     )
     session = Session(preset, playing=False)
-    state = AppState(preset=preset, playing=False)
+    state = AppState(preset=preset)
     try:
-        actions.load_preset(state, session, "xor")
-        assert state.playing and session.playing and session.trainer is not None
+        file_actions.load_preset(state, session, "xor")
+        assert session.playing and session.trainer is not None
         assert wait_for(lambda: snapshot_step(session) > 0)
     finally:
         session.close()
@@ -350,7 +352,7 @@ def test_loading_a_preset_whose_mode_has_arguments(app, tmp_path):
     state, session = app
     path = tmp_path / "neuron.toml"
     save_preset(replace(small_preset(), view=ViewConfig(mode="neuron:1:2")), path)
-    actions.load_preset(state, session, str(path))
+    file_actions.load_preset(state, session, str(path))
     assert not (state.message and state.message.error), state.message
     assert (state.preset.view.mode, state.preset.view.layer, state.preset.view.neuron) == (
         "neuron",

@@ -23,6 +23,7 @@ class Recorder:
 
     def set_playing(self, playing):
         self.calls.append(("set_playing", playing))
+        self.playing = playing
 
     def step(self, n):
         self.calls.append(("step", n))
@@ -130,10 +131,9 @@ def test_a_panel_under_the_mouse_keeps_input_from_the_canvas(ui):
 def test_keys_run_their_actions_unless_a_text_field_is_typed_into(ui):
     state, _ = ui
     session = Recorder()
-    state.playing = True
     frame(state, session, key(imgui.Key.space, True))
     frame(state, session, key(imgui.Key.space, False))
-    assert session.calls == [("set_playing", False)] and not state.playing
+    assert session.calls == [("set_playing", False)] and not session.playing
     frame(state, session, key(imgui.Key.h, True))
     frame(state, session, key(imgui.Key.h, False))
     assert not state.show_ui
@@ -149,3 +149,48 @@ def test_keys_run_their_actions_unless_a_text_field_is_typed_into(ui):
     frame(state, session, key(imgui.Key.r, True), panel=True, text_field=True)
     frame(state, session, key(imgui.Key.escape, True), panel=True, text_field=True)
     assert not state.quit  # Esc went to the text field
+
+
+class NoThumbnails:
+    ready = False  # the diagram draws plain nodes, as before the first GPU refresh
+
+
+def test_every_panel_and_notice_draws_and_ends_what_it_begins(ui):
+    """The whole layout on a real (paused) Session, headless: a panel that left a
+    Begin without its End, or failed, would make imgui or the test raise."""
+    from imgui_bundle import implot
+
+    from shaderplay.app import gui, plots, scopes
+    from shaderplay.app.session import Session
+    from shaderplay.config import NetConfig, Preset, TargetConfig
+
+    state, io = ui
+    implot.create_context()
+    preset = Preset(
+        name="c", network=NetConfig(hidden=(4, 3), seed=1), target=TargetConfig("circle")
+    )
+    session = Session(preset, playing=False)
+    try:
+        session.step(20)
+        session.trainer.wait()
+        session.tick()
+        state.preset, state.probe, state.show_help = preset, (0.1, 0.2), True
+        state.diverged_at = 3  # the banner, as after a divergence
+        state.say("a message")
+        size = (1280.0, 2400.0)  # tall: every section of the right column shows
+        for tab in ("Network", "Training", "View", "Files"):
+            io.display_size = size
+            io.delta_time = 1 / 60
+            imgui.new_frame()
+            state.tab = tab
+            rect = gui.draw(state, session, gui.FrameInfo(), NoThumbnails(), size)
+            with scopes.window("weights") as visible:  # what the closed tree node holds
+                assert visible
+                plots.weight_heatmap("W0", session.latest_network().W(0), 200.0)
+            imgui.render()
+            assert rect == gui.canvas_rect(state, *size, timeline=True)
+            assert state.tab == "" and all(state.panels.values())
+        assert state.message.text == "a message"  # no panel reported an error
+    finally:
+        session.close()
+        implot.destroy_context()

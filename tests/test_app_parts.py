@@ -1,10 +1,12 @@
 """Window parts that need no window: the canvas's pixel rectangle on HiDPI
-screens, the plots' step ticks, and file dialogs that never block the frame
-(their answer runs the same action as the typed path field)."""
+screens, the plots' step ticks, file dialogs that never block the frame
+(their answer runs the same action as the typed path field), and imgui's
+begin/end pairs kept balanced by the scopes."""
 
 import pytest
+from imgui_bundle import imgui, implot
 
-from shaderplay.app import dialogs
+from shaderplay.app import dialogs, scopes
 from shaderplay.app.canvas import Rect, viewport_px
 from shaderplay.app.plots import step_ticks
 from shaderplay.app.state import AppState
@@ -101,8 +103,63 @@ def test_a_cancelled_dialog_changes_nothing_and_none_open_without_tools(tmp_path
 
 
 def test_an_unknown_dialog_purpose_is_refused():
-    from shaderplay.app import actions
+    from shaderplay.app import file_actions
 
     state = AppState()
-    actions.file_dialog(state, None, "format_disk")
+    file_actions.file_dialog(state, None, "format_disk")
     assert state.message.error and "format_disk" in state.message.text and not state.dialog
+
+
+@pytest.fixture
+def imgui_frame():
+    """A headless Dear ImGui + ImPlot context (no window, no GL) inside a frame."""
+    ctx = imgui.create_context()
+    implot.create_context()
+    io = imgui.get_io()
+    io.display_size = (800, 600)
+    io.delta_time = 1 / 60
+    io.backend_flags |= imgui.BackendFlags_.renderer_has_textures  # no font texture needed
+    imgui.new_frame()
+    yield
+    implot.destroy_context()
+    imgui.destroy_context(ctx)
+
+
+def test_a_body_that_raises_still_ends_every_scope(imgui_frame):
+    class Bug(Exception):
+        pass
+
+    with pytest.raises(Bug), scopes.window("w") as visible, scopes.item_width(100.0):
+        assert visible
+        colour = scopes.style_colour(imgui.Col_.text, imgui.ImVec4(1, 0, 0, 1))
+        with colour, scopes.table("t", 2) as shown, scopes.item_id(3):
+            assert shown
+            imgui.table_next_row()
+            child = scopes.child("c", imgui.ImVec2(50, 50))
+            with scopes.text_wrap(), child, scopes.plot("p", imgui.ImVec2(40, 40)) as drawn:
+                assert drawn
+                raise Bug
+    imgui.render()  # a Begin left without its End would make imgui raise here
+
+
+def test_without_the_scopes_imgui_notices_a_missing_end(imgui_frame):
+    imgui.begin("w")
+    imgui.begin_table("t", 2)
+    with pytest.raises(RuntimeError, match="Missing End"):
+        imgui.render()
+
+
+def test_a_script_reaches_every_action_and_no_helper():
+    from shaderplay.app import keys
+    from shaderplay.app.script import ACTIONS, Script
+    from shaderplay.errors import ShaderplayError
+
+    assert {row[2] for row in keys.KEYMAP} <= set(ACTIONS.values())  # every key's action
+    helpers = ("rebuild", "with_tables", "describe_network", "check_view", "observe")
+    assert not set(helpers) & set(ACTIONS)
+    with pytest.raises(ShaderplayError, match="allowed"):
+        Script.of([{"frame": 0, "do": "rebuild"}])
+    state, ops = AppState(), []
+    steps = [{"frame": 1, "do": "toggle_ui"}, {"frame": 1, "do": "show_tab", "name": "View"}]
+    Script.of(steps).run(1, state, None, ops)
+    assert not state.show_ui and state.tab == "View" and not ops

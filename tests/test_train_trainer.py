@@ -309,9 +309,9 @@ def test_refresh_features_after_changing_a_latent():
 
 
 def test_loss_rows_grow_past_their_capacity_and_keep_every_row():
-    from shaderplay.train.results import LossRows
+    from shaderplay.train.results import Rows
 
-    rows = LossRows(capacity=2)
+    rows = Rows(3, capacity=2)
     for k in range(9):
         rows.append(k, 1.0 / (k + 1), np.nan)
     got = rows.array()

@@ -2,7 +2,9 @@
 
 `@action` turns a user error (ShaderplayError, or a file that cannot be read
 or written) into the message bar's text instead of a traceback: an action
-either succeeds or changes nothing and says why.
+either succeeds or changes nothing and says why. It also marks the function
+as an action, so `actions_in` finds every action of the topic modules
+(network, training, run, files, view) for scripts.
 """
 
 import functools
@@ -26,7 +28,18 @@ def action(fn):
             )
         return None
 
+    run.is_action = True
     return run
+
+
+def actions_in(*modules) -> dict:
+    """name -> function of every `@action` defined in `modules`."""
+    return {
+        name: fn
+        for module in modules
+        for name, fn in vars(module).items()
+        if getattr(fn, "is_action", False) and fn.__module__ == module.__name__
+    }
 
 
 def known(cls, changes: dict) -> dict:

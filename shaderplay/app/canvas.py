@@ -1,6 +1,6 @@
 """The canvas: the rectangle of the window where the network's picture is drawn,
 its mouse input (wheel zoom about the cursor, drag to pan, double-click to
-reset, click to probe) and its overlay (domain corner labels, probe marker).
+reset, click to probe) and its labels (domain corners, probe marker).
 
 Conventions: canvas rectangles are in window units, origin top-left, y down
 (imgui's); the domain has y up. `state.view` (a `View`, square pixels) does
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from imgui_bundle import imgui
 
-from . import actions
+from . import view_actions
 
 ZOOM_STEP = 1.15  # per wheel notch
 LABEL = imgui.ImVec4(1.0, 1.0, 1.0, 0.85)
@@ -63,20 +63,22 @@ def handle_mouse(state, session, rect: Rect) -> None:
     mx, my = io.mouse_pos.x, io.mouse_pos.y
     inside = rect.contains(mx, my)
     if inside and io.mouse_wheel:
-        actions.zoom(state, session, factor=ZOOM_STEP**io.mouse_wheel, pixel=_local(rect, mx, my))
+        view_actions.zoom(
+            state, session, factor=ZOOM_STEP**io.mouse_wheel, pixel=_local(rect, mx, my)
+        )
     total = imgui.get_mouse_drag_delta(imgui.MouseButton_.left, 0.0)
     pressed_at = (mx - total.x, my - total.y)  # where the drag began
     if imgui.is_mouse_dragging(imgui.MouseButton_.left, 0.0) and rect.contains(*pressed_at):
         d = io.mouse_delta
         if d.x or d.y:
-            actions.pan(state, session, dpixels=(d.x, d.y))
+            view_actions.pan(state, session, dpixels=(d.x, d.y))
     if not inside:
         return
     if imgui.is_mouse_double_clicked(imgui.MouseButton_.left):
-        actions.reset_view(state, session)
+        view_actions.reset_view(state, session)
     elif imgui.is_mouse_released(imgui.MouseButton_.left) and not _was_drag():
         point = state.view.pixel_to_domain(_local(rect, mx, my), state.canvas_size)
-        actions.set_probe(state, session, point=tuple(point))
+        view_actions.set_probe(state, session, point=tuple(point))
 
 
 def _was_drag() -> bool:
@@ -84,7 +86,7 @@ def _was_drag() -> bool:
     return abs(d.x) + abs(d.y) > imgui.get_io().mouse_drag_threshold
 
 
-def draw_overlay(state, rect: Rect) -> None:
+def draw_labels(state, rect: Rect) -> None:
     """Domain corner labels and the probe marker, over the picture, under the panels."""
     if rect.empty:
         return

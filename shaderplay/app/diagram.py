@@ -12,7 +12,7 @@ than MIN_COLUMN_EM) scrolls sideways instead of squeezing its nodes.
 import numpy as np
 from imgui_bundle import imgui
 
-from . import actions
+from . import scopes, view_actions
 from .thumbnails import SHOWN_UNITS
 
 MAX_SHOWN = SHOWN_UNITS
@@ -66,11 +66,10 @@ def draw(state, session, thumbnails) -> None:
         return
     height = layout(sizes, width, HEIGHT_EM * font, font)[2]
     bar = imgui.get_style().scrollbar_size + 2 * imgui.get_style().window_padding.y
-    if imgui.begin_child(
-        "##diagram", imgui.ImVec2(avail, height + bar), 0, imgui.WindowFlags_.horizontal_scrollbar
-    ):
-        _draw(state, session, thumbnails, width)
-    imgui.end_child()
+    size = imgui.ImVec2(avail, height + bar)
+    with scopes.child("##diagram", size, 0, imgui.WindowFlags_.horizontal_scrollbar) as visible:
+        if visible:
+            _draw(state, session, thumbnails, width)
 
 
 def _draw(state, session, thumbnails, width: float) -> None:
@@ -120,7 +119,7 @@ def _draw(state, session, thumbnails, width: float) -> None:
         if inside and hovered_area and c > 0:
             _tooltip(net, c - 1, u, thumbnails)
             if clicked:
-                actions.set_view(state, session, mode="neuron", layer=c - 1, neuron=u)
+                view_actions.set_view(state, session, mode="neuron", layer=c - 1, neuron=u)
     for c, n in enumerate(sizes):
         if n > MAX_SHOWN:
             x, _ = centres[c, 0]
@@ -137,7 +136,9 @@ def _tooltip(net, layer: int, unit: int, thumbnails) -> None:
     shown = "\n  ".join(rows) + (f" ... ({len(w)} in all)" if len(w) > 12 else "")
     act = net.layout.layers[layer].activation
     where = "output" if layer == net.spec.depth - 1 else f"layer {layer + 1}"
-    if imgui.begin_tooltip():
+    with scopes.tooltip() as visible:
+        if not visible:
+            return
         if thumbnails.ready:
             uv0, uv1 = thumbnails.uv(layer, unit)
             imgui.image(thumbnails.texture_ref, imgui.ImVec2(ZOOM_PX, ZOOM_PX), uv0, uv1)
@@ -145,4 +146,3 @@ def _tooltip(net, layer: int, unit: int, thumbnails) -> None:
             f"{where}, unit {unit} ({act})\nbias {float(net.b(layer)[unit]):+.4f}\n"
             f"weights in:\n  {shown}\nclick: show this neuron on the canvas"
         )
-        imgui.end_tooltip()

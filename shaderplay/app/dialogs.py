@@ -18,7 +18,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import actions
+from . import file_actions
 
 LINUX_TOOLS = ("zenity", "kdialog", "matedialog", "qarma")
 FILTERS = {
@@ -36,17 +36,17 @@ FILTERS = {
 }
 # purpose -> (title, kind of file, the AppState field with its typed path, action)
 PURPOSES = {
-    "load_preset": ("Load a preset", "preset", "preset_path", actions.load_preset),
-    "save_preset": ("Save the preset", "preset", "preset_path", actions.save_preset),
-    "load_network": ("Load a network", "network", "network_path", actions.load_network),
-    "save_network": ("Save the network", "network", "network_path", actions.save_network),
-    "load_run": ("Load a run onto the timeline", "run", "run_path", actions.load_run),
-    "save_run": ("Save the timeline as a run file", "run", "run_path", actions.save_run),
+    "load_preset": ("Load a preset", "preset", "preset_path", file_actions.load_preset),
+    "save_preset": ("Save the preset", "preset", "preset_path", file_actions.save_preset),
+    "load_network": ("Load a network", "network", "network_path", file_actions.load_network),
+    "save_network": ("Save the network", "network", "network_path", file_actions.save_network),
+    "load_run": ("Load a run onto the timeline", "run", "run_path", file_actions.load_run),
+    "save_run": ("Save the timeline as a run file", "run", "run_path", file_actions.save_run),
     "load_image": (
         "Use an image or CSV as the target",
         "image",
         "image_path",
-        lambda state, session, path: actions.drop_files(state, session, [path]),
+        lambda state, session, path: file_actions.drop_files(state, session, [path]),
     ),
 }
 

@@ -1,6 +1,6 @@
 """The layout: a controls column on the left (tabs Network / Training / View /
 Files), an inspection column on the right (diagram, plots, probe, status), the
-canvas between them, and the annotations on the canvas. H hides both columns and
+canvas between them, and the notices over the canvas. H hides both columns and
 the canvas takes the whole window.
 
 `draw(...)` only reads `state` and calls actions; it returns the canvas
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from imgui_bundle import imgui
 
 from . import (
-    annotations,
     diagram,
+    notices,
     panel_files,
     panel_network,
     panel_plots,
@@ -22,6 +22,7 @@ from . import (
     panel_timeline,
     panel_training,
     panel_view,
+    scopes,
 )
 from .canvas import Rect
 
@@ -34,6 +35,12 @@ COLUMN = (
     | imgui.WindowFlags_.no_collapse
     | imgui.WindowFlags_.no_saved_settings
     | imgui.WindowFlags_.no_bring_to_front_on_focus
+)
+TABS = (
+    ("Network", panel_network),
+    ("Training", panel_training),
+    ("View", panel_view),
+    ("Files", panel_files),
 )
 
 
@@ -70,9 +77,9 @@ def draw(state, session, info: FrameInfo, thumbnails, size) -> Rect:
         _right_column(state, session, info, thumbnails, RIGHT_EM * font, width, height)
         if timeline:
             panel_timeline.draw(state, session, rect.x, rect.y + rect.h, rect.w)
-    annotations.divergence_banner(state, session, rect)
-    annotations.message_bar(state, rect)
-    annotations.help_window(state, rect)
+    notices.divergence_banner(state, session, rect)
+    notices.message_bar(state, rect)
+    notices.help_window(state, rect)
     return rect
 
 
@@ -80,30 +87,31 @@ def _left_column(state, session, w: float, h: float) -> None:
     imgui.set_next_window_pos(imgui.ImVec2(0, 0))
     imgui.set_next_window_size(imgui.ImVec2(w, h))
     title = f"shaderplay - {state.preset.name}###controls"
-    if imgui.begin(title, None, COLUMN):
-        imgui.push_item_width(-LABEL_EM * imgui.get_font_size())
-        if imgui.begin_tab_bar("tabs"):
-            for name, module in (
-                ("Network", panel_network),
-                ("Training", panel_training),
-                ("View", panel_view),
-                ("Files", panel_files),
-            ):
-                flags = imgui.TabItemFlags_.set_selected if state.tab == name else 0
-                if imgui.begin_tab_item_simple(name, flags):
+    with scopes.window(title, COLUMN) as visible:
+        if visible:
+            with scopes.item_width(-LABEL_EM * imgui.get_font_size()):
+                _tabs(state, session)
+            state.tab = ""
+
+
+def _tabs(state, session) -> None:
+    with scopes.tab_bar("tabs") as shown:
+        if not shown:
+            return
+        for name, module in TABS:
+            flags = imgui.TabItemFlags_.set_selected if state.tab == name else 0
+            with scopes.tab_item(name, flags) as selected:
+                if selected:
                     imgui.spacing()
                     module.draw(state, session)
-                    imgui.end_tab_item()
-            imgui.end_tab_bar()
-        state.tab = ""
-        imgui.pop_item_width()
-    imgui.end()
 
 
 def _right_column(state, session, info, thumbnails, w: float, width: float, h: float) -> None:
     imgui.set_next_window_pos(imgui.ImVec2(width - w, 0))
     imgui.set_next_window_size(imgui.ImVec2(w, h))
-    if imgui.begin("Inspect", None, COLUMN):
+    with scopes.window("Inspect", COLUMN) as visible:
+        if not visible:
+            return
         sections = (
             ("Network diagram", "diagram", lambda: diagram.draw(state, session, thumbnails)),
             ("Plots", "plots", lambda: panel_plots.draw(state, session)),
@@ -117,4 +125,3 @@ def _right_column(state, session, info, thumbnails, w: float, width: float, h: f
             if opened:
                 body()
                 imgui.spacing()
-    imgui.end()

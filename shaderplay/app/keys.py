@@ -6,24 +6,24 @@ being edited), so typing "r" into a path field never resets the weights.
 
 from imgui_bundle import imgui
 
-from . import actions
+from . import network_actions, run_actions, training_actions, view_actions
 
 K = imgui.Key
 KEYMAP = (
     # label shown in help, keys, action (state, session) -> None, what it does
-    ("Space", (K.space,), actions.toggle_play, "play / pause training"),
-    ("Right", (K.right_arrow,), actions.step, "one training step (pauses)"),
-    ("R", (K.r,), actions.reset_weights, "reset the weights (same seed)"),
-    ("N", (K.n,), actions.new_seed, "new seed: new random weights"),
-    ("[", (K.left_bracket,), actions.previous_snapshot, "timeline: previous snapshot"),
-    ("]", (K.right_bracket,), actions.next_snapshot, "timeline: next snapshot"),
-    ("Home", (K.home,), actions.reset_view, "reset the view (also: double-click)"),
-    ("H", (K.h,), actions.toggle_ui, "hide / show the panels"),
-    ("?", (K.slash, K.f1), actions.toggle_help, "this key map (also F1)"),
-    ("F", (K.f,), actions.toggle_fullscreen, "fullscreen"),
-    ("P, F12", (K.p, K.f12), actions.screenshot, "screenshot of the canvas (PNG)"),
-    ("V", (K.v,), actions.toggle_record, "start / stop recording a video"),
-    ("Esc", (K.escape,), actions.quit, "quit"),
+    ("Space", (K.space,), training_actions.toggle_play, "play / pause training"),
+    ("Right", (K.right_arrow,), training_actions.step, "one training step (pauses)"),
+    ("R", (K.r,), training_actions.reset_weights, "reset the weights (same seed)"),
+    ("N", (K.n,), network_actions.new_seed, "new seed: new random weights"),
+    ("[", (K.left_bracket,), run_actions.previous_snapshot, "timeline: previous snapshot"),
+    ("]", (K.right_bracket,), run_actions.next_snapshot, "timeline: next snapshot"),
+    ("Home", (K.home,), view_actions.reset_view, "reset the view (also: double-click)"),
+    ("H", (K.h,), view_actions.toggle_ui, "hide / show the panels"),
+    ("?", (K.slash, K.f1), view_actions.toggle_help, "this key map (also F1)"),
+    ("F", (K.f,), view_actions.toggle_fullscreen, "fullscreen"),
+    ("P, F12", (K.p, K.f12), view_actions.screenshot, "screenshot of the canvas (PNG)"),
+    ("V", (K.v,), view_actions.toggle_record, "start / stop recording a video"),
+    ("Esc", (K.escape,), view_actions.quit, "quit"),
 )
 MOUSE_HELP = (
     ("Wheel", "zoom about the cursor"),
@@ -39,6 +39,10 @@ def handle_keys(state, session) -> None:
         return
     for _label, keys, action, _about in KEYMAP:
         # Holding Right keeps stepping, holding [ or ] keeps scrubbing.
-        repeat = action in (actions.step, actions.previous_snapshot, actions.next_snapshot)
+        repeat = action in (
+            training_actions.step,
+            run_actions.previous_snapshot,
+            run_actions.next_snapshot,
+        )
         if any(imgui.is_key_pressed(k, repeat) for k in keys):
             action(state, session)

@@ -21,7 +21,16 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ShaderplayError
-from . import actions, canvas, gui, panel_timeline, render_args
+from . import (
+    canvas,
+    file_actions,
+    gui,
+    panel_timeline,
+    render_args,
+    run_actions,
+    training_actions,
+    view_actions,
+)
 from .canvas_picture import CanvasPicture
 from .dialogs import FileDialogs
 from .keys import handle_keys
@@ -89,7 +98,6 @@ class Loop:
         self.max_fps = MAX_FPS
 
     def run(self, max_frames: int = 0) -> None:
-        state, window = self.state, self.window
         # The trainer thread waits for the GIL between kernel calls while this loop
         # runs Python; a shorter switch interval hands it over sooner (default 5 ms).
         previous = sys.getswitchinterval()
@@ -142,21 +150,23 @@ class Loop:
 
     def _frame_body(self):
         state, session, window = self.state, self.session, self.window
-        actions.advance_replay(state, session)  # first: a replay begun this frame shows its start
+        run_actions.advance_replay(
+            state, session
+        )  # first: a replay begun this frame shows its start
         if self.script is not None:
             ops = []
             self.script.run(state.frame, state, session, ops)
             self._window_ops(ops)
         dropped = window.take_dropped()
         if dropped:
-            actions.drop_files(state, session, dropped)
+            file_actions.drop_files(state, session, dropped)
         handle_keys(state, session)
         self.dialogs.update(state, session)
         if state.fullscreen != window.fullscreen:
             window.set_fullscreen(state.fullscreen)
             state.fullscreen = window.fullscreen  # stays windowed where no monitor is found
         snap = session.tick()
-        actions.observe(state, session, snap)
+        training_actions.observe(state, session, snap)
         self._share_cores(session.playing)
         self._sync_network(snap)
         if state.panels.get("diagram", True) and state.show_ui:
@@ -172,7 +182,7 @@ class Loop:
         state.canvas_size = (max(rect.w, 1.0), max(rect.h, 1.0))
         canvas.handle_mouse(state, session, rect)
         self._draw_canvas(rect, size, snap)
-        canvas.draw_overlay(state, rect)
+        canvas.draw_labels(state, rect)
         self._screenshots(rect, size)
         return rect
 
@@ -207,7 +217,7 @@ class Loop:
             except ShaderplayError as exc:  # the renderer keeps its last program
                 self.state.say(str(exc), error=True)
             self.generation = self.session.generation
-            self.info.storage = str(getattr(self.renderer, "storage", "-"))
+            self.info.storage = str(self.renderer.storage)
         self.renderer.upload(snap.params if snap is not None else self.session.net.params)
 
     def _viewport(self, rect, size) -> tuple[int, int, int, int]:
@@ -238,11 +248,13 @@ class Loop:
             ),
         )
         try:
-            self.picture.update(key, state.view, (w, h), args, state.adaptive and state.playing)
+            self.picture.update(
+                key, state.view, (w, h), args, state.adaptive and self.session.playing
+            )
         except ShaderplayError as exc:
             state.say(str(exc), error=True)
             if state.preset.view.mode != "output":  # show the plain output meanwhile
-                actions.set_view(state, self.session, mode="output")
+                view_actions.set_view(state, self.session, mode="output")
         self.picture.show(rect)
         self.info.scale = self.picture.shown_scale
 

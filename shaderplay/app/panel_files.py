@@ -10,7 +10,7 @@ dropped onto the window. A failed load shows its message and changes nothing.
 from imgui_bundle import imgui
 
 from ..presets import builtin_presets
-from . import actions
+from . import file_actions, run_actions, scopes, view_actions
 from .widgets import DIM, help_marker
 
 
@@ -19,7 +19,7 @@ def draw(state, session) -> None:
     presets = builtin_presets()
     for name in presets:
         if imgui.selectable(name, state.source == name)[0]:
-            actions.load_preset(state, session, name)
+            file_actions.load_preset(state, session, name)
         about = presets[name] if isinstance(presets, dict) else ""
         if about:
             imgui.set_item_tooltip(str(about))
@@ -28,8 +28,8 @@ def draw(state, session) -> None:
         session,
         "preset",
         "Preset file (.toml)",
-        actions.load_preset,
-        actions.save_preset,
+        file_actions.load_preset,
+        file_actions.save_preset,
         "The network, target, training and view settings.",
     )
     _file_rows(
@@ -37,8 +37,8 @@ def draw(state, session) -> None:
         session,
         "network",
         "Network file (.npz)",
-        actions.load_network,
-        actions.save_network,
+        file_actions.load_network,
+        file_actions.save_network,
         "Architecture and the weights shown (DESIGN.md's .npz format).",
     )
     _file_rows(
@@ -46,27 +46,26 @@ def draw(state, session) -> None:
         session,
         "run",
         "Run file (.npz)",
-        actions.load_run,
-        actions.save_run,
+        file_actions.load_run,
+        file_actions.save_run,
         "The timeline's weight snapshots: load one to scrub through it, or\n"
         "re-render it with `shaderplay record --animation playback --run FILE`.",
     )
     _snapshot_interval(state, session)
     imgui.separator_text("Pictures and video")
     if imgui.button("screenshot (P)"):
-        actions.screenshot(state, session)
+        view_actions.screenshot(state, session)
     imgui.same_line()
     if imgui.button("stop recording (V)" if state.recording else "record (V)"):
-        actions.toggle_record(state, session)
+        view_actions.toggle_record(state, session)
     imgui.text_colored(DIM, f"from: {state.source}")
     if not state.dialogs:
-        imgui.push_text_wrap_pos(0.0)
-        imgui.text_colored(
-            DIM,
-            "No file dialogs here (zenity or kdialog would give them): "
-            "type paths, or drop files onto the window.",
-        )
-        imgui.pop_text_wrap_pos()
+        with scopes.text_wrap():
+            imgui.text_colored(
+                DIM,
+                "No file dialogs here (zenity or kdialog would give them): "
+                "type paths, or drop files onto the window.",
+            )
 
 
 def _file_rows(state, session, what: str, title: str, load, save, about: str) -> None:
@@ -87,30 +86,29 @@ def _file_rows(state, session, what: str, title: str, load, save, about: str) ->
     if state.dialogs:
         imgui.same_line()
         if imgui.button(f"open...##{what}"):
-            actions.file_dialog(state, session, f"load_{what}")
+            file_actions.file_dialog(state, session, f"load_{what}")
         imgui.same_line()
         if imgui.button(f"save as...##{what}"):
-            actions.file_dialog(state, session, f"save_{what}")
+            file_actions.file_dialog(state, session, f"save_{what}")
     help_marker(about)
 
 
 def _snapshot_interval(state, session) -> None:
-    timeline = session.timeline
+    timeline = session.run.timeline
     imgui.set_next_item_width(6 * imgui.get_font_size())
     changed, every = imgui.input_int(
         "steps between snapshots",
-        session.snapshot_every,
+        session.run.every,
         10,
         100,
         imgui.InputTextFlags_.enter_returns_true,
     )
-    if changed and every != session.snapshot_every:
-        actions.set_snapshot_every(state, session, max(1, every))
-    imgui.push_text_wrap_pos(0.0)
-    imgui.text_colored(
-        DIM, f"timeline: {len(timeline)} snapshots, now one every {timeline.every:,} steps"
-    )
-    imgui.pop_text_wrap_pos()
+    if changed and every != session.run.every:
+        run_actions.set_snapshot_every(state, session, max(1, every))
+    with scopes.text_wrap():
+        imgui.text_colored(
+            DIM, f"timeline: {len(timeline)} snapshots, now one every {timeline.every:,} steps"
+        )
     imgui.set_item_tooltip(
         "a long run keeps at most a fixed number: past it every other\n"
         "snapshot is dropped and the interval doubles"

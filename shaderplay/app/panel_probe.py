@@ -9,7 +9,7 @@ layer); hover a cell for its numbers.
 import numpy as np
 from imgui_bundle import imgui
 
-from . import actions
+from . import view_actions
 from .widgets import DIM
 
 
@@ -31,7 +31,7 @@ def draw(state, session) -> None:
     imgui.text(f"at ({x:.4g}, {y:.4g})")
     imgui.same_line()
     if imgui.small_button("clear"):
-        actions.set_probe(state, session, None)
+        view_actions.set_probe(state, session, None)
         return
     net = session.latest_network()
     layers = net.forward_layers(np.array([[x, y]]))

@@ -2,6 +2,7 @@
 
 from imgui_bundle import imgui
 
+from . import scopes
 from .widgets import DIM, ERROR_RED, OK_GREEN
 
 
@@ -46,17 +47,17 @@ def rows(state, session, info) -> list[tuple[str, str]]:
 
 
 def draw(state, session, info) -> None:
-    if imgui.begin_table("status", 2, imgui.TableFlags_.sizing_stretch_prop):
-        imgui.table_setup_column("name", 0, 0.8)
-        imgui.table_setup_column("value", 0, 1.2)
-        for name, value in rows(state, session, info):
-            imgui.table_next_row()
-            imgui.table_next_column()
-            imgui.text_colored(DIM, name)
-            imgui.table_next_column()
-            imgui.text_wrapped(value)
-        imgui.end_table()
+    with scopes.table("status", 2, imgui.TableFlags_.sizing_stretch_prop) as shown:
+        if shown:
+            imgui.table_setup_column("name", 0, 0.8)
+            imgui.table_setup_column("value", 0, 1.2)
+            for name, value in rows(state, session, info):
+                imgui.table_next_row()
+                imgui.table_next_column()
+                imgui.text_colored(DIM, name)
+                imgui.table_next_column()
+                imgui.text_wrapped(value)
     if state.recording:
         imgui.text_colored(ERROR_RED, f"recording {state.recording}")
-    state_text = "training" if state.playing else "paused"
-    imgui.text_colored(OK_GREEN if state.playing else DIM, state_text)
+    state_text = "training" if session.playing else "paused"
+    imgui.text_colored(OK_GREEN if session.playing else DIM, state_text)

@@ -6,7 +6,7 @@ from imgui_bundle import imgui
 
 from ..config import LOSSES, MAX_BATCH, OPTIMIZERS, SCHEDULES
 from ..targets import builtin_targets
-from . import actions, plots
+from . import file_actions, network_actions, plots, scopes, training_actions
 from .widgets import DIM, combo, help_marker, log_slider, on_release
 
 FILE_TARGETS = ("image", "csv")
@@ -45,25 +45,25 @@ def draw(state, session) -> None:
 
 
 def _run_controls(state, session) -> None:
-    if imgui.button("pause" if state.playing else "play", (5 * imgui.get_font_size(), 0)):
-        actions.toggle_play(state, session)
+    if imgui.button("pause" if session.playing else "play", (5 * imgui.get_font_size(), 0)):
+        training_actions.toggle_play(state, session)
     imgui.set_item_tooltip("Space")
     for n in (1, 100):
         imgui.same_line()
         if imgui.button(f"step {n}" if n > 1 else "step"):
-            actions.step(state, session, n)
+            training_actions.step(state, session, n)
     imgui.set_item_tooltip("Right arrow: one step")
     if imgui.button("reset"):
-        actions.reset_weights(state, session)
+        training_actions.reset_weights(state, session)
     imgui.set_item_tooltip("R: same seed, fresh weights and optimiser")
     imgui.same_line()
     if imgui.button("new seed"):
-        actions.new_seed(state, session)
+        network_actions.new_seed(state, session)
     imgui.set_item_tooltip("N: re-initialise with the next seed")
     cfg = state.preset.train
     changed, spf = imgui.input_int("steps/frame", cfg.steps_per_frame, 1, 10)
     if changed:
-        actions.set_train(state, session, steps_per_frame=max(0, spf))
+        training_actions.set_train(state, session, steps_per_frame=max(0, spf))
     help_marker(
         "0: free-running (as fast as the trainer goes).\n"
         "n > 0: exactly n steps per frame, deterministic (what recording uses)."
@@ -75,14 +75,14 @@ def _target(state, session) -> None:
     names = [*builtin_targets(), *FILE_TARGETS]
     changed, name = combo("target", cfg.name, names)
     if changed and name not in FILE_TARGETS:
-        actions.set_target(state, session, name=name, path="")
+        training_actions.set_target(state, session, name=name, path="")
     imgui.set_item_tooltip(builtin_targets().get(cfg.name, "a file: " + cfg.path))
     changed, path = imgui.input_text("file", state.image_path)
     if changed:
         state.image_path = path
     imgui.same_line()
     if imgui.button("use"):
-        actions.drop_files(state, session, [state.image_path])
+        file_actions.drop_files(state, session, [state.image_path])
     imgui.set_item_tooltip(
         "Use this image (.png/.jpg) or .csv as the target.\n"
         "Dropping a file onto the window does the same."
@@ -90,16 +90,15 @@ def _target(state, session) -> None:
     if state.dialogs:
         imgui.same_line()
         if imgui.button("open..."):
-            actions.file_dialog(state, session, "load_image")
+            file_actions.file_dialog(state, session, "load_image")
     data = session.dataset
-    imgui.push_text_wrap_pos(0.0)
-    imgui.text_colored(
-        DIM,
-        f"{data.kind}, {len(data.x_train):,} train / "
-        f"{len(data.x_test):,} test, "
-        f"{data.n_out} output{'s' if data.n_out > 1 else ''}",
-    )
-    imgui.pop_text_wrap_pos()
+    with scopes.text_wrap():
+        imgui.text_colored(
+            DIM,
+            f"{data.kind}, {len(data.x_train):,} train / "
+            f"{len(data.x_test):,} test, "
+            f"{data.n_out} output{'s' if data.n_out > 1 else ''}",
+        )
     changed, n = on_release(
         state,
         "points",
@@ -111,30 +110,30 @@ def _target(state, session) -> None:
         imgui.SliderFlags_.logarithmic,
     )
     if changed:
-        actions.set_target(state, session, n_points=n)
+        training_actions.set_target(state, session, n_points=n)
     changed, noise = on_release(state, "noise", imgui.slider_float, cfg.noise, 0.0, 0.5, "%.2f")
     if changed:
-        actions.set_target(state, session, noise=noise)
+        training_actions.set_target(state, session, noise=noise)
     changed, frac = on_release(
         state, "test split", imgui.slider_float, cfg.test_fraction, 0.0, 0.9, "%.2f"
     )
     if changed:
-        actions.set_target(state, session, test_fraction=frac)
+        training_actions.set_target(state, session, test_fraction=frac)
     imgui.set_item_tooltip("fraction of the samples held out as the test split")
     if cfg.name == "image" or data.kind == "regression" and data.n_out == 3:
         changed, color = imgui.checkbox("colour", cfg.color)
         if changed:
-            actions.set_target(state, session, color=color)
+            training_actions.set_target(state, session, color=color)
 
 
 def _optimiser(state, session) -> None:
     cfg = state.preset.train
     changed, loss = combo("loss", cfg.loss, LOSSES)
     if changed:
-        actions.set_train(state, session, loss=loss)
+        training_actions.set_train(state, session, loss=loss)
     changed, opt = combo("optimiser", cfg.optimizer, OPTIMIZERS)
     if changed:
-        actions.set_train(state, session, optimizer=opt)
+        training_actions.set_train(state, session, optimizer=opt)
     for name in OPTIMIZER_FIELDS.get(cfg.optimizer, ()):
         _number(state, session, name)
 
@@ -143,10 +142,10 @@ def _schedule(state, session) -> None:
     cfg = state.preset.train
     changed, lr = log_slider("lr", cfg.lr, 1e-5, 1.0)
     if changed:
-        actions.set_train(state, session, lr=lr)
+        training_actions.set_train(state, session, lr=lr)
     changed, sched = combo("schedule", cfg.schedule, SCHEDULES)
     if changed:
-        actions.set_train(state, session, schedule=sched)
+        training_actions.set_train(state, session, schedule=sched)
     for name in ("warmup_steps", *SCHEDULE_FIELDS.get(cfg.schedule, ())):
         _number(state, session, name)
     plots.schedule_plot(cfg, session.step_count)
@@ -158,7 +157,7 @@ def _batches(state, session) -> None:
         "batch size", cfg.batch_size, 1, MAX_BATCH, "%d", imgui.SliderFlags_.logarithmic
     )
     if changed:
-        actions.set_train(state, session, batch_size=bs)
+        training_actions.set_train(state, session, batch_size=bs)
     for name in ("l1", "l2", "weight_decay", "clip_norm"):
         _number(state, session, name)
     help_marker(
@@ -202,4 +201,4 @@ def _number(state, session, name: str) -> None:
     else:
         changed, v = imgui.slider_float(name, float(value), lo, hi, "%.4g")
     if changed:
-        actions.set_train(state, session, **{name: v})
+        training_actions.set_train(state, session, **{name: v})

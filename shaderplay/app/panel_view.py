@@ -5,7 +5,7 @@ from imgui_bundle import imgui
 
 from ..colormaps import NAMES as COLORMAPS
 from ..modes import MODES
-from . import actions, render_args
+from . import render_args, view_actions
 from .widgets import DIM, combo, help_marker
 
 
@@ -14,19 +14,19 @@ def draw(state, session) -> None:
     spec = session.net.spec
     changed, mode = combo("mode", v.mode, MODES)
     if changed:
-        actions.set_view(state, session, mode=mode)
+        view_actions.set_view(state, session, mode=mode)
     imgui.set_item_tooltip(_about(v.mode))
     changed, cmap = combo("colormap", v.colormap, COLORMAPS)
     if changed:
-        actions.set_view(state, session, colormap=cmap)
+        view_actions.set_view(state, session, colormap=cmap)
     _mode_args(state, session, v, spec)
     _flags(state, session, v, spec)
     changed, points = imgui.checkbox("data points", v.show_points)
     if changed:
-        actions.set_view(state, session, show_points=points)
+        view_actions.set_view(state, session, show_points=points)
     changed, adaptive = imgui.checkbox("fast preview while training", state.adaptive)
     if changed:
-        actions.set_adaptive(state, session, adaptive)
+        view_actions.set_adaptive(state, session, adaptive)
     help_marker(
         "While weights change, draw the canvas at a resolution that keeps the\n"
         "frame rate up (sharpened once training pauses). Off: always full size."
@@ -47,18 +47,18 @@ def _mode_args(state, session, v, spec) -> None:
         if arg == "layer":
             changed, new = imgui.slider_int("layer", layer + 1, 1, spec.depth)
             if changed:
-                actions.set_view(state, session, layer=new - 1, neuron=0)
+                view_actions.set_view(state, session, layer=new - 1, neuron=0)
             help_marker("1 is the first hidden layer; the last is the output.")
         elif arg == "neuron":
             changed, unit = imgui.slider_int("neuron", min(v.neuron, width - 1), 0, width - 1)
             if changed:
-                actions.set_view(state, session, neuron=unit)
+                view_actions.set_view(state, session, neuron=unit)
             imgui.set_item_tooltip("clicking a node of the network diagram picks one too")
         else:
             value = state.mode_args.get(arg, 0)
             changed, new = imgui.slider_int(arg, min(value, width - 1), 0, width - 1)
             if changed:
-                actions.set_mode_arg(state, session, arg, new)
+                view_actions.set_mode_arg(state, session, arg, new)
 
 
 def _flags(state, session, v, spec) -> None:
@@ -71,7 +71,7 @@ def _flags(state, session, v, spec) -> None:
         if relevant:
             changed, on = imgui.checkbox(label, bool(state.render_opts.get(name)))
             if changed:
-                actions.set_render_flag(state, session, name, on)
+                view_actions.set_render_flag(state, session, name, on)
 
 
 def _boundaries(state, session, spec) -> None:
@@ -83,7 +83,7 @@ def _boundaries(state, session, spec) -> None:
         name = "out" if i == spec.depth - 1 else f"L{i + 1}"
         changed, _ = imgui.checkbox(name, i in state.boundaries)
         if changed:
-            actions.toggle_boundary(state, session, i)
+            view_actions.toggle_boundary(state, session, i)
 
 
 def _domain(state, session) -> None:
@@ -93,10 +93,10 @@ def _domain(state, session) -> None:
     imgui.text(f"y {y0:.5g} .. {y1:.5g}")
     imgui.text_colored(DIM, f"zoom x{state.home.scale / state.view.scale:.3g}")
     if imgui.button("reset view (Home)"):
-        actions.reset_view(state, session)
+        view_actions.reset_view(state, session)
     imgui.same_line()
     if imgui.button("make this home"):
-        actions.set_view(state, session, domain=state.domain)
+        view_actions.set_view(state, session, domain=state.domain)
     help_marker(
         "Wheel: zoom about the cursor. Drag: pan. Double-click: reset.\n"
         "'make this home' stores the shown domain in the preset."
@@ -106,5 +106,5 @@ def _domain(state, session) -> None:
         "home", imgui.ImVec4(*home), "%.3g", imgui.InputTextFlags_.enter_returns_true
     )
     if changed:
-        actions.set_view(state, session, domain=(values.x, values.y, values.z, values.w))
+        view_actions.set_view(state, session, domain=(values.x, values.y, values.z, values.w))
     imgui.set_item_tooltip("xmin, xmax, ymin, ymax; Enter applies")

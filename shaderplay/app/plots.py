@@ -1,8 +1,8 @@
 """Plots with ImPlot (shipped in imgui-bundle): loss, accuracy and learning rate
 against steps, the learning-rate schedule, and weight-matrix heat maps.
 
-Curves come as `history.Series` (bounded, column-contiguous): drawn from the
-series' own arrays, filtered copies made only when the series changed.
+Curves come as `train.results.Rows` (bounded, column-contiguous): drawn from
+the rows' own arrays, filtered copies made only when the rows changed.
 """
 
 import functools
@@ -11,6 +11,7 @@ import numpy as np
 from imgui_bundle import imgui, implot
 
 from ..train import lr_at
+from . import scopes
 
 AUTO = implot.AxisFlags_.auto_fit
 LOG = implot.Scale_.log10
@@ -82,41 +83,40 @@ def _marker(step) -> None:
 def loss_plot(series, log: bool, marker=None, height: float = 11.0):
     """Train and test loss against steps (`series` rows: step, train, test; NaN where
     unknown); a vertical line at step `marker`. Returns the step clicked on, or None."""
-    clicked = None
-    if not implot.begin_plot("##loss", _height(height), QUIET):
-        return clicked
-    implot.setup_axes("step", "loss", AUTO, AUTO)
-    if log:
-        implot.setup_axis_scale(implot.ImAxis_.y1, LOG)
-    _setup_step_axis(series.column(0))
-    for col, label, colour in ((1, "train", TRAIN_COLOUR), (2, "test", TEST_COLOUR)):
-        x, y = _xy(series, col, log)
-        if len(x):
-            implot.plot_line(label, x, y, implot.Spec(line_color=colour))
-    _marker(marker)
-    if implot.is_plot_hovered() and imgui.is_mouse_clicked(imgui.MouseButton_.left):
-        clicked = implot.get_plot_mouse_pos().x
-    implot.end_plot()
-    return clicked
+    with scopes.plot("##loss", _height(height), QUIET) as shown:
+        if not shown:
+            return None
+        implot.setup_axes("step", "loss", AUTO, AUTO)
+        if log:
+            implot.setup_axis_scale(implot.ImAxis_.y1, LOG)
+        _setup_step_axis(series.column(0))
+        for col, label, colour in ((1, "train", TRAIN_COLOUR), (2, "test", TEST_COLOUR)):
+            x, y = _xy(series, col, log)
+            if len(x):
+                implot.plot_line(label, x, y, implot.Spec(line_color=colour))
+        _marker(marker)
+        if implot.is_plot_hovered() and imgui.is_mouse_clicked(imgui.MouseButton_.left):
+            return implot.get_plot_mouse_pos().x
+    return None
 
 
 def series_plot(
     plot_id: str, label: str, series, height: float = 7.0, log=False, marker=None
 ) -> None:
     """Column 1 of `series` (accuracy, learning rate) against steps."""
-    if not implot.begin_plot(plot_id, _height(height), QUIET | implot.Flags_.no_legend):
-        return
-    x, y = _xy(series, 1, log)
-    flat = len(y) and np.ptp(y) == 0
-    implot.setup_axes("", label, AUTO, 0 if flat else AUTO)
-    _setup_step_axis(x)
-    if log:
-        implot.setup_axis_scale(implot.ImAxis_.y1, LOG)
-    if len(x):
-        _flat_limits(y)
-        implot.plot_line(label, x, y)
-    _marker(marker)
-    implot.end_plot()
+    with scopes.plot(plot_id, _height(height), QUIET | implot.Flags_.no_legend) as shown:
+        if not shown:
+            return
+        x, y = _xy(series, 1, log)
+        flat = len(y) and np.ptp(y) == 0
+        implot.setup_axes("", label, AUTO, 0 if flat else AUTO)
+        _setup_step_axis(x)
+        if log:
+            implot.setup_axis_scale(implot.ImAxis_.y1, LOG)
+        if len(x):
+            _flat_limits(y)
+            implot.plot_line(label, x, y)
+        _marker(marker)
 
 
 def _flat_limits(values: np.ndarray) -> None:
@@ -141,14 +141,14 @@ def schedule_plot(config, step_now: int, height: float = 8.0) -> None:
     while horizon < step_now * 1.2:  # grow in doublings so the curve is recomputed rarely
         horizon *= 2
     steps, lrs = _schedule_curve(config, horizon)
-    if not implot.begin_plot("##schedule", _height(height), QUIET | implot.Flags_.no_legend):
-        return
-    implot.setup_axes("step", "lr", AUTO, AUTO)
-    _setup_step_axis(steps)
-    _flat_limits(lrs)
-    implot.plot_line("lr", steps, lrs)
-    implot.plot_inf_lines("now", np.array([float(step_now)]))
-    implot.end_plot()
+    with scopes.plot("##schedule", _height(height), QUIET | implot.Flags_.no_legend) as shown:
+        if not shown:
+            return
+        implot.setup_axes("step", "lr", AUTO, AUTO)
+        _setup_step_axis(steps)
+        _flat_limits(lrs)
+        implot.plot_line("lr", steps, lrs)
+        implot.plot_inf_lines("now", np.array([float(step_now)]))
 
 
 def _horizon(config) -> int:
@@ -171,15 +171,16 @@ def weight_heatmap(label: str, w: np.ndarray, size: float) -> None:
     aspect = rows / max(cols, 1)
     width = size
     height = max(2 * imgui.get_font_size(), min(size * aspect, 2.5 * size))
-    implot.push_colormap(implot.Colormap_.rd_bu)
     flags = QUIET | implot.Flags_.no_legend | implot.Flags_.no_title
-    if implot.begin_plot(f"##{label}", imgui.ImVec2(width, height), flags):
-        none = implot.AxisFlags_.no_decorations
-        implot.setup_axes("", "", none, none)
-        fmt = "%.2f" if rows * cols <= 64 else ""
-        implot.plot_heatmap(
-            label, w, -limit, limit, fmt, implot.Point(0, 0), implot.Point(cols, rows)
-        )
-        implot.end_plot()
-    implot.pop_colormap()
+    with (
+        scopes.colormap(implot.Colormap_.rd_bu),
+        scopes.plot(f"##{label}", imgui.ImVec2(width, height), flags) as shown,
+    ):
+        if shown:
+            none = implot.AxisFlags_.no_decorations
+            implot.setup_axes("", "", none, none)
+            fmt = "%.2f" if rows * cols <= 64 else ""
+            implot.plot_heatmap(
+                label, w, -limit, limit, fmt, implot.Point(0, 0), implot.Point(cols, rows)
+            )
     imgui.set_item_tooltip(f"{label}: {rows} x {cols}, |w| max {limit:.3g}")

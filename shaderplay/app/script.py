@@ -5,8 +5,8 @@
      {"frame": 60, "do": "zoom", "center": [0.5, 0.5], "factor": 2},
      {"frame": 90, "do": "quit"}]
 
-"do" names a function of `actions` (the same ones the panels, keys and mouse
-call); the other keys are its keyword arguments. Four steps act on the window
+"do" names an action (one of ACTIONS: the functions the panels, keys and
+mouse call); the other keys are its keyword arguments. Four steps act on the window
 itself: "window_screenshot" (path) saves the whole window, panels included;
 "resize" (size [W, H]) resizes it; "drop" (paths [...]) hands files to the
 window's drop callback as GLFW does when files are dropped on it; "mouse"
@@ -17,28 +17,17 @@ happened whatever the machine's speed. Used by the window tests and the
 benchmark, and handy for demos: `shaderplay --script demo.json`.
 """
 
-import inspect
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ShaderplayError, bad_value
-from . import actions, run_actions, view_actions
+from . import file_actions, network_actions, run_actions, training_actions, view_actions
+from .action import actions_in
 
+ACTIONS = actions_in(network_actions, training_actions, run_actions, file_actions, view_actions)
 EXTRA = ("window_screenshot", "resize", "drop", "mouse")  # carried out by the window loop
 CONTROL = ("wait_for_step",)
-
-
-def _action_names() -> tuple[str, ...]:
-    modules = (actions.__name__, view_actions.__name__, run_actions.__name__)
-    return tuple(
-        n
-        for n, f in vars(actions).items()
-        if not n.startswith("_")
-        and inspect.isfunction(f)
-        and f.__module__ in modules
-        and n != "observe"
-    )
 
 
 @dataclass
@@ -61,7 +50,7 @@ class Script:
 
     @classmethod
     def of(cls, steps) -> "Script":
-        names = _action_names() + EXTRA + CONTROL
+        names = (*ACTIONS, *EXTRA, *CONTROL)
         if not isinstance(steps, list):
             raise bad_value("--script", type(steps).__name__, "a JSON list of steps")
         for i, s in enumerate(steps):
@@ -98,7 +87,7 @@ class Script:
             if s["do"] in EXTRA:
                 window_ops.append((s["do"], kwargs))
                 continue
-            fn = getattr(actions, s["do"])
+            fn = ACTIONS[s["do"]]
             try:
                 fn(state, session, **kwargs)
             except TypeError as exc:  # wrong argument names: say so, keep going

@@ -1,27 +1,19 @@
-"""Session: the Network, Dataset and Trainer behind the window (no GL, no GUI).
+"""Session: the Network, Dataset and Trainer behind the window and their pacing
+(no GL, no GUI), beside the Run it shows (run.py: timeline, curves, run files).
 
 It is rebuilt from a Preset whenever the architecture or the target changes;
 a rebuild that fails raises before anything is replaced, so the running
 network keeps training. The trainer runs on its own thread; the window takes
-`tick()`'s newest snapshot once a frame and never waits for training.
+`tick()`'s snapshot once a frame and never waits for training (pacing.py).
 
 A target of kind "none" (random-network pictures) has nothing to train: the
 session then holds no trainer; training controls say so and change nothing.
 
-Pacing: `train.steps_per_frame` 0 is free-running; n > 0 queues n steps a
-frame whenever the trainer has finished the last ones (so a slow trainer
-never makes the frames wait). While the window records, `fixed_pace` > 0
-steps run per frame, overlapping the frame's rendering, and each frame waits
-for the steps queued before it: the video is deterministic (same seed, same
-frames).
-
-The timeline (timeline.py) keeps weight snapshots of the run; scrubbing it
-shows an earlier snapshot everywhere (canvas, diagram, probe, plots marker)
-and pauses training. "Resume from here" continues training from a snapshot
-with a fresh trainer that counts on from the snapshot's step (`step_base`),
-so the learning-rate schedule and max_steps carry on; the snapshots hold
-weights only, so the optimiser's moments start afresh. A saved run file
-loads into the timeline.
+Going back: scrubbing the run's timeline shows an earlier snapshot everywhere
+(canvas, diagram, probe, plots marker) and pauses training; "resume from
+here" continues training from a snapshot with a fresh trainer that counts on
+from the snapshot's step. Latent inputs are edited in place: a write into the
+parameter buffer, shown at once, no rebuild.
 """
 
 from dataclasses import replace
@@ -31,13 +23,11 @@ import numpy as np
 from ..build import build
 from ..errors import ShaderplayError, bad_value
 from ..network import Network
+from ..record.runfile import RunFile
 from ..train import Snapshot, Trainer
-from .history import Progress, class_accuracy
-from .session_runs import RunControl
-from .timeline import DEFAULT_EVERY, Timeline
-
-CHUNK_SECONDS = 0.015  # work per trainer kernel call; the thread needs the GIL between calls
-CHUNK_RANGE = (64, 16384)
+from .pacing import Pacing
+from .progress import class_accuracy
+from .run import Run
 
 
 def _carry_weights(old: Network, params: np.ndarray, new: Network) -> bool:
@@ -52,17 +42,16 @@ def _carry_weights(old: Network, params: np.ndarray, new: Network) -> bool:
     return True
 
 
-class Session(RunControl):
+class Session:
     def __init__(self, preset, playing: bool = True):
-        self.net = self.dataset = self.config = self.trainer = self.timeline = None
+        self.net = self.dataset = self.config = self.trainer = None
         self.snapshot = None
-        self.fixed_pace = 0
+        self.pacing = Pacing()
+        self.run = Run()
         self.generation = 0  # +1 whenever `net` is replaced (the renderer re-reads its spec)
         # +1 whenever the shown weights change other than by training (scrub, latent edit):
         # with `generation` and the step it names the weights on screen.
         self.revision = 0
-        self.progress = Progress()
-        self.snapshot_every = DEFAULT_EVERY  # the user's interval; a long run doubles its own
         self.rebuild(preset, playing=playing)
 
     # --- lifecycle ---------------------------------------------------------------------
@@ -95,38 +84,26 @@ class Session(RunControl):
         """The weights on screen (the scrubbed snapshot while scrubbing)."""
         Network(self.net.spec, self.latest_params(), self.net.meta).save(path)
 
-    def _install(
-        self,
-        net,
-        dataset,
-        config,
-        trainer,
-        playing,
-        base: int = 0,
-        timeline: Timeline | None = None,
-    ) -> None:
-        """Replace network, data and trainer; the timeline and plots start afresh
-        unless a `timeline` (and `step_base`) carry a run on."""
+    def _install(self, net, dataset, config, trainer, playing, carry_run=False) -> None:
+        """Replace network, data and trainer; the run starts afresh unless `carry_run`
+        (then it goes on from its `base` step: the trainer counts on from there)."""
         self.close()
         self.net, self.dataset, self.config, self.trainer = net, dataset, config, trainer
         self.generation += 1
-        self.playing = bool(playing) and trainer is not None
-        self.step_base = int(base)  # the run goes on from this step (the trainer counts on)
-        if trainer is not None and base:
-            trainer.continue_from(base)
-        self.timeline = timeline or Timeline(net.layout.size, self.snapshot_every)
-        if timeline is None:
-            self.progress.clear()
-        self._frames = 0
+        if not carry_run:
+            self.run.start(net.layout.size)
+        if trainer is not None and self.run.base:
+            trainer.continue_from(self.run.base)
+        self.pacing.attach(trainer, playing)
         self._latest_net = None
         self._latent_edits: dict[int, float] = {}  # params index -> value set by hand
         self._patched = (None, None)  # (trainer snapshot, it with the edits applied)
         self._still = None  # the snapshot of a session without trainer
         # The starting weights first, before the thread can publish a chunk past them.
         self.snapshot = self._latest()
-        self.timeline.observe(self.snapshot)
+        self.run.timeline.observe(self.snapshot)
         if trainer is not None:
-            self._apply_pacing()  # before start(): a paused session must not run a first chunk
+            self.pacing.apply()  # before start(): a paused session must not run a first chunk
             trainer.start()
 
     def _latest(self):
@@ -141,24 +118,16 @@ class Session(RunControl):
             return None
         return self._with_edits(snap)
 
-    def _with_edits(self, snap):
-        """`snap` with hand-set latent values; the trainer's own snapshots carry them
-        from its next chunk on, a paused trainer's never would."""
-        edits = self._latent_edits
-        if not edits or all(snap.params[i] == v for i, v in edits.items()):
-            return snap
-        if self._patched[0] is not snap.params:
-            params = snap.params.copy()
-            for i, v in edits.items():
-                params[i] = v
-            self._patched = (snap.params, replace(snap, params=params))
-        return self._patched[1]
-
     def close(self) -> None:
         if self.trainer is not None:
             self.trainer.stop()
 
     # --- control -------------------------------------------------------------------------
+    @property
+    def playing(self) -> bool:
+        """Whether training runs: the one place the window asks."""
+        return self.pacing.playing
+
     def check_room_to_train(self) -> None:
         """A clear error where the run has reached its max_steps (a total: a resumed or
         loaded run counts from its start), instead of Play and Step doing nothing."""
@@ -184,23 +153,11 @@ class Session(RunControl):
             self._require_trainer("play")
             self.go_live()
             self.check_room_to_train()
-        self.playing = bool(playing)
-        self._apply_pacing()
+        self.pacing.set_playing(playing)
 
     def set_fixed_pace(self, steps: int) -> None:
         """Steps per frame while recording (0: back to the preset's pacing)."""
-        self.fixed_pace = max(0, int(steps))
-        self._apply_pacing()
-
-    def _apply_pacing(self) -> None:
-        # The thread free-runs only when resumed and steps_per_frame is 0; every
-        # other pacing feeds it with advance() from tick().
-        if self.trainer is None:
-            return
-        if self.playing and not self.fixed_pace:
-            self.trainer.resume()
-        else:
-            self.trainer.pause()
+        self.pacing.set_fixed(steps)
 
     def step(self, n: int) -> None:
         """`n` steps from the live weights (back to live when scrubbing)."""
@@ -213,12 +170,11 @@ class Session(RunControl):
         """Back to the run's first weights at step 0 (same seed, fresh optimiser)."""
         if self.trainer is None:
             return
-        if self.step_base or self.timeline.source:  # a continued or loaded run: its start
+        if self.run.continued:  # a continued or loaded run: its start
             self.resume_from(0, playing=self.playing)
             return
         self.trainer.reset()
-        self.timeline.clear()
-        self.progress.clear()
+        self.run.restart()
         self.revision += 1
 
     def rollback(self) -> None:
@@ -235,67 +191,106 @@ class Session(RunControl):
             return
         self.trainer.set_config(**changes)
         self.config = self.trainer.config
-        self._apply_pacing()
+        self.pacing.apply()
+
+    # --- the run: going back, run files ---------------------------------------------------
+    def scrub(self, index: int) -> None:
+        """Show snapshot `index` of the timeline; training pauses."""
+        self.run.scrub(index)
+        if self.trainer is not None and self.playing:
+            self.pacing.set_playing(False)
+        self.revision += 1
+
+    def go_live(self) -> None:
+        """Show the newest weights again (training stays as it is)."""
+        if self.run.scrubbing:
+            self.run.timeline.go_live()
+            self.revision += 1
+
+    def resume_from(self, index: int | None = None, playing: bool = True) -> None:
+        """Train on from snapshot `index` (default the scrubbed one); the snapshots
+        after it are dropped, as is the live run beyond it."""
+        self._require_trainer("resume")
+        k = self.run.position(index)
+        snap = self.run.timeline.snapshot(k)
+        net = Network(self.net.spec, np.array(snap.params, np.float32), self.net.meta)
+        trainer = self._trainer_for(net, self.dataset, self.config)
+        self.run.cut(k)
+        self._install(net, self.dataset, self.config, trainer, playing, carry_run=True)
+
+    def load_run(self, path) -> None:
+        """A run file's snapshots into the run; its last weights become live (paused),
+        ready to scrub or to train on."""
+        run = RunFile.load(path)
+        net = run.network_at(len(run) - 1)
+        self._check_outputs(net, path)
+        trainer = self._trainer_for(net, self.dataset, self.config)
+        self.run.load(run)
+        self._install(net, self.dataset, self.config, trainer, False, carry_run=True)
+
+    def save_run(self, path, meta: dict | None = None):
+        """The run's snapshots (and the loss curve) as a run file."""
+        return self.run.save(path, self.net, {"dataset": self.dataset.name, **(meta or {})})
+
+    # --- latent inputs -------------------------------------------------------------------
+    def set_latent(self, index: int, value: float) -> None:
+        """Latent input `index` set to `value`: a write into the parameter buffer, no
+        rebuild; a trainer recomputes its input rows from it."""
+        n = self.net.spec.n_latent
+        if not 0 <= int(index) < n:
+            raise bad_value(
+                "latent input",
+                index,
+                f"0..{n - 1}" if n else "none: this network has no latent inputs (add one first)",
+            )
+        if not np.isfinite(value):
+            raise bad_value("latent value", value, "a finite number")
+        at = self.net.layout.latent + int(index)
+        self.net.params[at] = value  # non-trainable: the training kernel never writes it
+        if self.trainer is None:
+            self._still = None
+        else:
+            self.trainer.refresh_features()
+            self._latent_edits[at] = np.float32(value)
+        self.go_live()
+        self.revision += 1
+
+    def _with_edits(self, snap):
+        """`snap` with hand-set latent values; the trainer's own snapshots carry them
+        from its next chunk on, a paused trainer's never would."""
+        edits = self._latent_edits
+        if not edits or all(snap.params[i] == v for i, v in edits.items()):
+            return snap
+        if self._patched[0] is not snap.params:
+            params = snap.params.copy()
+            for i, v in edits.items():
+                params[i] = v
+            self._patched = (snap.params, replace(snap, params=params))
+        return self._patched[1]
 
     # --- per frame ---------------------------------------------------------------------
     def tick(self):
         """Per frame: pace the trainer; the snapshot to show (the scrubbed one while
-        scrubbing, else the newest)."""
-        if self.timeline.scrubbing:
-            self.snapshot = self.timeline.snapshot()
+        scrubbing, else the newest), which the run observes."""
+        if self.run.scrubbing:
+            self.snapshot = self.run.timeline.snapshot()
             return self.snapshot
         if self.trainer is None:
             self.snapshot = self._latest()
             return self.snapshot
-        if self.playing and self.fixed_pace:
-            # Deterministic frames: this frame shows exactly the steps queued so far;
-            # the next ones run while it renders.
-            self.trainer.wait()
-            snap = self._latest()
-            self.trainer.advance(self.fixed_pace)
-            return self._observed(snap)
-        if self.playing and self.config.steps_per_frame and self.trainer.wait(0):
-            self.trainer.advance(self.config.steps_per_frame)
-        if self.playing and self.trainer.paused and not self.config.steps_per_frame:
-            self.playing = False  # the trainer stopped itself: divergence, max_steps, target_loss
-        return self._observed(self._latest())
-
-    def _observed(self, snap):
-        self.snapshot = snap
-        self.timeline.observe(snap)
+        self.pacing.before_frame()
+        snap = self.snapshot = self._latest()
+        self.pacing.after_frame(snap)
         classes = self.dataset.n_classes
-        self.progress.record(
+        self.run.observe(
             snap, classes and (lambda: class_accuracy(self.latest_network(), self.dataset))
         )
-        self._frames += 1
-        self._size_chunks(snap)
         return snap
-
-    def _size_chunks(self, snap) -> None:
-        """Keep each kernel call near CHUNK_SECONDS: the trainer thread needs the GIL
-        only between calls, and the busy frame loop makes it wait for it, so tiny
-        chunks would leave it idle (measured: 128-step chunks, 0.8 ms, kept the
-        kernel busy 52% of the time in the window, 96% alone). The preset's
-        chunk_steps is left as it is.
-
-        A free-running trainer takes its lock back between chunks faster than a
-        waiting set_config wakes (measured: 0.3 s stalls), so it is paused for the
-        change, which then waits for one chunk at most."""
-        us = snap.us_per_step if snap is not None else float("nan")
-        if not us > 0 or self._frames % 30 != 5:
-            return
-        lo, hi = CHUNK_RANGE
-        want = int(min(hi, max(lo, CHUNK_SECONDS * 1e6 / us)))
-        want = 1 << (want.bit_length() - 1)  # a power of two: no churn from small changes
-        if want != self.trainer.config.chunk_steps:
-            self.trainer.pause()
-            self.trainer.set_config(chunk_steps=want)
-            self._apply_pacing()
 
     def latest_params(self) -> np.ndarray:
         """The weights on screen: the scrubbed snapshot's, else the newest."""
-        if self.timeline.scrubbing:
-            return self.timeline.snapshot().params
+        if self.run.scrubbing:
+            return self.run.timeline.snapshot().params
         snap = self._latest()
         return snap.params if snap is not None else self.net.params.copy()
 
@@ -320,4 +315,4 @@ class Session(RunControl):
 
     @property
     def steps_per_second(self) -> float:
-        return self.progress.steps_per_second
+        return self.run.progress.steps_per_second

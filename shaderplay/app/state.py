@@ -1,8 +1,10 @@
 """AppState: everything the window shows and the user can change, in one object.
 
 The GUI owns no state: panels read this object and change it only through
-`actions`. Nothing here touches GL, glfw or imgui, so the whole model is
-testable without a window.
+the actions (network_actions, training_actions, run_actions, file_actions,
+view_actions). Nothing here touches GL, glfw or imgui, so the whole model is
+testable without a window. Whether training runs is the Session's to say
+(`session.playing`), not this object's.
 
 What lives where:
 - `preset` is what the user set (network, target, training, view settings);
@@ -40,7 +42,6 @@ class AppState:
     source: str = "default"  # built-in preset name or file it came from
     view: View = field(default_factory=View)
     canvas_size: tuple[float, float] = (800.0, 600.0)
-    playing: bool = True
     # Window furniture.
     show_ui: bool = True
     show_help: bool = False
@@ -64,7 +65,7 @@ class AppState:
     network_path: str = "network.npz"
     run_path: str = "run.npz"
     image_path: str = ""
-    # A native file dialog asked for (a run_actions.DIALOG_PURPOSES name, "" none); the
+    # A native file dialog asked for (a file_actions.DIALOG_PURPOSES name, "" none); the
     # window opens it and polls it without blocking; `dialogs` says whether it can.
     dialog: str = ""
     dialogs: bool = False

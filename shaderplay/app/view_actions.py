@@ -1,8 +1,7 @@
 """Actions on what the canvas shows and on the window's furniture: the view
 (mode, colormap, neurons, domain, zoom, pan), the probe, overlays, panels,
 screenshots and recording requests. They change `AppState` only (the session
-is consulted to check a view); `actions` re-exports them, so panels, keys and
-scripts find every action in one place.
+is consulted to check a view).
 """
 
 import time
@@ -116,46 +115,56 @@ def toggle_boundary(state, session, layer: int) -> None:
 
 
 # --- window furniture ---------------------------------------------------------------
+@action
 def set_log_loss(state, session=None, on: bool = True) -> None:
     state.log_loss = bool(on)
 
 
+@action
 def set_adaptive(state, session=None, on: bool = True) -> None:
     """Fast preview: a reduced-resolution canvas while training runs."""
     state.adaptive = bool(on)
 
 
+@action
 def show_tab(state, session=None, name: str = "Network") -> None:
     """Bring a controls tab (Network, Training, View, Files) to the front."""
     state.tab = name
 
 
+@action
 def toggle_ui(state, session=None) -> None:
     state.show_ui = not state.show_ui
 
 
+@action
 def toggle_help(state, session=None) -> None:
     state.show_help = not state.show_help
 
 
+@action
 def toggle_fullscreen(state, session=None) -> None:
     state.fullscreen = not state.fullscreen
 
 
+@action
 def quit(state, session=None) -> None:
     state.quit = True
 
 
+@action
 def dismiss_message(state, session=None) -> None:
     state.message = None
 
 
+@action
 def screenshot(state, session=None, path: str | None = None) -> None:
     """Ask the window for a PNG of the canvas (taken from an offscreen framebuffer)."""
     stamp = time.strftime("shaderplay-%Y%m%d-%H%M%S")
     state.screenshots.append(path or f"{stamp}-{state.frame}.png")
 
 
+@action
 def toggle_record(state, session=None, path: str | None = None) -> None:
     """Start or stop recording; the window opens and closes the recorder."""
     stamp = time.strftime("shaderplay-%Y%m%d-%H%M%S")

@@ -77,7 +77,7 @@ def window_rate(
     max_fps: float | None = None,
 ) -> WindowFigures:
     """Frames/s and training steps/s of the real window loop (no vsync)."""
-    from ..app import actions
+    from ..app import view_actions
     from ..app.loop import MAX_FPS, run
 
     marks = {}
@@ -107,7 +107,7 @@ def window_rate(
                 r1=loop.picture.renders,
                 chunk=loop.session.trainer.config.chunk_steps,
             )
-            actions.quit(state)
+            view_actions.quit(state)
 
     run(
         preset,

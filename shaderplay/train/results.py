@@ -43,31 +43,79 @@ class TrainResult:
     stopped: str  # "steps" | "max_steps" | "target_loss" | "diverged"
 
 
-class LossRows:
-    """The loss history: append-only (step, train, test) float64 rows in a buffer that
-    doubles as it fills. A window trains in ~70 chunks a second for hours; as a list of
-    tuples each row took ~100 bytes, here 24. Appended from the trainer thread, read
-    from any: a row is written before the count that makes it visible."""
+class Rows:
+    """Rows of `columns` float64 values that grow at the end, column 0 the training step
+    (increasing): the trainer's loss history and the window's plot curves.
 
-    def __init__(self, capacity: int = 256):
-        self._rows = np.empty((capacity, 3), np.float64)
+    Stored column by column in a buffer that doubles as it fills, so appending is O(1)
+    amortised, each column is one contiguous array (ImPlot draws it as it is) and the
+    latest row is read in constant time. A window trains in ~70 chunks a second for
+    hours; as a list of tuples a loss row took ~100 bytes, here 24.
+
+    Without a `limit` every row is kept, and one thread may append while others read:
+    a row is written before the count that makes it visible, a grown buffer is filled
+    before it replaces the old one. With a `limit` (one thread only) every other row is
+    dropped when it is reached, so a long run keeps an even spread from its start.
+    """
+
+    def __init__(self, columns: int, limit: int | None = None, capacity: int = 64):
+        self.limit = None if limit is None else max(4, int(limit))
+        room = max(1, int(capacity)) if self.limit is None else min(capacity, self.limit)
+        self._buf = np.empty((int(columns), room), np.float64)
         self._n = 0
-
-    def append(self, step: float, train: float, test: float) -> None:
-        if self._n == len(self._rows):
-            grown = np.empty((2 * len(self._rows), 3), np.float64)
-            grown[: self._n] = self._rows
-            self._rows = grown
-        self._rows[self._n] = (step, train, test)
-        self._n += 1
-
-    def clear(self) -> None:
-        self._n = 0
+        self.version = 0  # changes whenever the rows do (plots cache on it)
 
     def __len__(self) -> int:
         return self._n
 
+    @property
+    def rows(self) -> np.ndarray:
+        """(n, columns) view of the rows: do not write, do not keep across appends."""
+        return self._buf[:, : self._n].T
+
     def array(self) -> np.ndarray:
-        """A copy of the rows so far: (K, 3)."""
-        n, rows = self._n, self._rows
-        return rows[:n].copy()
+        """A copy of the rows so far: (n, columns)."""
+        n, buf = self._n, self._buf  # the count first: every row below it is in `buf`
+        return buf[:, :n].T.copy()
+
+    def column(self, c: int) -> np.ndarray:
+        """Column `c` of the rows, a contiguous view."""
+        return self._buf[c, : self._n]
+
+    def last(self, c: int, default=float("nan")) -> float:
+        return float(self._buf[c, self._n - 1]) if self._n else default
+
+    def append(self, *row) -> None:
+        if self._n == self._buf.shape[1]:
+            if self.limit is not None and self._n >= self.limit:
+                self._halve()
+            else:
+                room = 2 * self._n if self.limit is None else min(2 * self._n, self.limit)
+                grown = np.empty((self._buf.shape[0], room), np.float64)
+                grown[:, : self._n] = self._buf[:, : self._n]
+                self._buf = grown
+        self._buf[:, self._n] = row
+        self._n += 1
+        self.version += 1
+
+    def extend(self, rows) -> None:
+        """Append many rows; with a limit, more than half of it are first thinned evenly."""
+        rows = np.asarray(rows, np.float64).reshape(-1, self._buf.shape[0])
+        if self.limit is not None and len(rows) > self.limit // 2:
+            rows = rows[np.linspace(0, len(rows) - 1, self.limit // 2).round().astype(np.int64)]
+        for row in rows:
+            self.append(*row)
+
+    def _halve(self) -> None:
+        kept = self._buf[:, : self._n : 2].copy()
+        self._n = kept.shape[1]
+        self._buf[:, : self._n] = kept
+
+    def truncate_after(self, step: float) -> None:
+        """Drop the rows after `step` (a run continued from an earlier snapshot)."""
+        self._n = int(np.searchsorted(self._buf[0, : self._n], step, side="right"))
+        self.version += 1
+
+    def clear(self) -> None:
+        self._n = 0
+        self.version += 1

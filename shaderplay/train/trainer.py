@@ -29,7 +29,7 @@ from . import kernel as K
 from .background import ThreadControl
 from .data import check_target, feature_rows, resolve_target
 from .program import Workspace, hyper_vectors, layer_table, rows
-from .results import REASONS, Divergence, LossRows, Snapshot, TrainResult
+from .results import REASONS, Divergence, Rows, Snapshot, TrainResult
 from .rng import seed_state
 from .schedule import lr_at
 from .settings import make_config
@@ -66,7 +66,7 @@ class Trainer(ThreadControl):
             net.layout, min(EVAL_CAPACITY, max(n_train, len(self.dataset.x_test)))
         )
         self._configure()
-        self._history = LossRows()
+        self._history = Rows(3, capacity=256)  # step, train loss, test loss
         self.diverged: Divergence | None = None
         self.us_per_step = float("nan")
         self._last = (float("nan"), float("nan"), float("nan"))  # train loss, test loss, lr

@@ -1,0 +1,94 @@
+"""Actions on training: the target, the [train] settings, play / pause / step,
+reset and roll back, as functions of (state, session, arguments). Whether
+training runs is the session's to say (`session.playing`); nothing here keeps
+a copy of it.
+
+Choices made here:
+- changing the target keeps the weights when the output count is unchanged,
+  so you watch the same network re-fit;
+- "step" pauses training and runs exactly `n` optimiser steps.
+"""
+
+from dataclasses import replace
+
+from ..config import TargetConfig, TrainConfig
+from ..presets import DEFAULT_LOSS
+from ..targets import target_kind
+from .action import action, known
+from .network_actions import rebuild, with_tables
+
+
+@action
+def set_target(state, session, **changes) -> None:
+    """Change [target] fields; keeps the weights when the output count stays the same.
+
+    A target of another kind brings its usual loss (as a preset that names
+    none would): bce for two classes, cross-entropy (linear output) for more,
+    mse for regression. A target with a domain of its own (an image) moves
+    the view there."""
+    target = replace(state.preset.target, **known(TargetConfig, changes))
+    preset = with_tables(state, target=target)
+    kind = target_kind(target)
+    if kind != session.dataset.kind:
+        train, net = preset.train, preset.network
+        loss = DEFAULT_LOSS[kind]
+        output = {"cross_entropy": "linear", "bce": "sigmoid"}.get(loss, net.output)
+        if train.loss == "cross_entropy" and loss != "cross_entropy":
+            output = "sigmoid"
+        preset = replace(
+            preset, train=replace(train, loss=loss), network=replace(net, output=output)
+        )
+    old_domain = session.dataset.domain
+    rebuild(state, session, preset, keep_weights=True)
+    if session.dataset.domain != old_domain:
+        view = replace(state.preset.view, domain=session.dataset.domain)
+        state.preset = with_tables(state, view=view)
+        state.view = state.home
+
+
+@action
+def set_train(state, session, **changes) -> None:
+    """Change [train] fields; the running trainer takes them at its next chunk."""
+    train = replace(state.preset.train, **known(TrainConfig, changes)).validate()
+    session.configure(**changes)
+    state.preset = with_tables(state, train=train)
+
+
+@action
+def toggle_play(state, session) -> None:
+    set_playing(state, session, not session.playing)
+
+
+@action
+def set_playing(state, session, playing: bool) -> None:
+    session.set_playing(bool(playing))
+
+
+@action
+def step(state, session, n: int = 1) -> None:
+    """Pause, then run `n` optimiser steps."""
+    if session.playing:
+        set_playing(state, session, False)
+    session.step(int(n))
+
+
+@action
+def reset_weights(state, session) -> None:
+    """Re-draw the weights with the same seed; optimiser state and step count restart."""
+    session.reset()
+    state.diverged_at = None
+
+
+@action
+def rollback(state, session) -> None:
+    """Back to the last weights that were finite; training stays paused."""
+    set_playing(state, session, False)
+    session.rollback()
+    state.diverged_at = None
+    state.say("Rolled back to the last finite weights. Lower the learning rate, then press Space.")
+
+
+def observe(state, session, snapshot) -> None:
+    """Per frame: a divergence the trainer found raises the banner (it paused itself)."""
+    if snapshot is not None and snapshot.diverged and state.diverged_at is None:
+        state.diverged_at = int(snapshot.diverged.step)
