@@ -24,6 +24,8 @@ from ..kernels.jit import flat, kernel, rows
 from ..kernels.linalg import affine, backprop, weight_grads
 from .losses import CROSS_ENTROPY, loss_grad
 from ..kernels.norms import (
+    BATCHNORM,
+    LAYERNORM,
     batchnorm_backward,
     batchnorm_commit,
     batchnorm_forward,
@@ -35,7 +37,6 @@ from .optim import add_penalties, clip_coef_jit, grad_sq_norm, update
 from .rng import shuffle
 from .schedule import scheduled_lr_jit
 
-LAYERNORM, BATCHNORM = 1, 2
 X_ROWS, Y_ROWS, G_ROWS, G_ROWS2, LOSS_SCRATCH, CAPACITY, W_T = range(7)
 # indices into hyper (float64) and ihyper (int64)
 LR, MOMENTUM, BETA1, BETA2, EPS, ALPHA, WD, GAMMA, LR_MIN, L1, L2, CLIP = range(12)

@@ -10,7 +10,8 @@ import numpy as np
 from ..network import Network
 from . import kernel as K
 from .data import feature_rows
-from .program import Workspace, hyper_vectors, layer_table, rows
+from ..kernels.layers import layer_table
+from .program import Workspace, hyper_vectors, rows
 from .settings import make_config
 
 

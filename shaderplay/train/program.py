@@ -9,9 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..config import LOSSES, OPTIMIZERS, SCHEDULES, TrainConfig
-from ..spec import NORMS, ParamLayout
+from ..spec import ParamLayout
 from . import kernel as K
-from ..kernels.activate import ACTIVATIONS
 
 _ALIGN = 16  # floats: one 64-byte cache line, one AVX-512 register
 
@@ -25,27 +24,6 @@ def aligned_zeros(n: int) -> np.ndarray:
 
 def _round(n: int) -> int:
     return (n + _ALIGN - 1) // _ALIGN * _ALIGN
-
-
-def layer_table(layout: ParamLayout) -> np.ndarray:
-    """(L, 10) int64 rows: n_in, n_out, activation code, norm code,
-    then the offsets of w, b, gamma, beta, mean, var (-1 where absent)."""
-    rows = [
-        (
-            s.n_in,
-            s.n_out,
-            ACTIVATIONS[s.activation].code,
-            NORMS.index(s.norm),
-            s.w,
-            s.b,
-            s.gamma,
-            s.beta,
-            s.mean,
-            s.var,
-        )
-        for s in layout.layers
-    ]
-    return np.array(rows, dtype=np.int64)
 
 
 @dataclass

@@ -28,7 +28,8 @@ from ..network import Network
 from . import kernel as K
 from .background import ThreadControl
 from .data import check_target, feature_rows, resolve_target
-from .program import Workspace, hyper_vectors, layer_table, rows
+from ..kernels.layers import layer_table
+from .program import Workspace, hyper_vectors, rows
 from .results import REASONS, Divergence, LossRows, Snapshot, TrainResult
 from .rng import seed_state
 from .schedule import lr_at
