@@ -9,10 +9,10 @@ what is allowed.
 from dataclasses import dataclass, field, fields, replace
 
 from .errors import bad_value, choose
+from .optimizers import NAMES as OPTIMIZERS
+from .schedules import NAMES as SCHEDULES
 
 LOSSES = ("mse", "bce", "cross_entropy")
-OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw")
-SCHEDULES = ("constant", "step", "exponential", "cosine", "cosine_restarts")
 MAX_BATCH = 4096
 
 

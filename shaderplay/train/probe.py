@@ -11,7 +11,8 @@ from ..network import Network
 from . import kernel as K
 from .data import feature_rows
 from ..kernels.layers import layer_table
-from .program import Workspace, hyper_vectors, rows
+from .hyper import hyper_vectors
+from .program import Workspace, rows
 from .settings import make_config
 
 
