@@ -19,7 +19,6 @@ the last); `pre` gives a layer's activation input (after its norm) instead
 of its output. BatchNorm uses its running statistics (inference form).
 """
 
-
 import numba
 import numpy as np
 from numba import njit, prange
@@ -44,6 +43,7 @@ _NO_PICK = np.zeros(0, np.int64)  # evaluate_grid's `pick` when every point give
 # Pixels per tile: a (width, tile) block of activations up to 128 KiB, so a layer's input,
 # output and scratch blocks stay in L2; 256-512 pixels were fastest for widths 16-64 here.
 TILE_FLOATS, MAX_TILE = 32768, 512
+
 
 @inline
 def _region_bits(Z, n_out, B, hashes):

@@ -66,7 +66,7 @@ def tile_features(params, feats, extra, grid, at, start, B, X, centres):
             v = params[extra[1] + index]
             for i in range(B):
                 row[i] = v
-        elif code == FSIN or code == FCOS:
+        elif code in (FSIN, FCOS):
             f = extra[0] + 2 * index
             bx, by = _TWO_PI * params[f], _TWO_PI * params[f + 1]
             if code == FSIN:

@@ -23,7 +23,6 @@ import numpy as np
 from ..kernels.activate import SIGMOID, activate
 from ..kernels.jit import flat, kernel, rows
 from ..kernels.linalg import affine, backprop, weight_grads
-from .losses import CROSS_ENTROPY, loss_grad
 from ..kernels.norms import (
     BATCHNORM,
     LAYERNORM,
@@ -35,6 +34,7 @@ from ..kernels.norms import (
     layernorm_forward,
 )
 from .hyper import FLOAT, INT
+from .losses import CROSS_ENTROPY, loss_grad
 from .optim import add_penalties, clip_coef_jit, grad_sq_norm, update
 from .rng import shuffle
 from .schedule import scheduled_lr_jit
@@ -238,8 +238,8 @@ def evaluate(params, layers, wsl, misc, ws, X, Y, loss_code, out):
         forward(params, layers, wsl, misc, ws, B, False)
         total += _loss(params, layers, wsl, misc, ws, B, loss_code, False)
         if out.shape[0] == N:
-            O = rows(ws, wsl[last, 0], n_out, B)
+            A = rows(ws, wsl[last, 0], n_out, B)
             for c in range(n_out):
                 for i in range(B):
-                    out[start + i, c] = O[c, i]
+                    out[start + i, c] = A[c, i]
     return total / _loss_count(layers, loss_code, N)

@@ -95,7 +95,7 @@ def update(params, grad, state, hyper, ihyper, lr, clip, t, write):
             bad += not abs(p) <= _FMAX
             if write:
                 params[i] = p
-    elif opt == MOMENTUM or opt == NESTEROV:
+    elif opt in (MOMENTUM, NESTEROV):
         k_mu = np.float32(hyper[_MU])
         nesterov = opt == NESTEROV
         for i in range(n):
@@ -120,7 +120,7 @@ def update(params, grad, state, hyper, ihyper, lr, clip, t, write):
             if write:
                 m_state[i] = sq
                 params[i] = p
-    elif opt == ADAM or opt == ADAMW:
+    elif opt in (ADAM, ADAMW):
         b1, b2 = hyper[_B1], hyper[_B2]
         k_b1 = np.float32(b1)
         k_1b1 = np.float32(1.0 - b1)

@@ -27,9 +27,18 @@ from .hyper import FLOAT, INT, hyper_vectors
 CONSTANT, STEP, EXPONENTIAL, COSINE, COSINE_RESTARTS = (
     SCHEDULES[n].code for n in ("constant", "step", "exponential", "cosine", "cosine_restarts")
 )
-_SCHEDULE, _WARMUP, _LR, _LR_MIN = INT["schedule"], INT["warmup_steps"], FLOAT["lr"], FLOAT["lr_min"]
-_STEP_SIZE, _GAMMA, _COSINE_STEPS = INT["step_size"], FLOAT["gamma"], INT["cosine_steps"]
-_PERIOD, _MULT = INT["restart_period"], INT["restart_mult"]
+_SCHEDULE, _WARMUP, _STEP_SIZE, _COSINE_STEPS, _PERIOD, _MULT = (
+    INT[n]
+    for n in (
+        "schedule",
+        "warmup_steps",
+        "step_size",
+        "cosine_steps",
+        "restart_period",
+        "restart_mult",
+    )
+)
+_LR, _LR_MIN, _GAMMA = (FLOAT[n] for n in ("lr", "lr_min", "gamma"))
 
 
 def scheduled_lr(step, hyper, ihyper):

@@ -24,12 +24,12 @@ import time
 import numpy as np
 
 from ..errors import ShaderplayError
+from ..kernels.layers import layer_table
 from ..network import Network
 from ..optimizers import MAX_SLOTS
 from . import kernel as K
 from .background import ThreadControl
 from .data import check_target, feature_rows, resolve_target
-from ..kernels.layers import layer_table
 from .hyper import hyper_vectors
 from .program import Workspace, rows
 from .results import REASONS, Divergence, LossRows, Snapshot, TrainResult

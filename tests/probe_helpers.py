@@ -1,4 +1,4 @@
-"""Loss and gradient of a network on given samples, without training.
+"""Test helper: loss and gradient of a network on given samples, without training.
 
 The same kernels as a training step (training mode: BatchNorm uses the batch
 statistics; the l1/l2 penalty is included), on all samples as one batch in
@@ -7,13 +7,13 @@ the order given. For gradient checks, and for looking at a gradient by hand.
 
 import numpy as np
 
-from ..network import Network
-from . import kernel as K
-from .data import feature_rows
-from ..kernels.layers import layer_table
-from .hyper import hyper_vectors
-from .program import Workspace, rows
-from .settings import make_config
+from shaderplay.kernels.layers import layer_table
+from shaderplay.network import Network
+from shaderplay.train import kernel as K
+from shaderplay.train.data import feature_rows
+from shaderplay.train.hyper import hyper_vectors
+from shaderplay.train.program import Workspace, rows
+from shaderplay.train.settings import make_config
 
 
 def loss_and_grad(
