@@ -11,7 +11,7 @@ largest gradient entry (float32 accumulation over a few dozen terms is good to
 
 import numpy as np
 import pytest
-from probe_helpers import loss_and_grad
+from train_helpers import loss_and_grad
 
 from shaderplay.activations import ACTIVATIONS
 from shaderplay.network import Network

@@ -9,7 +9,7 @@ formulas, 2e-6 relative.
 
 import numpy as np
 import pytest
-from probe_helpers import loss_and_grad
+from train_helpers import loss_and_grad
 
 from shaderplay.network import Network
 from shaderplay.train import Trainer

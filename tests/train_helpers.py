@@ -1,12 +1,16 @@
-"""Test helper: loss and gradient of a network on given samples, without training.
+"""Test helpers for the trainer: its loss and gradient on given samples, and the
+same network in PyTorch.
 
-The same kernels as a training step (training mode: BatchNorm uses the batch
-statistics; the l1/l2 penalty is included), on all samples as one batch in
-the order given. For gradient checks, and for looking at a gradient by hand.
+`loss_and_grad` runs the same kernels as a training step (training mode:
+BatchNorm uses the batch statistics; the l1/l2 penalty is included), on all
+samples as one batch in the order given, without training: for gradient
+checks. `torch_model` builds the network as torch.nn modules (where torch is
+installed), each activation the module its table row names.
 """
 
 import numpy as np
 
+from shaderplay.activations import ACTIVATIONS
 from shaderplay.kernels.layers import layer_table
 from shaderplay.network import Network
 from shaderplay.train import kernel as K
@@ -48,3 +52,22 @@ def loss_and_grad(
         ihyper,
     )
     return float(loss), grad
+
+
+def torch_model(net: Network):
+    """nn.Sequential with the network's layers and a copy of its weights."""
+    from torch import from_numpy, nn, no_grad
+
+    mods = []
+    for i, s in enumerate(net.layout.layers):
+        lin = nn.Linear(s.n_in, s.n_out)
+        with no_grad():
+            lin.weight.copy_(from_numpy(net.W(i).copy()))
+            lin.bias.copy_(from_numpy(net.b(i).copy()))
+        mods.append(lin)
+        if s.norm == "layernorm":
+            mods.append(nn.LayerNorm(s.n_out))
+        elif s.norm == "batchnorm":
+            mods.append(nn.BatchNorm1d(s.n_out))
+        mods.append(getattr(nn, ACTIVATIONS[s.activation].torch)())
+    return nn.Sequential(*mods)
