@@ -17,8 +17,8 @@ forms against each other, the GLSL and the torch module.
 """
 
 import math
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 

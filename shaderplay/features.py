@@ -12,8 +12,8 @@ Two families are parametrised by an index k:
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
