@@ -42,7 +42,7 @@ def _render_case(case, **changes):
     return replace(case, **{"name": name, **changes})
 
 
-# The three networks of the training benchmark (issue 2), then Neylon's deepest and widest.
+# The three networks of the training benchmark, then Neylon's deepest and widest.
 CASES = (
     *(_render_case(case) for case in TRAIN_CASES),
     _render_case(
