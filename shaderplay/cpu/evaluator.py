@@ -13,8 +13,8 @@ blocks of activations that stay in cache, the weights read once per tile.
 Conventions (as shaderplay/view.py): pixel (row r, col c) is sampled at its
 centre; with `top_first` row 0 is the top of the picture (the API's
 arrays), else the bottom (an OpenGL texture's rows). Points are computed in
-float64 as centre + offset * pixel size, then the input features are
-rounded to float32. Layers count weight layers from 0 (the output layer is
+float64 as centre + offset * pixel size, then the input features
+(cpu/features.py) are rounded to float32. Layers count weight layers from 0 (the output layer is
 the last); `pre` gives a layer's activation input (after its norm) instead
 of its output. BatchNorm uses its running statistics (inference form).
 """
