@@ -10,14 +10,15 @@ and the facts other stages ask about it: `lo`/`hi`, the range of its values
 come from it), and `torch`, the torch.nn module that computes the same
 function (None where PyTorch has none), which comparisons and benchmarks use.
 `df` is the derivative with respect to the pre-activation z.
-Adding an activation is one row here plus its GLSL function, and one branch
-in the numba dispatch (kernels/activate.py); tests/test_tables.py fails until
-all three exist.
+Adding an activation is one row here plus its GLSL function; the numba
+dispatch (kernels/activate.py) runs the row's scalar forms until a fast
+float32 branch is written there. tests/test_tables.py checks every row's
+forms against each other, the GLSL and the torch module.
 """
 
 import math
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 

@@ -22,10 +22,10 @@ from .fields import coerce as coerce_field
 from .initializers import BIAS_INITS, WEIGHT_INITS
 from .modes import parse_mode
 from .spec import ACTIVATION, MAX_OUT, MAX_WIDTH, NORM, WIDTH
+from .optimizers import NAMES as OPTIMIZERS
+from .schedules import NAMES as SCHEDULES
 
 LOSSES = ("mse", "bce", "cross_entropy")
-OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw")
-SCHEDULES = ("constant", "step", "exponential", "cosine", "cosine_restarts")
 MAX_BATCH = 4096
 MAX_DEPTH = 128
 MAX_FOURIER = 256

@@ -1,7 +1,10 @@
 """The table of input features: what the network sees of a point (x, y).
 
 Fixed features are one entry each (NumPy form + GLSL function in
-shaders/features.glsl). Two families are parametrised by an index k:
+shaders/features.glsl); the shaders (gpu/source.py) and the CPU evaluator
+(cpu/features.py) write their dispatch from the table, and
+tests/test_tables.py checks each entry's GLSL and numba forms against NumPy.
+Two families are parametrised by an index k:
 - `fsin{k}`, `fcos{k}`: random Fourier features sin/cos(2π B_k·(x, y)), B a
   (m, 2) matrix drawn N(0, σ²) at init and stored with the network — the fix
   for blurry image fits;
@@ -9,8 +12,8 @@ shaders/features.glsl). Two families are parametrised by an index k:
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

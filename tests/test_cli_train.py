@@ -10,6 +10,7 @@ import pytest
 
 from shaderplay.build import build
 from shaderplay.cli import main
+from shaderplay.cli.train import speed
 from shaderplay.network import Network
 from shaderplay.presets import builtin_presets, load_preset, parse_preset
 
@@ -164,3 +165,35 @@ def test_train_save_failure_is_one_line(tiny, capsys):
     out = Path("/proc") / "net.npz"
     assert main(["train", str(tiny), "--steps", "5", "--save", str(out)]) == 2
     _one_line(capsys, "--save", str(out))
+
+
+# --- the reported speed -----------------------------------------------------------------
+# µs/step without the first chunk, which loads or compiles the numba kernels (a 10-step run
+# used to print 12000 µs/step as the trainer's speed); a run of one chunk says so.
+
+SPEED_TINY = """name = "tiny"
+[network]
+hidden = [4]
+[target]
+name = "xor"
+n_points = 64
+[train]
+batch_size = 16
+chunk_steps = 20
+"""
+
+
+def test_speed_leaves_out_the_start_up_chunk():
+    assert speed([12000.0, 2.0, 3.0, 100.0]) == "3.00 µs/step"  # median of 2, 3, 100
+    assert "start-up included" in speed([12000.0])
+    assert speed([]) == "no steps timed"
+
+
+def test_train_prints_the_steady_speed(tmp_path, capsys):
+    preset = tmp_path / "tiny.toml"
+    preset.write_text(SPEED_TINY)
+    assert main(["train", str(preset), "--steps", "10"]) == 0
+    assert "one chunk, numba start-up included" in capsys.readouterr().out
+    assert main(["train", str(preset), "--steps", "100"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("tiny: 100 steps, ") and first.endswith(" µs/step (16 per batch)")

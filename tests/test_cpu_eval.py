@@ -1,15 +1,15 @@
 """The numba evaluator of the software-GL fast path against the float64 NumPy
-oracle (`Network.forward` on `View.grid`): random architectures, every input
-feature, single neurons before and after their activation, deep and wide nets."""
+oracle (`Network.forward` on `View.grid`): random architectures, single neurons
+before and after their activation, deep and wide nets (every input feature:
+tests/test_tables.py)."""
 
 import numpy as np
 import pytest
 from test_render import random_case
 
 from shaderplay import Network
-from shaderplay.errors import ShaderplayError
-from shaderplay.features import FEATURES
 from shaderplay.cpu.evaluator import CpuEvaluator, evaluate
+from shaderplay.errors import ShaderplayError
 from shaderplay.view import View
 
 TOL = 1e-4  # max abs error on outputs in [0, 1]
@@ -67,17 +67,6 @@ def test_single_neurons_before_and_after_their_activation():
             assert np.abs(got - want).max() <= TOL, (layer, unit, pre)
     every = ev.values(net.params, view, size, layer=1)
     assert np.abs(every - layers[1][1].reshape(13, 11, 7)).max() <= TOL
-
-
-def test_every_input_feature_is_dispatched():
-    view, size = View((0.3, -0.8), 2.5, 1.2), (8, 6)
-    for name, feature in FEATURES.items():
-        net = Network.random((1, 1), output="linear", features=(name,), seed=0)
-        net.W(0)[:] = 1.0
-        net.b(0)[:] = 0.0
-        xy = _grid(view, size)
-        want = feature.np_f(xy[:, 0], xy[:, 1]).reshape(6, 8, 1)
-        assert np.abs(evaluate(net, view, size) - want).max() <= 1e-5, name
 
 
 def test_rows_bottom_first_and_a_wider_out_array():
@@ -211,8 +200,8 @@ def test_a_neuron_and_then_the_outputs_on_the_cpu(renderers, ctx):
 
 
 def test_auto_takes_the_cpu_on_software_gl_and_the_environment_can_force(ctx, monkeypatch):
-    from shaderplay.gpu.context import is_software
     from shaderplay.cpu.ahead import prepare
+    from shaderplay.gpu.context import is_software
     from shaderplay.gpu.cpu_pass import EVALUATOR_ENV
     from shaderplay.gpu.renderer import Renderer
 

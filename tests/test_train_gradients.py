@@ -11,11 +11,11 @@ largest gradient entry (float32 accumulation over a few dozen terms is good to
 
 import numpy as np
 import pytest
+from train_helpers import loss_and_grad
 
 from shaderplay.activations import ACTIVATIONS
 from shaderplay.network import Network
 from shaderplay.spec import NORM_EPS
-from shaderplay.train.probe import loss_and_grad
 
 
 def reference_loss(net, params, feats, Y, loss, l1=0.0, l2=0.0):

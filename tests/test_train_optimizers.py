@@ -9,10 +9,10 @@ formulas, 2e-6 relative.
 
 import numpy as np
 import pytest
+from train_helpers import loss_and_grad
 
 from shaderplay.network import Network
 from shaderplay.train import Trainer
-from shaderplay.train.probe import loss_and_grad
 
 CASES = {
     "sgd": dict(lr=0.1, weight_decay=0.01),

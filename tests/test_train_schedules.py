@@ -1,4 +1,5 @@
-"""Learning-rate schedules: lr_at against closed forms, and the kernel against lr_at."""
+"""Learning-rate schedules: lr_at against closed forms (the kernel against lr_at, for every
+schedule: tests/test_tables.py)."""
 
 import math
 
@@ -6,8 +7,7 @@ import numpy as np
 import pytest
 
 from shaderplay.config import TrainConfig
-from shaderplay.network import Network
-from shaderplay.train import Trainer, lr_at
+from shaderplay.train import lr_at
 
 STEPS = np.arange(400)
 
@@ -63,25 +63,3 @@ def test_warmup_then_schedule_from_zero():
     lr = lr_at(cfg, STEPS)
     np.testing.assert_allclose(lr[:10], 0.1 * np.arange(1, 11) / 10, rtol=1e-12)
     np.testing.assert_allclose(lr[10:20], 0.1 * 0.9 ** np.arange(10), rtol=1e-12)
-
-
-def test_kernel_uses_the_same_schedule():
-    rng = np.random.default_rng(0)
-    X, Y = rng.uniform(-1, 1, (64, 2)), rng.uniform(0, 1, (64, 1))
-    net = Network.random((2, 4, 1), activation="tanh", output="sigmoid", seed=0)
-    settings = dict(
-        lr=0.05,
-        warmup_steps=5,
-        schedule="cosine_restarts",
-        restart_period=7,
-        restart_mult=2,
-        lr_min=0.001,
-        chunk_steps=3,
-    )
-    trainer = Trainer(net, (X, Y), optimizer="sgd", batch_size=16, **settings)
-    expected = lr_at(trainer.config, np.arange(40))
-    seen = []
-    trainer.run(40, callback=lambda t: seen.append((t.step, t.latest().lr)))
-    assert len(seen) == 14  # 40 steps in chunks of 3
-    for step, lr in seen:
-        assert lr == pytest.approx(expected[step - 1], rel=1e-12)  # lr of the last step taken

@@ -3,54 +3,28 @@
 Same network, same weights, full-batch steps (so minibatch order plays no
 part): after 20 steps the weights agree with torch.optim to float32
 accumulation error, for every optimiser and loss, with LayerNorm and
-BatchNorm (running statistics included); the schedules agree with
-torch.optim.lr_scheduler.
+BatchNorm (running statistics included). Each optimiser and schedule row on
+its own against PyTorch: tests/test_tables.py.
 """
 
 import numpy as np
 import pytest
+from train_helpers import torch_model
 
+from shaderplay import optimizers
 from shaderplay.config import TrainConfig
 from shaderplay.network import Network
-from shaderplay.train import Trainer, lr_at
+from shaderplay.train import Trainer
 
 torch = pytest.importorskip("torch")
 nn = torch.nn
 torch.set_num_threads(1)  # tiny tensors; spare the shared cores torch's thread pool spinning
 
-TORCH_ACT = {"tanh": nn.Tanh, "relu": nn.ReLU, "sigmoid": nn.Sigmoid, "linear": nn.Identity}
-
-
-def torch_model(net: Network):
-    """nn.Sequential with the network's layers and a copy of its weights."""
-    mods = []
-    for i, s in enumerate(net.layout.layers):
-        lin = nn.Linear(s.n_in, s.n_out)
-        with torch.no_grad():
-            lin.weight.copy_(torch.from_numpy(net.W(i).copy()))
-            lin.bias.copy_(torch.from_numpy(net.b(i).copy()))
-        mods.append(lin)
-        if s.norm == "layernorm":
-            mods.append(nn.LayerNorm(s.n_out))
-        elif s.norm == "batchnorm":
-            mods.append(nn.BatchNorm1d(s.n_out))
-        mods.append(TORCH_ACT[s.activation]())
-    return nn.Sequential(*mods)
-
 
 def torch_optimizer(name, params, c):
-    wd = c.get("weight_decay", 0.0)
-    if name in ("sgd", "momentum", "nesterov"):
-        mu = 0.0 if name == "sgd" else c["momentum"]
-        return torch.optim.SGD(
-            params, lr=c["lr"], momentum=mu, nesterov=name == "nesterov", weight_decay=wd
-        )
-    if name == "rmsprop":
-        return torch.optim.RMSprop(
-            params, lr=c["lr"], alpha=c["alpha"], eps=c["eps"], weight_decay=wd
-        )
-    cls = torch.optim.AdamW if name == "adamw" else torch.optim.Adam
-    return cls(params, lr=c["lr"], betas=(c["beta1"], c["beta2"]), eps=c["eps"], weight_decay=wd)
+    """The torch.optim class of optimiser `name`'s row, with the settings `c`."""
+    row = optimizers.get(name)
+    return getattr(torch.optim, row.torch)(params, **row.torch_kwargs(TrainConfig(**c)))
 
 
 TORCH_LOSS = {"mse": nn.MSELoss, "bce": nn.BCELoss, "cross_entropy": nn.CrossEntropyLoss}
@@ -112,41 +86,3 @@ def test_twenty_steps_like_torch(opt, config, loss, norm):
             np.testing.assert_allclose(
                 net.norm_param(i, "var"), m.running_var.numpy(), rtol=1e-4, atol=2e-5
             )
-
-
-def _torch_lrs(make_scheduler, steps):
-    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
-    sched = make_scheduler(opt)
-    lrs = []
-    for _ in range(steps):
-        lrs.append(opt.param_groups[0]["lr"])
-        opt.step()
-        sched.step()
-    return np.array(lrs)
-
-
-@pytest.mark.parametrize(
-    "config, make",
-    [
-        (
-            dict(schedule="step", step_size=7, gamma=0.5),
-            lambda o: torch.optim.lr_scheduler.StepLR(o, 7, 0.5),
-        ),
-        (
-            dict(schedule="exponential", gamma=0.97),
-            lambda o: torch.optim.lr_scheduler.ExponentialLR(o, 0.97),
-        ),
-        (
-            dict(schedule="cosine", cosine_steps=50, lr_min=0.01),
-            lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, 50, eta_min=0.01),
-        ),
-        (
-            dict(schedule="cosine_restarts", restart_period=10, restart_mult=2, lr_min=0.001),
-            lambda o: torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(o, 10, 2, eta_min=0.001),
-        ),
-    ],
-)
-def test_schedules_like_torch(config, make):
-    steps = 51 if config["schedule"] == "cosine" else 120  # torch's cosine rises again after T_max
-    ours = lr_at(TrainConfig(lr=0.1, **config), np.arange(steps))
-    np.testing.assert_allclose(ours, _torch_lrs(make, steps), rtol=1e-9, atol=1e-12)

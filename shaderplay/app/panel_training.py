@@ -4,26 +4,13 @@ training settings go to the running trainer."""
 
 from imgui_bundle import imgui
 
-from ..config import LOSSES, MAX_BATCH, OPTIMIZERS, SCHEDULES
+from .. import optimizers, schedules
+from ..config import LOSSES, MAX_BATCH
 from ..targets import builtin_targets
 from . import file_actions, network_actions, plots, scopes, training_actions
 from .widgets import DIM, combo, help_marker, log_slider, on_release
 
 FILE_TARGETS = ("image", "csv")
-# Which optimiser and schedule use which extra settings (TrainConfig field names).
-OPTIMIZER_FIELDS = {
-    "momentum": ("momentum",),
-    "nesterov": ("momentum",),
-    "rmsprop": ("alpha", "eps"),
-    "adam": ("beta1", "beta2", "eps"),
-    "adamw": ("beta1", "beta2", "eps"),
-}
-SCHEDULE_FIELDS = {
-    "step": ("step_size", "gamma"),
-    "exponential": ("gamma",),
-    "cosine": ("cosine_steps", "lr_min"),
-    "cosine_restarts": ("restart_period", "restart_mult", "lr_min"),
-}
 
 
 def draw(state, session) -> None:
@@ -131,10 +118,12 @@ def _optimiser(state, session) -> None:
     changed, loss = combo("loss", cfg.loss, LOSSES)
     if changed:
         training_actions.set_train(state, session, loss=loss)
-    changed, opt = combo("optimiser", cfg.optimizer, OPTIMIZERS)
+    changed, opt = combo("optimiser", cfg.optimizer, optimizers.NAMES)
     if changed:
         training_actions.set_train(state, session, optimizer=opt)
-    for name in OPTIMIZER_FIELDS.get(cfg.optimizer, ()):
+    row = optimizers.get(cfg.optimizer)
+    imgui.set_item_tooltip(row.about)
+    for name in row.fields:
         _number(state, session, name)
 
 
@@ -143,10 +132,12 @@ def _schedule(state, session) -> None:
     changed, lr = log_slider("lr", cfg.lr, 1e-5, 1.0)
     if changed:
         training_actions.set_train(state, session, lr=lr)
-    changed, sched = combo("schedule", cfg.schedule, SCHEDULES)
+    changed, sched = combo("schedule", cfg.schedule, schedules.NAMES)
     if changed:
         training_actions.set_train(state, session, schedule=sched)
-    for name in ("warmup_steps", *SCHEDULE_FIELDS.get(cfg.schedule, ())):
+    row = schedules.get(cfg.schedule)
+    imgui.set_item_tooltip(row.about)
+    for name in ("warmup_steps", *row.fields):
         _number(state, session, name)
     plots.schedule_plot(cfg, session.step_count)
 
@@ -166,7 +157,8 @@ def _batches(state, session) -> None:
     )
 
 
-# Field -> (widget kind, low, high); logarithmic sliders for rates, 0 allowed as "off".
+# Field -> (widget kind, low, high); logarithmic sliders for rates, 0 allowed as "off". A
+# field not listed gets a plain number box.
 RANGES = {
     "momentum": ("f", 0.0, 0.999),
     "alpha": ("f", 0.0, 0.999),
@@ -188,9 +180,13 @@ RANGES = {
 
 
 def _number(state, session, name: str) -> None:
-    kind, lo, hi = RANGES[name]
     value = getattr(state.preset.train, name)
-    if kind == "i":
+    kind, lo, hi = RANGES.get(name, ("box", 0, 0))
+    if kind == "box" and isinstance(value, int):
+        changed, v = imgui.input_int(name, value)
+    elif kind == "box":
+        changed, v = imgui.input_float(name, value, format="%.6g")
+    elif kind == "i":
         changed, v = imgui.slider_int(
             name, int(value), lo, hi, "%d", imgui.SliderFlags_.logarithmic
         )

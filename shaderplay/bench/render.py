@@ -42,7 +42,7 @@ def _render_case(case, **changes):
     return replace(case, **{"name": name, **changes})
 
 
-# The three networks of the training benchmark (issue 2), then Neylon's deepest and widest.
+# The three networks of the training benchmark, then Neylon's deepest and widest.
 CASES = (
     *(_render_case(case) for case in TRAIN_CASES),
     _render_case(
@@ -91,13 +91,12 @@ def torch_forward(net: Network, threads: int):
     import torch
 
     torch.set_num_threads(threads)
-    acts = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid}
     layers = []
     for i, layer in enumerate(net.layout.layers):
         linear = torch.nn.Linear(layer.n_in, layer.n_out)
         linear.weight.data = torch.from_numpy(net.W(i).copy())
         linear.bias.data = torch.from_numpy(net.b(i).copy())
-        layers += [linear, acts[layer.activation]()]
+        layers += [linear, getattr(torch.nn, activations.get(layer.activation).torch)()]
     model = torch.nn.Sequential(*layers)
 
     def forward(xy):

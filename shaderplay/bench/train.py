@@ -1,7 +1,7 @@
 """Benchmark: training throughput of the numba trainer against PyTorch CPU.
 
-The three networks of issue 2, each trained on 4096 random points of a
-smooth target (labels for BCE) with shuffled minibatches, by the Trainer and
+Three networks (CASES: a small ReLU net with Adam, per-sample SGD, a wide
+tanh net), each trained on 4096 random points of a smooth target (labels for BCE) with shuffled minibatches, by the Trainer and
 by the same network in PyTorch (float32, torch.set_num_threads(2), a plain
 zero_grad / forward / backward / step loop over index-sliced minibatches),
 alternating in the same run so both see the same machine load. Reported:
@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import activations, optimizers
+from ..config import TrainConfig
 from ..network import Network
 
 N_POINTS = 4096
@@ -111,15 +113,15 @@ def torch_runner(case: Case, x, y, threads: int = 2):
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     layers = []
-    acts = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid}
     for i in range(len(case.sizes) - 1):
         layers.append(torch.nn.Linear(case.sizes[i], case.sizes[i + 1]))
         last = i == len(case.sizes) - 2
-        layers.append(acts[case.output if last else case.activation]())
+        act = activations.get(case.output if last else case.activation)
+        layers.append(getattr(torch.nn, act.torch)())
     model = torch.nn.Sequential(*layers)
-    optim = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}[case.optimizer](
-        model.parameters(), lr=case.lr
-    )
+    opt = optimizers.get(case.optimizer)
+    config = TrainConfig(optimizer=case.optimizer, lr=case.lr)
+    optim = getattr(torch.optim, opt.torch)(model.parameters(), **opt.torch_kwargs(config))
     criterion = {"bce": torch.nn.BCELoss, "mse": torch.nn.MSELoss}[case.loss]()
     xt, yt = torch.from_numpy(x), torch.from_numpy(y)
     state = {"order": torch.randperm(len(x)), "pos": 0}

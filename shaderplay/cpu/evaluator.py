@@ -13,33 +13,27 @@ blocks of activations that stay in cache, the weights read once per tile.
 Conventions (as shaderplay/view.py): pixel (row r, col c) is sampled at its
 centre; with `top_first` row 0 is the top of the picture (the API's
 arrays), else the bottom (an OpenGL texture's rows). Points are computed in
-float64 as centre + offset * pixel size, then the input features are
-rounded to float32. Layers count weight layers from 0 (the output layer is
+float64 as centre + offset * pixel size, then the input features
+(cpu/features.py) are rounded to float32. Layers count weight layers from 0 (the output layer is
 the last); `pre` gives a layer's activation input (after its norm) instead
 of its output. BatchNorm uses its running statistics (inference form).
 """
-
-import math
 
 import numba
 import numpy as np
 from numba import njit, prange
 
 from ..errors import bad_value
-from ..features import FEATURES, parse
-from ..network import Network
-from ..spec import NetworkSpec
 from ..kernels.activate import activate_values
 from ..kernels.jit import LAUNCH, OPTIONS, flat, inline, rows
+from ..kernels.layers import layer_table
 from ..kernels.linalg import affine
-from ..kernels.norms import batchnorm_forward, layernorm_forward
-from ..train.program import layer_table
+from ..kernels.norms import LAYERNORM, batchnorm_forward, layernorm_forward
+from ..network import Network
+from ..spec import NetworkSpec
 from ..view import View, parse_size
+from .features import feature_table, tile_features
 
-# Feature codes: fixed features by their index in the table, then the families.
-FIXED = tuple(FEATURES)
-FSIN, FCOS, LATENT = 100, 101, 102
-_TWO_PI = 2.0 * math.pi
 # The regions hash (FNV-1a, then a final mix), as shaders/regions.frag.glsl computes it.
 _U0, _U1 = np.uint64(0), np.uint64(1)
 _U32, _U24 = np.uint64(0xFFFFFFFF), np.uint64(0xFFFFFF)
@@ -49,95 +43,6 @@ _NO_PICK = np.zeros(0, np.int64)  # evaluate_grid's `pick` when every point give
 # Pixels per tile: a (width, tile) block of activations up to 128 KiB, so a layer's input,
 # output and scratch blocks stay in L2; 256-512 pixels were fastest for widths 16-64 here.
 TILE_FLOATS, MAX_TILE = 32768, 512
-
-# The table's own NumPy forms, compiled for scalars; _fixed dispatches on the table index
-# and gives NaN for an entry it lacks, which tests/test_cpu_eval.py catches.
-_NAMES = ("x", "y", "x2", "y2", "xy", "sinx", "siny", "cosx", "cosy", "r")
-_x, _y, _x2, _y2, _xy, _sinx, _siny, _cosx, _cosy, _r = (inline(FEATURES[n].np_f) for n in _NAMES)
-_CODE = {name: code for code, name in enumerate(FIXED)}
-X, Y, X2, Y2, XY, SINX, SINY, COSX, COSY, R = (_CODE[n] for n in _NAMES)
-
-
-@inline
-def _fixed(code, xs, ys, row, B):
-    """Fixed feature `code` of the points (xs, ys) into row[:B]: one branch per tile, then a
-    loop LLVM can vectorise."""
-    if code == X:
-        for i in range(B):
-            row[i] = _x(xs[i], ys[i])
-    elif code == Y:
-        for i in range(B):
-            row[i] = _y(xs[i], ys[i])
-    elif code == X2:
-        for i in range(B):
-            row[i] = _x2(xs[i], ys[i])
-    elif code == Y2:
-        for i in range(B):
-            row[i] = _y2(xs[i], ys[i])
-    elif code == XY:
-        for i in range(B):
-            row[i] = _xy(xs[i], ys[i])
-    elif code == SINX:
-        for i in range(B):
-            row[i] = _sinx(xs[i], ys[i])
-    elif code == SINY:
-        for i in range(B):
-            row[i] = _siny(xs[i], ys[i])
-    elif code == COSX:
-        for i in range(B):
-            row[i] = _cosx(xs[i], ys[i])
-    elif code == COSY:
-        for i in range(B):
-            row[i] = _cosy(xs[i], ys[i])
-    elif code == R:
-        for i in range(B):
-            row[i] = _r(xs[i], ys[i])
-    else:
-        for i in range(B):
-            row[i] = np.nan
-
-
-@inline
-def _features(params, feats, extra, grid, at, start, B, X, centres):
-    """Input features of pixels start .. start+B-1 into X (n_in, B).
-
-    grid = (centre x, centre y, pixel width, signed pixel height, W, H); at: (N, 2)
-    float64 points to use instead of the grid (N = 0: the grid's pixel centres); extra =
-    (first float of the Fourier rows, first latent value) in params; centres: (2, tile)
-    float64 scratch for the points.
-    """
-    xs, ys = centres[0], centres[1]
-    if at.shape[0] > 0:
-        for i in range(B):
-            xs[i], ys[i] = at[start + i, 0], at[start + i, 1]
-    else:
-        cx, cy, px, py, w, h = grid[0], grid[1], grid[2], grid[3], int(grid[4]), int(grid[5])
-        r = start // w  # one division per tile: per pixel it was most of a small net's time
-        c = start - r * w
-        for i in range(B):
-            xs[i] = cx + (c + 0.5 - 0.5 * w) * px
-            ys[i] = cy + (r + 0.5 - 0.5 * h) * py
-            c += 1
-            if c == w:
-                c, r = 0, r + 1
-    for k in range(feats.shape[0]):
-        code, index = feats[k, 0], feats[k, 1]
-        row = X[k]
-        if code == LATENT:
-            v = params[extra[1] + index]
-            for i in range(B):
-                row[i] = v
-        elif code == FSIN or code == FCOS:
-            f = extra[0] + 2 * index
-            bx, by = _TWO_PI * params[f], _TWO_PI * params[f + 1]
-            if code == FSIN:
-                for i in range(B):
-                    row[i] = math.sin(bx * xs[i] + by * ys[i])
-            else:
-                for i in range(B):
-                    row[i] = math.cos(bx * xs[i] + by * ys[i])
-        else:
-            _fixed(code, xs, ys, row, B)
 
 
 @inline
@@ -183,7 +88,7 @@ def _tile(
     a non-empty `pick`: out[p, 0] = unit pick[p] of `last` at point p."""
     span = width * B
     X = rows(ws, 0, feats.shape[0], B)
-    _features(params, feats, extra, grid, at, start, B, X, centres)
+    tile_features(params, feats, extra, grid, at, start, B, X, centres)
     if regions:
         for i in range(B):
             hashes[i] = _FNV_BASIS
@@ -203,7 +108,7 @@ def _tile(
             XH = rows(ws, 2 * span, n_out, B)
             gamma = flat(params, layers[layer, 6], n_out)
             beta = flat(params, layers[layer, 7], n_out)
-            if norm == 1:
+            if norm == LAYERNORM:
                 layernorm_forward(Z, XH, rows(ws, 4 * span, 3, B), gamma, beta)
             else:
                 mean = flat(params, layers[layer, 8], n_out)
@@ -256,8 +161,8 @@ def evaluate_grid(
     of `grid` (N = W*H), or at the N points `at` (N, 2) float64 where it is not empty;
     `pick` (N,) int64, where not empty: one unit per point instead, into out[:, 0].
 
-    params: the network's flat buffer; layers: train.program.layer_table (or rows of it);
-    feats (n_in, 2) int64 (code, index); regions: out[:, 0] = a hash of the on/off pattern
+    params: the network's flat buffer; layers: kernels.layers.layer_table (or rows of it);
+    feats: features.feature_table; regions: out[:, 0] = a hash of the on/off pattern
     of layers 0..last instead; width: the widest layer (inputs included); threads: numba's
     thread count (an argument: reading it inside would keep numba from caching this function).
     """
@@ -295,16 +200,6 @@ def evaluate_grid(
                 centres,
                 hashes,
             )
-
-
-def feature_table(spec: NetworkSpec) -> np.ndarray:
-    """(n_in, 2) int64: per input feature its code (FIXED index, FSIN, FCOS, LATENT) and index k."""
-    codes = {"fsin": FSIN, "fcos": FCOS, "z": LATENT}
-    rows_ = [
-        (_CODE[name], -1) if family == "fixed" else (codes[family], k)
-        for name, (family, k) in ((f, parse(f)) for f in spec.features)
-    ]
-    return np.array(rows_, dtype=np.int64).reshape(-1, 2)
 
 
 class CpuEvaluator:

@@ -5,46 +5,50 @@ pre-activations of a layer, flattened) and writes the derivative with
 respect to the pre-activation into D, which the backward pass multiplies
 into the incoming gradient.
 
-Every entry of `shaderplay.activations` needs one branch here (the codes are
-the table's `Activation.code`); an unknown code fills NaN, so the table test
-in tests/test_train_activations.py fails until the branch exists. Branches
-either compile the table's own scalar `f`/`df` (libm calls, scalar) or use a
-vectorising float32 form from `jit` where the activation is common enough to
-pay for it (tanh, sigmoid, the exp-based ones); the test holds both to the
-table's NumPy form.
+An activation needs no branch here: every row of `shaderplay.activations`
+without a fast branch below runs the table's own scalar `f`/`df`, compiled
+(libm calls, scalar) through a dispatch generated from the table. A fast
+branch is a vectorising float32 form from `jit`, worth writing where the
+activation is common enough to pay for it (tanh, sigmoid, the exp-based
+ones); tests/test_tables.py holds both kinds to the table's NumPy form. An
+unknown code fills NaN.
 """
 
 import numpy as np
 
 from ..activations import ACTIVATIONS, LEAKY_SLOPE
+from .generate import switch
 from .jit import F0, F1, fexp, flog, fsigmoid, ftanh, inline, kernel
 
 _CODE = {name: a.code for name, a in ACTIVATIONS.items()}
 LINEAR, RELU, LEAKY_RELU, TANH, SIGMOID = (
     _CODE[n] for n in ("linear", "relu", "leaky_relu", "tanh", "sigmoid")
 )
-SIN, GELU, ELU, SOFTPLUS, GAUSSIAN = (
-    _CODE[n] for n in ("sin", "gelu", "elu", "softplus", "gaussian")
+ELU, SOFTPLUS, GAUSSIAN, SWISH, SOFTSIGN = (
+    _CODE[n] for n in ("elu", "softplus", "gaussian", "swish", "softsign")
 )
-SWISH, GCU, SOFTSIGN = (_CODE[n] for n in ("swish", "gcu", "softsign"))
+FAST = (LINEAR, RELU, LEAKY_RELU, TANH, SIGMOID, ELU, SOFTPLUS, GAUSSIAN, SWISH, SOFTSIGN)
 
-# The table's scalar forms, compiled as they are (no fast float32 variant).
-_sin_f, _sin_df = inline(ACTIVATIONS["sin"].f), inline(ACTIVATIONS["sin"].df)
-_gelu_f, _gelu_df = inline(ACTIVATIONS["gelu"].f), inline(ACTIVATIONS["gelu"].df)
-_gcu_f, _gcu_df = inline(ACTIVATIONS["gcu"].f), inline(ACTIVATIONS["gcu"].df)
+# (f, df) of activation `code` at a from the table's scalar forms, for the rows without a
+# fast branch in `activate`.
+_table_forms = switch(
+    "table_forms",
+    "code, a",
+    [
+        (a.code, f"return np.float32(f{a.code}(a)), np.float32(df{a.code}(a))")
+        for a in ACTIVATIONS.values()
+        if a.code not in FAST
+    ],
+    "return np.float32(np.nan), np.float32(np.nan)",
+    {
+        "np": np,
+        **{f"f{a.code}": inline(a.f) for a in ACTIVATIONS.values() if a.code not in FAST},
+        **{f"df{a.code}": inline(a.df) for a in ACTIVATIONS.values() if a.code not in FAST},
+    },
+)
 
 _SLOPE = np.float32(LEAKY_SLOPE)
 _TWO = np.float32(2.0)
-
-
-@inline
-def _table_forms(code, a):
-    """(f, df) from the table's scalar forms, for activations without a vectorising form."""
-    if code == SIN:
-        return np.float32(_sin_f(a)), np.float32(_sin_df(a))
-    if code == GELU:
-        return np.float32(_gelu_f(a)), np.float32(_gelu_df(a))
-    return np.float32(_gcu_f(a)), np.float32(_gcu_df(a))
 
 
 @inline
@@ -84,9 +88,6 @@ def activate(code, H, D):
             s = fsigmoid(H[i])
             H[i] = s
             D[i] = s * (F1 - s)
-    elif code == SIN or code == GELU or code == GCU:
-        for i in range(n):
-            H[i], D[i] = _table_forms(code, H[i])
     elif code == ELU:
         for i in range(n):
             a = H[i]
@@ -117,10 +118,9 @@ def activate(code, H, D):
             q = F1 / (F1 + abs(a))
             H[i] = a * q
             D[i] = q * q
-    else:  # an activation the table has and this dispatch lacks
+    else:  # the table's scalar forms (NaN for a code the table lacks)
         for i in range(n):
-            H[i] = np.nan
-            D[i] = np.nan
+            H[i], D[i] = _table_forms(code, H[i])
 
 
 @kernel

@@ -15,7 +15,7 @@ public API; if that ever moves, `install()` leaves numba's default in place.
 
 import ast
 import hashlib
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -38,7 +38,7 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-@lru_cache(maxsize=None)
+@cache
 def imports_of(path: Path) -> tuple[Path, ...]:
     """The package files `path` imports (anywhere in it), as written."""
     tree = ast.parse(path.read_text())
@@ -64,7 +64,7 @@ def imports_of(path: Path) -> tuple[Path, ...]:
     return tuple(sorted(found))
 
 
-@lru_cache(maxsize=None)
+@cache
 def sources_of(path: Path) -> tuple[Path, ...]:
     """`path` and every package file it reaches through imports, sorted."""
     seen, todo = {path}, [path]
@@ -76,7 +76,7 @@ def sources_of(path: Path) -> tuple[Path, ...]:
     return tuple(sorted(seen))
 
 
-@lru_cache(maxsize=None)
+@cache
 def sources_digest(path: Path) -> bytes:
     digest = hashlib.sha256()
     for file in sources_of(path):

@@ -16,9 +16,10 @@ is known to be finite).
 
 import numpy as np
 
-from ..spec import NORM_EPS
+from ..spec import NORM_EPS, NORMS
 from .jit import F0, F1, kernel
 
+LAYERNORM, BATCHNORM = (NORMS.index(n) for n in ("layernorm", "batchnorm"))  # layer table codes
 EPS = np.float32(NORM_EPS)
 MOMENTUM = np.float32(0.1)  # torch.nn.BatchNorm1d default
 

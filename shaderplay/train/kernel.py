@@ -2,7 +2,8 @@
 
 Arrays the kernels share (built by program.py):
 - params (P,) float32: the network's buffer, trained in place; grad (T,) and
-  state (2T,) float32 for the T trainable floats (optimiser moments).
+  state (S T,) float32 for the T trainable floats (optimiser moments: S the
+  most any optimiser keeps, optimizers.MAX_SLOTS).
 - layers (L, 10) int64, one row per weight layer:
   n_in, n_out, activation code, norm code, offsets w, b, gamma, beta, mean, var.
 - ws float32 workspace; wsl (L, 4) int64 per layer: offsets of H (the layer's
@@ -14,7 +15,7 @@ Arrays the kernels share (built by program.py):
 - perm (N,) int64 sample order of the epoch; rng (1,) uint64;
   ctr int64: [step, position in epoch (N = shuffle first), optimiser step t,
   epochs started].
-- hyper float64 / ihyper int64: the TrainConfig in numbers (program.py).
+- hyper float64 / ihyper int64: the TrainConfig in numbers (hyper.py).
 """
 
 import numpy as np
@@ -22,8 +23,9 @@ import numpy as np
 from ..kernels.activate import SIGMOID, activate
 from ..kernels.jit import flat, kernel, rows
 from ..kernels.linalg import affine, backprop, weight_grads
-from .losses import CROSS_ENTROPY, loss_grad
 from ..kernels.norms import (
+    BATCHNORM,
+    LAYERNORM,
     batchnorm_backward,
     batchnorm_commit,
     batchnorm_forward,
@@ -31,17 +33,16 @@ from ..kernels.norms import (
     layernorm_backward,
     layernorm_forward,
 )
+from .hyper import FLOAT, INT
+from .losses import CROSS_ENTROPY, loss_grad
 from .optim import add_penalties, clip_coef_jit, grad_sq_norm, update
 from .rng import shuffle
 from .schedule import scheduled_lr_jit
 
-LAYERNORM, BATCHNORM = 1, 2
 X_ROWS, Y_ROWS, G_ROWS, G_ROWS2, LOSS_SCRATCH, CAPACITY, W_T = range(7)
-# indices into hyper (float64) and ihyper (int64)
-LR, MOMENTUM, BETA1, BETA2, EPS, ALPHA, WD, GAMMA, LR_MIN, L1, L2, CLIP = range(12)
-LOSS, OPTIMIZER, SCHEDULE, WARMUP, STEP_SIZE, COSINE_STEPS, PERIOD, MULT, BATCH, N_TRAINABLE = (
-    range(10)
-)
+# the TrainConfig entries read here (train/hyper.py)
+L1, L2, CLIP = FLOAT["l1"], FLOAT["l2"], FLOAT["clip_norm"]
+LOSS, BATCH, N_TRAINABLE = INT["loss"], INT["batch"], INT["n_trainable"]
 # status codes returned by train_steps
 OK, BAD_LOSS, BAD_GRAD, BAD_WEIGHT = range(4)
 
@@ -165,28 +166,6 @@ def batch_gradient(params, grad, layers, wsl, misc, ws, X, Y, perm, pos, B, hype
 
 
 @kernel
-def _optimise(params, grad, state, hyper, ihyper, lr, coef, t, write):
-    """optim.update with the configured optimiser; see there."""
-    return update(
-        ihyper[OPTIMIZER],
-        params,
-        grad,
-        state,
-        ihyper[N_TRAINABLE],
-        lr,
-        coef,
-        hyper[WD],
-        hyper[MOMENTUM],
-        hyper[BETA1],
-        hyper[BETA2],
-        hyper[EPS],
-        hyper[ALPHA],
-        t,
-        write,
-    )
-
-
-@kernel
 def train_steps(
     params, grad, state, layers, wsl, misc, ws, X, Y, perm, rng, ctr, hyper, ihyper, n_steps, trace
 ):
@@ -218,20 +197,9 @@ def train_steps(
         if not np.isfinite(sq):
             return BAD_GRAD
         coef = clip_coef_jit(sq, hyper[CLIP])
-        lr = scheduled_lr_jit(
-            ihyper[SCHEDULE],
-            ctr[0],
-            hyper[LR],
-            ihyper[WARMUP],
-            ihyper[STEP_SIZE],
-            hyper[GAMMA],
-            ihyper[COSINE_STEPS],
-            ihyper[PERIOD],
-            ihyper[MULT],
-            hyper[LR_MIN],
-        )
+        lr = scheduled_lr_jit(ctr[0], hyper, ihyper)
         t = ctr[2] + 1
-        ok = _optimise(params, grad, state, hyper, ihyper, lr, coef, t, False)
+        ok = update(params, grad, state, hyper, ihyper, lr, coef, t, False)
         for layer in range(layers.shape[0]):
             if layers[layer, 3] == BATCHNORM:
                 mean, var = _running(params, layers, layer)
@@ -239,7 +207,7 @@ def train_steps(
                 ok = ok and batchnorm_running(S, mean, var, B)
         if not ok:
             return BAD_WEIGHT
-        _optimise(params, grad, state, hyper, ihyper, lr, coef, t, True)
+        update(params, grad, state, hyper, ihyper, lr, coef, t, True)
         for layer in range(layers.shape[0]):
             if layers[layer, 3] == BATCHNORM:
                 mean, var = _running(params, layers, layer)
@@ -270,8 +238,8 @@ def evaluate(params, layers, wsl, misc, ws, X, Y, loss_code, out):
         forward(params, layers, wsl, misc, ws, B, False)
         total += _loss(params, layers, wsl, misc, ws, B, loss_code, False)
         if out.shape[0] == N:
-            O = rows(ws, wsl[last, 0], n_out, B)
+            A = rows(ws, wsl[last, 0], n_out, B)
             for c in range(n_out):
                 for i in range(B):
-                    out[start + i, c] = O[c, i]
+                    out[start + i, c] = A[c, i]
     return total / _loss_count(layers, loss_code, N)

@@ -27,15 +27,15 @@ _BCE_FLOOR = np.float32(1e-12)
 
 
 @kernel
-def loss_grad(code, O, D, Y, G, S, fused_sigmoid, grad):
-    """Outputs O, derivatives D, targets Y, gradient G: (n, B) arrays; S (3, B) scratch."""
-    n, B = O.shape
+def loss_grad(code, A, D, Y, G, S, fused_sigmoid, grad):
+    """Outputs A, derivatives D, targets Y, gradient G: (n, B) arrays; S (3, B) scratch."""
+    n, B = A.shape
     total = 0.0
     if code == MSE:
         scale = np.float32(2.0 / (n * B))
         for c in range(n):
             for i in range(B):
-                diff = O[c, i] - Y[c, i]
+                diff = A[c, i] - Y[c, i]
                 total += np.float64(diff) * np.float64(diff)
                 if grad:
                     G[c, i] = scale * diff * D[c, i]
@@ -43,7 +43,7 @@ def loss_grad(code, O, D, Y, G, S, fused_sigmoid, grad):
         scale = np.float32(1.0 / (n * B))
         for c in range(n):
             for i in range(B):
-                p = O[c, i]
+                p = A[c, i]
                 t = Y[c, i]
                 lp = max(flog(p), _LOG_FLOOR)
                 lq = max(flog(F1 - p), _LOG_FLOOR)
@@ -54,38 +54,38 @@ def loss_grad(code, O, D, Y, G, S, fused_sigmoid, grad):
                     else:
                         G[c, i] = scale * (p - t) / max(p * (F1 - p), _BCE_FLOOR) * D[c, i]
     elif code == CROSS_ENTROPY:
-        total = _cross_entropy(O, D, Y, G, S, grad)
+        total = _cross_entropy(A, D, Y, G, S, grad)
     else:
         total = np.nan
     return total
 
 
 @kernel
-def _cross_entropy(O, D, Y, G, S, grad):
-    n, B = O.shape
+def _cross_entropy(A, D, Y, G, S, grad):
+    n, B = A.shape
     mx = S[0]
     se = S[1]
     ys = S[2]
     for i in range(B):
-        mx[i] = O[0, i]
+        mx[i] = A[0, i]
         se[i] = F0
         ys[i] = F0
     for c in range(1, n):
         for i in range(B):
-            mx[i] = max(mx[i], O[c, i])
+            mx[i] = max(mx[i], A[c, i])
     for c in range(n):
         for i in range(B):
-            se[i] += fexp(O[c, i] - mx[i])
+            se[i] += fexp(A[c, i] - mx[i])
             ys[i] += Y[c, i]
     total = 0.0
     for c in range(n):
         for i in range(B):
             lse = mx[i] + flog(se[i])
-            total += np.float64(Y[c, i] * (lse - O[c, i]))
+            total += np.float64(Y[c, i] * (lse - A[c, i]))
     if grad:
         inv_b = np.float32(1.0 / B)
         for c in range(n):
             for i in range(B):
-                p = fexp(O[c, i] - mx[i]) / se[i]
+                p = fexp(A[c, i] - mx[i]) / se[i]
                 G[c, i] = inv_b * (ys[i] * p - Y[c, i]) * D[c, i]
     return total

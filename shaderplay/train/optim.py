@@ -14,7 +14,8 @@ Per step, on the gradient g of the (minibatch) loss:
    - adam:     g += wd p;  m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
                p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
    - adamw:    p *= 1 - lr wd, then adam without the coupled term.
-   The first moment buffer (buf, sq, m) is state[0:n], v is state[n:2n].
+   The first moment buffer (buf, sq, m) is state[0:n], v is state[n:2n]: an
+   optimiser keeps its table row's `slots` buffers of n floats.
 
 `update` runs twice per step: first with write=False to learn whether every
 new weight is finite (the divergence guard), then with write=True. Nothing
@@ -23,11 +24,16 @@ is written by a step that would leave a non-finite weight.
 
 import numpy as np
 
-from ..config import OPTIMIZERS
 from ..kernels.jit import F1, flat, kernel
+from ..optimizers import OPTIMIZERS
+from .hyper import FLOAT, INT
 
 SGD, MOMENTUM, NESTEROV, RMSPROP, ADAM, ADAMW = (
-    OPTIMIZERS.index(n) for n in ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw")
+    OPTIMIZERS[n].code for n in ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw")
+)
+_OPTIMIZER, _N = INT["optimizer"], INT["n_trainable"]
+_WD, _MU, _ALPHA, _EPS, _B1, _B2 = (
+    FLOAT[n] for n in ("weight_decay", "momentum", "alpha", "eps", "beta1", "beta2")
 )
 CLIP_EPS = 1e-6  # torch clip_grad_norm_
 _FMAX = np.float32(np.finfo(np.float32).max)
@@ -69,11 +75,13 @@ clip_coef_jit = kernel(clip_coef)
 
 
 @kernel
-def update(opt, params, grad, state, n, lr, clip, wd, mu, b1, b2, eps, alpha, t, write):
-    """One optimiser step over params[:n] (see the module docstring); True if all finite.
+def update(params, grad, state, hyper, ihyper, lr, clip, t, write):
+    """One step of the configured optimiser over the n trainable floats (see the module
+    docstring); True if all finite. hyper, ihyper: the TrainConfig (train/hyper.py).
 
     `clip` scales the gradient first; `t` is the 1-based step count (Adam's bias correction).
     """
+    opt, n, wd = ihyper[_OPTIMIZER], ihyper[_N], hyper[_WD]
     m_state = flat(state, 0, n)
     v_state = flat(state, n, n)
     k_lr = np.float32(lr)
@@ -87,8 +95,8 @@ def update(opt, params, grad, state, n, lr, clip, wd, mu, b1, b2, eps, alpha, t,
             bad += not abs(p) <= _FMAX
             if write:
                 params[i] = p
-    elif opt == MOMENTUM or opt == NESTEROV:
-        k_mu = np.float32(mu)
+    elif opt in (MOMENTUM, NESTEROV):
+        k_mu = np.float32(hyper[_MU])
         nesterov = opt == NESTEROV
         for i in range(n):
             g = grad[i] * k_clip + k_wd * params[i]
@@ -100,9 +108,10 @@ def update(opt, params, grad, state, n, lr, clip, wd, mu, b1, b2, eps, alpha, t,
                 m_state[i] = buf
                 params[i] = p
     elif opt == RMSPROP:
+        alpha = hyper[_ALPHA]
         k_a = np.float32(alpha)
         k_1a = np.float32(1.0 - alpha)
-        k_eps = np.float32(eps)
+        k_eps = np.float32(hyper[_EPS])
         for i in range(n):
             g = grad[i] * k_clip + k_wd * params[i]
             sq = k_a * m_state[i] + k_1a * g * g
@@ -111,12 +120,13 @@ def update(opt, params, grad, state, n, lr, clip, wd, mu, b1, b2, eps, alpha, t,
             if write:
                 m_state[i] = sq
                 params[i] = p
-    elif opt == ADAM or opt == ADAMW:
+    elif opt in (ADAM, ADAMW):
+        b1, b2 = hyper[_B1], hyper[_B2]
         k_b1 = np.float32(b1)
         k_1b1 = np.float32(1.0 - b1)
         k_b2 = np.float32(b2)
         k_1b2 = np.float32(1.0 - b2)
-        k_eps = np.float32(eps)
+        k_eps = np.float32(hyper[_EPS])
         step_size = np.float32(lr / (1.0 - b1**t))
         bc2_sqrt = np.float32(np.sqrt(1.0 - b2**t))
         decay = np.float32(1.0 - lr * wd) if opt == ADAMW else F1

@@ -1,5 +1,5 @@
-"""Python side of the kernels: a Network and a TrainConfig turned into the
-integer tables, hyperparameter vectors and workspaces of kernel.py.
+"""Python side of the kernels: a Network's layers turned into the workspaces
+of kernel.py, and samples into its one-row-per-feature layout.
 
 Nothing here runs per step; a Workspace is allocated once per batch size.
 """
@@ -8,10 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..config import LOSSES, OPTIMIZERS, SCHEDULES, TrainConfig
-from ..spec import NORMS, ParamLayout
+from ..spec import ParamLayout
 from . import kernel as K
-from ..kernels.activate import ACTIVATIONS
 
 _ALIGN = 16  # floats: one 64-byte cache line, one AVX-512 register
 
@@ -25,27 +23,6 @@ def aligned_zeros(n: int) -> np.ndarray:
 
 def _round(n: int) -> int:
     return (n + _ALIGN - 1) // _ALIGN * _ALIGN
-
-
-def layer_table(layout: ParamLayout) -> np.ndarray:
-    """(L, 10) int64 rows: n_in, n_out, activation code, norm code,
-    then the offsets of w, b, gamma, beta, mean, var (-1 where absent)."""
-    rows = [
-        (
-            s.n_in,
-            s.n_out,
-            ACTIVATIONS[s.activation].code,
-            NORMS.index(s.norm),
-            s.w,
-            s.b,
-            s.gamma,
-            s.beta,
-            s.mean,
-            s.var,
-        )
-        for s in layout.layers
-    ]
-    return np.array(rows, dtype=np.int64)
 
 
 @dataclass
@@ -85,48 +62,6 @@ class Workspace:
         misc[K.W_T] = take(max(s.n_in * s.n_out for s in layers))  # W transposed, backward
         misc[K.CAPACITY] = B
         return Workspace(B, wsl, misc, aligned_zeros(offset))
-
-
-# (index in kernel's hyper vector, TrainConfig field)
-_FLOATS = (
-    (K.LR, "lr"),
-    (K.MOMENTUM, "momentum"),
-    (K.BETA1, "beta1"),
-    (K.BETA2, "beta2"),
-    (K.EPS, "eps"),
-    (K.ALPHA, "alpha"),
-    (K.WD, "weight_decay"),
-    (K.GAMMA, "gamma"),
-    (K.LR_MIN, "lr_min"),
-    (K.L1, "l1"),
-    (K.L2, "l2"),
-    (K.CLIP, "clip_norm"),
-)
-_INTS = (
-    (K.WARMUP, "warmup_steps"),
-    (K.STEP_SIZE, "step_size"),
-    (K.COSINE_STEPS, "cosine_steps"),
-    (K.PERIOD, "restart_period"),
-    (K.MULT, "restart_mult"),
-)
-
-
-def hyper_vectors(
-    config: TrainConfig, batch: int, n_trainable: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """TrainConfig -> (hyper float64, ihyper int64) indexed by kernel.LR ... kernel.N_TRAINABLE."""
-    hyper = np.zeros(len(_FLOATS), np.float64)
-    for index, name in _FLOATS:
-        hyper[index] = getattr(config, name)
-    ihyper = np.zeros(10, np.int64)
-    for index, name in _INTS:
-        ihyper[index] = getattr(config, name)
-    ihyper[K.LOSS] = LOSSES.index(config.loss)
-    ihyper[K.OPTIMIZER] = OPTIMIZERS.index(config.optimizer)
-    ihyper[K.SCHEDULE] = SCHEDULES.index(config.schedule)
-    ihyper[K.BATCH] = batch
-    ihyper[K.N_TRAINABLE] = n_trainable
-    return hyper, ihyper
 
 
 def rows(a: np.ndarray) -> np.ndarray:

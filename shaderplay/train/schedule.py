@@ -1,5 +1,6 @@
-"""Learning-rate schedules: one scalar function, run by the kernel (compiled)
-and by `lr_at` (plain Python, for plotting the schedule in the window).
+"""Learning-rate schedules (the table: shaderplay/schedules.py): one scalar
+function, run by the kernel (compiled) and by `lr_at` (plain Python, for
+plotting the schedule in the window).
 
 `step` is the 0-based index of the optimiser step about to be taken.
 - warm-up: for step < warmup_steps, lr * (step + 1) / warmup_steps; the
@@ -18,28 +19,46 @@ import math
 
 import numpy as np
 
-from ..config import SCHEDULES, TrainConfig
+from ..config import TrainConfig
 from ..kernels.jit import inline
+from ..schedules import SCHEDULES
+from .hyper import FLOAT, INT, hyper_vectors
 
 CONSTANT, STEP, EXPONENTIAL, COSINE, COSINE_RESTARTS = (
-    SCHEDULES.index(n) for n in ("constant", "step", "exponential", "cosine", "cosine_restarts")
+    SCHEDULES[n].code for n in ("constant", "step", "exponential", "cosine", "cosine_restarts")
 )
+_SCHEDULE, _WARMUP, _STEP_SIZE, _COSINE_STEPS, _PERIOD, _MULT = (
+    INT[n]
+    for n in (
+        "schedule",
+        "warmup_steps",
+        "step_size",
+        "cosine_steps",
+        "restart_period",
+        "restart_mult",
+    )
+)
+_LR, _LR_MIN, _GAMMA = (FLOAT[n] for n in ("lr", "lr_min", "gamma"))
 
 
-def scheduled_lr(schedule, step, lr, warmup, step_size, gamma, cosine_steps, period, mult, lr_min):
-    """The learning rate of optimiser step `step` (0-based); see the module docstring."""
+def scheduled_lr(step, hyper, ihyper):
+    """The learning rate of optimiser step `step` (0-based) under the TrainConfig in
+    hyper, ihyper (train/hyper.py); see the module docstring."""
+    schedule, warmup, lr, lr_min = ihyper[_SCHEDULE], ihyper[_WARMUP], hyper[_LR], hyper[_LR_MIN]
     if step < warmup:
         return lr * (step + 1) / warmup
     t = step - warmup
     if schedule == STEP:
-        return lr * gamma ** (t // step_size)
+        return lr * hyper[_GAMMA] ** (t // ihyper[_STEP_SIZE])
     if schedule == EXPONENTIAL:
-        return lr * gamma**t
+        return lr * hyper[_GAMMA] ** t
     if schedule == COSINE:
+        cosine_steps = ihyper[_COSINE_STEPS]
         if t >= cosine_steps:
             return lr_min
         return lr_min + (lr - lr_min) * 0.5 * (1.0 + math.cos(math.pi * t / cosine_steps))
     if schedule == COSINE_RESTARTS:
+        period, mult = ihyper[_PERIOD], ihyper[_MULT]
         length = period
         if mult == 1:
             t = t % period
@@ -54,24 +73,11 @@ def scheduled_lr(schedule, step, lr, warmup, step_size, gamma, cosine_steps, per
 scheduled_lr_jit = inline(scheduled_lr)
 
 
-def schedule_args(config: TrainConfig) -> tuple:
-    """The arguments of `scheduled_lr` after `step`, taken from a TrainConfig."""
-    return (
-        SCHEDULES.index(config.schedule),
-        float(config.lr),
-        int(config.warmup_steps),
-        int(config.step_size),
-        float(config.gamma),
-        int(config.cosine_steps),
-        int(config.restart_period),
-        int(config.restart_mult),
-        float(config.lr_min),
-    )
-
-
 def lr_at(config: TrainConfig, steps) -> np.ndarray:
     """Learning rates (float64) of the given 0-based optimiser steps; pure Python."""
     steps = np.asarray(steps, dtype=np.int64)
-    kind, lr, *rest = schedule_args(config)
-    flat = [scheduled_lr(kind, int(s), lr, *rest) for s in steps.ravel()]
+    hyper, ihyper = hyper_vectors(config, 0, 0)
+    # Python numbers, as the kernel's scalars: NumPy scalars would take other code paths.
+    hyper, ihyper = [float(v) for v in hyper], [int(v) for v in ihyper]
+    flat = [scheduled_lr(int(s), hyper, ihyper) for s in steps.ravel()]
     return np.array(flat, dtype=np.float64).reshape(steps.shape)

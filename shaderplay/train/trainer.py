@@ -24,11 +24,14 @@ import time
 import numpy as np
 
 from ..errors import ShaderplayError
+from ..kernels.layers import layer_table
 from ..network import Network
+from ..optimizers import MAX_SLOTS
 from . import kernel as K
 from .background import ThreadControl
 from .data import check_target, feature_rows, resolve_target
-from .program import Workspace, hyper_vectors, layer_table, rows
+from .hyper import hyper_vectors
+from .program import Workspace, rows
 from .results import REASONS, Divergence, Rows, Snapshot, TrainResult
 from .rng import seed_state
 from .schedule import lr_at
@@ -60,7 +63,7 @@ class Trainer(ThreadControl):
         self.refresh_features()
         n = net.layout.n_trainable
         self._grad = np.zeros(n, np.float32)
-        self._state = np.zeros(2 * n, np.float32)
+        self._state = np.zeros(MAX_SLOTS * n, np.float32)  # optimiser moments
         self._trace = np.zeros((0, 2), np.float64)
         self._eval_ws = Workspace.of(
             net.layout, min(EVAL_CAPACITY, max(n_train, len(self.dataset.x_test)))
