@@ -21,9 +21,9 @@ from .fields import Integer, Number, OneOf, setting
 from .fields import coerce as coerce_field
 from .initializers import BIAS_INITS, WEIGHT_INITS
 from .modes import parse_mode
-from .spec import ACTIVATION, MAX_OUT, MAX_WIDTH, NORM, WIDTH
 from .optimizers import NAMES as OPTIMIZERS
 from .schedules import NAMES as SCHEDULES
+from .spec import ACTIVATION, MAX_OUT, MAX_WIDTH, NORM, WIDTH
 
 LOSSES = ("mse", "bce", "cross_entropy")
 MAX_BATCH = 4096

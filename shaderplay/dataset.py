@@ -46,6 +46,6 @@ class Dataset:
             y = y[:, None]
         rng = np.random.default_rng(seed)
         order = rng.permutation(len(x))
-        n_test = int(round(len(x) * test_fraction))
+        n_test = round(len(x) * test_fraction)
         test, train = order[:n_test], order[n_test:]
         return Dataset(name, kind or "regression", x[train], y[train], x[test], y[test])

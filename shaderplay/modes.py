@@ -44,7 +44,7 @@ from .mode_ranges import (
 )
 from .spec import NetworkSpec
 
-__all__ = ["MODES", "Mode", "Arg", "Legend", "parse_mode", "mosaic_tiles", "mosaic_tiles_of"]
+__all__ = ["MODES", "Arg", "Legend", "Mode", "mosaic_tiles", "mosaic_tiles_of", "parse_mode"]
 MAX_TARGET_CHANNELS = 4
 MOSAIC_GAP = 2.0  # pixels between the mosaic's tiles
 CLASSES_ENTRY = "classes.frag.glsl"  # (class, confidence) of the outputs

@@ -117,8 +117,8 @@ def apply_overrides(preset: Preset, assignments) -> Preset:
 
 
 __all__ = [
-    "apply_overrides",
     "TEXTS",
+    "apply_overrides",
     "check_preset",
     "check_table",
     "check_texts",

@@ -191,7 +191,8 @@ class View:
         return 2.0 * hx / w, 2.0 * hy / h
 
     def pixel_to_domain(self, pixel, size) -> np.ndarray:
-        """Continuous pixel positions (..., 2) as (x_px, y_px), origin top-left corner -> domain (..., 2)."""
+        """Continuous pixel positions (..., 2) as (x_px, y_px), origin at the top-left corner
+        -> points of the domain (..., 2)."""
         w, h = parse_size(size)
         px, py = self.pixel_size((w, h))
         p = np.asarray(pixel, dtype=np.float64)

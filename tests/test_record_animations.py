@@ -40,9 +40,9 @@ def render(renderer, net_or_params, view, spec_net=None):
     return renderer.image(view, SIZE)
 
 
-def recorded(renderer, animation, folder, look=Look(SIZE)):
+def recorded(renderer, animation, folder, look=None):
     with open_sink(folder, SIZE, 10) as sink:
-        record(animation, renderer, sink, look)
+        record(animation, renderer, sink, look or Look(SIZE))
     return [np.asarray(Image.open(p)) for p in frame_files(folder)]
 
 

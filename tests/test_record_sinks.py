@@ -167,10 +167,9 @@ def test_failing_write_midway_keeps_the_frames_so_far(tmp_path, monkeypatch):
     frames = smooth_frames(10)
     folder = tmp_path / "f"
     message = r"stopped after 4 frames: .*No space left.*holds the first 4"
-    with pytest.raises(RecordingError, match=message):
-        with open_sink(folder, (W, H), 30) as sink:
-            for f in frames:
-                sink.write(f)
+    with pytest.raises(RecordingError, match=message), open_sink(folder, (W, H), 30) as sink:
+        for f in frames:
+            sink.write(f)
     assert [np.asarray(Image.open(p)).tolist() for p in frame_files(folder)] == [
         f.tolist() for f in frames[:4]
     ]
@@ -189,12 +188,11 @@ def test_keyboard_interrupt_closes_a_playable_file(tmp_path, name):
     frames = smooth_frames(10)
     out = tmp_path / name
     opts = {"preset": "ultrafast"} if name.endswith("mp4") else {}
-    with pytest.raises(KeyboardInterrupt):
-        with open_sink(str(out), (W, H), 25, **opts) as sink:
-            for i, f in enumerate(frames):
-                if i == 7:
-                    raise KeyboardInterrupt
-                sink.write(f)
+    with pytest.raises(KeyboardInterrupt), open_sink(str(out), (W, H), 25, **opts) as sink:
+        for i, f in enumerate(frames):
+            if i == 7:
+                raise KeyboardInterrupt
+            sink.write(f)
     assert sink.frames_written == 7
     if name.endswith(".mp4"):
         assert count_frames(out) == 7

@@ -8,8 +8,8 @@ import pytest
 from shaderplay import Network
 from shaderplay.dataset import Dataset
 from shaderplay.errors import ShaderplayError
-from shaderplay.modes import MODES
 from shaderplay.gpu.renderer import OPTIONS, Renderer
+from shaderplay.modes import MODES
 from shaderplay.view import View
 
 VIEW = View.from_domain(-1.3, 0.9, -0.8, 1.2)
@@ -203,7 +203,8 @@ def test_boundaries_are_drawn_where_preactivations_change_sign(renderer, ctx, ne
     assert changed[distance < 0.3].all()  # on the zero set: the line
     assert not changed[distance > 2.5].any()  # away from it: the picture untouched
     assert changed.sum() > 30
-    # The whole first layer draws more; the "boundaries" mode draws every hidden layer, coloured by layer.
+    # The whole first layer draws more; the "boundaries" mode draws every hidden layer,
+    # coloured by layer.
     more = renderer.image(VIEW, size, boundaries=[0]).astype(int)
     assert (np.abs(more - plain).sum(axis=2) > 30).sum() > changed.sum()
     every = renderer.image(VIEW, size, "boundaries")

@@ -25,7 +25,7 @@ def test_function_targets_sample_their_exact_field(name):
     assert d.kind == "regression" and d.name == name and d.n_out == 1
     _check_shapes(d, 500, 0.3, 1)
     assert d.x_train.min() >= -1 and d.x_train.max() <= 1
-    assert 0 <= d.y_train.min() and d.y_train.max() <= 1
+    assert d.y_train.min() >= 0 and d.y_train.max() <= 1
     # Samples are the function's values at their points; the field reproduces them.
     np.testing.assert_allclose(d.field(d.x_train), d.y_train, atol=1e-6)
     np.testing.assert_allclose(d.field(d.x_test), d.y_test, atol=1e-6)
@@ -48,7 +48,7 @@ def test_point_sets_have_kind_labels_and_split(name):
         assert np.all(y.sum(axis=1) == 1) and set(np.unique(y)) == {0.0, 1.0}
         np.testing.assert_array_equal(y.sum(axis=0), [100] * 4)
     else:
-        assert 0 <= y.min() and y.max() <= 1 and y.std() > 0.05
+        assert y.min() >= 0 and y.max() <= 1 and y.std() > 0.05
     assert np.abs(d.x_train).max() < 1.3  # in the frame, with room for the noise
 
 
@@ -78,7 +78,7 @@ def test_noise_perturbs_function_values_within_range():
     noisy = load_target("product", n_points=300, seed=2, noise=0.2)
     np.testing.assert_array_equal(clean.x_train, noisy.x_train)
     assert np.abs(clean.y_train - noisy.y_train).mean() > 0.05
-    assert 0 <= noisy.y_train.min() and noisy.y_train.max() <= 1
+    assert noisy.y_train.min() >= 0 and noisy.y_train.max() <= 1
 
 
 def test_none_is_empty():

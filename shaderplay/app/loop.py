@@ -134,7 +134,7 @@ class Loop:
         rect = None
         try:
             rect = self._frame_body()
-        except Exception as exc:  # noqa: BLE001 - anything, so that the user's work survives
+        except Exception as exc:
             window.restore_ui_stack(saved)
             self._report(exc)
         window.end_frame(self._window_shot_fbo() if rect is not None else None)

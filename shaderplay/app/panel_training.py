@@ -107,7 +107,7 @@ def _target(state, session) -> None:
     if changed:
         training_actions.set_target(state, session, test_fraction=frac)
     imgui.set_item_tooltip("fraction of the samples held out as the test split")
-    if cfg.name == "image" or data.kind == "regression" and data.n_out == 3:
+    if cfg.name == "image" or (data.kind == "regression" and data.n_out == 3):
         changed, color = imgui.checkbox("colour", cfg.color)
         if changed:
             training_actions.set_target(state, session, color=color)

@@ -11,12 +11,11 @@ query is a round trip to the server.
 import ctypes
 import sys
 
+import glfw
+import moderngl
 from imgui_bundle import imgui, implot  # before glfw: it points pyGLFW at its own libglfw
 
-import glfw  # noqa: E402  (import order matters, see above)
-import moderngl  # noqa: E402
-
-from ..errors import ShaderplayError  # noqa: E402
+from ..errors import ShaderplayError
 
 
 def _glfw_error(code, description):

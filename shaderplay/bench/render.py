@@ -19,6 +19,7 @@ last size) is not run at that size: its figure is that estimate, marked "~".
 Ratios are speeds relative to NumPy (2.00: twice as fast).
 """
 
+import itertools
 import math
 import statistics
 import time
@@ -58,7 +59,7 @@ CASES = (
 
 
 def macs_per_pixel(sizes) -> int:
-    return sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+    return sum(a * b for a, b in itertools.pairwise(sizes))
 
 
 def matmul_peak(n: int = 2048, repeats: int = 3) -> float:

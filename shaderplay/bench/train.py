@@ -1,7 +1,8 @@
 """Benchmark: training throughput of the numba trainer against PyTorch CPU.
 
 Three networks (CASES: a small ReLU net with Adam, per-sample SGD, a wide
-tanh net), each trained on 4096 random points of a smooth target (labels for BCE) with shuffled minibatches, by the Trainer and
+tanh net), each trained on 4096 random points of a smooth target (labels for
+BCE) with shuffled minibatches, by the Trainer and
 by the same network in PyTorch (float32, torch.set_num_threads(2), a plain
 zero_grad / forward / backward / step loop over index-sliced minibatches),
 alternating in the same run so both see the same machine load. Reported:

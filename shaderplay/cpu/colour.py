@@ -6,7 +6,8 @@ uploading a float RGBA texture (33 MB for a 1920x1080 frame), running the
 pass in the rasteriser and reading the result back and flipping it: about as
 long as evaluating the network itself. Mapped here, the picture never
 touches GL. Every kind is covered but the representation plot (drawn
-as lines and points): colormap, RGB, classes, region hash and mosaic tiles. The arithmetic follows the shader step by step
+as lines and points): colormap, RGB, classes, region hash and mosaic tiles.
+The arithmetic follows the shader step by step
 (float32, no fast-math), so the two differ only where a value sits on a
 colormap entry's edge or a colour on a rounding boundary;
 tests/test_cpu_colour.py holds them to that.
@@ -41,8 +42,9 @@ def _unit(v, lo, span):
 
 @njit(parallel=True, **EXACT)
 def colour_grid(values, kind, channels, lut, classes, tint, discrete, lo, hi, up, out):
-    """out (H, W, 3 or 4) uint8 channels 0-2 <- values (H, W, S) float32, rows in the same order; `up` is
-    the row step to the pixel above (-1 where row 0 is the top, +1 where it is the bottom).
+    """out (H, W, 3 or 4) uint8 channels 0-2 <- values (H, W, S) float32, rows in the same
+    order; `up` is the row step to the pixel above (-1 where row 0 is the top, +1 where it
+    is the bottom).
 
     kind 0: channel 0 through `lut` (256, 3) uint8; 1: channels 0-2 as RGB (2 channels:
     R, G); 2: channel 0 = class index into `classes` (N, 3) float32, channel 1 = confidence;

@@ -36,7 +36,7 @@ from .request import OPTIONS, Request, TargetField, make_request
 from .storage import STORAGES, GpuNetwork, ParamStorage, plan_for_context
 from .surfaces import Surfaces
 
-__all__ = ["Renderer", "OPTIONS"]
+__all__ = ["OPTIONS", "Renderer"]
 MAX_ATTACHMENTS = (
     8  # colour attachments per values pass (the GL 3.3 minimum of GL_MAX_DRAW_BUFFERS)
 )
@@ -348,7 +348,7 @@ class Renderer:
     @_in_context
     def region_count(self, view, size=(256, 256)) -> int:
         """Distinct linear regions (patterns of active hidden neurons) among the pixel centres."""
-        return int(len(np.unique(self.values(view, size, "regions"))))
+        return len(np.unique(self.values(view, size, "regions")))
 
     @_in_context
     def release(self) -> None:

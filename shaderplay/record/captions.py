@@ -6,6 +6,7 @@ clips at the frame's edges. Sizes follow the frame: one font pixel is
 caption reads the same on a 480p GIF and a 4K video.
 """
 
+import itertools
 import math
 
 import numpy as np
@@ -97,7 +98,7 @@ def draw_sparkline(
         return frame
     # Join consecutive points with enough samples that the line has no gaps.
     segments = [pts[:1]]
-    for a, b in zip(pts[:-1], pts[1:]):
+    for a, b in itertools.pairwise(pts):
         n = int(max(abs(b - a))) + 1
         t = np.linspace(0.0, 1.0, n + 1)[1:, None]
         segments.append(np.round(a + (b - a) * t).astype(np.int64))

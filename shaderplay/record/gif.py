@@ -15,6 +15,7 @@ the hundredths between its start and the next frame's on the exact clock
 Browsers slow down delays under 2/100 s, hence fps <= 50.
 """
 
+import itertools
 from pathlib import Path
 
 from PIL import Image
@@ -29,7 +30,7 @@ def delays_ms(n: int, fps: float) -> list[int]:
     """Per-frame delays in whole hundredths of a second (as ms) that add up to
     n / fps seconds: frame k lasts from round(100 k / fps) to round(100 (k+1) / fps)."""
     ticks = [round(100 * k / fps) for k in range(n + 1)]
-    return [10 * max(2, b - a) for a, b in zip(ticks, ticks[1:])]
+    return [10 * max(2, b - a) for a, b in itertools.pairwise(ticks)]
 
 
 class GifSink(FrameSink):

@@ -16,6 +16,7 @@ right/bottom (never a silent resize; a repeated edge rather than black, as
 4:2:0 chroma would smear black into the picture's edge pixels).
 """
 
+import contextlib
 import subprocess
 import tempfile
 from fractions import Fraction
@@ -141,10 +142,8 @@ class Mp4Sink(FrameSink):
         return exit_reason(returncode, self._log.read()[-2000:].decode("utf-8", "replace"))
 
     def _end_encoder(self) -> int:
-        try:
+        with contextlib.suppress(BrokenPipeError, OSError):
             self.process.stdin.close()
-        except (BrokenPipeError, OSError):
-            pass
         returncode = self.process.wait()
         self._ts.close()
         return returncode

@@ -21,10 +21,11 @@ frames queued so far are written and the file is closed before the
 interrupt goes on.
 """
 
+import contextlib
 import os
 import queue
-from abc import ABC, abstractmethod
 import threading
+from abc import ABC, abstractmethod
 from pathlib import Path
 
 import numpy as np
@@ -169,10 +170,8 @@ class FrameSink(ABC):
         else:
             # Keep the caller's exception (KeyboardInterrupt, a render error):
             # the frames so far still end up in a closed, playable file.
-            try:
+            with contextlib.suppress(RecordingError):
                 self.close()
-            except RecordingError:
-                pass
         return False
 
     # --- the writer thread -------------------------------------------------------------
@@ -186,7 +185,7 @@ class FrameSink(ABC):
             try:
                 self._write_frame(frame)
                 self.frames_written += 1
-            except BaseException as exc:  # noqa: BLE001 - reported by close()
+            except BaseException as exc:
                 self._error = exc
 
     def _salvage_report(self, error: BaseException) -> RecordingError:
@@ -194,7 +193,7 @@ class FrameSink(ABC):
         try:
             kept = self._salvage(error)
             where = f"{self.path} holds the first {kept} frame{'s' * (kept != 1)} and is playable"
-        except Exception as exc:  # noqa: BLE001 - nothing more can be saved
+        except Exception as exc:
             kept = 0
             where = f"nothing could be saved ({exc})"
         self.frames_written = kept

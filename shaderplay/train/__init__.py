@@ -9,4 +9,4 @@ from .results import Divergence, Snapshot, TrainResult
 from .schedule import lr_at
 from .trainer import Trainer
 
-__all__ = ["Trainer", "Snapshot", "TrainResult", "Divergence", "lr_at"]
+__all__ = ["Divergence", "Snapshot", "TrainResult", "Trainer", "lr_at"]
