@@ -1,4 +1,4 @@
-"""Headless recording vs encoding alone (issue 5). Same as `shaderplay bench record`.
+"""Headless recording vs encoding alone. Same as `shaderplay bench record`.
 
 python benchmarks/bench_record.py [--size 1920x1080] [--frames 60] [--x264-preset veryfast]
 """

@@ -1,5 +1,5 @@
 """Rendering speed: the shader, the numba CPU path, NumPy, PyTorch and the FLOP floor side by
-side (issue 3). Same as `shaderplay bench render`.
+side. Same as `shaderplay bench render`.
 
     python benchmarks/bench_render.py [--sizes 512x512,1024x1024] [--quick] [--paths shader,cpu]
 """

@@ -1,4 +1,4 @@
-"""Training throughput, numba trainer vs PyTorch CPU (issue 2). Same as `shaderplay bench train`.
+"""Training throughput, numba trainer vs PyTorch CPU. Same as `shaderplay bench train`.
 
 python benchmarks/bench_train.py [--seconds 1.0] [--repeats 3] [--no-torch]
 """

@@ -1,5 +1,5 @@
 """The window's frame rate with training running, and training speed inside the
-window vs the trainer alone (issue 4). Same as `shaderplay bench window`.
+window vs the trainer alone. Same as `shaderplay bench window`.
 
     python benchmarks/bench_window.py [--seconds 5] [--size 800x600]
 """

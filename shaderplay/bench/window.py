@@ -16,8 +16,8 @@ fraction of the canvas's pixels per side; new weights re-render it within
 its share of the time, reported as picture updates per second; at most 60
 frames a second), without vsync; once more uncapped (--max-fps 0) with the
 panels hidden, for the loop's own limit.
-Figures on a shared CPU are indicative. Goals (issue 4): >= 30 frames/s with
-training running on llvmpipe, training in the window >= 70 % of standalone.
+Figures on a shared CPU are indicative. What to look for: >= 30 frames/s
+with training running on llvmpipe, training in the window >= 70 % of standalone.
 """
 
 import os
