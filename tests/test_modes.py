@@ -40,6 +40,9 @@ def _net(n_out=3):
     )
 
 
+NET = _net()
+
+
 def _target(xy):
     return np.stack([0.5 + 0.5 * np.sin(2 * xy[:, 0]), xy[:, 1] ** 2, np.abs(xy[:, 0])], axis=1)
 
@@ -55,15 +58,11 @@ def _opts(row):
     return {"target": _dataset()} if row.target else {}
 
 
-@pytest.fixture(scope="module")
-def renderers(gl_context):
-    made = {name: Renderer(gl_context, evaluator=name) for name in ("shader", "cpu")}
-    net = _net()
-    for r in made.values():
-        r.set_network(net)
-    yield made
-    for r in made.values():
-        r.release()
+@pytest.fixture
+def renderers(renderer_pair):
+    for r in renderer_pair.values():
+        r.set_network(NET)
+    return renderer_pair
 
 
 @pytest.mark.parametrize("name", ROWS)
@@ -117,7 +116,7 @@ def test_its_string_form_parses_back_and_its_arguments_are_checked(name):
 
 
 @pytest.mark.parametrize("name", ROWS)
-def test_both_evaluators_render_it_alike(renderers, ctx, name, monkeypatch):
+def test_both_evaluators_render_it_alike(renderers, name, monkeypatch):
     row = MODES[name]
     spec = renderers["shader"].spec
     want = renderers["shader"].values(VIEW, SIZE, name, **_opts(row))
@@ -136,7 +135,7 @@ def test_both_evaluators_render_it_alike(renderers, ctx, name, monkeypatch):
 
 
 @pytest.mark.parametrize("name", ROWS)
-def test_its_default_range_and_legend_are_well_formed(renderers, ctx, name):
+def test_its_default_range_and_legend_are_well_formed(renderers, name):
     row = MODES[name]
     spec = renderers["shader"].spec
     args = parse_mode(name)[1]

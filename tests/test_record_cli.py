@@ -51,15 +51,6 @@ def pngs(folder):
     return [np.asarray(Image.open(p)) for p in frame_files(folder)]
 
 
-@pytest.fixture
-def renderer(ctx):
-    from shaderplay.gpu.renderer import Renderer
-
-    r = Renderer(ctx)
-    yield r
-    r.release()
-
-
 def test_training_frames_are_deterministic_and_equal_renders(preset, tmp_path, renderer):
     args = [preset, "--frames", "4", "--steps-per-frame", "6", "--seed", "3", *SIZE]
     assert main(["record", *args, "-o", str(tmp_path / "a/")]) == 0

@@ -282,22 +282,14 @@ def test_norm_numba_matches_numpy(norm):
             assert np.abs(got - layers[layer][int(not pre)]).max() <= 1e-4, (layer, pre)
 
 
-@pytest.fixture(scope="module")
-def shader_renderer(gl_context):
-    from shaderplay.gpu.renderer import Renderer
-
-    r = Renderer(gl_context, evaluator="shader")  # the GLSL path, also on software GL
-    yield r
-    r.release()
-
-
+@pytest.mark.renderer(evaluator="shader")  # the GLSL path, also on software GL
 @pytest.mark.parametrize("norm", NORMS)
-def test_norm_glsl_matches_numpy(shader_renderer, ctx, norm):
+def test_norm_glsl_matches_numpy(renderer, norm):
     net = _normed_net(norm)
     view, size = View.from_domain(-3, 2, -1, 4), (23, 17)
-    shader_renderer.set_network(net)
+    renderer.set_network(net)
     want = net.forward(view.grid(size).reshape(-1, 2)).reshape(17, 23, -1)
-    assert np.abs(shader_renderer.values(view, size) - want).max() <= 1e-4
+    assert np.abs(renderer.values(view, size) - want).max() <= 1e-4
 
 
 # --- colormaps --------------------------------------------------------------------------
