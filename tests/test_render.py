@@ -1,6 +1,7 @@
 """Pixels from a real GL context against the float64 NumPy oracle
-(`Network.forward` on `View.grid`): random architectures, every activation,
-every feature, norm layers, both storage paths, deep and wide nets."""
+(`Network.forward` on `View.grid`): random architectures (any activations,
+features, norm layers), both storage paths, deep and wide nets. Every row of the
+activation, feature and norm tables through the shaders: tests/test_tables.py."""
 
 import numpy as np
 import pytest
@@ -88,37 +89,6 @@ def test_both_storages_give_the_same_pixels(renderer_for, seed):
     uniform_renderer.set_network(net)
     assert uniform_renderer.storage == "uniform"
     np.testing.assert_array_equal(uniform_renderer.values(view, size), got)
-
-
-def test_every_feature_reaches_the_network(renderer):
-    # A linear layer holding the identity passes the features through: 16 outputs (4 passes' worth).
-    feats = tuple(FEATURES)
-    net = Network.random(
-        [len(feats) + 4 + 2] + [len(feats) + 6],
-        output="linear",
-        features=feats,
-        fourier=2,
-        fourier_scale=1.5,
-        latent=(0.25, -2.0),
-        seed=3,
-    )
-    net.W(0)[:] = np.eye(len(feats) + 6)
-    net.b(0)[:] = 0.0
-    view, size = View((0.3, -0.2), 1.7, 1.3), (19, 13)
-    renderer.set_network(net)
-    got = renderer.values(view, size)
-    want = net.input_features(view.grid(size).reshape(-1, 2)).reshape(13, 19, -1)
-    assert got.shape == want.shape == (13, 19, 16)
-    np.testing.assert_allclose(got, want, atol=2e-5, rtol=1e-5)
-
-
-@pytest.mark.parametrize("norm", ["layernorm", "batchnorm"])
-def test_norm_layers_in_inference_form(renderer, norm):
-    net = Network.random((2, 7, 5, 2), activation="relu", norm=norm, output="sigmoid", seed=4)
-    _randomise_norms(net, np.random.default_rng(1))
-    view, size = View.from_domain(-3, 2, -1, 4), (23, 17)
-    renderer.set_network(net)
-    assert np.abs(renderer.values(view, size) - oracle(net, view, size)).max() <= TOL
 
 
 @pytest.mark.parametrize(

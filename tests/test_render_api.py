@@ -48,14 +48,6 @@ def test_explicit_range_and_three_outputs_as_rgb(renderer):
     assert np.abs(img.astype(int) - want).max() <= 1
 
 
-def test_banded_colormap_has_few_levels_and_contour_lines():
-    table = colormaps.lut("magma_bands")
-    colours = {tuple(c) for c in table}
-    assert colormaps.BANDS < len(colours) <= 2 * colormaps.BANDS
-    smooth = colormaps.lut("magma")
-    assert len({tuple(c) for c in smooth}) > 200
-
-
 def test_draw_into_a_framebuffer_viewport(renderer, ctx):
     net = Network.random((2, 9, 3), activation="tanh", seed=8)
     renderer.set_network(net)
