@@ -1,7 +1,8 @@
 """Shared fixtures. One headless GL context per test process (EGL; Mesa's
 llvmpipe where there is no GPU), checked for pending GL errors around each
 test that uses it; the renderers every GL test draws with, made on that
-context; a bounded wait for what another thread or process does."""
+context; a preset with a [view] for the CLI tests; a bounded wait for what
+another thread or process does."""
 
 import os
 import time
@@ -116,6 +117,39 @@ def make_renderer(ctx):
     yield make
     for r in made:
         r.release()
+
+
+# --- a preset with a [view] table ---------------------------------------------------------
+
+SINE_PRESET = """
+name = "tiny_sine"
+[network]
+hidden = [6, 5]
+activation = "tanh"
+seed = 2
+[target]
+name = "fancy_sine"
+n_points = 60
+[train]
+optimizer = "adam"
+lr = 0.02
+batch_size = 16
+[view]
+domain = [-1.0, 1.0, -1.0, 1.0]
+mode = "neuron"
+layer = 1
+neuron = 3
+show_points = true
+"""
+
+
+@pytest.fixture
+def sine_preset(tmp_path):
+    """The path of a small preset whose [view] names a mode (neuron 1:3 of its 6-5 tanh
+    net), data points and a domain: what `render` and `record` must draw."""
+    path = tmp_path / "tiny_sine.toml"
+    path.write_text(SINE_PRESET)
+    return str(path)
 
 
 # --- waiting ----------------------------------------------------------------------------

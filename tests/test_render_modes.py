@@ -1,15 +1,17 @@
 """Every view mode against NumPy: each mode's values from a real GL context
 compared with what `Network.forward_layers` (float64) says they must be, by
-both evaluators: the fragment shaders and the CPU path of software GL."""
+both evaluators: the fragment shaders and the CPU path of software GL. And the
+look of the pictures: class colours, points over regions, a dead neuron's tile."""
 
 import numpy as np
 import pytest
 
-from shaderplay import Network
+from shaderplay import Network, colormaps
 from shaderplay.dataset import Dataset
 from shaderplay.errors import ShaderplayError
 from shaderplay.gpu.renderer import OPTIONS
 from shaderplay.modes import MODES
+from shaderplay.presets import load_preset
 from shaderplay.view import View
 
 VIEW = View.from_domain(-1.3, 0.9, -0.8, 1.2)
@@ -229,6 +231,63 @@ def test_points_are_drawn_at_their_pixels(each_renderer, net):
         dotted[r, c], plain[r, c]
     )  # test point: a ring, its centre untouched
     assert np.abs(dotted[r, c + 3].astype(int) - [31, 119, 212]).sum() < 40  # blue on the ring
+
+
+# Regions are a tint of their class colour (TensorFlow Playground's look), so a data
+# point, drawn in the full class colour, stands out from the region it lies in, and a
+# train disc from a test ring. (A confidently classified region had exactly its
+# points' colour, and every point read as an empty ring.)
+SQUARE, SQUARE_SIZE = View.from_domain(-1, 1, -1, 1), (33, 33)
+
+
+def _confident(label: int) -> Network:
+    """Class `label` everywhere with probability ~1: all weights 0, a large output bias."""
+    net = Network.random((2, 3, 1), activation="tanh", output="sigmoid", seed=0)
+    net.params[:] = 0.0
+    net.b(1)[:] = 12.0 if label else -12.0
+    return net
+
+
+@pytest.mark.parametrize("label", [0, 1])
+def test_region_colour_is_the_tinted_class_colour(renderer, label):
+    renderer.set_network(_confident(label))
+    img = renderer.image(SQUARE, SQUARE_SIZE, "classes").astype(float) / 255.0
+    colour = colormaps.palette(colormaps.CLASS_COLOURS, 2)[label]
+    want = 0.96 + (colour - 0.96) * colormaps.REGION_TINT
+    assert np.abs(img - want).max() <= 1.5 / 255
+
+
+def test_points_stand_out_from_their_own_region(renderer):
+    renderer.set_network(_confident(1))
+    one = np.ones((1, 1), np.float32)
+    train = Dataset(
+        "one",
+        "binary",
+        np.array([[0.0, 0.0]], np.float32),
+        one,
+        np.array([[0.5, 0.5]], np.float32),
+        one,
+    )
+    img = renderer.image(SQUARE, SQUARE_SIZE, "classes", points=train).astype(int)
+    background = img[2, 2]
+    disc_centre = img[16, 16]  # domain (0, 0): a train point, filled
+    ring_centre = img[8, 24]  # domain (0.5, 0.5): a test point, hollow
+    assert np.abs(disc_centre - background).sum() > 120
+    assert np.abs(ring_centre - background).sum() < 10  # the ring shows the region inside
+
+
+def test_a_dead_neuron_is_a_flat_tile_of_the_low_end(renderer):
+    """The mosaic of a ReLU network maps 0..1 onto the colormap: a dead neuron (0
+    everywhere) is a flat tile of the map's low end, as the dying_relu preset shows it."""
+    net = Network.random((2, 2, 1), activation="relu", output="sigmoid", seed=1)
+    net.W(0)[0] = 0.0
+    net.b(0)[0] = -1.0  # neuron 0 is off everywhere
+    renderer.set_network(net)
+    values = renderer.values(View(), (64, 32), "mosaic")
+    img = renderer.image(View(), (64, 32), "mosaic", load_preset("dying_relu").view.colormap)
+    dead = (values[..., 1] == 0) & (values[..., 0] == 0)  # tile of neuron 0
+    assert dead.sum() > 100
+    assert np.array_equal(np.unique(img[dead], axis=0), colormaps.lut("viridis")[:1])
 
 
 def test_representation_places_points_at_their_neuron_values(each_renderer, net):
