@@ -12,8 +12,8 @@ import pytest
 os.environ.setdefault(
     "NUMBA_CACHE_DIR", os.path.join(os.path.dirname(__file__), "..", ".venv", "numba-cache")
 )
-# The modules below import numba, which reads NUMBA_CACHE_DIR as it loads: they are
-# imported in the fixtures, after the line above.
+# shaderplay's modules load numba, which reads NUMBA_CACHE_DIR as it loads: the fixtures
+# import them, after the line above.
 
 EVALUATORS = ("shader", "cpu")  # what computes a renderer's values: its fragment shaders, numba
 WAIT_S = 120.0  # generous: a bound that turns a hang into a failure, never a measure of speed
