@@ -28,28 +28,23 @@ def cell(atlas, k) -> np.ndarray:
     return atlas[y : y + CELL, x : x + CELL, :3].astype(np.float64)
 
 
-def test_each_cell_shows_its_neuron_as_the_renderer_does(ctx, net):
-    from shaderplay.gpu.renderer import Renderer
-
-    renderer = Renderer(ctx, evaluator="shader")
-    try:
-        renderer.set_network(net)
-        units = [(0, 0), (0, 4), (1, 2), (2, 0)]
-        atlas = atlas_image(net, VIEW, units, (COLUMNS * CELL, CELL))
-        for k, (layer, unit) in enumerate(units):
-            shown = renderer.image(VIEW, (CELL, CELL), f"neuron:{layer}:{unit}")[::-1]
-            got = cell(atlas, k)
-            assert got.std() > 10  # a picture, not a flat tile
-            assert np.mean(np.abs(got - shown)) < 2.0, (layer, unit)
-    finally:
-        renderer.release()
+@pytest.mark.renderer(evaluator="shader")
+def test_each_cell_shows_its_neuron_as_the_renderer_does(renderer, net):
+    renderer.set_network(net)
+    units = [(0, 0), (0, 4), (1, 2), (2, 0)]
+    atlas = atlas_image(net, VIEW, units, (COLUMNS * CELL, CELL))
+    for k, (layer, unit) in enumerate(units):
+        shown = renderer.image(VIEW, (CELL, CELL), f"neuron:{layer}:{unit}")[::-1]
+        got = cell(atlas, k)
+        assert got.std() > 10  # a picture, not a flat tile
+        assert np.mean(np.abs(got - shown)) < 2.0, (layer, unit)
 
 
 @pytest.mark.parametrize("evaluator", ["cpu", "shader"])
-def test_both_paths_fill_the_same_atlas_and_refresh_only_on_change(ctx, net, evaluator):
-    from shaderplay.gpu.renderer import Renderer
-
-    renderer = Renderer(ctx, evaluator=evaluator)
+def test_both_paths_fill_the_same_atlas_and_refresh_only_on_change(
+    ctx, net, renderer_for, evaluator
+):
+    renderer = renderer_for(evaluator=evaluator)
     thumbs = Thumbnails(ctx, renderer)
     try:
         renderer.set_network(net)
@@ -69,7 +64,6 @@ def test_both_paths_fill_the_same_atlas_and_refresh_only_on_change(ctx, net, eva
         assert thumbs.refreshes == 2
     finally:
         thumbs.release()
-        renderer.release()
 
 
 def test_an_unbounded_unit_is_scaled_to_its_own_largest_value():

@@ -10,15 +10,7 @@ from shaderplay.gpu.context import bind_default_framebuffer
 from shaderplay.view import View
 
 H, W = 24, 40
-
-
-@pytest.fixture(scope="module")
-def renderer(gl_context):
-    from shaderplay.gpu.renderer import Renderer
-
-    r = Renderer(gl_context, evaluator="cpu")
-    yield r
-    r.release()
+pytestmark = pytest.mark.renderer(evaluator="cpu")
 
 
 def _shader_colours(renderer, values, kind, channels, colormap, value_range, discrete=False):
@@ -43,7 +35,7 @@ def _values(seed, channels):
 
 
 @pytest.mark.parametrize("colormap", ["viridis", "diverging_bands", "grey"])
-def test_colormap_pictures_equal_the_shaders(renderer, ctx, colormap):
+def test_colormap_pictures_equal_the_shaders(renderer, colormap):
     values = _values(1, 1)
     want = _shader_colours(renderer, values, "map", 1, colormap, (-1.0, 1.0))
     got = cpu_colour.colour(values, "map", 1, colormap, (-1.0, 1.0))
@@ -53,7 +45,7 @@ def test_colormap_pictures_equal_the_shaders(renderer, ctx, colormap):
 
 
 @pytest.mark.parametrize("channels", [2, 3])
-def test_rgb_pictures_equal_the_shaders(renderer, ctx, channels):
+def test_rgb_pictures_equal_the_shaders(renderer, channels):
     values = _values(2, channels)
     want = _shader_colours(renderer, values, "rgb", channels, "viridis", (-0.5, 1.2))
     got = cpu_colour.colour(values, "rgb", channels, "viridis", (-0.5, 1.2))
@@ -65,7 +57,7 @@ def test_rgb_pictures_equal_the_shaders(renderer, ctx, channels):
 
 
 @pytest.mark.parametrize("discrete", [False, True])
-def test_class_pictures_equal_the_shaders(renderer, ctx, discrete):
+def test_class_pictures_equal_the_shaders(renderer, discrete):
     rng = np.random.default_rng(3)
     values = np.zeros((H, W, 4), np.float32)
     # Classes in 4 x 5 blocks (edges to mark), indices past the 10 colours wrap.
@@ -93,7 +85,7 @@ def _net(n_out=1):
     return Network.random((2, 12, 9, n_out), activation="tanh", output="sigmoid", scale=2.0, seed=5)
 
 
-def test_image_on_the_cpu_path_never_runs_the_gl_colour_pass(renderer, ctx, monkeypatch):
+def test_image_on_the_cpu_path_never_runs_the_gl_colour_pass(renderer, monkeypatch):
     view, size = View((0.1, 0.0), 1.2, None), (W, H)
     renderer.set_network(_net())
     through_gl = renderer.image(view, size, boundaries=[])  # an overlay: drawn with GL
@@ -120,7 +112,7 @@ def test_draw_shows_the_same_bytes_as_image(renderer, ctx, mode, n_out):
     assert renderer.values(view, size, mode).shape[2] == {"output": 3, "classes": 2}.get(mode, 1)
 
 
-def test_region_hash_and_mosaic_tile_pictures_equal_the_shaders(renderer, ctx):
+def test_region_hash_and_mosaic_tile_pictures_equal_the_shaders(renderer):
     rng = np.random.default_rng(4)
     hashes = np.zeros((H, W, 4), np.float32)
     hashes[..., 0] = rng.integers(0, 1 << 24, (H, W))

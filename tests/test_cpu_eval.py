@@ -124,22 +124,12 @@ def test_points_and_one_unit_per_point():
 # --- the Renderer's hook: the same pictures through either path -----------------------
 
 
-@pytest.fixture(scope="module")
-def renderers(gl_context):
-    from shaderplay.gpu.renderer import Renderer
-
-    made = {name: Renderer(gl_context, evaluator=name) for name in ("shader", "cpu")}
-    yield made
-    for r in made.values():
-        r.release()
-
-
 @pytest.mark.parametrize("seed", [3, 8])
-def test_both_paths_give_the_same_values_and_pictures(renderers, ctx, seed):
+def test_both_paths_give_the_same_values_and_pictures(renderer_pair, seed):
     net, view, size = random_case(seed)
-    for r in renderers.values():
+    for r in renderer_pair.values():
         r.set_network(net)
-    shader, cpu = renderers["shader"], renderers["cpu"]
+    shader, cpu = renderer_pair["shader"], renderer_pair["cpu"]
     assert (shader.evaluator, cpu.evaluator) == ("shader", "cpu")
     want = net.forward(_grid(view, size)).reshape(size[1], size[0], -1)
     assert np.abs(cpu.values(view, size) - want).max() <= TOL
@@ -151,15 +141,15 @@ def test_both_paths_give_the_same_values_and_pictures(renderers, ctx, seed):
 
 
 @pytest.mark.parametrize("sizes, output", [((2, 9, 7, 1), "sigmoid"), ((2, 9, 7, 3), "linear")])
-def test_class_colours_on_the_cpu_match_the_shader(renderers, ctx, sizes, output, monkeypatch):
+def test_class_colours_on_the_cpu_match_the_shader(renderer_pair, sizes, output, monkeypatch):
     """Classifier presets open in "classes": on llvmpipe its values come from the CPU."""
     from shaderplay.gpu import cpu_pass
 
     net = Network.random(sizes, activation="tanh", output=output, scale=2.0, seed=4)
     view, size = View((0.1, -0.2), 1.5, None), (23, 17)
-    for r in renderers.values():
+    for r in renderer_pair.values():
         r.set_network(net)
-    a = renderers["shader"].values(view, size, "classes")
+    a = renderer_pair["shader"].values(view, size, "classes")
     calls = []
     evaluate = cpu_pass.CpuEvaluator.values
     monkeypatch.setattr(
@@ -167,7 +157,7 @@ def test_class_colours_on_the_cpu_match_the_shader(renderers, ctx, sizes, output
         "values",
         lambda self, *args, **kw: calls.append(1) or evaluate(self, *args, **kw),
     )
-    b = renderers["cpu"].values(view, size, "classes")
+    b = renderer_pair["cpu"].values(view, size, "classes")
     assert calls, "the CPU path did not compute the classes"
     assert a.shape == b.shape == (17, 23, 2)
     out = net.forward(_grid(view, size)).reshape(17, 23, -1)
@@ -179,14 +169,14 @@ def test_class_colours_on_the_cpu_match_the_shader(renderers, ctx, sizes, output
     assert sure.mean() > 0.9 and len(np.unique(b[..., 0])) > 1  # both classes in view
     assert np.array_equal(a[..., 0][sure], b[..., 0][sure])
     assert np.abs(a[..., 1] - b[..., 1]).max() <= 1e-4
-    pa = renderers["shader"].image(view, size, "classes")
-    pb = renderers["cpu"].image(view, size, "classes")
+    pa = renderer_pair["shader"].image(view, size, "classes")
+    pb = renderer_pair["cpu"].image(view, size, "classes")
     assert np.mean(np.any(pa != pb, axis=2)) <= 0.02
 
 
-def test_a_neuron_and_then_the_outputs_on_the_cpu(renderers, ctx):
+def test_a_neuron_and_then_the_outputs_on_the_cpu(renderer_pair):
     net = Network.random((2, 6, 5, 2), activation="tanh", seed=9)
-    cpu = renderers["cpu"]
+    cpu = renderer_pair["cpu"]
     cpu.set_network(net)
     view, size = View((0.2, 0.1), 1.3, None), (12, 8)
     layers = net.forward_layers(_grid(view, size))
@@ -199,20 +189,21 @@ def test_a_neuron_and_then_the_outputs_on_the_cpu(renderers, ctx):
     assert np.abs(cpu.values(view, size) - both).max() > 1e-3
 
 
-def test_auto_takes_the_cpu_on_software_gl_and_the_environment_can_force(ctx, monkeypatch):
+def test_auto_takes_the_cpu_on_software_gl_and_the_environment_can_force(
+    ctx, make_renderer, monkeypatch
+):
     from shaderplay.cpu.ahead import prepare
     from shaderplay.gpu.context import is_software
     from shaderplay.gpu.cpu_pass import EVALUATOR_ENV
-    from shaderplay.gpu.renderer import Renderer
 
     monkeypatch.delenv(EVALUATOR_ENV, raising=False)
-    assert Renderer(ctx).evaluator == ("cpu" if is_software(ctx) else "shader")
+    assert make_renderer().evaluator == ("cpu" if is_software(ctx) else "shader")
     assert prepare(wait=True)  # the kernel "auto" waits for in the background
     monkeypatch.setenv(EVALUATOR_ENV, "shader")
-    assert Renderer(ctx).evaluator == "shader"
-    assert Renderer(ctx, evaluator="cpu").evaluator == "cpu"
+    assert make_renderer().evaluator == "shader"
+    assert make_renderer(evaluator="cpu").evaluator == "cpu"
     monkeypatch.setenv(EVALUATOR_ENV, "gpu")
     with pytest.raises(ShaderplayError, match=EVALUATOR_ENV):
-        Renderer(ctx)
+        make_renderer()
     with pytest.raises(ShaderplayError, match="evaluator"):
-        Renderer(ctx, evaluator="numpy")
+        make_renderer(evaluator="numpy")

@@ -15,23 +15,22 @@ SIZE = (47, 31)
 MODES = ["depth:0", "error", "gradient:1", "regions", "mosaic", "neuron:1:2", "classes", "output"]
 
 
-@pytest.fixture(scope="module")
-def pair(gl_context):
-    made = {name: Renderer(gl_context, evaluator=name) for name in ("shader", "cpu")}
-    net = Network.random(
-        (2, 7, 7, 3),
-        activation=["relu", "tanh"],
-        output="sigmoid",
-        bias_init="uniform",
-        bias_scale=0.5,
-        norm=["none", "layernorm"],
-        seed=21,
-    )
-    for r in made.values():
-        r.set_network(net)
-    yield made
-    for r in made.values():
-        r.release()
+NET = Network.random(
+    (2, 7, 7, 3),
+    activation=["relu", "tanh"],
+    output="sigmoid",
+    bias_init="uniform",
+    bias_scale=0.5,
+    norm=["none", "layernorm"],
+    seed=21,
+)
+
+
+@pytest.fixture
+def pair(renderer_pair):
+    for r in renderer_pair.values():
+        r.set_network(NET)
+    return renderer_pair
 
 
 def _field(xy):
@@ -43,7 +42,7 @@ def _opts(mode):
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_cpu_values_and_pictures_match_the_shaders(pair, ctx, mode, monkeypatch):
+def test_cpu_values_and_pictures_match_the_shaders(pair, mode, monkeypatch):
     want = pair["shader"].values(VIEW, SIZE, mode, **_opts(mode))
     want_picture = pair["shader"].image(VIEW, SIZE, mode, **_opts(mode))
     monkeypatch.setattr(Renderer, "_values_pass", lambda *a, **k: pytest.fail("a GL values pass"))
@@ -77,17 +76,13 @@ def test_a_drawn_mode_goes_through_the_cpu_colours(pair, ctx):
         assert np.array_equal(drawn, cpu.image(VIEW, SIZE, mode)), mode
 
 
-def test_more_outputs_than_a_texture_holds_stay_with_the_shader(gl_context, ctx):
+def test_more_outputs_than_a_texture_holds_stay_with_the_shader(renderer_pair):
     net = Network.random((2, 5, 6), activation="tanh", seed=2)  # 6 outputs: class colours
-    shader, cpu = Renderer(gl_context, evaluator="shader"), Renderer(gl_context, evaluator="cpu")
-    try:
-        for r in (shader, cpu):
-            r.set_network(net)
-        np.testing.assert_array_equal(cpu.values(VIEW, SIZE), shader.values(VIEW, SIZE))
-        assert (
-            np.abs(cpu.values(VIEW, SIZE, "depth:0") - shader.values(VIEW, SIZE, "depth:0")).max()
-            <= 1e-4
-        )
-    finally:
-        shader.release()
-        cpu.release()
+    shader, cpu = renderer_pair["shader"], renderer_pair["cpu"]
+    for r in (shader, cpu):
+        r.set_network(net)
+    np.testing.assert_array_equal(cpu.values(VIEW, SIZE), shader.values(VIEW, SIZE))
+    assert (
+        np.abs(cpu.values(VIEW, SIZE, "depth:0") - shader.values(VIEW, SIZE, "depth:0")).max()
+        <= 1e-4
+    )

@@ -13,7 +13,6 @@ from shaderplay.colormaps import apply
 from shaderplay.errors import ShaderplayError
 from shaderplay.export import MAX_VEC4, export_network, export_source, run_exported
 from shaderplay.gpu.layout import GpuLayout
-from shaderplay.gpu.renderer import Renderer
 from shaderplay.view import View
 
 TOL = 1e-4
@@ -78,7 +77,7 @@ def test_exported_shader_reproduces_the_network(ctx, tmp_path, glsl, sizes, kw):
 @pytest.mark.parametrize(
     "glsl, colormap, square", [("330", "viridis", False), ("es", "magma_bands", True)]
 )
-def test_one_output_matches_the_renderers_picture(ctx, tmp_path, glsl, colormap, square):
+def test_one_output_matches_the_renderers_picture(ctx, renderer, tmp_path, glsl, colormap, square):
     net = Network.random(
         (2, 16, 16, 16, 1),
         activation="relu",
@@ -92,12 +91,8 @@ def test_one_output_matches_the_renderers_picture(ctx, tmp_path, glsl, colormap,
     size = (31, 19)
     path = export_network(net, tmp_path / "one.glsl", view, colormap)
     got = run_exported(path, size, ctx=ctx, glsl=glsl)
-    renderer = Renderer(ctx)
-    try:
-        renderer.set_network(net)
-        shown = renderer.image(view, size, colormap=colormap)
-    finally:
-        renderer.release()
+    renderer.set_network(net)
+    shown = renderer.image(view, size, colormap=colormap)
     # Both look the value up in the same 256-entry table; a pixel within float
     # rounding of an entry's edge may take the neighbouring entry.
     assert np.mean(np.any(got != shown, axis=2)) <= 0.01

@@ -1,8 +1,6 @@
 """Shader assembly, the GPU parameter layout and the storage plan, as plain
 strings and arrays: no GPU needed."""
 
-import re
-
 import numpy as np
 import pytest
 
@@ -20,7 +18,6 @@ from shaderplay.gpu.source import (
     network_source,
 )
 from shaderplay.gpu.storage import plan_storage
-from shaderplay.resources import shader_dir
 
 
 def _write(root, name, text):
@@ -86,18 +83,6 @@ def test_input_code_packs_features_four_to_a_vec4():
         "sp_h[0] = vec4(feat_x(p), feat_r(p), feat_sinx(p), sp_fsin(0, p)); "
         "sp_h[1] = vec4(sp_fcos(0, p), sp_latent(0), sp_latent(1), 0.0);"
     )
-
-
-def test_every_named_glsl_function_exists_in_shaders():
-    text = (shader_dir() / "activations.glsl").read_text() + (
-        shader_dir() / "features.glsl"
-    ).read_text()
-    for act in ACTIVATIONS.values():
-        assert re.search(rf"vec4 {act.glsl}\(vec4 z\)", text), act.name
-    from shaderplay.features import FEATURES
-
-    for feat in FEATURES.values():
-        assert f"float {feat.glsl}(vec2 p)" in text, feat.name
 
 
 def test_network_source_is_cached_per_spec():

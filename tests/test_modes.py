@@ -2,7 +2,8 @@
 parses back, its arguments are checked against the network, its shader file
 exists and declares the uniforms the row sets, its CPU function exists and
 agrees with the shader, and its default range and legend are well-formed.
-A new row is picked up here without editing this file."""
+A new row is picked up here without editing this file. Then what single rows
+promise: a classifier's legend, the ReLU mosaic's range, left-out arguments."""
 
 import re
 
@@ -10,6 +11,7 @@ import numpy as np
 import pytest
 
 from shaderplay import Network, colormaps
+from shaderplay.config import ViewConfig, mode_from_view
 from shaderplay.cpu.modes import CPU_MODES
 from shaderplay.dataset import Dataset
 from shaderplay.errors import ShaderplayError
@@ -40,6 +42,9 @@ def _net(n_out=3):
     )
 
 
+NET = _net()
+
+
 def _target(xy):
     return np.stack([0.5 + 0.5 * np.sin(2 * xy[:, 0]), xy[:, 1] ** 2, np.abs(xy[:, 0])], axis=1)
 
@@ -55,15 +60,11 @@ def _opts(row):
     return {"target": _dataset()} if row.target else {}
 
 
-@pytest.fixture(scope="module")
-def renderers(gl_context):
-    made = {name: Renderer(gl_context, evaluator=name) for name in ("shader", "cpu")}
-    net = _net()
-    for r in made.values():
-        r.set_network(net)
-    yield made
-    for r in made.values():
-        r.release()
+@pytest.fixture
+def renderers(renderer_pair):
+    for r in renderer_pair.values():
+        r.set_network(NET)
+    return renderer_pair
 
 
 @pytest.mark.parametrize("name", ROWS)
@@ -117,7 +118,7 @@ def test_its_string_form_parses_back_and_its_arguments_are_checked(name):
 
 
 @pytest.mark.parametrize("name", ROWS)
-def test_both_evaluators_render_it_alike(renderers, ctx, name, monkeypatch):
+def test_both_evaluators_render_it_alike(renderers, name, monkeypatch):
     row = MODES[name]
     spec = renderers["shader"].spec
     want = renderers["shader"].values(VIEW, SIZE, name, **_opts(row))
@@ -136,7 +137,7 @@ def test_both_evaluators_render_it_alike(renderers, ctx, name, monkeypatch):
 
 
 @pytest.mark.parametrize("name", ROWS)
-def test_its_default_range_and_legend_are_well_formed(renderers, ctx, name):
+def test_its_default_range_and_legend_are_well_formed(renderers, name):
     row = MODES[name]
     spec = renderers["shader"].spec
     args = parse_mode(name)[1]
@@ -174,3 +175,25 @@ def test_a_classifier_legend_names_its_classes():
     ]
     binary = MODES["classes"].legend((), _net(n_out=1).spec)
     assert len(binary.swatches) == 2
+
+
+def test_relu_mosaic_range_is_zero_to_one():
+    # ReLU values never reach below 0: the mosaic spends the whole colormap on 0..1.
+    relu = Network.random((2, 4, 4, 1), activation="relu", seed=0).spec
+    tanh = Network.random((2, 4, 4, 1), activation="tanh", seed=0).spec
+    mixed = Network.random((2, 4, 4, 1), activation=["relu", "tanh"], seed=0).spec
+    assert MODES["mosaic"].default_range((), relu) == (0.0, 1.0)
+    assert MODES["mosaic"].default_range((), tanh) == (-1.0, 1.0)
+    assert MODES["mosaic"].default_range((), mixed) == (-1.0, 1.0)
+
+
+def test_left_out_arguments_take_the_modes_defaults():
+    # A bare "representation" plots neurons 0 and 1 of layer 0 (not neuron 0 against itself).
+    rep = MODES["representation"]
+    assert parse_mode("representation") == (rep, (0, 0, 1))
+    assert parse_mode("representation:2") == (rep, (2, 0, 1))
+    assert parse_mode("representation:1:3:0") == (rep, (1, 3, 0))
+    assert parse_mode("neuron") == (MODES["neuron"], (0, 0))
+    from_view = mode_from_view(ViewConfig(mode="representation", layer=1))
+    assert parse_mode(from_view) == (rep, (1, 0, 1))
+    assert mode_from_view(ViewConfig(mode="neuron", layer=2, neuron=5)) == "neuron:2:5"

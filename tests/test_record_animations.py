@@ -19,15 +19,6 @@ SIZE = (64, 48)
 N = 5
 
 
-@pytest.fixture
-def renderer(ctx):
-    from shaderplay.gpu.renderer import Renderer
-
-    r = Renderer(ctx)
-    yield r
-    r.release()
-
-
 def net_of(seed, scale=2.0):
     return Network.random((2, 8, 8, 1), activation="tanh", seed=seed, scale=scale)
 

@@ -1,17 +1,24 @@
 """`shaderplay record`: deterministic frames, the same pixels as renders of
-the same weights, run files, and the error paths, all end to end."""
+the same weights, a preset's [view], run files, and the error paths (Ctrl-C
+and a dying encoder too), all end to end."""
 
+import os
 import signal
-import time
+import subprocess
+import sys
 
 import imageio.v3 as iio
 import numpy as np
 import pytest
 from PIL import Image
+from test_record_sinks import muxed_frames
 
+from shaderplay.build import build
 from shaderplay.cli import main
+from shaderplay.presets import load_preset
 from shaderplay.record.ffmpeg import count_frames
 from shaderplay.record.pngdir import frame_files
+from shaderplay.view import View
 
 PRESET = """
 name = "tiny"
@@ -38,6 +45,17 @@ hidden = [4]
 name = "xor"
 n_points = 40
 """
+TINY_SINE = """
+name = "tiny"
+[network]
+hidden = [4]
+activation = "tanh"
+[target]
+name = "fancy_sine"
+n_points = 64
+[train]
+batch_size = 16
+"""
 
 
 @pytest.fixture
@@ -51,15 +69,6 @@ def pngs(folder):
     return [np.asarray(Image.open(p)) for p in frame_files(folder)]
 
 
-@pytest.fixture
-def renderer(ctx):
-    from shaderplay.gpu.renderer import Renderer
-
-    r = Renderer(ctx)
-    yield r
-    r.release()
-
-
 def test_training_frames_are_deterministic_and_equal_renders(preset, tmp_path, renderer):
     args = [preset, "--frames", "4", "--steps-per-frame", "6", "--seed", "3", *SIZE]
     assert main(["record", *args, "-o", str(tmp_path / "a/")]) == 0
@@ -68,10 +77,7 @@ def test_training_frames_are_deterministic_and_equal_renders(preset, tmp_path, r
     assert len(a) == 4 and all(np.array_equal(x, y) for x, y in zip(a, b))
     assert not np.array_equal(a[0], a[-1])  # training changed the picture
     # The same weights, trained here and rendered directly, give the same pixels.
-    from shaderplay.build import build
-    from shaderplay.presets import load_preset
     from shaderplay.train import Trainer
-    from shaderplay.view import View
 
     net, data, cfg = build(load_preset(preset), seed=3)
     trainer = Trainer(net, data, config=cfg)
@@ -106,7 +112,6 @@ def test_save_run_then_play_it_back_elsewhere(preset, tmp_path, renderer):
     )
     assert all(np.array_equal(x, y) for x, y in zip(pngs(tmp_path / "plain"), pngs(tmp_path / "t")))
     from shaderplay.record import RunFile
-    from shaderplay.view import View
 
     saved = RunFile.load(run)
     assert saved.steps.tolist() == [0, 4, 8, 12, 16]
@@ -210,14 +215,16 @@ def test_ctrl_c_leaves_a_playable_file_and_says_how_many(preset, tmp_path, capsy
     assert count_frames(out) == 2
 
 
-def test_encoder_death_midway_reported_with_frame_count(preset, tmp_path, capsys, monkeypatch):
+def test_encoder_death_midway_reported_with_frame_count(
+    preset, tmp_path, capsys, monkeypatch, wait_for
+):
     from shaderplay.record.mp4 import Mp4Sink
 
     real = Mp4Sink._write_frame
 
     def die_after_six(self, frame):
         if self.frames_written == 6:
-            time.sleep(0.3)  # let ffmpeg mux what it has
+            wait_for(lambda: muxed_frames(self.partial) >= 1)  # ffmpeg has muxed a frame
             self.process.send_signal(signal.SIGKILL)
             self.process.wait()
         return real(self, frame)
@@ -270,3 +277,125 @@ def test_a_folder_as_run_file_is_refused_before_recording(tmp_path, capsys):
     err = capsys.readouterr().err.split("\r")[-1]
     assert err.startswith("shaderplay: --save-run: got") and "is a folder" in err
     assert not frames.exists()  # refused before the first frame
+
+
+def test_odd_mp4_size_names_the_cli_option(tmp_path, capsys):
+    """Refused naming the option a CLI user has (--size) and sizes that work, not the API's
+    pad=True."""
+    out = tmp_path / "odd.mp4"
+    assert main(["record", "cppn", "-o", str(out), "--size", "65x33", "--frames", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("shaderplay: --size: got '65x33'") and err.count("\n") == 1, err
+    assert "66x34" in err and "64x32" in err and "pad=" not in err
+    assert not out.exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="process groups are POSIX")
+def test_ctrl_c_to_the_process_group_ends_with_an_interrupted_playable_file(tmp_path, wait_for):
+    """Ctrl-C in a terminal signals the whole foreground process group. The MP4 encoder
+    must not die of it: shaderplay stops, closes the encoder itself and says how many
+    frames the playable file holds (exit 130), rather than that ffmpeg exited with 255."""
+    preset = tmp_path / "tiny.toml"
+    preset.write_text(TINY_SINE)
+    out = tmp_path / "c.mp4"
+    run = "import sys; from shaderplay.cli import main; sys.exit(main())"
+    argv = [
+        sys.executable,
+        "-c",
+        run,
+        "record",
+        str(preset),
+        "-o",
+        str(out),
+        "--frames",
+        "100000",
+        "--size",
+        "32x32",
+        "--x264-preset",
+        "ultrafast",
+    ]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.Popen(
+        argv,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env=env,
+    )  # its own group, as in a terminal
+    partial = tmp_path / ".c.mp4.partial.ts"
+
+    def encoding():
+        assert proc.poll() is None, proc.communicate()
+        return partial.exists() and partial.stat().st_size > 0
+
+    try:
+        wait_for(encoding)
+        os.killpg(proc.pid, signal.SIGINT)  # what the terminal does on Ctrl-C
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    last = err.split("\r")[-1]
+    assert "interrupted; " in last and "ffmpeg" not in last, last
+    frames = int(last.split(" holds the ")[1].split(" frames")[0])
+    assert frames >= 1 and count_frames(out) == frames
+
+
+# --- a preset's [view] is what `record` draws: its mode with the layer/neuron fields, its
+# points, the modes that show its target; without data these are refused, never dropped ---
+
+W, H = 32, 24
+
+
+def test_record_draws_the_presets_mode_and_points(sine_preset, tmp_path, renderer):
+    out = tmp_path / "f/"
+    argv = ["record", sine_preset, "-o", str(out), "--frames", "1", "--size", f"{W}x{H}"]
+    assert main(argv) == 0
+    net, data, _ = build(load_preset(sine_preset))
+    renderer.set_network(net)
+    view = View.fit((-1, 1, -1, 1), (W, H))
+    want = renderer.image(view, (W, H), "neuron:1:3", "viridis", points=data)  # the preset's map
+    assert np.array_equal(pngs(out)[0], want)
+    other = renderer.image(view, (W, H), "neuron:0:0", "viridis", points=data)
+    assert not np.array_equal(want, other)
+
+
+@pytest.mark.parametrize("mode", ["target", "error", "side"])
+def test_record_modes_that_show_the_target(sine_preset, tmp_path, renderer, mode):
+    out = tmp_path / f"{mode}/"
+    argv = [
+        "record",
+        sine_preset,
+        "-o",
+        str(out),
+        "--frames",
+        "1",
+        "--size",
+        f"{W}x{H}",
+        "--mode",
+        mode,
+        "--colormap",
+        "viridis",
+    ]
+    assert main(argv) == 0
+    net, data, _ = build(load_preset(sine_preset))
+    renderer.set_network(net)
+    want = renderer.image(
+        View.fit((-1, 1, -1, 1), (W, H)), (W, H), mode, "viridis", target=data, points=data
+    )
+    assert np.array_equal(pngs(out)[0], want)
+
+
+def test_record_of_a_network_file_refuses_target_modes_and_points(sine_preset, tmp_path, capsys):
+    net, _, _ = build(load_preset(sine_preset))
+    path = tmp_path / "net.npz"
+    net.save(path)
+    for extra, field in ((["--mode", "error"], "--mode: got 'error'"), (["--points"], "--points")):
+        argv = ["record", str(path), "-o", str(tmp_path / "x/"), "--frames", "1", *extra]
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"shaderplay: {field}") and err.count("\n") == 1, err
+        assert "no data" in err
+    assert not (tmp_path / "x").exists() or not list((tmp_path / "x").iterdir())

@@ -1,7 +1,7 @@
 """Frame sinks, checked by decoding what they wrote (no GL needed here)."""
 
+import os
 import signal
-import time
 
 import imageio.v3 as iio
 import imageio_ffmpeg
@@ -12,6 +12,7 @@ from PIL import Image
 from shaderplay.errors import ShaderplayError
 from shaderplay.record import RecordingError, open_sink
 from shaderplay.record.ffmpeg import count_frames
+from shaderplay.record.mp4 import Mp4Sink
 from shaderplay.record.pngdir import frame_files
 
 W, H = 64, 48
@@ -35,6 +36,14 @@ def decode_mp4(path):
     meta = next(gen)
     w, h = meta["size"]
     return meta, [np.frombuffer(b, np.uint8).reshape(h, w, 3) for b in gen]
+
+
+def muxed_frames(stream) -> int:
+    """Frames ffmpeg has written to the transport stream so far."""
+    try:
+        return count_frames(stream)
+    except RuntimeError:  # not a stream ffmpeg can read yet (no packet written)
+        return 0
 
 
 def psnr(a, b):
@@ -133,7 +142,7 @@ def test_odd_size_padded_explicitly(tmp_path):
     assert psnr(back[0][:47, 63], frame[:, 62]) > 30  # the edge column, repeated
 
 
-def test_encoder_killed_midway_leaves_playable_mp4(tmp_path):
+def test_encoder_killed_midway_leaves_playable_mp4(tmp_path, wait_for):
     frames = smooth_frames(80)
     out = tmp_path / "k.mp4"
     sink = open_sink(out, (W, H), 25, preset="ultrafast")
@@ -141,7 +150,7 @@ def test_encoder_killed_midway_leaves_playable_mp4(tmp_path):
         for i, f in enumerate(frames):
             sink.write(f)
             if i == 40:
-                time.sleep(0.3)  # let ffmpeg mux what it has
+                wait_for(lambda: muxed_frames(sink.partial) >= 20)  # ffmpeg has muxed 20
                 sink.process.send_signal(signal.SIGKILL)
                 sink.process.wait()
     err = info.value
@@ -200,3 +209,43 @@ def test_keyboard_interrupt_closes_a_playable_file(tmp_path, name):
         assert iio.imread(out, index=None).shape[0] == 7
     else:
         assert len(frame_files(out)) == 7
+
+
+def test_encoder_runs_in_its_own_process_group(tmp_path):
+    # Ctrl-C in a terminal signals the foreground process group: the encoder is not in it.
+    with Mp4Sink(tmp_path / "a.mp4", (16, 16), 10) as sink:
+        assert os.getpgid(sink.process.pid) != os.getpgid(0)
+
+
+# A GIF lasts as long as its frames at the asked rate: delays count hundredths of a
+# second, so 30 fps alternates 3/100 and 4/100 s (every frame got 3/100 s, and a 30 fps
+# clip played 10% fast).
+
+
+def gif_delays(path):
+    gif = Image.open(path)
+    delays = []
+    for k in range(gif.n_frames):
+        gif.seek(k)
+        delays.append(gif.info["duration"])
+    return delays
+
+
+@pytest.mark.parametrize("fps, frames", [(30, 30), (24, 12), (25, 10), (7, 7)])
+def test_gif_plays_for_frames_over_fps(tmp_path, fps, frames):
+    path = tmp_path / "t.gif"
+    with open_sink(path, (8, 6), fps) as sink:
+        for k in range(frames):  # distinct frames: Pillow merges identical ones
+            sink.write(np.full((6, 8, 3), 8 * k, np.uint8))
+    delays = gif_delays(path)
+    assert Image.open(path).n_frames == frames
+    assert sum(delays) == pytest.approx(1000 * frames / fps, abs=10)
+    assert max(delays) - min(delays) <= 10  # steady: neighbouring hundredths only
+
+
+def test_identical_frames_merge_without_losing_time(tmp_path):
+    path = tmp_path / "m.gif"
+    with open_sink(path, (8, 6), 30) as sink:
+        for k in range(30):
+            sink.write(np.full((6, 8, 3), 100 if k < 20 else 200, np.uint8))
+    assert gif_delays(path) == [670, 330]  # 20 and 10 frames of a 1 s clip

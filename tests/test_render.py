@@ -1,6 +1,7 @@
 """Pixels from a real GL context against the float64 NumPy oracle
-(`Network.forward` on `View.grid`): random architectures, every activation,
-every feature, norm layers, both storage paths, deep and wide nets."""
+(`Network.forward` on `View.grid`): random architectures (any activations,
+features, norm layers), both storage paths, deep and wide nets. Every row of the
+activation, feature and norm tables through the shaders: tests/test_tables.py."""
 
 import numpy as np
 import pytest
@@ -8,33 +9,12 @@ import pytest
 from shaderplay import Network
 from shaderplay.activations import NAMES
 from shaderplay.features import FEATURES
-from shaderplay.gpu.renderer import Renderer
 from shaderplay.view import View
 
 TOL = 1e-4  # max abs error on outputs in [0, 1]
 # These check the GLSL path; on software GL the renderer would otherwise pick the
 # numba CPU evaluator, which tests/test_cpu_eval.py checks against the same oracle.
-
-
-@pytest.fixture(scope="module")
-def renderer(gl_context):
-    r = Renderer(gl_context, evaluator="shader")
-    yield r
-    r.release()
-
-
-@pytest.fixture(scope="module")
-def texture_renderer(gl_context):
-    r = Renderer(gl_context, storage="texture", evaluator="shader")
-    yield r
-    r.release()
-
-
-@pytest.fixture(scope="module")
-def uniform_renderer(gl_context):
-    r = Renderer(gl_context, storage="uniform", evaluator="shader")
-    yield r
-    r.release()
+pytestmark = pytest.mark.renderer(evaluator="shader")
 
 
 def oracle(net, view, size):
@@ -87,11 +67,10 @@ def random_case(seed: int):
 
 
 @pytest.mark.parametrize("seed", range(14))
-def test_random_networks_match_the_oracle(renderer, uniform_renderer, ctx, seed):
+def test_random_networks_match_the_oracle(renderer, renderer_for, seed):
     net, view, size = random_case(seed)
-    renderer = (
-        uniform_renderer if seed % 2 and net.layout.size <= 16384 else renderer
-    )  # both storages
+    if seed % 2 and net.layout.size <= 16384:  # both storages
+        renderer = renderer_for(storage="uniform", evaluator="shader")
     renderer.set_network(net)
     got = renderer.values(view, size)
     assert got.dtype == np.float32 and got.shape == (size[1], size[0], net.spec.n_out)
@@ -99,7 +78,9 @@ def test_random_networks_match_the_oracle(renderer, uniform_renderer, ctx, seed)
 
 
 @pytest.mark.parametrize("seed", [100, 101, 102])
-def test_both_storages_give_the_same_pixels(texture_renderer, uniform_renderer, ctx, seed):
+def test_both_storages_give_the_same_pixels(renderer_for, seed):
+    texture_renderer = renderer_for(storage="texture", evaluator="shader")
+    uniform_renderer = renderer_for(storage="uniform", evaluator="shader")
     net, view, size = random_case(seed)
     texture_renderer.set_network(net)
     assert texture_renderer.storage == "texture"
@@ -110,37 +91,6 @@ def test_both_storages_give_the_same_pixels(texture_renderer, uniform_renderer, 
     np.testing.assert_array_equal(uniform_renderer.values(view, size), got)
 
 
-def test_every_feature_reaches_the_network(renderer, ctx):
-    # A linear layer holding the identity passes the features through: 16 outputs (4 passes' worth).
-    feats = tuple(FEATURES)
-    net = Network.random(
-        [len(feats) + 4 + 2] + [len(feats) + 6],
-        output="linear",
-        features=feats,
-        fourier=2,
-        fourier_scale=1.5,
-        latent=(0.25, -2.0),
-        seed=3,
-    )
-    net.W(0)[:] = np.eye(len(feats) + 6)
-    net.b(0)[:] = 0.0
-    view, size = View((0.3, -0.2), 1.7, 1.3), (19, 13)
-    renderer.set_network(net)
-    got = renderer.values(view, size)
-    want = net.input_features(view.grid(size).reshape(-1, 2)).reshape(13, 19, -1)
-    assert got.shape == want.shape == (13, 19, 16)
-    np.testing.assert_allclose(got, want, atol=2e-5, rtol=1e-5)
-
-
-@pytest.mark.parametrize("norm", ["layernorm", "batchnorm"])
-def test_norm_layers_in_inference_form(renderer, ctx, norm):
-    net = Network.random((2, 7, 5, 2), activation="relu", norm=norm, output="sigmoid", seed=4)
-    _randomise_norms(net, np.random.default_rng(1))
-    view, size = View.from_domain(-3, 2, -1, 4), (23, 17)
-    renderer.set_network(net)
-    assert np.abs(renderer.values(view, size) - oracle(net, view, size)).max() <= TOL
-
-
 @pytest.mark.parametrize(
     "sizes, scale, size",
     [
@@ -148,7 +98,7 @@ def test_norm_layers_in_inference_form(renderer, ctx, norm):
         ([2] + [400] * 14 + [3], 1.6, (9, 7)),  # his widest; needs the unrolled loop on llvmpipe
     ],
 )
-def test_deep_and_wide_nets(renderer, ctx, sizes, scale, size):
+def test_deep_and_wide_nets(renderer, sizes, scale, size):
     net = Network.random(
         sizes,
         activation="tanh",
@@ -167,7 +117,7 @@ def test_deep_and_wide_nets(renderer, ctx, sizes, scale, size):
     assert np.abs(renderer.values(view, size) - want).max() <= TOL
 
 
-def test_pixels_either_side_of_a_boundary(renderer, ctx):
+def test_pixels_either_side_of_a_boundary(renderer):
     # Where the reference output crosses 0.5 (its pre-activation changes sign) the
     # rendered side agrees everywhere the reference is not within float error of 0.5.
     net = Network.random((2, 16, 16, 1), activation="relu", output="sigmoid", seed=11)
@@ -183,7 +133,7 @@ def test_pixels_either_side_of_a_boundary(renderer, ctx):
     np.testing.assert_array_equal((got > 0.5)[clear], (ref > 0.5)[clear])
 
 
-def test_zoomed_out_and_far_in_show_the_true_function(renderer, ctx):
+def test_zoomed_out_and_far_in_show_the_true_function(renderer):
     net = Network.random((2, 24, 24, 1), activation="relu", output="sigmoid", scale=0.5, seed=2)
     renderer.set_network(net)
     far = View.from_domain(-40, 40, -40, 40)
@@ -195,7 +145,7 @@ def test_zoomed_out_and_far_in_show_the_true_function(renderer, ctx):
     assert np.abs(got - want).max() <= TOL
 
 
-def test_upload_changes_weights_without_recompiling(renderer, ctx):
+def test_upload_changes_weights_without_recompiling(renderer):
     net = Network.random((2, 8, 1), seed=0)
     renderer.set_network(net)
     programs = len(renderer._programs)
@@ -206,18 +156,13 @@ def test_upload_changes_weights_without_recompiling(renderer, ctx):
     assert np.abs(renderer.values(view, size) - oracle(net, view, size)).max() <= TOL
 
 
-def test_programs_of_old_architectures_are_released(gl_context, ctx):
-    r = Renderer(gl_context, evaluator="shader")
-    try:
-        for width in range(1, 8):
-            r.set_network(Network.random((2, width, 1), seed=0))
-        specs = {key[2][0] for key in r._programs if key[2] is not None}
-        assert len(specs) <= 4 and r.spec in specs
-        view = View()
-        net = Network.random(
-            (2, 3, 1), seed=1
-        )  # an old architecture compiles again and draws right
-        r.set_network(net)
-        assert np.abs(r.values(view, (5, 5)) - oracle(net, view, (5, 5))).max() <= TOL
-    finally:
-        r.release()
+def test_programs_of_old_architectures_are_released(make_renderer):
+    r = make_renderer(evaluator="shader")
+    for width in range(1, 8):
+        r.set_network(Network.random((2, width, 1), seed=0))
+    specs = {key[2][0] for key in r._programs if key[2] is not None}
+    assert len(specs) <= 4 and r.spec in specs
+    view = View()
+    net = Network.random((2, 3, 1), seed=1)  # an old architecture compiles again and draws right
+    r.set_network(net)
+    assert np.abs(r.values(view, (5, 5)) - oracle(net, view, (5, 5))).max() <= TOL

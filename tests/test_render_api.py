@@ -9,17 +9,12 @@ import pytest
 from shaderplay import Network, colormaps
 from shaderplay.errors import ShaderplayError
 from shaderplay.gpu.context import bind_default_framebuffer, make_current
-from shaderplay.gpu.renderer import Renderer
 from shaderplay.render import render
 from shaderplay.resources import shader_dir
 from shaderplay.view import View
 
-
-@pytest.fixture
-def renderer(ctx):
-    r = Renderer(ctx, evaluator="shader")  # the GLSL path; the CPU path has its own tests
-    yield r
-    r.release()
+# The GLSL path; the CPU path has its own tests (test_cpu_*.py).
+pytestmark = pytest.mark.renderer(evaluator="shader")
 
 
 def _cpu_colours(values, colormap, lo, hi):
@@ -53,14 +48,6 @@ def test_explicit_range_and_three_outputs_as_rgb(renderer):
     assert np.abs(img.astype(int) - want).max() <= 1
 
 
-def test_banded_colormap_has_few_levels_and_contour_lines():
-    table = colormaps.lut("magma_bands")
-    colours = {tuple(c) for c in table}
-    assert colormaps.BANDS < len(colours) <= 2 * colormaps.BANDS
-    smooth = colormaps.lut("magma")
-    assert len({tuple(c) for c in smooth}) > 200
-
-
 def test_draw_into_a_framebuffer_viewport(renderer, ctx):
     net = Network.random((2, 9, 3), activation="tanh", seed=8)
     renderer.set_network(net)
@@ -91,33 +78,28 @@ def test_nan_weights_show_magenta_not_black(renderer):
     assert (img == [255, 0, 255]).all()
 
 
-def test_compile_error_reports_lines_and_keeps_the_old_program(ctx, tmp_path):
+def test_compile_error_reports_lines_and_keeps_the_old_program(make_renderer, tmp_path):
     for f in shader_dir().glob("*.glsl"):
         shutil.copy(f, tmp_path)
-    r = Renderer(ctx, shader_root=tmp_path)
-    try:
-        net = Network.random((2, 6, 1), seed=1)
-        r.set_network(net)
-        before = r.image(View(), (16, 12))
-        source = (tmp_path / "network.glsl").read_text().splitlines()
-        line = next(i for i, text in enumerate(source, 1) if "sp_z[j] = acc;" in text)
-        source[line - 1] = "        sp_z[j] = acc + undefined_thing;"
-        (tmp_path / "network.glsl").write_text("\n".join(source) + "\n")
-        with pytest.raises(ShaderplayError) as err:
-            r.reload()
-        text = str(err.value)
-        assert f"network.glsl:{line}" in text and "undefined_thing" in text
-        assert f">{line:5d} |         sp_z[j] = acc + undefined_thing;" in text
-        np.testing.assert_array_equal(
-            r.image(View(), (16, 12)), before
-        )  # the old program still draws
-        # A new architecture cannot compile either: the old network stays.
-        with pytest.raises(ShaderplayError, match="network.glsl"):
-            r.set_network(Network.random((2, 3, 3, 1), seed=2))
-        assert r.spec == net.spec
-        np.testing.assert_array_equal(r.image(View(), (16, 12)), before)
-    finally:
-        r.release()
+    r = make_renderer(shader_root=tmp_path)
+    net = Network.random((2, 6, 1), seed=1)
+    r.set_network(net)
+    before = r.image(View(), (16, 12))
+    source = (tmp_path / "network.glsl").read_text().splitlines()
+    line = next(i for i, text in enumerate(source, 1) if "sp_z[j] = acc;" in text)
+    source[line - 1] = "        sp_z[j] = acc + undefined_thing;"
+    (tmp_path / "network.glsl").write_text("\n".join(source) + "\n")
+    with pytest.raises(ShaderplayError) as err:
+        r.reload()
+    text = str(err.value)
+    assert f"network.glsl:{line}" in text and "undefined_thing" in text
+    assert f">{line:5d} |         sp_z[j] = acc + undefined_thing;" in text
+    np.testing.assert_array_equal(r.image(View(), (16, 12)), before)  # the old program still draws
+    # A new architecture cannot compile either: the old network stays.
+    with pytest.raises(ShaderplayError, match="network.glsl"):
+        r.set_network(Network.random((2, 3, 3, 1), seed=2))
+    assert r.spec == net.spec
+    np.testing.assert_array_equal(r.image(View(), (16, 12)), before)
 
 
 def test_render_api_matches_forward(ctx):
@@ -163,13 +145,11 @@ def test_bad_inputs_get_one_clear_message(renderer, call, match):
     assert "\n" not in str(err.value)
 
 
-def test_no_network_and_bad_storage(ctx):
+def test_no_network_and_bad_storage(make_renderer):
     with pytest.raises(ShaderplayError, match="storage: got 'ssbo'"):
-        Renderer(ctx, storage="ssbo")
-    r = Renderer(ctx)
+        make_renderer(storage="ssbo")
     with pytest.raises(ShaderplayError, match="set_network"):
-        r.values(View(), (4, 4))
-    r.release()
+        make_renderer().values(View(), (4, 4))
 
 
 def test_missing_gl_says_what_to_install(monkeypatch):

@@ -1,5 +1,6 @@
-"""`shaderplay render`: .npz or preset in, PNG or raw .npy out; bad arguments
-get one clear line on stderr and exit status 2."""
+"""`shaderplay render`: .npz or preset in, PNG or raw .npy out; square pixels;
+a preset's [view] (also borrowed by a network file with --preset); bad
+arguments get one clear line on stderr and exit status 2."""
 
 from pathlib import Path
 
@@ -8,9 +9,11 @@ import pytest
 from PIL import Image
 
 from shaderplay import Network
+from shaderplay.build import build
 from shaderplay.cli import main
 from shaderplay.gpu.context import make_current
-from shaderplay.view import View
+from shaderplay.presets import load_preset
+from shaderplay.view import View, size_for
 
 
 @pytest.fixture
@@ -34,6 +37,27 @@ n_points = 40
 def xor(tmp_path):
     path = tmp_path / "xor.toml"
     path.write_text(XOR)
+    return str(path)
+
+
+WIDE = """
+name = "wide"
+[network]
+hidden = [5]
+activation = "tanh"
+output = "sigmoid"
+seed = 1
+[target]
+name = "none"
+[view]
+domain = [-2.0, 2.0, -1.0, 1.0]
+"""
+
+
+@pytest.fixture
+def wide(tmp_path):
+    path = tmp_path / "wide.toml"
+    path.write_text(WIDE)
     return str(path)
 
 
@@ -80,9 +104,6 @@ def test_png_is_the_colour_mapped_picture(gl_context, net_file, tmp_path):
 
 
 def test_preset_source_and_its_target(gl_context, tmp_path):
-    from shaderplay.build import build
-    from shaderplay.presets import load_preset
-
     out = tmp_path / "preset.png"
     assert _run(gl_context, ["render", "circle", "-o", str(out), "--size", "16x16"]) == 0
     assert np.asarray(Image.open(out)).shape == (16, 16, 3)
@@ -221,3 +242,136 @@ def test_render_where_nothing_can_be_written(gl_context, net_file, capsys):
     err = capsys.readouterr().err
     assert err.startswith("shaderplay: ") and err.count("\n") == 1, err
     assert "-o/--output" in err and str(out) in err
+
+
+def test_bare_representation_from_the_cli(gl_context, tmp_path):
+    # A bare "representation" plots neurons 0 and 1 of layer 0 (not neuron 0 against itself).
+    pictures = {}
+    for mode in ("representation", "representation:0:0:1"):
+        out = tmp_path / f"{mode.replace(':', '_')}.png"
+        argv = ["render", "spiral", "-o", str(out), "--size", "48x48", "--mode", mode]
+        assert _run(gl_context, argv) == 0
+        pictures[mode] = np.asarray(Image.open(out))
+    assert np.array_equal(pictures["representation"], pictures["representation:0:0:1"])
+
+
+def test_render_cli_refuses_a_view_beyond_float32_in_one_line(gl_context, tmp_path, capsys):
+    path = tmp_path / "n.npz"
+    Network.random((2, 3, 1), seed=0).save(path)
+    argv = ["render", str(path), "-o", str(tmp_path / "a.png"), "--view=-1e40,1e40,-1,1"]
+    code = _run(gl_context, argv)
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("shaderplay: view: got") and err.count("\n") == 1
+
+
+# --- square pixels: a preset's domain is widened to the picture's shape (a 4:3 domain in
+# the default 512x512 came out stretched); without --size the picture takes the domain's
+# shape; an explicit --view is drawn exactly. -----------------------------------------------
+
+
+def _render(gl_context, argv):
+    assert _run(gl_context, ["render", *argv]) == 0
+
+
+def _want(preset, view, size):
+    net = build(load_preset(preset))[0]
+    w, h = size
+    return net.forward(view.grid(size).reshape(-1, 2)).reshape(h, w, -1)
+
+
+def test_preset_domain_keeps_pixels_square(gl_context, wide, tmp_path):
+    out = tmp_path / "sq.npy"
+    _render(gl_context, [wide, "-o", str(out), "--size", "20x20"])
+    view = View((0.0, 0.0), 2.0, None)  # all of x in [-2, 2]; y widened to [-2, 2]
+    assert np.abs(np.load(out) - _want(wide, view, (20, 20))).max() <= 1e-4
+
+
+def test_default_size_takes_the_domains_shape(gl_context, wide, tmp_path):
+    out = tmp_path / "default.npy"
+    _render(gl_context, [wide, "-o", str(out)])
+    assert np.load(out).shape[:2] == (256, 512)
+    assert size_for((-1, 1, -2, 2)) == (256, 512) and size_for((0, 3, 0, 1)) == (512, 171)
+
+
+def test_explicit_view_is_drawn_exactly(gl_context, wide, tmp_path):
+    out = tmp_path / "exact.npy"
+    _render(gl_context, [wide, "-o", str(out), "--size", "16x8", "--view", "-1,1,-1,1"])
+    want = _want(wide, View.from_domain(-1, 1, -1, 1), (16, 8))
+    assert np.abs(np.load(out) - want).max() <= 1e-4
+
+
+def test_regions_mode_says_how_many_regions_are_in_view(gl_context, tmp_path, capsys):
+    net = Network.random((2, 6, 6, 1), activation="relu", output="sigmoid", seed=3)
+    path = tmp_path / "relu.npz"
+    net.save(path)
+    out = tmp_path / "regions.npy"
+    _render(gl_context, [str(path), "-o", str(out), "--size", "40x40", "--mode", "regions"])
+    count = len(np.unique(np.load(out)))
+    assert count > 1 and f", {count} linear regions in view)" in capsys.readouterr().out
+
+
+# --- a preset's [view], borrowed by a trained network file with --preset; without data, a
+# mode or overlay that needs it is refused, never dropped ----------------------------------
+
+
+def test_render_a_trained_network_with_its_presets_view(
+    gl_context, sine_preset, tmp_path, renderer
+):
+    net, data, _ = build(load_preset(sine_preset))
+    net.params[:] = np.random.default_rng(5).normal(0, 1, net.params.shape).astype(np.float32)
+    path = tmp_path / "trained.npz"
+    net.save(path)
+    out = tmp_path / "trained.png"
+    argv = [
+        "render",
+        str(path),
+        "--preset",
+        sine_preset,
+        "-o",
+        str(out),
+        "--size",
+        "32x24",
+        "--mode",
+        "error",
+        "--points",
+    ]
+    assert _run(gl_context, argv) == 0
+    renderer.set_network(net)
+    view = View.fit((-1, 1, -1, 1), (32, 24))
+    want = renderer.image(view, (32, 24), "error", target=data, points=data)
+    assert np.array_equal(np.asarray(Image.open(out)), want)
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (
+            ["--points"],
+            "--points: got True; allowed: data points only with a preset SOURCE, or "
+            "--preset PRESET",
+        ),
+        (
+            ["--mode", "side"],
+            "--mode: got 'side'; allowed: a mode showing the target only with a "
+            "preset SOURCE, or --preset PRESET",
+        ),
+    ],
+)
+def test_render_of_a_network_file_without_data_says_how(
+    gl_context, sine_preset, tmp_path, capsys, extra, message
+):
+    net, _, _ = build(load_preset(sine_preset))
+    path = tmp_path / "net.npz"
+    net.save(path)
+    argv = ["render", str(path), "-o", str(tmp_path / "x.png"), "--size", "8x8", *extra]
+    assert _run(gl_context, argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("shaderplay: " + message) and err.count("\n") == 1, err
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_render_preset_option_needs_a_network_file(gl_context, sine_preset, tmp_path, capsys):
+    out = str(tmp_path / "x.png")
+    argv = ["render", sine_preset, "--preset", sine_preset, "-o", out, "--size", "8x8"]
+    assert _run(gl_context, argv) == 2
+    assert "--preset: got" in capsys.readouterr().err

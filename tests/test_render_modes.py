@@ -1,27 +1,22 @@
 """Every view mode against NumPy: each mode's values from a real GL context
 compared with what `Network.forward_layers` (float64) says they must be, by
-both evaluators: the fragment shaders and the CPU path of software GL."""
+both evaluators: the fragment shaders and the CPU path of software GL. And the
+look of the pictures: class colours, points over regions, a dead neuron's tile."""
 
 import numpy as np
 import pytest
 
-from shaderplay import Network
+from shaderplay import Network, colormaps
 from shaderplay.dataset import Dataset
 from shaderplay.errors import ShaderplayError
-from shaderplay.gpu.renderer import OPTIONS, Renderer
+from shaderplay.gpu.renderer import OPTIONS
 from shaderplay.modes import MODES
+from shaderplay.presets import load_preset
 from shaderplay.view import View
 
 VIEW = View.from_domain(-1.3, 0.9, -0.8, 1.2)
 SIZE = (33, 29)
 TOL = 1e-4
-
-
-@pytest.fixture(scope="module", params=["shader", "cpu"])
-def renderer(request, gl_context):
-    r = Renderer(gl_context, evaluator=request.param)
-    yield r
-    r.release()
 
 
 @pytest.fixture(scope="module")
@@ -61,48 +56,48 @@ ARGS = {"neuron": ":1:4", "depth": ":0", "gradient": ":1", "representation": ":1
 
 
 @pytest.mark.parametrize("name", list(MODES))
-def test_every_mode_renders_its_channels(renderer, ctx, net, name):
-    renderer.set_network(net)
+def test_every_mode_renders_its_channels(each_renderer, net, name):
+    each_renderer.set_network(net)
     mode = MODES[name]
     opts = {"target": _dataset()} if mode.needs_target else {}
-    values = renderer.values(VIEW, SIZE, name + ARGS.get(name, ""), **opts)
+    values = each_renderer.values(VIEW, SIZE, name + ARGS.get(name, ""), **opts)
     assert values.dtype == np.float32 and values.shape == (
         SIZE[1],
         SIZE[0],
         mode.channels(net.spec),
     )
-    image = renderer.image(VIEW, SIZE, name + ARGS.get(name, ""), **opts)
+    image = each_renderer.image(VIEW, SIZE, name + ARGS.get(name, ""), **opts)
     assert image.shape == (SIZE[1], SIZE[0], 3) and len(np.unique(image.reshape(-1, 3), axis=0)) > 3
 
 
 @pytest.mark.parametrize(
     "layer, unit, pre", [(0, 0, False), (0, 5, True), (1, 3, False), (1, 2, True), (2, 1, False)]
 )
-def test_neuron_field(renderer, ctx, net, layer, unit, pre):
-    renderer.set_network(net)
-    got = renderer.values(VIEW, SIZE, f"neuron:{layer}:{unit}", pre=pre)[..., 0]
+def test_neuron_field(each_renderer, net, layer, unit, pre):
+    each_renderer.set_network(net)
+    got = each_renderer.values(VIEW, SIZE, f"neuron:{layer}:{unit}", pre=pre)[..., 0]
     want = _layers(net)[layer][0 if pre else 1][:, unit].reshape(SIZE[1], SIZE[0])
     assert np.abs(got - want).max() <= TOL * max(1.0, np.abs(want).max())
 
 
-def test_depth_reads_an_earlier_layer(renderer, ctx, net):
-    renderer.set_network(net)
+def test_depth_reads_an_earlier_layer(each_renderer, net):
+    each_renderer.set_network(net)
     h0 = _layers(net)[0][1]
     z = h0 @ net.W(2).astype(np.float64).T + net.b(2)
     want = (1 / (1 + np.exp(-z))).reshape(SIZE[1], SIZE[0], 3)
-    assert np.abs(renderer.values(VIEW, SIZE, "depth:0") - want).max() <= TOL
+    assert np.abs(each_renderer.values(VIEW, SIZE, "depth:0") - want).max() <= TOL
     np.testing.assert_allclose(
-        renderer.values(VIEW, SIZE, "depth:1"), renderer.values(VIEW, SIZE), atol=1e-6
+        each_renderer.values(VIEW, SIZE, "depth:1"), each_renderer.values(VIEW, SIZE), atol=1e-6
     )
     with pytest.raises(ShaderplayError, match="as wide as the last one"):
-        renderer.set_network(Network.random((2, 5, 6, 1), seed=0))
-        renderer.values(VIEW, SIZE, "depth:0")
+        each_renderer.set_network(Network.random((2, 5, 6, 1), seed=0))
+        each_renderer.values(VIEW, SIZE, "depth:0")
 
 
-def test_classes_argmax_and_confidence(renderer, ctx):
+def test_classes_argmax_and_confidence(each_renderer):
     net = Network.random((2, 8, 5), activation="tanh", output="linear", scale=2.0, seed=1)
-    renderer.set_network(net)
-    got = renderer.values(VIEW, SIZE, "classes")
+    each_renderer.set_network(net)
+    got = each_renderer.values(VIEW, SIZE, "classes")
     logits = _layers(net)[-1][1]
     p = np.exp(logits - logits.max(1, keepdims=True))
     p /= p.sum(1, keepdims=True)
@@ -114,33 +109,37 @@ def test_classes_argmax_and_confidence(renderer, ctx):
     confidence = ((p.max(1) - 0.2) / 0.8).reshape(SIZE[1], SIZE[0])
     assert np.abs(got[..., 1] - confidence).max() <= 1e-4
     # Five outputs in "output" mode are shown as classes too: the picture uses the class colours.
-    assert np.array_equal(renderer.image(VIEW, SIZE), renderer.image(VIEW, SIZE, "classes"))
+    assert np.array_equal(
+        each_renderer.image(VIEW, SIZE), each_renderer.image(VIEW, SIZE, "classes")
+    )
 
 
-def test_target_error_and_side_by_side(renderer, ctx, net):
-    renderer.set_network(net)
+def test_target_error_and_side_by_side(each_renderer, net):
+    each_renderer.set_network(net)
     data = _dataset()
     want_target = _field(VIEW.grid(SIZE).reshape(-1, 2)).reshape(SIZE[1], SIZE[0], 3)
     np.testing.assert_allclose(
-        renderer.values(VIEW, SIZE, "target", target=data), want_target, atol=1e-6
+        each_renderer.values(VIEW, SIZE, "target", target=data), want_target, atol=1e-6
     )
     out = _layers(net)[-1][1].reshape(SIZE[1], SIZE[0], 3)
-    got = renderer.values(VIEW, SIZE, "error", target=_field)  # a bare function works too
+    got = each_renderer.values(VIEW, SIZE, "error", target=_field)  # a bare function works too
     assert np.abs(got - np.abs(out - want_target)).max() <= TOL
-    side = renderer.values(VIEW, SIZE, "side", target=data)
+    side = each_renderer.values(VIEW, SIZE, "side", target=data)
     left = SIZE[0] // 2
-    np.testing.assert_allclose(side[:, :left], renderer.values(VIEW, (left, SIZE[1])), atol=1e-7)
     np.testing.assert_allclose(
-        side[:, left:], renderer.values(VIEW, (SIZE[0] - left, SIZE[1]), "target", target=data)
+        side[:, :left], each_renderer.values(VIEW, (left, SIZE[1])), atol=1e-7
+    )
+    np.testing.assert_allclose(
+        side[:, left:], each_renderer.values(VIEW, (SIZE[0] - left, SIZE[1]), "target", target=data)
     )
 
 
-def test_linear_regions_hash_the_relu_pattern(renderer, ctx):
+def test_linear_regions_hash_the_relu_pattern(each_renderer):
     net = Network.random(
         (2, 7, 5, 1), activation="relu", bias_init="uniform", bias_scale=0.6, seed=3
     )
-    renderer.set_network(net)
-    hashes = renderer.values(VIEW, SIZE, "regions")[..., 0].ravel()
+    each_renderer.set_network(net)
+    hashes = each_renderer.values(VIEW, SIZE, "regions")[..., 0].ravel()
     layers = _layers(net)
     z = np.concatenate([layers[0][0], layers[1][0]], axis=1)
     clear = np.all(np.abs(z) > 1e-4, axis=1)  # pixels not sitting on a boundary
@@ -150,10 +149,10 @@ def test_linear_regions_hash_the_relu_pattern(renderer, ctx):
         len({p for p, _ in pairs}) == len(pairs) == len({h for _, h in pairs})
     )  # one hash per pattern
     assert len(pairs) > 5
-    assert renderer.region_count(VIEW, SIZE) >= len(pairs)
+    assert each_renderer.region_count(VIEW, SIZE) >= len(pairs)
 
 
-def test_gradient_matches_finite_differences(renderer, ctx):
+def test_gradient_matches_finite_differences(each_renderer):
     net = Network.random(
         (2, 12, 12, 2),
         activation="tanh",
@@ -162,8 +161,8 @@ def test_gradient_matches_finite_differences(renderer, ctx):
         bias_scale=0.5,
         seed=5,
     )
-    renderer.set_network(net)
-    got = renderer.values(VIEW, SIZE, "gradient:1")
+    each_renderer.set_network(net)
+    got = each_renderer.values(VIEW, SIZE, "gradient:1")
     xy = VIEW.grid(SIZE).reshape(-1, 2)
     h = 1e-5
     dx = (net.forward(xy + [h, 0])[:, 1] - net.forward(xy - [h, 0])[:, 1]) / (2 * h)
@@ -174,10 +173,10 @@ def test_gradient_matches_finite_differences(renderer, ctx):
         assert np.abs(got[..., k].ravel() - want).max() <= 0.01 * scale
 
 
-def test_mosaic_tiles_show_each_neuron(renderer, ctx, net):
-    renderer.set_network(net)
+def test_mosaic_tiles_show_each_neuron(each_renderer, net):
+    each_renderer.set_network(net)
     size = (60, 60)
-    got = renderer.values(VIEW, size, "mosaic")
+    got = each_renderer.values(VIEW, size, "mosaic")
     assert set(np.unique(got[..., 1])) == {-1.0} | set(
         float(k) for k in range(12)
     )  # 12 hidden units + gaps
@@ -191,11 +190,11 @@ def test_mosaic_tiles_show_each_neuron(renderer, ctx, net):
     assert np.abs(got[rows, cols, 0] - want).max() <= TOL
 
 
-def test_boundaries_are_drawn_where_preactivations_change_sign(renderer, ctx, net):
-    renderer.set_network(net)
+def test_boundaries_are_drawn_where_preactivations_change_sign(each_renderer, net):
+    each_renderer.set_network(net)
     size = (64, 64)
-    plain = renderer.image(VIEW, size).astype(int)
-    lined = renderer.image(VIEW, size, boundaries=[(0, 2)]).astype(int)
+    plain = each_renderer.image(VIEW, size).astype(int)
+    lined = each_renderer.image(VIEW, size, boundaries=[(0, 2)]).astype(int)
     z = _layers(net, size=size)[0][0][:, 2].reshape(64, 64)
     slope = np.hypot(*np.gradient(z))  # per pixel
     distance = np.abs(z) / slope
@@ -205,24 +204,24 @@ def test_boundaries_are_drawn_where_preactivations_change_sign(renderer, ctx, ne
     assert changed.sum() > 30
     # The whole first layer draws more; the "boundaries" mode draws every hidden layer,
     # coloured by layer.
-    more = renderer.image(VIEW, size, boundaries=[0]).astype(int)
+    more = each_renderer.image(VIEW, size, boundaries=[0]).astype(int)
     assert (np.abs(more - plain).sum(axis=2) > 30).sum() > changed.sum()
-    every = renderer.image(VIEW, size, "boundaries")
+    every = each_renderer.image(VIEW, size, "boundaries")
     blue, red = np.array([31, 95, 255]), np.array([232, 37, 42])
     assert (np.abs(every - blue).sum(axis=2) < 40).any() and (
         np.abs(every - red).sum(axis=2) < 40
     ).any()
 
 
-def test_points_are_drawn_at_their_pixels(renderer, ctx, net):
-    renderer.set_network(net)
+def test_points_are_drawn_at_their_pixels(each_renderer, net):
+    each_renderer.set_network(net)
     size = (64, 64)
     x = np.array([[-0.5, 0.5], [0.4, -0.3]], np.float32)
     data = Dataset(
         "two", "binary", x[:1], np.array([[1.0]], np.float32), x[1:], np.array([[0.0]], np.float32)
     )
-    plain = renderer.image(VIEW, size)
-    dotted = renderer.image(VIEW, size, points=data, point_size=5.0)
+    plain = each_renderer.image(VIEW, size)
+    dotted = each_renderer.image(VIEW, size, points=data, point_size=5.0)
     c, r = (VIEW.domain_to_pixel(x[0], size)).astype(int)
     assert (
         np.abs(dotted[r, c].astype(int) - [245, 147, 34]).sum() < 10
@@ -234,14 +233,71 @@ def test_points_are_drawn_at_their_pixels(renderer, ctx, net):
     assert np.abs(dotted[r, c + 3].astype(int) - [31, 119, 212]).sum() < 40  # blue on the ring
 
 
-def test_representation_places_points_at_their_neuron_values(renderer, ctx, net):
+# Regions are a tint of their class colour (TensorFlow Playground's look), so a data
+# point, drawn in the full class colour, stands out from the region it lies in, and a
+# train disc from a test ring. (A confidently classified region had exactly its
+# points' colour, and every point read as an empty ring.)
+SQUARE, SQUARE_SIZE = View.from_domain(-1, 1, -1, 1), (33, 33)
+
+
+def _confident(label: int) -> Network:
+    """Class `label` everywhere with probability ~1: all weights 0, a large output bias."""
+    net = Network.random((2, 3, 1), activation="tanh", output="sigmoid", seed=0)
+    net.params[:] = 0.0
+    net.b(1)[:] = 12.0 if label else -12.0
+    return net
+
+
+@pytest.mark.parametrize("label", [0, 1])
+def test_region_colour_is_the_tinted_class_colour(renderer, label):
+    renderer.set_network(_confident(label))
+    img = renderer.image(SQUARE, SQUARE_SIZE, "classes").astype(float) / 255.0
+    colour = colormaps.palette(colormaps.CLASS_COLOURS, 2)[label]
+    want = 0.96 + (colour - 0.96) * colormaps.REGION_TINT
+    assert np.abs(img - want).max() <= 1.5 / 255
+
+
+def test_points_stand_out_from_their_own_region(renderer):
+    renderer.set_network(_confident(1))
+    one = np.ones((1, 1), np.float32)
+    train = Dataset(
+        "one",
+        "binary",
+        np.array([[0.0, 0.0]], np.float32),
+        one,
+        np.array([[0.5, 0.5]], np.float32),
+        one,
+    )
+    img = renderer.image(SQUARE, SQUARE_SIZE, "classes", points=train).astype(int)
+    background = img[2, 2]
+    disc_centre = img[16, 16]  # domain (0, 0): a train point, filled
+    ring_centre = img[8, 24]  # domain (0.5, 0.5): a test point, hollow
+    assert np.abs(disc_centre - background).sum() > 120
+    assert np.abs(ring_centre - background).sum() < 10  # the ring shows the region inside
+
+
+def test_a_dead_neuron_is_a_flat_tile_of_the_low_end(renderer):
+    """The mosaic of a ReLU network maps 0..1 onto the colormap: a dead neuron (0
+    everywhere) is a flat tile of the map's low end, as the dying_relu preset shows it."""
+    net = Network.random((2, 2, 1), activation="relu", output="sigmoid", seed=1)
+    net.W(0)[0] = 0.0
+    net.b(0)[0] = -1.0  # neuron 0 is off everywhere
     renderer.set_network(net)
+    values = renderer.values(View(), (64, 32), "mosaic")
+    img = renderer.image(View(), (64, 32), "mosaic", load_preset("dying_relu").view.colormap)
+    dead = (values[..., 1] == 0) & (values[..., 0] == 0)  # tile of neuron 0
+    assert dead.sum() > 100
+    assert np.array_equal(np.unique(img[dead], axis=0), colormaps.lut("viridis")[:1])
+
+
+def test_representation_places_points_at_their_neuron_values(each_renderer, net):
+    each_renderer.set_network(net)
     size = (80, 80)
     x = np.array([[0.3, 0.7]], np.float32)
     data = Dataset(
         "one", "binary", x, np.array([[1.0]], np.float32), x[:0], np.zeros((0, 1), np.float32)
     )
-    img = renderer.values(VIEW, size, "representation:1:0:2", points=data)
+    img = each_renderer.values(VIEW, size, "representation:1:0:2", points=data)
     from shaderplay.gpu.overlays import representation_plot
 
     box = representation_plot(net, data, VIEW.domain_for(size), 1, (0, 2)).box
@@ -280,10 +336,10 @@ def test_representation_places_points_at_their_neuron_values(renderer, ctx, net)
         ("output", {"glow": 1}, "render option: got 'glow'"),
     ],
 )
-def test_bad_mode_arguments_and_options(renderer, ctx, net, mode, opts, match):
-    renderer.set_network(net)
+def test_bad_mode_arguments_and_options(each_renderer, net, mode, opts, match):
+    each_renderer.set_network(net)
     with pytest.raises(ShaderplayError, match=match) as err:
-        renderer.image(VIEW, SIZE, mode, **opts)
+        each_renderer.image(VIEW, SIZE, mode, **opts)
     assert "\n" not in str(err.value)
 
 

@@ -4,7 +4,8 @@ a new row is tested without editing this file.
 - activations: scalar and NumPy forms, derivative by finite differences, the value
   range [lo, hi], the numba dispatch (trainer and forward-only), the GLSL float and
   vec4 overloads, and the torch.nn module the row names (torch installed);
-- features: the NumPy forms, the numba evaluator, the GLSL functions;
+- features: the NumPy forms, the numba evaluator, the GLSL functions, and all of them
+  with Fourier and latent inputs through the network in both evaluators, in order;
 - norms: the numba evaluator and the shader against the NumPy oracle;
 - colormaps: the lookup tables;
 - optimisers: a numba branch that moves the weights, the state slots and fields the
@@ -252,6 +253,30 @@ def test_glsl_features_match_numpy(ctx, tmp_path):
             assert not bad.any(), (feat.name, p[bad][:3], got[bad][:3], want[bad][:3])
 
 
+@pytest.mark.renderer(evaluator="shader")
+def test_every_feature_reaches_the_network(renderer):
+    # A linear layer holding the identity passes the features through: 16 outputs (4 passes' worth).
+    feats = tuple(features.FEATURES)
+    net = Network.random(
+        [len(feats) + 4 + 2] + [len(feats) + 6],
+        output="linear",
+        features=feats,
+        fourier=2,
+        fourier_scale=1.5,
+        latent=(0.25, -2.0),
+        seed=3,
+    )
+    net.W(0)[:] = np.eye(len(feats) + 6)
+    net.b(0)[:] = 0.0
+    view, size = View((0.3, -0.2), 1.7, 1.3), (19, 13)
+    renderer.set_network(net)
+    got = renderer.values(view, size)
+    want = net.input_features(view.grid(size).reshape(-1, 2)).reshape(13, 19, -1)
+    assert got.shape == want.shape == (13, 19, 16)
+    np.testing.assert_allclose(got, want, atol=2e-5, rtol=1e-5)
+    np.testing.assert_allclose(evaluate(net, view, size), want, atol=2e-5, rtol=1e-5)  # numba
+
+
 # --- norms ------------------------------------------------------------------------------
 
 
@@ -282,22 +307,14 @@ def test_norm_numba_matches_numpy(norm):
             assert np.abs(got - layers[layer][int(not pre)]).max() <= 1e-4, (layer, pre)
 
 
-@pytest.fixture(scope="module")
-def shader_renderer(gl_context):
-    from shaderplay.gpu.renderer import Renderer
-
-    r = Renderer(gl_context, evaluator="shader")  # the GLSL path, also on software GL
-    yield r
-    r.release()
-
-
+@pytest.mark.renderer(evaluator="shader")  # the GLSL path, also on software GL
 @pytest.mark.parametrize("norm", NORMS)
-def test_norm_glsl_matches_numpy(shader_renderer, ctx, norm):
+def test_norm_glsl_matches_numpy(renderer, norm):
     net = _normed_net(norm)
     view, size = View.from_domain(-3, 2, -1, 4), (23, 17)
-    shader_renderer.set_network(net)
+    renderer.set_network(net)
     want = net.forward(view.grid(size).reshape(-1, 2)).reshape(17, 23, -1)
-    assert np.abs(shader_renderer.values(view, size) - want).max() <= 1e-4
+    assert np.abs(renderer.values(view, size) - want).max() <= 1e-4
 
 
 # --- colormaps --------------------------------------------------------------------------
@@ -314,8 +331,8 @@ def test_colormap_lookup_table(name):
     colours = {tuple(c) for c in table}
     if banded:  # flat bands, each with a darker contour line at its lower edge
         assert colormaps.BANDS < len(colours) <= 2 * colormaps.BANDS
-    else:  # a smooth ramp from the first anchor to the last
-        assert len(colours) > 2 * colormaps.BANDS
+    else:  # a smooth ramp from the first anchor to the last, nearly every entry its own colour
+        assert len(colours) > 200
         for entry, anchor in ((table[0], base.anchors[0]), (table[-1], base.anchors[-1])):
             rgb = np.array([int(anchor[i : i + 2], 16) for i in (1, 3, 5)])
             assert np.abs(entry.astype(int) - rgb).max() <= 8, (name, entry, anchor)

@@ -5,7 +5,6 @@ no assertion depends on how long anything took.
 """
 
 import threading
-import time
 
 import numpy as np
 
@@ -13,13 +12,6 @@ from shaderplay.network import Network
 from shaderplay.train import Trainer
 
 LIMIT = 60.0  # seconds; generous, only there to turn a hang into a failure
-
-
-def _until(predicate, limit=LIMIT):
-    deadline = time.monotonic() + limit
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.005)
 
 
 def _trainer(**settings):
@@ -32,12 +24,12 @@ def _trainer(**settings):
     )
 
 
-def test_free_running_pause_resume_stop():
+def test_free_running_pause_resume_stop(wait_for):
     trainer = _trainer()
     trainer.start()
     try:
         assert trainer.running and not trainer.paused
-        _until(lambda: trainer.latest().step >= 64)
+        wait_for(lambda: trainer.latest().step >= 64)
         trainer.pause()
         with trainer._work:  # any chunk in flight has finished; none can start while paused
             frozen = trainer.step
@@ -45,7 +37,7 @@ def test_free_running_pause_resume_stop():
         assert trainer.step == frozen + 10  # ...and nothing else did
         assert trainer.latest().step == trainer.step
         trainer.resume()
-        _until(lambda: trainer.step > frozen + 10 + 32)
+        wait_for(lambda: trainer.step > frozen + 10 + 32)
     finally:
         trainer.stop(timeout=LIMIT)
     assert not trainer.running and trainer.error is None
@@ -86,15 +78,15 @@ def test_latest_never_waits_for_a_chunk():
     assert got[0].step == 16
 
 
-def test_divergence_on_the_thread_pauses_and_drops_queued_steps():
+def test_divergence_on_the_thread_pauses_and_drops_queued_steps(wait_for):
     rng = np.random.default_rng(0)
     x = rng.uniform(-1, 1, (64, 2))
     net = Network.random((2, 4, 1), output="linear", seed=0)
     trainer = Trainer(net, (x, 1e4 + x[:, :1]), optimizer="sgd", lr=1e38, batch_size=32)
     trainer.start()
     try:
-        _until(lambda: trainer.latest().diverged is not None)
-        _until(lambda: trainer.paused)
+        wait_for(lambda: trainer.latest().diverged is not None)
+        wait_for(lambda: trainer.paused)
         trainer.advance(10)
         assert trainer.wait(timeout=LIMIT)  # dropped, not stuck
         assert trainer.step == 0 and np.isfinite(net.params).all()

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from shaderplay.errors import ShaderplayError
-from shaderplay.view import View, parse_size
+from shaderplay.view import MAX_COORD, View, parse_size
 
 
 def test_grid_samples_pixel_centres_row0_top_y_up():
@@ -101,3 +101,27 @@ def test_bad_view_fields():
     with pytest.raises(ShaderplayError, match="view"):
         View.coerce((0, 1, 2))
     assert View.coerce("-3,1,0,2").domain == (-3.0, 1.0, 0.0, 2.0)
+
+
+# Views beyond what float32 shaders can hold are refused, not drawn wrong: a domain of
+# +-1e40 overflowed to infinity in the shader and disagreed with Network.forward, silently.
+
+
+@pytest.mark.parametrize("text", ["-1e40,1e40,-1,1", "0,1,-1e12,-1e11", "-2e9,0,0,1"])
+def test_domains_beyond_float32_are_refused(text):
+    with pytest.raises(ShaderplayError, match=r"within \+-1e\+09"):
+        View.parse(text)
+
+
+def test_views_beyond_float32_are_refused():
+    with pytest.raises(ShaderplayError, match="view.centre"):
+        View((2 * MAX_COORD, 0.0), 1.0)
+    with pytest.raises(ShaderplayError, match="view.scale"):
+        View((0.0, 0.0), 2 * MAX_COORD)
+    with pytest.raises(ShaderplayError, match="view.aspect"):
+        View((0.0, 0.0), MAX_COORD / 2, aspect=4.0)
+
+
+def test_wide_views_inside_the_limit_still_work():
+    assert View.parse("-1e9,1e9,-40,40").domain == (-1e9, 1e9, -40.0, 40.0)
+    assert View.parse("-40,40,-40,40").scale == 40.0
