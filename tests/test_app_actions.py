@@ -246,6 +246,25 @@ def test_dropping_an_image_makes_it_the_target(app, tmp_path):
     assert state.message.error and "notes.txt" in state.message.text
 
 
+def test_a_drop_is_classified_as_the_command_line_reads_sources(app, tmp_path):
+    state, session = app
+    csv = tmp_path / "points.csv"
+    csv.write_text("x,y,label\n0,0,0\n1,0,1\n0,1,1\n1,1,0\n-1,0,0\n0,-1,1\n")
+    file_actions.drop_files(state, session, [str(csv)])
+    assert not (state.message and state.message.error), state.message
+    assert state.preset.target.name == "csv" and session.dataset.name == "points"
+    for name in ("picture.bmp", "notes.txt"):  # no kind a drop takes: one line saying which do
+        file_actions.drop_files(state, session, [str(tmp_path / name)])
+        text = state.message.text
+        assert state.message.error and name in text and ".png" in text and ".npz" in text, text
+        assert "\n" not in text
+    junk = tmp_path / "junk.npz"
+    junk.write_text("not a zip")
+    net = session.net
+    file_actions.drop_files(state, session, [str(junk)])
+    assert state.message.error and "junk.npz" in state.message.text and session.net is net
+
+
 def test_view_settings_are_checked_against_the_renderer_tables(app):
     state, session = app
     view_actions.set_view(state, session, colormap="magma")
