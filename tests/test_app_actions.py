@@ -12,7 +12,7 @@ from shaderplay.app import file_actions, network_actions, training_actions, view
 from shaderplay.app.session import Session
 from shaderplay.app.state import AppState
 from shaderplay.config import NetConfig, Preset, TargetConfig, TrainConfig, ViewConfig
-from shaderplay.presets import load_preset
+from shaderplay.presets import load_preset, parse_preset
 from shaderplay.view import View
 
 
@@ -100,6 +100,17 @@ def test_a_classification_target_brings_its_loss(app):
     assert session.dataset.kind == "binary"
     assert state.preset.train.loss == "bce"
     assert state.preset.network.output == "sigmoid"
+
+
+def test_a_target_of_another_kind_brings_what_a_preset_naming_it_gets(app):
+    state, session = app
+    network_actions.set_network(state, session, output="tanh")
+    for name in ("none", "blobs", "circle", "fancy_sine"):
+        training_actions.set_target(state, session, name=name)
+        assert not (state.message and state.message.error), state.message
+        preset = parse_preset({"target": {"name": name}})  # names no loss and no output
+        assert state.preset.train.loss == preset.train.loss, name
+        assert state.preset.network.output == preset.network.output, name
 
 
 def test_pause_holds_the_weights_and_step_advances_exactly(app):
