@@ -276,6 +276,41 @@ def test_a_drop_is_classified_as_the_command_line_reads_sources(app, tmp_path):
     assert state.message.error and "junk.npz" in state.message.text and session.net is net
 
 
+def test_the_view_follows_a_network_that_loses_what_it_shows(app, tmp_path):
+    state, session = app
+
+    def shown():
+        assert not (state.message and state.message.error), state.message
+        view = state.preset.view
+        view_actions.check_view(session, view, state.mode_args)  # the canvas can draw it
+        return view.mode, view.layer, view.neuron
+
+    network_actions.set_network(state, session, hidden=(8, 8))
+    view_actions.set_view(state, session, mode="neuron", layer=1, neuron=7)
+    assert shown() == ("neuron", 1, 7)  # the last hidden layer's unit 7
+    network_actions.set_layer(state, session, 1, width=4)
+    assert session.net.spec.hidden == (8, 4) and shown() == ("neuron", 1, 3)
+    network_actions.remove_layer(state, session)  # weight layer 1 is now the output
+    assert session.net.spec.hidden == (8,) and shown() == ("neuron", 1, 0)
+
+    network_actions.set_network(state, session, hidden=(6, 6), activation="tanh", norm="none")
+    assert shown() == ("neuron", 1, 0)
+    file_actions.save_network(state, session, str(tmp_path / "two.npz"))
+    network_actions.add_layer(state, session)
+    view_actions.set_view(state, session, mode="depth", layer=2)
+    assert shown() == ("depth", 2, 0)
+    network_actions.remove_layer(state, session)
+    assert shown() == ("depth", 1, 0)  # the last hidden layer left
+    network_actions.add_layer(state, session)
+    view_actions.set_view(state, session, layer=2)
+    file_actions.load_network(state, session, str(tmp_path / "two.npz"))
+    assert session.net.spec.hidden == (6, 6) and shown() == ("depth", 1, 0)
+
+    view_actions.set_view(state, session, mode="neuron", neuron=9)  # a unit it does not have
+    assert state.message.error and "NEURON" in state.message.text
+    assert state.preset.view.mode == "depth"
+
+
 def test_view_settings_are_checked_against_the_renderer_tables(app):
     state, session = app
     view_actions.set_view(state, session, colormap="magma")

@@ -20,6 +20,7 @@ from ..targets import file_kind
 from .action import action
 from .network_actions import rebuild
 from .training_actions import set_target
+from .view_actions import follow_network
 
 PRESET_SUFFIX = ".toml"  # a dropped preset is a file; built-in names are picked in the panel
 DROPPABLE = (
@@ -40,8 +41,9 @@ DIALOG_PURPOSES = (
 def describe_network(state, session) -> None:
     """After a network or run file replaced the network: the preset's [network]
     table describes it (widths, activations, norms, inputs, latent values), so the
-    panels show it, a saved preset names it and the next edit starts from it.
-    Initialisation fields stay (they made no difference to loaded weights)."""
+    panels show it, a saved preset names it and the next edit starts from it, and
+    the view follows it. Initialisation fields stay (they made no difference to
+    loaded weights)."""
     spec, cfg = session.net.spec, state.preset.network
     keep_auto = cfg.n_out == 0 and session.dataset.kind != "none"
     latent = tuple(float(v) for v in session.net.latent) if spec.n_latent else ()
@@ -56,7 +58,8 @@ def describe_network(state, session) -> None:
         latent=latent,
         n_out=0 if keep_auto else spec.n_out,
     )
-    state.preset = replace(state.preset, network=net_cfg)
+    view, state.mode_args = follow_network(state.preset.view, state.mode_args, spec)
+    state.preset = replace(state.preset, network=net_cfg, view=view)
     state.boundaries = tuple(i for i in state.boundaries if i < spec.depth)
 
 
