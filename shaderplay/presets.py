@@ -29,6 +29,11 @@ from .targets import FILE_KINDS, resolve, target_kind
 DEFAULT_LOSS = {"binary": "bce", "multiclass": "cross_entropy", "regression": "mse", "none": "mse"}
 
 
+def default_output(loss: str) -> str:
+    """The output activation of a preset that names none: logits for cross-entropy, else sigmoid."""
+    return "linear" if loss == "cross_entropy" else "sigmoid"
+
+
 def preset_dir() -> Path:
     return asset_dir() / "presets"
 
@@ -91,7 +96,7 @@ def parse_preset(data: dict, default_name: str = "preset", base_dir: Path | None
     if "loss" not in data.get("train", {}):
         train = replace(train, loss=DEFAULT_LOSS[target_kind(tables["target"])])
     if "output" not in data.get("network", {}):
-        network = replace(network, output="linear" if train.loss == "cross_entropy" else "sigmoid")
+        network = replace(network, output=default_output(train.loss))
     preset = Preset(
         name=data.get("name", default_name),
         description=data.get("description", ""),
@@ -144,7 +149,9 @@ def save_preset(preset: Preset, path) -> None:
 
 
 __all__ = [
+    "DEFAULT_LOSS",
     "builtin_presets",
+    "default_output",
     "load_preset",
     "parse_preset",
     "preset_dir",

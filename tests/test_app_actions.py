@@ -12,7 +12,7 @@ from shaderplay.app import file_actions, network_actions, training_actions, view
 from shaderplay.app.session import Session
 from shaderplay.app.state import AppState
 from shaderplay.config import NetConfig, Preset, TargetConfig, TrainConfig, ViewConfig
-from shaderplay.presets import load_preset
+from shaderplay.presets import load_preset, parse_preset
 from shaderplay.view import View
 
 
@@ -100,6 +100,17 @@ def test_a_classification_target_brings_its_loss(app):
     assert session.dataset.kind == "binary"
     assert state.preset.train.loss == "bce"
     assert state.preset.network.output == "sigmoid"
+
+
+def test_a_target_of_another_kind_brings_what_a_preset_naming_it_gets(app):
+    state, session = app
+    network_actions.set_network(state, session, output="tanh")
+    for name in ("none", "blobs", "circle", "fancy_sine"):
+        training_actions.set_target(state, session, name=name)
+        assert not (state.message and state.message.error), state.message
+        preset = parse_preset({"target": {"name": name}})  # names no loss and no output
+        assert state.preset.train.loss == preset.train.loss, name
+        assert state.preset.network.output == preset.network.output, name
 
 
 def test_pause_holds_the_weights_and_step_advances_exactly(app):
@@ -244,6 +255,60 @@ def test_dropping_an_image_makes_it_the_target(app, tmp_path):
     assert state.domain[2:] == (-0.75, 0.75)
     file_actions.drop_files(state, session, [str(tmp_path / "notes.txt")])
     assert state.message.error and "notes.txt" in state.message.text
+
+
+def test_a_drop_is_classified_as_the_command_line_reads_sources(app, tmp_path):
+    state, session = app
+    csv = tmp_path / "points.csv"
+    csv.write_text("x,y,label\n0,0,0\n1,0,1\n0,1,1\n1,1,0\n-1,0,0\n0,-1,1\n")
+    file_actions.drop_files(state, session, [str(csv)])
+    assert not (state.message and state.message.error), state.message
+    assert state.preset.target.name == "csv" and session.dataset.name == "points"
+    for name in ("picture.bmp", "notes.txt"):  # no kind a drop takes: one line saying which do
+        file_actions.drop_files(state, session, [str(tmp_path / name)])
+        text = state.message.text
+        assert state.message.error and name in text and ".png" in text and ".npz" in text, text
+        assert "\n" not in text
+    junk = tmp_path / "junk.npz"
+    junk.write_text("not a zip")
+    net = session.net
+    file_actions.drop_files(state, session, [str(junk)])
+    assert state.message.error and "junk.npz" in state.message.text and session.net is net
+
+
+def test_the_view_follows_a_network_that_loses_what_it_shows(app, tmp_path):
+    state, session = app
+
+    def shown():
+        assert not (state.message and state.message.error), state.message
+        view = state.preset.view
+        view_actions.check_view(session, view, state.mode_args)  # the canvas can draw it
+        return view.mode, view.layer, view.neuron
+
+    network_actions.set_network(state, session, hidden=(8, 8))
+    view_actions.set_view(state, session, mode="neuron", layer=1, neuron=7)
+    assert shown() == ("neuron", 1, 7)  # the last hidden layer's unit 7
+    network_actions.set_layer(state, session, 1, width=4)
+    assert session.net.spec.hidden == (8, 4) and shown() == ("neuron", 1, 3)
+    network_actions.remove_layer(state, session)  # weight layer 1 is now the output
+    assert session.net.spec.hidden == (8,) and shown() == ("neuron", 1, 0)
+
+    network_actions.set_network(state, session, hidden=(6, 6), activation="tanh", norm="none")
+    assert shown() == ("neuron", 1, 0)
+    file_actions.save_network(state, session, str(tmp_path / "two.npz"))
+    network_actions.add_layer(state, session)
+    view_actions.set_view(state, session, mode="depth", layer=2)
+    assert shown() == ("depth", 2, 0)
+    network_actions.remove_layer(state, session)
+    assert shown() == ("depth", 1, 0)  # the last hidden layer left
+    network_actions.add_layer(state, session)
+    view_actions.set_view(state, session, layer=2)
+    file_actions.load_network(state, session, str(tmp_path / "two.npz"))
+    assert session.net.spec.hidden == (6, 6) and shown() == ("depth", 1, 0)
+
+    view_actions.set_view(state, session, mode="neuron", neuron=9)  # a unit it does not have
+    assert state.message.error and "NEURON" in state.message.text
+    assert state.preset.view.mode == "depth"
 
 
 def test_view_settings_are_checked_against_the_renderer_tables(app):

@@ -17,7 +17,7 @@ from shaderplay.app.session import Session
 from shaderplay.app.state import AppState
 from shaderplay.app.timeline import Timeline
 from shaderplay.config import NetConfig, Preset, TargetConfig, TrainConfig, ViewConfig
-from shaderplay.record.runfile import RunFile
+from shaderplay.runs import RunFile
 from shaderplay.train import Snapshot
 from shaderplay.train.results import Rows
 

@@ -9,10 +9,11 @@ import pytest
 from PIL import Image
 
 from shaderplay import Network
-from shaderplay.record import RunFile, RunRecorder, open_sink
+from shaderplay.record import open_sink
 from shaderplay.record.animations import Morph, Playback, WeightScale, Zoom, morph_params
 from shaderplay.record.film import Look, record
 from shaderplay.record.pngdir import frame_files
+from shaderplay.runs import RunFile, RunRecorder
 from shaderplay.view import View
 
 SIZE = (64, 48)

@@ -111,7 +111,7 @@ def test_save_run_then_play_it_back_elsewhere(preset, tmp_path, renderer):
         == 0
     )
     assert all(np.array_equal(x, y) for x, y in zip(pngs(tmp_path / "plain"), pngs(tmp_path / "t")))
-    from shaderplay.record import RunFile
+    from shaderplay.runs import RunFile
 
     saved = RunFile.load(run)
     assert saved.steps.tolist() == [0, 4, 8, 12, 16]

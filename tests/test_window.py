@@ -171,7 +171,7 @@ def test_timeline_drop_fullscreen_dialogs_and_latents(display, tmp_path):
     native dialogs (a stand-in zenity) for a save and a load, F and back, and a
     latent input edited live on the cppn preset."""
     from shaderplay.presets import load_preset
-    from shaderplay.record.runfile import RunFile
+    from shaderplay.runs import RunFile
 
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()

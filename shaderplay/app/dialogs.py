@@ -18,6 +18,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from ..images import IMAGE_SUFFIXES
 from . import file_actions
 
 LINUX_TOOLS = ("zenity", "kdialog", "matedialog", "qarma")
@@ -27,7 +28,7 @@ FILTERS = {
     "run": ["Run files (*.npz)", "*.npz", "All files", "*"],
     "image": [
         "Images",
-        "*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp",
+        " ".join(f"*{suffix}" for suffix in IMAGE_SUFFIXES),
         "CSV",
         "*.csv",
         "All files",

@@ -11,17 +11,22 @@ Choices made here:
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-
 from ..errors import bad_value
 from ..features import parse
-from ..presets import load_preset as read_preset
+from ..images import IMAGE_FILES
 from ..presets import save_preset as write_preset
+from ..sources import kind_of, read_preset
+from ..targets import file_kind
 from .action import action
 from .network_actions import rebuild
 from .training_actions import set_target
+from .view_actions import follow_network
 
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
+PRESET_SUFFIX = ".toml"  # a dropped preset is a file; built-in names are picked in the panel
+DROPPABLE = (
+    f"an image ({IMAGE_FILES}) or a .csv file as the target, a preset ({PRESET_SUFFIX}), "
+    "or a network or run file (.npz)"
+)
 DIALOG_PURPOSES = (
     "load_preset",
     "save_preset",
@@ -33,20 +38,12 @@ DIALOG_PURPOSES = (
 )
 
 
-def _is_run_file(path) -> bool:
-    """A `.npz` holding snapshots (a run file) rather than one network."""
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            return "snapshots" in data.files
-    except (OSError, ValueError):
-        return False  # load_network then says what is wrong with it
-
-
 def describe_network(state, session) -> None:
     """After a network or run file replaced the network: the preset's [network]
     table describes it (widths, activations, norms, inputs, latent values), so the
-    panels show it, a saved preset names it and the next edit starts from it.
-    Initialisation fields stay (they made no difference to loaded weights)."""
+    panels show it, a saved preset names it and the next edit starts from it, and
+    the view follows it. Initialisation fields stay (they made no difference to
+    loaded weights)."""
     spec, cfg = session.net.spec, state.preset.network
     keep_auto = cfg.n_out == 0 and session.dataset.kind != "none"
     latent = tuple(float(v) for v in session.net.latent) if spec.n_latent else ()
@@ -61,13 +58,15 @@ def describe_network(state, session) -> None:
         latent=latent,
         n_out=0 if keep_auto else spec.n_out,
     )
-    state.preset = replace(state.preset, network=net_cfg)
+    view, state.mode_args = follow_network(state.preset.view, state.mode_args, spec)
+    state.preset = replace(state.preset, network=net_cfg, view=view)
     state.boundaries = tuple(i for i in state.boundaries if i < spec.depth)
 
 
 # --- presets and networks -------------------------------------------------------------
 @action
 def load_preset(state, session, name_or_path: str) -> None:
+    """A built-in preset by name or a .toml file, read as the command line reads it."""
     preset = read_preset(name_or_path)
     rebuild(state, session, preset, playing=True)  # a preset starts afresh, training
     state.source = str(name_or_path)
@@ -131,27 +130,33 @@ def load_run(state, session, path: str = "") -> None:
 
 
 # --- dropped files and dialogs -----------------------------------------------------------
+def use_target_file(state, session, path: str) -> None:
+    """An image or CSV file as the target (a drop, or the target panel's "use")."""
+    set_target(state, session, name=file_kind(path), path=path)
+    state.image_path = path
+
+
+# What a dropped file becomes, by its kind (sources.kind_of): a target file the
+# target, a preset file the preset, a .npz the network or the run it holds.
+DROPS = {
+    "image": use_target_file,
+    "csv": use_target_file,
+    "preset": load_preset,
+    "network": load_network,
+    "run": load_run,
+}
+
+
 @action
 def drop_files(state, session, paths) -> None:
-    """Files dropped on the window: an image becomes the target, a .toml a preset,
-    a .npz a network or, if it holds snapshots, a run. The last usable file wins."""
-    for p in paths:
-        suffix = Path(p).suffix.lower()
-        if suffix in IMAGE_SUFFIXES:
-            set_target(state, session, name="image", path=str(p))
-            state.image_path = str(p)
-        elif suffix == ".toml":
-            load_preset(state, session, str(p))
-        elif suffix == ".npz" and _is_run_file(p):
-            load_run(state, session, str(p))
-        elif suffix == ".npz":
-            load_network(state, session, str(p))
-        else:
-            state.say(
-                f"dropped file: got {p!r}; allowed: an image ({', '.join(IMAGE_SUFFIXES)}), "
-                f"a preset (.toml) or a network (.npz).",
-                error=True,
-            )
+    """Files dropped on the window, each by its kind (DROPS); the last usable one wins.
+    Any other file gets a message saying what a drop takes; the next file still loads."""
+    for p in map(str, paths):
+        kind = kind_of(p)
+        if kind == "preset" and Path(p).suffix.lower() != PRESET_SUFFIX:
+            state.say(str(bad_value("dropped file", p, DROPPABLE)), error=True)
+            continue
+        DROPS[kind](state, session, p)
 
 
 @action

@@ -8,6 +8,8 @@ Choices made here:
   users of the TF playground asked (#22); any other architecture or
   initialiser change draws new weights;
 - "new seed" adds 1 to the network seed (reproducible, saved with the preset);
+- the view follows the network: removing or narrowing the layer it shows moves
+  it to the nearest layer and unit that are left, rather than refusing the change;
 - a latent value is edited in place (a buffer write: same weights, no
   rebuild); adding or removing a latent input changes the first layer's
   shape, so the network is re-drawn from its seed.
@@ -15,9 +17,11 @@ Choices made here:
 
 from dataclasses import replace
 
+from ..build import network_for
 from ..config import NetConfig
 from ..errors import bad_value
-from . import render_args
+from ..preset_schema import check_preset
+from . import render_args, view_actions
 from .action import action, known
 
 
@@ -30,16 +34,28 @@ def _per_layer(value, n: int) -> list:
     return [value] * n if isinstance(value, str) else list(value)
 
 
-def rebuild(state, session, preset, keep_weights=False, playing=None) -> None:
+def rebuild(state, session, preset, keep_weights=False, playing=None, follow=False) -> None:
     """Rebuild the session on `preset` (training as it was unless `playing` says);
-    the state takes the preset once that has worked."""
+    the state takes the preset once that has worked. `follow`: the view moves onto
+    the preset's network first (a removed or narrowed layer's view stays a view);
+    else a view that network cannot show is refused, as a preset file's is."""
     playing = session.playing if playing is None else playing
     preset, mode_args = render_args.split_mode(preset)
+    mode_args = {**state.mode_args, **mode_args}
+    if follow:
+        spec = network_for(check_preset(preset).network, session.dataset).spec
+        view, mode_args = view_actions.follow_network(preset.view, mode_args, spec)
+        preset = replace(preset, view=view)
     session.rebuild(preset, keep_weights=keep_weights, playing=playing)
     state.preset = preset
-    state.mode_args = {**state.mode_args, **mode_args}
+    state.mode_args = mode_args
     state.diverged_at = None
     state.boundaries = tuple(i for i in state.boundaries if i < session.net.spec.depth)
+
+
+def new_network(state, session, net: NetConfig, keep_weights=False) -> None:
+    """Rebuild on the [network] table `net`; the view follows the new network."""
+    rebuild(state, session, with_tables(state, network=net), keep_weights=keep_weights, follow=True)
 
 
 @action
@@ -47,7 +63,7 @@ def set_network(state, session, **changes) -> None:
     """Change [network] fields (names as NetConfig's); rebuilds net and shader."""
     net = replace(state.preset.network, **known(NetConfig, changes))
     keep = set(changes) <= {"activation", "output"}
-    rebuild(state, session, with_tables(state, network=net), keep_weights=keep)
+    new_network(state, session, net, keep_weights=keep)
 
 
 @action
@@ -66,7 +82,7 @@ def set_layer(state, session, index: int, width=None, activation=None, norm=None
         norms[index] = norm
     net = replace(cfg, hidden=tuple(hidden), activation=tuple(acts), norm=tuple(norms))
     keep = width is None and norm is None
-    rebuild(state, session, with_tables(state, network=net), keep_weights=keep)
+    new_network(state, session, net, keep_weights=keep)
 
 
 @action
@@ -82,7 +98,7 @@ def add_layer(state, session, width: int | None = None) -> None:
         activation=(*acts, last_a),
         norm=(*norms, last_n),
     )
-    rebuild(state, session, with_tables(state, network=net))
+    new_network(state, session, net)
 
 
 @action
@@ -100,14 +116,14 @@ def remove_layer(state, session, index: int = -1) -> None:
         activation=tuple(acts[i] for i in keep),
         norm=tuple(norms[i] for i in keep),
     )
-    rebuild(state, session, with_tables(state, network=net))
+    new_network(state, session, net)
 
 
 @action
 def new_seed(state, session) -> None:
     cfg = state.preset.network
     net = replace(cfg, seed=cfg.seed + 1)
-    rebuild(state, session, with_tables(state, network=net))
+    new_network(state, session, net)
 
 
 # --- latent inputs ----------------------------------------------------------------------

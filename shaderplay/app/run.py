@@ -6,14 +6,14 @@ Continuing from a snapshot cuts the run there: the snapshots after it and the
 curves beyond its step go, and the run goes on from its step (`base`): the
 session's new trainer counts on from it, so the learning-rate schedule and
 max_steps carry on (the snapshots hold weights only, so the optimiser's
-moments start afresh). A saved run file (`shaderplay.record.runfile`, what
+moments start afresh). A saved run file (`shaderplay.runs`, what
 `record --save-run` writes) loads into a run, and a run saves as one.
 """
 
 import numpy as np
 
 from ..errors import bad_value
-from ..record.runfile import RunFile
+from ..runs import RunFile
 from .progress import Progress
 from .timeline import DEFAULT_EVERY, Timeline
 

@@ -23,7 +23,7 @@ import numpy as np
 from ..build import build
 from ..errors import ShaderplayError, bad_value
 from ..network import Network
-from ..record.runfile import RunFile
+from ..runs import RunFile
 from ..train import Snapshot, Trainer
 from .pacing import Pacing
 from .progress import class_accuracy

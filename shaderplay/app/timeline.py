@@ -9,15 +9,15 @@ bounded: past `capacity` snapshots every other one is dropped and `every`
 doubles, so a long run keeps an even spread from its start.
 
 `index` is the scrubbed snapshot (None: live, following training). A saved
-run file (`shaderplay.record.runfile`, the format `record --save-run`
-writes) loads into a timeline, and the timeline saves as one.
+run file (`shaderplay.runs`, the format `record --save-run` writes) loads
+into a timeline, and the timeline saves as one.
 """
 
 import math
 
 import numpy as np
 
-from ..record.runfile import RunFile, RunRecorder
+from ..runs import RunFile, RunRecorder
 from ..train import Snapshot
 
 DEFAULT_EVERY = 100  # steps between snapshots at the start of a run

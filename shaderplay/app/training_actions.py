@@ -12,7 +12,7 @@ Choices made here:
 from dataclasses import replace
 
 from ..config import TargetConfig, TrainConfig
-from ..presets import DEFAULT_LOSS
+from ..presets import DEFAULT_LOSS, default_output
 from ..targets import target_kind
 from .action import action, known
 from .network_actions import rebuild, with_tables
@@ -22,21 +22,19 @@ from .network_actions import rebuild, with_tables
 def set_target(state, session, **changes) -> None:
     """Change [target] fields; keeps the weights when the output count stays the same.
 
-    A target of another kind brings its usual loss (as a preset that names
-    none would): bce for two classes, cross-entropy (linear output) for more,
-    mse for regression. A target with a domain of its own (an image) moves
-    the view there."""
+    A target of another kind brings the loss and output activation a preset
+    naming neither would get (presets.py): bce for two classes, cross-entropy
+    with a linear output for more, mse for regression. A target with a domain
+    of its own (an image) moves the view there."""
     target = replace(state.preset.target, **known(TargetConfig, changes))
     preset = with_tables(state, target=target)
     kind = target_kind(target)
     if kind != session.dataset.kind:
-        train, net = preset.train, preset.network
         loss = DEFAULT_LOSS[kind]
-        output = {"cross_entropy": "linear", "bce": "sigmoid"}.get(loss, net.output)
-        if train.loss == "cross_entropy" and loss != "cross_entropy":
-            output = "sigmoid"
         preset = replace(
-            preset, train=replace(train, loss=loss), network=replace(net, output=output)
+            preset,
+            train=replace(preset.train, loss=loss),
+            network=replace(preset.network, output=default_output(loss)),
         )
     old_domain = session.dataset.domain
     rebuild(state, session, preset, keep_weights=True)

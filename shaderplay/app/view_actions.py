@@ -9,36 +9,44 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..colormaps import NAMES as COLORMAPS
 from ..config import ViewConfig
-from ..errors import ShaderplayError, bad_value, choose
-from ..modes import MODES
+from ..errors import ShaderplayError, bad_value
+from ..modes import Mode, parse_mode
+from ..preset_schema import set_fields
 from ..view import View
-from .action import action, known
+from . import render_args
+from .action import action
 
 MIN_SCALE, MAX_SCALE = 1e-5, 1e5  # zoom limits (View.scale)
 
 
 @action
 def set_view(state, session=None, **changes) -> None:
-    """Change [view] fields: mode, colormap, layer, neuron, show_points, domain.
-    A new domain also moves the canvas there (it becomes "home")."""
-    view = replace(state.preset.view, **known(ViewConfig, changes))
+    """Change [view] fields: mode, colormap, layer, neuron, show_points, domain, each
+    checked by its field's rule. A mode may carry its arguments ("neuron:1:3"), as in a
+    preset. A new domain also moves the canvas there (it becomes "home")."""
+    changed = set_fields(state.preset, {f"view.{key}": value for key, value in changes.items()})
+    preset, extra = render_args.split_mode(changed)
+    mode_args = {**state.mode_args, **extra}
     if "domain" in changes:
-        View.from_domain(*view.domain)  # refuses a bad domain with a clear message
-        view = replace(view, domain=tuple(float(v) for v in view.domain))
+        View.from_domain(*preset.view.domain)  # refuses coordinates float32 cannot show
     if session is not None:
-        check_view(session, view)
-    state.preset = replace(state.preset, view=view)
+        check_view(session, preset.view, mode_args)
+    state.preset, state.mode_args = preset, mode_args
     if "domain" in changes:
         state.view = state.home
 
 
-def check_view(session, view) -> None:
-    """Refuse a view the renderer or the session's network cannot show (an unknown
-    mode or colormap, a neuron that does not exist, a target mode without a field)."""
-    mode = MODES[choose("view.mode", view.mode, MODES)]
-    choose("view.colormap", view.colormap, COLORMAPS)
+def shown_mode(view, mode_args: dict) -> tuple[Mode, tuple[int, ...]]:
+    """The mode row and the arguments the canvas draws `view` with."""
+    return parse_mode(render_args.mode_string(view.mode, view.layer, view.neuron, mode_args))
+
+
+def check_view(session, view, mode_args: dict) -> None:
+    """Refuse a view the session's network cannot show: arguments of the mode that the
+    network lacks (its row's check), a target mode without a target field."""
+    mode, args = shown_mode(view, mode_args)
+    mode.check(args, session.net.spec)
     if mode.needs_target and session.dataset.field is None:
         raise bad_value(
             "view.mode",
@@ -46,12 +54,30 @@ def check_view(session, view) -> None:
             f"a mode without the target's field: target "
             f"{session.dataset.name!r} has points only (show them with 'data points')",
         )
-    sizes = session.net.spec.sizes
-    if "neuron" in mode.arg_names:  # the [view] fields layer and neuron pick a unit
-        if not 0 <= view.layer < len(sizes) - 1:
-            raise bad_value("view.layer", view.layer, f"a weight layer 0..{len(sizes) - 2}")
-        if not 0 <= view.neuron < sizes[view.layer + 1]:
-            raise bad_value("view.neuron", view.neuron, f"a unit 0..{sizes[view.layer + 1] - 1}")
+
+
+def follow_network(view, mode_args: dict, spec) -> tuple[ViewConfig, dict]:
+    """`view` and the window's mode arguments moved onto a network of `spec` that
+    replaced the one they were set on: each argument of the shown mode the network
+    lacks becomes the nearest its row allows (a narrowed layer's last unit, a layer
+    that is left), and the [view] layer and neuron stay inside the network."""
+    mode, args = shown_mode(view, mode_args)
+    named = mode.named(args)
+    for arg in mode.args:  # in order: a unit's layer is settled first
+        if arg.allowed(named[arg.name], named, spec) is None:
+            continue
+        fits = [
+            v
+            for v in range(max(spec.sizes) + 1)
+            if arg.allowed(v, {**named, arg.name: v}, spec) is None
+        ]
+        if not fits:
+            break  # nothing like it in this network: the view's check says so
+        named[arg.name] = min(fits, key=lambda v, was=named[arg.name]: abs(v - was))
+    view = replace(view, **{k: named.pop(k) for k in render_args.VIEW_FIELDS if k in named})
+    layer = min(view.layer, spec.depth - 1)
+    view = replace(view, layer=layer, neuron=min(view.neuron, spec.sizes[layer + 1] - 1))
+    return view, {**mode_args, **named}
 
 
 @action

@@ -50,12 +50,6 @@ def main(argv=None) -> int:
         name, rest = argv[0], argv[1:]
     else:
         name, rest = "window", argv
-        if name not in COMMANDS:
-            print(
-                "shaderplay: the window is not available in this build.\n" + _usage(),
-                file=sys.stderr,
-            )
-            return 2
     module = importlib.import_module(COMMANDS[name][0], __name__)
     args = _build_parser("" if name == "window" else name, module).parse_args(rest)
     try:
