@@ -23,6 +23,9 @@ python=${PYTHON:-python3}
 "$python" -c 'import sys; assert sys.version_info >= (3, 11), "shaderplay needs Python >= 3.11"'
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+# setuptools reuses build/ between installs: a module deleted from the source
+# would still be copied into the package from there.
+rm -rf build
 .venv/bin/python -m pip install -q --disable-pip-version-check --no-cache-dir ".[test]"
 # PyTorch is only a reference (tests compare optimiser steps with torch.optim;
 # benchmarks run it side by side). Install it when a local CPU wheel is at hand
