@@ -111,20 +111,22 @@ class Loop:
 
     def _run(self, max_frames: int) -> None:
         state, window = self.state, self.window
-        while not (window.should_close or state.quit):
-            if max_frames and state.frame >= max_frames:
-                break
-            if window.minimized:
-                window.wait(0.05)  # nothing to draw; training goes on in its thread
-                continue
-            start = time.perf_counter()
-            self.frame()
-            if self.max_fps > 0:  # sleep off what is left of the frame's time
-                time.sleep(max(0.0, 1.0 / self.max_fps - (time.perf_counter() - start)))
-        self.recording.stop(state, self.session)
-        self.dialogs.close()
-        self.picture.release()
-        self._share_cores(False)
+        try:
+            while not (window.should_close or state.quit):
+                if max_frames and state.frame >= max_frames:
+                    break
+                if window.minimized:
+                    window.wait(0.05)  # nothing to draw; training goes on in its thread
+                    continue
+                start = time.perf_counter()
+                self.frame()
+                if self.max_fps > 0:  # sleep off what is left of the frame's time
+                    time.sleep(max(0.0, 1.0 / self.max_fps - (time.perf_counter() - start)))
+        finally:  # closed, quit, or a signal: a recording still ends in a whole file
+            self.recording.finish(state, self.session)
+            self.dialogs.close()
+            self.picture.release()
+            self._share_cores(False)
 
     def frame(self) -> None:
         """One frame. A bug in any part of it is reported in the message bar (and
