@@ -70,7 +70,7 @@ class GifSink(FrameSink):
         self.loop = int(loop)  # 0 = forever
         self.partial = self.path.with_name(f".{self.path.name}.partial.gif")
         try:  # claim a file now so an unwritable path is refused before any frame
-            self._file = open(self.partial, "w+b")
+            self._file = open(self.partial, "w+b", buffering=0)  # nothing held back
         except OSError as exc:
             raise ShaderplayError(
                 f"output {self.path}: cannot write next to it ({exc.strerror}); "
@@ -105,21 +105,22 @@ class GifSink(FrameSink):
         data = GifImagePlugin.getdata(part, box[:2], **params)
         assert bytes(data[0][:2]) == b"!\xf9", "each frame starts with its control block"
         head = b"".join(bytes(h) for h in header)
-        f = self._file
-        f.seek(self._end)
-        f.write(head)
-        f.writelines(data)
+        frame = b"".join(bytes(d) for d in data)
+        self._put(self._end, head + frame + TRAILER)
         self._delay = (self._end + len(head) + 4, delay)  # after '!', 0xF9, size and flags
-        self._end = f.tell()
-        f.write(TRAILER)
-        f.flush()  # in the file now: a process killed later still leaves these frames
+        self._end += len(head) + len(frame)
 
     def _patch(self, at: int, delay: int) -> None:
-        f = self._file
-        f.seek(at)
-        f.write(struct.pack("<H", delay))
-        f.flush()
+        self._put(at, struct.pack("<H", delay))
         self._delay = (at, delay)
+
+    def _put(self, at: int, data: bytes) -> None:
+        """`data` into the file at `at`, all of it (an OSError otherwise). Unbuffered: in
+        the file now, so a process killed later still leaves these frames."""
+        self._file.seek(at)
+        view = memoryview(data)
+        while view:
+            view = view[self._file.write(view) :]
 
     # --- closing -----------------------------------------------------------------------
     def _close_file(self) -> int:
@@ -130,9 +131,8 @@ class GifSink(FrameSink):
             self.partial.unlink(missing_ok=True)
             return 0
         try:
-            f.seek(self._end)
-            f.truncate()  # a frame cut short, if any (it also frees room for the trailer)
-            f.write(TRAILER)
+            f.truncate(self._end)  # a frame cut short, if any (and room for the trailer)
+            self._put(self._end, TRAILER)
         finally:
             f.close()
         commit(self.partial, self.path)
