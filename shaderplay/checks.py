@@ -1,12 +1,22 @@
-"""Checks for the files a command writes: refused before the work starts, and a
-failed write as one clear error. Each names the option, the path and what is
-allowed. (Config values are checked by their fields' rules: config.py.)"""
+"""Checks for the files a command writes: refused before the work starts, and
+written so that no ending loses one. Each message names the option, the path
+and what is allowed. (Config values are checked by their fields' rules: config.py.)
+
+Every file a user keeps is written through `atomic_file`: into a hidden
+temporary file beside it, flushed to the disk, then renamed over the old one.
+A failure on the way (a full disk, a missing folder, a signal) leaves the old
+file exactly as it was, and says so.
+"""
 
 import os
-from contextlib import contextmanager
+import secrets
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from .errors import bad_value
+from . import interrupts
+from .errors import ShaderplayError, bad_value
+
+ALLOWED = "a path in a folder you can write to, on a disk with room"
 
 
 def output_file(field: str, path) -> Path:
@@ -25,12 +35,71 @@ def output_file(field: str, path) -> Path:
     return path
 
 
+class WriteFailed(ShaderplayError):
+    """Writing `path` failed; the file that was there (if any) is unchanged."""
+
+    def __init__(self, field: str, path, reason: str, existed: bool):
+        self.field, self.path, self.reason, self.existed = field, Path(path), reason, existed
+        kept = (
+            f"the {self.path.name} already there is unchanged" if existed else "nothing was written"
+        )
+        super().__init__(f"{field} {path}: cannot write it ({reason}); {kept}; allowed: {ALLOWED}.")
+
+    def named(self, field: str) -> "WriteFailed":
+        return WriteFailed(field, self.path, self.reason, self.existed)
+
+
 @contextmanager
-def writing(field: str, path):
-    """Turn an OSError while writing `path` into one clear ShaderplayError."""
+def writing(field: str):
+    """A failed write inside names `field` (the option the user gave), not the writer's name."""
     try:
         yield
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        allowed = f"a file you can write (writing it failed: {reason})"
-        raise bad_value(field, str(path), allowed) from None
+    except WriteFailed as exc:
+        raise exc.named(field) from None
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc) or type(exc).__name__
+
+
+def commit(temp, path) -> None:
+    """Put the finished file `temp` in `path`'s place: its bytes on the disk first,
+    then one rename (a reader sees the old file or the new one, never a mix)."""
+    fd = os.open(temp, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(temp, path)
+    with suppress(OSError):  # the rename itself on the disk; not every system can say
+        folder = os.open(Path(path).parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+
+
+@contextmanager
+def atomic_file(path, field: str = "file", mode: str = "wb", **open_args):
+    """An open file whose contents replace `path` when the block ends normally.
+    An OSError (a full disk, a missing or read-only folder) becomes one WriteFailed;
+    any failure or signal leaves `path` as it was and no temporary file behind.
+    A link is followed: the file it names is replaced, the link stays."""
+    target = Path(os.path.realpath(path))
+    existed = target.exists()
+    if not target.parent.is_dir():
+        raise WriteFailed(field, path, f"folder {target.parent} does not exist", existed)
+    temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+    with interrupts.shielded():  # a signal while writing: the whole file, then the signal
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # mode from umask
+            with open(fd, mode, **open_args) as fh:
+                if existed:  # keep the old file's permissions
+                    os.chmod(fh.fileno(), target.stat().st_mode & 0o7777)
+                yield fh
+            commit(temp, target)
+        except OSError as exc:
+            raise WriteFailed(field, path, _reason(exc), existed) from None
+        finally:
+            with suppress(OSError):
+                temp.unlink(missing_ok=True)

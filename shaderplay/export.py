@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from . import colormaps
+from .checks import atomic_file
 from .errors import ShaderplayError, bad_value, choose
 from .gpu.layout import GpuLayout, Packer
 from .gpu.source import assemble, network_defines
@@ -200,7 +201,8 @@ def export_network(
             "output", str(path), f"a file in an existing folder ({path.parent} does not exist)"
         )
     text = export_source(net, view, colormap, value_range, name=path.stem)
-    path.write_text(text, encoding="utf-8")
+    with atomic_file(path, "output", "w", encoding="utf-8") as fh:
+        fh.write(text)
     return path
 
 

@@ -24,11 +24,11 @@ malformed with a message that names the file, the key and the shape found.
 """
 
 import json
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from .checks import atomic_file
 from .errors import ShaderplayError
 from .spec import NetworkSpec
 
@@ -67,9 +67,10 @@ def network_arrays(spec: NetworkSpec, params: np.ndarray, meta: dict) -> dict[st
 
 
 def write_network(path, spec: NetworkSpec, params: np.ndarray, meta: dict) -> None:
-    """Write a network file; an OSError (folder missing, disk full) is the caller's to word."""
-    with open(path, "wb") as fh:  # an open file keeps numpy from appending ".npz"
-        np.savez(fh, **network_arrays(spec, params, meta))
+    """Write a network file atomically: a failed write (a full disk) leaves the old file."""
+    arrays = network_arrays(spec, params, meta)
+    with atomic_file(path, "network file") as fh:  # a file object: numpy appends no ".npz"
+        np.savez(fh, **arrays)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -209,26 +210,11 @@ def read_run(path) -> dict:
 
 
 def write_run(path, spec: NetworkSpec, net_meta: dict, run: dict) -> Path:
-    """Write a run file atomically (a failed write leaves no half file). `run` holds
-    the RUN_KEYS arrays (run_meta as a dict); the network part is its last snapshot."""
-    path = Path(path)
-    folder = path.parent
-    if not folder.is_dir():
-        raise _run_fail(
-            path,
-            f"folder {folder} does not exist; allowed: a path in an existing, writable folder.",
-        )
+    """Write a run file atomically (a failed write leaves the old file, no half file).
+    `run` holds the RUN_KEYS arrays (run_meta as a dict); the network part is its last
+    snapshot."""
     arrays = network_arrays(spec, run["snapshots"][-1], net_meta)
     arrays.update(run, run_meta=np.array(json.dumps(run["run_meta"])))
-    try:  # any OSError on the way (a folder it cannot write in, a full disk): one message
-        with tempfile.TemporaryDirectory(dir=folder, prefix=".run-") as tmp:
-            staging = Path(tmp) / "run.npz"
-            with open(staging, "wb") as fh:
-                np.savez(fh, **arrays)
-            staging.replace(path)
-    except OSError as exc:
-        raise _run_fail(
-            path,
-            f"cannot write it ({exc.strerror}); allowed: a path in a folder you can write to.",
-        ) from None
-    return path
+    with atomic_file(path, "run file") as fh:
+        np.savez(fh, **arrays)
+    return Path(path)

@@ -20,6 +20,7 @@ import tomllib
 from dataclasses import asdict, replace
 from pathlib import Path
 
+from .checks import atomic_file
 from .config import TABLES, Preset, TargetConfig
 from .errors import ShaderplayError, bad_value
 from .preset_schema import TEXTS, check_preset, check_table, check_texts, remember, table_from_toml
@@ -145,7 +146,9 @@ def save_preset(preset: Preset, path) -> None:
     import tomli_w
 
     check_preset(preset)
-    Path(path).write_text(tomli_w.dumps(preset_to_dict(preset)), encoding="utf-8")
+    text = tomli_w.dumps(preset_to_dict(preset))
+    with atomic_file(path, "preset file", "w", encoding="utf-8") as fh:
+        fh.write(text)
 
 
 __all__ = [

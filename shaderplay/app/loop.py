@@ -16,10 +16,12 @@ keeps a core of its own; paused, the picture gets them all.
 import sys
 import time
 import traceback
+from contextlib import suppress
 from pathlib import Path
 
 import numpy as np
 
+from ..checks import WriteFailed, atomic_file
 from ..errors import ShaderplayError
 from . import (
     canvas,
@@ -109,20 +111,22 @@ class Loop:
 
     def _run(self, max_frames: int) -> None:
         state, window = self.state, self.window
-        while not (window.should_close or state.quit):
-            if max_frames and state.frame >= max_frames:
-                break
-            if window.minimized:
-                window.wait(0.05)  # nothing to draw; training goes on in its thread
-                continue
-            start = time.perf_counter()
-            self.frame()
-            if self.max_fps > 0:  # sleep off what is left of the frame's time
-                time.sleep(max(0.0, 1.0 / self.max_fps - (time.perf_counter() - start)))
-        self.recording.stop(state, self.session)
-        self.dialogs.close()
-        self.picture.release()
-        self._share_cores(False)
+        try:
+            while not (window.should_close or state.quit):
+                if max_frames and state.frame >= max_frames:
+                    break
+                if window.minimized:
+                    window.wait(0.05)  # nothing to draw; training goes on in its thread
+                    continue
+                start = time.perf_counter()
+                self.frame()
+                if self.max_fps > 0:  # sleep off what is left of the frame's time
+                    time.sleep(max(0.0, 1.0 / self.max_fps - (time.perf_counter() - start)))
+        finally:  # closed, quit, or a signal: a recording still ends in a whole file
+            self.recording.finish(state, self.session)
+            self.dialogs.close()
+            self.picture.release()
+            self._share_cores(False)
 
     def frame(self) -> None:
         """One frame. A bug in any part of it is reported in the message bar (and
@@ -267,9 +271,11 @@ class Loop:
             mode, colormap, opts = self._draw_args()
             try:
                 image = self.renderer.image(state.view, (w, h), mode, colormap, **opts)
-                _save_png(path, image)
+                _save_png("screenshot", path, image)
                 state.say(f"Saved screenshot {path} ({w} x {h}).")
-            except (ShaderplayError, OSError) as exc:
+            except WriteFailed as exc:
+                state.say(str(exc), error=True)
+            except ShaderplayError as exc:
                 state.say(f"screenshot {path}: {exc}", error=True)
         self.recording.update(
             state,
@@ -313,9 +319,9 @@ class _ShotTarget:
         w, h = self.fbo.size
         data = np.frombuffer(self.fbo.read(components=3), np.uint8).reshape(h, w, 3)[::-1]
         try:
-            _save_png(self.path, data)
-        except OSError as exc:
-            self.state.say(f"window screenshot {self.path}: {exc}", error=True)
+            _save_png("window screenshot", self.path, data)
+        except WriteFailed as exc:
+            self.state.say(str(exc), error=True)
         release_target(self.fbo)
 
 
@@ -328,8 +334,11 @@ def _hashable(value):
         return ("id", id(value))
 
 
-def _save_png(path, image: np.ndarray) -> None:
+def _save_png(field: str, path, image: np.ndarray) -> None:
+    """A PNG written whole or not at all; a failure is one WriteFailed naming `field`."""
     from PIL import Image
 
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(np.ascontiguousarray(image)).save(path)
+    with suppress(OSError):  # a folder that cannot be made: atomic_file says so
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with atomic_file(path, field) as fh:
+        Image.fromarray(np.ascontiguousarray(image)).save(fh, format="PNG")

@@ -27,6 +27,8 @@ class Pacing:
 
     def set_playing(self, playing: bool) -> None:
         self.playing = bool(playing)
+        if self.playing and self.trainer is not None:
+            self.trainer.stopped = None  # asked to train again: only a new stop counts
         self.apply()
 
     def set_fixed(self, steps: int) -> None:
@@ -49,14 +51,15 @@ class Pacing:
         trainer = self.trainer
         if not self.playing:
             return
+        per_frame = trainer.config.steps_per_frame
         if self.fixed:
             trainer.wait()  # this frame shows exactly the steps queued so far
-            return
-        per_frame = trainer.config.steps_per_frame
-        if per_frame and trainer.wait(0):
+        elif per_frame and trainer.wait(0) and trainer.stopped is None:
             trainer.advance(per_frame)
-        if trainer.paused and not per_frame:
-            self.playing = False  # the trainer stopped itself: divergence, max_steps, target_loss
+        if trainer.stopped is not None:
+            # The trainer stopped itself (divergence, max_steps, target_loss) and drops
+            # what is queued: whatever the pacing, the window stops playing.
+            self.playing = False
 
     def after_frame(self, snap) -> None:
         """After the frame took `snap`: the next fixed steps run while it renders."""

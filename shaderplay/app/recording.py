@@ -5,7 +5,10 @@ when recording started (MP4 pads odd sides). While recording, training runs
 a fixed number of steps per frame, so the film is deterministic and plays at
 the pace it was watched: the preset's `steps_per_frame` when set, else what
 the free-running trainer managed per displayed frame when V was pressed.
+Closing the window (or a signal) while recording finishes the file.
 """
+
+import sys
 
 from ..errors import ShaderplayError
 from ..record.live import LiveRecorder
@@ -54,6 +57,13 @@ class Recording:
             f"Recording to {state.recording} at {size[0]} x {size[1]}, {pace} training "
             f"steps per frame; V stops."
         )
+
+    def finish(self, state, session) -> None:
+        """The window is closing: a recording still going ends in a whole file, and
+        what it holds is said on stderr (the message bar goes with the window)."""
+        if self.recorder.recording:
+            self.stop(state, session)
+            print(f"shaderplay: {self.recorder.last_message}", file=sys.stderr)
 
     def stop(self, state, session) -> None:
         session.set_fixed_pace(0)

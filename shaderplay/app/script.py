@@ -13,11 +13,16 @@ window's drop callback as GLFW does when files are dropped on it; "mouse"
 (pos [x, y], window units) moves imgui's mouse there (hover a tooltip).
 "wait_for_step" (step N) holds the script (its frame count stops) while
 training runs towards step N, so a script can rely on training having
-happened whatever the machine's speed. Used by the window tests and the
+happened whatever the machine's speed. The wait always ends: when training
+stopped by itself (diverged, max_steps, target_loss), is paused, has nothing
+to train on, or made no step for STALL_S seconds, the script goes on and says
+so in the message bar and on stderr. Used by the window tests and the
 benchmark, and handy for demos: `shaderplay --script demo.json`.
 """
 
 import json
+import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +33,7 @@ from .action import actions_in
 ACTIONS = actions_in(network_actions, training_actions, run_actions, file_actions, view_actions)
 EXTRA = ("window_screenshot", "resize", "drop", "mouse")  # carried out by the window loop
 CONTROL = ("wait_for_step",)
+STALL_S = 30.0  # a wait for a step ends when training made no step for this long
 
 
 @dataclass
@@ -35,6 +41,7 @@ class Script:
     steps: list[dict] = field(default_factory=list)  # sorted by frame
     held: int = 0  # frames spent waiting: script frame = window frame - held
     until_step: int = -1
+    moved: tuple[int, float] = (0, 0.0)  # while waiting: (step, time) training last moved
 
     @classmethod
     def load(cls, path) -> "Script":
@@ -71,9 +78,7 @@ class Script:
     def run(self, frame: int, state, session, window_ops: list) -> None:
         """Run the actions due on `frame`; window steps go to `window_ops` as (do, kwargs)."""
         if self.until_step >= 0:
-            # Hold while training runs towards the step; a paused or untrainable
-            # session would never get there, so then the script goes on.
-            if session.step_count < self.until_step and session.playing:
+            if self._waiting(state, session):
                 self.held += 1
                 return
             self.until_step = -1
@@ -81,6 +86,7 @@ class Script:
         for k, s in enumerate(due):
             if s["do"] == "wait_for_step":
                 self.until_step = int(s.get("step", 0))
+                self.moved = (session.step_count, time.monotonic())
                 self.steps = due[k + 1 :] + self.steps  # the rest runs once training got there
                 break
             kwargs = {k: v for k, v in s.items() if k not in ("frame", "do")}
@@ -92,3 +98,32 @@ class Script:
                 fn(state, session, **kwargs)
             except TypeError as exc:  # wrong argument names: say so, keep going
                 state.say(f"script step {s}: {exc}", error=True)
+
+    def _waiting(self, state, session) -> bool:
+        """Whether to hold on for `until_step`; a wait that ends short says why."""
+        step = session.step_count
+        if step >= self.until_step:
+            return False
+        why = self._never(session, step)
+        if not why:
+            return True
+        text = f"script: wait_for_step {self.until_step} ended at step {step}: {why}"
+        state.say(text, error=True)
+        print(f"shaderplay: {text}", file=sys.stderr)
+        return False
+
+    def _never(self, session, step: int) -> str:
+        """Why training will not get to the step ('' while it may)."""
+        trainer = session.trainer
+        if trainer is None:
+            return "this preset has nothing to train on"
+        if trainer.stopped is not None:
+            return "training stopped: " + trainer.why_stopped()
+        if not session.playing:
+            return "training is paused"
+        now = time.monotonic()
+        if step != self.moved[0]:
+            self.moved = (step, now)
+        elif now - self.moved[1] > STALL_S:
+            return f"no training step for {STALL_S:g} s"
+        return ""

@@ -4,13 +4,15 @@
 Each module in COMMANDS has `add_arguments(parser)` and `run(args) -> int`.
 `shaderplay [PRESET]` with no subcommand opens the window.
 Errors a user can cause (ShaderplayError) print one paragraph to stderr and
-exit with status 2.
+exit with status 2. SIGINT, SIGTERM and SIGHUP end a command through the same
+cleanup (shaderplay.interrupts) and exit with 128 + the signal's number.
 """
 
 import argparse
 import importlib
 import sys
 
+from .. import interrupts
 from ..errors import ShaderplayError
 
 COMMANDS = {
@@ -53,13 +55,14 @@ def main(argv=None) -> int:
     module = importlib.import_module(COMMANDS[name][0], __name__)
     args = _build_parser("" if name == "window" else name, module).parse_args(rest)
     try:
-        return int(module.run(args) or 0)
+        with interrupts.handled():  # SIGTERM and SIGHUP end a command as Ctrl-C does
+            return int(module.run(args) or 0)
     except ShaderplayError as exc:
         print(f"shaderplay: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("shaderplay: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        print(f"shaderplay: interrupted ({interrupts.signal_name(exc)})", file=sys.stderr)
+        return interrupts.exit_status(exc)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ colormap, two or three are shown as RGB.
 
 from pathlib import Path
 
-from ..checks import output_file, writing
+from ..checks import atomic_file, output_file, writing
 from ..errors import bad_value
 
 # The same --view and --range forms as `shaderplay render`.
@@ -77,14 +77,14 @@ def run(args) -> int:
     if args.square:
         view = replace(view, aspect=None)
     colormap = args.colormap or (view_cfg.colormap if view_cfg else "viridis")
-    with writing("-o", args.output):
+    with writing("-o"):
         path = export_network(net, args.output, view, colormap, value_range)
     print(f"wrote {path} ({path.stat().st_size // 1024} KiB, {net.param_count} parameters)")
     if args.preview is not None:
         from PIL import Image
 
         picture = run_exported(path, size)
-        with writing("--preview", args.preview):
-            Image.fromarray(picture).save(args.preview)
+        with atomic_file(args.preview, "--preview") as fh:
+            Image.fromarray(picture).save(fh, format="PNG")
         print(f"wrote {args.preview} ({size[0]}x{size[1]}, the exported shader compiled here)")
     return 0

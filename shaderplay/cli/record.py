@@ -14,7 +14,7 @@ frame. Without --view the preset's domain is widened to the frame's shape
 import sys
 from pathlib import Path
 
-from .. import checks
+from .. import checks, interrupts
 from ..errors import bad_value, choose
 
 SINK_OPTIONS = ("crf", "x264_preset")
@@ -210,44 +210,53 @@ def run(args) -> int:
 
     ctx = headless_context()
     renderer = Renderer(ctx)
-    interrupted = False
+    sink = interrupted = None
     try:
         # Compile errors, unknown modes and colormaps surface before the file opens.
         renderer.set_network(animation.net)
         renderer.image(View(), (8, 8), look.mode, look.colormap, **options)
-        with (
-            open_sink(args.output, size, fps, **sink_opts) as sink,
-            tqdm(
-                total=animation.n_frames,
-                file=sys.stderr,
-                unit="frame",
-                desc=name,
-                leave=False,
-                mininterval=0.25,
-            ) as bar,
-        ):
-            try:
+        try:
+            with interrupts.shielded():  # an encoder that starts is an encoder that gets closed
+                sink = open_sink(args.output, size, fps, **sink_opts)
+            with (
+                sink,  # any ending closes a playable file of the frames so far
+                tqdm(
+                    total=animation.n_frames,
+                    file=sys.stderr,
+                    unit="frame",
+                    desc=name,
+                    leave=False,
+                    mininterval=0.25,
+                ) as bar,
+            ):
                 record(animation, renderer, sink, look, bar)
-            except KeyboardInterrupt:
-                interrupted = True
+        except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM, SIGHUP
+            interrupted = exc
+            if sink is not None:
+                sink.close()  # closed already, unless the signal came just before `with`
     finally:
         recorder = getattr(animation, "recorder", None)
         if recorder is not None and len(recorder):
-            recorder.save(opts.save_run, loss_history=animation.trainer.loss_history)
+            with checks.writing("--save-run"):
+                recorder.save(opts.save_run, loss_history=animation.trainer.loss_history)
         renderer.release()
         ctx.release()
-    frames = sink.frames_written
+    frames = sink.frames_written if sink is not None else 0
     w, h = size
-    if interrupted:
+    if interrupted is not None:
         said = (
             f"{args.output} holds the {frames} frames written so far and is playable"
             if frames
             else "nothing was written"
         )
-        print(f"shaderplay record: interrupted; {said}.", file=sys.stderr)
-        return 130
+        how = interrupts.signal_name(interrupted)
+        print(f"shaderplay record: interrupted; {said}; stopped by {how}.", file=sys.stderr)
+        return interrupts.exit_status(interrupted)
     print(
         f"wrote {frames} frames ({w}x{h}, {fps:g} fps, {name}) to {args.output}"
         + (f"; run snapshots in {opts.save_run}" if opts.save_run else "")
     )
+    note = getattr(animation, "stop_note", "")
+    if note:
+        print(f"  {note}")
     return 0

@@ -204,14 +204,14 @@ def run(args) -> int:
             about += f", {distinct} {counted} in view"
         if out.suffix.lower() == ".npy":
             values = renderer.values(view, size, mode, **opts)
-            with checks.writing("-o/--output", out):
-                np.save(out, values)
+            with checks.atomic_file(out, "-o/--output") as fh:
+                np.save(fh, values)
         else:
             from PIL import Image
 
             picture = Image.fromarray(renderer.image(view, size, mode, colormap, **opts))
-            with checks.writing("-o/--output", out):
-                picture.save(out)
+            with checks.atomic_file(out, "-o/--output") as fh:
+                picture.save(fh, format="PNG")
     finally:
         renderer.release()
         ctx.release()

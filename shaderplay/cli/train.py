@@ -111,7 +111,7 @@ def run(args) -> int:
         net.meta.update(
             steps=trainer.step, train_loss=train_loss, test_loss=test_loss, seed=train.seed
         )
-        with checks.writing("--save", args.save):
+        with checks.writing("--save"):
             net.save(args.save)
         print(f"  saved {args.save}")
     return 0

@@ -6,7 +6,9 @@ sits at t = i / (n - 1) in [0, 1] (t = 0 for a single frame).
 
 - training: a time-lapse; frame 0 shows the initial weights, frame i the
   weights after i * steps_per_frame steps. It trains as it goes, so frames
-  must be asked for in order (0, 1, 2, ...).
+  must be asked for in order (0, 1, 2, ...). When training stops by itself
+  (it diverged, reached max_steps or target_loss) the remaining frames show
+  the last weights, captioned with why: a recording always ends.
 - zoom: from one view to another. The half extents change exponentially
   (equal zoom factor per frame) and the centre moves in step with them, so
   the point the two views share stays put on screen: a straight zoom into
@@ -171,9 +173,11 @@ class Playback:
 
 class TrainingTimelapse:
     """Trains `trainer` (the documented Trainer API: `.net`, `.step`,
-    `.advance(n)`) `steps_per_frame` steps per frame. With a RunRecorder, a
-    snapshot is kept every `recorder.every` steps (training pauses exactly at
-    those steps; fixed-step training makes that invisible in the frames)."""
+    `.advance(n)`, `.stopped`, `.why_stopped()`) `steps_per_frame` steps per
+    frame. With a RunRecorder, a snapshot is kept every `recorder.every` steps
+    (training pauses exactly at those steps; fixed-step training makes that
+    invisible in the frames). `stopped_at` is the first frame after training
+    stopped by itself (None while it goes on)."""
 
     name = "training"
 
@@ -196,12 +200,13 @@ class TrainingTimelapse:
         self.loss_of = loss_of or latest_train_loss
         self._next = 0
         self._curve: list[float] = []
+        self.stopped_at: int | None = None
         if recorder is not None and recorder.due(trainer.step):
             recorder.add(trainer.step, trainer.net.params, self.loss_of(trainer))
 
     def _advance(self, steps: int) -> None:
         target = self.trainer.step + steps
-        while self.trainer.step < target:
+        while self.trainer.step < target and self.trainer.stopped is None:
             n = target - self.trainer.step
             if self.recorder is not None:
                 n = min(n, self.recorder.every - self.trainer.step % self.recorder.every)
@@ -222,8 +227,25 @@ class TrainingTimelapse:
         loss = self.loss_of(self.trainer)
         self._curve.append(loss)
         caption = loss_caption(self.trainer.step, loss)
+        if self.trainer.stopped is not None:
+            if self.stopped_at is None:
+                self.stopped_at = i
+            caption += "\ntraining stopped: " + self.trainer.stopped.replace("_", " ")
         return Frame(
             self.trainer.net.params.copy(), self.view, caption, np.array(self._curve), self.n_frames
+        )
+
+    @property
+    def stop_note(self) -> str:
+        """What the CLI says when training stopped before the last frame ('' if not)."""
+        if self.stopped_at is None:
+            return ""
+        shown = f"frames {self.stopped_at}..{self.n_frames - 1} show"
+        if self.stopped_at == self.n_frames - 1:
+            shown = f"frame {self.stopped_at} shows"
+        return (
+            f"training stopped at step {self.trainer.step}: {self.trainer.why_stopped()}; "
+            f"{shown} the weights it stopped with"
         )
 
 

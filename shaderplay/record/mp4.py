@@ -8,7 +8,8 @@ stream copy: no second encode). A transport stream has no index to finish,
 so when ffmpeg dies mid-way (killed, disk full) everything it had muxed is
 still there and still becomes a playable MP4; only the few frames in the
 encoder's look-ahead are lost, and the error message says how many frames
-the file holds.
+the file holds. When even the MP4 cannot be written (no room left for it),
+the stream is kept as `NAME.partial.ts`, which players play as it is.
 
 yuv420p needs even width and height. An odd size is refused when the sink
 opens, unless `pad=True`: then the last column/row is repeated once on the
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..checks import commit
 from ..errors import ShaderplayError, bad_value, choose
 from .ffmpeg import count_frames, exit_reason, ffmpeg_exe, own_process_group, run_ffmpeg
 from .sink import FrameSink, check_writable_dir
@@ -171,18 +173,17 @@ class Mp4Sink(FrameSink):
                 ],
                 f"writing {self.path}",
             )
-            staging.replace(self.path)
+            commit(staging, self.path)
         finally:
             staging.unlink(missing_ok=True)
-            self.partial.unlink(missing_ok=True)
-            self._log.close()
+        self.partial.unlink(missing_ok=True)
 
     def _finish(self) -> int:
         if self._end_encoder() != 0:
             raise OSError(self._encoder_exit())
+        self._log.close()
         if self.frames_written == 0:  # closed before any frame: no video, no file
             self.partial.unlink(missing_ok=True)
-            self._log.close()
             return 0
         self._remux()
         return self.frames_written
@@ -191,5 +192,14 @@ class Mp4Sink(FrameSink):
         if self.process.poll() is None:
             self._end_encoder()  # the failure was ours (a write), not ffmpeg's: let it flush
         self._ts.close()
-        self._remux()
+        self._log.close()
+        try:
+            self._remux()
+        except OSError:  # no room for the MP4 (a full disk): the stream itself plays
+            if self.partial.stat().st_size == 0:
+                self.partial.unlink()
+                raise
+            self.saved_to = self.path.with_name(f"{self.path.stem}.partial.ts")
+            self.partial.replace(self.saved_to)
+            return count_frames(self.saved_to)
         return count_frames(self.path)

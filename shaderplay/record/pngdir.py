@@ -4,17 +4,18 @@ exact pixels that were rendered.
 The folder is created if needed (in an existing parent folder).
 `frame_NNNNN.png` files already in it (from an earlier recording) are
 removed when the sink opens, as recording over an MP4 replaces it; nothing
-else in the folder is touched. Each frame is written to a temporary name
-and renamed, so a failure or Ctrl-C never leaves a half-written PNG: the
-folder holds exactly the frames so far.
+else in the folder is touched. Each frame is written whole
+(checks.atomic_file: a temporary name, flushed to the disk, renamed), so a
+failure or a signal never leaves a half-written PNG: the folder holds
+exactly the frames so far.
 """
 
-import os
 import re
 from pathlib import Path
 
 from PIL import Image
 
+from ..checks import atomic_file
 from ..errors import ShaderplayError, bad_value
 from .sink import FrameSink
 
@@ -58,13 +59,9 @@ class PngFolderSink(FrameSink):
 
     def _write_frame(self, frame) -> None:
         final = self.path / FRAME_NAME.format(self.frames_written)
-        part = final.with_name(final.name + ".part")
-        try:
+        with atomic_file(final, f"output {self.path}") as fh:
             image = Image.fromarray(frame, "RGB")
-            image.save(part, format="PNG", compress_level=self.compress_level)
-            os.replace(part, final)
-        finally:
-            part.unlink(missing_ok=True)
+            image.save(fh, format="PNG", compress_level=self.compress_level)
 
     def _finish(self) -> int:
         return self.frames_written

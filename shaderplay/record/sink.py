@@ -16,9 +16,12 @@ encoder is behind).
 When the encoder fails mid-way (it exits, the disk fills) the sink keeps
 what it has: it closes a playable file of the frames written so far and
 raises `RecordingError`, whose message says how many frames the file holds.
-A KeyboardInterrupt in the caller's loop is handled by the `with` block: the
-frames queued so far are written and the file is closed before the
-interrupt goes on.
+A KeyboardInterrupt in the caller's loop (Ctrl-C, or SIGTERM and SIGHUP
+through shaderplay.interrupts) is handled by the `with` block: the frames
+queued so far are written and the file is closed before the interrupt goes
+on. Closing is shielded: a signal that arrives meanwhile waits until the
+file is whole. Until then the frames live in a hidden partial file beside
+the output, which replaces the output only once it is complete.
 """
 
 import contextlib
@@ -30,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import interrupts
 from ..errors import ShaderplayError, bad_value
 
 MAX_SIDE = 4096  # renderer FBOs and H.264 levels are happy up to here
@@ -101,6 +105,7 @@ class FrameSink(ABC):
         self.size = check_size(size)
         self.fps = check_fps(fps)
         self.frames_written = 0  # frames the writer thread has handed to the encoder
+        self.saved_to = self.path  # where the frames are kept (another file if this fails)
         self._queue: queue.Queue = queue.Queue(maxsize=QUEUE_FRAMES)
         self._error: BaseException | None = None
         self._closed = False
@@ -148,18 +153,22 @@ class FrameSink(ABC):
         encoder failed: the file then holds the frames written before it did.
         """
         if not self._closed:
-            self._closed = True
-            self._queue.put(_STOP)
-            self._thread.join()
-            if self._error is None:
-                try:
-                    self.frames_written = self._finish()
-                except Exception as exc:  # the encoder failed on its last frames
-                    self._error = exc
-            if self._error is not None:
-                self._result = self._salvage_report(self._error)
-                raise self._result
+            with interrupts.shielded():  # a signal now waits until the file is whole
+                self._close()
         return self.frames_written
+
+    def _close(self) -> None:
+        self._closed = True
+        self._queue.put(_STOP)
+        self._thread.join()
+        if self._error is None:
+            try:
+                self.frames_written = self._finish()
+            except Exception as exc:  # the encoder failed on its last frames
+                self._error = exc
+        if self._error is not None:
+            self._result = self._salvage_report(self._error)
+            raise self._result
 
     def __enter__(self):
         return self
@@ -192,7 +201,9 @@ class FrameSink(ABC):
         sent = self.frames_written
         try:
             kept = self._salvage(error)
-            where = f"{self.path} holds the first {kept} frame{'s' * (kept != 1)} and is playable"
+            where = (
+                f"{self.saved_to} holds the first {kept} frame{'s' * (kept != 1)} and is playable"
+            )
         except Exception as exc:
             kept = 0
             where = f"nothing could be saved ({exc})"

@@ -9,8 +9,9 @@ Two pacing modes:
 - fixed steps: `advance(n)` queues exactly n steps, run even while paused;
   the same seed then gives the same weights at the same step, whatever the
   timing. `wait()` blocks until the queue is empty.
-A divergence, max_steps or target_loss pauses the thread and drops queued
-steps; `rollback()` / `resume()` continue.
+A divergence, max_steps or target_loss pauses the thread, drops queued
+steps and says which in `stopped` (until training is asked for again:
+`advance()`, `resume()`, `run()`); `rollback()` / `resume()` continue.
 
 The host class (Trainer) provides `config`, `diverged`, `run(n)` and
 `_chunk(n) -> (steps run, stop reason)`.
@@ -31,6 +32,9 @@ class ThreadControl:
         self._paused = False
         self._pending = 0
         self.error: BaseException | None = None  # what ended the thread, if it failed
+        # Why training stopped by itself ("diverged", "max_steps", "target_loss"); None
+        # while it can go on. Queued steps after a stop are dropped, so a waiter reads this.
+        self.stopped: str | None = None
 
     @property
     def running(self) -> bool:
@@ -60,6 +64,7 @@ class ThreadControl:
     def resume(self):
         with self._cond:
             self._paused = False
+            self.stopped = None
             self._cond.notify_all()
 
     def stop(self, timeout: float | None = None):
@@ -86,6 +91,7 @@ class ThreadControl:
             return
         with self._cond:
             self._pending += int(n)
+            self.stopped = None
             self._cond.notify_all()
         if wait:
             self.wait()
@@ -123,6 +129,7 @@ class ThreadControl:
                     if stopped != "steps":
                         self._pending = 0
                         self._paused = True
+                        self.stopped = stopped
                     self._cond.notify_all()
         except BaseException as exc:  # surfaced through .error; the waiters must not hang
             self.error = exc

@@ -144,6 +144,7 @@ class Trainer(ThreadControl):
             self._rng = seed_state(self.config.seed)
             self._history.clear()
             self.diverged = None
+            self.stopped = None
             self._last = (float("nan"), float("nan"), float("nan"))
             self._publish()
         self._wake()
@@ -165,6 +166,7 @@ class Trainer(ThreadControl):
         last finite ones; the step that failed will be retried on the same minibatch."""
         with self._work:
             self.diverged = None
+            self.stopped = None
             self._publish()
         self._wake()
 
@@ -176,12 +178,14 @@ class Trainer(ThreadControl):
                 "Trainer.run: the trainer thread is running; use advance(n) or stop() it first."
             )
         done, stopped = 0, "steps"
+        self.stopped = None
         while done < steps:
             ran, stopped = self._chunk(steps - done)
             done += ran
             if callback is not None:
                 callback(self)
             if stopped != "steps":
+                self.stopped = stopped
                 break
         return TrainResult(done, self._last[0], self._last[1], stopped)
 
@@ -236,6 +240,17 @@ class Trainer(ThreadControl):
                 stopped = "max_steps"
             self._publish()
             return ran, stopped
+
+    def why_stopped(self) -> str:
+        """`stopped` in words, for messages and captions ('' while training can go on)."""
+        if self.stopped == "diverged":
+            d = self.diverged
+            return f"diverged at step {d.step} ({d.reason}, lr {d.lr:g})"
+        if self.stopped == "max_steps":
+            return f"reached max_steps = {self.config.max_steps}"
+        if self.stopped == "target_loss":
+            return f"reached target_loss = {self.config.target_loss:g} at step {self.step}"
+        return ""
 
     def evaluate(self, split: str = "test") -> float:
         """Mean data loss (no penalty) on the "train" or "test" split, BatchNorm in eval mode."""
