@@ -20,6 +20,8 @@ import tomllib
 from dataclasses import asdict, replace
 from pathlib import Path
 
+import tomli_w
+
 from .config import TABLES, Preset, TargetConfig
 from .errors import ShaderplayError, bad_value
 from .preset_schema import (
@@ -164,12 +166,45 @@ def preset_to_dict(preset: Preset) -> dict:
     return out
 
 
+LINE = 100  # columns: a list longer than a line wraps, several items a line
+
+
+def _literal(value) -> str:
+    """One TOML scalar as tomli_w writes it (quoting, escapes, float forms)."""
+    return tomli_w.dumps({"v": value}).removeprefix("v = ").rstrip("\n")
+
+
+def _line(key: str, value) -> str:
+    """`key = value`, a list on one line where it fits, else wrapped under the key."""
+    if not isinstance(value, list):
+        return f"{key} = {_literal(value)}"
+    items = [_literal(v) for v in value]
+    one = f"{key} = [{', '.join(items)}]"
+    if len(one) <= LINE:
+        return one
+    rows, row = [], "   "
+    for item in items:
+        if len(row) + len(item) + 2 > LINE:
+            rows.append(row.rstrip())
+            row = "   "
+        row += f" {item},"
+    return "\n".join([f"{key} = [", *rows, row, "]"])
+
+
+def preset_to_toml(preset: Preset) -> str:
+    """`preset` as readable TOML: name and description, then the tables in order with
+    every field explicit, short lists on one line; `load_preset` reads it back equal."""
+    data = preset_to_dict(preset)
+    lines = [_line(key, data[key]) for key in TEXTS]
+    for table in TABLES:
+        lines += ["", f"[{table}]", *(_line(k, v) for k, v in data[table].items())]
+    return "\n".join(lines) + "\n"
+
+
 def save_preset(preset: Preset, path) -> None:
     """Write `preset` as TOML with every field explicit; `load_preset` reads it back equal."""
-    import tomli_w
-
     check_preset(preset)
-    Path(path).write_text(tomli_w.dumps(preset_to_dict(preset)), encoding="utf-8")
+    Path(path).write_text(preset_to_toml(preset), encoding="utf-8")
 
 
 __all__ = [
@@ -180,5 +215,6 @@ __all__ = [
     "parse_preset",
     "preset_dir",
     "preset_to_dict",
+    "preset_to_toml",
     "save_preset",
 ]
