@@ -7,7 +7,7 @@ SOURCE is a built-in preset name, a preset .toml, a network .npz or a run
 .npz (from --save-run). Frames come from an offscreen framebuffer of
 --size, whatever any window does; the same source, seed and options give
 the same frames. Training advances exactly --steps-per-frame steps per
-frame. Without --view the preset's domain is widened to the frame's shape
+frame (up to train.max_steps). Without --view the preset's domain is widened to the frame's shape
 (square pixels); --view is used exactly. --set and its shortcuts change the
 preset as a line of its file would (--steps: the training steps to film).
 
@@ -58,7 +58,8 @@ def add_arguments(parser) -> None:
         "--steps-per-frame",
         type=int,
         default=None,
-        help=f"training steps per frame (default: the preset's, else {DEFAULT_STEPS_PER_FRAME})",
+        help="training steps per frame (default: the preset's train.steps_per_frame, else "
+        f"its train.max_steps (--steps) over the frames, else {DEFAULT_STEPS_PER_FRAME})",
     )
     add("--view", default=None, help="input domain XMIN,XMAX,YMIN,YMAX (default: the preset's)")
     add("--mode", default=None, help="view mode (default: the preset's, else output)")
