@@ -8,7 +8,9 @@ Three kinds of rule, each in one place:
 - between tables: build.py, when a preset becomes objects.
 `table_from_toml` reads one TOML table, `check_preset` checks a Preset made in
 code, `set_fields` / `apply_overrides` change fields of a preset
-("train.lr=0.01", as a command line gives them). A preset checked once is
+("train.lr=0.01", as a command line gives them; `parse_setting` reads one),
+`typed_changes` types changes for both and for a file's loader (presets.py),
+which takes them as lines of the file. A preset checked once is
 remembered (it is frozen), so loading and then building checks it once.
 Every error names the field as `table.key`, the value found and what is allowed.
 """
@@ -81,33 +83,46 @@ def check_preset(preset: Preset) -> Preset:
 # --- changes ------------------------------------------------------------------------
 
 
-def set_fields(preset: Preset, changes: dict) -> Preset:
-    """`preset` with `{"table.key": value}` changes, each value through `coerce`;
-    the tables changed are checked again as a whole (a new `hidden` against its
-    per-layer activations). `set_fields(p, {"train.lr": 0.01})`."""
-    preset = check_preset(preset)
+def typed_changes(changes: dict) -> dict[str, dict]:
+    """`{"table.key": value}` -> `{table: {key: typed value}}`, each value through
+    `coerce` (the rules within a table come after, on the changed table)."""
     tables: dict[str, dict] = {}
     for dotted, value in changes.items():
         table, _, key = str(dotted).partition(".")
         if not key:
             raise bad_value("setting", dotted, "table.key, e.g. train.lr")
         tables.setdefault(table, {})[key] = coerce(table, key, value)
-    for table, values in tables.items():
-        tables[table] = check_table(table, replace(getattr(preset, table), **values))
+    return tables
+
+
+def set_fields(preset: Preset, changes: dict) -> Preset:
+    """`preset` with `{"table.key": value}` changes, each value through `coerce`;
+    the tables changed are checked again as a whole (a new `hidden` against its
+    per-layer activations). `set_fields(p, {"train.lr": 0.01})`."""
+    preset = check_preset(preset)
+    tables = {
+        table: check_table(table, replace(getattr(preset, table), **values))
+        for table, values in typed_changes(changes).items()
+    }
     return remember(replace(preset, **tables))
 
 
-def parse_setting(text: str) -> tuple[str, object]:
+def parse_setting(text: str, field: str = "setting") -> tuple[str, object]:
     """ "table.key=value" -> ("table.key", value). The value is read as a TOML value
-    (0.01, true, [8, 8], "adam"); text that is none (a bare word: adam) is a string."""
+    (0.01, true, [8, 8], "adam"); text that is none (a bare word: adam) is a string.
+    Errors name `field` (the command line's "--set")."""
     dotted, sep, raw = str(text).partition("=")
-    if not sep or not dotted.strip():
-        raise bad_value("setting", text, "table.key=value, e.g. train.lr=0.01")
+    dotted = dotted.strip()
+    if not sep or not dotted:
+        raise bad_value(field, text, "table.key=value, e.g. train.lr=0.01")
+    table, _, key = dotted.partition(".")
+    if not (table and key):
+        raise bad_value(field, dotted, "table.key, e.g. train.lr")
     try:
         value = tomllib.loads(f"value = {raw}")["value"]
     except tomllib.TOMLDecodeError:
         value = raw.strip()
-    return dotted.strip(), value
+    return dotted, value
 
 
 def apply_overrides(preset: Preset, assignments) -> Preset:
@@ -126,4 +141,5 @@ __all__ = [
     "remember",
     "set_fields",
     "table_from_toml",
+    "typed_changes",
 ]

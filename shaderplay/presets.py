@@ -20,10 +20,20 @@ import tomllib
 from dataclasses import asdict, replace
 from pathlib import Path
 
+import tomli_w
+
 from .checks import atomic_file
 from .config import TABLES, Preset, TargetConfig
 from .errors import ShaderplayError, bad_value
-from .preset_schema import TEXTS, check_preset, check_table, check_texts, remember, table_from_toml
+from .preset_schema import (
+    TEXTS,
+    check_preset,
+    check_table,
+    check_texts,
+    remember,
+    table_from_toml,
+    typed_changes,
+)
 from .resources import asset_dir
 from .targets import FILE_KINDS, resolve, target_kind
 
@@ -76,8 +86,16 @@ def _resolve_paths(target: TargetConfig, base_dir: Path | None) -> TargetConfig:
     return target
 
 
-def parse_preset(data: dict, default_name: str = "preset", base_dir: Path | None = None) -> Preset:
-    """A preset from parsed TOML (a dict), validated, with the defaults above."""
+def parse_preset(
+    data: dict,
+    default_name: str = "preset",
+    base_dir: Path | None = None,
+    changes: dict | None = None,
+) -> Preset:
+    """A preset from parsed TOML (a dict), validated, with the defaults above.
+    `changes` (`{"table.key": value}`, as `--set` gives them) count as lines of the
+    file, so the defaults follow them too; a relative path among them is relative
+    to the working folder, not to `base_dir`."""
     for key, value in data.items():
         if key not in TABLES and key not in TEXTS:
             what = (
@@ -90,13 +108,18 @@ def parse_preset(data: dict, default_name: str = "preset", base_dir: Path | None
                 f"{what}; allowed: the tables {tables} and the keys name, description."
             )
     check_texts(data)
+    changed = typed_changes(changes or {})
     tables = {name: table_from_toml(name, data.get(name, {})) for name in TABLES}
     tables["target"] = _resolve_paths(tables["target"], base_dir)
-    tables = {name: check_table(name, config) for name, config in tables.items()}
+    tables = {
+        name: check_table(name, replace(config, **changed.get(name, {})))
+        for name, config in tables.items()
+    }
+    stated = {name: {*data.get(name, {}), *changed.get(name, {})} for name in TABLES}
     train, network = tables["train"], tables["network"]
-    if "loss" not in data.get("train", {}):
+    if "loss" not in stated["train"]:
         train = replace(train, loss=DEFAULT_LOSS[target_kind(tables["target"])])
-    if "output" not in data.get("network", {}):
+    if "output" not in stated["network"]:
         network = replace(network, output=default_output(train.loss))
     preset = Preset(
         name=data.get("name", default_name),
@@ -109,8 +132,9 @@ def parse_preset(data: dict, default_name: str = "preset", base_dir: Path | None
     return remember(preset)  # every field and table checked above
 
 
-def load_preset(name_or_path) -> Preset:
-    """A built-in preset by name, or a `.toml` file by path."""
+def load_preset(name_or_path, changes: dict | None = None) -> Preset:
+    """A built-in preset by name, or a `.toml` file by path, with `changes` as
+    `parse_preset` takes them."""
     path = _locate(name_or_path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -125,8 +149,10 @@ def load_preset(name_or_path) -> Preset:
             f"preset {path}: not a UTF-8 text file; allowed: a TOML file."
         ) from None
     try:
-        return parse_preset(data, default_name=path.stem, base_dir=path.parent)
+        return parse_preset(data, default_name=path.stem, base_dir=path.parent, changes=changes)
     except ShaderplayError as exc:
+        if any(str(exc).startswith(f"{key}:") for key in changes or {}):
+            raise  # about a change, named as it is
         raise ShaderplayError(f"preset {path}: {exc}") from None
 
 
@@ -141,14 +167,46 @@ def preset_to_dict(preset: Preset) -> dict:
     return out
 
 
+LINE = 100  # columns: a list longer than a line wraps, several items a line
+
+
+def _literal(value) -> str:
+    """One TOML scalar as tomli_w writes it (quoting, escapes, float forms)."""
+    return tomli_w.dumps({"v": value}).removeprefix("v = ").rstrip("\n")
+
+
+def _line(key: str, value) -> str:
+    """`key = value`, a list on one line where it fits, else wrapped under the key."""
+    if not isinstance(value, list):
+        return f"{key} = {_literal(value)}"
+    items = [_literal(v) for v in value]
+    one = f"{key} = [{', '.join(items)}]"
+    if len(one) <= LINE:
+        return one
+    rows, row = [], "   "
+    for item in items:
+        if len(row) + len(item) + 2 > LINE:
+            rows.append(row.rstrip())
+            row = "   "
+        row += f" {item},"
+    return "\n".join([f"{key} = [", *rows, row, "]"])
+
+
+def preset_to_toml(preset: Preset) -> str:
+    """`preset` as readable TOML: name and description, then the tables in order with
+    every field explicit, short lists on one line; `load_preset` reads it back equal."""
+    data = preset_to_dict(preset)
+    lines = [_line(key, data[key]) for key in TEXTS]
+    for table in TABLES:
+        lines += ["", f"[{table}]", *(_line(k, v) for k, v in data[table].items())]
+    return "\n".join(lines) + "\n"
+
+
 def save_preset(preset: Preset, path) -> None:
     """Write `preset` as TOML with every field explicit; `load_preset` reads it back equal."""
-    import tomli_w
-
     check_preset(preset)
-    text = tomli_w.dumps(preset_to_dict(preset))
     with atomic_file(path, "preset file", "w", encoding="utf-8") as fh:
-        fh.write(text)
+        fh.write(preset_to_toml(preset))
 
 
 __all__ = [
@@ -159,5 +217,6 @@ __all__ = [
     "parse_preset",
     "preset_dir",
     "preset_to_dict",
+    "preset_to_toml",
     "save_preset",
 ]

@@ -3,19 +3,24 @@ preset .toml, a network .npz or a run .npz (from `record --save-run`).
 
     kind_of(text)        what `text` names, without loading it: "preset",
                          "network", "run", or a target file, "image" or "csv"
-    read_preset(text)    a preset (name or .toml) with a seed and field changes
+    read_preset(text)    a preset (name or .toml) with field changes and a seed
     load_source(text)    a Source: a preset built into a fresh network, its data,
                          training settings and view; a network file's network;
                          a run file's last weights and its snapshots
     with_preset(s, text) the weights of source `s` shown as a preset shows its
                          own network: its view, target and points
 
+Field changes (`{"table.key": value}`, the command line's `--set`) count as
+lines of the preset file. A .npz source's weights fix its network, so
+`network.*` changes are refused there; `view.*` changes give it a view, and
+`target.*` / `train.*` changes apply to the preset that `with_preset` brings.
+
 The command line (render, record, export, train, window), the recorder and
 the window's drop and Open all start here. Images and CSV files are targets,
 not sources: `kind_of` names them so a drop can make them the target.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .build import apply_seed, build
 from .config import Preset, TrainConfig, ViewConfig
@@ -44,16 +49,17 @@ class Source:
     train: TrainConfig | None = None
     run: RunFile | None = None
     seed: int | None = None
+    look: ViewConfig | None = None  # a .npz source's view, from view.* changes
 
     @property
     def view(self) -> ViewConfig | None:
-        return self.preset.view if self.preset is not None else None
+        return self.preset.view if self.preset is not None else self.look
 
     @property
     def domain(self) -> tuple[float, float, float, float]:
-        """The preset's domain; a run's, as saved; else -1,1,-1,1."""
-        if self.preset is not None:
-            return tuple(self.preset.view.domain)
+        """The view's domain; a run's, as saved; else -1,1,-1,1."""
+        if self.view is not None:
+            return tuple(self.view.domain)
         if self.run is not None and len(self.run.meta.get("domain", ())) == 4:
             return tuple(self.run.meta["domain"])
         return DEFAULT_DOMAIN
@@ -70,17 +76,27 @@ def kind_of(text) -> str:
 
 
 def read_preset(text, seed: int | None = None, changes: dict | None = None) -> Preset:
-    """The preset `text` names, with `{"table.key": value}` changes and then `seed`
-    (network, data and minibatch order at once) applied."""
-    preset = load_preset(text)
-    if changes:
-        preset = set_fields(preset, changes)
+    """The preset `text` names, with `{"table.key": value}` changes (as lines of its
+    file) and then `seed` (network, data and minibatch order at once) applied."""
+    preset = load_preset(text, changes)
     return preset if seed is None else apply_seed(preset, seed)
 
 
+def _fixed_by_weights(changes: dict, allowed: tuple[str, ...], why: str) -> None:
+    """Refuse the first change outside the tables `allowed` for a .npz source."""
+    for dotted, value in changes.items():
+        table = str(dotted).partition(".")[0]
+        if table not in allowed:
+            tables = ", ".join(f"{t}.*" for t in allowed)
+            raise bad_value(str(dotted), value, f"{tables} settings with a .npz source ({why})")
+
+
+FIXED = "its weights fix network.*"
+
+
 def load_source(text, seed: int | None = None, changes: dict | None = None) -> Source:
-    """The Source `text` names. A seed and field changes apply to presets only:
-    a network or run file's weights are fixed."""
+    """The Source `text` names. A seed and field changes apply to presets; a network
+    or run file's weights are fixed, and `view.*` changes give it a view."""
     kind = kind_of(text)
     if kind == "preset":
         preset = read_preset(text, seed, changes)
@@ -90,16 +106,21 @@ def load_source(text, seed: int | None = None, changes: dict | None = None) -> S
         raise bad_value("source", str(text), SOURCES)
     if seed is not None:
         raise bad_value("seed", seed, "no seed with a .npz source (its weights are fixed)")
-    if changes:
-        raise bad_value("setting", next(iter(changes)), "no settings with a .npz source")
+    _fixed_by_weights(changes or {}, ("view",), f"{FIXED}; no data or training here")
     run = RunFile.load(text) if kind == "run" else None
-    return Source(kind, Network.load(text), run=run)
+    source = Source(kind, Network.load(text), run=run)
+    if changes:  # a view of the source's own domain, changed
+        look = Preset(view=replace(ViewConfig(), domain=source.domain))
+        source = replace(source, look=set_fields(look, changes).view)
+    return source
 
 
-def with_preset(source: Source, text) -> Source:
+def with_preset(source: Source, text, changes: dict | None = None) -> Source:
     """`source`'s weights (and run) with the view, data and training settings of
-    the preset `text` names, as that preset would show its own network."""
-    preset = read_preset(text)
+    the preset `text` names (with `changes` but for `network.*`, which the weights
+    fix), as that preset would show its own network."""
+    _fixed_by_weights(changes or {}, ("target", "train", "view"), FIXED)
+    preset = read_preset(text, changes=changes)
     _, data, train = build(preset)  # its own network checks the preset's rules
     return Source(source.kind, source.net, preset, data, train, run=source.run)
 

@@ -79,6 +79,21 @@ def test_weight_scale_frames_match_a_net_with_scaled_weights(renderer, tmp_path)
     assert edges[-1] > edges[0]
 
 
+def test_weight_scale_frames_say_which_scale():
+    net = Network.random((2, 3, 1), init="uniform", scale=0.5, seed=2)
+    view = View.from_domain(-1, 1, -1, 1)
+    absolute = WeightScale(net, 0.25, 1.0, 3, view, base=0.5)
+    factors = WeightScale(net, 0.5, 2.0, 3, view)
+    assert [absolute.factor(i) for i in range(3)] == pytest.approx([0.5, 1.0, 2.0])
+    assert [absolute.frame(i).caption for i in range(3)] == [
+        "weight scale 0.25",
+        "weight scale 0.5",
+        "weight scale 1",
+    ]
+    assert factors.frame(0).caption == "weights x0.5"
+    np.testing.assert_array_equal(absolute.frame(2).params, factors.frame(2).params)
+
+
 def test_morph_goes_from_net_a_to_net_b(renderer, tmp_path):
     a, b = net_of(3), net_of(4)
     view = View.from_domain(-1, 1, -1, 1)

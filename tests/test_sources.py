@@ -62,8 +62,13 @@ def test_network_and_run_files(files):
     np.testing.assert_array_equal(run.net.params, run.run.snapshots[-1])  # the last weights
     with pytest.raises(ShaderplayError, match="seed: got 3; allowed: no seed with a .npz"):
         load_source(net_path, seed=3)
-    with pytest.raises(ShaderplayError, match="setting: got 'train.lr'"):
-        load_source(run_path, changes={"train.lr": 0.1})
+    # The weights fix network.*; nothing here trains or shows data; a view is a view.
+    for key, value in (("train.lr", 0.1), ("network.hidden", [3]), ("target.noise", 0.1)):
+        with pytest.raises(ShaderplayError, match=rf"^{key}: got .*; allowed: view\.\* settings"):
+            load_source(run_path, changes={key: value})
+    looked = load_source(run_path, changes={"view.mode": "neuron:0:1", "view.colormap": "magma"})
+    assert looked.view.mode == "neuron:0:1" and looked.view.colormap == "magma"
+    assert looked.domain == run.domain and looked.preset is None  # the run's own domain
 
 
 def test_with_preset_dresses_weights_in_a_presets_view_and_data(files):
@@ -71,6 +76,11 @@ def test_with_preset_dresses_weights_in_a_presets_view_and_data(files):
     dressed = with_preset(load_source(net_path), preset)
     assert dressed.kind == "network" and dressed.preset.name == "tiny"
     assert dressed.dataset.name == "xor"
+    changed = with_preset(load_source(net_path), preset, {"target.n_points": 20, "view.layer": 1})
+    assert len(changed.dataset.x_train) + len(changed.dataset.x_test) == 20
+    assert changed.view.layer == 1
+    with pytest.raises(ShaderplayError, match=r"^network.seed: got 4; allowed: target\.\*, "):
+        with_preset(load_source(net_path), preset, {"network.seed": 4})
     np.testing.assert_array_equal(dressed.net.params, Network.load(net_path).params)
 
 

@@ -1,7 +1,8 @@
 """Export a network as one self-contained fragment shader with its weights
 baked in: paste the file into Shadertoy's Image tab as it is, or run it
 here with shaderplay.export.run_exported. SOURCE is a .npz network file, a
-built-in preset name or a preset .toml (a fresh, untrained network from it).
+built-in preset name or a preset .toml (a fresh, untrained network from it);
+--set and its shortcuts change the preset as a line of its file would.
 
 The view (default: the preset's, else -1,1,-1,1) and the value range are
 baked in as #defines at the top of the file; one output goes through the
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from ..checks import atomic_file, output_file, writing
 from ..errors import bad_value
+from . import overrides
 
 # The same --view and --range forms as `shaderplay render`.
 from .render import _NUMBER_LIST, _parse_range
@@ -50,6 +52,7 @@ def add_arguments(parser) -> None:
         help="also compile the exported file here, save its picture to this .png",
     )
     parser.add_argument("--size", default="512x512", help="preview size WxH (default: %(default)s)")
+    overrides.add_arguments(parser, "export")
     if hasattr(parser, "_negative_number_matcher"):
         parser._negative_number_matcher = _NUMBER_LIST
 
@@ -68,7 +71,9 @@ def run(args) -> int:
         output_file("--preview", args.preview)
     size = parse_size(args.size)
     value_range = _parse_range(args.range)
-    source = load_source(args.source)
+    settings = overrides.read(args)
+    with settings.named():
+        source = load_source(args.source, changes=settings.changes)
     net, view_cfg = source.net, source.view
     if args.view is not None:
         view = View.parse(args.view)

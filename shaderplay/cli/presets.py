@@ -1,6 +1,6 @@
 """List the built-in presets with their descriptions; with a NAME (or a
 .toml path), print that preset in full as TOML, every field explicit — a
-starting point for your own."""
+starting point for your own (it loads back as the same preset)."""
 
 import textwrap
 
@@ -12,13 +12,11 @@ def add_arguments(parser):
 
 
 def run(args) -> int:
-    from ..presets import builtin_presets, preset_to_dict
+    from ..presets import builtin_presets, preset_to_toml
     from ..sources import read_preset
 
     if args.name:
-        import tomli_w
-
-        print(tomli_w.dumps(preset_to_dict(read_preset(args.name))), end="")
+        print(preset_to_toml(read_preset(args.name)), end="")
         return 0
     presets = builtin_presets()
     width = max(map(len, presets)) + 2

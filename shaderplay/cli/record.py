@@ -7,22 +7,30 @@ SOURCE is a built-in preset name, a preset .toml, a network .npz or a run
 .npz (from --save-run). Frames come from an offscreen framebuffer of
 --size, whatever any window does; the same source, seed and options give
 the same frames. Training advances exactly --steps-per-frame steps per
-frame. Without --view the preset's domain is widened to the frame's shape
-(square pixels); --view is used exactly.
+frame (up to train.max_steps). Without --view the preset's domain is widened to the frame's shape
+(square pixels); --view is used exactly. --set and its shortcuts change the
+preset as a line of its file would (--steps: the training steps to film).
+
+Weight scale: --scale-from/--scale-to are absolute init scales, the preset's
+network.scale (neylon: weights uniform in [-0.7, 0.7] is scale 0.7), so
+`--scale-from 0.4 --scale-to 0.8` films weights in [-0.4, 0.4] to [-0.8, 0.8];
+--factor-from/--factor-to multiply SOURCE's weights (a .npz's too).
 """
 
+import math
 import sys
 from pathlib import Path
 
 from .. import checks, interrupts
 from ..errors import bad_value, choose
+from . import overrides
 
 SINK_OPTIONS = ("crf", "x264_preset")
 
 
 def add_arguments(parser) -> None:
     from ..record.catalog import ANIMATIONS, DEFAULT_FRAMES, DEFAULT_STEPS_PER_FRAME
-    from .render import _NUMBER_LIST
+    from .render import _NUMBER_LIST, add_boundaries
 
     add = parser.add_argument
     add("source", help="built-in preset name, preset .toml, network .npz or run .npz")
@@ -50,9 +58,9 @@ def add_arguments(parser) -> None:
         "--steps-per-frame",
         type=int,
         default=None,
-        help=f"training steps per frame (default: the preset's, else {DEFAULT_STEPS_PER_FRAME})",
+        help="training steps per frame (default: the preset's train.steps_per_frame, else "
+        f"its train.max_steps (--steps) over the frames, else {DEFAULT_STEPS_PER_FRAME})",
     )
-    add("--seed", type=int, default=None, help="seed for weights, data and minibatch order")
     add("--view", default=None, help="input domain XMIN,XMAX,YMIN,YMAX (default: the preset's)")
     add("--mode", default=None, help="view mode (default: the preset's, else output)")
     add(
@@ -65,7 +73,7 @@ def add_arguments(parser) -> None:
         action="store_true",
         help="draw the preset's data points (default: the preset's view.show_points)",
     )
-    add("--boundaries", action="store_true", help="draw every hidden neuron's boundary")
+    add_boundaries(parser)
     add(
         "--caption",
         action="store_true",
@@ -77,8 +85,32 @@ def add_arguments(parser) -> None:
         default=None,
         help="zoom: the last frame's domain XMIN,XMAX,YMIN,YMAX (default: 10x into the centre)",
     )
-    add("--scale-from", type=float, default=None, help="weight-scale: first factor (0.25)")
-    add("--scale-to", type=float, default=None, help="weight-scale: last factor (4.0)")
+    add(
+        "--scale-from",
+        type=float,
+        default=None,
+        help="weight-scale: the first frame's weight scale, absolute: network.scale, the "
+        "init's range (neylon: uniform in [-S, S]); biases keep their ratio to it "
+        "(default: a quarter of the preset's scale)",
+    )
+    add(
+        "--scale-to",
+        type=float,
+        default=None,
+        help="weight-scale: the last frame's weight scale, absolute (default: 4x the preset's)",
+    )
+    add(
+        "--factor-from",
+        type=float,
+        default=None,
+        help="weight-scale: the first frame's factor on SOURCE's weights, relative (0.25)",
+    )
+    add(
+        "--factor-to",
+        type=float,
+        default=None,
+        help="weight-scale: the last frame's factor on SOURCE's weights, relative (4.0)",
+    )
     add("--seed-b", type=int, default=None, help="morph: seed of network B (default: seed + 1)")
     add("--run", default=None, help="playback: the run file RUN.npz to play")
     add("--save-run", default=None, help="training: also keep weight snapshots in RUN.npz")
@@ -90,6 +122,7 @@ def add_arguments(parser) -> None:
     )
     add("--crf", type=int, default=18, help="mp4: quality, 0-51, lower is better (%(default)s)")
     add("--x264-preset", default="veryfast", help="mp4: encoder speed preset (%(default)s)")
+    overrides.add_arguments(parser, "record")
     if hasattr(parser, "_negative_number_matcher"):
         parser._negative_number_matcher = _NUMBER_LIST  # lets "--view -1,1,-1,1" through
 
@@ -100,22 +133,27 @@ OWN_OPTIONS = {
     "zoom_to": "zoom",
     "scale_from": "weight-scale",
     "scale_to": "weight-scale",
+    "factor_from": "weight-scale",
+    "factor_to": "weight-scale",
     "seed_b": "morph",
     "run": "playback",
     "save_run": "training",
     "snapshot_every": "training",
     "steps_per_frame": "training",
+    "steps": "training",  # a setting flag (train.max_steps): the training steps to film
 }
 
 
-def _check_applicable(args, animation: str) -> None:
-    for name, owner in OWN_OPTIONS.items():
-        if getattr(args, name) is not None and owner != animation:
+def _check_applicable(args, settings, animation: str) -> None:
+    given = {name: getattr(args, name, None) for name in OWN_OPTIONS}
+    if settings.flags.get("train.max_steps") == "--steps":
+        given["steps"] = settings.changes["train.max_steps"]
+    for name, value in given.items():
+        owner = OWN_OPTIONS[name]
+        if value is not None and owner != animation:
             flag = "--" + name.replace("_", "-")
             raise bad_value(
-                flag,
-                getattr(args, name),
-                f"only with --animation {owner} (this recording is {animation})",
+                flag, value, f"only with --animation {owner} (this recording is {animation})"
             )
 
 
@@ -125,6 +163,27 @@ def _check_counts(args) -> None:
         low = 0 if name == "steps_per_frame" else 1
         if value is not None and value < low:
             raise bad_value("--" + name.replace("_", "-"), value, f"an integer >= {low}")
+
+
+SCALES = ("scale_from", "scale_to", "factor_from", "factor_to")
+
+
+def _check_scales(args) -> None:
+    """Weight scales and factors run geometrically: finite and > 0; absolute scales
+    and relative factors are two ways to say one thing, so not both."""
+    for name in SCALES:
+        value = getattr(args, name)
+        if value is not None and not (math.isfinite(value) and value > 0):
+            what = "weight scale" if name.startswith("scale") else "factor"
+            flag = "--" + name.replace("_", "-")
+            raise bad_value(flag, value, f"a finite {what} > 0 (the frames run geometrically)")
+    given = [name for name in SCALES if getattr(args, name) is not None]
+    if len({name.partition("_")[0] for name in given}) > 1:
+        raise bad_value(
+            "--" + given[-1].replace("_", "-"),
+            getattr(args, given[-1]),
+            "absolute --scale-from/--scale-to or relative --factor-from/--factor-to, not both",
+        )
 
 
 def _options(args, size):
@@ -138,8 +197,10 @@ def _options(args, size):
         steps_per_frame=args.steps_per_frame,
         view=View.parse(args.view) if args.view else None,
         zoom_to=View.parse(args.zoom_to) if args.zoom_to else None,
-        scale_from=0.25 if args.scale_from is None else args.scale_from,
-        scale_to=4.0 if args.scale_to is None else args.scale_to,
+        factor_from=0.25 if args.factor_from is None else args.factor_from,
+        factor_to=4.0 if args.factor_to is None else args.factor_to,
+        scale_from=args.scale_from,
+        scale_to=args.scale_to,
         seed_b=args.seed_b,
         run=RunFile.load(args.run) if args.run else None,
         save_run=Path(args.save_run) if args.save_run else None,
@@ -177,14 +238,18 @@ def run(args) -> int:
         )
     fps = check_fps(args.fps, "--fps")
     _check_counts(args)
+    _check_scales(args)
     if args.save_run:
         checks.output_file("--save-run", args.save_run)
     opts = _options(args, size)
-    source = load_source(args.source, args.seed)
+    settings = overrides.read(args)
+    with settings.named():
+        source = load_source(args.source, changes=settings.changes)
     name = args.animation or ("playback" if args.run else default_animation(source))
     name = choose("--animation", name, ANIMATIONS)
-    _check_applicable(args, name)
-    animation = ANIMATIONS[name](source, opts)
+    _check_applicable(args, settings, name)
+    with settings.named():
+        animation = ANIMATIONS[name](source, opts)
     view_cfg = source.view
     mode = args.mode or (mode_from_view(view_cfg) if view_cfg else "output")
     points = args.points or bool(view_cfg and view_cfg.show_points)

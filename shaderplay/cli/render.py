@@ -20,6 +20,7 @@ from pathlib import Path
 from .. import checks
 from ..errors import bad_value
 from ..modes import MODES, parse_mode
+from . import overrides
 
 FORMATS = (".png", ".npy")
 # Lets "--view -1,1,-1,1" through: argparse would take "-1,..." for an option.
@@ -58,9 +59,7 @@ def add_arguments(parser) -> None:
         "--pre", action="store_true", help="neuron mode: the value before the activation"
     )
     parser.add_argument("--points", action="store_true", help="draw the preset's data points")
-    parser.add_argument(
-        "--boundaries", action="store_true", help="draw every hidden neuron's boundary"
-    )
+    add_boundaries(parser)
     parser.add_argument(
         "--preset",
         default=None,
@@ -70,13 +69,61 @@ def add_arguments(parser) -> None:
     parser.add_argument(
         "--storage", default="auto", help="weights in a uniform block, a texture, or auto"
     )
+    overrides.add_arguments(parser, "render")
     if hasattr(parser, "_negative_number_matcher"):
         parser._negative_number_matcher = _NUMBER_LIST
 
 
-def _source(args):
-    """SOURCE as sources.py loads it; with --preset (only for a .npz SOURCE) the
-    weights come from the file and the view and data (target, points) from that preset."""
+def add_boundaries(parser) -> None:
+    """--boundaries, as render and record take it."""
+    parser.add_argument(
+        "--boundaries",
+        nargs="?",
+        action="append",
+        const=None,
+        metavar="LAYER[:NEURON]",
+        help="draw neuron boundaries (zero sets): every neuron of weight layer LAYER, or "
+        "one NEURON of it; layers count weight layers from 0 as the modes do "
+        "(neuron:LAYER:NEURON), the last is the output layer; repeatable or comma-"
+        "separated (0,2:5); --boundaries alone: every hidden layer",
+    )
+
+
+def parse_boundaries(given, spec) -> tuple:
+    """--boundaries as the renderer takes them: weight layers and (layer, neuron)
+    pairs; a bare --boundaries (None) is every hidden layer."""
+    items = []
+    for text in given:
+        if text is None:
+            items += range(len(spec.hidden))
+            continue
+        for part in text.split(","):
+            layer, colon, neuron = part.strip().partition(":")
+            try:
+                item = (int(layer), int(neuron)) if colon else int(layer)
+            except ValueError:
+                raise bad_value(
+                    "--boundaries", text, "LAYER or LAYER:NEURON, comma-separated, e.g. 1,2:3"
+                ) from None
+            items.append(item)
+            layer = item[0] if colon else item
+            if not 0 <= layer < spec.depth:
+                raise bad_value(
+                    "--boundaries",
+                    part,
+                    f"weight layers 0..{spec.depth - 1} (from 0: the hidden layers "
+                    f"0..{spec.depth - 2}, then the output layer {spec.depth - 1})",
+                )
+            if colon and not 0 <= item[1] < spec.sizes[layer + 1]:
+                n = spec.sizes[layer + 1]
+                raise bad_value("--boundaries", part, f"neurons 0..{n - 1} of layer {layer}")
+    return tuple(items)
+
+
+def _source(args, settings):
+    """SOURCE as sources.py loads it, with the setting flags; with --preset (only
+    for a .npz SOURCE) the weights come from the file and the view and data
+    (target, points) from that preset."""
     from ..sources import kind_of, load_source, with_preset
 
     if args.preset is not None and kind_of(args.source) == "preset":
@@ -85,8 +132,10 @@ def _source(args):
             args.preset,
             "only with a .npz network SOURCE (a preset SOURCE brings its own view and data)",
         )
-    source = load_source(args.source)
-    return source if args.preset is None else with_preset(source, args.preset)
+    with settings.named():
+        if args.preset is None:
+            return load_source(args.source, changes=settings.changes)
+        return with_preset(load_source(args.source), args.preset, settings.changes)
 
 
 def _parse_range(text):
@@ -105,13 +154,14 @@ def picture_options(
     data,
     *,
     points: bool = False,
-    boundaries: bool = False,
+    boundaries=None,
     hint: str = "a preset SOURCE",
 ) -> dict:
     """Renderer options for `mode` and the overlays asked for: the Dataset as
     `target` for modes that show it (representation plots its points), as
-    `points` when asked, every hidden layer's boundaries. Without data (a .npz
-    source) a mode or overlay that needs it is refused, naming `hint` as the way out."""
+    `points` when asked, the --boundaries given (a list, `parse_boundaries`).
+    Without data (a .npz source) a mode or overlay that needs it is refused,
+    naming `hint` as the way out."""
     row = parse_mode(mode)[0]
     needs_data = row.needs_target
     if data is None and (needs_data or points):
@@ -146,7 +196,7 @@ def picture_options(
     if points:
         opts["points"] = data
     if boundaries:
-        opts["boundaries"] = tuple(range(len(net.spec.hidden)))
+        opts["boundaries"] = parse_boundaries(boundaries, net.spec)
     return opts
 
 
@@ -182,7 +232,7 @@ def run(args) -> int:
     size = parse_size(args.size) if args.size is not None else None
     if args.mode is not None:
         parse_mode(args.mode)  # a bad mode is refused before any loading
-    source = _source(args)
+    source = _source(args, overrides.read(args))
     net, view_cfg, data = source.net, source.view, source.dataset
     # An explicit --view is used exactly; the preset's domain keeps pixels square
     # (widened to the picture's shape), as record and the window show it.

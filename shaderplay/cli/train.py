@@ -1,10 +1,13 @@
 """Train a preset headless: a progress bar on stderr, then the final train and
 test loss (and accuracy for classifiers) and the time per step.
 
-    shaderplay train PRESET --steps N --save NET.npz [--seed S] [--lr LR] [--batch-size B]
+    shaderplay train PRESET --steps N --save NET.npz [--set TABLE.KEY=VALUE ...]
+                     [--seed S] [--hidden W,W,...] [--activation A] [--lr LR] ...
 
-PRESET is a built-in name (see `shaderplay presets`) or a .toml path. --seed
-sets the network's, the data's and the minibatch order's seeds at once.
+PRESET is a built-in name (see `shaderplay presets`) or a .toml path. --set
+and its shortcuts change the preset as a line of its file would; --seed sets
+the network's, the data's and the minibatch order's seeds at once, --steps
+is train.max_steps.
 """
 
 import sys
@@ -12,25 +15,16 @@ import sys
 import numpy as np
 
 from .. import checks
-from ..errors import ShaderplayError, bad_value
+from ..errors import ShaderplayError
+from . import overrides
 
 DEFAULT_STEPS = 5000
 
 
 def add_arguments(parser):
     parser.add_argument("preset", help="built-in preset name or .toml path")
-    parser.add_argument(
-        "--steps",
-        type=int,
-        default=None,
-        help=f"steps to train (default: the preset's train.max_steps, else {DEFAULT_STEPS})",
-    )
     parser.add_argument("--save", metavar="NET.npz", help="write the trained network here (.npz)")
-    parser.add_argument("--seed", type=int, help="seed for weights, data and minibatch order")
-    parser.add_argument("--lr", type=float, help="learning rate (overrides train.lr)")
-    parser.add_argument(
-        "--batch-size", type=int, help="minibatch size (overrides train.batch_size)"
-    )
+    overrides.add_arguments(parser, "train")
 
 
 def accuracy(net, x, y, kind) -> float | None:
@@ -55,22 +49,20 @@ def speed(chunk_us: list[float]) -> str:
 
 
 def _plan(args):
-    """Preset, overrides and checks, all before any training starts."""
+    """Preset, settings and checks, all before any training starts."""
     from ..build import build
     from ..sources import read_preset
 
-    changes = {"train.lr": args.lr, "train.batch_size": args.batch_size}
-    changes = {key: value for key, value in changes.items() if value is not None}
-    preset = read_preset(args.preset, args.seed, changes)
-    net, data, train = build(preset)
+    settings = overrides.read(args)
+    with settings.named():
+        preset = read_preset(args.preset, changes=settings.changes)
+        net, data, train = build(preset)
     if data.kind == "none":
         raise ShaderplayError(
             f"preset {preset.name!r}: target 'none' has no data to train on; allowed: "
             "a preset with a target (open it in the window to explore random networks)."
         )
-    steps = args.steps if args.steps is not None else (train.max_steps or DEFAULT_STEPS)
-    if steps < 1:
-        raise bad_value("--steps", steps, "an integer >= 1")
+    steps = train.max_steps or DEFAULT_STEPS
     if args.save:
         checks.output_file("--save", args.save)
     return preset, net, data, train, steps
@@ -105,7 +97,7 @@ def run(args) -> int:
         acc_test = accuracy(net, data.x_test, data.y_test, data.kind)
         test_acc = f"{acc_test:.1%}" if acc_test is not None else "n/a"
         print(f"  accuracy: train {acc_train:.1%}, test {test_acc}")
-    if result.stopped != "steps":
+    if result.stopped not in ("steps", "max_steps"):  # max_steps: the steps asked for
         print(f"  stopped early ({result.stopped}): {trainer.diverged or f'step {trainer.step}'}")
     if args.save:
         net.meta.update(

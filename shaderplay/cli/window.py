@@ -1,10 +1,13 @@
 """Open the window on a preset: the network trains live behind the panels.
 
 PRESET is a built-in name (see `shaderplay presets`) or a .toml file; the
-default built-in preset when omitted. Press ? in the window for the keys.
+default built-in preset when omitted; --set and its shortcuts change it as a
+line of its file would. Press ? in the window for the keys.
 """
 
 from pathlib import Path
+
+from . import overrides
 
 
 def add_arguments(parser) -> None:
@@ -15,12 +18,6 @@ def add_arguments(parser) -> None:
         help="built-in preset name or .toml file (default: %(default)s)",
     )
     parser.add_argument("--size", default="1280x800", help="window size WxH (default: %(default)s)")
-    parser.add_argument(
-        "--seed",
-        type=int,
-        default=None,
-        help="one seed for weights, data and batches (default: the preset's)",
-    )
     parser.add_argument(
         "--script",
         default=None,
@@ -39,6 +36,7 @@ def add_arguments(parser) -> None:
         default=60.0,
         help="frames per second at most; 0 draws as fast as possible (default: %(default)s)",
     )
+    overrides.add_arguments(parser, "window")
 
 
 def run(args) -> int:
@@ -48,19 +46,22 @@ def run(args) -> int:
     from ..sources import read_preset
     from ..view import parse_size
 
-    preset = read_preset(args.preset, args.seed)
+    settings = overrides.read(args)
+    with settings.named():
+        preset = read_preset(args.preset, changes=settings.changes)
     if args.frames < 0:
         raise bad_value("--frames", args.frames, "an integer >= 0")
     if not args.max_fps >= 0:
         raise bad_value("--max-fps", args.max_fps, "a number >= 0 (0: no limit)")
     script = Script.load(args.script) if args.script else None
-    run_window(
-        preset,
-        source=args.preset,
-        size=parse_size(args.size),
-        script=script,
-        max_frames=args.frames,
-        vsync=not args.no_vsync,
-        max_fps=args.max_fps,
-    )
+    with settings.named():  # the rules between tables are checked as the window starts
+        run_window(
+            preset,
+            source=args.preset,
+            size=parse_size(args.size),
+            script=script,
+            max_frames=args.frames,
+            vsync=not args.no_vsync,
+            max_fps=args.max_fps,
+        )
     return 0

@@ -15,7 +15,9 @@ sits at t = i / (n - 1) in [0, 1] (t = 0 for a single frame).
   it. (Equal scales: the centre moves linearly, a pan.)
 - weight-scale: a network's weight matrices and biases multiplied by a
   factor going geometrically from `a` to `b` (norm gains, Fourier
-  frequencies and latent inputs are left as they are).
+  frequencies and latent inputs are left as they are). With `base` (the
+  init scale the weights were drawn at, network.scale), `a` and `b` are
+  absolute init scales: the factor is scale / base.
 - morph: network A to network B (same architecture, other seed). The
   parameters follow p = cos(theta) A + sin(theta) B with theta from 0 to
   pi/2 along an eased t: for independent random initialisations this keeps
@@ -112,21 +114,41 @@ class Zoom:
 
 
 class WeightScale:
+    """Factors `scale_from` to `scale_to` on `net`'s weights; with `base`, absolute
+    init scales from `scale_from` to `scale_to`, `net` having been drawn at `base`."""
+
     name = "weight-scale"
 
-    def __init__(self, net: Network, scale_from: float, scale_to: float, n_frames: int, view: View):
-        for field, value in (("scale_from", scale_from), ("scale_to", scale_to)):
+    def __init__(
+        self,
+        net: Network,
+        scale_from: float,
+        scale_to: float,
+        n_frames: int,
+        view: View,
+        base: float | None = None,
+    ):
+        given = {"scale_from": scale_from, "scale_to": scale_to}
+        if base is not None:
+            given["base"] = base
+        for field, value in given.items():
             if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
-                raise bad_value(field, value, "a number > 0 (the factors run geometrically)")
+                raise bad_value(field, value, "a number > 0 (the scales run geometrically)")
         self.net, self.a, self.b, self.view = net, float(scale_from), float(scale_to), view
+        self.base = base
         self.n_frames = _check_frames(n_frames)
 
-    def factor(self, i: int) -> float:
+    def scale(self, i: int) -> float:
+        """Frame i's factor, or with a base its absolute scale."""
         return self.a * (self.b / self.a) ** frame_time(i, self.n_frames)
 
+    def factor(self, i: int) -> float:
+        return self.scale(i) / (self.base or 1.0)
+
     def frame(self, i: int) -> Frame:
-        factor = self.factor(i)
-        return Frame(scaled_params(self.net, factor), self.view, f"weights x{factor:.3g}")
+        scale = self.scale(i)
+        caption = f"weights x{scale:.3g}" if self.base is None else f"weight scale {scale:.3g}"
+        return Frame(scaled_params(self.net, self.factor(i)), self.view, caption)
 
 
 class Morph:
@@ -210,7 +232,10 @@ class TrainingTimelapse:
             n = target - self.trainer.step
             if self.recorder is not None:
                 n = min(n, self.recorder.every - self.trainer.step % self.recorder.every)
+            before = self.trainer.step
             self.trainer.advance(n)
+            if self.trainer.step == before:  # it stopped itself (max_steps, divergence)
+                return  # the later frames show the last weights
             if self.recorder is not None and self.recorder.due(self.trainer.step):
                 self.recorder.add(
                     self.trainer.step, self.trainer.net.params, self.loss_of(self.trainer)

@@ -32,11 +32,16 @@ class Options:
 
     size: tuple[int, int]
     frames: int | None = None  # None: DEFAULT_FRAMES (playback: one per snapshot)
-    steps_per_frame: int | None = None  # None: the preset's train.steps_per_frame, else 10
+    # None: the preset's train.steps_per_frame, else train.max_steps over the frames, else 10
+    steps_per_frame: int | None = None
     view: View | None = None
     zoom_to: View | None = None
-    scale_from: float = 0.25
-    scale_to: float = 4.0
+    # weight-scale: factors on the source's weights, or absolute init scales (network.scale)
+    # from a preset, an end not given being the factor's end times the preset's scale
+    factor_from: float = 0.25
+    factor_to: float = 4.0
+    scale_from: float | None = None
+    scale_to: float | None = None
     seed_b: int | None = None  # morph: None = seed + 1
     run: RunFile | None = None  # playback: the run to play (else the source, if it is a run)
     save_run: Path | None = None  # training: keep snapshots for playback
@@ -71,8 +76,9 @@ def make_training(source: Source, opts: Options) -> TrainingTimelapse:
             "--animation zoom, weight-scale or morph."
         )
     spf = opts.steps_per_frame
-    if spf is None:
-        spf = source.train.steps_per_frame or DEFAULT_STEPS_PER_FRAME
+    if spf is None:  # the preset's pace, else its train.max_steps spread over the frames
+        spread = -(-source.train.max_steps // max(_frames(opts) - 1, 1))
+        spf = source.train.steps_per_frame or spread or DEFAULT_STEPS_PER_FRAME
     trainer = Trainer(source.net, source.dataset, config=source.train)
     recorder = None
     if opts.save_run is not None:
@@ -94,9 +100,25 @@ def make_zoom(source: Source, opts: Options) -> Zoom:
 
 
 def make_weight_scale(source: Source, opts: Options) -> WeightScale:
-    return WeightScale(
-        source.net, opts.scale_from, opts.scale_to, _frames(opts), view_of(source, opts)
-    )
+    view, frames = view_of(source, opts), _frames(opts)
+    if opts.scale_from is None and opts.scale_to is None:
+        return WeightScale(source.net, opts.factor_from, opts.factor_to, frames, view)
+    if source.preset is None:
+        raise ShaderplayError(
+            "animation 'weight-scale': --scale-from/--scale-to are absolute init scales "
+            "(network.scale), which only a preset SOURCE has; allowed with a .npz: "
+            "--factor-from/--factor-to, factors on its weights."
+        )
+    base = source.preset.network.scale
+    if base <= 0:
+        raise bad_value(
+            "network.scale",
+            base,
+            "a scale > 0 for absolute --scale-from/--scale-to (the weights drawn at 0 are all 0)",
+        )
+    a = base * opts.factor_from if opts.scale_from is None else opts.scale_from
+    b = base * opts.factor_to if opts.scale_to is None else opts.scale_to
+    return WeightScale(source.net, a, b, frames, view, base=base)
 
 
 def make_morph(source: Source, opts: Options) -> Morph:
