@@ -118,8 +118,8 @@ def test_pause_holds_the_weights_and_step_advances_exactly(app):
     training_actions.set_playing(state, session, True)
     assert wait_for(lambda: snapshot_step(session) > 0)
     training_actions.set_playing(state, session, False)
-    with session.trainer._work:  # a chunk in flight has landed; none starts while paused
-        held = snapshot_step(session)
+    assert session.trainer.settle(timeout=120)  # a chunk in flight has landed; none starts
+    held = snapshot_step(session)
     params = session.latest_params().copy()
     time.sleep(0.3)  # nothing may happen meanwhile (not a wait for something to happen)
     assert snapshot_step(session) == held

@@ -31,8 +31,8 @@ def test_free_running_pause_resume_stop(wait_for):
         assert trainer.running and not trainer.paused
         wait_for(lambda: trainer.latest().step >= 64)
         trainer.pause()
-        with trainer._work:  # any chunk in flight has finished; none can start while paused
-            frozen = trainer.step
+        assert trainer.settle(timeout=LIMIT)  # the chunk in flight has landed; none starts
+        frozen = trainer.step
         trainer.advance(10, wait=True)  # queued steps run even while paused...
         assert trainer.step == frozen + 10  # ...and nothing else did
         assert trainer.latest().step == trainer.step

@@ -28,6 +28,7 @@ class ThreadControl:
         self._latest = None
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
+        self._busy = False  # a chunk is chosen or running
         self._stopping = False
         self._paused = False
         self._pending = 0
@@ -104,6 +105,19 @@ class ThreadControl:
                 timeout,
             )
 
+    def settle(self, timeout: float | None = None) -> bool:
+        """Block until the thread is between chunks with nothing to run (after pause(): the
+        last chunk has landed and none will start); False if `timeout` ran out first."""
+        with self._cond:
+            return self._cond.wait_for(
+                lambda: (
+                    self._thread is None
+                    or not self._thread.is_alive()
+                    or not (self._busy or self._has_work())
+                ),
+                timeout,
+            )
+
     def _wake(self):
         with self._cond:
             self._cond.notify_all()
@@ -122,8 +136,10 @@ class ThreadControl:
                         return
                     queued = self._pending > 0
                     n = self._pending if queued else self.config.chunk_steps
+                    self._busy = True
                 ran, stopped = self._chunk(n)
                 with self._cond:
+                    self._busy = False
                     if queued:
                         self._pending = max(0, self._pending - ran)
                     if stopped != "steps":
@@ -134,5 +150,6 @@ class ThreadControl:
         except BaseException as exc:  # surfaced through .error; the waiters must not hang
             self.error = exc
             with self._cond:
+                self._busy = False
                 self._pending = 0
                 self._cond.notify_all()
