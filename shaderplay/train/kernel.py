@@ -16,11 +16,16 @@ Arrays the kernels share (built by program.py):
   ctr int64: [step, position in epoch (N = shuffle first), optimiser step t,
   epochs started].
 - hyper float64 / ihyper int64: the TrainConfig in numbers (hyper.py).
+
+The two entry points, `train_steps` and `evaluate`, flush subnormal floats to zero
+for the length of the call (kernels/fpenv.py): a converging network fills the
+gradients and optimiser moments with them, and they slow every instruction they meet.
 """
 
 import numpy as np
 
 from ..kernels.activate import SIGMOID, activate
+from ..kernels.fpenv import flush_subnormals, restore_fp
 from ..kernels.jit import flat, kernel, rows
 from ..kernels.linalg import affine, backprop, weight_grads
 from ..kernels.norms import (
@@ -173,6 +178,33 @@ def train_steps(
 
     Returns OK, or the reason the guard stopped before landing step ctr[0].
     """
+    saved = flush_subnormals()
+    status = _steps(
+        params,
+        grad,
+        state,
+        layers,
+        wsl,
+        misc,
+        ws,
+        X,
+        Y,
+        perm,
+        rng,
+        ctr,
+        hyper,
+        ihyper,
+        n_steps,
+        trace,
+    )
+    restore_fp(saved)
+    return status
+
+
+@kernel
+def _steps(
+    params, grad, state, layers, wsl, misc, ws, X, Y, perm, rng, ctr, hyper, ihyper, n_steps, trace
+):
     N = X.shape[1]
     T = ihyper[N_TRAINABLE]
     has_bn = False
@@ -226,6 +258,7 @@ def evaluate(params, layers, wsl, misc, ws, X, Y, loss_code, out):
 
     When out has N rows, the network outputs (N, n_out) are written to it too.
     """
+    saved = flush_subnormals()
     N = X.shape[1]
     cap = misc[CAPACITY]
     last = layers.shape[0] - 1
@@ -242,4 +275,5 @@ def evaluate(params, layers, wsl, misc, ws, X, Y, loss_code, out):
             for c in range(n_out):
                 for i in range(B):
                     out[start + i, c] = A[c, i]
+    restore_fp(saved)
     return total / _loss_count(layers, loss_code, N)
