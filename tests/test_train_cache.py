@@ -48,7 +48,7 @@ def test_locator_stamps_package_files_only():
     for rel in ("train/kernel.py", "cpu/evaluator.py"):
         path = PACKAGE / rel
         found = locator.from_function(probe, str(path))
-        assert found is not None and found.get_source_stamp()[1] == cache.sources_digest(path)
+        assert found is not None and found.get_source_stamp() == cache.sources_digest(path)
     assert cache.sources_digest(PACKAGE / "train/kernel.py") != cache.sources_digest(
         PACKAGE / "cpu/evaluator.py"
     )

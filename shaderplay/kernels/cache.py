@@ -1,13 +1,15 @@
 """Make numba's on-disk cache notice edits to any source a cached kernel is built from.
 
-numba keys a cached function on the content of the one file that defines it,
-not on the files of the functions it calls or of the globals it freezes: an
-edit to norms.py, or a new entry in the activation table, would otherwise
-leave train_steps (train/kernel.py) running stale machine code from the cache.
-The locator registered here stamps every cached function defined in this
-package with a digest of its file and every package module that file imports,
-directly or through others (function-local imports included), so the stamp
-follows the imports as they are written instead of a list kept by hand.
+numba stamps a cached function with the modification time and size of the one
+file that defines it, not with the files of the functions it calls or of the
+globals it freezes: an edit to norms.py, or a new entry in the activation
+table, would otherwise leave train_steps (train/kernel.py) running stale
+machine code from the cache. The locator registered here stamps every cached
+function defined in this package with a digest of the contents of its file and
+every package module that file imports, directly or through others
+(function-local imports included), so the stamp follows the imports as they are
+written instead of a list kept by hand. Contents, not times: reinstalling the
+same sources (new files, new times) keeps the compiled kernels.
 
 It plugs into numba's cache machinery (numba.core.caching), which is not a
 public API; if that ever moves, `install()` leaves numba's default in place.
@@ -129,7 +131,7 @@ def install() -> bool:
     fallbacks = list(impl._locator_classes)
 
     class SourcesLocator(base):
-        """numba's usual locator for the file, with its imports' digest added to the stamp."""
+        """numba's usual locator for the file, stamped with its sources' digest."""
 
         _shaderplay = True
 
@@ -141,7 +143,7 @@ def install() -> bool:
             return self._inner.get_cache_path()
 
         def get_source_stamp(self):
-            return self._inner.get_source_stamp(), sources_digest(self._path)
+            return sources_digest(self._path)
 
         def get_disambiguator(self):
             return self._inner.get_disambiguator()
