@@ -179,32 +179,7 @@ def train_steps(
     Returns OK, or the reason the guard stopped before landing step ctr[0].
     """
     saved = flush_subnormals()
-    status = _steps(
-        params,
-        grad,
-        state,
-        layers,
-        wsl,
-        misc,
-        ws,
-        X,
-        Y,
-        perm,
-        rng,
-        ctr,
-        hyper,
-        ihyper,
-        n_steps,
-        trace,
-    )
-    restore_fp(saved)
-    return status
-
-
-@kernel
-def _steps(
-    params, grad, state, layers, wsl, misc, ws, X, Y, perm, rng, ctr, hyper, ihyper, n_steps, trace
-):
+    status = OK
     N = X.shape[1]
     T = ihyper[N_TRAINABLE]
     has_bn = False
@@ -224,10 +199,12 @@ def _steps(
             params, grad, layers, wsl, misc, ws, X, Y, perm, pos, B, hyper, ihyper
         )
         if not np.isfinite(loss):
-            return BAD_LOSS
+            status = BAD_LOSS
+            break
         sq = grad_sq_norm(grad, T)
         if not np.isfinite(sq):
-            return BAD_GRAD
+            status = BAD_GRAD
+            break
         coef = clip_coef_jit(sq, hyper[CLIP])
         lr = scheduled_lr_jit(ctr[0], hyper, ihyper)
         t = ctr[2] + 1
@@ -238,7 +215,8 @@ def _steps(
                 S = rows(ws, wsl[layer, 3], 5, layers[layer, 1])
                 ok = ok and batchnorm_running(S, mean, var, B)
         if not ok:
-            return BAD_WEIGHT
+            status = BAD_WEIGHT
+            break
         update(params, grad, state, hyper, ihyper, lr, coef, t, True)
         for layer in range(layers.shape[0]):
             if layers[layer, 3] == BATCHNORM:
@@ -249,7 +227,8 @@ def _steps(
         ctr[2] = t
         trace[s, 0] = loss
         trace[s, 1] = lr
-    return OK
+    restore_fp(saved)
+    return status
 
 
 @kernel
