@@ -424,3 +424,49 @@ def test_loading_a_preset_whose_mode_has_arguments(app, tmp_path):
         1,
         2,
     )
+
+
+# --- Reset after a change that kept the weights -------------------------------------------
+
+
+def _first_and_trained(preset, n: int):
+    """A fresh session on `preset`: its first weights and those after n steps."""
+    session = Session(preset, playing=False)
+    try:
+        first = session.latest_params().copy()
+        session.step(n)
+        assert wait_for(lambda: snapshot_step(session) == n)
+        return first, session.latest_params().copy()
+    finally:
+        session.close()
+
+
+@pytest.mark.parametrize("change", ["activation", "target"])
+def test_reset_after_a_change_that_kept_the_weights_is_fresh(app, change):
+    """The tooltip's "fresh weights": the current network and target from the same seed, a
+    new optimiser state and the untrained picture, not the weights the change carried over."""
+    state, session = app
+    training_actions.step(state, session, 30)
+    assert wait_for(lambda: snapshot_step(session) == 30)
+    if change == "activation":
+        network_actions.set_layer(state, session, 0, activation="relu")
+    else:
+        training_actions.set_target(state, session, name="checkerboard")
+    carried = session.latest_params().copy()
+    training_actions.step(state, session, 10)
+    assert wait_for(lambda: snapshot_step(session) == 10)
+    training_actions.reset_weights(state, session)
+    assert state.message is None or not state.message.error, state.message
+    assert wait_for(lambda: snapshot_step(session) == 0)
+    first, trained = _first_and_trained(state.preset, 10)
+    np.testing.assert_array_equal(session.latest_params(), first)
+    assert not np.array_equal(first, carried)
+    net = session.latest_network()
+    assert state.preset.network.bias_init == "zeros"
+    assert not any(net.b(i).any() for i in range(len(net.spec.sizes) - 1))
+    training_actions.step(state, session, 10)  # a new optimiser state trains as a fresh one
+    assert wait_for(lambda: snapshot_step(session) == 10)
+    np.testing.assert_array_equal(session.latest_params(), trained)
+    training_actions.reset_weights(state, session)  # and again: the same fresh weights
+    assert wait_for(lambda: snapshot_step(session) == 0)
+    np.testing.assert_array_equal(session.latest_params(), first)

@@ -121,6 +121,30 @@ def test_points_and_one_unit_per_point():
     assert np.abs(got[:, 0] - layers[1][1][np.arange(37), pick]).max() <= TOL
 
 
+def test_read_only_and_strided_arrays_take_the_one_compiled_kernel():
+    """numba compiles anew for a read-only or strided array (another type to it): such
+    arrays are copied, and one compile of evaluate_grid serves every call."""
+    from shaderplay.cpu.evaluator import evaluate_grid
+
+    net = Network.random((2, 6, 4, 2), activation="tanh", seed=3)
+    ev = CpuEvaluator(net.spec)
+    points = np.random.default_rng(0).uniform(-2, 2, (37, 2))
+    pick = np.arange(37) % 4
+    want = ev.values_at(net.params, points, 1, unit_of=pick)
+    frozen_params, frozen_points, frozen_pick = net.params.copy(), points.copy(), pick.copy()
+    for a in (frozen_params, frozen_points, frozen_pick):
+        a.flags.writeable = False
+    np.testing.assert_array_equal(
+        ev.values_at(frozen_params, frozen_points, 1, unit_of=frozen_pick), want
+    )
+    strided = np.repeat(net.params, 2)[::2]
+    view = View.from_domain(-1, 1, -1, 1)
+    np.testing.assert_array_equal(
+        ev.values(strided, view, (5, 4)), ev.values(net.params, view, (5, 4))
+    )
+    assert len(evaluate_grid.signatures) == 1
+
+
 # --- the Renderer's hook: the same pictures through either path -----------------------
 
 
@@ -207,3 +231,33 @@ def test_auto_takes_the_cpu_on_software_gl_and_the_environment_can_force(
         make_renderer()
     with pytest.raises(ShaderplayError, match="evaluator"):
         make_renderer(evaluator="numpy")
+
+
+def test_only_a_live_renderer_draws_with_the_shader_while_numba_compiles(
+    ctx, make_renderer, monkeypatch
+):
+    """A command's picture waits for the numba kernel (compiled once, then cached); the
+    window's ("live") gives it one short wait and draws with the shader meanwhile."""
+    from shaderplay.gpu import cpu_pass
+    from shaderplay.gpu.context import is_software
+
+    if not is_software(ctx):
+        pytest.skip("the GL is not software: 'auto' keeps the shaders")
+    asked = []
+
+    def compiling(wait=False, timeout=None):
+        asked.append((wait, timeout))
+        return False  # still compiling, unless waited for without a limit
+
+    monkeypatch.setattr(cpu_pass, "prepare", compiling)
+    monkeypatch.delenv(cpu_pass.EVALUATOR_ENV, raising=False)
+    net = Network.random((2, 5, 1), seed=0)
+    view = View.from_domain(-1, 1, -1, 1)
+    for live, waits in ((False, [(True, None)]), (True, [(True, cpu_pass.FIRST_WAIT_S)])):
+        renderer = make_renderer(live=live)
+        renderer.set_network(net)
+        asked.clear()
+        renderer.values(view, (6, 4))
+        assert asked == waits, live
+    renderer.values(view, (6, 4))
+    assert asked[-1] == (False, cpu_pass.FIRST_WAIT_S)  # the live one waits once only

@@ -3,7 +3,10 @@ compiled from (numba alone only looks at the defining file)."""
 
 from pathlib import Path
 
+from numba import njit
+
 from shaderplay.kernels import cache
+from shaderplay.kernels.jit import kernel
 
 PACKAGE = Path(cache.__file__).resolve().parent.parent
 
@@ -45,8 +48,43 @@ def test_locator_stamps_package_files_only():
     for rel in ("train/kernel.py", "cpu/evaluator.py"):
         path = PACKAGE / rel
         found = locator.from_function(probe, str(path))
-        assert found is not None and found.get_source_stamp()[1] == cache.sources_digest(path)
+        assert found is not None and found.get_source_stamp() == cache.sources_digest(path)
     assert cache.sources_digest(PACKAGE / "train/kernel.py") != cache.sources_digest(
         PACKAGE / "cpu/evaluator.py"
     )
     assert locator.from_function(probe, "/tmp/elsewhere.py") is None
+
+
+def test_the_import_scan_finds_what_a_full_parse_finds_in_every_package_file():
+    """Stamps are computed as kernels load, from the import lines alone; a full parse of
+    every package file is the reference (a triple quote in code would break the scan)."""
+    import ast
+
+    for path in sorted(PACKAGE.rglob("*.py")):
+        text = path.read_text()
+        full = [
+            ast.dump(n)
+            for n in ast.walk(ast.parse(text))
+            if isinstance(n, ast.Import | ast.ImportFrom)
+        ]
+        assert sorted(full) == sorted(ast.dump(n) for n in cache.import_statements(text)), path
+    assert (
+        cache.import_statements('"""\nfrom . import docs\n"""\nimport os\n')[0].names[0].name
+        == "os"
+    )
+
+
+@kernel
+def _sign(flag, x):
+    return x if flag else -x
+
+
+@njit
+def _constant_flags(x):
+    return _sign(True, x) + _sign(False, x) + _sign(x > 0.0, x)
+
+
+def test_a_kernel_called_with_constant_flags_compiles_once():
+    """numba would compile a called kernel once per constant argument (Literal types)."""
+    assert _constant_flags(2.0) == 2.0
+    assert len(_sign.signatures) == 1

@@ -37,4 +37,17 @@ if ! .venv/bin/python -c "import torch" 2>/dev/null; then
             || echo "setup: torch not installed; PyTorch comparisons will be skipped"
     fi
 fi
+# The numba kernels, compiled into the cache the installed program reads (the
+# trainer's; the CPU evaluator's where the GL is software), so that the first
+# window, render or train after an install runs at warm speed. The cache keys
+# on the sources' contents: after a reinstall of unchanged sources this takes
+# seconds. A failure only means that the first command compiles instead.
+echo "setup: compiling the numba kernels (a minute or two the first time)"
+warm=$(mktemp -d)
+.venv/bin/shaderplay train xor --steps 100 >"$warm/train.log" 2>&1 &
+trainer=$!
+.venv/bin/shaderplay render default -o "$warm/default.png" --size 64x64 >"$warm/render.log" 2>&1 \
+    || { echo "setup: the render warm-up failed:"; cat "$warm/render.log"; }
+wait "$trainer" || { echo "setup: the training warm-up failed:"; cat "$warm/train.log"; }
+rm -rf "$warm"
 echo "setup: ready (.venv/bin/shaderplay)"

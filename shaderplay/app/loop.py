@@ -68,7 +68,7 @@ def run(
     window = Window(size, title=f"shaderplay - {preset.name}", vsync=vsync)
     session = renderer = thumbs = None
     try:
-        renderer = Renderer(window.ctx)
+        renderer = Renderer(window.ctx, live=True)
         preset, mode_args = render_args.split_mode(preset)
         session = Session(preset)
         state = AppState(preset=preset, source=source, mode_args=mode_args)

@@ -57,9 +57,11 @@ class Session:
     # --- lifecycle ---------------------------------------------------------------------
     def rebuild(self, preset, keep_weights: bool = False, playing: bool = True) -> None:
         net, dataset, config = build(preset)  # raises on bad input: nothing replaced yet
-        if keep_weights and self.net is not None:
-            _carry_weights(self.net, self.latest_params(), net)
+        fresh = net.params.copy()  # what `reset` goes back to where weights are carried over
+        carried = keep_weights and self.net is not None
+        carried = carried and _carry_weights(self.net, self.latest_params(), net)
         self._install(net, dataset, config, self._trainer_for(net, dataset, config), playing)
+        self._fresh = fresh if carried else None
 
     @staticmethod
     def _trainer_for(net, dataset, config):
@@ -99,6 +101,7 @@ class Session:
         self._latent_edits: dict[int, float] = {}  # params index -> value set by hand
         self._patched = (None, None)  # (trainer snapshot, it with the edits applied)
         self._still = None  # the snapshot of a session without trainer
+        self._fresh = None  # the network's own first weights where it started from others
         # The starting weights first, before the thread can publish a chunk past them.
         self.snapshot = self._latest()
         self.run.timeline.observe(self.snapshot)
@@ -167,8 +170,14 @@ class Session:
         self.trainer.advance(n)
 
     def reset(self) -> None:
-        """Back to the run's first weights at step 0 (same seed, fresh optimiser)."""
+        """Back to step 0 with a fresh optimiser: the network's first weights (same seed),
+        also after a target or activation change carried the old ones over (a new trainer
+        then starts on the weights the current network drew); a continued or loaded run
+        goes back to its start."""
         if self.trainer is None:
+            return
+        if self._fresh is not None:
+            self._reset_fresh(self._fresh)
             return
         if self.run.continued:  # a continued or loaded run: its start
             self.resume_from(0, playing=self.playing)
@@ -176,6 +185,16 @@ class Session:
         self.trainer.reset()
         self.run.restart()
         self.revision += 1
+
+    def _reset_fresh(self, params: np.ndarray) -> None:
+        """A new trainer and run on `params`, with the latent inputs as they are set now."""
+        layout = self.net.layout
+        if layout.latent >= 0:
+            at = slice(layout.latent, layout.latent + self.net.spec.n_latent)
+            params[at] = self.net.params[at]
+        net = Network(self.net.spec, params, self.net.meta)
+        trainer = self._trainer_for(net, self.dataset, self.config)
+        self._install(net, self.dataset, self.config, trainer, self.playing)
 
     def rollback(self) -> None:
         self._require_trainer("roll back").rollback()

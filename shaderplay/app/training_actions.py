@@ -5,7 +5,8 @@ a copy of it.
 
 Choices made here:
 - changing the target keeps the weights when the output count is unchanged,
-  so you watch the same network re-fit;
+  so you watch the same network re-fit; reset then starts from fresh weights
+  of the current network (same seed), not from the ones carried over;
 - "step" pauses training and runs exactly `n` optimiser steps.
 """
 
@@ -72,7 +73,8 @@ def step(state, session, n: int = 1) -> None:
 
 @action
 def reset_weights(state, session) -> None:
-    """Re-draw the weights with the same seed; optimiser state and step count restart."""
+    """Fresh weights with the same seed, for the current network and target; optimiser
+    state and step count restart (session.reset)."""
     session.reset()
     state.diverged_at = None
 

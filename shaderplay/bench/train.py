@@ -7,6 +7,11 @@ by the same network in PyTorch (float32, torch.set_num_threads(2), a plain
 zero_grad / forward / backward / step loop over index-sliced minibatches),
 alternating in the same run so both see the same machine load. Reported:
 median examples/s and µs per optimiser step, and the ratio numba / torch.
+
+Beside them, one long run of a preset as the window trains it (its own
+settings, a test-loss evaluation per chunk): µs/step early (just after the
+first 1,000 steps) and late (the last steps), which should stay equal however
+far a run converges (subnormal floats once slowed late steps: kernels/fpenv.py).
 """
 
 import statistics
@@ -20,6 +25,8 @@ from ..config import TrainConfig
 from ..network import Network
 
 N_POINTS = 4096
+LONG_PRESET, LONG_STEPS = "bottle", 200_000
+LONG_WARMUP, LONG_BLOCK, LONG_PARTS = 1_000, 10_000, 5  # steps; a block timed in parts
 
 
 @dataclass(frozen=True)
@@ -178,6 +185,49 @@ def measure(
     return rows
 
 
+def _block_us(trainer, steps: int, parts: int) -> float:
+    """Median µs/step over `parts` consecutive runs that make up `steps` steps."""
+    times = []
+    for _ in range(parts):
+        start = time.perf_counter()
+        trainer.run(steps // parts)
+        times.append((time.perf_counter() - start) / (steps // parts))
+    return statistics.median(times) * 1e6
+
+
+def measure_long(
+    preset: str = LONG_PRESET, steps: int = LONG_STEPS, block: int = LONG_BLOCK
+) -> dict:
+    """µs/step of one `steps`-step run of `preset` (its own settings): over the `block`
+    steps after the first LONG_WARMUP (early) and over the last `block` (late)."""
+    from ..build import build
+    from ..presets import load_preset
+    from ..train import Trainer
+
+    net, data, config = build(load_preset(preset))
+    trainer = Trainer(net, data, config=config)
+    trainer.run(LONG_WARMUP)  # compiles (or loads) the kernels outside the timing
+    early = _block_us(trainer, block, LONG_PARTS)
+    trainer.run(max(0, steps - LONG_WARMUP - 2 * block))
+    first_late = trainer.step
+    late = _block_us(trainer, block, LONG_PARTS)
+    return {
+        "preset": preset,
+        "early": (LONG_WARMUP, LONG_WARMUP + block, early),
+        "late": (first_late, trainer.step, late),
+        "late_over_early": early / late,  # speed late / speed early
+    }
+
+
+def report_long(row: dict) -> str:
+    (e0, e1, early), (l0, l1, late) = row["early"], row["late"]
+    return (
+        f"long run, {row['preset']} as the window trains it: early (steps {e0:,}-{e1:,}) "
+        f"{early:.2f} µs/step, late (steps {l0:,}-{l1:,}) {late:.2f} µs/step; "
+        f"late/early speed {row['late_over_early']:.2f}"
+    )
+
+
 def report(rows: list[dict]) -> str:
     lines = [
         f"{'network':<40} {'numba µs/step':>13} {'numba ex/s':>11} {'torch µs/step':>13} "
@@ -210,6 +260,13 @@ def add_arguments(parser) -> None:
     parser.add_argument(
         "--torch-threads", type=int, default=2, help="torch.set_num_threads (%(default)s)"
     )
+    parser.add_argument("--long", default=LONG_PRESET, help="preset of the long run (%(default)s)")
+    parser.add_argument(
+        "--long-steps",
+        type=int,
+        default=LONG_STEPS,
+        help="steps of the long run (%(default)s; 0: none)",
+    )
 
 
 def run(args) -> int:
@@ -219,4 +276,7 @@ def run(args) -> int:
         )
     rows = measure(args.seconds, args.repeats, not args.no_torch, args.torch_threads)
     print(report(rows))
+    if args.long_steps > 0:
+        block = min(LONG_BLOCK, max(LONG_PARTS, args.long_steps // 4))
+        print(report_long(measure_long(args.long, args.long_steps, block)))
     return 0

@@ -2,8 +2,11 @@
 
 evaluate_grid (evaluator.py) and colour_grid (colour.py) have one signature
 for every network, compiled once per install and then loaded from numba's
-cache (~0.1 s); the first compile takes several seconds, which `prepare` lets
-a renderer spend in the background while the shader draws.
+cache (~0.1 s); the first compile takes several seconds, spent on a thread
+while the renderer is being set up. Every picture but a window's waits for it
+(gpu/cpu_pass.py), so a command that draws one completes the compile and numba
+caches it. The thread is a daemon so that a window quits at once whatever runs:
+a first compile cut short there is done again at the next start.
 """
 
 import threading

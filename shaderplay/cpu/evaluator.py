@@ -345,6 +345,11 @@ class CpuEvaluator:
                 f"{params.dtype} array of shape {params.shape}",
                 f"float32 of shape ({self.n_params},), the network's parameter buffer",
             )
+        # numba compiles evaluate_grid anew (~7 s) for a read-only or strided array, another
+        # type to it: such an array is copied, so the one compiled signature serves every call.
+        params, table, at, pick = (
+            np.require(a, requirements=("C", "W")) for a in (params, table, at, pick)
+        )
         if len(out):
             with LAUNCH:
                 evaluate_grid(

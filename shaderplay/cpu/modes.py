@@ -204,8 +204,10 @@ def _mosaic_layout(size, hidden):
         local = np.stack([inside_x[mine] - 0.5 * tile_w, inside_y[mine] - 0.5 * tile_h], axis=-1)
         layers.append((np.flatnonzero(mine), local, index[mine] - first))
         first += width
-    for array in (indices, *(a for layer in layers for a in layer)):
-        array.flags.writeable = False  # shared by every frame of this size
+    # Shared by every frame of this size; the units stay writable, as evaluate_grid's one
+    # compiled signature takes them (a read-only array would be copied every frame).
+    for array in (indices, *(a for pixels, local, _ in layers for a in (pixels, local))):
+        array.flags.writeable = False
     return indices, tuple(layers)
 
 

@@ -13,8 +13,11 @@ The choice: `Renderer(ctx, evaluator=...)`, "auto" (the CPU where the GL is
 software), "cpu" (where the mode allows) or "shader"; the default comes from
 the environment variable SHADERPLAY_EVALUATOR, else "auto". The numba kernel
 is compiled (the first time after an install, several seconds) or loaded
-from numba's cache on a background thread as the renderer is made; "auto"
-draws with the shader until it is ready, "cpu" waits for it.
+from numba's cache on a background thread as the renderer is made. A picture
+waits for it: the kernel compiled once and cached beats llvmpipe's shader on
+every later call (a picture through the shader also differs in its last bits).
+Only a live renderer (the window) with "auto" draws with the shader meanwhile,
+after waiting FIRST_WAIT_S at its first picture, so that it never freezes.
 """
 
 import os
@@ -30,35 +33,38 @@ from .request import Request
 
 EVALUATORS = ("auto", "cpu", "shader")
 EVALUATOR_ENV = "SHADERPLAY_EVALUATOR"
-# "auto" waits this long for the numba kernel before its first picture: loading it
-# from numba's cache takes ~0.1 s, while a wide net's first frame through llvmpipe's
-# shader took minutes; a first compile after an install (seconds) draws with the shader.
+# A live "auto" renderer waits this long for the numba kernel before its first picture:
+# loading it from numba's cache takes ~0.1 s, while a wide net's first frame through
+# llvmpipe's shader took minutes; a first compile after an install (seconds) draws with
+# the shader.
 FIRST_WAIT_S = 3.0
 
 
-def cpu_pictures_for(evaluator: str | None, software: bool) -> "CpuPictures | None":
+def cpu_pictures_for(
+    evaluator: str | None, software: bool, live: bool = False
+) -> "CpuPictures | None":
     """The CPU evaluation `evaluator` (None: $SHADERPLAY_EVALUATOR, else "auto") asks
-    for on this GL, or None where the shaders compute every picture."""
+    for on this GL, or None where the shaders compute every picture. `live`: a window's
+    renderer, which may draw with the shader while the kernel compiles ("auto" only)."""
     field = "evaluator" if evaluator is not None else EVALUATOR_ENV
     choice = evaluator if evaluator is not None else os.environ.get(EVALUATOR_ENV) or "auto"
     choice = choose(field, choice, EVALUATORS)
     if choice == "cpu" or (choice == "auto" and software):
-        return CpuPictures(forced=choice == "cpu")
+        return CpuPictures(waits=not (live and choice == "auto"))
     return None
 
 
 class CpuPictures:
-    def __init__(self, forced: bool):
-        """`forced` ("cpu"): wait for the numba kernel; else draw with the shader until it
-        is ready."""
-        self.forced = forced
+    def __init__(self, waits: bool):
+        """`waits`: every picture waits for the numba kernel; else (a live "auto" renderer)
+        the shader draws until it is ready."""
+        self.waits = waits
         self._evaluator = None  # CpuEvaluator of the current architecture
         self._params = None  # the last upload, copied (a trainer may write the caller's array)
         self._buffers = {}  # top_first -> float32 values, reused frame to frame
         self._rgba = None  # (H, W, 4) uint8 colours for the picture texture
-        self._waited = False  # "auto" has given the kernel its one wait
-        if forced:
-            prepare()
+        self._waited = False  # a live renderer has given the kernel its one wait
+        prepare()
 
     def keep(self, params: np.ndarray) -> None:
         self._params = params.copy()
@@ -102,14 +108,14 @@ class CpuPictures:
         """The float32 values (H, W, C) of r's mode (with `classes`: its outputs as
         (class, confidence)), rows top first or (for a texture) bottom first; reused, so
         valid until the next call. None where the shader computes them (a mode without a
-        CPU function, or "auto" while numba compiles)."""
+        CPU function, or a live renderer's picture while numba compiles)."""
         found = cpu_mode(r.mode, spec)
         if found is None:
             return None
-        wait = self.forced or not self._waited
-        ready = prepare(wait=wait, timeout=None if self.forced else FIRST_WAIT_S)
+        wait = self.waits or not self._waited
+        ready = prepare(wait=wait, timeout=None if self.waits else FIRST_WAIT_S)
         self._waited = True
-        if not ready and not self.forced:
+        if not ready and not self.waits:
             return None
         if self._evaluator is None or self._evaluator.spec != spec:
             self._evaluator = CpuEvaluator(spec)

@@ -67,11 +67,19 @@ def _output_defines(spec: NetworkSpec) -> tuple:
 
 
 class Renderer:
-    def __init__(self, ctx, storage: str = "auto", shader_root=None, evaluator: str | None = None):
+    def __init__(
+        self,
+        ctx,
+        storage: str = "auto",
+        shader_root=None,
+        evaluator: str | None = None,
+        live: bool = False,
+    ):
         """`storage` "auto" (uniform block while it fits), "uniform" or "texture";
         `shader_root` reads the .glsl files from another folder (shader development);
         `evaluator` "auto" (numba on the CPU for the modes it has where the GL is software),
-        "cpu" or "shader" (default: $SHADERPLAY_EVALUATOR, else auto; see cpu_pass.py)."""
+        "cpu" or "shader" (default: $SHADERPLAY_EVALUATOR, else auto; see cpu_pass.py);
+        `live` (the window): with "auto", draw with the shader while numba compiles."""
         self.ctx = ctx
         self._prefer = choose("storage", storage, STORAGES)
         self._net: GpuNetwork | None = None
@@ -80,7 +88,7 @@ class Renderer:
         self._surfaces = Surfaces(ctx)
         self._overlays = Overlays(ctx, self._programs, self._surfaces)
         self._target = TargetField()
-        self._cpu = cpu_pictures_for(evaluator, is_software(ctx))
+        self._cpu = cpu_pictures_for(evaluator, is_software(ctx), live)
 
     @property
     def storage(self) -> str | None:
@@ -94,7 +102,7 @@ class Renderer:
     @property
     def evaluator(self) -> str:
         """What computes the values of the modes with a CPU function here, "cpu" or
-        "shader" (with "auto", the shader until the numba kernel is loaded)."""
+        "shader" (a live renderer with "auto": the shader until the numba kernel is loaded)."""
         return "cpu" if self._cpu is not None else "shader"
 
     # --- network ------------------------------------------------------------------

@@ -39,8 +39,23 @@ LAUNCH = threading.Lock()
 
 
 def kernel(fn):
-    """Compile `fn` as a trainer kernel (see the module docstring)."""
-    return njit(**OPTIONS)(fn)
+    """Compile `fn` as a trainer kernel (see the module docstring).
+
+    numba types a constant argument by its value (`f(x, True)` passes Literal[bool](True))
+    and compiles a called kernel once per constant it meets: `update(..., False)` and
+    `update(..., True)` were two compiles of the optimiser, seconds each on a cold cache.
+    Called from another kernel, this one takes its arguments by their plain types, so
+    one compile serves every value; the branches on a flag stay cheap beside the loops.
+    """
+    dispatcher = njit(**OPTIONS)(fn)
+    typed = type(dispatcher).get_call_template
+
+    def get_call_template(args, kws):
+        args = tuple(types.unliteral(a) for a in args)
+        return typed(dispatcher, args, {k: types.unliteral(v) for k, v in kws.items()})
+
+    dispatcher.get_call_template = get_call_template
+    return dispatcher
 
 
 def inline(fn):

@@ -16,11 +16,16 @@ Arrays the kernels share (built by program.py):
   ctr int64: [step, position in epoch (N = shuffle first), optimiser step t,
   epochs started].
 - hyper float64 / ihyper int64: the TrainConfig in numbers (hyper.py).
+
+The two entry points, `train_steps` and `evaluate`, flush subnormal floats to zero
+for the length of the call (kernels/fpenv.py): a converging network fills the
+gradients and optimiser moments with them, and they slow every instruction they meet.
 """
 
 import numpy as np
 
 from ..kernels.activate import SIGMOID, activate
+from ..kernels.fpenv import flush_subnormals, restore_fp
 from ..kernels.jit import flat, kernel, rows
 from ..kernels.linalg import affine, backprop, weight_grads
 from ..kernels.norms import (
@@ -173,6 +178,8 @@ def train_steps(
 
     Returns OK, or the reason the guard stopped before landing step ctr[0].
     """
+    saved = flush_subnormals()
+    status = OK
     N = X.shape[1]
     T = ihyper[N_TRAINABLE]
     has_bn = False
@@ -192,10 +199,12 @@ def train_steps(
             params, grad, layers, wsl, misc, ws, X, Y, perm, pos, B, hyper, ihyper
         )
         if not np.isfinite(loss):
-            return BAD_LOSS
+            status = BAD_LOSS
+            break
         sq = grad_sq_norm(grad, T)
         if not np.isfinite(sq):
-            return BAD_GRAD
+            status = BAD_GRAD
+            break
         coef = clip_coef_jit(sq, hyper[CLIP])
         lr = scheduled_lr_jit(ctr[0], hyper, ihyper)
         t = ctr[2] + 1
@@ -206,7 +215,8 @@ def train_steps(
                 S = rows(ws, wsl[layer, 3], 5, layers[layer, 1])
                 ok = ok and batchnorm_running(S, mean, var, B)
         if not ok:
-            return BAD_WEIGHT
+            status = BAD_WEIGHT
+            break
         update(params, grad, state, hyper, ihyper, lr, coef, t, True)
         for layer in range(layers.shape[0]):
             if layers[layer, 3] == BATCHNORM:
@@ -217,7 +227,8 @@ def train_steps(
         ctr[2] = t
         trace[s, 0] = loss
         trace[s, 1] = lr
-    return OK
+    restore_fp(saved)
+    return status
 
 
 @kernel
@@ -226,6 +237,7 @@ def evaluate(params, layers, wsl, misc, ws, X, Y, loss_code, out):
 
     When out has N rows, the network outputs (N, n_out) are written to it too.
     """
+    saved = flush_subnormals()
     N = X.shape[1]
     cap = misc[CAPACITY]
     last = layers.shape[0] - 1
@@ -242,4 +254,5 @@ def evaluate(params, layers, wsl, misc, ws, X, Y, loss_code, out):
             for c in range(n_out):
                 for i in range(B):
                     out[start + i, c] = A[c, i]
+    restore_fp(saved)
     return total / _loss_count(layers, loss_code, N)

@@ -19,7 +19,7 @@ pre-activation (the output activation's derivative D applied).
 import numpy as np
 
 from ..config import LOSSES
-from ..kernels.jit import F0, F1, fexp, flog, kernel
+from ..kernels.jit import F0, F1, fexp, flog, inline, kernel
 
 MSE, BCE, CROSS_ENTROPY = (LOSSES.index(n) for n in ("mse", "bce", "cross_entropy"))
 _LOG_FLOOR = np.float32(-100.0)
@@ -29,6 +29,15 @@ _BCE_FLOOR = np.float32(1e-12)
 @kernel
 def loss_grad(code, A, D, Y, G, S, fused_sigmoid, grad):
     """Outputs A, derivatives D, targets Y, gradient G: (n, B) arrays; S (3, B) scratch."""
+    # One compile for both uses (kernels/jit.py); each inlined copy sees `grad` as a
+    # constant, so its loops lose the conditional stores that kept them from vectorising.
+    if grad:
+        return _loss_grad(code, A, D, Y, G, S, fused_sigmoid, True)
+    return _loss_grad(code, A, D, Y, G, S, fused_sigmoid, False)
+
+
+@inline
+def _loss_grad(code, A, D, Y, G, S, fused_sigmoid, grad):
     n, B = A.shape
     total = 0.0
     if code == MSE:

@@ -24,7 +24,7 @@ is written by a step that would leave a non-finite weight.
 
 import numpy as np
 
-from ..kernels.jit import F1, flat, kernel
+from ..kernels.jit import F1, flat, inline, kernel
 from ..optimizers import OPTIMIZERS
 from .hyper import FLOAT, INT
 
@@ -81,6 +81,15 @@ def update(params, grad, state, hyper, ihyper, lr, clip, t, write):
 
     `clip` scales the gradient first; `t` is the 1-based step count (Adam's bias correction).
     """
+    # One compile serves both passes (kernels/jit.py); each inlined copy sees `write` as a
+    # constant, so its loops lose the conditional stores that kept them from vectorising.
+    if write:
+        return _update(params, grad, state, hyper, ihyper, lr, clip, t, True)
+    return _update(params, grad, state, hyper, ihyper, lr, clip, t, False)
+
+
+@inline
+def _update(params, grad, state, hyper, ihyper, lr, clip, t, write):
     opt, n, wd = ihyper[_OPTIMIZER], ihyper[_N], hyper[_WD]
     m_state = flat(state, 0, n)
     v_state = flat(state, n, n)
