@@ -35,7 +35,7 @@ def app():
     session.close()
 
 
-def wait_for(predicate, timeout=120.0):  # generous: a cold numba cache compiles first
+def wait_for(predicate, timeout=600.0):  # generous: a cold numba cache compiles first
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if predicate():
