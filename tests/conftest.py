@@ -4,16 +4,12 @@ test that uses it; the renderers every GL test draws with, made on that
 context; a preset with a [view] for the CLI tests; a bounded wait for what
 another thread or process does."""
 
-import os
 import time
 
 import pytest
 
-os.environ.setdefault(
-    "NUMBA_CACHE_DIR", os.path.join(os.path.dirname(__file__), "..", ".venv", "numba-cache")
-)
-# shaderplay's modules load numba, which reads NUMBA_CACHE_DIR as it loads: the fixtures
-# import them, after the line above.
+# numba caches beside the installed package (setup.sh compiled the kernels there ahead),
+# unless NUMBA_CACHE_DIR says otherwise.
 
 EVALUATORS = ("shader", "cpu")  # what computes a renderer's values: its fragment shaders, numba
 WAIT_S = 120.0  # generous: a bound that turns a hang into a failure, never a measure of speed
