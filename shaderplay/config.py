@@ -11,12 +11,11 @@ the table's loader (preset_schema.py, targets.py), rules between tables in
 build.py. Every message names `table.key`, the value and what is allowed.
 """
 
-import math
 from dataclasses import dataclass, field, fields, replace
 from itertools import takewhile
 
 from . import colormaps, features
-from .errors import ShaderplayError, bad_value
+from .errors import ShaderplayError, bad_value, named, shown
 from .fields import Integer, Number, OneOf, setting
 from .fields import coerce as coerce_field
 from .initializers import BIAS_INITS, WEIGHT_INITS
@@ -61,28 +60,23 @@ def _input_features(name, names):
     FEATURE(name, names)
 
 
-def _magnitude(v) -> bool:
-    return math.isfinite(v) and abs(v) <= MAX_MAGNITUDE
-
-
 def _latent(name, values):
     if len(values) > MAX_LATENT:
         raise bad_value(name, list(values), f"at most {MAX_LATENT} values")
     for v in values:
-        if not _magnitude(v):
+        if not abs(v) <= MAX_MAGNITUDE:
             raise bad_value(
                 name, v, f"a list of numbers in [-{MAX_MAGNITUDE:g}, {MAX_MAGNITUDE:g}]"
             )
 
 
 def _domain(name, d):
-    """[xmin, xmax, ymin, ymax]: finite, spanning a non-empty rectangle."""
-    if not all(map(_magnitude, d)) or not (d[0] < d[1] and d[2] < d[3]):
+    """[xmin, xmax, ymin, ymax]: within ±MAX_COORD, spanning a non-empty rectangle."""
+    if not all(abs(v) <= MAX_COORD for v in d) or not (d[0] < d[1] and d[2] < d[3]):
         raise bad_value(
             name,
             list(d),
-            f"[xmin, xmax, ymin, ymax] in [-{MAX_MAGNITUDE:g}, {MAX_MAGNITUDE:g}], "
-            "xmin < xmax, ymin < ymax",
+            f"[xmin, xmax, ymin, ymax] within ±{MAX_COORD:g}, xmin < xmax, ymin < ymax",
         )
 
 
@@ -235,16 +229,17 @@ def coerce(table: str, key: str, value):
     """`value` as given (TOML, keyword argument, command line) -> the typed, checked
     value of `table.key`, else one error naming `table.key`, the value and what is
     allowed. `coerce("train", "lr", 1)` is 1.0."""
+    name = named(f"{table}.{key}")
     if table not in TABLES:
         tables = ", ".join(f"[{t}]" for t in TABLES)
-        raise bad_value(f"{table}.{key}", value, f"a key of the tables {tables}")
+        raise bad_value(name, value, f"a key of the tables {tables}")
     known = _FIELDS[table]
     if key not in known:
         raise ShaderplayError(
-            f"{table}.{key}: got {value!r}; allowed: keys of [{table}]: {', '.join(known)} "
-            f"({key!r} is not one of them)."
+            f"{name}: got {shown(value)}; allowed: keys of [{table}]: {', '.join(known)} "
+            f"({shown(key)} is not one of them)."
         )
-    return coerce_field(f"{table}.{key}", known[key], value)
+    return coerce_field(name, known[key], value)
 
 
 def check_fields(table: str, config):

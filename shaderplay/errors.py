@@ -40,6 +40,13 @@ def shown(value) -> str:
     return text
 
 
+def named(text: str) -> str:
+    """A name as a message writes it: as it is when short and printable; else, since it came
+    from the user (a TOML key with a line break, a 10,000-character key), as a value is shown."""
+    text = str(text)
+    return text if text.isprintable() and len(text) <= MAX_CHARS else shown(text)
+
+
 def bad_value(field: str, value, allowed: str) -> ShaderplayError:
     """`field` got `value`; say what is allowed."""
     return ShaderplayError(f"{field}: got {shown(value)}; allowed: {allowed}.")

@@ -9,6 +9,8 @@ The arguments of `random` and `initialize` are the preset's [network] fields
 of the same names, checked by the same rules (config.coerce).
 """
 
+import json
+
 import numpy as np
 
 from . import activations
@@ -25,13 +27,21 @@ class Network:
     def __init__(
         self, spec: NetworkSpec, params: np.ndarray | None = None, meta: dict | None = None
     ):
+        if not isinstance(spec, NetworkSpec):
+            raise bad_value("spec", type(spec).__name__, "a NetworkSpec")
         self.spec = spec
         self.layout = spec.layout()
         if params is None:
             params = np.zeros(self.layout.size, np.float32)
-        params = np.ascontiguousarray(params, dtype=np.float32)
-        if params.shape != (self.layout.size,):
-            raise bad_value("params", params.shape, f"a flat float32 array of {self.layout.size}")
+        given = np.asarray(params)
+        if given.dtype.kind not in "biuf" or given.shape != (self.layout.size,):
+            raise ShaderplayError(
+                f"params: got an array of shape {given.shape} and dtype {given.dtype}; allowed: "
+                f"a flat array of {self.layout.size} real numbers."
+            )
+        params = np.ascontiguousarray(given, dtype=np.float32)
+        if meta is not None and not isinstance(meta, dict):
+            raise bad_value("meta", meta, "a dict of JSON values")
         self.params = params
         self.meta = dict(meta or {})
 
@@ -221,6 +231,12 @@ class Network:
                 "weights are all finite (lower the learning rate or the init scales and train "
                 "again)."
             )
+        try:
+            json.dumps(self.meta)
+        except (TypeError, ValueError):  # NumPy arrays, sets, circular dicts
+            raise bad_value(
+                "network meta", self.meta, "JSON values only: text, numbers, lists, dicts"
+            ) from None
         write_network(path, self.spec, self.params, self.meta)
 
     @classmethod

@@ -21,7 +21,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from .config import TABLES, Preset, TargetConfig
-from .errors import ShaderplayError, bad_value
+from .errors import ShaderplayError, bad_value, named, shown
 from .preset_schema import TEXTS, check_preset, check_table, check_texts, remember, table_from_toml
 from .resources import asset_dir
 from .targets import FILE_KINDS, resolve, target_kind
@@ -80,9 +80,9 @@ def parse_preset(data: dict, default_name: str = "preset", base_dir: Path | None
     for key, value in data.items():
         if key not in TABLES and key not in TEXTS:
             what = (
-                f"unknown table [{key}]"
+                f"unknown table [{named(key)}]"
                 if isinstance(value, dict)
-                else f"unknown top-level key {key!r}"
+                else f"unknown top-level key {shown(key)}"
             )
             tables = ", ".join(f"[{t}]" for t in TABLES)
             raise ShaderplayError(
@@ -123,6 +123,13 @@ def load_preset(name_or_path) -> Preset:
         raise ShaderplayError(
             f"preset {path}: not a UTF-8 text file; allowed: a TOML file."
         ) from None
+    except (ValueError, RecursionError) as exc:  # an integer over 4300 digits, deep nesting
+        raise ShaderplayError(
+            f"preset {path}: not a TOML file shaderplay can read ({exc.__class__.__name__}); "
+            "allowed: integers of at most 4300 digits, arrays not nested hundreds deep."
+        ) from None
+    except OSError as exc:
+        raise ShaderplayError(f"preset {path}: cannot read it ({exc.strerror}).") from None
     try:
         return parse_preset(data, default_name=path.stem, base_dir=path.parent)
     except ShaderplayError as exc:

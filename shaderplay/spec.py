@@ -53,6 +53,8 @@ class NetworkSpec:
         if not self.features:
             raise bad_value("features", list(self.features), "at least one input feature")
         for f in self.features:
+            if not isinstance(f, str):
+                raise bad_value("features", f, "feature names (text)")
             family, k = features.parse(f)
             if k >= _FAMILY_LIMITS.get(family, 0):
                 allowed = f"fsin<k> and fcos<k> with k < {MAX_FOURIER}, z<k> with k < {MAX_LATENT}"
