@@ -9,7 +9,7 @@ a count, so a 100,000-value list makes a one-line message.
 import reprlib
 
 MAX_ITEMS = 8  # list items shown in a message
-MAX_CHARS = 80  # characters of a text (or of any other value's repr) shown
+MAX_CHARS = 240  # characters of a text (a file path whole, a 200 kB field cut) or other repr
 
 _SHORT = reprlib.Repr()
 _SHORT.maxlevel = 3
