@@ -11,32 +11,39 @@ the table's loader (preset_schema.py, targets.py), rules between tables in
 build.py. Every message names `table.key`, the value and what is allowed.
 """
 
-import math
 from dataclasses import dataclass, field, fields, replace
 from itertools import takewhile
 
 from . import colormaps, features
-from .errors import ShaderplayError, bad_value
+from .errors import ShaderplayError, bad_value, named, shown
 from .fields import Integer, Number, OneOf, setting
 from .fields import coerce as coerce_field
 from .initializers import BIAS_INITS, WEIGHT_INITS
 from .modes import parse_mode
 from .optimizers import NAMES as OPTIMIZERS
 from .schedules import NAMES as SCHEDULES
-from .spec import ACTIVATION, MAX_OUT, MAX_WIDTH, NORM, WIDTH
+from .spec import ACTIVATION, MAX_DEPTH, MAX_FOURIER, MAX_LATENT, MAX_OUT, MAX_WIDTH, NORM, WIDTH
 
 LOSSES = ("mse", "bce", "cross_entropy")
 MAX_BATCH = 4096
-MAX_DEPTH = 128
-MAX_FOURIER = 256
-MAX_LATENT = 16
 MAX_POINTS = 1_000_000
 MAX_IMAGE_SIZE = 2048
+# Step counts fit the kernels' int64 table with room for the schedules' arithmetic
+# (a restart period times restart_mult); steps per kernel call bound its trace buffer.
+MAX_STEPS = 10**12
+MAX_CHUNK = 100_000
+MAX_PER_FRAME = 1_000_000
+MAX_RESTART_MULT = 1000
+# Init scales and latent values become float32 numbers that a layer sums and multiplies:
+# this bound keeps them far from float32's overflow at 3.4e38.
+MAX_MAGNITUDE = 1e6
+MAX_COORD = 1e9  # domain coordinates: the shaders compute in float32
 SEED = Integer(0, 2**63 - 1)
 UNIT = Number(ge=0, lt=1)  # momentum and smoothing factors
 NON_NEGATIVE = Number(ge=0)
-COUNT = Integer(0)
-PERIOD = Integer(1)
+SCALE = Number(ge=0, le=MAX_MAGNITUDE)
+COUNT = Integer(0, MAX_STEPS)
+PERIOD = Integer(1, MAX_STEPS)
 FEATURE = OneOf(tuple(features.FEATURES))  # Fourier and latent inputs have keys of their own
 
 
@@ -57,14 +64,20 @@ def _latent(name, values):
     if len(values) > MAX_LATENT:
         raise bad_value(name, list(values), f"at most {MAX_LATENT} values")
     for v in values:
-        if not math.isfinite(v):
-            raise bad_value(name, v, "a list of finite numbers")
+        if not abs(v) <= MAX_MAGNITUDE:
+            raise bad_value(
+                name, v, f"a list of numbers in [-{MAX_MAGNITUDE:g}, {MAX_MAGNITUDE:g}]"
+            )
 
 
 def _domain(name, d):
-    """[xmin, xmax, ymin, ymax]: finite, spanning a non-empty rectangle."""
-    if not all(map(math.isfinite, d)) or not (d[0] < d[1] and d[2] < d[3]):
-        raise bad_value(name, list(d), "[xmin, xmax, ymin, ymax], finite, xmin < xmax, ymin < ymax")
+    """[xmin, xmax, ymin, ymax]: within ±MAX_COORD, spanning a non-empty rectangle."""
+    if not all(abs(v) <= MAX_COORD for v in d) or not (d[0] < d[1] and d[2] < d[3]):
+        raise bad_value(
+            name,
+            list(d),
+            f"[xmin, xmax, ymin, ymax] within ±{MAX_COORD:g}, xmin < xmax, ymin < ymax",
+        )
 
 
 def _mode(name, mode):
@@ -96,7 +109,7 @@ class TrainConfig:
     gamma: float = setting(0.5, Number(gt=0, le=1))  # "step" and "exponential" (per step)
     cosine_steps: int = setting(10000, PERIOD)  # "cosine": anneal to lr_min over this many steps
     restart_period: int = setting(1000, PERIOD)  # "cosine_restarts": T_0
-    restart_mult: int = setting(2, PERIOD)  # "cosine_restarts": T_mult
+    restart_mult: int = setting(2, Integer(1, MAX_RESTART_MULT))  # "cosine_restarts": T_mult
     lr_min: float = setting(0.0, NON_NEGATIVE)
     # penalties l1 * sum|W| and l2 * sum W^2 over weight matrices (biases and norms exempt)
     l1: float = setting(0.0, NON_NEGATIVE)
@@ -107,8 +120,12 @@ class TrainConfig:
     max_steps: int = setting(0, COUNT)  # stop after this many steps; 0 = no limit
     # stop once the train loss is at or below; 0 = off
     target_loss: float = setting(0.0, NON_NEGATIVE)
-    steps_per_frame: int = setting(0, COUNT)  # window/recording pacing; 0 = free-running
-    chunk_steps: int = setting(64, PERIOD)  # steps per kernel call (GIL released) between snapshots
+    steps_per_frame: int = setting(
+        0, Integer(0, MAX_PER_FRAME)
+    )  # window/recording pacing; 0 = free-running
+    chunk_steps: int = setting(
+        64, Integer(1, MAX_CHUNK)
+    )  # steps per kernel call (GIL released) between snapshots
 
     def validate(self) -> "TrainConfig":
         """This config with every field checked (and typed), else a clear error."""
@@ -147,13 +164,13 @@ class NetConfig:
     norm: str | tuple[str, ...] = setting("none", NORM)
     features: tuple[str, ...] = setting(("x", "y"), _input_features)
     fourier: int = setting(0, Integer(0, MAX_FOURIER))
-    fourier_scale: float = setting(1.0, Number(gt=0))
+    fourier_scale: float = setting(1.0, Number(gt=0, le=MAX_MAGNITUDE))
     latent: tuple[float, ...] = setting((), _latent)
     n_out: int = setting(0, Integer(0, MAX_OUT))
     init: str = setting("he_uniform", OneOf(tuple(WEIGHT_INITS)))
-    scale: float = setting(1.0, NON_NEGATIVE)
+    scale: float = setting(1.0, SCALE)
     bias_init: str = setting("zeros", OneOf(tuple(BIAS_INITS)))
-    bias_scale: float = setting(0.0, NON_NEGATIVE)
+    bias_scale: float = setting(0.0, SCALE)
     seed: int = setting(0, SEED)
 
 
@@ -191,6 +208,15 @@ class Preset:
     view: ViewConfig = field(default_factory=ViewConfig)
 
 
+@dataclass(frozen=True)
+class RunMeta:
+    """The entries of a run file's `run_meta` that the program reads (npz.py checks them
+    when it reads one); any other entry is kept as it is."""
+
+    snapshot_every: int = setting(100, PERIOD)  # steps between snapshots
+    domain: tuple[float, float, float, float] = setting((-1.0, 1.0, -1.0, 1.0), _domain)
+
+
 TABLES = {"network": NetConfig, "target": TargetConfig, "train": TrainConfig, "view": ViewConfig}
 _FIELDS = {table: {f.name: f for f in fields(cls)} for table, cls in TABLES.items()}
 
@@ -203,16 +229,17 @@ def coerce(table: str, key: str, value):
     """`value` as given (TOML, keyword argument, command line) -> the typed, checked
     value of `table.key`, else one error naming `table.key`, the value and what is
     allowed. `coerce("train", "lr", 1)` is 1.0."""
+    name = named(f"{table}.{key}")
     if table not in TABLES:
         tables = ", ".join(f"[{t}]" for t in TABLES)
-        raise bad_value(f"{table}.{key}", value, f"a key of the tables {tables}")
+        raise bad_value(name, value, f"a key of the tables {tables}")
     known = _FIELDS[table]
     if key not in known:
         raise ShaderplayError(
-            f"{table}.{key}: got {value!r}; allowed: keys of [{table}]: {', '.join(known)} "
-            f"({key!r} is not one of them)."
+            f"{name}: got {shown(value)}; allowed: keys of [{table}]: {', '.join(known)} "
+            f"({shown(key)} is not one of them)."
         )
-    return coerce_field(f"{table}.{key}", known[key], value)
+    return coerce_field(name, known[key], value)
 
 
 def check_fields(table: str, config):
@@ -224,6 +251,7 @@ __all__ = [
     "TABLES",
     "NetConfig",
     "Preset",
+    "RunMeta",
     "TargetConfig",
     "TrainConfig",
     "ViewConfig",

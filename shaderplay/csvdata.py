@@ -6,7 +6,9 @@ with '#' are skipped. Two layouts:
   (y in {0, 1}, shape (N, 1)); anything else a multi-class set, one-hot with
   max(label) + 1 classes (a label is its output's index).
 - `x,y,value[,value[,value]]`: regression with 1-3 values per point.
-A header line is optional. With a header the third column's name decides:
+A header line is optional; it holds names only (a first line with a number in
+it is a point, so a typo there is reported, not taken for a name), and at most
+MAX_POINTS points follow. With a header the third column's name decides:
 "label" or "class" means labels, any other name values. Without a header,
 three columns whose third values are all integers are labels; write a header
 (`x,y,value`) to fit integer values by regression.
@@ -17,10 +19,12 @@ jitters point positions (data units), as for the built-in point sets.
 
 import csv
 from dataclasses import replace
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
 
+from .config import MAX_COORD, MAX_POINTS
 from .dataset import Dataset
 from .errors import ShaderplayError, bad_value
 
@@ -29,26 +33,46 @@ _LABEL_NAMES = ("label", "class")
 
 
 def _number(text: str):
+    """The number `text` holds, None unless it is one within ±MAX_COORD."""
     try:
         v = float(text)
     except ValueError:
         return None
-    return v if np.isfinite(v) else None
+    return v if abs(v) <= MAX_COORD else None
+
+
+def _is_name(text: str) -> bool:
+    """Whether `text` is a column name: anything float() cannot read (nan and inf it can)."""
+    try:
+        float(text)
+    except ValueError:
+        return True
+    return False
 
 
 def _rows(path: Path):
     """(line number, [fields]) of every data line, fields stripped."""
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
-            for number, row in enumerate(csv.reader(fh), start=1):
+            reader = csv.reader(fh)
+            for row in reader:
                 fields = [f.strip() for f in row]
                 if not any(fields) or fields[0].startswith("#"):
                     continue
-                yield number, fields
+                yield reader.line_num, fields
     except UnicodeDecodeError:
         raise ShaderplayError(
             f"target.path: {str(path)!r} is not a UTF-8 text file; allowed: a CSV "
             "file of x,y,label or x,y,value lines."
+        ) from None
+    except OSError as exc:
+        raise ShaderplayError(
+            f"target.path: cannot read {str(path)!r} ({exc.strerror}); allowed: a readable file."
+        ) from None
+    except csv.Error as exc:  # a field over csv's size limit, a NUL byte
+        raise ShaderplayError(
+            f"{path} line {reader.line_num}: {exc}; allowed: lines of x,y,label or "
+            "x,y,value with short numeric fields."
         ) from None
 
 
@@ -57,15 +81,21 @@ def read_csv(path) -> tuple[np.ndarray, np.ndarray, str]:
     path = Path(path)
     if not path.is_file():
         raise bad_value("target.path", str(path), "an existing .csv file")
-    rows = list(_rows(path))
+    rows = list(islice(_rows(path), MAX_POINTS + 2))  # a header, the points and one too many
     if not rows:
         raise ShaderplayError(f"{path}: no data lines; allowed: lines of x,y,label or x,y,value.")
     names = None
     first_line, first = rows[0]
-    if any(_number(f) is None for f in first[:2]):
+    # A header holds names only: a first line with any number in it is a point, and a
+    # typo in it is reported below rather than taken for a column name.
+    if all(map(_is_name, first)):
         names, rows = [f.lower() for f in first], rows[1:]
         if not rows:
             raise ShaderplayError(f"{path}: only a header line; allowed: data lines after it.")
+    if len(rows) > MAX_POINTS:
+        raise ShaderplayError(
+            f"{path}: more than {MAX_POINTS:,} data lines; allowed: at most {MAX_POINTS:,} points."
+        )
     width = len(names) if names else len(rows[0][1])
     if not 3 <= width <= 5:
         where = f"line {first_line}" if names else f"line {rows[0][0]}"
@@ -85,7 +115,10 @@ def read_csv(path) -> tuple[np.ndarray, np.ndarray, str]:
             value = _number(text)
             if value is None:
                 raise bad_value(
-                    f"{path} line {line}, column {j + 1} ({columns[j]})", text, "a finite number"
+                    f"{path} line {line}, column {j + 1} ({columns[j]})",
+                    text,
+                    f"a finite number within ±{MAX_COORD:g}"
+                    + (" (a header line holds names only)" if names is None and i == 0 else ""),
                 )
             table[i, j] = value
     points, values = table[:, :2], table[:, 2:]

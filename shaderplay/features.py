@@ -42,7 +42,7 @@ _FIXED = [
 ]
 FEATURES: dict[str, Feature] = {n: Feature(n, f, "feat_" + n, a) for n, f, a in _FIXED}
 
-_FAMILY = re.compile(r"^(fsin|fcos|z)(\d+)$")
+_FAMILY = re.compile(r"^(fsin|fcos|z)(\d{1,9})$")  # an index the spec then bounds
 ALLOWED = ", ".join(FEATURES) + ", fsin<k>, fcos<k> (Fourier), z<k> (latent)"
 
 

@@ -11,6 +11,7 @@ A grey image with only pure black and pure white pixels is binary (kind
 at 0.5 so it stays binary. Transparent pixels are composited over white.
 """
 
+import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from .resources import asset_dir
 # The image files a target can be (and the window takes when one is dropped on it).
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 IMAGE_FILES = ", ".join(IMAGE_SUFFIXES[:-1]) + " or " + IMAGE_SUFFIXES[-1]  # ".png, .jpg or .jpeg"
+MAX_PIXELS = 8192 * 8192  # below Pillow's decompression-bomb warning (89 million pixels)
 
 # Built-in images, drawn by tools/make_assets.py: name -> (file, description).
 IMAGES = {
@@ -62,17 +64,38 @@ class PixelField:
 
 
 def _open(path: Path, field: str):
-    from PIL import Image, UnidentifiedImageError
+    """The image at `path`, loaded, turned as its EXIF orientation says, 16-bit grey brought
+    to 8 bits by its full range, transparency composited over white; any file Pillow cannot
+    decode, or one over MAX_PIXELS, is refused before its pixels are decoded."""
+    from PIL import Image, ImageOps
 
     if not path.is_file():
         raise bad_value(field, str(path), f"an existing {IMAGE_FILES} file")
+    size = None  # (W, H) once known; None when Pillow refused the size itself
     try:
-        img = Image.open(path)
-        img.load()
-    except (UnidentifiedImageError, OSError) as exc:
+        with warnings.catch_warnings():  # Pillow's own bomb warning: the size is checked here
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(path)
+        size = img.size
+        if size[0] * size[1] <= MAX_PIXELS:
+            img.load()
+            img = ImageOps.exif_transpose(img)
+    except Image.DecompressionBombError:
+        pass
+    except Exception as exc:  # Pillow's decoders raise many kinds (truncated data, huge text)
         raise ShaderplayError(
-            f"{field}: {str(path)!r} is not an image Pillow can read ({exc})."
+            f"{field}: {str(path)!r} is not an image Pillow can read "
+            f"({exc.__class__.__name__}: {exc})."
         ) from None
+    if size is None or size[0] * size[1] > MAX_PIXELS:
+        found = f"{size[0]}×{size[1]} pixels" if size else "too large for Pillow to open"
+        raise ShaderplayError(
+            f"{field}: {str(path)!r} is {found}; allowed: an image of at most "
+            f"{MAX_PIXELS:,} pixels (8192×8192)."
+        )
+    if img.mode in ("I;16", "I;16B", "I;16L", "I"):  # 16-bit grey: 0..65535 onto 0..255
+        grey = np.asarray(img, dtype=np.float64) * (255.0 / 65535.0)
+        img = Image.fromarray(np.clip(np.round(grey), 0, 255).astype(np.uint8))
     if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
         background = Image.new("RGBA", img.size, (255, 255, 255, 255))
         img = Image.alpha_composite(background, img.convert("RGBA"))

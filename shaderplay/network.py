@@ -5,13 +5,19 @@ computes in float64 from the float32 parameters; BatchNorm uses its running
 statistics (inference form), as the shader does.
 Conventions: the input is points (N, 2) in the input domain; the output of
 weight layer i is act_i(norm_i(W_i @ h + b_i)).
+The arguments of `random` and `initialize` are the preset's [network] fields
+of the same names, checked by the same rules (config.coerce).
 """
+
+import json
 
 import numpy as np
 
 from . import activations
 from . import features as feature_table
-from .errors import bad_value
+from .config import coerce
+from .errors import ShaderplayError, bad_value
+from .fields import convert
 from .initializers import init_bias, init_weights
 from .npz import read_network, write_network
 from .spec import NORM_EPS, NetworkSpec
@@ -21,13 +27,21 @@ class Network:
     def __init__(
         self, spec: NetworkSpec, params: np.ndarray | None = None, meta: dict | None = None
     ):
+        if not isinstance(spec, NetworkSpec):
+            raise bad_value("spec", type(spec).__name__, "a NetworkSpec")
         self.spec = spec
         self.layout = spec.layout()
         if params is None:
             params = np.zeros(self.layout.size, np.float32)
-        params = np.ascontiguousarray(params, dtype=np.float32)
-        if params.shape != (self.layout.size,):
-            raise bad_value("params", params.shape, f"a flat float32 array of {self.layout.size}")
+        given = np.asarray(params)
+        if given.dtype.kind not in "biuf" or given.shape != (self.layout.size,):
+            raise ShaderplayError(
+                f"params: got an array of shape {given.shape} and dtype {given.dtype}; allowed: "
+                f"a flat array of {self.layout.size} real numbers."
+            )
+        params = np.ascontiguousarray(given, dtype=np.float32)
+        if meta is not None and not isinstance(meta, dict):
+            raise bad_value("meta", meta, "a dict of JSON values")
         self.params = params
         self.meta = dict(meta or {})
 
@@ -95,12 +109,20 @@ class Network:
         and latent features, added by `fourier=m` and `latent=values`, count too).
         `activation` and `norm` are one name for every hidden layer or a list.
         """
-        sizes = [int(s) for s in sizes]
+        sizes = convert("sizes", _listed(sizes), tuple[int, ...])
         if len(sizes) < 2:
             raise bad_value("sizes", sizes, "[n_in, hidden..., n_out] with at least 2 entries")
+        features, fourier, latent, activation, output, norm = _fields(
+            features=features,
+            fourier=fourier,
+            latent=latent,
+            activation=activation,
+            output=output,
+            norm=norm,
+        )
         feats = (
-            tuple(features)
-            + feature_table.fourier_names(int(fourier))
+            features
+            + feature_table.fourier_names(fourier)
             + feature_table.latent_names(len(latent))
         )
         if sizes[0] != len(feats):
@@ -134,6 +156,14 @@ class Network:
         fourier_scale=1.0,
     ):
         """Re-draw every parameter in place (same seed, same numbers)."""
+        init, scale, bias_init, bias_scale, seed, fourier_scale = _fields(
+            init=init,
+            scale=scale,
+            bias_init=bias_init,
+            bias_scale=bias_scale,
+            seed=seed,
+            fourier_scale=fourier_scale,
+        )
         rng = np.random.default_rng(seed)
         for i, s in enumerate(self.layout.layers):
             self.W(i)[:] = init_weights(init, rng, s.n_out, s.n_in, scale)
@@ -151,7 +181,8 @@ class Network:
 
     # --- evaluation (the oracle) ---------------------------------------------
     def input_features(self, xy) -> np.ndarray:
-        xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+        """Points (..., 2) -> their input features (N, n_in), float64."""
+        xy = _points(xy)
         fb = self.fourier_b if self.spec.n_fourier else np.zeros((0, 2))
         lat = self.latent if self.spec.n_latent else np.zeros(0)
         return feature_table.evaluate(self.spec.features, xy, fb, lat)
@@ -185,15 +216,55 @@ class Network:
         return zhat * self.norm_param(i, "gamma") + self.norm_param(i, "beta")
 
     def forward(self, xy) -> np.ndarray:
-        """Points (N, 2) -> outputs (N, n_out), float64."""
+        """Points (N, 2) (or any (..., 2), taken row by row) -> outputs (N, n_out), float64."""
         return self.forward_layers(xy)[-1][1]
 
     # --- files (the format: npz.py) -------------------------------------------------------
     def save(self, path) -> None:
-        """Write the DESIGN.md `.npz` network format."""
+        """Write the DESIGN.md `.npz` network format; weights that are not all finite are
+        refused (the file could not be loaded again)."""
+        if not np.all(np.isfinite(self.params)):
+            bad = int(np.count_nonzero(~np.isfinite(self.params)))
+            raise ShaderplayError(
+                f"network file {path}: not saved: {bad:,} of the network's "
+                f"{self.params.size:,} parameters are NaN or infinite; allowed: a network whose "
+                "weights are all finite (lower the learning rate or the init scales and train "
+                "again)."
+            )
+        try:
+            json.dumps(self.meta)
+        except (TypeError, ValueError):  # NumPy arrays, sets, circular dicts
+            raise bad_value(
+                "network meta", self.meta, "JSON values only: text, numbers, lists, dicts"
+            ) from None
         write_network(path, self.spec, self.params, self.meta)
 
     @classmethod
     def load(cls, path) -> "Network":
         """A network file, or a run file's last weights; a malformed file is refused by name."""
         return cls(*read_network(path))
+
+
+def _listed(value):
+    """A NumPy array as the list it holds (the field rules read lists); anything else as it is."""
+    return value.tolist() if isinstance(value, np.ndarray) else value
+
+
+def _fields(**values) -> tuple:
+    """Arguments of `random` / `initialize` in order, each checked by the rule of the
+    [network] field of its name."""
+    return tuple(coerce("network", key, _listed(value)) for key, value in values.items())
+
+
+def _points(xy) -> np.ndarray:
+    """`xy` as float64 points (N, 2): any array of real numbers whose last axis is (x, y)."""
+    try:
+        arr = np.asarray(xy)
+    except (TypeError, ValueError):  # ragged nested lists
+        arr = np.asarray(None)
+    if arr.dtype.kind not in "biuf" or arr.ndim == 0 or arr.shape[-1] != 2:
+        raise ShaderplayError(
+            f"points: got an array of shape {arr.shape} and dtype {arr.dtype}; allowed: real "
+            "numbers of shape (N, 2), one (x, y) per row."
+        )
+    return arr.astype(np.float64).reshape(-1, 2)

@@ -24,12 +24,15 @@ malformed with a message that names the file, the key and the shape found.
 """
 
 import json
+from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
 
 from .checks import atomic_file
-from .errors import ShaderplayError
+from .config import RunMeta
+from .errors import ShaderplayError, shown
+from .fields import coerce
 from .spec import NetworkSpec
 
 RUN_KEYS = ("snapshots", "steps", "snapshot_loss", "loss_history", "run_meta")
@@ -80,39 +83,62 @@ def _fail(path: Path, what: str) -> ShaderplayError:
     return ShaderplayError(f"network file {path}: {what}")
 
 
+def _floats(arr: np.ndarray, key: str, fail) -> np.ndarray:
+    """`arr` as float32, refused (by `fail`) unless it holds real numbers, all finite
+    there: complex values, text, or float64 values beyond float32's range."""
+    if arr.dtype.kind not in "biuf":
+        raise fail(f"key '{key}' has dtype {arr.dtype}, expected float32 (real numbers)")
+    with np.errstate(over="ignore"):  # float64 beyond float32's range: inf, refused below
+        out = arr.astype(np.float32)
+    if not np.all(np.isfinite(out)):
+        raise fail(f"key '{key}' holds NaN or Inf values (or values beyond float32's range)")
+    return out
+
+
 def _array(data, path, key, shape):
     if key not in data:
         raise _fail(path, f"missing key '{key}' (expected shape {shape})")
     arr = np.asarray(data[key])
     if arr.shape != tuple(shape):
         raise _fail(path, f"key '{key}' has shape {arr.shape}, expected {tuple(shape)}")
-    if not np.issubdtype(arr.dtype, np.number):
-        raise _fail(path, f"key '{key}' has dtype {arr.dtype}, expected float32")
-    if not np.all(np.isfinite(arr)):
-        raise _fail(path, f"key '{key}' holds NaN or Inf values")
-    return arr.astype(np.float32)
+    return _floats(arr, key, lambda what: _fail(path, what))
+
+
+def _names(data, path, key, default) -> list[str]:
+    """A list of names (activations, features, norms): a 1-D array of text."""
+    arr = np.asarray(data.get(key, default))
+    if arr.ndim > 1 or (arr.size and arr.dtype.kind != "U"):
+        raise _fail(
+            path, f"key '{key}' has shape {arr.shape} and dtype {arr.dtype}, expected names"
+        )
+    return [str(a) for a in np.atleast_1d(arr)]
 
 
 def _spec(data, path) -> NetworkSpec:
     for key in ("sizes", "activations"):
         if key not in data:
             raise _fail(path, f"missing key '{key}'")
-    sizes = [int(s) for s in np.atleast_1d(data["sizes"])]
-    if data["sizes"].ndim != 1 or len(sizes) < 2 or min(sizes) < 1:
+    sizes = np.asarray(data["sizes"])
+    if sizes.ndim != 1 or sizes.dtype.kind not in "iu" or len(sizes) < 2 or sizes.min() < 1:
         raise _fail(
             path,
-            f"key 'sizes' is {data['sizes'].tolist()}, "
-            "expected [n_in, hidden..., n_out] of positive ints",
+            f"key 'sizes' is {shown(sizes)} ({sizes.dtype}), "
+            "expected [n_in, hidden..., n_out] of positive integers",
         )
-    acts = [str(a) for a in np.atleast_1d(data["activations"])]
+    sizes = [int(s) for s in sizes]
+    acts = _names(data, path, "activations", None)
     if len(acts) != len(sizes) - 1:
         raise _fail(
             path,
             f"key 'activations' has {len(acts)} entries, "
             f"expected {len(sizes) - 1} (one per weight layer)",
         )
-    feats = [str(f) for f in np.atleast_1d(data.get("features", np.array(["x", "y"])))]
-    norms = [str(n) for n in np.atleast_1d(data.get("norms", np.array([], dtype="<U16")))]
+    feats = _names(data, path, "features", np.array(["x", "y"]))
+    norms = _names(data, path, "norms", np.array([], dtype="<U16"))
+    if len(feats) != sizes[0]:
+        raise _fail(
+            path, f"key 'features' has {len(feats)} entries, expected sizes[0] = {sizes[0]}"
+        )
     try:
         return NetworkSpec(
             tuple(feats), tuple(sizes[1:-1]), tuple(acts[:-1]), acts[-1], sizes[-1], tuple(norms)
@@ -131,18 +157,25 @@ def _load(path: Path) -> dict:
         raise _fail(path, f"not a readable .npz file ({exc.__class__.__name__}: {exc})") from None
 
 
+def _json_object(data, key: str, fail) -> dict:
+    """The JSON object held as text under `key` ({} when the key is absent)."""
+    if key not in data:
+        return {}
+    try:
+        value = json.loads(str(np.asarray(data[key])))
+    except (json.JSONDecodeError, RecursionError):
+        raise fail(f"key '{key}' is not valid JSON") from None
+    if not isinstance(value, dict):
+        raise fail(f"key '{key}' is {shown(value)}, expected a JSON object ({{...}})")
+    return value
+
+
 def _network(data: dict, path: Path) -> tuple[NetworkSpec, np.ndarray, dict]:
     spec = _spec(data, path)
     params = np.zeros(spec.layout().size, np.float32)
     for key, offset, shape in _parts(spec):
         params[offset : offset + int(np.prod(shape))] = _array(data, path, key, shape).ravel()
-    meta = {}
-    if "meta" in data:
-        try:
-            meta = json.loads(str(data["meta"]))
-        except json.JSONDecodeError:
-            raise _fail(path, "key 'meta' is not valid JSON") from None
-    return spec, params, meta
+    return spec, params, _json_object(data, "meta", lambda what: _fail(path, what))
 
 
 def read_network(path) -> tuple[NetworkSpec, np.ndarray, dict]:
@@ -168,6 +201,18 @@ def _run_fail(path, what: str) -> ShaderplayError:
     return ShaderplayError(f"run file {path}: {what}")
 
 
+def _run_meta(data, path) -> dict:
+    """run_meta, a JSON object whose entries the program reads obey config.RunMeta's rules."""
+    meta = _json_object(data, "run_meta", lambda what: _run_fail(path, what))
+    for f in fields(RunMeta):
+        if f.name in meta:
+            try:
+                meta[f.name] = coerce(f"key 'run_meta' entry '{f.name}'", f, meta[f.name])
+            except ShaderplayError as exc:
+                raise _run_fail(path, str(exc)) from None
+    return meta
+
+
 def read_run(path) -> dict:
     """A run file's parts, checked: spec, snapshots (K, n_params), steps (K,),
     snapshot_loss (K,) or None, losses (M, C) or None, meta (run_meta)."""
@@ -187,25 +232,39 @@ def read_run(path) -> dict:
         raise _run_fail(
             path, f"key 'snapshots' has shape {snapshots.shape}, expected (K, {size}) with K >= 1"
         )
-    if steps.shape != (len(snapshots),) or np.any(np.diff(steps) <= 0):
+    snapshots = _floats(snapshots, "snapshots", lambda what: _run_fail(path, what))
+    if (
+        steps.shape != (len(snapshots),)
+        or steps.dtype.kind not in "iu"
+        or steps.min() < 0
+        or np.any(np.diff(steps) <= 0)
+    ):
         raise _run_fail(
             path,
-            f"key 'steps' has shape {steps.shape}, expected ({len(snapshots)},) "
-            "strictly increasing",
+            f"key 'steps' has shape {steps.shape} and dtype {steps.dtype}, expected "
+            f"({len(snapshots)},) integers >= 0, strictly increasing",
         )
-    if not np.all(np.isfinite(snapshots)):
-        raise _run_fail(path, "key 'snapshots' holds NaN or Inf values")
     loss = data.get("snapshot_loss")
-    if loss is not None and loss.shape != steps.shape:
-        raise _run_fail(path, f"key 'snapshot_loss' has shape {loss.shape}, expected {steps.shape}")
-    meta = json.loads(str(data["run_meta"])) if "run_meta" in data else {}
+    if loss is not None and (loss.shape != steps.shape or loss.dtype.kind not in "iuf"):
+        raise _run_fail(
+            path,
+            f"key 'snapshot_loss' has shape {loss.shape} and dtype {loss.dtype}, "
+            f"expected {steps.shape} numbers",
+        )
+    losses = data.get("loss_history")
+    if losses is not None and (losses.ndim != 2 or losses.dtype.kind not in "iuf"):
+        raise _run_fail(
+            path,
+            f"key 'loss_history' has shape {losses.shape} and dtype {losses.dtype}, "
+            "expected (M, C) numbers",
+        )
     return dict(
         spec=spec,
         snapshots=snapshots,
         steps=steps,
         snapshot_loss=loss,
-        losses=data.get("loss_history"),
-        meta=meta,
+        losses=losses,
+        meta=_run_meta(data, path),
     )
 
 

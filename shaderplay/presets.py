@@ -24,7 +24,7 @@ import tomli_w
 
 from .checks import atomic_file
 from .config import TABLES, Preset, TargetConfig
-from .errors import ShaderplayError, bad_value
+from .errors import ShaderplayError, bad_value, named, shown
 from .preset_schema import (
     TEXTS,
     check_preset,
@@ -99,9 +99,9 @@ def parse_preset(
     for key, value in data.items():
         if key not in TABLES and key not in TEXTS:
             what = (
-                f"unknown table [{key}]"
+                f"unknown table [{named(key)}]"
                 if isinstance(value, dict)
-                else f"unknown top-level key {key!r}"
+                else f"unknown top-level key {shown(key)}"
             )
             tables = ", ".join(f"[{t}]" for t in TABLES)
             raise ShaderplayError(
@@ -148,6 +148,13 @@ def load_preset(name_or_path, changes: dict | None = None) -> Preset:
         raise ShaderplayError(
             f"preset {path}: not a UTF-8 text file; allowed: a TOML file."
         ) from None
+    except (ValueError, RecursionError) as exc:  # an integer over 4300 digits, deep nesting
+        raise ShaderplayError(
+            f"preset {path}: not a TOML file shaderplay can read ({exc.__class__.__name__}); "
+            "allowed: integers of at most 4300 digits, arrays not nested hundreds deep."
+        ) from None
+    except OSError as exc:
+        raise ShaderplayError(f"preset {path}: cannot read it ({exc.strerror}).") from None
     try:
         return parse_preset(data, default_name=path.stem, base_dir=path.parent, changes=changes)
     except ShaderplayError as exc:

@@ -55,6 +55,11 @@ class RunRecorder:
         params = np.asarray(params, dtype=np.float32)
         if params.shape != (self.size,):
             raise bad_value("snapshot params", params.shape, f"a flat array of {self.size}")
+        if not np.all(np.isfinite(params)):
+            raise ShaderplayError(
+                f"snapshot params at step {step}: NaN or infinite values; allowed: finite "
+                "weights only (a run file with others could not be loaded again)."
+            )
         self._snapshots.append(params.copy())
         self._steps.append(int(step))
         self._losses.append(float(loss))

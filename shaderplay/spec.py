@@ -14,13 +14,18 @@ activation: h = act(norm(W h + b)).
 from dataclasses import dataclass
 
 from . import activations, features
-from .errors import bad_value
+from .errors import ShaderplayError, bad_value, shown
 from .fields import Integer, OneOf
 
 NORMS = ("none", "layernorm", "batchnorm")
 NORM_EPS = 1e-5  # PyTorch's LayerNorm / BatchNorm1d default
 MAX_WIDTH = 4096
 MAX_OUT = 64
+MAX_DEPTH = 128  # hidden layers
+MAX_FOURIER = 256  # Fourier frequencies: features fsin<k>/fcos<k> for k below it
+MAX_LATENT = 16  # latent inputs: features z<k> for k below it
+MAX_PARAMS = 1 << 26  # floats in the buffer (256 MiB), checked before anything is allocated
+_FAMILY_LIMITS = {"fsin": MAX_FOURIER, "fcos": MAX_FOURIER, "z": MAX_LATENT}
 # The rules a preset's [network] table shares with the spec it becomes.
 WIDTH = Integer(1, MAX_WIDTH)
 ACTIVATION = OneOf(activations.NAMES)
@@ -48,11 +53,18 @@ class NetworkSpec:
         if not self.features:
             raise bad_value("features", list(self.features), "at least one input feature")
         for f in self.features:
-            features.parse(f)
+            if not isinstance(f, str):
+                raise bad_value("features", f, "feature names (text)")
+            family, k = features.parse(f)
+            if k >= _FAMILY_LIMITS.get(family, 0):
+                allowed = f"fsin<k> and fcos<k> with k < {MAX_FOURIER}, z<k> with k < {MAX_LATENT}"
+                raise bad_value("features", f, allowed)
         if len(set(self.features)) != len(self.features):
             raise bad_value("features", list(self.features), "each feature at most once")
+        if len(self.hidden) > MAX_DEPTH:
+            raise bad_value("hidden", list(self.hidden), f"at most {MAX_DEPTH} hidden layers")
         for i, w in enumerate(self.hidden):
-            if not isinstance(w, int):
+            if isinstance(w, bool) or not isinstance(w, int):
                 raise bad_value(f"hidden[{i}] width", w, WIDTH.allowed)
             WIDTH(f"hidden[{i}] width", w)
         if len(self.activations) != len(self.hidden):
@@ -65,9 +77,19 @@ class NetworkSpec:
         if len(self.norms) != len(self.hidden):
             raise bad_value("norms", list(self.norms), f"one per hidden layer ({len(self.hidden)})")
         NORM("norm", self.norms)
-        if not isinstance(self.n_out, int) or not 1 <= self.n_out <= MAX_OUT:
+        if (
+            isinstance(self.n_out, bool)
+            or not isinstance(self.n_out, int)
+            or not 1 <= self.n_out <= MAX_OUT
+        ):
             raise bad_value(
                 "n_out", self.n_out, f"an integer 1..{MAX_OUT} (1-3 for pictures, more for classes)"
+            )
+        size = self.layout().size
+        if size > MAX_PARAMS:
+            raise ShaderplayError(
+                f"network size: got {size:,} parameters (sizes {shown(list(self.sizes))}); "
+                f"allowed: at most {MAX_PARAMS:,} (256 MiB of float32)."
             )
 
     @property

@@ -24,12 +24,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .config import MAX_COORD
 from .errors import bad_value
 
 MAX_SIDE = 16384  # GL_MAX_TEXTURE_SIZE on common drivers; an offscreen frame must fit
 # Shaders compute in float32: beyond this, x**2 features overflow (3.4e38) and
 # the picture stops matching Network.forward; no picture needs more.
-MAX_COORD = 1e9
 _WITHIN = f"within +-{MAX_COORD:g} (the shaders compute in float32)"
 
 

@@ -4,16 +4,24 @@
 Each module in COMMANDS has `add_arguments(parser)` and `run(args) -> int`.
 `shaderplay [PRESET]` with no subcommand opens the window.
 Errors a user can cause (ShaderplayError) print one paragraph to stderr and
-exit with status 2. SIGINT, SIGTERM and SIGHUP end a command through the same
-cleanup (shaderplay.interrupts) and exit with 128 + the signal's number.
+exit with status 2; so does a first word that is neither a command nor a preset
+but close to a command ("rendr": did you mean render?). Python's RuntimeWarnings
+(NumPy's overflow or NaN notes) are not shown: what they warn of reaches the user
+as an error or in the picture, without a source line before it. SIGINT, SIGTERM
+and SIGHUP end a command through the same cleanup (shaderplay.interrupts) and
+exit with 128 + the signal's number.
 """
 
 import argparse
+import difflib
 import importlib
 import sys
+import warnings
+from pathlib import Path
 
 from .. import interrupts
 from ..errors import ShaderplayError
+from ..presets import preset_dir
 
 COMMANDS = {
     # name: (module, one-line help)
@@ -43,8 +51,25 @@ def _usage() -> str:
     return "\n".join(lines)
 
 
+def _misspelt_command(word: str) -> str | None:
+    """The paragraph for a first word that names no command, preset or file but is close
+    to a command; None for anything else (the window's preset loading says what is wrong)."""
+    if word.startswith("-") or Path(word).suffix or "/" in word or "\\" in word:
+        return None
+    if (preset_dir() / f"{word}.toml").is_file():
+        return None
+    close = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6)
+    if not close:
+        return None
+    return (
+        f"{word!r} is not a command or a built-in preset; did you mean `shaderplay "
+        f"{close[0]}`? (commands: {', '.join(COMMANDS)}; `shaderplay --help` lists them)"
+    )
+
+
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    warnings.simplefilter("ignore", RuntimeWarning)
     if argv and argv[0] in ("-h", "--help"):
         print(_usage())
         return 0
@@ -52,6 +77,10 @@ def main(argv=None) -> int:
         name, rest = argv[0], argv[1:]
     else:
         name, rest = "window", argv
+        typo = _misspelt_command(argv[0]) if argv else None
+        if typo is not None:
+            print(f"shaderplay: {typo}", file=sys.stderr)
+            return 2
     module = importlib.import_module(COMMANDS[name][0], __name__)
     args = _build_parser("" if name == "window" else name, module).parse_args(rest)
     try:

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..config import MAX_MAGNITUDE
 from ..errors import bad_value
 from ..network import Network
 from ..runs import RunFile, RunRecorder
@@ -79,12 +80,21 @@ def zoom_view(a: View, b: View, t: float, size) -> View:
     return View(centre, scale, aspect)
 
 
+F32_MAX = float(np.finfo(np.float32).max)
+
+
+def _scaled_arrays(net: Network):
+    """Views of the arrays a weight-scale multiplies: every weight matrix and bias."""
+    for i in range(net.spec.depth):
+        yield net.W(i)
+        yield net.b(i)
+
+
 def scaled_params(net: Network, factor: float) -> np.ndarray:
     """`net`'s buffer with every weight matrix and bias multiplied by `factor`."""
     out = net.copy()
-    for i in range(net.spec.depth):
-        out.W(i)[:] *= np.float32(factor)
-        out.b(i)[:] *= np.float32(factor)
+    for arr in _scaled_arrays(out):
+        arr *= np.float32(factor)
     return out.params
 
 
@@ -128,12 +138,23 @@ class WeightScale:
         view: View,
         base: float | None = None,
     ):
-        given = {"scale_from": scale_from, "scale_to": scale_to}
-        if base is not None:
-            given["base"] = base
-        for field, value in given.items():
-            if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
-                raise bad_value(field, value, "a number > 0 (the scales run geometrically)")
+        if base is not None and not (
+            isinstance(base, (int, float)) and math.isfinite(base) and base > 0
+        ):
+            raise bad_value("base", base, "a number > 0 (the scale the network was drawn at)")
+        # A factor is an init scale (the same bound), and the largest factor times the
+        # largest weight or bias must stay a float32 number; with a base the values are
+        # absolute scales, base times the factor.
+        largest = max(float(np.abs(a).max(initial=0.0)) for a in _scaled_arrays(net))
+        limit = min(MAX_MAGNITUDE, F32_MAX / largest / 2 if largest > 0 else math.inf)
+        limit *= base or 1.0
+        for field, value in (("scale_from", scale_from), ("scale_to", scale_to)):
+            if not (isinstance(value, (int, float)) and 0 < value <= limit):
+                allowed = (
+                    f"a number in (0, {limit:.3g}] (the scales run geometrically; "
+                    "scaled weights must stay finite)"
+                )
+                raise bad_value(field, value, allowed)
         self.net, self.a, self.b, self.view = net, float(scale_from), float(scale_to), view
         self.base = base
         self.n_frames = _check_frames(n_frames)

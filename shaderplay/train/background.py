@@ -19,7 +19,7 @@ The host class (Trainer) provides `config`, `diverged`, `run(n)` and
 
 import threading
 
-from ..errors import ShaderplayError
+from .settings import step_count
 
 
 class ThreadControl:
@@ -85,13 +85,12 @@ class ThreadControl:
 
     def advance(self, n: int, wait: bool = False):
         """Run exactly n more steps: queued on the thread if started, else right here."""
-        if int(n) != n or n < 0:
-            raise ShaderplayError(f"advance: got {n!r}; allowed: a whole number of steps >= 0.")
+        n = step_count("advance", n)
         if not self.running:
-            self.run(int(n))
+            self.run(n)
             return
         with self._cond:
-            self._pending += int(n)
+            self._pending += n
             self.stopped = None
             self._cond.notify_all()
         if wait:

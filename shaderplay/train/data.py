@@ -25,12 +25,12 @@ def resolve_target(target, net: Network) -> tuple[Dataset, bool]:
     elif isinstance(target, (str, os.PathLike, TargetConfig)):
         dataset = load_target(target)
     elif isinstance(target, (tuple, list)) and len(target) == 2:
-        x, y = (np.asarray(a) for a in target)
-        if x.ndim != 2 or len(x) != len(y):
-            raise bad_value(
-                "target (X, Y)",
-                f"X {x.shape}, Y {y.shape}",
-                "X of shape (N, 2) points or (N, n_in) features and Y with N rows",
+        x, y = (_real(a, name) for a, name in zip(target, "XY"))
+        if x.ndim != 2 or y.ndim not in (1, 2) or len(x) != len(y):
+            raise ShaderplayError(
+                f"target (X, Y): got X of shape {x.shape} and Y of shape {y.shape}; allowed: "
+                "X of shape (N, 2) points or (N, n_in) features and Y of shape (N,) or "
+                "(N, n_out)."
             )
         dataset = Dataset.from_arrays(x, y)
     else:
@@ -50,9 +50,28 @@ def resolve_target(target, net: Network) -> tuple[Dataset, bool]:
     return dataset, width != 2
 
 
+def _real(a, name: str) -> np.ndarray:
+    """`a` as an array of real numbers, else a clear error (text, complex, ragged lists)."""
+    try:
+        arr = np.asarray(a)
+    except (TypeError, ValueError):  # ragged nested lists
+        arr = np.asarray(None)
+    if arr.dtype.kind not in "biuf":
+        raise ShaderplayError(
+            f"target (X, Y): {name} has dtype {arr.dtype}; allowed: an array of real numbers."
+        )
+    return arr
+
+
 def check_target(dataset: Dataset, net: Network, config: TrainConfig) -> None:
     """Refuse, with one clear paragraph, a target this network and loss cannot train on."""
     name = dataset.name
+    shapes = [a.shape for a in (dataset.x_train, dataset.y_train, dataset.x_test, dataset.y_test)]
+    if any(len(shape) != 2 for shape in shapes):
+        raise ShaderplayError(
+            f"target {name!r}: arrays of shapes {shapes} (x_train, y_train, x_test, y_test); "
+            "allowed: 2-D arrays, one sample per row."
+        )
     if dataset.kind == "none" or len(dataset.x_train) == 0:
         raise ShaderplayError(
             f"target {name!r}: has no training samples; a trainer needs data "

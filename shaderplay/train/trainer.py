@@ -35,7 +35,7 @@ from .program import Workspace, rows
 from .results import REASONS, Divergence, Rows, Snapshot, TrainResult
 from .rng import seed_state
 from .schedule import lr_at
-from .settings import make_config
+from .settings import make_config, step_count
 
 EVAL_CAPACITY = 1024  # samples per forward call when evaluating a split
 
@@ -71,6 +71,10 @@ class Trainer(ThreadControl):
         self._configure()
         self._history = Rows(3, capacity=256)  # step, train loss, test loss
         self.diverged: Divergence | None = None
+        # Weights known to give a finite loss and gradient (the start of the newest chunk
+        # that ran a step), for rollback() after a divergence that left unusable weights.
+        self._healthy: np.ndarray | None = None
+        self._usable = True  # whether the weights in place give a finite loss and gradient
         self.us_per_step = float("nan")
         self._last = (float("nan"), float("nan"), float("nan"))  # train loss, test loss, lr
         self._init_thread()
@@ -134,8 +138,8 @@ class Trainer(ThreadControl):
             if seed is None:
                 self.net.params[:] = self._initial_params
             else:
-                self.net.initialize(**{**self._init, "seed": int(seed)})
-                self.config = make_config(self.config, {"seed": int(seed)})
+                self.net.initialize(**{**self._init, "seed": seed})  # checks the seed
+                self.config = make_config(self.config, {"seed": seed})
                 self._configure()
             self.refresh_features()
             self._state[:] = 0.0
@@ -145,6 +149,7 @@ class Trainer(ThreadControl):
             self._history.clear()
             self.diverged = None
             self.stopped = None
+            self._healthy, self._usable = None, True
             self._last = (float("nan"), float("nan"), float("nan"))
             self._publish()
         self._wake()
@@ -153,18 +158,26 @@ class Trainer(ThreadControl):
         """Count on from `step`, as a run resumed from a snapshot taken there: the
         learning-rate schedule and max_steps carry on from it. The optimiser's moments are
         not in a snapshot, so they start afresh (Adam's bias correction with them)."""
-        if isinstance(step, bool) or int(step) != step or step < 0:
-            raise ShaderplayError(f"continue from step: got {step!r}; allowed: an integer >= 0.")
+        step = step_count("continue from step", step)
         with self._work:
-            self._ctr[0] = int(step)
+            self._ctr[0] = step
             self._publish()
 
     def rollback(self):
         """Clear a divergence so training can resume (e.g. after set_config(lr=...)).
 
-        The guard never lands a non-finite update, so the weights in place are already the
-        last finite ones; the step that failed will be retried on the same minibatch."""
+        The guard never lands a non-finite update, so the weights in place are finite. When
+        they still give a finite loss and gradient (the update overflowed), they stay, and
+        the step that failed is retried on the same minibatch. When they do not, no learning
+        rate could go on from them: the weights go back to the newest ones known to give a
+        finite loss and gradient (the start of the last chunk that ran a step), with fresh
+        optimiser moments; the step count and data order carry on."""
         with self._work:
+            if not self._usable and self._healthy is not None:
+                self.net.params[:] = self._healthy
+                self._state[:] = 0.0
+                self._ctr[2] = 0
+                self._usable = True
             self.diverged = None
             self.stopped = None
             self._publish()
@@ -173,6 +186,7 @@ class Trainer(ThreadControl):
     # --- training ----------------------------------------------------------------
     def run(self, steps: int, callback=None) -> TrainResult:
         """Train `steps` more steps in this thread; callback(trainer) after each chunk."""
+        steps = step_count("Trainer.run steps", steps)
         if self.running:
             raise ShaderplayError(
                 "Trainer.run: the trainer thread is running; use advance(n) or stop() it first."
@@ -203,6 +217,7 @@ class Trainer(ThreadControl):
             if len(self._trace) < n:
                 self._trace = np.zeros((n, 2), np.float64)  # per step: loss, lr
             first = self.step
+            start_params = self.net.params.copy()
             start = time.perf_counter()
             status = K.train_steps(
                 self.net.params,
@@ -224,13 +239,15 @@ class Trainer(ThreadControl):
             )
             elapsed = time.perf_counter() - start
             ran = self.step - first
-            if ran:
+            if ran:  # the chunk's start gave a finite loss and gradient
+                self._healthy = start_params
                 self.us_per_step = elapsed / ran * 1e6
                 train_loss = float(self._trace[:ran, 0].mean())
                 self._last = (train_loss, self.evaluate("test"), float(self._trace[ran - 1, 1]))
                 self._history.append(float(self.step), *self._last[:2])
             stopped = "steps"
             if status != K.OK:
+                self._usable = status == K.BAD_WEIGHT
                 lr = float(lr_at(cfg, [self.step])[0])
                 self.diverged = Divergence(self.step, REASONS[status], lr)
                 stopped = "diverged"
