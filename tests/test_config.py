@@ -60,7 +60,12 @@ def test_values_become_the_field_type(table, key, value, expected):
         ("train", "lr", 0, "train.lr: got 0.0; allowed: a number > 0."),
         ("train", "gamma", 2, "train.gamma: got 2.0; allowed: a number in (0, 1]."),
         ("train", "momentum", 1, "train.momentum: got 1.0; allowed: a number in [0, 1)."),
-        ("train", "max_steps", -1, "train.max_steps: got -1; allowed: an integer 0..1000000000000."),
+        (
+            "train",
+            "max_steps",
+            -1,
+            "train.max_steps: got -1; allowed: an integer 0..1000000000000.",
+        ),
         ("view", "show_points", 1, "view.show_points: got 1; allowed: true or false."),
         ("network", "norm", ["none", 3], "a string or a list of strings"),
         ("network", "latent", [0.5, float("inf")], "network.latent: got inf; allowed: a list"),
