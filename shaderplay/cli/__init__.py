@@ -81,6 +81,14 @@ def main(argv=None) -> int:
         if typo is not None:
             print(f"shaderplay: {typo}", file=sys.stderr)
             return 2
+    for arg in rest:  # argparse reads "--flag=--" as an empty list, not as the text "--"
+        if arg.startswith("--") and arg.endswith("=--"):
+            print(
+                f"shaderplay: {arg[:-3]}: got '--'; allowed: a value of the flag's kind "
+                "('--' alone ends the options of a command line).",
+                file=sys.stderr,
+            )
+            return 2
     module = importlib.import_module(COMMANDS[name][0], __name__)
     args = _build_parser("" if name == "window" else name, module).parse_args(rest)
     try:

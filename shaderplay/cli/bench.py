@@ -12,6 +12,7 @@ BENCHMARKS = {
     "record": ("..bench.record", "headless 1080p MP4 recording fps against encoding alone"),
     "render": ("..bench.render", "render ms/frame: shader, numba CPU path, NumPy, PyTorch, floor"),
     "window": ("..bench.window", "window frames/s at 800x600 while training; training speed in it"),
+    "soak": ("..bench.soak", "the window touring views for 30 min: memory, longest frame, errors"),
 }
 
 
