@@ -26,11 +26,11 @@ void main() {
             vec4 on = vec4(texelFetch(u_enabled, ivec2(4 * j, l), 0).r, texelFetch(u_enabled, ivec2(4 * j + 1, l), 0).r,
                            texelFetch(u_enabled, ivec2(4 * j + 2, l), 0).r, texelFetch(u_enabled, ivec2(4 * j + 3, l), 0).r);
             vec4 cover = clamp(0.5 * u_width + 0.5 - distance, 0.0, 1.0) * step(0.5, on);
-            for (int k = 0; k < 4; ++k) {  // "over", one line after another
-                colour = mix(colour, line, cover[k]);
-                alpha = alpha + cover[k] * (1.0 - alpha);
+            for (int k = 0; k < 4; ++k) {  // "over", one line after another, premultiplied
+                colour = colour * (1.0 - cover[k]) + line * cover[k];
+                alpha = alpha * (1.0 - cover[k]) + cover[k];
             }
         }
     }
-    sp_colour = vec4(colour * alpha, alpha);
+    sp_colour = vec4(colour, alpha);
 }

@@ -8,8 +8,10 @@ import pytest
 from test_render import random_case
 
 from shaderplay import Network
+from shaderplay.cpu import boundaries as cpu_boundaries
 from shaderplay.cpu.evaluator import CpuEvaluator, evaluate
 from shaderplay.errors import ShaderplayError
+from shaderplay.gpu.overlays import boundary_mask, layer_colours
 from shaderplay.view import View
 
 TOL = 1e-4  # max abs error on outputs in [0, 1]
@@ -158,10 +160,40 @@ def test_both_paths_give_the_same_values_and_pictures(renderer_pair, seed):
     want = net.forward(_grid(view, size)).reshape(size[1], size[0], -1)
     assert np.abs(cpu.values(view, size) - want).max() <= TOL
     assert np.abs(cpu.values(view, size) - shader.values(view, size)).max() <= TOL
-    for mode, opts in (("output", {}), ("neuron:0:0", {"pre": True}), ("boundaries", {})):
+    for mode, opts in (("output", {}), ("neuron:0:0", {"pre": True})):
         a, b = shader.image(view, size, mode, **opts), cpu.image(view, size, mode, **opts)
         assert np.mean(np.any(a != b, axis=2)) <= 0.02, mode  # colormap entries flip at edges
         assert np.abs(a.astype(int) - b).max() <= 8, mode
+    # Boundary lines: the shader takes z's slope from its 2x2 pixel quad, the CPU as
+    # numpy.gradient does, so edges differ in shade; the lines lie on the same pixels.
+    lines = [
+        np.abs(r.image(view, size, "boundaries").astype(int) - r.image(view, size)).sum(2) > 30
+        for r in (shader, cpu)
+    ]
+    assert lines[1].sum() > 0 and (lines[0] & lines[1]).sum() >= 0.9 * (lines[0] | lines[1]).sum()
+
+
+def test_cpu_boundary_lines_are_the_zero_sets_by_numpy_gradient():
+    """Each chosen neuron's line covers 0.75 + 0.5 - |z| / |numpy.gradient(z)| of a pixel
+    (z its pre-activation after the norm, float32), laid "over" the picture."""
+    net = Network.random((2, 7, 5, 1), activation="tanh", norm=["layernorm", "none"], seed=4)
+    ev = CpuEvaluator(net.spec)
+    view, size = View.from_domain(-1.5, 1.5, -1, 1), (45, 30)
+    picture = np.random.default_rng(1).integers(0, 256, (30, 45, 4)).astype(np.uint8)
+    got = picture.copy()
+    mask, _ = boundary_mask(net.spec, [(0, 2), (1, 4)])
+    colours = layer_colours(net.spec.depth)
+    cpu_boundaries.draw(ev, net.params, view, size, mask, colours, 1.5, got)
+    colour, alpha = np.zeros((30, 45, 3)), np.zeros((30, 45, 1))
+    for layer, unit in ((0, 2), (1, 4)):
+        z = ev.values(net.params, view, size, layer=layer, pre=True)[..., unit].astype(np.float64)
+        cover = np.clip(1.25 - np.abs(z) / np.hypot(*np.gradient(z)), 0, 1)[..., None]
+        colour = colour * (1 - cover) + np.asarray(colours[layer][:3]) * cover
+        alpha = alpha * (1 - cover) + cover
+    want = np.clip(255 * colour + picture[..., :3] * (1 - alpha) + 0.5, 0, 255).astype(np.uint8)
+    assert (alpha > 0.5).sum() > 20  # lines in view: the comparison means something
+    assert np.abs(got[..., :3].astype(int) - want).max() <= 1
+    np.testing.assert_array_equal(got[..., 3], picture[..., 3])
 
 
 @pytest.mark.parametrize("sizes, output", [((2, 9, 7, 1), "sigmoid"), ((2, 9, 7, 3), "linear")])

@@ -1,8 +1,9 @@
 """Compiling the CPU path's kernels ahead of the first picture.
 
-evaluate_grid (evaluator.py) and colour_grid (colour.py) have one signature
-for every network, compiled once per install and then loaded from numba's
-cache (~0.1 s); the first compile takes several seconds, spent on a thread
+evaluate_grid (evaluator.py), colour_grid (colour.py) and draw_boundaries
+(boundaries.py) have one signature for every network, compiled once per
+install and then loaded from numba's cache (~0.1 s); the first compile takes
+several seconds, spent on a thread
 while the renderer is being set up. Every picture but a window's waits for it
 (gpu/cpu_pass.py), so a command that draws one completes the compile and numba
 caches it. The thread is a daemon so that a window quits at once whatever runs:
@@ -11,7 +12,10 @@ a first compile cut short there is done again at the next start.
 
 import threading
 
+import numpy as np
+
 from ..network import Network
+from .boundaries import draw
 from .colour import colour
 from .evaluator import CpuEvaluator
 
@@ -22,8 +26,12 @@ _compiler: threading.Thread | None = None
 
 def _compile() -> None:
     net = Network.random((2, 1), seed=0)
-    values = CpuEvaluator(net.spec).values(net.params, None, (1, 1))
+    evaluator = CpuEvaluator(net.spec)
+    values = evaluator.values(net.params, None, (1, 1))
     colour(values, "map", 1, "grey", (0.0, 1.0))  # the colour kernel, so no picture waits on it
+    # and the boundary lines' kernel
+    rgba = np.zeros((1, 1, 4), np.uint8)
+    draw(evaluator, net.params, None, (1, 1), np.ones((1, 4)), np.ones((1, 3)), 1.5, rgba)
     _ready.set()
 
 

@@ -62,6 +62,27 @@ def _region_bits(Z, n_out, B, hashes):
 
 
 @inline
+def pre_activation(params, layers, layer, X, ws, z, span, B):
+    """Weight layer `layer` over a tile: X (n_in, B) -> its pre-activation after the norm,
+    (n_out, B) at ws[z:] (the caller applies the activation in place). ws holds 4 blocks
+    of `span` floats (X and Z ping-pong in the first two; xhat, scratch) and statistics."""
+    n_in, n_out, norm = layers[layer, 0], layers[layer, 1], layers[layer, 3]
+    Z = rows(ws, z, n_out, B)
+    affine(rows(params, layers[layer, 4], n_out, n_in), flat(params, layers[layer, 5], n_out), X, Z)
+    if norm != 0:
+        XH = rows(ws, 2 * span, n_out, B)
+        gamma = flat(params, layers[layer, 6], n_out)
+        beta = flat(params, layers[layer, 7], n_out)
+        if norm == LAYERNORM:
+            layernorm_forward(Z, XH, rows(ws, 4 * span, 3, B), gamma, beta)
+        else:
+            mean = flat(params, layers[layer, 8], n_out)
+            var = flat(params, layers[layer, 9], n_out)
+            batchnorm_forward(Z, XH, rows(ws, 4 * span, 5, n_out), gamma, beta, mean, var, False)
+    return Z
+
+
+@inline
 def _tile(
     params,
     layers,
@@ -93,33 +114,12 @@ def _tile(
         for i in range(B):
             hashes[i] = _FNV_BASIS
     for layer in range(last + 1):
-        n_in, n_out, act, norm = (
-            layers[layer, 0],
-            layers[layer, 1],
-            layers[layer, 2],
-            layers[layer, 3],
-        )
-        z = span * ((layer + 1) % 2)  # ping-pong with X
-        Z = rows(ws, z, n_out, B)
-        affine(
-            rows(params, layers[layer, 4], n_out, n_in), flat(params, layers[layer, 5], n_out), X, Z
-        )
-        if norm != 0:
-            XH = rows(ws, 2 * span, n_out, B)
-            gamma = flat(params, layers[layer, 6], n_out)
-            beta = flat(params, layers[layer, 7], n_out)
-            if norm == LAYERNORM:
-                layernorm_forward(Z, XH, rows(ws, 4 * span, 3, B), gamma, beta)
-            else:
-                mean = flat(params, layers[layer, 8], n_out)
-                var = flat(params, layers[layer, 9], n_out)
-                batchnorm_forward(
-                    Z, XH, rows(ws, 4 * span, 5, n_out), gamma, beta, mean, var, False
-                )
+        n_out, z = layers[layer, 1], span * ((layer + 1) % 2)  # ping-pong with X
+        Z = pre_activation(params, layers, layer, X, ws, z, span, B)
         if regions:
             _region_bits(Z, n_out, B, hashes)
         if not (pre and layer == last):
-            activate_values(act, flat(ws, z, n_out * B), flat(ws, 3 * span, n_out * B))
+            activate_values(layers[layer, 2], flat(ws, z, n_out * B), flat(ws, 3 * span, n_out * B))
         X = Z
     if regions:
         for i in range(B):

@@ -24,6 +24,7 @@ import os
 
 import numpy as np
 
+from ..cpu import boundaries as cpu_boundaries
 from ..cpu import colour as cpu_colour
 from ..cpu.ahead import prepare
 from ..cpu.evaluator import CpuEvaluator
@@ -95,6 +96,13 @@ class CpuPictures:
             bool(r.opts.get("discrete")),
             top_first=top_first,
             out=out,
+        )
+
+    def boundaries(self, r: Request, spec, mask, colours, line_width: float, rgba) -> None:
+        """Blend the boundaries of `mask` over the texture picture `rgba` that `colours`
+        just filled for r (rows bottom first), with the weights it used."""
+        cpu_boundaries.draw(
+            self._evaluator, self._params, r.view, r.size, mask, colours, line_width, rgba, False
         )
 
     def rgba(self, size) -> np.ndarray:

@@ -30,7 +30,7 @@ from ..spec import NetworkSpec
 from .context import bind_default_framebuffer, is_software, make_current
 from .cpu_pass import cpu_pictures_for
 from .layout import GpuLayout, Packer
-from .overlays import Overlays
+from .overlays import Overlays, boundary_mask, layer_colours
 from .programs import FULLSCREEN, Programs, render_into, set_uniforms
 from .request import OPTIONS, Request, TargetField, make_request
 from .storage import STORAGES, GpuNetwork, ParamStorage, plan_for_context
@@ -230,32 +230,42 @@ class Renderer:
         if r.mode.plot:
             self._overlays.plot(r, net, self._params, fbo, viewport)
             return
-        self._colour_layer(r, fbo, viewport)
         boundaries = r.opts.get("boundaries")
         if boundaries is None and r.mode.boundaries:
             boundaries = range(len(net.spec.hidden))
-        if boundaries is not None and "boundaries" in r.mode.overlays:
+        if "boundaries" not in r.mode.overlays:
+            boundaries = None
+        lines_drawn = self._colour_layer(r, fbo, viewport, boundaries)
+        if boundaries is not None and not lines_drawn:
             self._overlays.boundaries(r, net, boundaries, fbo, viewport)
         if r.opts.get("points") is not None and "points" in r.mode.overlays:
             self._overlays.points(r, fbo, viewport)
 
-    def _colour_layer(self, r: Request, fbo, viewport) -> None:
+    def _colour_layer(self, r: Request, fbo, viewport, boundaries=None) -> bool:
         """The picture under the overlays: the mode's values through the colour pass.
         Colours mapped by the CPU, where it computed the values, are an 8-bit texture
-        shown as it is (the "rgb" kind over [0, 1] gives back the same bytes)."""
+        shown as it is (the "rgb" kind over [0, 1] gives back the same bytes), with the
+        `boundaries` lines blended in by the CPU too. Returns whether they were."""
         if self._cpu is not None:
             rgba = self._cpu.rgba(r.size)
             if self._cpu.colours(r, self.spec, self._target_field, False, rgba) is not None:
+                lines = boundaries is not None
+                if lines:
+                    mask, _ = boundary_mask(self.spec, boundaries)
+                    colours = layer_colours(self.spec.depth)
+                    width = float(r.opts.get("line_width", 1.5))
+                    self._cpu.boundaries(r, self.spec, mask, colours, width, rgba)
                 _, textures = self._surfaces.framebuffer("cpu picture", r.size, 1, "f1")
                 textures[0].write(rgba)
                 self._colour_pass(
                     textures[0], "rgb", 3, r.colormap, (0.0, 1.0), False, fbo, viewport
                 )
-                return
+                return lines
         texture, kind, channels = self._shown_values(r)
         value_range = r.range or self._auto_range(r, texture)
         discrete = bool(r.opts.get("discrete"))
         self._colour_pass(texture, kind, channels, r.colormap, value_range, discrete, fbo, viewport)
+        return False
 
     def _shown_values(self, r: Request):
         """(texture, kind, channels) the colour pass shows for r."""
