@@ -48,14 +48,14 @@ MODES = st.one_of(
 )
 
 
-def not_long(text: str) -> bool:
-    """False for a step count that would run long (valid and over 48); bounds refuse
+def not_long(text: str, most: int = 48) -> bool:
+    """False for a count that would run long (valid and over `most`); bounds refuse
     counts over 10**12, so those stay in."""
     try:
         value = float(text)
     except ValueError:
         return True
-    return not (48 < value <= 1e12)
+    return not (most < value <= 1e12)
 
 
 RENDER_FLAGS = {
@@ -106,6 +106,23 @@ def assert_contract(status, err) -> None:
         assert len(lines) == 1 and len(last) < 2000, err
 
 
+RECORD_FLAGS = {
+    "--animation": st.one_of(ANY, st.sampled_from(["training", "zoom", "weight-scale", "morph"])),
+    "--frames": st.one_of(ANY.filter(lambda s: not_long(s, 6)), st.integers(-1, 6).map(str)),
+    "--fps": ANY,
+    "--size": SIZES,
+    "--steps-per-frame": st.one_of(ANY.filter(not_long), SMALL.map(str)),
+    "--zoom-to": VIEWS,
+    "--scale-from": ANY,
+    "--scale-to": ANY,
+    "--factor-from": ANY,
+    "--seed-b": ANY,
+    "--crf": ANY,
+    "--x264-preset": st.one_of(ANY, st.just("ultrafast")),
+    "--mode": MODES,
+}
+
+
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
     path = tmp_path_factory.mktemp("fuzz") / "tiny.toml"
@@ -138,3 +155,19 @@ def test_train_values_train_or_are_refused_in_one_paragraph(tmp_path, tiny, caps
         argv.append("--steps=3")
     status, err = run(argv, capsys)
     assert_contract(status, err)
+
+
+@settings(FAST, max_examples=max(FAST.max_examples // 2, 1))
+@given(chosen=flags(RECORD_FLAGS), gif=st.booleans())
+def test_record_values_record_or_are_refused_in_one_paragraph(tmp_path, tiny, capsys, chosen, gif):
+    out = tmp_path / ("r.gif" if gif else "r.mp4")
+    argv = ["record", str(tiny), "-o", str(out)]
+    given_flags = {name for name, _ in chosen}
+    argv += [f"{name}={value}" for name, value in chosen]
+    argv += [
+        f"{k}={v}" for k, v in (("--size", "16x16"), ("--frames", "3")) if k not in given_flags
+    ]
+    status, err = run(argv, capsys)
+    assert_contract(status, err)
+    if status == 0:
+        assert out.stat().st_size > 0
