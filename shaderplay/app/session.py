@@ -26,7 +26,6 @@ from ..network import Network
 from ..runs import RunFile
 from ..train import Snapshot, Trainer
 from .pacing import Pacing
-from .progress import class_accuracy
 from .run import Run
 
 
@@ -300,10 +299,7 @@ class Session:
         self.pacing.before_frame()
         snap = self.snapshot = self._latest()
         self.pacing.after_frame(snap)
-        classes = self.dataset.n_classes
-        self.run.observe(
-            snap, classes and (lambda: class_accuracy(self.latest_network(), self.dataset))
-        )
+        self.run.observe(snap)
         return snap
 
     def latest_params(self) -> np.ndarray:
