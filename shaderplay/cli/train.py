@@ -1,5 +1,6 @@
 """Train a preset headless: a progress bar on stderr, then the final train and
-test loss (and accuracy for classifiers) and the time per step.
+test loss (and accuracy for classifiers) and the time per step; then, on stderr,
+a warning per health hint (dead units, a stuck output: shaderplay/health.py).
 
     shaderplay train PRESET --steps N --save NET.npz [--set TABLE.KEY=VALUE ...]
                      [--seed S] [--hidden W,W,...] [--activation A] [--lr LR] ...
@@ -16,6 +17,7 @@ import numpy as np
 
 from .. import checks
 from ..errors import ShaderplayError
+from ..health import check
 from . import overrides
 
 DEFAULT_STEPS = 5000
@@ -86,6 +88,8 @@ def run(args) -> int:
         print(f"  accuracy: train {acc_train:.1%}, test {test_acc}")
     if result.stopped not in ("steps", "max_steps"):  # max_steps: the steps asked for
         print(f"  stopped early ({result.stopped}): {trainer.diverged or f'step {trainer.step}'}")
+    for hint in check(net, data.x_train):  # health.py: dead units, stuck outputs
+        print(f"shaderplay train: warning: {hint}", file=sys.stderr)
     if args.save:
         net.meta.update(
             steps=trainer.step, train_loss=train_loss, test_loss=test_loss, seed=train.seed
