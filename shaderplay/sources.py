@@ -27,6 +27,7 @@ from .build import apply_seed, build
 from .config import Preset, TrainConfig, ViewConfig
 from .dataset import Dataset
 from .errors import bad_value
+from .images import image_view
 from .network import Network
 from .npz import is_run
 from .preset_schema import set_fields
@@ -103,6 +104,7 @@ def load_source(text, seed: int | None = None, changes: dict | None = None) -> S
     if kind == "preset":
         preset = read_preset(text, seed, changes)
         net, data, train = build(preset)
+        preset = replace(preset, view=image_view(preset.view, data))
         return Source(kind, net, preset, data, train, seed=preset.network.seed)
     if kind not in ("network", "run"):
         raise bad_value("source", str(text), SOURCES)
@@ -125,6 +127,7 @@ def with_preset(source: Source, text, changes: dict | None = None) -> Source:
     _fixed_by_weights(changes or {}, ("target", "train", "view"), FIXED)
     preset = read_preset(text, changes=changes)
     _, data, train = build(preset)  # its own network checks the preset's rules
+    preset = replace(preset, view=image_view(preset.view, data))
     return Source(source.kind, source.net, preset, data, train, run=source.run)
 
 
