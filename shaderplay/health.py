@@ -52,7 +52,7 @@ DEFAULT_SUGGESTION = (
 @dataclass(frozen=True)
 class Hint:
     what: str  # "dead units", "stuck output"
-    where: str  # which units, e.g. "layer 2: units 0, 3 (2 of 16)"
+    where: str  # which units, e.g. "layer 2: 2 of 16 (units 0, 3)"
     suggestion: str  # one line: what it means and what to try
     units: tuple[tuple[int, int], ...] = ()  # (weight layer, unit) pairs it is about
 
@@ -71,8 +71,9 @@ def _steepest(activation) -> float:
 
 
 def _listed(units) -> str:
-    shown = ", ".join(str(u) for u in units[:LISTED])
-    return shown + (f", ... ({len(units)} units)" if len(units) > LISTED else "")
+    """ "unit 3", "units 0, 4", "units 0, 1, 2, 3, 4, 5, ..." """
+    shown = ", ".join(str(u) for u in units[:LISTED]) + (", ..." if len(units) > LISTED else "")
+    return f"unit{'s' if len(units) > 1 else ''} {shown}"
 
 
 def check(net, points, limit: int | None = None) -> list[Hint]:
@@ -93,14 +94,14 @@ def check(net, points, limit: int | None = None) -> list[Hint]:
             slope = np.max(np.abs(act.np_df(pre)), axis=0)
             dead = np.flatnonzero(slope <= SLOPE_FLOOR * _steepest(act))
             if len(dead):
-                where = f"layer {i + 1}: {_listed(dead)} of {pre.shape[1]}"
+                where = f"layer {i + 1}: {len(dead)} of {pre.shape[1]} ({_listed(dead)})"
                 units = tuple((i, int(u)) for u in dead)
                 hints.append(Hint("dead units", where, suggestion(name, False), units))
             continue
         stuck = np.flatnonzero(np.ptp(post, axis=0) < FLAT)
         if len(stuck):
             values = ", ".join(f"{post[0, k]:.3g}" for k in stuck[:LISTED])
-            where = f"output {_listed(stuck)} = {values} on every point"
+            where = f"output {', '.join(str(k) for k in stuck)} = {values} on every point"
             units = tuple((i, int(k)) for k in stuck)
             hints.append(Hint("stuck output", where, suggestion(name, True), units))
     return hints

@@ -29,7 +29,7 @@ def test_a_unit_negative_on_every_point_is_dead_and_named():
     net.b(1)[[0, 3]] = -0.5
     hints = check(net, POINTS)
     dead = [h for h in hints if h.what == "dead units"]
-    assert [h.where for h in dead] == ["layer 1: 2 of 5", "layer 2: 0, 3 of 4"]
+    assert [h.where for h in dead] == ["layer 1: 1 of 5 (unit 2)", "layer 2: 2 of 4 (units 0, 3)"]
     assert dead_units(hints) == {(0, 2), (1, 0), (1, 3)}
     assert "lower the learning rate" in dead[0].suggestion
     net.b(0)[2] = 1e-3  # active (barely) everywhere: alive

@@ -58,8 +58,8 @@ def draw(state, session, info) -> None:
                 imgui.table_next_column()
                 imgui.text_wrapped(value)
     for hint in session.health():  # health.py: dead units, stuck outputs
-        imgui.text_colored(ERROR_RED, f"{hint.what}: {hint.where}")
-        imgui.text_wrapped(hint.suggestion)
+        imgui.text_colored(ERROR_RED, hint.what)
+        imgui.text_wrapped(f"{hint.where}: {hint.suggestion}")
     if state.recording:
         imgui.text_colored(ERROR_RED, f"recording {state.recording}")
     state_text = "training" if session.playing else "paused"
