@@ -56,3 +56,11 @@ def test_a_bad_frame_is_refused(renderer):
     renderer.set_network(load_source("default").net)
     with pytest.raises(ShaderplayError, match="frame.*each min < its max"):
         renderer.image(VIEW, SIZE, frame=(1, -1, 0, 1))
+
+
+def test_the_canvas_of_an_image_fits_its_shape_inside_the_space_given():
+    from shaderplay.view import fit_within
+
+    assert fit_within((669, 600), (-1.0, 1.0, -0.75, 0.75)) == (669, 502)  # 4:3, width-bound
+    assert fit_within((900, 600), (-1.0, 1.0, -1.0, 1.0)) == (600, 600)  # square, height-bound
+    assert fit_within((1, 600), (-1.0, 1.0, -0.01, 0.01)) == (1, 1)  # never empty
