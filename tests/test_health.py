@@ -91,3 +91,14 @@ def test_train_warns_when_its_relu_output_dies():
     assert "accuracy: train" in done.stdout  # the summary, then the warning on stderr
     want = "stuck output (output 0 = 0 on every point): ReLU output dead: lower the learning rate"
     assert f"shaderplay train: warning: {want}" in done.stderr
+
+
+def test_every_suggestion_row_names_an_activation_and_says_what_to_try():
+    from shaderplay.activations import NAMES
+    from shaderplay.health import SUGGESTIONS
+
+    for name, (dead, stuck) in SUGGESTIONS.items():
+        assert name in NAMES
+        assert "lower the learning rate" in dead and "lower the learning rate" in stuck
+    for name in NAMES:  # every activation gets a line, its own or the default's
+        assert name in suggestion(name, False).lower() and suggestion(name, True)
