@@ -14,11 +14,13 @@ the training points:
   a sigmoid output pinned at 0 or 1, or every unit below it dead).
 
 The suggestions are table rows by activation (SUGGESTIONS). `Watch` keeps the
-hints of the weights a window shows, recomputed at most every PERIOD_S
-seconds while they change (a new network at once). No GL, no GUI.
+hints of the weights a window shows, checked on a worker thread (a check of a
+wide network takes tens of milliseconds: no frame waits for it) at most every
+PERIOD_S seconds while they change, at once for a new network. No GL, no GUI.
 """
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +30,7 @@ from . import activations
 SLOPE_FLOOR = 1e-3  # of the activation's steepest slope: below it on every point, dead
 FLAT = 1e-4  # an output that varies less than this over the data is stuck
 PERIOD_S = 1.0  # Watch: seconds between two checks of changing weights
-WINDOW_POINTS = 4096  # Watch: training points checked (evenly thinned beyond)
+WINDOW_POINTS = 2048  # Watch: training points checked (evenly thinned beyond)
 LISTED = 6  # units named in a hint's `where`; more are counted
 
 # activation -> (dead hidden units, stuck output): what to try
@@ -113,21 +115,35 @@ def dead_units(hints) -> frozenset:
 
 
 class Watch:
-    """The hints of the weights a window shows: `of(key, network, points)` checks again
-    when the network changed (the first part of `key`) or, while only the weights
-    change, PERIOD_S seconds after the last check; `network` is a callable, called
-    only then."""
+    """The hints of the weights a window shows: `of(key, network, points)` starts a
+    check when the network changed (the first part of `key`; the old hints go at once)
+    or, while only the weights change, PERIOD_S seconds after the last one started, and
+    returns the newest hints finished. `network` is a callable, called only then, whose
+    Network must not change afterwards (a snapshot's)."""
 
     def __init__(self, period: float = PERIOD_S):
         self.period = period
         self._key = None
         self._at = -np.inf
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="health")
+        self._running = None  # the check under way (a Future), if any
         self.hints: list[Hint] = []
 
     def of(self, key: tuple, network, points) -> list[Hint]:
+        if self._running is not None and self._running.done():
+            self.hints, self._running = self._running.result(), None
         now = time.monotonic()
         same_net = self._key is not None and self._key[0] == key[0]
-        if key != self._key and not (same_net and now - self._at < self.period):
-            self.hints = check(network(), points, WINDOW_POINTS)
+        due = key != self._key and not (same_net and now - self._at < self.period)
+        if due and (self._running is None or not same_net):
+            if not same_net:
+                self.hints = []
+            self._running = self._worker.submit(check, network(), points, WINDOW_POINTS)
             self._key, self._at = key, now
+        return self.hints
+
+    def wait(self) -> list[Hint]:
+        """The hints once the check under way has finished (tests, scripts)."""
+        if self._running is not None:
+            self.hints, self._running = self._running.result(), None
         return self.hints

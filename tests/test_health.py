@@ -70,10 +70,12 @@ def test_the_watch_checks_a_new_network_at_once_and_new_weights_after_its_period
         calls.append(1)
         return net
 
-    watch.of((0, 0), network, POINTS)
+    net.b(1)[:] = -100.0  # every unit of layer 2 dead
+    assert watch.of((0, 0), network, POINTS) == []  # checked on the worker, not waited for
+    assert watch.wait() == check(net, POINTS)
     watch.of((0, 1), network, POINTS)  # new weights within the period: the old hints
-    assert len(calls) == 1
-    watch.of((1, 1), network, POINTS)  # another network
+    assert len(calls) == 1 and watch.hints == check(net, POINTS)
+    assert watch.of((1, 1), network, POINTS) == []  # another network: its own hints to come
     assert len(calls) == 2
     Watch(period=0.0).of((0, 0), network, POINTS)
     assert len(calls) == 3
