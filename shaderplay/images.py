@@ -6,6 +6,11 @@ the shorter side proportionally less, centred on 0, so a W×H image (W >= H)
 covers x in [-1, 1], y in [-H/W, H/W]. One sample per pixel, at the pixel's
 centre; y grows upwards, so image row 0 (the top row) has the largest y.
 
+Pictures of an image target show where its data lies (`data_frame`: the
+renderer's frame= overlay), and a view left at the default domain takes the
+image's own (`image_view`), so the picture is the image, not the fit's
+extrapolation beyond it.
+
 A grey image with only pure black and pure white pixels is binary (kind
 "binary", labels in {0, 1}): it is resized with a box filter and thresholded
 at 0.5 so it stays binary. Transparent pixels are composited over white.
@@ -17,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .config import ViewConfig
 from .dataset import Dataset
 from .errors import ShaderplayError, bad_value
 from .resources import asset_dir
@@ -31,6 +37,22 @@ IMAGES = {
     "bottle": ("bottle.png", "a bottle silhouette with a diamond label (GINN), binary"),
     "shapes": ("shapes.png", "a smiley among coloured shapes, 4:3, for RGB fits (color = true)"),
 }
+
+
+def data_frame(dataset) -> tuple[float, float, float, float] | None:
+    """Where an image target's pixels lie (its domain), for the frame= overlay; None
+    for any other target (its data has no edges to show)."""
+    if isinstance(getattr(dataset, "field", None), PixelField):
+        return tuple(dataset.domain)
+    return None
+
+
+def image_view(view: ViewConfig, dataset) -> ViewConfig:
+    """`view` with an image target's own domain where it leaves the default one."""
+    frame = data_frame(dataset)
+    if frame is None or tuple(view.domain) != ViewConfig().domain:
+        return view
+    return replace(view, domain=frame)
 
 
 def is_image(path) -> bool:

@@ -6,7 +6,8 @@ preset .toml, a network .npz or a run .npz (from `record --save-run`).
     read_preset(text)    a preset (name or .toml) with field changes and a seed
     load_source(text)    a Source: a preset built into a fresh network, its data,
                          training settings and view; a network file's network;
-                         a run file's last weights and its snapshots
+                         a run file's last weights and its snapshots (and the
+                         view mode and colormap it was filmed in)
     with_preset(s, text) the weights of source `s` shown as a preset shows its
                          own network: its view, target and points
 
@@ -26,6 +27,7 @@ from .build import apply_seed, build
 from .config import Preset, TrainConfig, ViewConfig
 from .dataset import Dataset
 from .errors import bad_value
+from .images import image_view
 from .network import Network
 from .npz import is_run
 from .preset_schema import set_fields
@@ -35,6 +37,7 @@ from .targets import file_kind
 
 SOURCES = "a built-in preset name, a preset .toml, a network .npz or a run .npz"
 DEFAULT_DOMAIN = (-1.0, 1.0, -1.0, 1.0)
+RUN_VIEW = ("mode", "colormap")  # what a run file's meta may say of the view it was filmed in
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ def load_source(text, seed: int | None = None, changes: dict | None = None) -> S
     if kind == "preset":
         preset = read_preset(text, seed, changes)
         net, data, train = build(preset)
+        preset = replace(preset, view=image_view(preset.view, data))
         return Source(kind, net, preset, data, train, seed=preset.network.seed)
     if kind not in ("network", "run"):
         raise bad_value("source", str(text), SOURCES)
@@ -109,9 +113,10 @@ def load_source(text, seed: int | None = None, changes: dict | None = None) -> S
     _fixed_by_weights(changes or {}, ("view",), f"{FIXED}; no data or training here")
     run = RunFile.load(text) if kind == "run" else None
     source = Source(kind, Network.load(text), run=run)
-    if changes:  # a view of the source's own domain, changed
-        look = Preset(view=replace(ViewConfig(), domain=source.domain))
-        source = replace(source, look=set_fields(look, changes).view)
+    filmed = {k: run.meta[k] for k in RUN_VIEW if k in run.meta} if run is not None else {}
+    if changes or filmed:  # a view of the source's own domain (a run's as filmed), changed
+        look = Preset(view=replace(ViewConfig(), domain=source.domain, **filmed))
+        source = replace(source, look=set_fields(look, changes or {}).view)
     return source
 
 
@@ -122,6 +127,7 @@ def with_preset(source: Source, text, changes: dict | None = None) -> Source:
     _fixed_by_weights(changes or {}, ("target", "train", "view"), FIXED)
     preset = read_preset(text, changes=changes)
     _, data, train = build(preset)  # its own network checks the preset's rules
+    preset = replace(preset, view=image_view(preset.view, data))
     return Source(source.kind, source.net, preset, data, train, run=source.run)
 
 

@@ -60,6 +60,16 @@ def size_for(domain, longest: int = 512) -> tuple[int, int]:
     return max(1, round(longest * aspect)), longest
 
 
+def fit_within(size, domain) -> tuple[int, int]:
+    """The largest whole (W, H) with the shape of `domain` inside `size` (W, H)."""
+    xmin, xmax, ymin, ymax = domain
+    aspect = (xmax - xmin) / (ymax - ymin)
+    w, h = int(size[0]), int(size[1])
+    if w / aspect <= h:
+        return w, max(1, min(h, round(w / aspect)))
+    return max(1, min(w, round(h * aspect))), h
+
+
 def _finite(field, value) -> float:
     try:
         v = float(value)

@@ -228,8 +228,8 @@ def test_series_stay_bounded_and_in_order():
 
 
 def test_accuracy_counts_the_test_points_classified_right():
-    from shaderplay.app.progress import class_accuracy
     from shaderplay.build import build
+    from shaderplay.train.results import accuracy
 
     preset = Preset(
         name="c",
@@ -239,14 +239,20 @@ def test_accuracy_counts_the_test_points_classified_right():
     )
     net, data, _ = build(preset)
     net.b(net.spec.depth - 1)[:] = 100.0  # says "inside" everywhere
-    assert class_accuracy(net, data) == np.mean(data.y_test[:, 0] > 0.5)
+    assert accuracy(net.forward(data.x_test), data.y_test, data.kind) == np.mean(
+        data.y_test[:, 0] > 0.5
+    )
     net.b(net.spec.depth - 1)[:] = -100.0
-    assert class_accuracy(net, data) == np.mean(data.y_test[:, 0] <= 0.5)
+    assert accuracy(net.forward(data.x_test), data.y_test, data.kind) == np.mean(
+        data.y_test[:, 0] <= 0.5
+    )
     session = Session(preset, playing=False)
     try:
-        for _ in range(2):
-            session.tick()
-        assert len(session.run.progress.accuracy) == 1  # from the first frame on
+        train(session, 30)  # three frames, each after a new step
+        snap = session.tick()
+        progress = session.run.progress
+        assert len(progress.accuracy) == len(progress.loss) == 3  # one per published step
+        assert progress.accuracy.last(1) == snap.test_accuracy
     finally:
         session.close()
 

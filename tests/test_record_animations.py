@@ -11,6 +11,7 @@ from PIL import Image
 from shaderplay import Network
 from shaderplay.record import open_sink
 from shaderplay.record.animations import Morph, Playback, WeightScale, Zoom, morph_params
+from shaderplay.record.band import BAND_RGB, band_rows
 from shaderplay.record.film import Look, record
 from shaderplay.record.pngdir import frame_files
 from shaderplay.runs import RunFile, RunRecorder
@@ -112,7 +113,7 @@ def test_morph_goes_from_net_a_to_net_b(renderer, tmp_path):
     assert 0.85 < ratio < 1.15  # the weights keep their spread (a lerp would give ~0.71)
 
 
-def test_playback_frames_are_the_run_snapshots(renderer, tmp_path):
+def test_playback_frames_are_the_run_snapshots_and_between_them(renderer, tmp_path):
     net = net_of(5)
     rec = RunRecorder(net, every=10)
     for step in range(0, 50, 10):
@@ -123,14 +124,22 @@ def test_playback_frames_are_the_run_snapshots(renderer, tmp_path):
     look = Look(SIZE, caption=True, sparkline=True)
     frames = recorded(renderer, Playback(run, view), tmp_path / "p", look)
     assert len(frames) == 5
+    rows = band_rows(SIZE)
     for k, frame in enumerate(frames):
-        plain = render(renderer, run.network_at(k), view)
-        assert not np.array_equal(frame, plain)  # caption drawn
-        assert np.array_equal(frame[-8:, :8], plain[-8:, :8])  # the picture under it
+        renderer.set_network(run.network_at(k))
+        picture = renderer.image(view, (SIZE[0], SIZE[1] - rows))
+        assert np.array_equal(frame[:-rows], picture)  # the caption is below, in its band
+        band = frame[-rows:]
+        assert np.all(band[:, 0] == BAND_RGB) and not np.all(band == BAND_RGB)  # text on it
     plain_frames = recorded(renderer, Playback(run, view, n_frames=9), tmp_path / "p9", Look(SIZE))
-    indices = [Playback(run, view, 9).snapshot_index(i) for i in range(9)]
-    assert indices == [0, 1, 1, 2, 2, 3, 3, 4, 4]
-    assert np.array_equal(plain_frames[5], render(renderer, run.network_at(3), view))
+    positions = [Playback(run, view, 9).position(i) for i in range(9)]
+    assert positions == [(k, f) for k in range(4) for f in (0.0, 0.5)] + [(3, 1.0)]
+    assert np.array_equal(plain_frames[4], render(renderer, run.network_at(2), view))
+    middle = Playback(run, view, 9).frame(5)  # halfway from snapshot 2 to 3
+    halfway = run.snapshots[2] + (run.snapshots[3] - run.snapshots[2]) * np.float32(0.5)
+    assert np.array_equal(middle.params, halfway)
+    assert middle.caption == f"step 25  loss {(1 / 21 + 1 / 31) / 2:.4g}"
+    assert np.array_equal(plain_frames[5], render(renderer, halfway, view, run.network_at(0)))
 
 
 def test_mp4_frames_close_to_renders(renderer, tmp_path):

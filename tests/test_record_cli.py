@@ -18,6 +18,7 @@ from shaderplay.cli import main
 from shaderplay.presets import load_preset
 from shaderplay.record.ffmpeg import count_frames
 from shaderplay.record.pngdir import frame_files
+from shaderplay.runs import RunFile
 from shaderplay.view import View
 
 PRESET = """
@@ -130,6 +131,8 @@ def test_save_run_then_play_it_back_elsewhere(preset, tmp_path, renderer):
                 view,
                 "--colormap",
                 "magma",
+                "--frames",
+                "5",
             ]
         )
         == 0
@@ -138,6 +141,29 @@ def test_save_run_then_play_it_back_elsewhere(preset, tmp_path, renderer):
     assert len(played) == 5
     renderer.set_network(saved.network_at(3))
     assert np.array_equal(played[3], renderer.image(View.parse(view), (32, 32), colormap="magma"))
+
+
+def test_a_replay_lasts_the_seconds_asked_in_the_runs_own_mode_and_colormap(preset, tmp_path):
+    """24 snapshots at 30 fps for 2 s: 60 frames, between the snapshots where they fall
+    between; the first and last are the filmed first and last, pixel for pixel."""
+    run, filmed, replay = tmp_path / "run.npz", tmp_path / "filmed/", tmp_path / "replay/"
+    film = [preset, "--frames", "24", "--steps-per-frame", "5", *SIZE, "--colormap", "magma"]
+    assert (
+        main(["record", *film, "--mode", "neuron:1:2", "-o", str(filmed), "--save-run", str(run)])
+        == 0
+    )
+    assert len(RunFile.load(run)) == 24
+    assert (
+        main(["record", str(run), "-o", str(replay), "--seconds", "2", "--fps", "30", *SIZE]) == 0
+    )
+    shown, played = pngs(filmed), pngs(replay)
+    assert len(played) == 60
+    assert np.array_equal(played[0], shown[0]) and np.array_equal(played[-1], shown[-1])
+    assert not any(np.array_equal(played[30], x) for x in shown)  # between two snapshots
+    assert (
+        main(["record", str(run), "-o", str(tmp_path / "x/"), "--seconds", "1", "--frames", "3"])
+        == 2
+    )
 
 
 def test_other_animations_and_formats(preset, tmp_path):

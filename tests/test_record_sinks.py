@@ -249,3 +249,41 @@ def test_identical_frames_merge_without_losing_time(tmp_path):
         for k in range(30):
             sink.write(np.full((6, 8, 3), 100 if k < 20 else 200, np.uint8))
     assert gif_delays(path) == [670, 330]  # 20 and 10 frames of a 1 s clip
+
+
+def spikes(frame) -> int:
+    """Pixels brighter or darker than both horizontal neighbours by more than 6 levels
+    in some channel: the scattered dots of dithering (a smooth field has none)."""
+    f = frame.astype(np.int32)
+    left, right = f[:, 1:-1] - f[:, :-2], f[:, 1:-1] - f[:, 2:]
+    return int(np.sum(np.any(((left > 6) & (right > 6)) | ((left < -6) & (right < -6)), axis=2)))
+
+
+def test_a_captioned_gif_of_a_smooth_picture_has_no_dither_dots(tmp_path):
+    """More than 256 colours (a smooth RGB field) over a caption band: the GIF bands a
+    little but has no scattered dots; neighbour differences stay as smooth as the MP4's."""
+    from shaderplay.record.band import band_rows, caption_part, stack
+
+    size = (160, 120)
+    rows = band_rows(size)
+    frames = [
+        stack(f[: size[1] - rows], [caption_part(size, rows, f"step {i}  loss 0.0{i}")])
+        for i, f in enumerate(smooth_frames(3, *size))
+    ]
+    for fmt in ("gif", "mp4"):
+        with open_sink(tmp_path / f"a.{fmt}", size, 10) as sink:
+            for f in frames:
+                sink.write(f)
+    gif = iio.imread(tmp_path / "a.gif", index=None)[..., :3]
+    _, mp4 = decode_mp4(tmp_path / "a.mp4")
+    for g, m, f in zip(gif, mp4, frames):
+        picture = slice(0, size[1] - rows)
+        assert spikes(f[picture]) == 0  # Floyd-Steinberg dithering made 8518 of 14080
+        assert spikes(g[picture]) < 0.01 * g[picture].size / 3  # a few where bands meet
+        rough = [np.abs(np.diff(a[picture].astype(int), axis=1)).mean() for a in (g, m)]
+        assert rough[0] < rough[1] + 0.5
+        assert psnr(g, f) > 30
+    exact = np.repeat(frames[0][:, :, :1], 3, axis=2)  # grey: at most 256 colours, kept exactly
+    with open_sink(tmp_path / "grey.gif", size, 10) as sink:
+        sink.write(exact)
+    assert np.array_equal(iio.imread(tmp_path / "grey.gif", index=None)[0][..., :3], exact)

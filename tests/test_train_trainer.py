@@ -321,3 +321,34 @@ def test_loss_rows_grow_past_their_capacity_and_keep_every_row():
     assert rows.array()[0, 0] == 0.0
     rows.clear()
     assert len(rows) == 0 and rows.array().shape == (0, 3)
+
+
+def test_each_snapshot_carries_the_accuracy_numpy_finds():
+    """Test accuracy: these weights on the test split. Train accuracy: the chunk's
+    minibatches, as the train loss; with the whole training set as one batch and one
+    step per chunk, that is the weights before the step on the training set."""
+    from shaderplay.targets import load_target
+    from shaderplay.train.results import accuracy
+
+    data = load_target("xor", n_points=200, test_fraction=0.5)
+    net = Network.random((2, 6, 1), activation="tanh", output="sigmoid", seed=3)
+    trainer = Trainer(net, data, loss="bce", lr=0.1, batch_size=100, chunk_steps=1)
+    for _ in range(24):
+        before = net.params.copy()
+        trainer.run(1)
+        snap = trainer.latest()
+        now = Network(net.spec, snap.params)
+        assert snap.test_accuracy == accuracy(now.forward(data.x_test), data.y_test, "binary")
+        was = Network(net.spec, before)
+        want = accuracy(was.forward(data.x_train), data.y_train, "binary")
+        assert snap.train_accuracy == pytest.approx(want, abs=1e-12)
+    assert trainer.scores("train")[1] == accuracy(net.forward(data.x_train), data.y_train, "binary")
+
+
+def test_a_regression_snapshot_has_no_accuracy():
+    x = np.random.default_rng(0).uniform(-1, 1, (64, 2))
+    trainer = Trainer(Network.random((2, 4, 1), seed=0), (x, x[:, :1]), batch_size=16)
+    trainer.run(8)
+    snap = trainer.latest()
+    assert np.isnan(snap.train_accuracy) and np.isnan(snap.test_accuracy)
+    assert snap.train_loss == snap.train_loss  # the loss is there

@@ -12,6 +12,7 @@ than MIN_COLUMN_EM) scrolls sideways instead of squeezing its nodes.
 import numpy as np
 from imgui_bundle import imgui
 
+from ..health import dead_units
 from . import scopes, view_actions
 from .thumbnails import SHOWN_UNITS
 
@@ -21,6 +22,7 @@ MIN_COLUMN_EM = 3.0  # narrower layer columns than this: the diagram scrolls sid
 ZOOM_PX = 128.0  # side of the picture in a node's tooltip
 POSITIVE = (0.33, 0.62, 1.0)
 NEGATIVE = (1.0, 0.55, 0.2)
+DEAD_GREY = (0.35, 0.35, 0.38)
 
 
 def _u32(rgb, alpha: float) -> int:
@@ -96,6 +98,7 @@ def _draw(state, session, thumbnails, width: float) -> None:
             )
     mouse = imgui.get_mouse_pos()
     view = state.preset.view
+    dead = dead_units(session.health())  # health.py: drawn greyed out
     for (c, u), (x, y) in centres.items():
         p0 = imgui.ImVec2(ox + x - node / 2, oy + y - node / 2)
         p1 = imgui.ImVec2(ox + x + node / 2, oy + y + node / 2)
@@ -115,6 +118,8 @@ def _draw(state, session, thumbnails, width: float) -> None:
             dl.add_rect(
                 p0, p1, _u32((1, 1, 1), 0.95 if selected else 0.25), 2.0, 2.0 if selected else 1.0
             )
+        if (c - 1, u) in dead:
+            dl.add_rect_filled(p0, p1, _u32(DEAD_GREY, 0.75), 3.0)
         inside = p0.x <= mouse.x < p1.x and p0.y <= mouse.y < p1.y
         if inside and hovered_area and c > 0:
             _tooltip(net, c - 1, u, thumbnails)

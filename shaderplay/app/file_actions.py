@@ -19,6 +19,7 @@ from ..sources import kind_of, read_preset
 from ..targets import file_kind
 from .action import action
 from .network_actions import rebuild
+from .render_args import draw_args
 from .training_actions import set_target
 from .view_actions import follow_network
 
@@ -109,6 +110,8 @@ def save_run(state, session, path: str = "") -> None:
             "preset": state.preset.name,
             "seed": state.preset.network.seed,
             "domain": list(state.preset.view.domain),
+            "mode": draw_args(state, session)[0],  # a replay shows it as the window did
+            "colormap": state.preset.view.colormap,
         },
     )
     state.say(f"Saved {len(session.run.timeline)} snapshots to {path}.")

@@ -23,6 +23,8 @@ import numpy as np
 
 from ..checks import WriteFailed, atomic_file
 from ..errors import ShaderplayError
+from ..images import data_frame
+from ..view import fit_within
 from . import (
     canvas,
     file_actions,
@@ -179,6 +181,9 @@ class Loop:
             )
         size = window.size
         rect = gui.draw(state, session, self.info, self.thumbs, size)
+        if data_frame(session.dataset) is not None:  # an image target: the canvas has its shape
+            w, h = fit_within((rect.w, rect.h), state.preset.view.domain)
+            rect = canvas.Rect(rect.x + (rect.w - w) / 2, rect.y + (rect.h - h) / 2, w, h)
         if self._first:  # the canvas's shape is known now: fit the home domain into it
             state.canvas_size = (rect.w, rect.h)
             state.view = state.home

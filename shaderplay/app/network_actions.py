@@ -20,6 +20,7 @@ from dataclasses import replace
 from ..build import network_for
 from ..config import NetConfig
 from ..errors import bad_value
+from ..images import image_view
 from ..preset_schema import check_preset
 from . import render_args, view_actions
 from .action import action, known
@@ -47,6 +48,7 @@ def rebuild(state, session, preset, keep_weights=False, playing=None, follow=Fal
         view, mode_args = view_actions.follow_network(preset.view, mode_args, spec)
         preset = replace(preset, view=view)
     session.rebuild(preset, keep_weights=keep_weights, playing=playing)
+    preset = replace(preset, view=image_view(preset.view, session.dataset))
     state.preset = preset
     state.mode_args = mode_args
     state.diverged_at = None

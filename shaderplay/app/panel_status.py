@@ -57,6 +57,9 @@ def draw(state, session, info) -> None:
                 imgui.text_colored(DIM, name)
                 imgui.table_next_column()
                 imgui.text_wrapped(value)
+    for hint in session.health():  # health.py: dead units, stuck outputs
+        imgui.text_colored(ERROR_RED, hint.what)
+        imgui.text_wrapped(f"{hint.where}: {hint.suggestion}")
     if state.recording:
         imgui.text_colored(ERROR_RED, f"recording {state.recording}")
     state_text = "training" if session.playing else "paused"

@@ -10,12 +10,9 @@ of the run).
 
 import time
 
-import numpy as np
-
 from ..train.results import Rows
 
 LIMIT = 4000  # rows per series; halved when exceeded
-ACCURACY_EVERY = 10  # frames between accuracy evaluations (classification only)
 RATE_WINDOW = 1.0  # seconds over which steps/s is measured
 
 
@@ -28,7 +25,6 @@ class Progress:
         self.lr = Rows(2, LIMIT)
         self.accuracy = Rows(2, LIMIT)
         self._rate: list[tuple[float, int]] = []  # (time, step) within RATE_WINDOW
-        self._frames = 0
 
     def clear(self) -> None:
         for series in (self.loss, self.lr, self.accuracy):
@@ -40,9 +36,9 @@ class Progress:
             series.truncate_after(step)
         self._rate = []
 
-    def record(self, snap, accuracy=None) -> None:
-        """Once a frame with the newest live snapshot; `accuracy()` (a callable, or
-        None/0 for regression) is evaluated every ACCURACY_EVERY frames from the first on."""
+    def record(self, snap) -> None:
+        """Once a frame with the newest live snapshot: a row per new step, with the
+        snapshot's accuracy (its test accuracy, else its train one; none for regression)."""
         if snap is None:
             return
         now = time.perf_counter()
@@ -52,10 +48,10 @@ class Progress:
         if snap.step > self.loss.last(0, -1.0) and snap.step > 0:
             self.loss.append(snap.step, snap.train_loss, snap.test_loss)
             self.lr.append(snap.step, snap.lr)
-        self._frames += 1
-        due = accuracy and self._frames % ACCURACY_EVERY == 1
-        if due and snap.step != self.accuracy.last(0, -1.0):
-            self.accuracy.append(snap.step, accuracy())
+            test, train = snap.test_accuracy, snap.train_accuracy
+            shown = test if test == test else train  # nan != nan
+            if shown == shown:
+                self.accuracy.append(snap.step, shown)
 
     @property
     def steps_per_second(self) -> float:
@@ -63,21 +59,3 @@ class Progress:
             return 0.0
         (t0, s0), (t1, s1) = self._rate[0], self._rate[-1]
         return (s1 - s0) / (t1 - t0) if t1 > t0 and s1 >= s0 else 0.0
-
-
-def class_accuracy(net, dataset) -> float:
-    """Fraction of test points (train points without a test split) that `net`
-    classifies right: output > 0.5 for two classes, the largest output for more."""
-    x, y = (
-        (dataset.x_test, dataset.y_test)
-        if len(dataset.x_test)
-        else (dataset.x_train, dataset.y_train)
-    )
-    if not len(x):
-        return float("nan")
-    out = net.forward(x)
-    if dataset.kind == "binary":
-        right = (out[:, 0] > 0.5) == (y[:, 0] > 0.5)
-    else:
-        right = np.argmax(out, axis=1) == np.argmax(y, axis=1)
-    return float(np.mean(right))

@@ -9,6 +9,7 @@ takes that field, any other comes from AppState.mode_args.
 
 from dataclasses import replace
 
+from ..images import data_frame
 from ..modes import MODES, parse_mode
 
 VIEW_FIELDS = ("layer", "neuron")  # mode arguments kept as [view] fields
@@ -59,6 +60,7 @@ def draw_args(state, session) -> tuple[str, str, dict]:
     wanted = {
         "boundaries": tuple(state.boundaries) or None,
         "points": data if v.show_points and len(data.x_train) else None,
+        "frame": data_frame(data) if mode is not None and "points" in mode.overlays else None,
         "target": data if mode is not None and mode.needs_target else None,
         "pre": True if state.render_opts.get("pre") and _reads("pre", mode) else None,
         "discrete": True if state.render_opts.get("discrete") else None,

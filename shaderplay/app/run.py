@@ -36,11 +36,11 @@ class Run:
         """Whether the run began before its trainer did (continued from a snapshot or loaded)."""
         return bool(self.base or self.timeline.source)
 
-    def observe(self, snap, accuracy=None) -> None:
+    def observe(self, snap) -> None:
         """Once a frame with the newest live snapshot: kept on the timeline when due, and
-        recorded on the curves (`accuracy`: a callable, None for regression)."""
+        recorded on the curves."""
         self.timeline.observe(snap)
-        self.progress.record(snap, accuracy)
+        self.progress.record(snap)
 
     def restart(self) -> None:
         """Forget the snapshots and curves of the run (its trainer starts at step 0 again)."""

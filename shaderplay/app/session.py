@@ -22,11 +22,11 @@ import numpy as np
 
 from ..build import build
 from ..errors import ShaderplayError, bad_value
+from ..health import Watch
 from ..network import Network
 from ..runs import RunFile
 from ..train import Snapshot, Trainer
 from .pacing import Pacing
-from .progress import class_accuracy
 from .run import Run
 
 
@@ -52,6 +52,7 @@ class Session:
         # +1 whenever the shown weights change other than by training (scrub, latent edit):
         # with `generation` and the step it names the weights on screen.
         self.revision = 0
+        self._watch = Watch()  # health hints of the weights on screen
         self.rebuild(preset, playing=playing)
 
     # --- lifecycle ---------------------------------------------------------------------
@@ -300,10 +301,7 @@ class Session:
         self.pacing.before_frame()
         snap = self.snapshot = self._latest()
         self.pacing.after_frame(snap)
-        classes = self.dataset.n_classes
-        self.run.observe(
-            snap, classes and (lambda: class_accuracy(self.latest_network(), self.dataset))
-        )
+        self.run.observe(snap)
         return snap
 
     def latest_params(self) -> np.ndarray:
@@ -321,6 +319,13 @@ class Session:
             params = snap.params if snap is not None else self.net.params.copy()
             self._latest_net = (key, Network(self.net.spec, params, self.net.meta))
         return self._latest_net[1]
+
+    def health(self) -> list:
+        """Health hints of the weights on screen on the training points (health.py),
+        checked again when the network changes and every second while training."""
+        generation, revision, step = self.weights_key
+        key = (generation, (revision, step))
+        return self._watch.of(key, self.latest_network, self.dataset.x_train)
 
     @property
     def weights_key(self) -> tuple:

@@ -50,7 +50,13 @@ def add_arguments(parser) -> None:
         "--frames",
         type=int,
         default=None,
-        help=f"number of frames (default: {DEFAULT_FRAMES}; playback: one per snapshot)",
+        help=f"number of frames (default: {DEFAULT_FRAMES}; playback: at least one per snapshot)",
+    )
+    add(
+        "--seconds",
+        type=float,
+        default=None,
+        help="length of the video: --seconds x --fps frames (instead of --frames)",
     )
     add("--fps", type=float, default=30.0, help="frames per second (default: %(default)s)")
     add("--size", default="640x480", help="frame size WxH, up to 3840x2160 (default: %(default)s)")
@@ -186,14 +192,26 @@ def _check_scales(args) -> None:
         )
 
 
-def _options(args, size):
+def _frames(args, fps: float) -> int | None:
+    """--frames, or --seconds at --fps (not both)."""
+    if args.seconds is None:
+        return args.frames
+    if args.frames is not None:
+        raise bad_value("--seconds", args.seconds, "either --seconds or --frames, not both")
+    frames = round(args.seconds * fps) if math.isfinite(args.seconds) else 0
+    if frames < 1:
+        raise bad_value("--seconds", args.seconds, f"a length of at least one frame at {fps:g} fps")
+    return frames
+
+
+def _options(args, size, fps: float):
     from ..record.catalog import Options
     from ..runs import RunFile
     from ..view import View
 
     return Options(
         size=size,
-        frames=args.frames,
+        frames=_frames(args, fps),
         steps_per_frame=args.steps_per_frame,
         view=View.parse(args.view) if args.view else None,
         zoom_to=View.parse(args.zoom_to) if args.zoom_to else None,
@@ -208,12 +226,18 @@ def _options(args, size):
     )
 
 
+def _domain(opts) -> dict:
+    """An explicit --view as the run's domain (else the preset's, as the recorder has it)."""
+    return {} if opts.view is None else {"domain": list(opts.view.domain)}
+
+
 def run(args) -> int:
     from tqdm import tqdm
 
     from ..config import mode_from_view
     from ..gpu.context import headless_context
     from ..gpu.renderer import Renderer
+    from ..modes import parse_mode
     from ..record import open_sink
     from ..record.catalog import ANIMATIONS, default_animation
     from ..record.film import Look, record
@@ -241,7 +265,7 @@ def run(args) -> int:
     _check_scales(args)
     if args.save_run:
         checks.output_file("--save-run", args.save_run)
-    opts = _options(args, size)
+    opts = _options(args, size, fps)
     settings = overrides.read(args)
     with settings.named():
         source = load_source(args.source, changes=settings.changes)
@@ -272,6 +296,11 @@ def run(args) -> int:
         options=tuple(options.items()),
     )
     sink_opts = {"crf": args.crf, "preset": args.x264_preset} if fmt == "mp4" else {}
+    recorder = getattr(animation, "recorder", None)
+    if recorder is not None:  # a replay of the run shows it as it was filmed
+        recorder.meta.update(
+            mode=mode, colormap=look.colormap or parse_mode(mode)[0].colormap, **_domain(opts)
+        )
 
     ctx = headless_context()
     renderer = Renderer(ctx)
@@ -300,7 +329,6 @@ def run(args) -> int:
             if sink is not None:
                 sink.close()  # closed already, unless the signal came just before `with`
     finally:
-        recorder = getattr(animation, "recorder", None)
         if recorder is not None and len(recorder):
             with checks.writing("--save-run"):
                 recorder.save(opts.save_run, loss_history=animation.trainer.loss_history)

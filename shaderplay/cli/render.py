@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .. import checks
 from ..errors import bad_value
+from ..images import data_frame
 from ..modes import MODES, parse_mode
 from . import overrides
 
@@ -197,6 +198,8 @@ def picture_options(
         opts["points"] = data
     if boundaries:
         opts["boundaries"] = parse_boundaries(boundaries, net.spec)
+    if data_frame(data) is not None and "points" in row.overlays:  # where an image lies
+        opts["frame"] = data_frame(data)
     return opts
 
 

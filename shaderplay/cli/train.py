@@ -1,5 +1,6 @@
 """Train a preset headless: a progress bar on stderr, then the final train and
-test loss (and accuracy for classifiers) and the time per step.
+test loss (and accuracy for classifiers) and the time per step; then, on stderr,
+a warning per health hint (dead units, a stuck output: shaderplay/health.py).
 
     shaderplay train PRESET --steps N --save NET.npz [--set TABLE.KEY=VALUE ...]
                      [--seed S] [--hidden W,W,...] [--activation A] [--lr LR] ...
@@ -16,6 +17,7 @@ import numpy as np
 
 from .. import checks
 from ..errors import ShaderplayError
+from ..health import check
 from . import overrides
 
 DEFAULT_STEPS = 5000
@@ -25,17 +27,6 @@ def add_arguments(parser):
     parser.add_argument("preset", help="built-in preset name or .toml path")
     parser.add_argument("--save", metavar="NET.npz", help="write the trained network here (.npz)")
     overrides.add_arguments(parser, "train")
-
-
-def accuracy(net, x, y, kind) -> float | None:
-    """Fraction classified right: p > 0.5 for binary, argmax for multi-class."""
-    if kind not in ("binary", "multiclass") or len(x) == 0:
-        return None
-    out = net.forward(x)
-    right = (
-        (out[:, 0] > 0.5) == (y[:, 0] > 0.5) if kind == "binary" else out.argmax(1) == y.argmax(1)
-    )
-    return float(np.mean(right))
 
 
 def speed(chunk_us: list[float]) -> str:
@@ -88,17 +79,17 @@ def run(args) -> int:
 
     result = trainer.run(steps, callback=progress)
     bar.close()
-    train_loss, test_loss = trainer.evaluate("train"), trainer.evaluate("test")
+    (train_loss, acc_train), (test_loss, acc_test) = trainer.scores("train"), trainer.scores()
     print(f"{preset.name}: {result.steps} steps, {speed(chunk_us)} ({train.batch_size} per batch)")
     test = f"{test_loss:.6g}" if len(data.x_test) else "n/a (no test split)"
     print(f"  {train.loss} loss: train {train_loss:.6g}, test {test}")
-    acc_train = accuracy(net, data.x_train, data.y_train, data.kind)
-    if acc_train is not None:
-        acc_test = accuracy(net, data.x_test, data.y_test, data.kind)
-        test_acc = f"{acc_test:.1%}" if acc_test is not None else "n/a"
+    if acc_train == acc_train:  # a classifier (nan for regression)
+        test_acc = f"{acc_test:.1%}" if len(data.x_test) else "n/a"
         print(f"  accuracy: train {acc_train:.1%}, test {test_acc}")
     if result.stopped not in ("steps", "max_steps"):  # max_steps: the steps asked for
         print(f"  stopped early ({result.stopped}): {trainer.diverged or f'step {trainer.step}'}")
+    for hint in check(net, data.x_train):  # health.py: dead units, stuck outputs
+        print(f"shaderplay train: warning: {hint}", file=sys.stderr)
     if args.save:
         net.meta.update(
             steps=trainer.step, train_loss=train_loss, test_loss=test_loss, seed=train.seed

@@ -1,4 +1,5 @@
-"""Overlays drawn over a picture (neuron boundaries, data points) and the
+"""Overlays drawn over a picture (neuron boundaries, data points, the frame
+where an image's data lies) and the
 representation plot: what they draw, prepared on the CPU (vertex rows of data
 points, the mask of neuron boundaries to draw, the points and grid lines a
 representation view carries through the network), and the GL passes that
@@ -17,7 +18,7 @@ from ..dataset import Dataset
 from ..errors import bad_value
 from ..network import Network
 from ..spec import NetworkSpec
-from .programs import Programs, render_into, set_uniforms
+from .programs import FULLSCREEN, Programs, render_into, set_uniforms
 from .storage import GpuNetwork
 from .surfaces import Surfaces
 
@@ -26,6 +27,7 @@ GRID_SEGMENTS = 48  # per line: enough to show the bending
 GRID_COLOUR = (0.55, 0.62, 0.75, 0.55)
 POINT_LIMIT = 20000  # more points than this are thinned evenly
 BACKGROUND = (0.09, 0.09, 0.11, 1.0)  # representation plot
+FRAME_COLOUR = (1.0, 0.8, 0.25, 0.9)  # the data's frame: amber, seen on black and on white
 MASK_UNIT, LAYERS_UNIT = 5, 6  # texture units (the renderer's passes use 0-4)
 
 
@@ -193,6 +195,21 @@ class Overlays:
         uniforms = {**r.view.uniforms(r.size), "u_radius": float(r.opts.get("point_size", 4.0))}
         set_uniforms(program, uniforms)
         render_into(self.ctx, fbo, viewport, vao, moderngl.POINTS, len(rows), blend=True)
+
+    def frame(self, r, fbo, viewport) -> None:
+        """A thin line along the edges of the frame= rectangle (where the data lies)."""
+        import moderngl
+
+        program, vao = self._programs.get(("frame.frag.glsl", FULLSCREEN, None))
+        uniforms = {
+            **r.view.uniforms(r.size),
+            "u_origin": (float(viewport[0]), float(viewport[1])),
+            "u_frame": r.opts["frame"],
+            "u_colour": FRAME_COLOUR,
+            "u_width": float(r.opts.get("line_width", 1.5)),
+        }
+        set_uniforms(program, uniforms)
+        render_into(self.ctx, fbo, viewport, vao, moderngl.TRIANGLES, 3, blend=True)
 
     def plot(self, r, net: GpuNetwork, params, fbo, viewport) -> None:
         """Representation: points and the domain's grid carried to layer LAYER, on neurons A, B."""

@@ -240,6 +240,8 @@ class Renderer:
             self._overlays.boundaries(r, net, boundaries, fbo, viewport)
         if r.opts.get("points") is not None and "points" in r.mode.overlays:
             self._overlays.points(r, fbo, viewport)
+        if r.opts.get("frame") is not None and "points" in r.mode.overlays:  # the domain as is
+            self._overlays.frame(r, fbo, viewport)
 
     def _colour_layer(self, r: Request, fbo, viewport, boundaries=None) -> bool:
         """The picture under the overlays: the mode's values through the colour pass.

@@ -8,6 +8,7 @@ Options (keyword arguments of values/image/draw):
   discrete=True    class colours without confidence shading, with a line where the class changes
   boundaries=...   weight layers and/or (layer, unit) pairs whose zero sets are drawn as lines
   points=Dataset   its train points (discs) and test points (rings) drawn over the picture
+  frame=(xmin, xmax, ymin, ymax)   a thin line where the data lies (an image's domain)
   target=...       a Dataset with a `field`, or a function of points (N, 2) -> (N, n_out)
   line_width=1.5, point_size=4.0   in pixels
 """
@@ -23,7 +24,17 @@ from ..modes import MODES, Mode, parse_mode
 from ..spec import NetworkSpec
 from ..view import View, parse_size
 
-OPTIONS = ("range", "pre", "discrete", "boundaries", "points", "target", "line_width", "point_size")
+OPTIONS = (
+    "range",
+    "pre",
+    "discrete",
+    "boundaries",
+    "points",
+    "frame",
+    "target",
+    "line_width",
+    "point_size",
+)
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,7 @@ class Request:
         return (
             self.opts.get("boundaries") is not None
             or self.opts.get("points") is not None
+            or self.opts.get("frame") is not None
             or self.mode.boundaries
         )
 
@@ -83,7 +95,19 @@ def make_request(view, size, mode, colormap, opts, spec: NetworkSpec) -> Request
     for name in ("line_width", "point_size"):
         if name in opts:
             _positive(name, opts[name])
+    if opts.get("frame") is not None:
+        opts = {**opts, "frame": _check_frame(opts["frame"])}
     return Request(view, size, mode, args, colormap, _check_range(opts.get("range")), dict(opts))
+
+
+def _check_frame(frame) -> tuple[float, float, float, float]:
+    try:
+        xmin, xmax, ymin, ymax = (float(v) for v in frame)
+    except (TypeError, ValueError):
+        xmin = xmax = ymin = ymax = float("nan")
+    if not (np.isfinite([xmin, xmax, ymin, ymax]).all() and xmin < xmax and ymin < ymax):
+        raise bad_value("frame", frame, "(xmin, xmax, ymin, ymax): finite, each min < its max")
+    return xmin, xmax, ymin, ymax
 
 
 def _positive(name, value):

@@ -24,7 +24,9 @@ sits at t = i / (n - 1) in [0, 1] (t = 0 for a single frame).
   the weights' variance (a plain lerp halves it midway and the picture
   fades). Entries equal in A and B (norm gains, running statistics, zero
   biases) stay put. Frame 0 is A and the last frame B, exactly.
-- playback: the snapshots of a run file, spread over the frames.
+- playback: the snapshots of a run file spread over the frames, the weights
+  (and the step and loss of the caption) interpolated linearly between two
+  snapshots, so a replay lasts as long as asked, smoothly.
 """
 
 import math
@@ -197,21 +199,22 @@ class Playback:
         self.n_frames = _check_frames(len(run) if n_frames is None else n_frames)
         self.net = run.network_at(0)
 
-    def snapshot_index(self, i: int) -> int:
-        # Halves round up (not to even) so snapshots share the frames evenly.
-        return math.floor(frame_time(i, self.n_frames) * (len(self.run) - 1) + 0.5)
+    def position(self, i: int) -> tuple[int, float]:
+        """(k, f): frame i lies the fraction f of the way from snapshot k to k + 1."""
+        t = frame_time(i, self.n_frames) * (len(self.run) - 1)
+        k = min(math.floor(t), max(len(self.run) - 2, 0))
+        return k, t - k
 
     def frame(self, i: int) -> Frame:
-        k = self.snapshot_index(i)
-        loss = float(self.run.snapshot_loss[k])
-        caption = loss_caption(int(self.run.steps[k]), loss)
-        return Frame(
-            self.run.snapshots[k].copy(),
-            self.view,
-            caption,
-            self.run.snapshot_loss[: k + 1].copy(),
-            len(self.run),
-        )
+        k, f = self.position(i)
+        run, after = self.run, min(k + 1, len(self.run) - 1)
+        a, b = run.snapshots[k], run.snapshots[after]
+        params = a + (b - a) * np.float32(f)  # f = 0: snapshot k exactly
+        step = round(run.steps[k] + (run.steps[after] - run.steps[k]) * f)
+        losses = run.snapshot_loss
+        loss = float(losses[k] + (losses[after] - losses[k]) * f)
+        curve = np.append(losses[: k + 1], loss) if f else losses[: k + 1].copy()
+        return Frame(params, self.view, loss_caption(step, loss), curve, len(self.run))
 
 
 class TrainingTimelapse:

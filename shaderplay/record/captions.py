@@ -1,4 +1,5 @@
-"""Captions and a loss sparkline drawn into recorded frames with NumPy.
+"""Captions and a loss sparkline drawn with NumPy into a recorded frame's band
+(band.py), or into any picture.
 
 Frames are uint8 (H, W, 3), row 0 at the top; drawing happens in place and
 clips at the frame's edges. Sizes follow the frame: one font pixel is
@@ -44,9 +45,12 @@ def _paint(frame: np.ndarray, mask: np.ndarray, x: int, y: int, rgb) -> None:
     frame[fy0:fy1, fx0:fx1][sub] = rgb
 
 
-def draw_caption(frame: np.ndarray, text: str, corner: str = "top-left") -> np.ndarray:
-    """Write `text` (newlines allowed) on a dark box in a corner of `frame`."""
-    s = caption_scale(frame.shape[0])
+def draw_caption(
+    frame: np.ndarray, text: str, corner: str = "top-left", scale: int | None = None
+) -> np.ndarray:
+    """Write `text` (newlines allowed) on a dark box in a corner of `frame`, one font
+    pixel `scale` frame pixels (default: caption_scale of the frame's height)."""
+    s = caption_scale(frame.shape[0]) if scale is None else scale
     mask = text_mask(text, s)
     pad = MARGIN * s
     bw, bh = mask.shape[1] + 2 * pad, mask.shape[0] + 2 * pad - s  # LINE has a blank row below
@@ -82,14 +86,17 @@ def draw_sparkline(
     total: int | None = None,
     log: bool = True,
     corner: str = "bottom-right",
+    height: int | None = None,
+    scale: int | None = None,
 ) -> np.ndarray:
     """A small loss curve on a dark box in a corner of `frame`: `values` so
-    far of `total` expected (default: as many as given)."""
+    far of `total` expected (default: as many as given); the curve `height`
+    pixels high (default: a fifth of the frame, at most 40 font pixels)."""
     total = len(values) if total is None else total
     h, w = frame.shape[:2]
-    s = caption_scale(h)
+    s = caption_scale(h) if scale is None else scale
     pad = MARGIN * s
-    bw, bh = min(w // 3, 160 * s), min(h // 5, 40 * s)
+    bw, bh = min(w // 3, 160 * s), min(h // 5, 40 * s) if height is None else height
     x = w - 2 * pad - bw if "right" in corner else 2 * pad  # the curve; its box has a margin
     y = h - 2 * pad - bh if "bottom" in corner else 2 * pad
     _shade(frame, x - pad, y - pad, x + bw + pad, y + bh + pad)

@@ -31,7 +31,7 @@ class Options:
     """Everything an animation may need; each uses its own part."""
 
     size: tuple[int, int]
-    frames: int | None = None  # None: DEFAULT_FRAMES (playback: one per snapshot)
+    frames: int | None = None  # None: DEFAULT_FRAMES (playback: at least one per snapshot)
     # None: the preset's train.steps_per_frame, else train.max_steps over the frames, else 10
     steps_per_frame: int | None = None
     view: View | None = None
@@ -137,7 +137,8 @@ def make_playback(source: Source, opts: Options) -> Playback:
             "animation 'playback': no run to play; allowed: --run RUN.npz, or a "
             "run file (from record --save-run) as the source."
         )
-    return Playback(run, view_of(source, opts), opts.frames)
+    frames = max(len(run), DEFAULT_FRAMES) if opts.frames is None else opts.frames
+    return Playback(run, view_of(source, opts), frames)
 
 
 ANIMATIONS = {

@@ -1,4 +1,4 @@
-"""The headless frame loop: animation -> renderer -> captions -> sink.
+"""The headless frame loop: animation -> renderer -> band of captions -> sink.
 
 Three things run at once: the next frame's parameters are computed on a
 worker thread (for a time-lapse that is the next `steps_per_frame` training
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .animations import Frame
-from .captions import draw_caption, draw_sparkline
+from .band import band_rows, caption_part, stack
 from .sink import FrameSink
 
 
@@ -32,14 +32,18 @@ class Look:
 
 
 def draw_frame(renderer, frame: Frame, look: Look) -> np.ndarray:
-    """One picture: uint8 (H, W, 3), row 0 at the top, with its captions."""
+    """One frame: uint8 (H, W, 3), row 0 at the top; with captions, the picture over
+    a band that holds them (band.py), so they never cover the data."""
     renderer.upload(frame.params)
-    image = renderer.image(frame.view, look.size, look.mode, look.colormap, **dict(look.options))
-    if look.caption and frame.caption:
-        draw_caption(image, frame.caption)
-    if look.sparkline and frame.curve is not None and len(frame.curve) > 1:
-        draw_sparkline(image, frame.curve, total=frame.curve_total or len(frame.curve))
-    return image
+    (w, h), rows = look.size, band_rows(look.size) if look.caption else 0
+    picture = renderer.image(
+        frame.view, (w, h - rows), look.mode, look.colormap, **dict(look.options)
+    )
+    if not rows:
+        return picture
+    curve = frame.curve if look.sparkline else None
+    caption = caption_part(look.size, rows, frame.caption, curve, frame.curve_total)
+    return stack(picture, [caption])
 
 
 def record(animation, renderer, sink: FrameSink, look: Look, progress=None) -> int:

@@ -48,6 +48,7 @@ X_ROWS, Y_ROWS, G_ROWS, G_ROWS2, LOSS_SCRATCH, CAPACITY, W_T = range(7)
 # the TrainConfig entries read here (train/hyper.py)
 L1, L2, CLIP = FLOAT["l1"], FLOAT["l2"], FLOAT["clip_norm"]
 LOSS, BATCH, N_TRAINABLE = INT["loss"], INT["batch"], INT["n_trainable"]
+CLASSES = INT["classes"]
 # status codes returned by train_steps
 OK, BAD_LOSS, BAD_GRAD, BAD_WEIGHT = range(4)
 
@@ -171,10 +172,32 @@ def batch_gradient(params, grad, layers, wsl, misc, ws, X, Y, perm, pos, B, hype
 
 
 @kernel
+def _right(layers, wsl, misc, ws, B, classes):
+    """Samples of the batch in the workspace classified right (classes: results.BINARY,
+    output 0 > 0.5; results.ARGMAX, the largest output), from the last forward pass."""
+    last = layers.shape[0] - 1
+    n = layers[last, 1]
+    A = rows(ws, wsl[last, 0], n, B)
+    Y = rows(ws, misc[Y_ROWS], n, B)
+    right = 0
+    for i in range(B):
+        if classes == 1:
+            right += (A[0, i] > 0.5) == (Y[0, i] > 0.5)
+        else:
+            a, y = 0, 0
+            for c in range(1, n):
+                a = c if A[c, i] > A[a, i] else a
+                y = c if Y[c, i] > Y[y, i] else y
+            right += a == y
+    return right
+
+
+@kernel
 def train_steps(
     params, grad, state, layers, wsl, misc, ws, X, Y, perm, rng, ctr, hyper, ihyper, n_steps, trace
 ):
-    """Up to n_steps optimiser steps; trace[s] = (loss incl. penalty, lr) of step s.
+    """Up to n_steps optimiser steps; trace[s] = (loss incl. penalty, lr, fraction of the
+    minibatch classified right before the step, nan for regression) of step s.
 
     Returns OK, or the reason the guard stopped before landing step ctr[0].
     """
@@ -201,6 +224,9 @@ def train_steps(
         if not np.isfinite(loss):
             status = BAD_LOSS
             break
+        right = np.nan
+        if ihyper[CLASSES] != 0:
+            right = _right(layers, wsl, misc, ws, B, ihyper[CLASSES]) / B
         sq = grad_sq_norm(grad, T)
         if not np.isfinite(sq):
             status = BAD_GRAD
@@ -227,6 +253,7 @@ def train_steps(
         ctr[2] = t
         trace[s, 0] = loss
         trace[s, 1] = lr
+        trace[s, 2] = right
     restore_fp(saved)
     return status
 

@@ -1,5 +1,6 @@
 """What the trainer hands out: small frozen records, safe to pass between threads."""
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +34,28 @@ class Snapshot:
     lr: float  # learning rate of the last step taken
     us_per_step: float  # wall time per step of the last chunk, microseconds
     diverged: Divergence | None
+    # Fraction classified right (nan for regression): train over the chunk's minibatches,
+    # as train_loss; test on the test split with these weights, as test_loss (nan without one).
+    train_accuracy: float = math.nan
+    test_accuracy: float = math.nan
+
+
+# Accuracy kinds, by Dataset kind: how an output row is read as a class (kernel codes too).
+NO_CLASSES, BINARY, ARGMAX = range(3)
+ACCURACY_KIND = {"binary": BINARY, "multiclass": ARGMAX}
+
+
+def accuracy(out: np.ndarray, y: np.ndarray, kind: str) -> float:
+    """Fraction of rows of `out` (N, n_out) classified as `y` says: output 0 > 0.5 for
+    binary, the largest output for multiclass; nan for regression or no rows."""
+    code = ACCURACY_KIND.get(kind, NO_CLASSES)
+    if code == NO_CLASSES or len(out) == 0:
+        return math.nan
+    if code == BINARY:
+        right = (out[:, 0] > 0.5) == (y[:, 0] > 0.5)
+    else:
+        right = np.argmax(out, axis=1) == np.argmax(y, axis=1)
+    return float(np.mean(right))
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,9 @@
 Steps run in chunks of `chunk_steps` per kernel call. After each chunk the
 trainer appends a loss_history row (train loss = mean minibatch loss of the
 chunk including the l1/l2 penalty; test loss = data loss on the test split,
-BatchNorm in evaluation mode), publishes a Snapshot and checks the stop
+BatchNorm in evaluation mode), publishes a Snapshot (with the accuracies of
+classifiers, read off the same passes: the chunk's minibatches and the test
+split's evaluation) and checks the stop
 conditions: max_steps (a total step count), target_loss (on the chunk's
 train loss), divergence. Running in a background thread: background.py.
 
@@ -32,12 +34,13 @@ from .background import ThreadControl
 from .data import check_target, feature_rows, resolve_target
 from .hyper import hyper_vectors
 from .program import Workspace, rows
-from .results import REASONS, Divergence, Rows, Snapshot, TrainResult
+from .results import ACCURACY_KIND, REASONS, Divergence, Rows, Snapshot, TrainResult, accuracy
 from .rng import seed_state
 from .schedule import lr_at
 from .settings import make_config, step_count
 
 EVAL_CAPACITY = 1024  # samples per forward call when evaluating a split
+NOTHING = (float("nan"),) * 5  # train loss, test loss, lr, train and test accuracy
 
 
 class Trainer(ThreadControl):
@@ -64,7 +67,7 @@ class Trainer(ThreadControl):
         n = net.layout.n_trainable
         self._grad = np.zeros(n, np.float32)
         self._state = np.zeros(MAX_SLOTS * n, np.float32)  # optimiser moments
-        self._trace = np.zeros((0, 2), np.float64)
+        self._trace = np.zeros((0, 3), np.float64)
         self._eval_ws = Workspace.of(
             net.layout, min(EVAL_CAPACITY, max(n_train, len(self.dataset.x_test)))
         )
@@ -76,7 +79,7 @@ class Trainer(ThreadControl):
         self._healthy: np.ndarray | None = None
         self._usable = True  # whether the weights in place give a finite loss and gradient
         self.us_per_step = float("nan")
-        self._last = (float("nan"), float("nan"), float("nan"))  # train loss, test loss, lr
+        self._last = NOTHING  # train loss, test loss, lr, train accuracy, test accuracy
         self._init_thread()
         self._publish()
 
@@ -112,7 +115,8 @@ class Trainer(ThreadControl):
         """Rebuild what depends on the config: hyperparameters and the minibatch workspace."""
         cfg = self.config
         batch = min(cfg.batch_size, self._x.shape[1])
-        self._hyper, self._ihyper = hyper_vectors(cfg, batch, self.net.layout.n_trainable)
+        classes = ACCURACY_KIND.get(self.dataset.kind, 0)
+        self._hyper, self._ihyper = hyper_vectors(cfg, batch, self.net.layout.n_trainable, classes)
         if getattr(self, "_ws", None) is None or self._ws.capacity != batch:
             self._ws = Workspace.of(self.net.layout, batch)
 
@@ -150,7 +154,7 @@ class Trainer(ThreadControl):
             self.diverged = None
             self.stopped = None
             self._healthy, self._usable = None, True
-            self._last = (float("nan"), float("nan"), float("nan"))
+            self._last = NOTHING
             self._publish()
         self._wake()
 
@@ -215,7 +219,7 @@ class Trainer(ThreadControl):
                 if n <= 0:
                     return 0, "max_steps"
             if len(self._trace) < n:
-                self._trace = np.zeros((n, 2), np.float64)  # per step: loss, lr
+                self._trace = np.zeros((n, 3), np.float64)  # per step: loss, lr, accuracy
             first = self.step
             start_params = self.net.params.copy()
             start = time.perf_counter()
@@ -242,8 +246,10 @@ class Trainer(ThreadControl):
             if ran:  # the chunk's start gave a finite loss and gradient
                 self._healthy = start_params
                 self.us_per_step = elapsed / ran * 1e6
-                train_loss = float(self._trace[:ran, 0].mean())
-                self._last = (train_loss, self.evaluate("test"), float(self._trace[ran - 1, 1]))
+                train_loss, lr, train_acc = self._trace[:ran].mean(axis=0)
+                test_loss, test_acc = self.scores("test")
+                lr = float(self._trace[ran - 1, 1])
+                self._last = (float(train_loss), test_loss, lr, float(train_acc), test_acc)
                 self._history.append(float(self.step), *self._last[:2])
             stopped = "steps"
             if status != K.OK:
@@ -271,28 +277,25 @@ class Trainer(ThreadControl):
 
     def evaluate(self, split: str = "test") -> float:
         """Mean data loss (no penalty) on the "train" or "test" split, BatchNorm in eval mode."""
+        return self.scores(split, with_accuracy=False)[0]
+
+    def scores(self, split: str = "test", with_accuracy: bool = True) -> tuple[float, float]:
+        """(mean data loss, fraction classified right) on the "train" or "test" split from
+        one pass, BatchNorm in eval mode; the accuracy is nan for regression, both are nan
+        for an empty split."""
         x, y = (self._x, self._y) if split == "train" else (self._x_test, self._y_test)
         if x.shape[1] == 0:
-            return float("nan")
+            return float("nan"), float("nan")
+        with_accuracy = with_accuracy and self.dataset.kind in ACCURACY_KIND
+        out = np.zeros((x.shape[1] if with_accuracy else 0, y.shape[0]), np.float32)
         with self._work:
             w = self._eval_ws
-            empty = np.zeros((0, y.shape[0]), np.float32)
-            return float(
-                K.evaluate(
-                    self.net.params,
-                    self._layers,
-                    w.wsl,
-                    w.misc,
-                    w.ws,
-                    x,
-                    y,
-                    self._ihyper[K.LOSS],
-                    empty,
-                )
-            )
+            args = (w.wsl, w.misc, w.ws, x, y, self._ihyper[K.LOSS], out)
+            loss = float(K.evaluate(self.net.params, self._layers, *args))
+        return loss, accuracy(out, y.T, self.dataset.kind) if with_accuracy else float("nan")
 
     def _publish(self):
-        train_loss, test_loss, lr = self._last
+        train_loss, test_loss, lr, train_acc, test_acc = self._last
         snap = Snapshot(
             self.step,
             self.net.params.copy(),
@@ -301,6 +304,8 @@ class Trainer(ThreadControl):
             lr,
             self.us_per_step,
             self.diverged,
+            train_acc,
+            test_acc,
         )
         with self._slot_lock:
             self._latest = snap
