@@ -194,8 +194,9 @@ class Overlays:
         set_uniforms(program, uniforms)
         render_into(self.ctx, fbo, viewport, vao, moderngl.POINTS, len(rows), blend=True)
 
-    def plot(self, r, net: GpuNetwork, params, fbo, viewport) -> None:
-        """Representation: points and the domain's grid carried to layer LAYER, on neurons A, B."""
+    def plot(self, r, net: GpuNetwork, params, fbo, viewport) -> tuple:
+        """Representation: points and the domain's grid carried to layer LAYER, on neurons
+        A, B; the plotted box (xmin, xmax, ymin, ymax) of the two neurons."""
         import moderngl
 
         layer, a, b = r.args
@@ -223,6 +224,7 @@ class Overlays:
             net.storage.bind(program)
             set_uniforms(program, uniforms)
             render_into(self.ctx, fbo, viewport, vao, primitive, len(rows), blend=True)
+        return plot.box
 
     def forget(self) -> None:
         """Release the vertex arrays and forget the point rows (a new network, or the end)."""

@@ -20,11 +20,14 @@ tests) do not write into each other.
 """
 
 import functools
+from dataclasses import replace
 
 import numpy as np
 
 from .. import colormaps
 from ..errors import ShaderplayError, bad_value, choose
+from ..mode_legends import Legend
+from ..mode_ranges import RangeMemory
 from ..network import Network
 from ..spec import NetworkSpec
 from .context import bind_default_framebuffer, is_software, make_current
@@ -37,9 +40,7 @@ from .storage import STORAGES, GpuNetwork, ParamStorage, plan_for_context
 from .surfaces import Surfaces
 
 __all__ = ["OPTIONS", "Renderer"]
-MAX_ATTACHMENTS = (
-    8  # colour attachments per values pass (the GL 3.3 minimum of GL_MAX_DRAW_BUFFERS)
-)
+MAX_ATTACHMENTS = 8  # colour attachments per values pass (GL 3.3's GL_MAX_DRAW_BUFFERS)
 KINDS = {"map": 0, "rgb": 1, "classes": 2, "hash": 3, "tiles": 4}  # the colour pass's u_kind
 VALUES_UNIT, LUT_UNIT, CLASSES_UNIT, TARGET_UNIT = 1, 2, 3, 4  # texture units; 0 holds the weights
 # Compiled as a network is set: a network that does not compile is refused before
@@ -89,6 +90,8 @@ class Renderer:
         self._overlays = Overlays(ctx, self._programs, self._surfaces)
         self._target = TargetField()
         self._cpu = cpu_pictures_for(evaluator, is_software(ctx), live)
+        self._ranges = RangeMemory()  # picture-driven ranges, steady frame to frame
+        self._shown = {}  # picture key -> the range (or plot box) it was last drawn with
 
     @property
     def storage(self) -> str | None:
@@ -173,7 +176,7 @@ class Renderer:
             return np.concatenate([self._values(left), self._values(right)], axis=1)
         if mode.plot:
             fbo, _ = self._surfaces.framebuffer("image", r.size, 1, "f1")
-            self._overlays.plot(r, self._require_network(), self._params, fbo, (0, 0, *r.size))
+            self._plot(r, fbo, (0, 0, *r.size))
             rgb = np.frombuffer(fbo.read(components=3), np.uint8)
             rgb = rgb.reshape(r.size[1], r.size[0], 3)[::-1]
             return (rgb / np.float32(255)).astype(np.float32)
@@ -228,7 +231,7 @@ class Renderer:
             return
         net = self._require_network()
         if r.mode.plot:
-            self._overlays.plot(r, net, self._params, fbo, viewport)
+            self._plot(r, fbo, viewport)
             return
         self._colour_layer(r, fbo, viewport)
         boundaries = r.opts.get("boundaries")
@@ -245,7 +248,8 @@ class Renderer:
         shown as it is (the "rgb" kind over [0, 1] gives back the same bytes)."""
         if self._cpu is not None:
             rgba = self._cpu.rgba(r.size)
-            if self._cpu.colours(r, self.spec, self._target_field, False, rgba) is not None:
+            cpu = self._cpu.colours(r, self.spec, self._target_field, self._range, False, rgba)
+            if cpu is not None:
                 _, textures = self._surfaces.framebuffer("cpu picture", r.size, 1, "f1")
                 textures[0].write(rgba)
                 self._colour_pass(
@@ -253,7 +257,7 @@ class Renderer:
                 )
                 return
         texture, kind, channels = self._shown_values(r)
-        value_range = r.range or self._auto_range(r, texture)
+        value_range = r.range or self._range(r, texture)
         discrete = bool(r.opts.get("discrete"))
         self._colour_pass(texture, kind, channels, r.colormap, value_range, discrete, fbo, viewport)
 
@@ -269,11 +273,21 @@ class Renderer:
         _, textures = self._values_pass(r, r.mode.shown_entry(spec))
         return textures[0], kind, r.mode.shown_channels(spec)
 
-    def _auto_range(self, r: Request, texture) -> tuple[float, float]:
+    def _range(self, r: Request, values) -> tuple[float, float]:
+        """The range r's picture is shown with when the caller gives none: the row's
+        default, else from `values` ((..., C) floats, or the values texture), steady
+        from one frame to the next."""
         shown = r.mode.default_range(r.args, self.spec, r.pre)
-        if shown is not None:
-            return shown
-        return r.mode.range_of(np.frombuffer(texture.read(), np.float32)[::4])
+        if shown is None:
+            if not isinstance(values, np.ndarray):
+                values = np.frombuffer(values.read(), np.float32).reshape(-1, 4)
+            shown = r.mode.range_of(values, self._ranges, r.key)
+        self._shown[r.key] = shown
+        return shown
+
+    def _plot(self, r: Request, fbo, viewport) -> None:
+        net = self._require_network()
+        self._shown[r.key] = self._overlays.plot(r, net, self._params, fbo, viewport)
 
     def _colour_pass(self, texture, kind, channels, colormap, value_range, discrete, fbo, viewport):
         import moderngl
@@ -314,7 +328,7 @@ class Renderer:
         """Colour-mapped picture: uint8 (H, W, 3), row 0 = top. `colormap` None: the mode's own."""
         request = self._request(view, size, mode, colormap, opts)
         if self._cpu is not None and not request.has_overlays:  # the whole picture in numba
-            picture = self._cpu.colours(request, self.spec, self._target_field, True)
+            picture = self._cpu.colours(request, self.spec, self._target_field, self._range, True)
             if picture is not None:
                 return picture
         size = request.size
@@ -352,6 +366,15 @@ class Renderer:
                 f"(x, y, {request.size[0]}, {request.size[1]}): its size must equal `size`",
             )
         self._draw_picture(request, into, viewport)
+
+    @_in_context
+    def legend(self, mode: str = "output", colormap: str | None = None, **opts) -> Legend:
+        """What the last picture of `mode` with these options shows: its Legend, with
+        the range (or plot frame) it was drawn with where the picture set it."""
+        r = self._request((-1.0, 1.0, -1.0, 1.0), (2, 2), mode, colormap, opts)
+        shown = self._shown.get(r.key)
+        legend = r.mode.legend(r.args, self.spec, r.pre, r.range, None if r.mode.plot else shown)
+        return replace(legend, box=shown if r.mode.plot else None, colormap=r.colormap)
 
     @_in_context
     def region_count(self, view, size=(256, 256)) -> int:

@@ -1,0 +1,114 @@
+"""Legends and the colour conventions they report: a PNG's legend sits in a band
+beside the picture (the picture's pixels unchanged), zero has one colour in every
+signed view, a range taken from the picture holds still while weights move a
+little, and `regions` says what its colours are for each activation."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from shaderplay import Network
+from shaderplay.cli import main
+from shaderplay.gpu.context import make_current
+from shaderplay.legend import compose, nice_ticks, plan
+from shaderplay.mode_ranges import RangeMemory, nice_top
+from shaderplay.modes import MODES
+from shaderplay.view import View
+
+VIEW = View.from_domain(-1.0, 1.0, -1.0, 1.0)
+
+
+def _run(gl_context, argv):
+    try:
+        return main(argv)
+    finally:
+        make_current(gl_context)
+
+
+@pytest.mark.parametrize("mode", ["output", "mosaic", "side", "representation", "boundaries"])
+def test_a_png_has_its_legend_beside_the_picture_never_over_it(gl_context, tmp_path, mode):
+    bare, legend = tmp_path / "bare.png", tmp_path / "legend.png"
+    base = ["render", "default", "--size", "96x64", "--mode", mode]
+    assert _run(gl_context, base + ["-o", str(bare), "--no-legend"]) == 0
+    assert _run(gl_context, base + ["-o", str(legend)]) == 0
+    picture, framed = (np.asarray(Image.open(p)) for p in (bare, legend))
+    assert framed.shape[0] > picture.shape[0] + 20  # a band of text below
+    if mode in ("output", "boundaries"):  # nothing around it: the picture at the top left
+        assert np.array_equal(framed[:64, :96], picture)
+
+
+def test_compose_keeps_every_data_pixel():
+    # side: the two halves apart by the divider, below the header, unchanged.
+    legend = MODES["side"].legend((), Network.random((2, 4, 1), seed=0).spec)
+    picture = np.random.default_rng(0).integers(0, 255, (40, 61, 3), np.uint8)
+    framed = compose(picture, legend)
+    p = plan(legend, framed.shape[1])
+    top = p.header
+    assert np.array_equal(framed[top : top + 40, :30], picture[:, :30])
+    assert np.array_equal(framed[top : top + 40, 30 + p.divider : 61 + p.divider], picture[:, 30:])
+
+
+def test_npy_never_has_a_legend(gl_context, tmp_path, capsys):
+    out = tmp_path / "v.npy"
+    assert _run(gl_context, ["render", "default", "-o", str(out), "--size", "8x8"]) == 0
+    assert np.load(out).shape == (8, 8, 1)
+    assert _run(gl_context, ["render", "default", "-o", str(out), "--legend"]) == 2
+    assert "--legend" in capsys.readouterr().err
+
+
+@pytest.mark.renderer(evaluator="shader")
+def test_zero_has_one_colour_in_the_mosaic_and_the_neuron_view(renderer):
+    net = Network.random((2, 6, 1), activation="relu", bias_init="uniform", seed=4)
+    renderer.set_network(net)
+    size = (48, 48)
+    neuron = renderer.values(VIEW, size, "neuron:0:2")[..., 0]
+    mosaic = renderer.values(VIEW, size, "mosaic")
+    off_n = neuron == 0.0
+    off_m = (mosaic[..., 0] == 0.0) & (mosaic[..., 1] >= 0)
+    assert off_n.any() and off_m.any()  # ReLU units that are off somewhere
+    a = renderer.image(VIEW, size, "neuron:0:2")[off_n]
+    b = renderer.image(VIEW, size, "mosaic")[off_m]
+    assert len(np.unique(a, axis=0)) == 1 and np.array_equal(a[0], b[0])
+    for mode in ("neuron:0:2", "mosaic"):
+        assert renderer.legend(mode).centred
+
+
+@pytest.mark.renderer(evaluator="shader")
+def test_an_auto_range_holds_still_when_the_weights_move_a_little(renderer):
+    net = Network.random((2, 8, 8, 1), activation="relu", scale=2.0, seed=2)
+    renderer.set_network(net)
+    renderer.image(VIEW, (40, 40), "neuron:1:3")
+    first = renderer.legend("neuron:1:3").range
+    moved = net.params + np.random.default_rng(0).normal(0, 0.02, net.params.shape)
+    renderer.upload(moved.astype(np.float32))
+    renderer.image(VIEW, (40, 40), "neuron:1:3")
+    assert renderer.legend("neuron:1:3").range == first and first[0] == -first[1] > -np.inf
+
+
+def test_range_memory_grows_at_once_and_shrinks_only_well_below():
+    memory = RangeMemory()
+    assert memory.steady("k", 0.83) == 1.0
+    assert memory.steady("k", 0.97) == 1.0 and memory.steady("k", 0.6) == 1.0
+    assert memory.steady("k", 1.2) == 1.5  # values past the range: it grows at once
+    assert memory.steady("k", 0.5) == 0.5  # below half of it: it follows them down
+    assert [nice_top(v) for v in (0.0, 3e-3, 0.31, 7.0, 7.01, 120)] == [1, 3e-3, 0.4, 7, 10, 150]
+    assert nice_ticks(-0.3, 0.3) == [-0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.3]
+
+
+def test_regions_say_what_they_are_for_every_activation():
+    relu = Network.random((2, 6, 6, 1), activation="relu", seed=0).spec
+    tanh = Network.random((2, 6, 6, 1), activation="tanh", seed=0).spec
+    mixed = Network.random((2, 6, 6, 1), activation=["leaky_relu", "sigmoid"], seed=0).spec
+    assert MODES["regions"].legend((), relu).shows.startswith("linear regions")
+    legend = MODES["regions"].legend((), tanh)
+    assert legend.shows.startswith("sign-pattern cells") and "tanh is smooth" in legend.note
+    assert "sigmoid" in MODES["regions"].legend((), mixed).note
+
+
+def test_render_counts_sign_pattern_cells_on_a_tanh_net(gl_context, tmp_path, capsys):
+    path = tmp_path / "tanh.npz"
+    Network.random((2, 6, 6, 1), activation="tanh", seed=3).save(path)
+    out = tmp_path / "r.npy"
+    assert _run(gl_context, ["render", str(path), "-o", str(out), "--mode", "regions"]) == 0
+    said = capsys.readouterr().out
+    assert "sign-pattern cells in view" in said and "linear regions in view" not in said
