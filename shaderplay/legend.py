@@ -18,7 +18,8 @@ import numpy as np
 
 from . import colormaps
 from .mode_legends import Legend
-from .modes import mosaic_tiles_of
+from .modes import mosaic_tiles_of, parse_mode
+from .view import View
 
 BACKGROUND = (24, 24, 28)
 TEXT = (236, 236, 236)
@@ -68,7 +69,7 @@ def plan(legend: Legend, width: int, font: int | None = None) -> Plan:
     px = font or font_px(width)
     line = px + max(2, px // 3)
     rows = mosaic_tiles_of([len(legend.tiles)])[1] if legend.tiles else 0
-    plot = bool(legend.axes and legend.box)
+    plot = bool(legend.axes)
     return Plan(
         font=px,
         header=line + 4 if legend.halves else 0,
@@ -104,10 +105,30 @@ def compose(picture: np.ndarray, legend: Legend, font: int | None = None) -> np.
         for label, (x0, x1) in zip(legend.halves, ((0, half), (half + p.divider, w + p.divider))):
             _centred(draw, f, (x0 + x1) / 2, 2, label, TEXT)
         draw.rectangle((half, 0, half + p.divider - 1, p.header), fill=DIVIDER)
-    if p.left:
+    if p.left and legend.box is not None:
         _axes(frame, draw, f, legend, p, (w, h))
     _band(draw, f, legend, p, frame.width, h + dh - p.band)
     return np.asarray(frame)
+
+
+def legend_by_default(mode: str, spec) -> bool:
+    """A recording's default: a legend, but for outputs shown as RGB (art, images)."""
+    return parse_mode(mode)[0].shown_kind(spec) != "rgb"
+
+
+def fitted(renderer, view: View, size, mode: str, colormap=None, **opts) -> np.ndarray | None:
+    """The picture of `mode` with its legend in exactly `size` (a video's frame): the
+    picture rendered smaller by what the legend adds, showing at least `view`'s domain.
+    None where the legend would not leave the picture at least half the frame (or the
+    frame is too narrow for its text): draw the picture alone."""
+    w, h = size
+    p = plan(renderer.legend(mode, colormap, **opts), w)
+    dw, dh = p.extra
+    if w < MIN_WIDTH or (w - dw) * (h - dh) < w * h / 2:
+        return None
+    inner = (w - dw, h - dh)
+    picture = renderer.image(View.fit(view.domain_for(size), inner), inner, mode, colormap, **opts)
+    return compose(picture, renderer.legend(mode, colormap, **opts), p.font)
 
 
 # --- the picture's own layout ----------------------------------------------------------
@@ -196,7 +217,7 @@ def _tick_width(px: int) -> int:
 def _band_rows(legend: Legend) -> list[tuple[str, object]]:
     """What the band holds, top to bottom: ("text", str), ("bar", None), ("chips", items)."""
     rows = [("text", legend.shows)]
-    if legend.kind in ("map", "tiles") and legend.range is not None:
+    if legend.kind in ("map", "tiles"):  # a bar before any picture set its range, too
         rows += [("bar", None), ("dim", f"range: {legend.source}")]
     elif legend.kind == "rgb" and legend.range is not None:
         rows += [("chips", legend.swatches), ("dim", _rgb_range(legend))]
@@ -290,11 +311,13 @@ def _band(draw, font, legend: Legend, p: Plan, width: int, y: int) -> None:
 def _bar(draw, font, legend: Legend, x0: int, y: int, width: int, px: int) -> None:
     """The colormap from lo to hi, with lo, hi (and 0, where it lies inside) below."""
     lut = colormaps.lut(legend.colormap or "viridis")
-    lo, hi = legend.range
     for i in range(width):
         colour = lut[min(int(i / width * len(lut)), len(lut) - 1)]
         draw.line((x0 + i, y, x0 + i, y + px), fill=tuple(int(c) for c in colour))
     draw.rectangle((x0 - 1, y - 1, x0 + width, y + px + 1), outline=DIM)
+    if legend.range is None:
+        return
+    lo, hi = legend.range
     marks = [(lo, 0.0), (hi, 1.0)]
     if lo < 0.0 < hi:
         marks.append((0.0, (0.0 - lo) / (hi - lo)))

@@ -112,3 +112,21 @@ def test_render_counts_sign_pattern_cells_on_a_tanh_net(gl_context, tmp_path, ca
     assert _run(gl_context, ["render", str(path), "-o", str(out), "--mode", "regions"]) == 0
     said = capsys.readouterr().out
     assert "sign-pattern cells in view" in said and "linear regions in view" not in said
+
+
+@pytest.mark.renderer(evaluator="shader")
+def test_a_recorded_frame_keeps_its_size_with_the_legend_in_it(renderer):
+    from shaderplay.record.animations import Frame
+    from shaderplay.record.film import Look, draw_frame
+
+    net = Network.random((2, 5, 1), activation="relu", seed=1)
+    renderer.set_network(net)
+    frame = Frame(net.params.copy(), VIEW)
+    bare = draw_frame(renderer, frame, Look((320, 240), mode="neuron:0:1"))
+    framed = draw_frame(renderer, frame, Look((320, 240), mode="neuron:0:1", legend=True))
+    assert bare.shape == framed.shape == (240, 320, 3)
+    band = framed[-40:]  # the legend's dark band with its light text
+    assert (np.abs(band.astype(int) - (24, 24, 28)).sum(axis=2) < 6).mean() > 0.5
+    assert not np.array_equal(bare, framed)
+    tiny = draw_frame(renderer, frame, Look((120, 90), mode="neuron:0:1", legend=True))
+    assert np.array_equal(tiny, draw_frame(renderer, frame, Look((120, 90), mode="neuron:0:1")))

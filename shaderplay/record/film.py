@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..legend import fitted
 from .animations import Frame
 from .captions import draw_caption, draw_sparkline
 from .sink import FrameSink
@@ -29,12 +30,18 @@ class Look:
     caption: bool = False
     sparkline: bool = False
     options: tuple = ()  # (name, value) pairs passed to Renderer.image
+    legend: bool = False  # a legend band in the frame (legend.py), where it leaves room
 
 
 def draw_frame(renderer, frame: Frame, look: Look) -> np.ndarray:
     """One picture: uint8 (H, W, 3), row 0 at the top, with its captions."""
     renderer.upload(frame.params)
-    image = renderer.image(frame.view, look.size, look.mode, look.colormap, **dict(look.options))
+    opts = dict(look.options)
+    image = None
+    if look.legend:  # None where the legend would leave the picture too little room
+        image = fitted(renderer, frame.view, look.size, look.mode, look.colormap, **opts)
+    if image is None:
+        image = renderer.image(frame.view, look.size, look.mode, look.colormap, **opts)
     if look.caption and frame.caption:
         draw_caption(image, frame.caption)
     if look.sparkline and frame.curve is not None and len(frame.curve) > 1:
