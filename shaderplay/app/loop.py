@@ -25,6 +25,7 @@ from ..checks import WriteFailed, atomic_file
 from ..errors import ShaderplayError
 from . import (
     canvas,
+    canvas_legend,
     file_actions,
     gui,
     panel_timeline,
@@ -187,6 +188,7 @@ class Loop:
         canvas.handle_mouse(state, session, rect)
         self._draw_canvas(rect, size, snap)
         canvas.draw_labels(state, rect)
+        canvas_legend.draw(rect, self.renderer, self._draw_args())
         self._screenshots(rect, size)
         return rect
 

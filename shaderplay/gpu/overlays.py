@@ -21,11 +21,15 @@ from .programs import Programs, render_into, set_uniforms
 from .storage import GpuNetwork
 from .surfaces import Surfaces
 
-GRID_LINES = 11  # per direction, across the view's domain
-GRID_SEGMENTS = 48  # per line: enough to show the bending
+GRID_LINES = 21  # per direction, across the view's domain: dense enough to see it bend
+GRID_SEGMENTS = 96  # per line: enough to show the bending
 GRID_COLOUR = (0.55, 0.62, 0.75, 0.55)
 POINT_LIMIT = 20000  # more points than this are thinned evenly
 BACKGROUND = (0.09, 0.09, 0.11, 1.0)  # representation plot
+FRAME_MARGIN = 0.1  # of the plotted extent, around it on each side
+# The plot's points shrink as they grow many (radius ~ 1 / sqrt(count)), so the grid
+# between them still shows: PLOT_POINTS points or fewer keep the point_size asked.
+PLOT_POINTS, PLOT_MIN_RADIUS = 400, 2.0
 MASK_UNIT, LAYERS_UNIT = 5, 6  # texture units (the renderer's passes use 0-4)
 
 
@@ -142,7 +146,7 @@ def representation_plot(net, dataset, domain, layer: int, axes) -> Plot:
     q = q[np.all(np.isfinite(q), axis=1)]
     lo, hi = (q.min(axis=0), q.max(axis=0)) if len(q) else (np.full(2, -1.0), np.full(2, 1.0))
     span = np.maximum(hi - lo, 1e-6)
-    lo, hi = lo - 0.06 * span, hi + 0.06 * span
+    lo, hi = lo - FRAME_MARGIN * span, hi + FRAME_MARGIN * span
     return Plot(points, grid, (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])))
 
 
@@ -207,11 +211,13 @@ class Overlays:
         plot = representation_plot(framed, points, r.view.domain_for(r.size), layer, (a, b))
         fbo.use()
         self.ctx.clear(*BACKGROUND, viewport=viewport)
+        radius = float(r.opts.get("point_size", 4.0))
+        crowd = np.sqrt(PLOT_POINTS / max(len(plot.points), 1))
         uniforms = {
             "u_layers": layer + 1,
             "u_axes": (a, b),
             "u_box": plot.box,
-            "u_radius": float(r.opts.get("point_size", 4.0)),
+            "u_radius": max(min(radius, PLOT_MIN_RADIUS), min(radius, radius * crowd)),
         }
         for name, fragment, rows, primitive in (
             ("grid", "lines.frag.glsl", plot.grid, moderngl.LINES),
