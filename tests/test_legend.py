@@ -130,3 +130,28 @@ def test_a_recorded_frame_keeps_its_size_with_the_legend_in_it(renderer):
     assert not np.array_equal(bare, framed)
     tiny = draw_frame(renderer, frame, Look((120, 90), mode="neuron:0:1", legend=True))
     assert np.array_equal(tiny, draw_frame(renderer, frame, Look((120, 90), mode="neuron:0:1")))
+
+
+@pytest.mark.parametrize("pre", [False, True])
+def test_gl_numba_and_numpy_agree_on_an_auto_ranged_picture(gl_context, pre):
+    from shaderplay import colormaps
+    from shaderplay.gpu.renderer import Renderer
+    from shaderplay.mode_ranges import picture_range
+
+    net = Network.random((2, 7, 1), activation="relu", scale=3.0, bias_init="uniform", seed=6)
+    size = (40, 30)
+    layers = net.forward_layers(VIEW.grid(size).reshape(-1, 2))
+    values = layers[0][0 if pre else 1][:, 4].reshape(size[1], size[0])
+    lo, hi = picture_range(MODES["neuron"].value_range, values)
+    assert lo == -hi and hi > 1.0  # centred, and wider than the old fixed -1..1
+    index = np.minimum(((values - lo) / (hi - lo) * 256).astype(int), 255)
+    want = colormaps.lut("diverging")[np.clip(index, 0, 255)]
+    for evaluator in ("shader", "cpu"):
+        renderer = Renderer(gl_context, evaluator=evaluator)
+        try:
+            renderer.set_network(net)
+            got = renderer.image(VIEW, size, "neuron:0:4", pre=pre)
+            assert renderer.legend("neuron:0:4", pre=pre).range == (lo, hi)
+        finally:
+            renderer.release()
+        assert np.any(got != want, axis=2).mean() <= 0.02, evaluator
