@@ -225,6 +225,8 @@ def _band_rows(legend: Legend) -> list[tuple[str, object]]:
         rows.append(("chips", legend.swatches))
     if legend.lines:
         rows.append(("chips", (("boundaries:", None),) + legend.lines))
+    if legend.points:
+        rows.append(("chips", (("data points:", None),) + legend.points))
     if legend.note:
         rows.append(("dim", legend.note))
     if legend.tiles:

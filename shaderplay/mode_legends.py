@@ -31,6 +31,7 @@ class Legend:
     axes: tuple[str, str] = ()  # the plot's x and y axis names
     box: tuple[float, float, float, float] | None = None  # the plot's (xmin, xmax, ymin, ymax)
     colormap: str = ""  # the map the picture was drawn with (set by the renderer)
+    points: tuple[tuple[str, RGB | None], ...] = ()  # data points drawn: their colours
 
     @property
     def centred(self) -> bool:
@@ -92,6 +93,15 @@ def legend_of(mode, args, spec, pre: bool, value_range, auto_range=None) -> Lege
         axes = tuple(f"layer {named['layer']} neuron {named[a]}" for a in ("a", "b"))
         note = "dots: the data, coloured by target; lines: a grid of the input carried there"
     return Legend(shows, kind, shown_range, source, swatches, lines, note, tiles, halves, axes)
+
+
+def point_key(n_classes: int) -> tuple[tuple[str, RGB | None], ...]:
+    """What the data points' colours mean (gpu/overlays.point_colours): a class colour
+    each for classification, the target's value through viridis (0..1) otherwise."""
+    if not n_classes:
+        return (("coloured by target value, viridis 0..1", None),)
+    colours = colormaps.palette(colormaps.CLASS_COLOURS, n_classes)
+    return tuple((f"class {k}", _rgb(c)) for k, c in enumerate(colours))
 
 
 def layer_lines(layers: int, depth: int) -> tuple[tuple[str, RGB], ...]:

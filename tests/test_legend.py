@@ -155,3 +155,19 @@ def test_gl_numba_and_numpy_agree_on_an_auto_ranged_picture(gl_context, pre):
         finally:
             renderer.release()
         assert np.any(got != want, axis=2).mean() <= 0.02, evaluator
+
+
+@pytest.mark.renderer(evaluator="shader")
+def test_the_legend_says_what_the_data_points_colours_are(renderer):
+    from shaderplay.dataset import Dataset
+
+    x = np.zeros((4, 2), np.float32)
+    binary = Dataset("b", "binary", x, np.array([[0], [1], [0], [1]], np.float32), x[:0], x[:0, :1])
+    regression = Dataset.from_arrays(x, np.zeros((4, 1), np.float32))
+    renderer.set_network(Network.random((2, 3, 1), seed=0))
+    assert [label for label, _ in renderer.legend("output", points=binary).points] == [
+        "class 0",
+        "class 1",
+    ]
+    assert "viridis" in renderer.legend("output", points=regression).points[0][0]
+    assert renderer.legend("output").points == ()

@@ -85,9 +85,11 @@ def _rows(legend, width: float) -> list[tuple[str, object]]:
         rows.append(("bar", None))
         rows += [("dim", line) for line in _wrap(f"range: {legend.source}", width)]
     rows += [("chip", item) for item in legend.swatches]
-    if legend.lines:
-        rows.append(("dim", "boundaries"))
-        rows += [("chip", item) for item in legend.lines]
+    for title, items in (("boundaries", legend.lines), ("data points", legend.points)):
+        if items:
+            rows.append(("dim", title))
+            for label, rgb in items:
+                rows.append(("chip", (label, rgb)) if rgb is not None else ("text", label))
     rows += [("dim", line) for line in _wrap(legend.note, width)]
     return rows
 

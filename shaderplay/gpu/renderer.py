@@ -14,20 +14,19 @@ Programs are compiled per architecture and cached (programs.py); `upload` is
 one buffer write. A program that fails to compile raises a ShaderplayError
 naming the file and line, and the renderer keeps the network and programs it
 had. Conventions: sizes are (W, H); arrays come back with row 0 at the top.
-Every public method first makes the renderer's context current
+`legend()` says what the last picture of a mode showed (shown.py). Every
+public method first makes the renderer's context current
 (`make_current`), so several contexts in one process (a window, render(),
 tests) do not write into each other.
 """
 
 import functools
-from dataclasses import replace
 
 import numpy as np
 
 from .. import colormaps
 from ..errors import ShaderplayError, bad_value, choose
 from ..mode_legends import Legend
-from ..mode_ranges import RangeMemory
 from ..network import Network
 from ..spec import NetworkSpec
 from .context import bind_default_framebuffer, is_software, make_current
@@ -36,6 +35,7 @@ from .layout import GpuLayout, Packer
 from .overlays import Overlays
 from .programs import FULLSCREEN, Programs, render_into, set_uniforms
 from .request import OPTIONS, Request, TargetField, make_request
+from .shown import Shown
 from .storage import STORAGES, GpuNetwork, ParamStorage, plan_for_context
 from .surfaces import Surfaces
 
@@ -90,8 +90,7 @@ class Renderer:
         self._overlays = Overlays(ctx, self._programs, self._surfaces)
         self._target = TargetField()
         self._cpu = cpu_pictures_for(evaluator, is_software(ctx), live)
-        self._ranges = RangeMemory()  # picture-driven ranges, steady frame to frame
-        self._shown = {}  # picture key -> the range (or plot box) it was last drawn with
+        self._shown = Shown()  # the ranges and plot boxes pictures were drawn with
 
     @property
     def storage(self) -> str | None:
@@ -274,20 +273,11 @@ class Renderer:
         return textures[0], kind, r.mode.shown_channels(spec)
 
     def _range(self, r: Request, values) -> tuple[float, float]:
-        """The range r's picture is shown with when the caller gives none: the row's
-        default, else from `values` ((..., C) floats, or the values texture), steady
-        from one frame to the next."""
-        shown = r.mode.default_range(r.args, self.spec, r.pre)
-        if shown is None:
-            if not isinstance(values, np.ndarray):
-                values = np.frombuffer(values.read(), np.float32).reshape(-1, 4)
-            shown = r.mode.range_of(values, self._ranges, r.key)
-        self._shown[r.key] = shown
-        return shown
+        return self._shown.range(r, self.spec, values)
 
     def _plot(self, r: Request, fbo, viewport) -> None:
         net = self._require_network()
-        self._shown[r.key] = self._overlays.plot(r, net, self._params, fbo, viewport)
+        self._shown.plotted(r, self._overlays.plot(r, net, self._params, fbo, viewport))
 
     def _colour_pass(self, texture, kind, channels, colormap, value_range, discrete, fbo, viewport):
         import moderngl
@@ -372,9 +362,7 @@ class Renderer:
         """What the last picture of `mode` with these options shows: its Legend, with
         the range (or plot frame) it was drawn with where the picture set it."""
         r = self._request((-1.0, 1.0, -1.0, 1.0), (2, 2), mode, colormap, opts)
-        shown = self._shown.get(r.key)
-        legend = r.mode.legend(r.args, self.spec, r.pre, r.range, None if r.mode.plot else shown)
-        return replace(legend, box=shown if r.mode.plot else None, colormap=r.colormap)
+        return self._shown.legend(r, self.spec)
 
     @_in_context
     def region_count(self, view, size=(256, 256)) -> int:
