@@ -171,3 +171,13 @@ def test_the_legend_says_what_the_data_points_colours_are(renderer):
     ]
     assert "viridis" in renderer.legend("output", points=regression).points[0][0]
     assert renderer.legend("output").points == ()
+
+
+def test_a_dead_neuron_is_plotted_in_a_readable_frame():
+    from shaderplay.gpu.overlays import FLAT_SHARE, representation_plot
+
+    net = Network.random((2, 3, 1), activation="relu", seed=2)
+    net.W(0)[0] = 0.0
+    net.b(0)[0] = -1.0  # neuron 0 is 0 everywhere
+    x0, x1, y0, y1 = representation_plot(net, None, VIEW.domain, 0, (0, 1)).box
+    assert x0 < 0.0 < x1 and (x1 - x0) >= FLAT_SHARE * (y1 - y0) * 0.99

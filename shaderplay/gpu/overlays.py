@@ -27,6 +27,7 @@ GRID_COLOUR = (0.55, 0.62, 0.75, 0.55)
 POINT_LIMIT = 20000  # more points than this are thinned evenly
 BACKGROUND = (0.09, 0.09, 0.11, 1.0)  # representation plot
 FRAME_MARGIN = 0.1  # of the plotted extent, around it on each side
+FLAT_SHARE = 0.05
 # The plot's points shrink as they grow many (radius ~ 1 / sqrt(count)), so the grid
 # between them still shows: PLOT_POINTS points or fewer keep the point_size asked.
 PLOT_POINTS, PLOT_MIN_RADIUS = 400, 2.0
@@ -145,8 +146,10 @@ def representation_plot(net, dataset, domain, layer: int, axes) -> Plot:
     q = net.forward_layers(xy)[layer][1][:, list(axes)]
     q = q[np.all(np.isfinite(q), axis=1)]
     lo, hi = (q.min(axis=0), q.max(axis=0)) if len(q) else (np.full(2, -1.0), np.full(2, 1.0))
-    span = np.maximum(hi - lo, 1e-6)
-    lo, hi = lo - FRAME_MARGIN * span, hi + FRAME_MARGIN * span
+    # A neuron that barely varies (a dead ReLU) spans at least FLAT_SHARE of the other
+    # axis around its value: a line in a readable frame, not its rounding noise blown up.
+    centre, span = (lo + hi) / 2, np.maximum(hi - lo, max(FLAT_SHARE * (hi - lo).max(), 1e-6))
+    lo, hi = centre - (0.5 + FRAME_MARGIN) * span, centre + (0.5 + FRAME_MARGIN) * span
     return Plot(points, grid, (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])))
 
 
