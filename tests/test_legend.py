@@ -181,3 +181,26 @@ def test_a_dead_neuron_is_plotted_in_a_readable_frame():
     net.b(0)[0] = -1.0  # neuron 0 is 0 everywhere
     x0, x1, y0, y1 = representation_plot(net, None, VIEW.domain, 0, (0, 1)).box
     assert x0 < 0.0 < x1 and (x1 - x0) >= FLAT_SHARE * (y1 - y0) * 0.99
+
+
+def test_the_view_tab_turns_the_canvas_legend_off_and_on():
+    from shaderplay.app import canvas_legend, view_actions
+    from shaderplay.app.canvas import Rect
+    from shaderplay.app.state import AppState
+
+    state = AppState(canvas_size=(400.0, 200.0))
+    view_actions.set_render_flag(state, None, "no_legend", True)
+    assert state.render_opts["no_legend"] is True
+
+    class Asked:  # a renderer that records being asked for a legend
+        asked = 0
+
+        def legend(self, *a, **k):
+            self.asked += 1
+            raise AssertionError("no legend while it is off")
+
+    renderer = Asked()
+    canvas_legend.draw(state, Rect(0, 0, 400, 200), renderer, ("output", None, {}))
+    assert renderer.asked == 0
+    view_actions.set_render_flag(state, None, "no_legend", False)
+    assert not state.render_opts["no_legend"]

@@ -28,10 +28,10 @@ MIN_TILE_LABEL = 28.0  # tiles narrower than this go unlabelled
 PAD = 6.0
 
 
-def draw(rect, renderer, draw_args) -> None:
+def draw(state, rect, renderer, draw_args) -> None:
     """The legend of what `renderer` drew last with `draw_args` (mode, colormap, options)
-    over the canvas rectangle `rect` (window units)."""
-    if rect.empty:
+    over the canvas rectangle `rect` (window units), unless the View tab turned it off."""
+    if rect.empty or state.render_opts.get("no_legend"):
         return
     mode, colormap, opts = draw_args
     try:

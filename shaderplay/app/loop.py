@@ -188,7 +188,7 @@ class Loop:
         canvas.handle_mouse(state, session, rect)
         self._draw_canvas(rect, size, snap)
         canvas.draw_labels(state, rect)
-        canvas_legend.draw(rect, self.renderer, self._draw_args())
+        canvas_legend.draw(state, rect, self.renderer, self._draw_args())
         self._screenshots(rect, size)
         return rect
 

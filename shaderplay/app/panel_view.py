@@ -22,6 +22,10 @@ def draw(state, session) -> None:
         view_actions.set_view(state, session, colormap=cmap)
     _mode_args(state, session, v, spec)
     _flags(state, session, v, spec)
+    changed, on = imgui.checkbox("legend", not state.render_opts.get("no_legend"))
+    if changed:
+        view_actions.set_render_flag(state, session, "no_legend", not on)
+    imgui.set_item_tooltip("what the colours mean, over a corner of the canvas")
     changed, points = imgui.checkbox("data points", v.show_points)
     if changed:
         view_actions.set_view(state, session, show_points=points)
