@@ -90,7 +90,8 @@ def legend_of(mode, args, spec, pre: bool, value_range, auto_range=None) -> Lege
     halves = tuple(HALF_NAMES.get(h, h) for h in mode.halves) if mode.halves else ()
     axes = ()
     if mode.plot:
-        axes = tuple(f"layer {named['layer']} neuron {named[a]}" for a in ("a", "b"))
+        when = ", before activation" if pre else ""
+        axes = tuple(f"layer {named['layer']} neuron {named[a]}{when}" for a in ("a", "b"))
         note = "dots: the data, coloured by target; lines: a grid of the input carried there"
     return Legend(shows, kind, shown_range, source, swatches, lines, note, tiles, halves, axes)
 

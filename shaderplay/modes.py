@@ -359,7 +359,7 @@ MODES = {
         Mode(
             "representation",
             "data points and a grid of the input carried to layer LAYER, plotted on "
-            "neurons A and B of that layer",
+            "neurons A and B of that layer (pre=True: before their activation)",
             "plot",
             None,
             "the input carried to weight layer {layer}: neuron {a} (x) against neuron {b} (y)",
@@ -367,6 +367,7 @@ MODES = {
             args=(LAYER, Arg("a", _unit_of_layer), Arg("b", _unit_of_layer)),
             defaults=(0, 0, 1),
             target="points",
+            options=("pre",),
         ),
     ]
 }

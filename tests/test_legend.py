@@ -204,3 +204,19 @@ def test_the_view_tab_turns_the_canvas_legend_off_and_on():
     assert renderer.asked == 0
     view_actions.set_render_flag(state, None, "no_legend", False)
     assert not state.render_opts["no_legend"]
+
+
+@pytest.mark.renderer(evaluator="shader")
+def test_a_saturated_layer_spreads_out_before_its_activation(renderer):
+    from shaderplay.gpu.overlays import representation_plot
+
+    net = Network.random((2, 6, 6, 1), activation="tanh", scale=8.0, seed=3)
+    after = representation_plot(net, None, VIEW.domain, 1, (0, 1)).box
+    before = representation_plot(net, None, VIEW.domain, 1, (0, 1), pre=True).box
+    assert max(abs(v) for v in after) < 1.3 < max(abs(v) for v in before)
+    renderer.set_network(net)
+    plain = renderer.image(VIEW, (64, 64), "representation:1:0:1")
+    spread = renderer.image(VIEW, (64, 64), "representation:1:0:1", pre=True)
+    assert not np.array_equal(plain, spread)
+    legend = renderer.legend("representation:1:0:1", pre=True)
+    assert legend.box == before and "before activation" in legend.axes[0]

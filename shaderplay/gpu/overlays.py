@@ -137,13 +137,14 @@ def grid_rows(domain) -> np.ndarray:
     return _rows(xy, np.tile(GRID_COLOUR, (len(xy), 1)), 0.0)
 
 
-def representation_plot(net, dataset, domain, layer: int, axes) -> Plot:
+def representation_plot(net, dataset, domain, layer: int, axes, pre: bool = False) -> Plot:
     """Points and grid to draw, with a box that frames where layer `layer` puts them
-    (the positions themselves are computed by the shader; the box only frames them)."""
+    (the positions themselves are computed by the shader; the box only frames them);
+    `pre`: its neurons before their activation."""
     points = point_rows(dataset) if dataset is not None else np.zeros((0, 7), np.float32)
     grid = grid_rows(domain)
     xy = np.concatenate([points[:, :2], grid[:, :2]]).astype(np.float64)
-    q = net.forward_layers(xy)[layer][1][:, list(axes)]
+    q = net.forward_layers(xy)[layer][0 if pre else 1][:, list(axes)]
     q = q[np.all(np.isfinite(q), axis=1)]
     lo, hi = (q.min(axis=0), q.max(axis=0)) if len(q) else (np.full(2, -1.0), np.full(2, 1.0))
     # A neuron that barely varies (a dead ReLU) spans at least FLAT_SHARE of the other
@@ -211,7 +212,8 @@ class Overlays:
         if points is None and isinstance(r.opts.get("target"), Dataset):
             points = r.opts["target"]
         framed = Network(net.spec, params)
-        plot = representation_plot(framed, points, r.view.domain_for(r.size), layer, (a, b))
+        domain = r.view.domain_for(r.size)
+        plot = representation_plot(framed, points, domain, layer, (a, b), r.pre)
         fbo.use()
         self.ctx.clear(*BACKGROUND, viewport=viewport)
         radius = float(r.opts.get("point_size", 4.0))
@@ -219,6 +221,7 @@ class Overlays:
         uniforms = {
             "u_layers": layer + 1,
             "u_axes": (a, b),
+            "u_pre": int(r.pre),
             "u_box": plot.box,
             "u_radius": max(min(radius, PLOT_MIN_RADIUS), min(radius, radius * crowd)),
         }
