@@ -61,7 +61,9 @@ def add_arguments(parser) -> None:
         "--range", default=None, help="LO,HI values shown as the two ends of the colormap"
     )
     parser.add_argument(
-        "--pre", action="store_true", help="neuron mode: the value before the activation"
+        "--pre",
+        action="store_true",
+        help="neuron and representation modes: the values before the activation",
     )
     parser.add_argument("--points", action="store_true", help="draw the preset's data points")
     parser.add_argument(
