@@ -1,11 +1,21 @@
 """How a view mode's values map onto the colormap when the caller gives no range.
 
-A rule is one of: `Fixed` (the same two values always: error's 0..1), `Bounded`
-(the range of the activation the values come out of, from its row's lo/hi) or
-`Percentile` (data-driven: from each picture's own values, the gradient's). Each
+One convention for zero: signed values (a neuron, the mosaic) go through a
+diverging map centred on 0, so 0 is the map's middle colour in every view of
+every network (`Centred`). A rule is one of: `Fixed` (the same two values
+always: error's 0..1), `Bounded` (the range of the activation the values come
+out of: the outputs'), `Centred` (-m..m: m the activation's bound, else from
+the picture) or `Percentile` (0 up to a robust top of the picture: the gradient).
+
+A range from the picture is robust (a percentile of |value| of what is in view,
+a thinned sample of it), rounded up to a step of STEPS (a legend reads 0.5, 2,
+30, not 0.4817) and, in a renderer that draws frame after frame, kept steady by
+`RangeMemory`: it grows as soon as values pass it and shrinks only once they
+stay below SHRINK of it, so a training run's colours do not flicker. Each rule
 says what its range is for a legend (`source`).
 """
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,7 +24,10 @@ import numpy as np
 from .activations import ACTIVATIONS
 from .spec import NetworkSpec
 
-PRE_RANGE = (-2.0, 2.0)  # pre-activations: their sign is what matters
+STEPS = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 7.0, 10.0)  # a picture's range top, per decade
+SHRINK = 0.5  # a held range gives way once the picture's top falls below this share of it
+SAMPLE = 1 << 16  # values at most read for a picture's percentile (an even thinning)
+ROBUST_Q = 99.0  # percentile of |value|: a few extreme pixels do not wash out the rest
 
 
 def output_activation(named, spec) -> tuple[str, ...]:
@@ -28,6 +41,42 @@ def layer_activation(named, spec) -> tuple[str, ...]:
 
 def hidden_activations(named, spec) -> tuple[str, ...]:
     return tuple(spec.activations)
+
+
+def nice_top(top: float) -> float:
+    """The smallest step of STEPS x 10^k at least `top` (1 where `top` is not > 0)."""
+    if not (np.isfinite(top) and top > 0.0):
+        return 1.0
+    decade = 10.0 ** math.floor(math.log10(top))
+    return next(s * decade for s in STEPS if s * decade >= top * (1.0 - 1e-9))
+
+
+def robust_top(values: np.ndarray, q: float = ROBUST_Q) -> float:
+    """The q-th percentile of |value| over the finite values (a thinned sample)."""
+    values = np.asarray(values).reshape(-1)
+    if values.size > SAMPLE:
+        values = values[:: -(-values.size // SAMPLE)]
+    shown = np.abs(values[np.isfinite(values)])
+    return float(np.percentile(shown, q)) if shown.size else 0.0
+
+
+class RangeMemory:
+    """The range each picture key (mode, arguments, options) was last shown with:
+    kept while the picture's top stays within (SHRINK x held, held], else a new
+    `nice_top`. A renderer holds one, so frame after frame the colours hold still."""
+
+    def __init__(self):
+        self._held: dict = {}
+
+    def steady(self, key, top: float) -> float:
+        held = self._held.get(key)
+        if held is not None and SHRINK * held < top <= held:
+            return held
+        self._held[key] = nice_top(top)
+        return self._held[key]
+
+    def last(self, key) -> float | None:
+        return self._held.get(key)
 
 
 @dataclass(frozen=True)
@@ -46,48 +95,54 @@ class Fixed:
 
 @dataclass(frozen=True)
 class Bounded:
-    """A bounded activation's whole range (its row's lo..hi); with `one_sided`, (0, 1)
-    for one whose values are >= 0 (ReLU: 0, a neuron that is off, sits at the map's low
-    end and a dead neuron is a flat tile of it); else `otherwise`. `activations` picks
-    the activations the values come out of: several different ones also give
-    `otherwise`. `pre`: the range before the activation (the "pre" option)."""
+    """A bounded activation's whole range (its row's lo..hi), else `otherwise` (the
+    targets' scale for the outputs). `activations` picks the activations the values
+    come out of: several different ones also give `otherwise`."""
 
     activations: Callable[[dict, NetworkSpec], tuple[str, ...]]
     otherwise: tuple[float, float]
-    one_sided: bool = False
-    pre: tuple[float, float] | None = None
 
     def default(self, named, spec, pre) -> tuple[float, float]:
-        if pre and self.pre is not None:
-            return self.pre
-        names = set(self.activations(named, spec))
-        if len(names) != 1:
-            return self.otherwise
-        row = ACTIVATIONS[names.pop()]
-        if row.bounded:
-            return row.lo, row.hi
-        if self.one_sided and row.lo == 0.0:
-            return 0.0, 1.0
-        return self.otherwise
+        row = _one_row(self.activations(named, spec))
+        return (row.lo, row.hi) if row is not None and row.bounded else self.otherwise
 
     def source(self, named, spec, pre) -> str:
-        if pre and self.pre is not None:
-            return "before the activation: its sign is what matters"
-        names = sorted(set(self.activations(named, spec)))
-        if len(names) != 1:
-            return "fixed: the layers' activations differ"
-        row = ACTIVATIONS[names[0]]
-        if row.bounded:
+        row = _one_row(self.activations(named, spec))
+        if row is not None and row.bounded:
             return f"the range of {row.name}"
-        if self.one_sided and row.lo == 0.0:
-            return f"{row.name} is >= 0"
-        return f"fixed: {row.name} is unbounded"
+        lo, hi = self.otherwise
+        return f"fixed {lo:g}..{hi:g}, the targets' scale"
+
+
+@dataclass(frozen=True)
+class Centred:
+    """Signed values, 0 in the middle: -m..m, m the largest |value| of the one bounded
+    activation the values come out of (tanh 1, sigmoid 1); from the picture where
+    that is unbounded (ReLU), where several activations mix, and before the activation
+    (`pre`: what the norm leaves, unbounded)."""
+
+    activations: Callable[[dict, NetworkSpec], tuple[str, ...]]
+
+    def default(self, named, spec, pre) -> tuple[float, float] | None:
+        row = None if pre else _one_row(self.activations(named, spec))
+        if row is None or not row.bounded:
+            return None
+        m = max(abs(row.lo), abs(row.hi))
+        return -m, m
+
+    def source(self, named, spec, pre) -> str:
+        if self.default(named, spec, pre) is not None:
+            return f"the range of {_one_row(self.activations(named, spec)).name}, 0 in the middle"
+        return f"auto: the {ROBUST_Q:g}th percentile of |value| in view, 0 in the middle"
+
+    def extent(self, top: float) -> tuple[float, float]:
+        return -top, top
 
 
 @dataclass(frozen=True)
 class Percentile:
-    """Data-driven: 0 up to the `q`th percentile of the picture's channel 0 (1 where that
-    is not > 0), so a few steep pixels do not wash out the rest."""
+    """Data-driven, values >= 0: 0 up to the `q`th percentile of the picture's values,
+    so a few steep pixels do not wash out the rest."""
 
     q: float
 
@@ -95,13 +150,24 @@ class Percentile:
         return None
 
     def source(self, named, spec, pre) -> str:
-        return f"0 .. the {self.q:g}th percentile of the picture"
+        return f"auto: 0 .. the {self.q:g}th percentile in view"
 
-    def of_values(self, channel0: np.ndarray) -> tuple[float, float]:
-        shown = channel0[np.isfinite(channel0)]
-        top = float(np.percentile(shown, self.q)) if shown.size else 0.0
-        return 0.0, top if top > 0 else 1.0
+    def extent(self, top: float) -> tuple[float, float]:
+        return 0.0, top
 
 
-RangeRule = Fixed | Bounded | Percentile
+def _one_row(names):
+    names = set(names)
+    return ACTIVATIONS[names.pop()] if len(names) == 1 else None
+
+
+def picture_range(rule, values: np.ndarray, memory: RangeMemory | None = None, key=None):
+    """The range a picture-driven rule (Centred, Percentile) gives `values` (the shown
+    channel, gaps left out): a steady one from `memory` under `key`, else `nice_top`."""
+    q = rule.q if isinstance(rule, Percentile) else ROBUST_Q
+    top = robust_top(values, q)
+    return rule.extent(memory.steady(key, top) if memory is not None else nice_top(top))
+
+
+RangeRule = Fixed | Bounded | Centred | Percentile
 OUTPUT_RANGE = Bounded(output_activation, (0.0, 1.0))

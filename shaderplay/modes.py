@@ -31,16 +31,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import bad_value, choose
-from .mode_legends import Legend, legend_of
+from .mode_legends import Legend, legend_of, region_kind
 from .mode_ranges import (
     OUTPUT_RANGE,
-    PRE_RANGE,
-    Bounded,
+    Centred,
     Fixed,
     Percentile,
     RangeRule,
     hidden_activations,
     layer_activation,
+    picture_range,
 )
 from .spec import NetworkSpec
 
@@ -125,7 +125,8 @@ class Mode:
     boundaries: bool = False  # draws every hidden layer's boundaries unless told which
     halves: tuple[str, str] | None = None  # two modes side by side (left, right)
     options: tuple[str, ...] = ()  # render options of its own ("pre")
-    counts: str = ""  # what its distinct values are ("linear regions": render counts them)
+    # (spec) -> (what its distinct values are, what defines them): render counts them
+    counts: Callable[[NetworkSpec], tuple[str, str]] | None = None
 
     @property
     def arg_names(self) -> tuple[str, ...]:
@@ -200,13 +201,20 @@ class Mode:
         (None: set by each picture's values, see `range_of`)."""
         return self.value_range.default(self.named(args), spec, pre)
 
-    def range_of(self, channel0: np.ndarray) -> tuple[float, float]:
-        """A data-driven range from the picture's values (channel 0)."""
-        return self.value_range.of_values(channel0)
+    def range_of(self, values: np.ndarray, memory=None, key=None) -> tuple[float, float]:
+        """A picture-driven range from its values (..., channels): channel 0, a mosaic's
+        gaps left out; steady frame to frame with a RangeMemory (mode_ranges.py)."""
+        shown = values[..., 0]
+        if self.kind == "tiles":
+            shown = shown[values[..., 1] >= 0]
+        return picture_range(self.value_range, shown, memory, key)
 
-    def legend(self, args, spec: NetworkSpec, pre: bool = False, value_range=None) -> Legend:
-        """What the picture's colours mean (`value_range`: the caller's, if any)."""
-        return legend_of(self, args, spec, pre, value_range)
+    def legend(
+        self, args, spec: NetworkSpec, pre: bool = False, value_range=None, auto_range=None
+    ) -> Legend:
+        """What the picture's colours mean (`value_range`: the caller's, if any;
+        `auto_range`: the range a picture took from its values, for rules that do)."""
+        return legend_of(self, args, spec, pre, value_range, auto_range)
 
 
 MODES = {
@@ -273,7 +281,7 @@ MODES = {
                 "u_unit": named["neuron"],
                 "u_pre": int(bool(options.get("pre"))),
             },
-            value_range=Bounded(layer_activation, (-1.0, 1.0), pre=PRE_RANGE),
+            value_range=Centred(layer_activation),
             colormap="diverging",
             cpu="neuron",
             options=("pre",),
@@ -305,15 +313,16 @@ MODES = {
         ),
         Mode(
             "regions",
-            "linear regions: one colour per pattern of active hidden neurons",
+            "one colour per pattern of active hidden neurons: linear regions for ReLU-like "
+            "nets, sign-pattern cells otherwise",
             "hash",
             "regions.frag.glsl",
-            "linear regions: one colour per pattern of active hidden neurons",
+            "{counted}: one colour per pattern",
             channels=lambda spec: 1,
             uniforms_of=lambda named, spec, options: {"u_hidden": spec.depth - 1},
             cpu="regions",
             needs_hidden=True,
-            counts="linear regions",
+            counts=region_kind,
         ),
         Mode(
             "gradient",
@@ -341,7 +350,7 @@ MODES = {
                 "u_neurons": sum(spec.hidden),
                 "u_gap": MOSAIC_GAP,
             },
-            value_range=Bounded(hidden_activations, (-1.0, 1.0), one_sided=True),
+            value_range=Centred(hidden_activations),
             colormap="diverging",
             cpu="mosaic",
             needs_hidden=True,
@@ -350,7 +359,7 @@ MODES = {
         Mode(
             "representation",
             "data points and a grid of the input carried to layer LAYER, plotted on "
-            "neurons A and B of that layer",
+            "neurons A and B of that layer (pre=True: before their activation)",
             "plot",
             None,
             "the input carried to weight layer {layer}: neuron {a} (x) against neuron {b} (y)",
@@ -358,6 +367,7 @@ MODES = {
             args=(LAYER, Arg("a", _unit_of_layer), Arg("b", _unit_of_layer)),
             defaults=(0, 0, 1),
             target="points",
+            options=("pre",),
         ),
     ]
 }

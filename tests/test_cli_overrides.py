@@ -343,7 +343,8 @@ def test_boundaries_read_layers_and_neurons_counted_as_the_modes_count():
 def test_boundaries_on_render_and_record(gl_context, tmp_path, capsys):
     def picture(*argv):
         out = tmp_path / f"b{len(list(tmp_path.glob('b*.png')))}.png"
-        assert cli(gl_context, ["render", "bottle", "-o", str(out), "--size", "48x48", *argv]) == 0
+        argv = ["-o", str(out), "--size", "48x48", "--no-legend", *argv]
+        assert cli(gl_context, ["render", "bottle", *argv]) == 0
         return np.asarray(Image.open(out)).astype(int)
 
     plain = picture("--mode", "output")

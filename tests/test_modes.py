@@ -18,7 +18,7 @@ from shaderplay.errors import ShaderplayError
 from shaderplay.gpu.renderer import KINDS, OPTIONS, Renderer
 from shaderplay.gpu.source import assemble
 from shaderplay.mode_legends import RANGED
-from shaderplay.mode_ranges import Percentile
+from shaderplay.mode_ranges import Centred, Percentile
 from shaderplay.modes import MODES, OVERLAYS, TARGET_USES, Legend, parse_mode
 from shaderplay.resources import shader_dir
 from shaderplay.view import View
@@ -142,10 +142,10 @@ def test_its_default_range_and_legend_are_well_formed(renderers, name):
     spec = renderers["shader"].spec
     args = parse_mode(name)[1]
     default = row.default_range(args, spec)
-    if isinstance(row.value_range, Percentile):
-        assert default is None  # set by each picture's values
+    if default is None:  # set by each picture's values
+        assert isinstance(row.value_range, (Centred, Percentile))
         values = renderers["shader"].values(VIEW, SIZE, name, **_opts(row))
-        default = row.range_of(values[..., 0])
+        default = row.range_of(values)
     lo, hi = default
     assert np.isfinite(lo) and np.isfinite(hi) and lo < hi
     for pre in (False, True) if "pre" in row.options else (False,):
@@ -154,7 +154,7 @@ def test_its_default_range_and_legend_are_well_formed(renderers, name):
         assert legend.shows and "{" not in legend.shows
         if legend.kind in RANGED:
             assert legend.source
-            if not isinstance(row.value_range, Percentile):
+            if row.default_range(args, spec, pre) is not None:
                 assert legend.range == row.default_range(args, spec, pre)
         else:
             assert legend.range is None
@@ -177,14 +177,19 @@ def test_a_classifier_legend_names_its_classes():
     assert len(binary.swatches) == 2
 
 
-def test_relu_mosaic_range_is_zero_to_one():
-    # ReLU values never reach below 0: the mosaic spends the whole colormap on 0..1.
+def test_signed_views_are_centred_on_zero():
+    # One convention for zero: a bounded activation's -m..m, else a range from the picture
+    # (None here), never a one-sided 0..1 that would paint an off ReLU unit blue.
     relu = Network.random((2, 4, 4, 1), activation="relu", seed=0).spec
     tanh = Network.random((2, 4, 4, 1), activation="tanh", seed=0).spec
+    sigmoid = Network.random((2, 4, 4, 1), activation="sigmoid", seed=0).spec
     mixed = Network.random((2, 4, 4, 1), activation=["relu", "tanh"], seed=0).spec
-    assert MODES["mosaic"].default_range((), relu) == (0.0, 1.0)
+    assert MODES["mosaic"].default_range((), relu) is None
+    assert MODES["neuron"].default_range((0, 0), relu) is None
     assert MODES["mosaic"].default_range((), tanh) == (-1.0, 1.0)
-    assert MODES["mosaic"].default_range((), mixed) == (-1.0, 1.0)
+    assert MODES["neuron"].default_range((0, 0), sigmoid) == (-1.0, 1.0)
+    assert MODES["neuron"].default_range((0, 0), tanh, pre=True) is None
+    assert MODES["mosaic"].default_range((), mixed) is None
 
 
 def test_left_out_arguments_take_the_modes_defaults():

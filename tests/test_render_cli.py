@@ -91,7 +91,8 @@ def test_png_is_the_colour_mapped_picture(gl_context, net_file, tmp_path):
     assert (
         _run(
             gl_context,
-            ["render", str(path), "-o", str(out), "--size", "24x16", "--storage", "texture"],
+            ["render", str(path), "-o", str(out), "--size", "24x16", "--storage", "texture"]
+            + ["--no-legend"],
         )
         == 0
     )
@@ -105,7 +106,8 @@ def test_png_is_the_colour_mapped_picture(gl_context, net_file, tmp_path):
 
 def test_preset_source_and_its_target(gl_context, tmp_path):
     out = tmp_path / "preset.png"
-    assert _run(gl_context, ["render", "circle", "-o", str(out), "--size", "16x16"]) == 0
+    argv = ["render", "circle", "-o", str(out), "--size", "16x16", "--no-legend"]
+    assert _run(gl_context, argv) == 0
     assert np.asarray(Image.open(out)).shape == (16, 16, 3)
     # Modes that show the target get the preset's dataset.
     net, data, _ = build(load_preset("default"))
@@ -124,7 +126,7 @@ def test_preset_source_and_its_target(gl_context, tmp_path):
 
 def test_points_and_boundaries_change_the_picture(gl_context, tmp_path):
     plain, marked = tmp_path / "plain.png", tmp_path / "marked.png"
-    base = ["render", "circle", "--size", "48x48", "--view", "-1,1,-1,1"]
+    base = ["render", "circle", "--size", "48x48", "--view", "-1,1,-1,1", "--no-legend"]
     assert _run(gl_context, base + ["-o", str(plain), "--mode", "output"]) == 0
     assert (
         _run(gl_context, base + ["-o", str(marked), "--mode", "output", "--points", "--boundaries"])
@@ -334,6 +336,7 @@ def test_render_a_trained_network_with_its_presets_view(
         "--mode",
         "error",
         "--points",
+        "--no-legend",
     ]
     assert _run(gl_context, argv) == 0
     renderer.set_network(net)

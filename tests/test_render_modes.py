@@ -276,18 +276,20 @@ def test_points_stand_out_from_their_own_region(renderer):
     assert np.abs(ring_centre - background).sum() < 10  # the ring shows the region inside
 
 
-def test_a_dead_neuron_is_a_flat_tile_of_the_low_end(renderer):
-    """The mosaic of a ReLU network maps 0..1 onto the colormap: a dead neuron (0
-    everywhere) is a flat tile of the map's low end, as the dying_relu preset shows it."""
+def test_a_dead_neuron_is_a_flat_tile_of_the_middle(renderer):
+    """The mosaic of a ReLU network is centred on 0 as every signed view is: a dead neuron
+    (0 everywhere) is a flat tile of the map's middle, as the dying_relu preset shows it."""
     net = Network.random((2, 2, 1), activation="relu", output="sigmoid", seed=1)
     net.W(0)[0] = 0.0
     net.b(0)[0] = -1.0  # neuron 0 is off everywhere
     renderer.set_network(net)
     values = renderer.values(View(), (64, 32), "mosaic")
-    img = renderer.image(View(), (64, 32), "mosaic", load_preset("dying_relu").view.colormap)
+    colormap = load_preset("dying_relu").view.colormap
+    img = renderer.image(View(), (64, 32), "mosaic", colormap)
     dead = (values[..., 1] == 0) & (values[..., 0] == 0)  # tile of neuron 0
     assert dead.sum() > 100
-    assert np.array_equal(np.unique(img[dead], axis=0), colormaps.lut("viridis")[:1])
+    middle = colormaps.lut(colormap)[colormaps.LUT_SIZE // 2]
+    assert np.array_equal(np.unique(img[dead], axis=0), middle[None])
 
 
 def test_representation_places_points_at_their_neuron_values(each_renderer, net):

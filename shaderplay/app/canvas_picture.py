@@ -65,7 +65,9 @@ class CanvasPicture:
         weights_only = moving and self._key is not None and key[1] == self._key[1]
         if weights_only and now - self._began < self.render_seconds / DUTY:
             return False  # new weights wait a little; the old picture stays
-        scale = self.scale if (adaptive and moving) else 1.0
+        row = MODES.get(draw_args[0].split(":")[0])
+        sharp = row is not None and row.plot  # a plot's points and lines: always full size
+        scale = self.scale if (adaptive and moving and not sharp) else 1.0
         size = (max(1, round(w * scale)), max(1, round(h * scale)))
         self._target(size)
         mode, colormap, opts = draw_args

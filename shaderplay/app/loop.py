@@ -27,6 +27,7 @@ from ..images import data_frame
 from ..view import fit_within
 from . import (
     canvas,
+    canvas_legend,
     file_actions,
     gui,
     panel_timeline,
@@ -192,6 +193,7 @@ class Loop:
         canvas.handle_mouse(state, session, rect)
         self._draw_canvas(rect, size, snap)
         canvas.draw_labels(state, rect)
+        canvas_legend.draw(state, rect, self.renderer, self._draw_args())
         self._screenshots(rect, size)
         return rect
 

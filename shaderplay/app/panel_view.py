@@ -4,8 +4,9 @@ boundary layers, data points, representation axes) and where (the domain)."""
 from imgui_bundle import imgui
 
 from ..colormaps import NAMES as COLORMAPS
-from ..modes import MODES
-from . import render_args, view_actions
+from ..mode_legends import layer_lines
+from ..modes import MODES, parse_mode
+from . import view_actions
 from .widgets import DIM, combo, help_marker
 
 
@@ -21,6 +22,10 @@ def draw(state, session) -> None:
         view_actions.set_view(state, session, colormap=cmap)
     _mode_args(state, session, v, spec)
     _flags(state, session, v, spec)
+    changed, on = imgui.checkbox("legend", not state.render_opts.get("no_legend"))
+    if changed:
+        view_actions.set_render_flag(state, session, "no_legend", not on)
+    imgui.set_item_tooltip("what the colours mean, over a corner of the canvas")
     changed, points = imgui.checkbox("data points", v.show_points)
     if changed:
         view_actions.set_view(state, session, show_points=points)
@@ -43,7 +48,10 @@ def _mode_args(state, session, v, spec) -> None:
     """One slider per integer argument of the mode: layer, neuron, and any other."""
     layer = min(v.layer, spec.depth - 1)
     width = spec.sizes[layer + 1]
-    for arg in render_args.mode_args(v.mode):
+    if v.mode not in MODES:
+        return
+    mode, defaults = parse_mode(v.mode)
+    for arg in mode.arg_names:
         if arg == "layer":
             changed, new = imgui.slider_int("layer", layer + 1, 1, spec.depth)
             if changed:
@@ -54,8 +62,8 @@ def _mode_args(state, session, v, spec) -> None:
             if changed:
                 view_actions.set_view(state, session, neuron=unit)
             imgui.set_item_tooltip("clicking a node of the network diagram picks one too")
-        else:
-            value = state.mode_args.get(arg, 0)
+        else:  # unset: the mode's own default (representation: neurons 0 and 1)
+            value = state.mode_args.get(arg, mode.named(defaults)[arg])
             changed, new = imgui.slider_int(arg, min(value, width - 1), 0, width - 1)
             if changed:
                 view_actions.set_mode_arg(state, session, arg, new)
@@ -76,14 +84,20 @@ def _flags(state, session, v, spec) -> None:
 
 def _boundaries(state, session, spec) -> None:
     imgui.separator_text("Boundaries")
-    imgui.text_colored(DIM, "zero sets of each layer's neurons:")
-    for i in range(spec.depth):
+    imgui.text_colored(DIM, "zero sets, in each layer's colour:")
+    for i, (name, rgb) in enumerate(layer_lines(spec.depth, spec.depth)):
         if i % 4:
             imgui.same_line()
-        name = "out" if i == spec.depth - 1 else f"L{i + 1}"
+        imgui.color_button(f"##{name} colour", imgui.ImVec4(*rgb, 1.0), 0, _swatch())
+        imgui.same_line(0, 2)
         changed, _ = imgui.checkbox(name, i in state.boundaries)
         if changed:
             view_actions.toggle_boundary(state, session, i)
+
+
+def _swatch() -> imgui.ImVec2:
+    side = imgui.get_frame_height() * 0.6
+    return imgui.ImVec2(side, imgui.get_frame_height())
 
 
 def _domain(state, session) -> None:

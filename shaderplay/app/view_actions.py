@@ -123,12 +123,13 @@ def set_mode_arg(state, session=None, name: str = "", value: int = 0) -> None:
     state.mode_args = {**state.mode_args, name: int(value)}
 
 
-RENDER_FLAGS = ("pre", "discrete")
+RENDER_FLAGS = ("pre", "discrete", "no_legend")
 
 
 @action
 def set_render_flag(state, session=None, name: str = "", on: bool = True) -> None:
-    """pre: neuron fields before their activation; discrete: hard class colours."""
+    """pre: neuron fields before their activation; discrete: hard class colours;
+    no_legend: the canvas without its legend."""
     if name not in RENDER_FLAGS:
         raise bad_value("render flag", name, "one of " + ", ".join(RENDER_FLAGS))
     state.render_opts = {**state.render_opts, name: bool(on)}

@@ -17,6 +17,7 @@ network.scale (neylon: weights uniform in [-0.7, 0.7] is scale 0.7), so
 --factor-from/--factor-to multiply SOURCE's weights (a .npz's too).
 """
 
+import argparse
 import math
 import sys
 from pathlib import Path
@@ -85,6 +86,13 @@ def add_arguments(parser) -> None:
         action="store_true",
         help="draw a caption (step and loss, zoom, scale, ...) and, for training and playback, "
         "a loss sparkline",
+    )
+    add(
+        "--legend",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="a legend band in each frame, the picture shrunk to make room (default: on, "
+        "but for pictures shown as RGB, where the picture is the point)",
     )
     add(
         "--zoom-to",
@@ -237,6 +245,7 @@ def run(args) -> int:
     from ..config import mode_from_view
     from ..gpu.context import headless_context
     from ..gpu.renderer import Renderer
+    from ..legend import legend_by_default
     from ..modes import parse_mode
     from ..record import open_sink
     from ..record.catalog import ANIMATIONS, default_animation
@@ -294,6 +303,7 @@ def run(args) -> int:
         caption=args.caption,
         sparkline=args.caption and name in ("training", "playback"),
         options=tuple(options.items()),
+        legend=legend_by_default(mode, animation.net.spec) if args.legend is None else args.legend,
     )
     sink_opts = {"crf": args.crf, "preset": args.x264_preset} if fmt == "mp4" else {}
     recorder = getattr(animation, "recorder", None)

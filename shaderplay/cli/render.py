@@ -9,11 +9,16 @@ preset's domain (else -1,1,-1,1) keeps pixels square, widened along one axis
 to the picture's shape, as `record` and the window show it. Without --size
 the picture is 512 pixels on its longer side, in the shape of the domain.
 
+A PNG carries a legend (--no-legend: the picture alone): a band below saying what
+the colours are (the value and its range, classes, boundary layers) and the
+picture's own labels (side's halves, the mosaic's tiles, the plot's axes).
+
 A trained network drawn as its preset shows it, points and all:
     shaderplay train xor --save xor.npz
     shaderplay render xor.npz --preset xor -o xor.png
 """
 
+import argparse
 import re
 from pathlib import Path
 
@@ -57,9 +62,19 @@ def add_arguments(parser) -> None:
         "--range", default=None, help="LO,HI values shown as the two ends of the colormap"
     )
     parser.add_argument(
-        "--pre", action="store_true", help="neuron mode: the value before the activation"
+        "--pre",
+        action="store_true",
+        help="neuron and representation modes: the values before the activation",
     )
     parser.add_argument("--points", action="store_true", help="draw the preset's data points")
+    parser.add_argument(
+        "--legend",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="a .png with a legend beside the picture, never over it: what the colours "
+        "mean and their range, labels of tiles, halves and axes (default: on for .png; "
+        ".npy holds the values alone)",
+    )
     add_boundaries(parser)
     parser.add_argument(
         "--preset",
@@ -217,6 +232,15 @@ def _options(args, mode: str, net, view_cfg, data) -> dict:
     return opts
 
 
+def _legend_wanted(given, out: Path) -> bool:
+    """--legend: on by default for a picture; .npy files hold values, never a legend."""
+    if out.suffix.lower() == ".npy":
+        if given:
+            raise bad_value("--legend", True, "only with a .png OUT (.npy holds the raw values)")
+        return False
+    return given is not False
+
+
 def run(args) -> int:
     import numpy as np
 
@@ -245,16 +269,20 @@ def run(args) -> int:
     mode = args.mode or (mode_from_view(view_cfg) if view_cfg else "output")
     colormap = args.colormap or (view_cfg.colormap if view_cfg and args.mode is None else None)
     opts = _options(args, mode, net, view_cfg, data)
-    counted = parse_mode(mode)[0].counts
+    row = parse_mode(mode)[0]
+    legend = _legend_wanted(args.legend, out)
 
     ctx = headless_context()
     renderer = Renderer(ctx, storage=args.storage)
     about = f"mode {mode}"
     try:
         renderer.set_network(net)
-        if counted:  # distinct values in view (regions: the linear regions)
+        if row.counts:  # distinct values in view (regions: linear regions or sign cells)
             distinct = len(np.unique(renderer.values(view, size, mode, **opts)))
+            counted, why = row.counts(net.spec)
             about += f", {distinct} {counted} in view"
+            if counted != "linear regions":
+                about += f": {why}"
         if out.suffix.lower() == ".npy":
             values = renderer.values(view, size, mode, **opts)
             with checks.atomic_file(out, "-o/--output") as fh:
@@ -262,7 +290,12 @@ def run(args) -> int:
         else:
             from PIL import Image
 
-            picture = Image.fromarray(renderer.image(view, size, mode, colormap, **opts))
+            picture = renderer.image(view, size, mode, colormap, **opts)
+            if legend:
+                from ..legend import compose
+
+                picture = compose(picture, renderer.legend(mode, colormap, **opts))
+            picture = Image.fromarray(picture)
             with checks.atomic_file(out, "-o/--output") as fh:
                 picture.save(fh, format="PNG")
     finally:

@@ -76,17 +76,16 @@ class CpuPictures:
         values = self._values(r, spec, target_field, top_first=True, classes=False)
         return None if values is None else values[..., : r.mode.channels(spec)].copy()
 
-    def colours(self, r: Request, spec, target_field, top_first: bool, out=None):
+    def colours(self, r: Request, spec, target_field, range_of, top_first: bool, out=None):
         """The colour pass's picture of r from CPU values (into channels 0-2 of `out` if
-        given), uint8 (H, W, 3); None where the shader computes the values."""
+        given), uint8 (H, W, 3); None where the shader computes the values.
+        `range_of(r, values)`: the range shown where r gives none."""
         mode = r.mode
         classes = mode.shown_entry(spec) != mode.entry  # outputs shown as classes
         values = self._values(r, spec, target_field, top_first, classes)
         if values is None:
             return None
-        value_range = r.range or mode.default_range(r.args, spec, r.pre)
-        if value_range is None:
-            value_range = mode.range_of(values[..., 0])
+        value_range = r.range or range_of(r, values)
         return cpu_colour.colour(
             values,
             mode.shown_kind(spec),

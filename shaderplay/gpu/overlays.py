@@ -22,12 +22,17 @@ from .programs import FULLSCREEN, Programs, render_into, set_uniforms
 from .storage import GpuNetwork
 from .surfaces import Surfaces
 
-GRID_LINES = 11  # per direction, across the view's domain
-GRID_SEGMENTS = 48  # per line: enough to show the bending
+GRID_LINES = 21  # per direction, across the view's domain: dense enough to see it bend
+GRID_SEGMENTS = 96  # per line: enough to show the bending
 GRID_COLOUR = (0.55, 0.62, 0.75, 0.55)
 POINT_LIMIT = 20000  # more points than this are thinned evenly
 BACKGROUND = (0.09, 0.09, 0.11, 1.0)  # representation plot
 FRAME_COLOUR = (1.0, 0.8, 0.25, 0.9)  # the data's frame: amber, seen on black and on white
+FRAME_MARGIN = 0.1  # of the plotted extent, around it on each side
+FLAT_SHARE = 0.05
+# The plot's points shrink as they grow many (radius ~ 1 / sqrt(count)), so the grid
+# between them still shows: PLOT_POINTS points or fewer keep the point_size asked.
+PLOT_POINTS, PLOT_MIN_RADIUS = 400, 2.0
 MASK_UNIT, LAYERS_UNIT = 5, 6  # texture units (the renderer's passes use 0-4)
 
 
@@ -134,17 +139,20 @@ def grid_rows(domain) -> np.ndarray:
     return _rows(xy, np.tile(GRID_COLOUR, (len(xy), 1)), 0.0)
 
 
-def representation_plot(net, dataset, domain, layer: int, axes) -> Plot:
+def representation_plot(net, dataset, domain, layer: int, axes, pre: bool = False) -> Plot:
     """Points and grid to draw, with a box that frames where layer `layer` puts them
-    (the positions themselves are computed by the shader; the box only frames them)."""
+    (the positions themselves are computed by the shader; the box only frames them);
+    `pre`: its neurons before their activation."""
     points = point_rows(dataset) if dataset is not None else np.zeros((0, 7), np.float32)
     grid = grid_rows(domain)
     xy = np.concatenate([points[:, :2], grid[:, :2]]).astype(np.float64)
-    q = net.forward_layers(xy)[layer][1][:, list(axes)]
+    q = net.forward_layers(xy)[layer][0 if pre else 1][:, list(axes)]
     q = q[np.all(np.isfinite(q), axis=1)]
     lo, hi = (q.min(axis=0), q.max(axis=0)) if len(q) else (np.full(2, -1.0), np.full(2, 1.0))
-    span = np.maximum(hi - lo, 1e-6)
-    lo, hi = lo - 0.06 * span, hi + 0.06 * span
+    # A neuron that barely varies (a dead ReLU) spans at least FLAT_SHARE of the other
+    # axis around its value: a line in a readable frame, not its rounding noise blown up.
+    centre, span = (lo + hi) / 2, np.maximum(hi - lo, max(FLAT_SHARE * (hi - lo).max(), 1e-6))
+    lo, hi = centre - (0.5 + FRAME_MARGIN) * span, centre + (0.5 + FRAME_MARGIN) * span
     return Plot(points, grid, (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])))
 
 
@@ -211,8 +219,9 @@ class Overlays:
         set_uniforms(program, uniforms)
         render_into(self.ctx, fbo, viewport, vao, moderngl.TRIANGLES, 3, blend=True)
 
-    def plot(self, r, net: GpuNetwork, params, fbo, viewport) -> None:
-        """Representation: points and the domain's grid carried to layer LAYER, on neurons A, B."""
+    def plot(self, r, net: GpuNetwork, params, fbo, viewport) -> tuple:
+        """Representation: points and the domain's grid carried to layer LAYER, on neurons
+        A, B; the plotted box (xmin, xmax, ymin, ymax) of the two neurons."""
         import moderngl
 
         layer, a, b = r.args
@@ -220,14 +229,18 @@ class Overlays:
         if points is None and isinstance(r.opts.get("target"), Dataset):
             points = r.opts["target"]
         framed = Network(net.spec, params)
-        plot = representation_plot(framed, points, r.view.domain_for(r.size), layer, (a, b))
+        domain = r.view.domain_for(r.size)
+        plot = representation_plot(framed, points, domain, layer, (a, b), r.pre)
         fbo.use()
         self.ctx.clear(*BACKGROUND, viewport=viewport)
+        radius = float(r.opts.get("point_size", 4.0))
+        crowd = np.sqrt(PLOT_POINTS / max(len(plot.points), 1))
         uniforms = {
             "u_layers": layer + 1,
             "u_axes": (a, b),
+            "u_pre": int(r.pre),
             "u_box": plot.box,
-            "u_radius": float(r.opts.get("point_size", 4.0)),
+            "u_radius": max(min(radius, PLOT_MIN_RADIUS), min(radius, radius * crowd)),
         }
         for name, fragment, rows, primitive in (
             ("grid", "lines.frag.glsl", plot.grid, moderngl.LINES),
@@ -240,6 +253,7 @@ class Overlays:
             net.storage.bind(program)
             set_uniforms(program, uniforms)
             render_into(self.ctx, fbo, viewport, vao, primitive, len(rows), blend=True)
+        return plot.box
 
     def forget(self) -> None:
         """Release the vertex arrays and forget the point rows (a new network, or the end)."""

@@ -14,7 +14,8 @@ Programs are compiled per architecture and cached (programs.py); `upload` is
 one buffer write. A program that fails to compile raises a ShaderplayError
 naming the file and line, and the renderer keeps the network and programs it
 had. Conventions: sizes are (W, H); arrays come back with row 0 at the top.
-Every public method first makes the renderer's context current
+`legend()` says what the last picture of a mode showed (shown.py). Every
+public method first makes the renderer's context current
 (`make_current`), so several contexts in one process (a window, render(),
 tests) do not write into each other.
 """
@@ -25,6 +26,7 @@ import numpy as np
 
 from .. import colormaps
 from ..errors import ShaderplayError, bad_value, choose
+from ..mode_legends import Legend
 from ..network import Network
 from ..spec import NetworkSpec
 from .context import bind_default_framebuffer, is_software, make_current
@@ -33,13 +35,12 @@ from .layout import GpuLayout, Packer
 from .overlays import Overlays, boundary_mask, layer_colours
 from .programs import FULLSCREEN, Programs, render_into, set_uniforms
 from .request import OPTIONS, Request, TargetField, make_request
+from .shown import Shown
 from .storage import STORAGES, GpuNetwork, ParamStorage, plan_for_context
 from .surfaces import Surfaces
 
 __all__ = ["OPTIONS", "Renderer"]
-MAX_ATTACHMENTS = (
-    8  # colour attachments per values pass (the GL 3.3 minimum of GL_MAX_DRAW_BUFFERS)
-)
+MAX_ATTACHMENTS = 8  # colour attachments per values pass (GL 3.3's GL_MAX_DRAW_BUFFERS)
 KINDS = {"map": 0, "rgb": 1, "classes": 2, "hash": 3, "tiles": 4}  # the colour pass's u_kind
 VALUES_UNIT, LUT_UNIT, CLASSES_UNIT, TARGET_UNIT = 1, 2, 3, 4  # texture units; 0 holds the weights
 # Compiled as a network is set: a network that does not compile is refused before
@@ -89,6 +90,7 @@ class Renderer:
         self._overlays = Overlays(ctx, self._programs, self._surfaces)
         self._target = TargetField()
         self._cpu = cpu_pictures_for(evaluator, is_software(ctx), live)
+        self._shown = Shown()  # the ranges and plot boxes pictures were drawn with
 
     @property
     def storage(self) -> str | None:
@@ -173,7 +175,7 @@ class Renderer:
             return np.concatenate([self._values(left), self._values(right)], axis=1)
         if mode.plot:
             fbo, _ = self._surfaces.framebuffer("image", r.size, 1, "f1")
-            self._overlays.plot(r, self._require_network(), self._params, fbo, (0, 0, *r.size))
+            self._plot(r, fbo, (0, 0, *r.size))
             rgb = np.frombuffer(fbo.read(components=3), np.uint8)
             rgb = rgb.reshape(r.size[1], r.size[0], 3)[::-1]
             return (rgb / np.float32(255)).astype(np.float32)
@@ -228,7 +230,7 @@ class Renderer:
             return
         net = self._require_network()
         if r.mode.plot:
-            self._overlays.plot(r, net, self._params, fbo, viewport)
+            self._plot(r, fbo, viewport)
             return
         boundaries = r.opts.get("boundaries")
         if boundaries is None and r.mode.boundaries:
@@ -250,7 +252,8 @@ class Renderer:
         `boundaries` lines blended in by the CPU too. Returns whether they were."""
         if self._cpu is not None:
             rgba = self._cpu.rgba(r.size)
-            if self._cpu.colours(r, self.spec, self._target_field, False, rgba) is not None:
+            cpu = self._cpu.colours(r, self.spec, self._target_field, self._range, False, rgba)
+            if cpu is not None:
                 lines = boundaries is not None
                 if lines:
                     mask, _ = boundary_mask(self.spec, boundaries)
@@ -264,7 +267,7 @@ class Renderer:
                 )
                 return lines
         texture, kind, channels = self._shown_values(r)
-        value_range = r.range or self._auto_range(r, texture)
+        value_range = r.range or self._range(r, texture)
         discrete = bool(r.opts.get("discrete"))
         self._colour_pass(texture, kind, channels, r.colormap, value_range, discrete, fbo, viewport)
         return False
@@ -281,11 +284,12 @@ class Renderer:
         _, textures = self._values_pass(r, r.mode.shown_entry(spec))
         return textures[0], kind, r.mode.shown_channels(spec)
 
-    def _auto_range(self, r: Request, texture) -> tuple[float, float]:
-        shown = r.mode.default_range(r.args, self.spec, r.pre)
-        if shown is not None:
-            return shown
-        return r.mode.range_of(np.frombuffer(texture.read(), np.float32)[::4])
+    def _range(self, r: Request, values) -> tuple[float, float]:
+        return self._shown.range(r, self.spec, values)
+
+    def _plot(self, r: Request, fbo, viewport) -> None:
+        net = self._require_network()
+        self._shown.plotted(r, self._overlays.plot(r, net, self._params, fbo, viewport))
 
     def _colour_pass(self, texture, kind, channels, colormap, value_range, discrete, fbo, viewport):
         import moderngl
@@ -326,7 +330,7 @@ class Renderer:
         """Colour-mapped picture: uint8 (H, W, 3), row 0 = top. `colormap` None: the mode's own."""
         request = self._request(view, size, mode, colormap, opts)
         if self._cpu is not None and not request.has_overlays:  # the whole picture in numba
-            picture = self._cpu.colours(request, self.spec, self._target_field, True)
+            picture = self._cpu.colours(request, self.spec, self._target_field, self._range, True)
             if picture is not None:
                 return picture
         size = request.size
@@ -364,6 +368,13 @@ class Renderer:
                 f"(x, y, {request.size[0]}, {request.size[1]}): its size must equal `size`",
             )
         self._draw_picture(request, into, viewport)
+
+    @_in_context
+    def legend(self, mode: str = "output", colormap: str | None = None, **opts) -> Legend:
+        """What the last picture of `mode` with these options shows: its Legend, with
+        the range (or plot frame) it was drawn with where the picture set it."""
+        r = self._request((-1.0, 1.0, -1.0, 1.0), (2, 2), mode, colormap, opts)
+        return self._shown.legend(r, self.spec)
 
     @_in_context
     def region_count(self, view, size=(256, 256)) -> int:

@@ -61,6 +61,11 @@ class Request:
         )
 
     @property
+    def key(self) -> tuple:
+        """What a picture-driven range and a plot frame are remembered by."""
+        return (self.mode.name, self.args, self.pre)
+
+    @property
     def pre(self) -> bool:
         return bool(self.opts.get("pre"))
 

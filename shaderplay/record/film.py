@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..legend import fitted
 from .animations import Frame
 from .band import band_rows, caption_part, stack
 from .sink import FrameSink
@@ -29,6 +30,7 @@ class Look:
     caption: bool = False
     sparkline: bool = False
     options: tuple = ()  # (name, value) pairs passed to Renderer.image
+    legend: bool = False  # a legend band in the frame (legend.py), where it leaves room
 
 
 def draw_frame(renderer, frame: Frame, look: Look) -> np.ndarray:
@@ -36,9 +38,12 @@ def draw_frame(renderer, frame: Frame, look: Look) -> np.ndarray:
     a band that holds them (band.py), so they never cover the data."""
     renderer.upload(frame.params)
     (w, h), rows = look.size, band_rows(look.size) if look.caption else 0
-    picture = renderer.image(
-        frame.view, (w, h - rows), look.mode, look.colormap, **dict(look.options)
-    )
+    size, opts = (w, h - rows), dict(look.options)
+    picture = None
+    if look.legend:  # None where the legend would leave the picture too little room
+        picture = fitted(renderer, frame.view, size, look.mode, look.colormap, **opts)
+    if picture is None:
+        picture = renderer.image(frame.view, size, look.mode, look.colormap, **opts)
     if not rows:
         return picture
     curve = frame.curve if look.sparkline else None
