@@ -50,7 +50,8 @@ def shortened(line: str) -> str:
     words = line.split()
     if len(words) > 1 and words[1] in ("render", "record") and "--size" not in words:
         line += f" --size {SIDE}x{SIDE}"
-    if len(words) > 1 and words[1] == "record" and "--frames" not in words:
+    line = re.sub(r"--seconds \S+", "--seconds 0.2", line)
+    if len(words) > 1 and words[1] == "record" and not {"--frames", "--seconds"} & set(words):
         line += f" --frames {CAPS['--frames']}"
     return line
 
