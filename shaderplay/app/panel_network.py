@@ -11,7 +11,8 @@ from . import network_actions, scopes
 from .widgets import DIM, combo, help_marker, on_release
 
 FIXED_FEATURES = tuple(features.FEATURES)
-LAYER_COLUMNS = (("#", 0.2), ("width", 0.9), ("activation", 1.0), ("norm", 0.85), ("", 0.15))
+# Weights of the layer table's columns: "layernorm" and "leaky_relu" fit their combos.
+LAYER_COLUMNS = (("#", 0.25), ("width", 0.7), ("activation", 1.0), ("norm", 1.0), ("", 0.15))
 
 
 def _per_layer(value, n):
@@ -48,7 +49,7 @@ def _layers(state, session, cfg) -> None:
         network_actions.add_layer(state, session)
     help_marker(
         "Widths: type a number and press Enter, or use - / +.\n"
-        "Changing only an activation keeps the weights."
+        "Every change starts from fresh weights (the seed's)."
     )
 
 

@@ -70,6 +70,10 @@ def tooltip():
     return _conditional(imgui.begin_tooltip(), imgui.end_tooltip)
 
 
+def popup(name: str):
+    return _conditional(imgui.begin_popup(name), imgui.end_popup)
+
+
 def tree_node(label: str):
     return _conditional(imgui.tree_node(label), imgui.tree_pop)
 
@@ -95,6 +99,10 @@ def item_id(key):
 
 def style_colour(which: int, colour):
     return _pushed(imgui.push_style_color, imgui.pop_style_color, which, colour)
+
+
+def style_var(which: int, value):
+    return _pushed(imgui.push_style_var, imgui.pop_style_var, which, value)
 
 
 def item_width(width: float):
