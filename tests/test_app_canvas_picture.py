@@ -34,6 +34,8 @@ def test_new_weights_wait_for_their_share_and_a_new_view_does_not(ctx):
             (3, "w"), other, (64, 48), args, adaptive=True, now=soon + 0.04 / DUTY
         )
         assert len(renderer.sizes) == picture.renders == 3
+        picture.render_seconds = 0.04  # at a watchable pace every snapshot is drawn at once
+        assert picture.update((6, "w"), other, (64, 48), args, adaptive=True, now=soon, share=False)
         picture.scale = 0.5  # training: reduced pictures ...
         assert picture.update((4, "w"), other, (64, 48), args, adaptive=True, now=100.0)
         assert renderer.sizes[-1] == (32, 24) and picture.shown_scale == 0.5

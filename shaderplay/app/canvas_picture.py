@@ -9,11 +9,12 @@ full size. Once the weights stop changing it is rendered again at full
 resolution. Screenshots and recordings never use this texture: they render
 at the canvas's full pixel size.
 
-Sharing the CPU with training: new weights alone (training running, the view
-unchanged) re-render the picture only once the last render's time fits in
-DUTY of the time since it began, so on software GL the picture takes at most
-that share of a core and the trainer keeps the rest; a change of view, mode
-or size renders at once, so panning and zooming stay immediate.
+Sharing the CPU with training: while the trainer free-runs (`share`), new
+weights alone (the view unchanged) re-render the picture only once the last
+render's time fits in DUTY of the time since it began, so on software GL the
+picture takes at most that share of a core and the trainer keeps the rest; at
+a watchable pace every new snapshot is drawn. A change of view, mode or size
+renders at once, so panning and zooming stay immediate.
 """
 
 import time
@@ -50,7 +51,14 @@ class CanvasPicture:
         self.fbo = colour_target(self.ctx, size, linear=True)
 
     def update(
-        self, key, view, size_px, draw_args, adaptive: bool, now: float | None = None
+        self,
+        key,
+        view,
+        size_px,
+        draw_args,
+        adaptive: bool,
+        now: float | None = None,
+        share: bool = True,
     ) -> bool:
         """Render if `key` = (weights, everything else the picture depends on)
         changed, or to sharpen a reduced render once it holds still. True if it
@@ -63,7 +71,7 @@ class CanvasPicture:
         if not moving and adaptive and now - self._began < SETTLE_S:
             return False  # sharpened once the picture has held still a moment
         weights_only = moving and self._key is not None and key[1] == self._key[1]
-        if weights_only and now - self._began < self.render_seconds / DUTY:
+        if share and weights_only and now - self._began < self.render_seconds / DUTY:
             return False  # new weights wait a little; the old picture stays
         scale = self.scale if (adaptive and moving) else 1.0
         size = (max(1, round(w * scale)), max(1, round(h * scale)))

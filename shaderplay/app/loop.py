@@ -257,8 +257,9 @@ class Loop:
             ),
         )
         try:
+            playing, free = self.session.playing, self.session.pacing.free_running
             self.picture.update(
-                key, state.view, (w, h), args, state.adaptive and self.session.playing
+                key, state.view, (w, h), args, state.adaptive and playing, share=free
             )
         except ShaderplayError as exc:
             if state.preset.view.mode != "output":  # show the plain output meanwhile
@@ -295,6 +296,7 @@ class Loop:
         while self.layout_reports:
             path = self.layout_reports.pop(0)
             report = {"window": list(size), **{k: list(v) for k, v in self.info.rects.items()}}
+            report["mode"] = self.state.preset.view.mode
             try:
                 with atomic_file(path, "layout report") as fh:
                     fh.write(json.dumps(report).encode())

@@ -34,6 +34,11 @@ class Pacing:
             self.trainer.stopped = None  # asked to train again: only a new stop counts
         self.apply()
 
+    @property
+    def free_running(self) -> bool:
+        """Training as fast as the trainer goes (the picture then takes a share of the CPU)."""
+        return self.playing and not self.fixed and not self.speed
+
     def set_speed(self, steps: int) -> None:
         self.speed = max(0, int(steps))
         self.apply()
@@ -47,7 +52,7 @@ class Pacing:
         # advance() from the frame.
         if self.trainer is None:
             return
-        if self.playing and not self.fixed and not self.speed:
+        if self.free_running:
             self.trainer.resume()
         else:
             self.trainer.pause()

@@ -12,7 +12,7 @@ itself: "window_screenshot" (path) saves the whole window, panels included;
 window's drop callback as GLFW does when files are dropped on it; "mouse"
 (pos [x, y], window units) moves imgui's mouse there (hover a tooltip);
 "report_layout" (path) writes the window's size and where the canvas, the
-transport bar and the status were drawn (JSON, window units).
+transport bar and the status were drawn (JSON, window units), and the view mode.
 "wait_for_step" (step N) holds the script (its frame count stops) while
 training runs towards step N, so a script can rely on training having
 happened whatever the machine's speed. The wait always ends: when training
