@@ -19,6 +19,7 @@ FLAGS = (
     | imgui.WindowFlags_.no_scroll_with_mouse
 )
 DIVERGED_BG = imgui.ImVec4(0.55, 0.10, 0.10, 1.0)
+SPINNER = "|/-\\"
 
 
 def height() -> float:
@@ -97,6 +98,15 @@ def _controls(state, session) -> None:
 
 
 def _readout(state, session) -> None:
+    waited = session.preparing()
+    if waited:  # a spinner and the seconds: the trainer is loading or compiling its kernels
+        spin = SPINNER[int(waited * 4) % len(SPINNER)]
+        imgui.text_colored(DIM, f"{spin} preparing the trainer, {waited:.0f} s")
+        imgui.set_item_tooltip(
+            "numba loads the training kernels (a second), or compiles them once\n"
+            "after an install (setup.sh does it ahead); pan, zoom and edit meanwhile"
+        )
+        return
     imgui.text(numbers(state, session))
     imgui.set_item_tooltip(
         "the shown weights' step; epochs: samples seen / training set size;\n"

@@ -91,6 +91,8 @@ def loss_plot(series, log: bool, marker=None, height: float = 8.0):
         curves = [(label, colour, *_xy(series, col, log)) for col, label, colour in LOSS_CURVES]
         empty = not any(len(x) for _, _, x, _ in curves)
         implot.setup_axes("step", "loss", AUTO, 0 if empty else AUTO)
+        # one line of legend along the top: stacked it covered the curves
+        implot.setup_legend(implot.Location_.north_east, implot.LegendFlags_.horizontal)
         if log:
             implot.setup_axis_scale(implot.ImAxis_.y1, LOG)
         if empty:  # no loss yet: a plain range, not auto-fit's 1e-300..1

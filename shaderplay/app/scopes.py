@@ -70,6 +70,10 @@ def tooltip():
     return _conditional(imgui.begin_tooltip(), imgui.end_tooltip)
 
 
+def combo(label: str, preview: str, flags: int = 0):
+    return _conditional(imgui.begin_combo(label, preview, flags), imgui.end_combo)
+
+
 def popup(name: str):
     return _conditional(imgui.begin_popup(name), imgui.end_popup)
 

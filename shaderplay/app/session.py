@@ -16,6 +16,7 @@ from the snapshot's step. Latent inputs are edited in place: a write into the
 parameter buffer, shown at once, no rebuild.
 """
 
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -30,6 +31,8 @@ from .progress import class_accuracy
 from .run import Run
 
 WINDOW_PACING = ("pace", "steps_per_frame")  # [train] fields the trainer thread never reads
+STOP_WAIT_S = 1.0  # how long closing waits for the trainer thread's chunk to end
+PREPARING_S = 0.5  # no first step for this long: the window says the trainer is preparing
 
 
 class Session:
@@ -89,6 +92,7 @@ class Session:
         if trainer is not None and self.run.base:
             trainer.continue_from(self.run.base)
         self.pacing.attach(trainer, playing)
+        self._installed = time.monotonic()
         self._latest_net = None
         self._latent_edits: dict[int, float] = {}  # params index -> value set by hand
         self._patched = (None, None)  # (trainer snapshot, it with the edits applied)
@@ -113,8 +117,22 @@ class Session:
         return self._with_edits(snap)
 
     def close(self) -> None:
+        """Stop the trainer thread. A chunk ends within STOP_WAIT_S; a first compile of
+        the kernels may not, and is left to finish on its own (a daemon thread, which
+        dies with the process): a rebuild or a quit never waits for it."""
         if self.trainer is not None:
-            self.trainer.stop()
+            self.trainer.stop(STOP_WAIT_S)
+
+    def preparing(self, now: float | None = None) -> float:
+        """Seconds the trainer has been asked for steps without making its first one
+        (numba loading or, once after an install, compiling its kernels); 0 otherwise."""
+        trainer = self.trainer
+        if trainer is None or self.snapshot is None or self.snapshot.step != self.run.base:
+            return 0.0
+        if not (self.playing or not trainer.wait(0)) or trainer.stopped is not None:
+            return 0.0
+        now = time.monotonic() if now is None else now
+        return now - self._installed if now - self._installed > PREPARING_S else 0.0
 
     # --- control -------------------------------------------------------------------------
     @property
