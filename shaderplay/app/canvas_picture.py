@@ -3,10 +3,10 @@ a texture that imgui draws behind the panels (linear filtering when scaled).
 
 Why offscreen: the picture is only re-rendered when something it depends on
 changed (new weights, view, mode, size), so a paused network costs nothing
-per frame; and while training runs it can be rendered at a lower resolution
-(`scale`) that adapts to keep each render within a time budget, then shown
-full size. Once the weights stop changing it is rendered again at full
-resolution. A reduced picture leaves the data points out: imgui draws them
+per frame; and while it changes (training, panning, zooming) it can be
+rendered at a lower resolution (`scale`) that adapts to keep each render
+within a time budget, then shown full size. Once it holds still it is
+rendered again at full resolution. A reduced picture leaves the data points out: imgui draws them
 over it at the window's resolution (canvas_points.py). Screenshots and
 recordings never use this texture: they render at the canvas's full pixel size.
 

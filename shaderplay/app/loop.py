@@ -257,10 +257,8 @@ class Loop:
             ),
         )
         try:
-            playing, free = self.session.playing, self.session.pacing.free_running
-            self.picture.update(
-                key, state.view, (w, h), args, state.adaptive and playing, share=free
-            )
+            free = self.session.pacing.free_running
+            self.picture.update(key, state.view, (w, h), args, state.adaptive, share=free)
         except ShaderplayError as exc:
             if state.preset.view.mode != "output":  # show the plain output meanwhile
                 view_actions.set_view(state, self.session, mode="output")

@@ -61,7 +61,7 @@ class AppState:
     mode_args: dict = field(default_factory=dict)  # a mode's other integer arguments, by name
     render_opts: dict = field(default_factory=dict)  # "pre" (neurons before activation), "discrete"
     log_loss: bool = True
-    adaptive: bool = True  # while training, render the canvas at a resolution that keeps up
+    adaptive: bool = True  # while the picture changes, render it at a resolution that keeps up
     probe: tuple[float, float] | None = None  # a point of the input domain
     watch_pace: int = 10  # steps per frame the "max" toggle comes back to
     # Events for the user.
