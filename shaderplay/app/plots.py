@@ -123,7 +123,8 @@ def series_plot(
         if len(x):
             _flat_limits(y)
             if not flat and not log:  # a short plot: three labels at most, never a crowd
-                implot.setup_axis_ticks(implot.ImAxis_.y1, *step_ticks(y.min(), y.max(), 2))
+                values = step_ticks(y.min(), y.max(), 2)[0]
+                implot.setup_axis_ticks(implot.ImAxis_.y1, values, [f"{v:.3g}" for v in values])
             implot.plot_line(label, x, y)
         _marker(marker)
 
