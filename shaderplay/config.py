@@ -120,9 +120,11 @@ class TrainConfig:
     max_steps: int = setting(0, COUNT)  # stop after this many steps; 0 = no limit
     # stop once the train loss is at or below; 0 = off
     target_loss: float = setting(0.0, NON_NEGATIVE)
-    steps_per_frame: int = setting(
-        0, Integer(0, MAX_PER_FRAME)
-    )  # window/recording pacing; 0 = free-running
+    # recordings: training steps per frame (the record command, V in the window); 0 = free
+    steps_per_frame: int = setting(0, Integer(0, MAX_PER_FRAME))
+    # the window plays at this many steps per frame, slow enough to watch the picture
+    # learn; 0 = as fast as the trainer goes
+    pace: int = setting(0, Integer(0, MAX_PER_FRAME))
     chunk_steps: int = setting(
         64, Integer(1, MAX_CHUNK)
     )  # steps per kernel call (GIL released) between snapshots

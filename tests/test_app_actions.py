@@ -64,16 +64,25 @@ def test_changing_a_layer_rebuilds_the_network_with_the_new_spec(app):
     assert session.net.spec.norms == ("none", "layernorm")
 
 
-def test_changing_only_an_activation_keeps_the_weights(app):
+@pytest.mark.parametrize("change", ["activation", "target"])
+def test_a_change_of_network_or_target_starts_from_fresh_weights(app, change):
+    """Not the old fit: the seed's weights of the new network, at step 0."""
     state, session = app
-    before = session.latest_network().W(0).copy()
-    network_actions.set_layer(state, session, 0, activation="relu")
-    assert session.net.spec.activations == ("relu", "tanh")
-    np.testing.assert_array_equal(session.latest_network().W(0), before)
-    network_actions.set_network(
-        state, session, init="normal", scale=0.1
-    )  # a new initialiser: new weights
-    assert not np.array_equal(session.latest_network().W(0), before)
+    training_actions.step(state, session, 30)
+    assert wait_for(lambda: snapshot_step(session) == 30)
+    trained = session.latest_params().copy()
+    if change == "activation":
+        network_actions.set_layer(state, session, 0, activation="relu")
+        assert session.net.spec.activations == ("relu", "tanh")
+    else:
+        training_actions.set_target(state, session, name="checkerboard")
+    assert state.message is None or not state.message.error, state.message
+    assert snapshot_step(session) == 0
+    first, _ = _first_and_trained(state.preset, 1)
+    np.testing.assert_array_equal(session.latest_params(), first)
+    assert not np.array_equal(first, trained)
+    network_actions.set_network(state, session, init="normal", scale=0.1)
+    assert not np.array_equal(session.latest_params(), first)  # a new initialiser
 
 
 def test_a_new_seed_draws_new_weights_and_is_saved_in_the_preset(app):
@@ -426,7 +435,7 @@ def test_loading_a_preset_whose_mode_has_arguments(app, tmp_path):
     )
 
 
-# --- Reset after a change that kept the weights -------------------------------------------
+# --- Reset after a change of network or target --------------------------------------------
 
 
 def _first_and_trained(preset, n: int):
@@ -442,9 +451,9 @@ def _first_and_trained(preset, n: int):
 
 
 @pytest.mark.parametrize("change", ["activation", "target"])
-def test_reset_after_a_change_that_kept_the_weights_is_fresh(app, change):
+def test_reset_after_a_change_of_network_or_target_is_fresh(app, change):
     """The tooltip's "fresh weights": the current network and target from the same seed, a
-    new optimiser state and the untrained picture, not the weights the change carried over."""
+    new optimiser state and the untrained picture, not the weights trained since."""
     state, session = app
     training_actions.step(state, session, 30)
     assert wait_for(lambda: snapshot_step(session) == 30)
@@ -452,9 +461,9 @@ def test_reset_after_a_change_that_kept_the_weights_is_fresh(app, change):
         network_actions.set_layer(state, session, 0, activation="relu")
     else:
         training_actions.set_target(state, session, name="checkerboard")
-    carried = session.latest_params().copy()
     training_actions.step(state, session, 10)
     assert wait_for(lambda: snapshot_step(session) == 10)
+    carried = session.latest_params().copy()
     training_actions.reset_weights(state, session)
     assert state.message is None or not state.message.error, state.message
     assert wait_for(lambda: snapshot_step(session) == 0)

@@ -34,6 +34,8 @@ def test_new_weights_wait_for_their_share_and_a_new_view_does_not(ctx):
             (3, "w"), other, (64, 48), args, adaptive=True, now=soon + 0.04 / DUTY
         )
         assert len(renderer.sizes) == picture.renders == 3
+        picture.render_seconds = 0.04  # at a watchable pace every snapshot is drawn at once
+        assert picture.update((6, "w"), other, (64, 48), args, adaptive=True, now=soon, share=False)
         picture.scale = 0.5  # training: reduced pictures ...
         assert picture.update((4, "w"), other, (64, 48), args, adaptive=True, now=100.0)
         assert renderer.sizes[-1] == (32, 24) and picture.shown_scale == 0.5
@@ -47,3 +49,44 @@ def test_new_weights_wait_for_their_share_and_a_new_view_does_not(ctx):
         assert renderer.sizes[-1] == (64, 48)
     finally:
         picture.release()
+
+
+class OptsRenderer(CountingRenderer):
+    def draw(self, view, size, mode, colormap, fbo=None, viewport=None, **opts):
+        super().draw(view, size, mode, colormap, fbo, viewport, **opts)
+        self.opts = opts
+
+
+def test_a_reduced_picture_leaves_the_points_to_imgui_in_class_colours(ctx):
+    from shaderplay.app import canvas_points
+    from shaderplay.config import TargetConfig
+    from shaderplay.targets import make_dataset
+
+    data = make_dataset(TargetConfig("spiral", n_points=400))
+    renderer = OptsRenderer()
+    picture = CanvasPicture(ctx, renderer)
+    view, args = View((0, 0), 1.0, None), ("output", "viridis", {"points": data})
+    try:
+        picture.scale = 0.25
+        assert picture.update((1, "v"), view, (64, 48), args, adaptive=True, now=0.0)
+        assert "points" not in renderer.opts  # not stretched into blobs
+        rows, shown_view = picture._points
+        assert shown_view is view and len(rows) == len(data.x_train) + len(data.x_test)
+        colours = canvas_points.packed(rows[:, 2:6])
+        assert len(set(colours[rows[:, 6] == 0].tolist())) == 2  # the two class colours
+        assert picture.update((1, "v"), view, (64, 48), args, adaptive=False, now=1.0)
+        assert renderer.opts["points"] is data and picture._points is None  # sharp: the renderer's
+    finally:
+        picture.release()
+
+
+def test_a_preview_thins_many_points_evenly():
+    from shaderplay.app import canvas_points
+    from shaderplay.config import TargetConfig
+    from shaderplay.targets import make_dataset
+
+    data = make_dataset(TargetConfig("spiral", n_points=8000))
+    rows = canvas_points.preview_rows(data)
+    assert len(rows) == canvas_points.MOST
+    assert rows[0, :2].tolist() == data.x_train[0].tolist()  # first and last kept
+    assert rows[-1, :2].tolist() == data.x_test[-1].astype("float32").tolist()

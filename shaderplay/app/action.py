@@ -14,12 +14,17 @@ from ..errors import ShaderplayError, bad_value
 
 
 def action(fn):
-    """Run `fn(state, ...)`; a user error becomes the message, not a crash."""
+    """Run `fn(state, ...)`; a user error becomes the message, not a crash. An action
+    that succeeds takes an error message away that was there before it."""
 
     @functools.wraps(fn)
     def run(state, *args, **kwargs):
+        before = state.message
         try:
-            return fn(state, *args, **kwargs)
+            result = fn(state, *args, **kwargs)
+            if before is not None and before.error and state.message is before:
+                state.message = None
+            return result
         except ShaderplayError as exc:
             state.say(str(exc), error=True)
         except OSError as exc:  # unreadable or unwritable file

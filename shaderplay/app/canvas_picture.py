@@ -3,17 +3,19 @@ a texture that imgui draws behind the panels (linear filtering when scaled).
 
 Why offscreen: the picture is only re-rendered when something it depends on
 changed (new weights, view, mode, size), so a paused network costs nothing
-per frame; and while training runs it can be rendered at a lower resolution
-(`scale`) that adapts to keep each render within a time budget, then shown
-full size. Once the weights stop changing it is rendered again at full
-resolution. Screenshots and recordings never use this texture: they render
-at the canvas's full pixel size.
+per frame; and while it changes (training, panning, zooming) it can be
+rendered at a lower resolution (`scale`) that adapts to keep each render
+within a time budget, then shown full size. Once it holds still it is
+rendered again at full resolution. A reduced picture leaves the data points out: imgui draws them
+over it at the window's resolution (canvas_points.py). Screenshots and
+recordings never use this texture: they render at the canvas's full pixel size.
 
-Sharing the CPU with training: new weights alone (training running, the view
-unchanged) re-render the picture only once the last render's time fits in
-DUTY of the time since it began, so on software GL the picture takes at most
-that share of a core and the trainer keeps the rest; a change of view, mode
-or size renders at once, so panning and zooming stay immediate.
+Sharing the CPU with training: while the trainer free-runs (`share`), new
+weights alone (the view unchanged) re-render the picture only once the last
+render's time fits in DUTY of the time since it began, so on software GL the
+picture takes at most that share of a core and the trainer keeps the rest; at
+a watchable pace every new snapshot is drawn. A change of view, mode or size
+renders at once, so panning and zooming stay immediate.
 """
 
 import time
@@ -21,6 +23,7 @@ import time
 from imgui_bundle import imgui
 
 from ..modes import MODES
+from . import canvas_points
 from .offscreen import colour_target, release_target
 
 BUDGET_S = 0.012  # target time of one canvas render while training
@@ -42,6 +45,7 @@ class CanvasPicture:
         self._began = -1e9  # when the last render began
         self.renders = 0  # renders so far (the benchmark reports their rate)
         self._drawn = 1.0  # the scale of the picture in the texture
+        self._points = None  # (point rows, view) drawn over a reduced picture by imgui
 
     def _target(self, size) -> None:
         if self.fbo is not None and self.fbo.size == size:
@@ -50,7 +54,14 @@ class CanvasPicture:
         self.fbo = colour_target(self.ctx, size, linear=True)
 
     def update(
-        self, key, view, size_px, draw_args, adaptive: bool, now: float | None = None
+        self,
+        key,
+        view,
+        size_px,
+        draw_args,
+        adaptive: bool,
+        now: float | None = None,
+        share: bool = True,
     ) -> bool:
         """Render if `key` = (weights, everything else the picture depends on)
         changed, or to sharpen a reduced render once it holds still. True if it
@@ -63,7 +74,7 @@ class CanvasPicture:
         if not moving and adaptive and now - self._began < SETTLE_S:
             return False  # sharpened once the picture has held still a moment
         weights_only = moving and self._key is not None and key[1] == self._key[1]
-        if weights_only and now - self._began < self.render_seconds / DUTY:
+        if share and weights_only and now - self._began < self.render_seconds / DUTY:
             return False  # new weights wait a little; the old picture stays
         row = MODES.get(draw_args[0].split(":")[0])
         sharp = row is not None and row.plot  # a plot's points and lines: always full size
@@ -72,6 +83,10 @@ class CanvasPicture:
         self._target(size)
         mode, colormap, opts = draw_args
         opts = _thin(opts, mode, scale)
+        self._points = None
+        if scale < 1.0 and opts.get("points") is not None:
+            self._points = (canvas_points.preview_rows(opts["points"]), view)
+            opts = {k: v for k, v in opts.items() if k != "points"}
         start = time.perf_counter()
         self.renderer.draw(view, size, mode, colormap, fbo=self.fbo, viewport=(0, 0, *size), **opts)
         self.render_seconds = time.perf_counter() - start
@@ -103,6 +118,8 @@ class CanvasPicture:
             imgui.ImVec2(0, 1),
             imgui.ImVec2(1, 0),
         )
+        if self._points is not None:
+            canvas_points.draw(*self._points, rect)
 
     @property
     def shown_scale(self) -> float:
@@ -115,19 +132,16 @@ class CanvasPicture:
             self.fbo = None
 
 
-# Line and point sizes (pixels) of the renderer's overlays at full resolution.
-LINE_WIDTH, POINT_SIZE = 1.5, 4.0
+LINE_WIDTH = 1.5  # pixels: the renderer's overlay lines at full resolution
 
 
 def _thin(opts: dict, mode: str, scale: float) -> dict:
-    """Overlay lines and points as thin in a reduced picture as in a full one once
-    it is stretched over the canvas (never below what still shows)."""
+    """Overlay lines as thin in a reduced picture as in a full one once it is
+    stretched over the canvas (never below what still shows)."""
     if scale >= 1.0:
         return opts
     out = dict(opts)
     row = MODES.get(mode.split(":")[0])
     if opts.get("boundaries") or (row is not None and row.boundaries):
         out.setdefault("line_width", max(0.75, LINE_WIDTH * scale))
-    if opts.get("points") is not None:
-        out.setdefault("point_size", max(1.5, POINT_SIZE * scale))
     return out

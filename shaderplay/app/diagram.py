@@ -17,7 +17,7 @@ from . import scopes, view_actions
 from .thumbnails import SHOWN_UNITS
 
 MAX_SHOWN = SHOWN_UNITS
-HEIGHT_EM = 26.0  # the diagram's height budget in font heights
+HEIGHT_EM = 18.0  # the diagram's height budget in font heights: plots and status fit below
 MIN_COLUMN_EM = 3.0  # narrower layer columns than this: the diagram scrolls sideways
 ZOOM_PX = 128.0  # side of the picture in a node's tooltip
 POSITIVE = (0.33, 0.62, 1.0)

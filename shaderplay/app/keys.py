@@ -14,6 +14,7 @@ KEYMAP = (
     ("Space", (K.space,), training_actions.toggle_play, "play / pause training"),
     ("Right", (K.right_arrow,), training_actions.step, "one training step (pauses)"),
     ("R", (K.r,), training_actions.reset_weights, "reset the weights (same seed)"),
+    ("M", (K.m,), training_actions.toggle_fastest, "max speed / back to the watching pace"),
     ("N", (K.n,), network_actions.new_seed, "new seed: new random weights"),
     ("[", (K.left_bracket,), run_actions.previous_snapshot, "timeline: previous snapshot"),
     ("]", (K.right_bracket,), run_actions.next_snapshot, "timeline: next snapshot"),

@@ -13,6 +13,7 @@ machine has cores (numba's thread count is per calling thread), so training
 keeps a core of its own; paused, the picture gets them all.
 """
 
+import json
 import sys
 import time
 import traceback
@@ -97,6 +98,7 @@ class Loop:
         self.dialogs = FileDialogs()
         self.generation = -1
         self.window_shots: list[str] = []
+        self.layout_reports: list[str] = []  # JSON paths, written once the frame's UI is laid out
         self._frame_times: list[float] = []
         self._first = True
         self._threads = None  # numba threads the canvas evaluator may use now
@@ -195,6 +197,7 @@ class Loop:
         canvas.draw_labels(state, rect)
         canvas_legend.draw(state, rect, self.renderer, self._draw_args())
         self._screenshots(rect, size)
+        self._report_layout(size)
         return rect
 
     # --- pieces of a frame --------------------------------------------------------------
@@ -206,6 +209,8 @@ class Loop:
                 self.window.set_size(*kwargs.get("size", (1280, 800)))
             elif do == "drop":
                 self.window.deliver_drop(kwargs.get("paths", []))
+            elif do == "report_layout":
+                self.layout_reports.append(kwargs.get("path", f"layout-{self.state.frame}.json"))
             elif do == "mouse":
                 from imgui_bundle import imgui
 
@@ -259,13 +264,12 @@ class Loop:
             ),
         )
         try:
-            self.picture.update(
-                key, state.view, (w, h), args, state.adaptive and self.session.playing
-            )
+            free = self.session.pacing.free_running
+            self.picture.update(key, state.view, (w, h), args, state.adaptive, share=free)
         except ShaderplayError as exc:
-            state.say(str(exc), error=True)
             if state.preset.view.mode != "output":  # show the plain output meanwhile
                 view_actions.set_view(state, self.session, mode="output")
+            state.say(str(exc), error=True)
         self.picture.show(rect)
         self.info.scale = self.picture.shown_scale
 
@@ -292,6 +296,17 @@ class Loop:
             self._draw_args(),
             self.info.fps,
         )
+
+    def _report_layout(self, size) -> None:
+        while self.layout_reports:
+            path = self.layout_reports.pop(0)
+            report = {"window": list(size), **{k: list(v) for k, v in self.info.rects.items()}}
+            report["mode"] = self.state.preset.view.mode
+            try:
+                with atomic_file(path, "layout report") as fh:
+                    fh.write(json.dumps(report).encode())
+            except WriteFailed as exc:
+                self.state.say(str(exc), error=True)
 
     def _window_shot_fbo(self):
         """An offscreen framebuffer the window draws this frame's UI into (canvas

@@ -4,9 +4,9 @@ network (and its shader) through `rebuild`, which the target and file actions
 use too, or leaves everything as it was and says why (`@action`).
 
 Choices made here:
-- changing only activations keeps the weights (the layout is the same), as
-  users of the TF playground asked (#22); any other architecture or
-  initialiser change draws new weights;
+- every architecture or initialiser change (activations included) draws fresh
+  weights from the seed: the canvas shows the untrained network, then watch it
+  learn, never the old fit dressed in a new activation;
 - "new seed" adds 1 to the network seed (reproducible, saved with the preset);
 - the view follows the network: removing or narrowing the layer it shows moves
   it to the nearest layer and unit that are left, rather than refusing the change;
@@ -35,8 +35,9 @@ def _per_layer(value, n: int) -> list:
     return [value] * n if isinstance(value, str) else list(value)
 
 
-def rebuild(state, session, preset, keep_weights=False, playing=None, follow=False) -> None:
-    """Rebuild the session on `preset` (training as it was unless `playing` says);
+def rebuild(state, session, preset, playing=None, follow=False) -> None:
+    """Rebuild the session on `preset`, fresh weights from its seed (training as it was
+    unless `playing` says);
     the state takes the preset once that has worked. `follow`: the view moves onto
     the preset's network first (a removed or narrowed layer's view stays a view);
     else a view that network cannot show is refused, as a preset file's is."""
@@ -47,7 +48,7 @@ def rebuild(state, session, preset, keep_weights=False, playing=None, follow=Fal
         spec = network_for(check_preset(preset).network, session.dataset).spec
         view, mode_args = view_actions.follow_network(preset.view, mode_args, spec)
         preset = replace(preset, view=view)
-    session.rebuild(preset, keep_weights=keep_weights, playing=playing)
+    session.rebuild(preset, playing=playing)
     preset = replace(preset, view=image_view(preset.view, session.dataset))
     state.preset = preset
     state.mode_args = mode_args
@@ -55,17 +56,16 @@ def rebuild(state, session, preset, keep_weights=False, playing=None, follow=Fal
     state.boundaries = tuple(i for i in state.boundaries if i < session.net.spec.depth)
 
 
-def new_network(state, session, net: NetConfig, keep_weights=False) -> None:
+def new_network(state, session, net: NetConfig) -> None:
     """Rebuild on the [network] table `net`; the view follows the new network."""
-    rebuild(state, session, with_tables(state, network=net), keep_weights=keep_weights, follow=True)
+    rebuild(state, session, with_tables(state, network=net), follow=True)
 
 
 @action
 def set_network(state, session, **changes) -> None:
     """Change [network] fields (names as NetConfig's); rebuilds net and shader."""
     net = replace(state.preset.network, **known(NetConfig, changes))
-    keep = set(changes) <= {"activation", "output"}
-    new_network(state, session, net, keep_weights=keep)
+    new_network(state, session, net)
 
 
 @action
@@ -83,8 +83,7 @@ def set_layer(state, session, index: int, width=None, activation=None, norm=None
     if norm is not None:
         norms[index] = norm
     net = replace(cfg, hidden=tuple(hidden), activation=tuple(acts), norm=tuple(norms))
-    keep = width is None and norm is None
-    new_network(state, session, net, keep_weights=keep)
+    new_network(state, session, net)
 
 
 @action

@@ -1,13 +1,17 @@
-"""Small windows over the canvas that tell the user something: the divergence
-banner, the message bar and the key map (?)."""
+"""Small windows over the canvas that tell the user something for a moment: the
+message bar (it fades; lasting states are badges in the transport bar) and the
+key map (?)."""
+
+import time
 
 from imgui_bundle import imgui
 
-from . import scopes, training_actions, view_actions
+from . import scopes, view_actions
 from .keys import KEYMAP, MOUSE_HELP
 from .widgets import DIM, ERROR_RED
 
-INFO_FRAMES = 240  # an info message fades after about 4 s at 60 fps
+SHOWN_S = {False: 4.0, True: 8.0}  # seconds a notice / an error shows
+FADE_S = 1.0  # the last second it fades out
 BAR = (
     imgui.WindowFlags_.no_decoration
     | imgui.WindowFlags_.no_move
@@ -16,61 +20,42 @@ BAR = (
     | imgui.WindowFlags_.no_focus_on_appearing
 )
 BG = imgui.Col_.window_bg
-DIVERGED_BG = imgui.ImVec4(0.45, 0.08, 0.08, 0.95)
 ERROR_BG = imgui.ImVec4(0.30, 0.07, 0.07, 0.95)
 INFO_BG = imgui.ImVec4(0.1, 0.12, 0.16, 0.9)
 
 
-def _place(rect, top: bool, width: float) -> None:
+def _place(rect, width: float) -> None:
+    """At the canvas's foot, centred, clear of the corner labels."""
     x = rect.x + max(8.0, (rect.w - width) / 2)
-    # At the bottom, clear of the corner labels.
-    y = rect.y + 8.0 if top else rect.y + rect.h - 2.0 * imgui.get_font_size()
-    imgui.set_next_window_pos(
-        imgui.ImVec2(x, y), imgui.Cond_.always, imgui.ImVec2(0.0, 0.0 if top else 1.0)
-    )
+    y = rect.y + rect.h - 2.0 * imgui.get_font_size()
+    imgui.set_next_window_pos(imgui.ImVec2(x, y), imgui.Cond_.always, imgui.ImVec2(0.0, 1.0))
     imgui.set_next_window_size_constraints(
         imgui.ImVec2(0, 0), imgui.ImVec2(min(width, rect.w - 16), 1e4)
     )
 
 
-def divergence_banner(state, session, rect) -> None:
-    if state.diverged_at is None:
-        return
-    _place(rect, True, 34 * imgui.get_font_size())
-    with scopes.style_colour(BG, DIVERGED_BG), scopes.window("##diverged", BAR) as visible:
-        if visible:
-            _divergence(state, session)
-
-
-def _divergence(state, session) -> None:
-    why = session.divergence.reason if session.divergence else "a non-finite value"
-    imgui.text(f"Training diverged at step {state.diverged_at:,} ({why}).")
-    imgui.text(
-        "Training is paused. Roll back to the last finite weights (lowering the\n"
-        "learning rate first is wise), or reset."
-    )
-    if imgui.button("roll back"):
-        training_actions.rollback(state, session)
-    imgui.same_line()
-    if imgui.button("reset weights"):
-        training_actions.reset_weights(state, session)
-    imgui.same_line()
-    if imgui.button("lr / 10 and roll back"):
-        training_actions.set_train(state, session, lr=state.preset.train.lr / 10)
-        training_actions.rollback(state, session)
+def message_alpha(msg, now: float) -> float:
+    """How opaque `msg` is at `now`: 1, then fading to 0 over its last FADE_S seconds."""
+    left = SHOWN_S[msg.error] - (now - msg.at)
+    return min(1.0, max(0.0, left / FADE_S))
 
 
 def message_bar(state, rect) -> None:
     msg = state.message
     if msg is None:
         return
-    if not msg.error and state.frame - msg.frame > INFO_FRAMES:
+    alpha = message_alpha(msg, time.monotonic())
+    if alpha <= 0.0:
         state.message = None
         return
     width = 40 * imgui.get_font_size()
-    _place(rect, False, width)
+    _place(rect, width)
     bg = ERROR_BG if msg.error else INFO_BG
-    with scopes.style_colour(BG, bg), scopes.window("##message", BAR) as visible:
+    with (
+        scopes.style_var(imgui.StyleVar_.alpha, alpha),
+        scopes.style_colour(BG, bg),
+        scopes.window("##message", BAR) as visible,
+    ):
         if not visible:
             return
         with scopes.text_wrap(min(width, rect.w - 16) - 50):

@@ -1,11 +1,13 @@
 """Pacing: when the trainer thread runs, and whether the window is training
 (`playing`, the one place that says so; no GL, no GUI).
 
-`train.steps_per_frame` 0 is free-running; n > 0 queues n steps a frame
-whenever the trainer has finished the last ones (so a slow trainer never
-makes the frames wait). While the window records, `fixed` > 0 steps run per
-frame, overlapping the frame's rendering, and each frame waits for the steps
-queued before it: the video is deterministic (same seed, same frames).
+`speed` is the window's pace in steps per frame (the preset's `train.pace`,
+then the transport bar's speed control): n > 0 queues n steps a frame
+whenever the trainer has finished the last ones (a slow trainer never makes
+the frames wait), 0 lets the thread free-run. While the window records,
+`fixed` > 0 steps run per frame, overlapping the frame's rendering, and each
+frame waits for the steps queued before it: the video is deterministic (same
+seed, same frames).
 """
 
 CHUNK_SECONDS = 0.015  # work per trainer kernel call; the thread needs the GIL between calls
@@ -16,7 +18,8 @@ class Pacing:
     def __init__(self):
         self.trainer = None
         self.playing = False
-        self.fixed = 0  # steps per frame while recording; 0: the preset's pacing
+        self.fixed = 0  # steps per frame while recording; 0: `speed`
+        self.speed = 0  # steps per frame while playing; 0: free-running
         self._frames = 0
 
     def attach(self, trainer, playing: bool) -> None:
@@ -31,27 +34,36 @@ class Pacing:
             self.trainer.stopped = None  # asked to train again: only a new stop counts
         self.apply()
 
+    @property
+    def free_running(self) -> bool:
+        """Training as fast as the trainer goes (the picture then takes a share of the CPU)."""
+        return self.playing and not self.fixed and not self.speed
+
+    def set_speed(self, steps: int) -> None:
+        self.speed = max(0, int(steps))
+        self.apply()
+
     def set_fixed(self, steps: int) -> None:
         self.fixed = max(0, int(steps))
         self.apply()
 
     def apply(self) -> None:
-        # The thread free-runs only when resumed and steps_per_frame is 0; every
-        # other pacing feeds it with advance() from the frame.
+        # The thread free-runs only when resumed; every other pacing feeds it with
+        # advance() from the frame.
         if self.trainer is None:
             return
-        if self.playing and not self.fixed:
+        if self.free_running:
             self.trainer.resume()
         else:
             self.trainer.pause()
 
     def before_frame(self) -> None:
         """Before the frame takes its snapshot: wait for the steps queued for it (fixed
-        pace), or queue steps_per_frame more; notice a trainer that stopped itself."""
+        pace), or queue `speed` more; notice a trainer that stopped itself."""
         trainer = self.trainer
         if not self.playing:
             return
-        per_frame = trainer.config.steps_per_frame
+        per_frame = self.speed
         if self.fixed:
             trainer.wait()  # this frame shows exactly the steps queued so far
         elif per_frame and trainer.wait(0) and trainer.stopped is None:

@@ -11,7 +11,10 @@ from . import network_actions, scopes
 from .widgets import DIM, combo, help_marker, on_release
 
 FIXED_FEATURES = tuple(features.FEATURES)
-LAYER_COLUMNS = (("#", 0.2), ("width", 0.9), ("activation", 1.0), ("norm", 0.85), ("", 0.15))
+# Weights of the layer table's columns: "128", "leaky_relu" and "layernorm" fit their
+# cells (the combos there have no arrow button: a click opens them all the same).
+LAYER_COLUMNS = (("#", 0.25), ("width", 1.0), ("activation", 1.0), ("norm", 0.95), ("", 0.15))
+NARROW = imgui.ComboFlags_.no_arrow_button
 
 
 def _per_layer(value, n):
@@ -48,7 +51,7 @@ def _layers(state, session, cfg) -> None:
         network_actions.add_layer(state, session)
     help_marker(
         "Widths: type a number and press Enter, or use - / +.\n"
-        "Changing only an activation keeps the weights."
+        "Every change starts from fresh weights (the seed's)."
     )
 
 
@@ -67,12 +70,12 @@ def _layer_row(state, session, cfg, i: int, act: str, norm: str) -> None:
         network_actions.set_layer(state, session, i, width=max(1, min(MAX_WIDTH, width)))
     imgui.table_next_column()
     imgui.set_next_item_width(-1)
-    changed, act = combo("##act", act, activations.NAMES)
+    changed, act = combo("##act", act, activations.NAMES, NARROW)
     if changed:
         network_actions.set_layer(state, session, i, activation=act)
     imgui.table_next_column()
     imgui.set_next_item_width(-1)
-    changed, norm = combo("##norm", norm, NORMS)
+    changed, norm = combo("##norm", norm, NORMS, NARROW)
     if changed:
         network_actions.set_layer(state, session, i, norm=norm)
     imgui.table_next_column()
@@ -91,7 +94,7 @@ def _output_row(state, session, cfg) -> None:
     imgui.set_item_tooltip("outputs: what the target needs")
     imgui.table_next_column()
     imgui.set_next_item_width(-1)
-    changed, out = combo("##output", cfg.output, activations.NAMES)
+    changed, out = combo("##output", cfg.output, activations.NAMES, NARROW)
     if changed:
         network_actions.set_network(state, session, output=out)
     imgui.set_item_tooltip("output activation")

@@ -28,11 +28,11 @@ def draw(state, session) -> None:
     if session.dataset.n_classes:
         acc = progress.accuracy
         imgui.text(f"accuracy {acc.last(1):.1%}" if len(acc) else "accuracy -")
-        plots.series_plot("##accuracy", "accuracy", acc, marker=marker)
+        plots.series_plot("##accuracy", "accuracy", acc, height=5.0, marker=marker)
     if session.trainer is not None and len(progress.lr):  # none yet, or from a run file
         lr = progress.lr
         imgui.text(f"learning rate {lr.last(1):.3g}")
-        plots.series_plot("##lr", "lr", lr, height=6.0, marker=marker)
+        plots.series_plot("##lr", "lr", lr, height=4.5, marker=marker)
     with scopes.tree_node("weight matrices") as opened:
         if opened:
             _weights(session.latest_network())

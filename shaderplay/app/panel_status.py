@@ -3,7 +3,7 @@
 from imgui_bundle import imgui
 
 from . import scopes
-from .widgets import DIM, ERROR_RED, OK_GREEN
+from .widgets import DIM, ERROR_RED
 
 
 def _si(v: float) -> str:
@@ -24,17 +24,17 @@ def rows(state, session, info) -> list[tuple[str, str]]:
     loss = snap.train_loss if snap else float("nan")
     test = snap.test_loss if snap else float("nan")
     return [
-        ("frames/s", f"{info.fps:.1f}"),
+        ("fps", f"{info.fps:.1f}"),
         ("steps/s", _si(session.steps_per_second)),
         (
             "us/step",
             f"{snap.us_per_step:.1f}" if snap and snap.us_per_step == snap.us_per_step else "-",
         ),
         ("step", f"{step:,}"),
-        ("examples seen", f"{step * state.preset.train.batch_size:,}"),
+        ("examples", f"{step * state.preset.train.batch_size:,}"),
         ("train loss", _number(loss)),
         ("test loss", _number(test)),
-        ("learning rate", _number(snap.lr, ".3g") if snap else "-"),
+        ("lr", _number(snap.lr, ".3g") if snap else "-"),
         ("parameters", f"{session.net.param_count:,}"),
         ("weights in", info.storage),
         (
@@ -47,12 +47,16 @@ def rows(state, session, info) -> list[tuple[str, str]]:
 
 
 def draw(state, session, info) -> None:
-    with scopes.table("status", 2, imgui.TableFlags_.sizing_stretch_prop) as shown:
+    """The rows two by two (name, value, name, value); the GPU's long name last."""
+    *pairs, (gpu_name, gpu) = rows(state, session, info)
+    with scopes.table("status", 4, imgui.TableFlags_.sizing_stretch_prop) as shown:
         if shown:
-            imgui.table_setup_column("name", 0, 0.8)
-            imgui.table_setup_column("value", 0, 1.2)
-            for name, value in rows(state, session, info):
-                imgui.table_next_row()
+            for k in range(4):  # names as wide as the widest, values share the rest
+                flag = imgui.TableColumnFlags_.width_stretch if k % 2 else 0
+                imgui.table_setup_column(f"c{k}", flag or imgui.TableColumnFlags_.width_fixed)
+            for k, (name, value) in enumerate(pairs):
+                if k % 2 == 0:
+                    imgui.table_next_row()
                 imgui.table_next_column()
                 imgui.text_colored(DIM, name)
                 imgui.table_next_column()
@@ -60,7 +64,5 @@ def draw(state, session, info) -> None:
     for hint in session.health():  # health.py: dead units, stuck outputs
         imgui.text_colored(ERROR_RED, hint.what)
         imgui.text_wrapped(f"{hint.where}: {hint.suggestion}")
-    if state.recording:
-        imgui.text_colored(ERROR_RED, f"recording {state.recording}")
-    state_text = "training" if session.playing else "paused"
-    imgui.text_colored(OK_GREEN if session.playing else DIM, state_text)
+    with scopes.text_wrap():
+        imgui.text_colored(DIM, f"{gpu_name}: {gpu}")

@@ -1,13 +1,13 @@
-"""Training panel: run controls, the target, and every [train] setting, with a
-plot of the learning-rate schedule. Target changes rebuild the data set;
-training settings go to the running trainer."""
+"""Training panel: the target and every [train] setting, with a plot of the
+learning-rate schedule (play, step and speed are the transport bar's). Target
+changes rebuild the data set; training settings go to the running trainer."""
 
 from imgui_bundle import imgui
 
 from .. import optimizers, schedules
 from ..config import LOSSES, MAX_BATCH
 from ..targets import builtin_targets
-from . import file_actions, network_actions, plots, scopes, training_actions
+from . import file_actions, plots, scopes, training_actions
 from .widgets import DIM, combo, help_marker, log_slider, on_release
 
 FILE_TARGETS = ("image", "csv")
@@ -19,8 +19,6 @@ def draw(state, session) -> None:
             DIM,
             "Target 'none': a random network, nothing to train.\nPick a target below to train it.",
         )
-    else:
-        _run_controls(state, session)
     imgui.separator_text("Target")
     _target(state, session)
     imgui.separator_text("Optimiser")
@@ -29,31 +27,19 @@ def draw(state, session) -> None:
     _schedule(state, session)
     imgui.separator_text("Batches and penalties")
     _batches(state, session)
+    imgui.separator_text("Recording")
+    _recording_pace(state, session)
 
 
-def _run_controls(state, session) -> None:
-    if imgui.button("pause" if session.playing else "play", (5 * imgui.get_font_size(), 0)):
-        training_actions.toggle_play(state, session)
-    imgui.set_item_tooltip("Space")
-    for n in (1, 100):
-        imgui.same_line()
-        if imgui.button(f"step {n}" if n > 1 else "step"):
-            training_actions.step(state, session, n)
-    imgui.set_item_tooltip("Right arrow: one step")
-    if imgui.button("reset"):
-        training_actions.reset_weights(state, session)
-    imgui.set_item_tooltip("R: same seed, fresh weights and optimiser")
-    imgui.same_line()
-    if imgui.button("new seed"):
-        network_actions.new_seed(state, session)
-    imgui.set_item_tooltip("N: re-initialise with the next seed")
+def _recording_pace(state, session) -> None:
     cfg = state.preset.train
     changed, spf = imgui.input_int("steps/frame", cfg.steps_per_frame, 1, 10)
     if changed:
         training_actions.set_train(state, session, steps_per_frame=max(0, spf))
     help_marker(
-        "0: free-running (as fast as the trainer goes).\n"
-        "n > 0: exactly n steps per frame, deterministic (what recording uses)."
+        "Recordings (V, and the record command): exactly n training steps per frame.\n"
+        "0: what the trainer managed per frame when recording began.\n"
+        "The speed you watch at is the bar under the canvas (train.pace)."
     )
 
 

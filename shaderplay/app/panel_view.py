@@ -29,12 +29,13 @@ def draw(state, session) -> None:
     changed, points = imgui.checkbox("data points", v.show_points)
     if changed:
         view_actions.set_view(state, session, show_points=points)
-    changed, adaptive = imgui.checkbox("fast preview while training", state.adaptive)
+    changed, adaptive = imgui.checkbox("fast preview", state.adaptive)
     if changed:
         view_actions.set_adaptive(state, session, adaptive)
     help_marker(
-        "While weights change, draw the canvas at a resolution that keeps the\n"
-        "frame rate up (sharpened once training pauses). Off: always full size."
+        "While the view moves or the weights change, draw the canvas at a\n"
+        "resolution that keeps the frame rate up; full size as soon as it holds\n"
+        "still (screenshots and recordings always). Off: always full size."
     )
     _boundaries(state, session, spec)
     _domain(state, session)

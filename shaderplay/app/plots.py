@@ -19,6 +19,8 @@ QUIET = implot.Flags_.no_menus | implot.Flags_.no_box_select | implot.Flags_.no_
 TRAIN_COLOUR = imgui.ImVec4(0.35, 0.65, 1.0, 1.0)
 TEST_COLOUR = imgui.ImVec4(1.0, 0.6, 0.25, 1.0)
 MARKER_COLOUR = imgui.ImVec4(1.0, 1.0, 1.0, 0.8)  # the step shown (scrubbed) on the timeline
+LOSS_CURVES = ((1, "train", TRAIN_COLOUR), (2, "test", TEST_COLOUR))  # column, label, colour
+EMPTY_LOSS = {True: (1e-3, 1.0), False: (0.0, 1.0)}  # y range before any loss, by log scale
 
 
 def _height(h: float) -> imgui.ImVec2:
@@ -80,18 +82,23 @@ def _marker(step) -> None:
         )
 
 
-def loss_plot(series, log: bool, marker=None, height: float = 11.0):
+def loss_plot(series, log: bool, marker=None, height: float = 8.0):
     """Train and test loss against steps (`series` rows: step, train, test; NaN where
     unknown); a vertical line at step `marker`. Returns the step clicked on, or None."""
     with scopes.plot("##loss", _height(height), QUIET) as shown:
         if not shown:
             return None
-        implot.setup_axes("step", "loss", AUTO, AUTO)
+        curves = [(label, colour, *_xy(series, col, log)) for col, label, colour in LOSS_CURVES]
+        empty = not any(len(x) for _, _, x, _ in curves)
+        implot.setup_axes("step", "loss", AUTO, 0 if empty else AUTO)
+        # one line of legend along the top: stacked it covered the curves
+        implot.setup_legend(implot.Location_.north_east, implot.LegendFlags_.horizontal)
         if log:
             implot.setup_axis_scale(implot.ImAxis_.y1, LOG)
+        if empty:  # no loss yet: a plain range, not auto-fit's 1e-300..1
+            implot.setup_axis_limits(implot.ImAxis_.y1, *EMPTY_LOSS[log], implot.Cond_.always)
         _setup_step_axis(series.column(0))
-        for col, label, colour in ((1, "train", TRAIN_COLOUR), (2, "test", TEST_COLOUR)):
-            x, y = _xy(series, col, log)
+        for label, colour, x, y in curves:
             if len(x):
                 implot.plot_line(label, x, y, implot.Spec(line_color=colour))
         _marker(marker)
@@ -115,6 +122,9 @@ def series_plot(
             implot.setup_axis_scale(implot.ImAxis_.y1, LOG)
         if len(x):
             _flat_limits(y)
+            if not flat and not log:  # a short plot: three labels at most, never a crowd
+                values = step_ticks(y.min(), y.max(), 2)[0]
+                implot.setup_axis_ticks(implot.ImAxis_.y1, values, [f"{v:.3g}" for v in values])
             implot.plot_line(label, x, y)
         _marker(marker)
 

@@ -70,6 +70,14 @@ def tooltip():
     return _conditional(imgui.begin_tooltip(), imgui.end_tooltip)
 
 
+def combo(label: str, preview: str, flags: int = 0):
+    return _conditional(imgui.begin_combo(label, preview, flags), imgui.end_combo)
+
+
+def popup(name: str):
+    return _conditional(imgui.begin_popup(name), imgui.end_popup)
+
+
 def tree_node(label: str):
     return _conditional(imgui.tree_node(label), imgui.tree_pop)
 
@@ -95,6 +103,10 @@ def item_id(key):
 
 def style_colour(which: int, colour):
     return _pushed(imgui.push_style_color, imgui.pop_style_color, which, colour)
+
+
+def style_var(which: int, value):
+    return _pushed(imgui.push_style_var, imgui.pop_style_var, which, value)
 
 
 def item_width(width: float):

@@ -6,11 +6,13 @@
      {"frame": 90, "do": "quit"}]
 
 "do" names an action (one of ACTIONS: the functions the panels, keys and
-mouse call); the other keys are its keyword arguments. Four steps act on the window
+mouse call); the other keys are its keyword arguments. Five steps act on the window
 itself: "window_screenshot" (path) saves the whole window, panels included;
 "resize" (size [W, H]) resizes it; "drop" (paths [...]) hands files to the
 window's drop callback as GLFW does when files are dropped on it; "mouse"
-(pos [x, y], window units) moves imgui's mouse there (hover a tooltip).
+(pos [x, y], window units) moves imgui's mouse there (hover a tooltip);
+"report_layout" (path) writes the window's size and where the canvas, the
+transport bar and the status were drawn (JSON, window units), and the view mode.
 "wait_for_step" (step N) holds the script (its frame count stops) while
 training runs towards step N, so a script can rely on training having
 happened whatever the machine's speed. The wait always ends: when training
@@ -31,7 +33,8 @@ from . import file_actions, network_actions, run_actions, training_actions, view
 from .action import actions_in
 
 ACTIONS = actions_in(network_actions, training_actions, run_actions, file_actions, view_actions)
-EXTRA = ("window_screenshot", "resize", "drop", "mouse")  # carried out by the window loop
+# carried out by the window loop
+EXTRA = ("window_screenshot", "resize", "drop", "mouse", "report_layout")
 CONTROL = ("wait_for_step",)
 STALL_S = 30.0  # a wait for a step ends when training made no step for this long
 

@@ -16,6 +16,7 @@ from the snapshot's step. Latent inputs are edited in place: a write into the
 parameter buffer, shown at once, no rebuild.
 """
 
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -29,17 +30,9 @@ from ..train import Snapshot, Trainer
 from .pacing import Pacing
 from .run import Run
 
-
-def _carry_weights(old: Network, params: np.ndarray, new: Network) -> bool:
-    """Copy trained arrays from `old` (with `params`) into `new` where the shapes
-    agree; Fourier directions and latent values stay as `new` drew them."""
-    a, b = old.spec, new.spec
-    if (a.sizes, a.features, a.layer_norms) != (b.sizes, b.features, b.layer_norms):
-        return False
-    extras = [o for o in (new.layout.fourier, new.layout.latent) if o >= 0]
-    end = min(extras) if extras else new.layout.size
-    new.params[:end] = params[:end]
-    return True
+WINDOW_PACING = ("pace", "steps_per_frame")  # [train] fields the trainer thread never reads
+STOP_WAIT_S = 1.0  # how long closing waits for the trainer thread's chunk to end
+PREPARING_S = 0.5  # no first step for this long: the window says the trainer is preparing
 
 
 class Session:
@@ -56,17 +49,19 @@ class Session:
         self.rebuild(preset, playing=playing)
 
     # --- lifecycle ---------------------------------------------------------------------
-    def rebuild(self, preset, keep_weights: bool = False, playing: bool = True) -> None:
+    def rebuild(self, preset, playing: bool = True) -> None:
+        """A new network from `preset` on fresh weights (its seed), played at its pace."""
         net, dataset, config = build(preset)  # raises on bad input: nothing replaced yet
-        fresh = net.params.copy()  # what `reset` goes back to where weights are carried over
-        carried = keep_weights and self.net is not None
-        carried = carried and _carry_weights(self.net, self.latest_params(), net)
+        self.pacing.speed = config.pace
         self._install(net, dataset, config, self._trainer_for(net, dataset, config), playing)
-        self._fresh = fresh if carried else None
 
     @staticmethod
     def _trainer_for(net, dataset, config):
-        return None if dataset.kind == "none" else Trainer(net, dataset, config=config)
+        # The window paces the thread itself (pacing.py): free-running or fed steps. The
+        # preset's steps_per_frame is the recordings' pace, never the thread's.
+        if dataset.kind == "none":
+            return None
+        return Trainer(net, dataset, config=replace(config, steps_per_frame=0))
 
     def _check_outputs(self, net, path) -> None:
         if net.spec.n_out != self.dataset.n_out and self.dataset.kind != "none":
@@ -98,11 +93,11 @@ class Session:
         if trainer is not None and self.run.base:
             trainer.continue_from(self.run.base)
         self.pacing.attach(trainer, playing)
+        self._installed = time.monotonic()
         self._latest_net = None
         self._latent_edits: dict[int, float] = {}  # params index -> value set by hand
         self._patched = (None, None)  # (trainer snapshot, it with the edits applied)
         self._still = None  # the snapshot of a session without trainer
-        self._fresh = None  # the network's own first weights where it started from others
         # The starting weights first, before the thread can publish a chunk past them.
         self.snapshot = self._latest()
         self.run.timeline.observe(self.snapshot)
@@ -123,8 +118,22 @@ class Session:
         return self._with_edits(snap)
 
     def close(self) -> None:
+        """Stop the trainer thread. A chunk ends within STOP_WAIT_S; a first compile of
+        the kernels may not, and is left to finish on its own (a daemon thread, which
+        dies with the process): a rebuild or a quit never waits for it."""
         if self.trainer is not None:
-            self.trainer.stop()
+            self.trainer.stop(STOP_WAIT_S)
+
+    def preparing(self, now: float | None = None) -> float:
+        """Seconds the trainer has been asked for steps without making its first one
+        (numba loading or, once after an install, compiling its kernels); 0 otherwise."""
+        trainer = self.trainer
+        if trainer is None or self.snapshot is None or self.snapshot.step != self.run.base:
+            return 0.0
+        if not (self.playing or not trainer.wait(0)) or trainer.stopped is not None:
+            return 0.0
+        now = time.monotonic() if now is None else now
+        return now - self._installed if now - self._installed > PREPARING_S else 0.0
 
     # --- control -------------------------------------------------------------------------
     @property
@@ -171,14 +180,9 @@ class Session:
         self.trainer.advance(n)
 
     def reset(self) -> None:
-        """Back to step 0 with a fresh optimiser: the network's first weights (same seed),
-        also after a target or activation change carried the old ones over (a new trainer
-        then starts on the weights the current network drew); a continued or loaded run
-        goes back to its start."""
+        """Back to step 0 with a fresh optimiser: the network's first weights (same seed);
+        a continued or loaded run goes back to its start."""
         if self.trainer is None:
-            return
-        if self._fresh is not None:
-            self._reset_fresh(self._fresh)
             return
         if self.run.continued:  # a continued or loaded run: its start
             self.resume_from(0, playing=self.playing)
@@ -186,16 +190,6 @@ class Session:
         self.trainer.reset()
         self.run.restart()
         self.revision += 1
-
-    def _reset_fresh(self, params: np.ndarray) -> None:
-        """A new trainer and run on `params`, with the latent inputs as they are set now."""
-        layout = self.net.layout
-        if layout.latent >= 0:
-            at = slice(layout.latent, layout.latent + self.net.spec.n_latent)
-            params[at] = self.net.params[at]
-        net = Network(self.net.spec, params, self.net.meta)
-        trainer = self._trainer_for(net, self.dataset, self.config)
-        self._install(net, self.dataset, self.config, trainer, self.playing)
 
     def rollback(self) -> None:
         self._require_trainer("roll back").rollback()
@@ -206,11 +200,13 @@ class Session:
         return self.trainer.diverged if self.trainer is not None else None
 
     def configure(self, **changes) -> None:
-        if self.trainer is None:  # kept for when a target arrives
-            self.config = replace(self.config, **changes).validate()
-            return
-        self.trainer.set_config(**changes)
-        self.config = self.trainer.config
+        """[train] changes: the pace goes to the pacing, the rest to the trainer (kept
+        for when a target arrives where there is none)."""
+        self.config = replace(self.config, **changes).validate()
+        self.pacing.speed = self.config.pace
+        for_trainer = {k: v for k, v in changes.items() if k not in WINDOW_PACING}
+        if self.trainer is not None and for_trainer:
+            self.trainer.set_config(**for_trainer)
         self.pacing.apply()
 
     # --- the run: going back, run files ---------------------------------------------------

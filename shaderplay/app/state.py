@@ -18,6 +18,7 @@ What lives where:
   files being typed into path fields.
 """
 
+import time
 from dataclasses import dataclass, field
 
 from ..config import Preset
@@ -29,11 +30,13 @@ Domain = tuple[float, float, float, float]  # (xmin, xmax, ymin, ymax), y grows 
 
 @dataclass
 class Message:
-    """One line for the message bar. Errors stay until dismissed or replaced."""
+    """One line for the message bar. It fades after a few seconds (errors after a few
+    more); an error also goes at the next action that succeeds."""
 
     text: str
     error: bool = False
-    frame: int = 0  # frame it was posted on; infos fade after a while
+    frame: int = 0  # frame it was posted on
+    at: float = field(default_factory=time.monotonic)  # when it was posted
 
 
 @dataclass
@@ -48,16 +51,22 @@ class AppState:
     fullscreen: bool = False
     panels: dict[str, bool] = field(default_factory=lambda: {p: True for p in PANELS})
     tab: str = ""  # a controls tab to bring to the front on the next frame ("" = leave as is)
+    # Column widths as dragged ("left", "right"), which columns are collapsed to their
+    # title bar, and the status section's height as last drawn (it sits at the foot).
+    column_widths: dict[str, float] = field(default_factory=dict)
+    collapsed: dict[str, bool] = field(default_factory=dict)
+    status_height: float = 0.0
     # Views and plots.
     boundaries: tuple[int, ...] = ()  # weight layers whose neuron boundaries are drawn
     mode_args: dict = field(default_factory=dict)  # a mode's other integer arguments, by name
     render_opts: dict = field(default_factory=dict)  # "pre" (neurons before activation), "discrete"
     log_loss: bool = True
-    adaptive: bool = True  # while training, render the canvas at a resolution that keeps up
+    adaptive: bool = True  # while the picture changes, render it at a resolution that keeps up
     probe: tuple[float, float] | None = None  # a point of the input domain
+    watch_pace: int = 10  # steps per frame the "max" toggle comes back to
     # Events for the user.
     message: Message | None = None
-    diverged_at: int | None = None  # step of a detected divergence: the banner shows
+    diverged_at: int | None = None  # step of a detected divergence: the badge shows
     recording: str = ""  # path of the video being recorded, "" when not recording
     replaying: bool = False  # the timeline plays its snapshots, one per frame
     # Text fields of the Files panel.
@@ -76,6 +85,9 @@ class AppState:
     screenshots: list[str] = field(default_factory=list)  # PNG paths of the canvas
     quit: bool = False
     frame: int = 0
+
+    def __post_init__(self):
+        self.watch_pace = self.preset.train.pace or self.watch_pace
 
     @property
     def home(self) -> View:

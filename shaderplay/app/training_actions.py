@@ -4,9 +4,8 @@ training runs is the session's to say (`session.playing`); nothing here keeps
 a copy of it.
 
 Choices made here:
-- changing the target keeps the weights when the output count is unchanged,
-  so you watch the same network re-fit; reset then starts from fresh weights
-  of the current network (same seed), not from the ones carried over;
+- changing the network or the target starts from fresh weights (the seed's), so
+  the picture shows the untrained network learning the new task;
 - "step" pauses training and runs exactly `n` optimiser steps.
 """
 
@@ -21,7 +20,7 @@ from .network_actions import rebuild, with_tables
 
 @action
 def set_target(state, session, **changes) -> None:
-    """Change [target] fields; keeps the weights when the output count stays the same.
+    """Change [target] fields; the network starts again from fresh weights.
 
     A target of another kind brings the loss and output activation a preset
     naming neither would get (presets.py): bce for two classes, cross-entropy
@@ -38,7 +37,7 @@ def set_target(state, session, **changes) -> None:
             network=replace(preset.network, output=default_output(loss)),
         )
     old_domain = session.dataset.domain
-    rebuild(state, session, preset, keep_weights=True)
+    rebuild(state, session, preset)
     if session.dataset.domain != old_domain:
         view = replace(state.preset.view, domain=session.dataset.domain)
         state.preset = with_tables(state, view=view)
@@ -51,6 +50,21 @@ def set_train(state, session, **changes) -> None:
     train = replace(state.preset.train, **known(TrainConfig, changes)).validate()
     session.configure(**changes)
     state.preset = with_tables(state, train=train)
+
+
+@action
+def set_pace(state, session, steps: int = 0) -> None:
+    """Play at `steps` steps per frame (0: as fast as the trainer goes); the preset
+    keeps it as `train.pace`."""
+    set_train(state, session, pace=int(steps))
+    if state.preset.train.pace:
+        state.watch_pace = state.preset.train.pace
+
+
+@action
+def toggle_fastest(state, session) -> None:
+    """As fast as the trainer goes, or back to the last pace to watch it at."""
+    set_pace(state, session, 0 if state.preset.train.pace else state.watch_pace)
 
 
 @action
@@ -89,6 +103,12 @@ def rollback(state, session) -> None:
 
 
 def observe(state, session, snapshot) -> None:
-    """Per frame: a divergence the trainer found raises the banner (it paused itself)."""
+    """Per frame: a divergence the trainer found shows as the transport bar's badge (it
+    paused itself), and is said once."""
     if snapshot is not None and snapshot.diverged and state.diverged_at is None:
         state.diverged_at = int(snapshot.diverged.step)
+        state.say(
+            f"Training diverged at step {state.diverged_at:,}: the red badge under the "
+            "canvas rolls back or resets.",
+            error=True,
+        )

@@ -149,7 +149,8 @@ def set_log_loss(state, session=None, on: bool = True) -> None:
 
 @action
 def set_adaptive(state, session=None, on: bool = True) -> None:
-    """Fast preview: a reduced-resolution canvas while training runs."""
+    """Fast preview: a reduced-resolution canvas while the view moves or the weights
+    change, full resolution once it holds still."""
     state.adaptive = bool(on)
 
 

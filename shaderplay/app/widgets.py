@@ -2,20 +2,28 @@
 
 from imgui_bundle import imgui
 
+from . import scopes
+
 ERROR_RED = imgui.ImVec4(1.0, 0.42, 0.38, 1.0)
 DIM = imgui.ImVec4(0.62, 0.65, 0.70, 1.0)
 OK_GREEN = imgui.ImVec4(0.45, 0.85, 0.5, 1.0)
 
 
-def combo(label: str, value, options) -> tuple[bool, object]:
-    """A combo over `options` (any values shown with str); keeps an unknown value shown."""
+def combo(label: str, value, options, flags: int = 0) -> tuple[bool, object]:
+    """A combo over `options` (any values shown with str); keeps an unknown value shown.
+    `flags`: imgui ComboFlags (no_arrow_button where a table cell is narrow)."""
     options = list(options)
     names = [str(o) for o in options]
     if value not in options:
         options.append(value)
         names.append(f"{value} (?)")
-    changed, index = imgui.combo(label, options.index(value), names)
-    return changed and options[index] != value, options[index]
+    index = options.index(value)
+    with scopes.combo(label, names[index], flags) as opened:
+        if opened:
+            for i, name in enumerate(names):
+                if imgui.selectable(name, i == index)[0]:
+                    index = i
+    return options[index] != value, options[index]
 
 
 def on_release(state, label: str, widget, value, *args, **kwargs) -> tuple[bool, object]:

@@ -18,6 +18,14 @@ from imgui_bundle import imgui, implot  # before glfw: it points pyGLFW at its o
 from ..errors import ShaderplayError
 
 
+def _translucent_grabs() -> None:
+    """Slider grabs let the value under them show through (opaque ones hid digits)."""
+    style = imgui.get_style()
+    for which, alpha in ((imgui.Col_.slider_grab, 0.45), (imgui.Col_.slider_grab_active, 0.7)):
+        c = style.color_(which)
+        style.set_color_(which, imgui.ImVec4(c.x, c.y, c.z, alpha))
+
+
 def _glfw_error(code, description):
     # glfw reports problems (no display, lost context) through this callback.
     text = description.decode() if isinstance(description, bytes) else description
@@ -75,6 +83,7 @@ class Window:
         # After a bug in a panel the frame's stacks are unwound quietly (see the loop).
         io.config_error_recovery_enable_assert = False
         self._scale_ui()
+        _translucent_grabs()
         address = ctypes.cast(self.handle, ctypes.c_void_p).value
         imgui.backends.glfw_init_for_opengl(address, True)
         imgui.backends.opengl3_init("#version 330")

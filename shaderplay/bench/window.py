@@ -16,8 +16,13 @@ fraction of the canvas's pixels per side; new weights re-render it within
 its share of the time, reported as picture updates per second; at most 60
 frames a second), without vsync; once more uncapped (--max-fps 0) with the
 panels hidden, for the loop's own limit.
+Then the tour (window_tour.py): launch to the first trained frame with a
+warm and a cold numba cache, the longest frame of a tour of every view mode
+on every built-in preset, frames/s while zooming each preset, the picture's
+resolution meanwhile.
 Figures on a shared CPU are indicative. What to look for: >= 30 frames/s
-with training running on llvmpipe, training in the window >= 70 % of standalone.
+with training running on llvmpipe, training in the window >= 70 % of standalone,
+the first trained frame <= 5 s (warm), no tour frame > 100 ms.
 """
 
 import os
@@ -25,6 +30,7 @@ import time
 from dataclasses import dataclass
 
 from ..config import NetConfig, Preset, TargetConfig, TrainConfig, ViewConfig
+from . import window_tour
 
 GOAL_FPS, GOAL_RATIO = 30.0, 0.70
 
@@ -187,18 +193,26 @@ def report(r: dict, renderer: str) -> str:
     return "\n".join(lines)
 
 
-def main(seconds: float = 5.0, size=(800, 600)) -> str:
-    """Run the benchmark (under a private Xvfb when there is no display); the report."""
+def main(seconds: float = 5.0, size=(800, 600), presets=None, cold_timeout=120.0) -> str:
+    """Run the benchmark (under a private Xvfb when there is no display); the report.
+    `presets`: the tour's (None: every built-in one; () no tour)."""
     from ..app import xvfb
 
-    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+    def both():
         r = measure(seconds, size)
-        name = "this display"
+        tour = window_tour.measure(presets, cold_timeout) if presets != () else None
+        return r, tour
+
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        (r, tour), name = both(), "this display"
     else:
         with xvfb.virtual_display((max(1280, size[0]), max(800, size[1]))):
-            r = measure(seconds, size)
+            r, tour = both()
         name = "Xvfb + Mesa llvmpipe"
-    return report(r, name)
+    lines = [report(r, name)]
+    if tour is not None:
+        lines += window_tour.report(tour)
+    return "\n".join(lines)
 
 
 def add_arguments(parser) -> None:
@@ -209,13 +223,35 @@ def add_arguments(parser) -> None:
         help="measuring time of each run (default: %(default)s)",
     )
     parser.add_argument("--size", default="800x600", help="window size WxH (default: %(default)s)")
+    parser.add_argument(
+        "--presets",
+        default=None,
+        help="the tour's presets, comma-separated (default: every built-in one; 'none': no tour)",
+    )
+    parser.add_argument(
+        "--cold-timeout",
+        type=float,
+        default=120.0,
+        help="seconds the cold-cache launch may take to train (0: skip it; default %(default)s)",
+    )
 
 
 def run(args) -> int:
     from ..errors import bad_value
+    from ..presets import builtin_presets
     from ..view import parse_size
 
     if not args.seconds > 0:
         raise bad_value("--seconds", args.seconds, "a number > 0")
-    print(main(args.seconds, parse_size(args.size)))
+    if not args.cold_timeout >= 0:
+        raise bad_value("--cold-timeout", args.cold_timeout, "a number >= 0")
+    presets = None
+    if args.presets is not None:
+        presets = () if args.presets == "none" else tuple(args.presets.split(","))
+        for name in presets:
+            if name not in builtin_presets():
+                raise bad_value(
+                    "--presets", name, "built-in presets: " + ", ".join(builtin_presets())
+                )
+    print(main(args.seconds, parse_size(args.size), presets, args.cold_timeout))
     return 0

@@ -1,0 +1,30 @@
+"""The window benchmark's tour figures and report (no window: made-up figures)."""
+
+import time
+
+from shaderplay.bench import window_tour
+from shaderplay.bench.window_tour import Tour
+
+
+def test_tour_figures_and_the_goals_line():
+    fast = Tour("circle", [0.02, 0.05], [0.02] * 10, [1.0, 0.5], "output")
+    slow = Tour("neylon", [0.02, 0.25], [0.1] * 10, [0.25], "mosaic")
+    assert fast.longest_ms == 50.0 and abs(fast.zoom_fps - 50.0) < 1e-9
+    r = {
+        "warm": {"first_frame": 1.0, "first_trained": 2.5},
+        "cold": {"first_frame": 1.5, "first_trained": None},
+        "tours": [fast],
+        "launch_preset": "circle",
+        "cold_timeout": 90.0,
+    }
+    text = "\n".join(window_tour.report(r))
+    assert "warm cache 2.5 s" in text and "first trained > 90 s" in text
+    assert "longest frame     50 ms (output)" in text and "picture at 75%" in text
+    assert text.endswith("met") and "NOT" not in text
+    r["tours"] = [fast, slow]  # a 250 ms frame and 10 frames/s zooming
+    assert window_tour.report(r)[-1].endswith("NOT met")
+
+
+def test_the_process_start_is_before_now():
+    start = window_tour._process_start()
+    assert time.time() - 3600 < start <= time.time()
