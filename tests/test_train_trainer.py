@@ -182,7 +182,10 @@ def test_history_snapshot_and_timing():
     assert calls == [25, 50, 75, 100]
     history = trainer.loss_history
     assert history.shape == (4, 3) and list(history[:, 0]) == calls
-    assert np.isfinite(history).all()
+    assert np.isfinite(history[:, :2]).all()
+    # the test loss on its schedule: after the first chunk, once 75 test points are at most
+    # TEST_SHARE of the multiply-adds since (1,225 examples: chunk 3), at the end of the run
+    assert list(np.isfinite(history[:, 2])) == [True, False, True, True]
     snap = trainer.latest()
     assert (
         snap.step == 100 and snap.test_loss == history[-1, 2] and snap.train_loss == history[-1, 1]
@@ -321,3 +324,34 @@ def test_loss_rows_grow_past_their_capacity_and_keep_every_row():
     assert rows.array()[0, 0] == 0.0
     rows.clear()
     assert len(rows) == 0 and rows.array().shape == (0, 3)
+
+
+def test_the_test_loss_costs_a_small_share_of_the_run():
+    x, y = _data(2000)
+    data = Dataset.from_arrays(x, y, test_fraction=0.5)  # 1,000 test points
+    trainer = Trainer(_net(), data, lr=0.01, batch_size=32, chunk_steps=16)
+    trainer.run(16 * 200)
+    tested = np.isfinite(trainer.loss_history[:, 2])
+    # every 33 chunks (1,056 examples: 3 x 1,056 x TEST_SHARE >= 1,000 test points), and last
+    assert tested[0] and tested[-1] and 6 <= tested.sum() <= 9
+    assert trainer.last_loss[1] == trainer.loss_history[-1, 2]
+    assert 0 < trainer.test_seconds < trainer.seconds
+
+
+def test_a_rate_zero_for_good_stops_the_run_unless_told_to_go_on():
+    data = Dataset.from_arrays(*_data(), test_fraction=0.25)
+    settings = dict(schedule="cosine", cosine_steps=50, warmup_steps=10, chunk_steps=16)
+    trainer = _trainer(data=data, **settings)
+    result = trainer.run(500)
+    assert (result.steps, result.stopped, trainer.step) == (60, "lr_zero", 60)
+    assert (
+        "zero from step 60" in trainer.why_stopped() and "stop_at_zero_lr" in trainer.why_stopped()
+    )
+    assert np.isfinite(trainer.loss_history[-1, 2])  # a stop ends with a test evaluation
+    assert trainer.run(10).steps == 0
+    trainer.set_config(stop_at_zero_lr=False)
+    before = trainer.net.params.copy()
+    assert trainer.run(10).steps == 10 and trainer.step == 70
+    assert np.array_equal(trainer.net.params, before)  # a dead rate moves nothing
+    alive = _trainer(**{**settings, "lr_min": 1e-4})
+    assert alive.run(100).stopped == "steps"

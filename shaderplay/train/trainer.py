@@ -8,9 +8,17 @@
 Steps run in chunks of `chunk_steps` per kernel call. After each chunk the
 trainer appends a loss_history row (train loss = mean minibatch loss of the
 chunk including the l1/l2 penalty; test loss = data loss on the test split,
-BatchNorm in evaluation mode), publishes a Snapshot and checks the stop
-conditions: max_steps (a total step count), target_loss (on the chunk's
-train loss), divergence. Running in a background thread: background.py.
+BatchNorm in evaluation mode, NaN where not evaluated), publishes a Snapshot
+and checks the stop conditions: max_steps (a total step count), target_loss
+(on the chunk's train loss), divergence, and a learning rate that is zero for
+good (schedule.zero_from; unless stop_at_zero_lr is off). Running in a
+background thread: background.py.
+
+The test loss is evaluated on a schedule, so that it costs at most TEST_SHARE
+of the multiply-adds of the run (a test point costs a forward pass, a training
+example three): after the first chunk, once enough examples were trained since
+the last evaluation, after a chunk that ends a run(n) or advance(n), and when
+training stops by itself. Once per chunk it took ~9% of a run's time.
 
 Input features (Fourier, latent) are computed once from the network when the
 trainer is made and on reset(); after changing net.latent or net.fourier_b
@@ -34,10 +42,11 @@ from .hyper import hyper_vectors
 from .program import Workspace, rows
 from .results import REASONS, Divergence, Rows, Snapshot, TrainResult
 from .rng import seed_state
-from .schedule import lr_at
+from .schedule import lr_at, zero_from
 from .settings import make_config, step_count
 
 EVAL_CAPACITY = 1024  # samples per forward call when evaluating a split
+TEST_SHARE = 0.02  # the most of a run's multiply-adds its test-loss evaluations take
 
 
 class Trainer(ThreadControl):
@@ -77,6 +86,8 @@ class Trainer(ThreadControl):
         self._usable = True  # whether the weights in place give a finite loss and gradient
         self.us_per_step = float("nan")
         self._last = (float("nan"), float("nan"), float("nan"))  # train loss, test loss, lr
+        self.seconds = self.test_seconds = 0.0  # time in chunks; of it, in test evaluations
+        self._since_test = -1  # examples trained since the last test evaluation; -1: none yet
         self._init_thread()
         self._publish()
 
@@ -151,6 +162,7 @@ class Trainer(ThreadControl):
             self.stopped = None
             self._healthy, self._usable = None, True
             self._last = (float("nan"), float("nan"), float("nan"))
+            self._since_test = -1
             self._publish()
         self._wake()
 
@@ -194,7 +206,7 @@ class Trainer(ThreadControl):
         done, stopped = 0, "steps"
         self.stopped = None
         while done < steps:
-            ran, stopped = self._chunk(steps - done)
+            ran, stopped = self._chunk(steps - done, finish=True)
             done += ran
             if callback is not None:
                 callback(self)
@@ -203,8 +215,10 @@ class Trainer(ThreadControl):
                 break
         return TrainResult(done, self._last[0], self._last[1], stopped)
 
-    def _chunk(self, wanted: int) -> tuple[int, str]:
-        """One kernel call of at most chunk_steps steps; returns (steps run, stop reason)."""
+    def _chunk(self, wanted: int, finish: bool = False) -> tuple[int, str]:
+        """One kernel call of at most chunk_steps steps; returns (steps run, stop reason).
+        `finish`: the caller wants `wanted` steps and no more, so a chunk that runs them
+        all ends with a test evaluation."""
         with self._work:
             cfg = self.config
             if self.diverged is not None:
@@ -214,6 +228,11 @@ class Trainer(ThreadControl):
                 n = min(n, cfg.max_steps - self.step)
                 if n <= 0:
                     return 0, "max_steps"
+            dead = zero_from(cfg) if cfg.stop_at_zero_lr else None
+            if dead is not None:
+                n = min(n, dead - self.step)
+                if n <= 0:
+                    return 0, "lr_zero"
             if len(self._trace) < n:
                 self._trace = np.zeros((n, 2), np.float64)  # per step: loss, lr
             first = self.step
@@ -238,25 +257,47 @@ class Trainer(ThreadControl):
                 self._trace,
             )
             elapsed = time.perf_counter() - start
+            self.seconds += elapsed
             ran = self.step - first
-            if ran:  # the chunk's start gave a finite loss and gradient
-                self._healthy = start_params
-                self.us_per_step = elapsed / ran * 1e6
-                train_loss = float(self._trace[:ran, 0].mean())
-                self._last = (train_loss, self.evaluate("test"), float(self._trace[ran - 1, 1]))
-                self._history.append(float(self.step), *self._last[:2])
+            train_loss = float(self._trace[:ran, 0].mean()) if ran else float("nan")
             stopped = "steps"
             if status != K.OK:
                 self._usable = status == K.BAD_WEIGHT
                 lr = float(lr_at(cfg, [self.step])[0])
                 self.diverged = Divergence(self.step, REASONS[status], lr)
                 stopped = "diverged"
-            elif cfg.target_loss > 0.0 and ran and self._last[0] <= cfg.target_loss:
+            elif cfg.target_loss > 0.0 and ran and train_loss <= cfg.target_loss:
                 stopped = "target_loss"
             elif cfg.max_steps and self.step >= cfg.max_steps:
                 stopped = "max_steps"
+            elif dead is not None and self.step >= dead:
+                stopped = "lr_zero"
+            if ran:  # the chunk's start gave a finite loss and gradient
+                self._healthy = start_params
+                self.us_per_step = elapsed / ran * 1e6
+                test_loss = float("nan")
+                if self._test_due(ran, stopped != "steps" or (finish and ran == wanted)):
+                    test_loss = self._timed_test()
+                newest_test = test_loss if test_loss == test_loss else self._last[1]
+                self._last = (train_loss, newest_test, float(self._trace[ran - 1, 1]))
+                self._history.append(float(self.step), train_loss, test_loss)
             self._publish()
             return ran, stopped
+
+    def _test_due(self, ran: int, ending: bool) -> bool:
+        """Whether the test loss is evaluated after a chunk of `ran` steps (module docstring)."""
+        first = self._since_test < 0
+        self._since_test = max(self._since_test, 0) + ran * int(self._ihyper[K.BATCH])
+        # a test point costs a forward pass, a training example three (with the backward)
+        cheap = self._x_test.shape[1] <= TEST_SHARE * 3 * self._since_test
+        return first or ending or cheap
+
+    def _timed_test(self) -> float:
+        start = time.perf_counter()
+        loss = self.evaluate("test")
+        self.test_seconds += time.perf_counter() - start
+        self._since_test = 0
+        return loss
 
     def why_stopped(self) -> str:
         """`stopped` in words, for messages and captions ('' while training can go on)."""
@@ -267,6 +308,12 @@ class Trainer(ThreadControl):
             return f"reached max_steps = {self.config.max_steps}"
         if self.stopped == "target_loss":
             return f"reached target_loss = {self.config.target_loss:g} at step {self.step}"
+        if self.stopped == "lr_zero":
+            return (
+                f"the learning rate is zero from step {zero_from(self.config)} on "
+                f"({self.config.schedule} schedule): no step would change a weight; "
+                "set stop_at_zero_lr = false to go on"
+            )
         return ""
 
     def evaluate(self, split: str = "test") -> float:
