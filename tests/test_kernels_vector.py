@@ -60,3 +60,32 @@ def test_llvm_writes_512_bit_code_when_the_tuning_is_off():
         )
         found.append(out.stdout.strip())
     assert found == ["False", "True"]
+
+
+def test_a_changed_feature_setting_compiles_beside_the_cache_and_leaves_it_whole(tmp_path):
+    # Kernels cached under one feature string (as tools/setup.sh warms them) still load
+    # after a process compiled them under another; each setting finds its own entry.
+    script = textwrap.dedent(
+        """
+        import numpy as np
+        from shaderplay.kernels.linalg import affine
+
+        W, b = np.ones((9, 5), np.float32), np.zeros(9, np.float32)
+        X, Z = np.ones((5, 16), np.float32), np.empty((9, 16), np.float32)
+        affine(W, b, X, Z)
+        assert (Z == 5).all()
+        print(sum(affine.stats.cache_hits.values()), sum(affine.stats.cache_misses.values()))
+        """
+    )
+    other = jit.FEATURES + ",-prefer-128-bit"  # another string, a no-op on every x86 CPU
+    found = []
+    for features in (None, other, None, other):
+        env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+        env.pop(vector.ENV, None)
+        if features is not None:
+            env[vector.ENV] = features
+        out = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+        )
+        found.append(out.stdout.split())
+    assert found == [["0", "1"], ["0", "1"], ["1", "0"], ["1", "0"]]  # (hits, misses)
