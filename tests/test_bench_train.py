@@ -2,7 +2,14 @@
 one run are measured and reported; no timing is asserted."""
 
 from shaderplay.bench.peak import Peak
-from shaderplay.bench.train import macs_per_example, measure_long, report, report_long
+from shaderplay.bench.train import (
+    CASES,
+    macs_per_example,
+    measure,
+    measure_long,
+    report,
+    report_long,
+)
 
 
 def test_the_long_run_reports_early_and_late_steps():
@@ -23,3 +30,10 @@ def test_the_table_gives_each_side_multiply_adds_and_share_of_the_peak():
     text = report([row], peak)
     assert text.splitlines()[0] == str(peak)
     assert "20.00   50.0" in text and "10.00   25.0" in text and "2.0x" in text
+
+
+def test_the_side_by_side_table_runs_both_sides():
+    rows = measure(seconds=0.0, repeats=1, with_torch=False, cases=CASES[:1])
+    numba = rows[0]["numba"]
+    assert numba["examples_per_s"] > 0
+    assert numba["macs_per_s"] == numba["examples_per_s"] * macs_per_example(CASES[0].sizes)
