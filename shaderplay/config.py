@@ -120,6 +120,8 @@ class TrainConfig:
     max_steps: int = setting(0, COUNT)  # stop after this many steps; 0 = no limit
     # stop once the train loss is at or below; 0 = off
     target_loss: float = setting(0.0, NON_NEGATIVE)
+    # stop once the schedule's rate is zero for good (train/schedule.zero_from); false: go on
+    stop_at_zero_lr: bool = True
     # recordings: training steps per frame (the record command, V in the window); 0 = free
     steps_per_frame: int = setting(0, Integer(0, MAX_PER_FRAME))
     # the window plays at this many steps per frame, slow enough to watch the picture

@@ -1,6 +1,9 @@
 """`shaderplay bench render` at a tiny size: every path runs (or is estimated
 when too slow) and lands in the table; no timing is asserted."""
 
+import pytest
+
+from shaderplay.bench.peak import measure_peak
 from shaderplay.bench.render import CASES, macs_per_pixel, measure, report
 
 
@@ -32,3 +35,24 @@ def test_slow_frames_are_estimated_not_run():
     )
     assert all(r["estimated"] for r in result["rows"] if r["path"] != "floor")
     assert "~" in report(result)
+
+
+def test_the_numba_paths_report_their_share_of_one_measured_peak():
+    result = measure(
+        sizes=((16, 8),), cases=CASES[:1], paths=("image", "eval", "numpy"), seconds=0.0, repeats=1
+    )
+    rows = {r["path"]: r for r in result["rows"]}
+    assert list(rows) == ["image", "eval", "numpy", "floor"]
+    peak = result["peak"]
+    for r in rows.values():
+        assert r["percent"] == pytest.approx(peak.percent(r["gmacs"] * 1e9)) and r["percent"] > 0
+    assert abs(rows["floor"]["percent"] - 100.0) < 1e-6  # the floor runs at the peak
+    text = report(result)
+    assert str(peak) in text and "% peak" in text and "load average" in text
+
+
+def test_the_peak_is_a_best_of_repeats_with_the_load_beside_it():
+    peak = measure_peak(size=256, repeats=3)
+    assert peak.macs_per_s > 0 and (peak.size, peak.repeats) == (256, 3) and len(peak.load) == 3
+    assert peak.percent(peak.macs_per_s / 4) == pytest.approx(25.0)
+    assert "best of 3" in str(peak) and "-bit vectors" in str(peak)

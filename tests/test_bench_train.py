@@ -1,7 +1,15 @@
 """`shaderplay bench train`'s long run at a tiny length: early and late µs/step of
 one run are measured and reported; no timing is asserted."""
 
-from shaderplay.bench.train import measure_long, report_long
+from shaderplay.bench.peak import Peak
+from shaderplay.bench.train import (
+    CASES,
+    macs_per_example,
+    measure,
+    measure_long,
+    report,
+    report_long,
+)
 
 
 def test_the_long_run_reports_early_and_late_steps():
@@ -11,3 +19,21 @@ def test_the_long_run_reports_early_and_late_steps():
     assert early > 0 and late > 0 and row["late_over_early"] == early / late
     text = report_long(row)
     assert "xor" in text and "steps 1,080-1,100" in text and "late/early speed" in text
+    assert 0 < row["test_share"] < 1 and "test-loss evaluations" in text
+
+
+def test_the_table_gives_each_side_multiply_adds_and_share_of_the_peak():
+    assert macs_per_example((2, 64, 64, 64, 64, 3)) == 37_824  # 3 per weight
+    row = {"numba": {"us_per_step": 2.0, "examples_per_s": 5e5, "macs_per_s": 2e10}}
+    row.update(case="net", batch=1, torch={**row["numba"], "macs_per_s": 1e10}, ratio=2.0)
+    peak = Peak(4e10, (1.0, 2.0, 3.0), 2048, 5)
+    text = report([row], peak)
+    assert text.splitlines()[0] == str(peak)
+    assert "20.00   50.0" in text and "10.00   25.0" in text and "2.0x" in text
+
+
+def test_the_side_by_side_table_runs_both_sides():
+    rows = measure(seconds=0.0, repeats=1, with_torch=False, cases=CASES[:1])
+    numba = rows[0]["numba"]
+    assert numba["examples_per_s"] > 0
+    assert numba["macs_per_s"] == numba["examples_per_s"] * macs_per_example(CASES[0].sizes)

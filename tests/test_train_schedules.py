@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 
 from shaderplay.config import TrainConfig
+from shaderplay.schedules import SCHEDULES
 from shaderplay.train import lr_at
+from shaderplay.train.schedule import zero_from
 
 STEPS = np.arange(400)
 
@@ -63,3 +65,20 @@ def test_warmup_then_schedule_from_zero():
     lr = lr_at(cfg, STEPS)
     np.testing.assert_allclose(lr[:10], 0.1 * np.arange(1, 11) / 10, rtol=1e-12)
     np.testing.assert_allclose(lr[10:20], 0.1 * 0.9 ** np.arange(10), rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", list(SCHEDULES))
+def test_zero_from_is_where_the_rate_dies_for_good(name):
+    tiny = np.finfo(np.float32).tiny
+    for changes in ({}, {"lr_min": 1e-3}, {"gamma": 0.5, "step_size": 7}, {"gamma": 1.0}):
+        cfg = TrainConfig(lr=0.1, schedule=name, warmup_steps=5, cosine_steps=40, **changes)
+        step = zero_from(cfg)
+        far = np.arange(0, 3_000_000, 997)
+        if step is None:
+            assert (lr_at(cfg, far).astype(np.float32) >= tiny).any()
+            assert (lr_at(cfg, far[-50:]).astype(np.float32) >= tiny).any()
+            continue
+        assert lr_at(cfg, [step - 1])[0].astype(np.float32) >= tiny  # alive just before
+        after = np.concatenate([step + np.arange(200), step + far])
+        assert (lr_at(cfg, after).astype(np.float32) < tiny).all()
+    assert zero_from(TrainConfig(lr=1e-39)) == 0

@@ -182,7 +182,10 @@ def test_history_snapshot_and_timing():
     assert calls == [25, 50, 75, 100]
     history = trainer.loss_history
     assert history.shape == (4, 3) and list(history[:, 0]) == calls
-    assert np.isfinite(history).all()
+    assert np.isfinite(history[:, :2]).all()
+    # the test loss on its schedule: after the first chunk, then once 75 test points cost at
+    # most TEST_SHARE of the examples trained since (2,500: chunk 4, also the run's end)
+    assert list(np.isfinite(history[:, 2])) == [True, False, False, True]
     snap = trainer.latest()
     assert (
         snap.step == 100 and snap.test_loss == history[-1, 2] and snap.train_loss == history[-1, 1]
@@ -352,3 +355,34 @@ def test_a_regression_snapshot_has_no_accuracy():
     snap = trainer.latest()
     assert np.isnan(snap.train_accuracy) and np.isnan(snap.test_accuracy)
     assert snap.train_loss == snap.train_loss  # the loss is there
+
+
+def test_the_test_loss_costs_a_small_share_of_the_run():
+    x, y = _data(2000)
+    data = Dataset.from_arrays(x, y, test_fraction=0.5)  # 1,000 test points
+    trainer = Trainer(_net(), data, lr=0.01, batch_size=32, chunk_steps=16)
+    trainer.run(16 * 200)
+    tested = np.isfinite(trainer.loss_history[:, 2])
+    # after chunks 1, 67, 133 and 199 (every 33,333 examples), and the last
+    assert list(np.flatnonzero(tested)) == [0, 66, 132, 198, 199]
+    assert trainer.last_loss[1] == trainer.loss_history[-1, 2]
+    assert 0 < trainer.test_seconds < trainer.seconds
+
+
+def test_a_rate_zero_for_good_stops_the_run_unless_told_to_go_on():
+    data = Dataset.from_arrays(*_data(), test_fraction=0.25)
+    settings = dict(schedule="cosine", cosine_steps=50, warmup_steps=10, chunk_steps=16)
+    trainer = _trainer(data=data, **settings)
+    result = trainer.run(500)
+    assert (result.steps, result.stopped, trainer.step) == (60, "lr_zero", 60)
+    assert (
+        "zero from step 60" in trainer.why_stopped() and "stop_at_zero_lr" in trainer.why_stopped()
+    )
+    assert np.isfinite(trainer.loss_history[-1, 2])  # a stop ends with a test evaluation
+    assert trainer.run(10).steps == 0
+    trainer.set_config(stop_at_zero_lr=False)
+    before = trainer.net.params.copy()
+    assert trainer.run(10).steps == 10 and trainer.step == 70
+    assert np.array_equal(trainer.net.params, before)  # a dead rate moves nothing
+    alive = _trainer(**{**settings, "lr_min": 1e-4})
+    assert alive.run(100).stopped == "steps"

@@ -4,19 +4,24 @@ frame and multiply-adds per second, every path side by side in one run.
 Paths, on the same networks, views and sizes:
   shader  the Renderer's fragment shader: values pass + colour pass into an
           offscreen target, ctx.finish() inside the timing
-  cpu     the Renderer's software-GL path: numba evaluates the network into
-          the values texture, then the same colour pass (ctx.finish() timed)
+  cpu     the Renderer's software-GL path into the offscreen target: numba
+          evaluates and colours the picture, uploaded as an 8-bit texture and
+          drawn (ctx.finish() timed)
+  image   the same picture where nothing needs GL (Renderer.image()): values
+          and colours in numba, no texture
+  eval    the numba evaluator alone (cpu/evaluator.py), values into an array
   numpy   the network as float32 matmuls on the grid's points (computed
           beforehand), activations from the table's NumPy forms
   torch   the same in PyTorch CPU (torch.set_num_threads, no_grad), if installed
-  floor   the network's multiply-adds / this CPU's float32 peak, the peak
-          measured in the same run by a big np.matmul
+  floor   the network's multiply-adds / this CPU's float32 peak (bench/peak.py,
+          measured in the same run)
 Each figure is the median over `repeats` alternating measurements (paths
 take turns, so all see the same machine load) of the median frame time
 over `seconds`, after a warm-up frame. A path whose frame would take longer
 than `max_frame` seconds (estimated from small probe pictures or the path's
 last size) is not run at that size: its figure is that estimate, marked "~".
-Ratios are speeds relative to NumPy (2.00: twice as fast).
+Ratios are speeds relative to NumPy (2.00: twice as fast); "% peak" is a
+path's multiply-adds per second against the peak.
 """
 
 import itertools
@@ -28,13 +33,15 @@ from dataclasses import replace
 import numpy as np
 
 from .. import activations
+from ..cpu.evaluator import CpuEvaluator
 from ..network import Network
 from ..view import View
+from .peak import measure_peak
 from .train import CASES as TRAIN_CASES
 from .train import torch_available
 
 PROBE = (32, 32)
-PATHS = ("shader", "cpu", "numpy", "torch")
+PATHS = ("shader", "cpu", "image", "eval", "numpy", "torch")
 
 
 def _render_case(case, **changes):
@@ -60,15 +67,6 @@ CASES = (
 
 def macs_per_pixel(sizes) -> int:
     return sum(a * b for a, b in itertools.pairwise(sizes))
-
-
-def matmul_peak(n: int = 2048, repeats: int = 3) -> float:
-    """Multiply-adds per second of a big float32 np.matmul on this machine, now."""
-    rng = np.random.default_rng(0)
-    a, b = rng.random((n, n), np.float32), rng.random((n, n), np.float32)
-    a @ b
-    best = min(_seconds(lambda: a @ b) for _ in range(repeats))
-    return n**3 / best
 
 
 def _seconds(fn) -> float:
@@ -114,7 +112,9 @@ class Paths:
         from ..gpu.renderer import Renderer
 
         self.ctx = ctx
-        self.renderers = {p: Renderer(ctx, evaluator=p) for p in ("shader", "cpu") if p in paths}
+        wanted = {"shader": "shader", "cpu": "cpu", "image": "cpu"}
+        evaluators = {wanted[p] for p in paths if p in wanted}
+        self.renderers = {e: Renderer(ctx, evaluator=e) for e in evaluators}
         self.paths = paths
         self.torch_threads = torch_threads
         self._fbo = None
@@ -135,7 +135,13 @@ class Paths:
 
             return frame
 
-        out = {name: drawn(r) for name, r in self.renderers.items()}
+        out = {p: drawn(self.renderers[p]) for p in ("shader", "cpu") if p in self.paths}
+        if "image" in self.paths:
+            out["image"] = lambda: self.renderers["cpu"].image(view, size)
+        if "eval" in self.paths:
+            evaluator = CpuEvaluator(net.spec)
+            values = np.empty((size[1], size[0], net.spec.sizes[-1]), np.float32)
+            out["eval"] = lambda: evaluator.values(net.params, view, size, out=values)
         xy = view.grid(size).reshape(-1, 2).astype(np.float32)
         if "numpy" in self.paths:
             out["numpy"] = lambda: numpy_forward(net, xy)
@@ -199,7 +205,7 @@ def _case_rows(runner, case, view: View, sizes, paths, seconds, repeats, max_fra
         for p in run:
             times[p] = (statistics.median(samples[p]), False)
             per_pixel[p] = times[p][0] / pixels
-        times["floor"] = (macs * pixels / peak, False)
+        times["floor"] = (macs * pixels / peak.macs_per_s, False)
         numpy_s = times["numpy"][0] if "numpy" in times else None
         for p, (t, estimated) in times.items():
             rows.append(
@@ -209,6 +215,7 @@ def _case_rows(runner, case, view: View, sizes, paths, seconds, repeats, max_fra
                     "path": p,
                     "ms": t * 1e3,
                     "gmacs": macs * pixels / t / 1e9,
+                    "percent": peak.percent(macs * pixels / t),
                     "estimated": estimated,
                     "vs_numpy": numpy_s / t if numpy_s else None,
                 }
@@ -225,7 +232,8 @@ def measure(
     max_frame: float = 20.0,
     torch_threads: int = 2,
 ) -> dict:
-    """{"gl", "peak", "rows"}: one row per (case, size, path): ms, GMAC/s, ratio vs NumPy."""
+    """{"gl", "peak", "rows"}: one row per (case, size, path): ms, GMAC/s, % of the peak,
+    ratio vs NumPy; "peak" a bench.peak.Peak."""
     from ..gpu.context import describe, headless_context
 
     paths = tuple(p for p in paths if p != "torch" or torch_available())
@@ -234,7 +242,7 @@ def measure(
     runner = Paths(ctx, paths, torch_threads)
     rows = []
     try:
-        peak = matmul_peak()
+        peak = measure_peak()
         for case in cases:
             rows += _case_rows(runner, case, view, sizes, paths, seconds, repeats, max_frame, peak)
         gl = describe(ctx)
@@ -248,9 +256,10 @@ def report(result: dict) -> str:
     import numba
 
     lines = [
-        f"render benchmark, GL: {result['gl']}; numba {numba.get_num_threads()} threads; "
-        f"float32 matmul peak {result['peak'] / 1e9:.1f} GMAC/s",
-        f"{'network':<28} {'size':>9} {'path':<7} {'ms/frame':>10} {'GMAC/s':>8} {'x numpy':>8}",
+        f"render benchmark, GL: {result['gl']}; numba {numba.get_num_threads()} threads",
+        str(result["peak"]),
+        f"{'network':<28} {'size':>9} {'path':<7} {'ms/frame':>10} {'GMAC/s':>8} {'% peak':>7} "
+        f"{'x numpy':>8}",
     ]
     last = None
     for r in result["rows"]:
@@ -260,7 +269,8 @@ def report(result: dict) -> str:
         mark = "~" if r["estimated"] else " "
         ratio = f"{r['vs_numpy']:8.2f}" if r["vs_numpy"] else f"{'':>8}"
         lines.append(
-            f"{name:<28} {size:>9} {r['path']:<7} {mark}{r['ms']:>9.1f} {r['gmacs']:>8.2f} {ratio}"
+            f"{name:<28} {size:>9} {r['path']:<7} {mark}{r['ms']:>9.1f} {r['gmacs']:>8.2f} "
+            f"{r['percent']:>7.1f} {ratio}"
         )
     return "\n".join(lines)
 

@@ -6,14 +6,18 @@ BCE) with shuffled minibatches, by the Trainer and
 by the same network in PyTorch (float32, torch.set_num_threads(2), a plain
 zero_grad / forward / backward / step loop over index-sliced minibatches),
 alternating in the same run so both see the same machine load. Reported:
-median examples/s and µs per optimiser step, and the ratio numba / torch.
+median examples/s and µs per optimiser step, the ratio numba / torch, and
+multiply-adds per second (3 per weight per example: forward, backward to the
+inputs, weight gradients) as a share of the float32 peak (bench/peak.py).
 
 Beside them, one long run of a preset as the window trains it (its own
 settings, a test-loss evaluation per chunk): µs/step early (just after the
 first 1,000 steps) and late (the last steps), which should stay equal however
-far a run converges (subnormal floats once slowed late steps: kernels/fpenv.py).
+far a run converges (subnormal floats once slowed late steps: kernels/fpenv.py),
+and the share of the run's time its test-loss evaluations took.
 """
 
+import itertools
 import statistics
 import time
 from dataclasses import dataclass
@@ -21,8 +25,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import activations, optimizers
-from ..config import TrainConfig
+from ..config import MAX_CHUNK, TrainConfig
 from ..network import Network
+from .peak import measure_peak
 
 N_POINTS = 4096
 LONG_PRESET, LONG_STEPS = "bottle", 200_000
@@ -75,6 +80,11 @@ CASES = (
 )
 
 
+def macs_per_example(sizes) -> int:
+    """Multiply-adds of one training example: 3 per weight (forward, backward, gradient)."""
+    return 3 * sum(a * b for a, b in itertools.pairwise(sizes))
+
+
 def make_data(case: Case, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     x = rng.uniform(-1, 1, (N_POINTS, 2)).astype(np.float32)
@@ -109,7 +119,7 @@ def numba_runner(case: Case, x, y):
         optimizer=case.optimizer,
         lr=case.lr,
         batch_size=case.batch,
-        chunk_steps=1 << 20,
+        chunk_steps=MAX_CHUNK,  # one kernel call per timed run, as far as the field allows
     )
     trainer.run(8)  # compile (or load from the cache) outside the timing
     return trainer.run
@@ -178,7 +188,12 @@ def measure(
         row = {"case": case.name, "batch": case.batch}
         for name, samples in times.items():
             per_step = statistics.median(samples)
-            row[name] = {"us_per_step": per_step * 1e6, "examples_per_s": case.batch / per_step}
+            examples = case.batch / per_step
+            row[name] = {
+                "us_per_step": per_step * 1e6,
+                "examples_per_s": examples,
+                "macs_per_s": examples * macs_per_example(case.sizes),
+            }
         if "torch" in row:
             row["ratio"] = row["numba"]["examples_per_s"] / row["torch"]["examples_per_s"]
         rows.append(row)
@@ -216,6 +231,7 @@ def measure_long(
         "early": (LONG_WARMUP, LONG_WARMUP + block, early),
         "late": (first_late, trainer.step, late),
         "late_over_early": early / late,  # speed late / speed early
+        "test_share": trainer.test_seconds / max(trainer.seconds, 1e-9),
     }
 
 
@@ -224,23 +240,28 @@ def report_long(row: dict) -> str:
     return (
         f"long run, {row['preset']} as the window trains it: early (steps {e0:,}-{e1:,}) "
         f"{early:.2f} µs/step, late (steps {l0:,}-{l1:,}) {late:.2f} µs/step; "
-        f"late/early speed {row['late_over_early']:.2f}"
+        f"late/early speed {row['late_over_early']:.2f}; test-loss evaluations "
+        f"{100 * row['test_share']:.1f}% of its time"
     )
 
 
-def report(rows: list[dict]) -> str:
-    lines = [
-        f"{'network':<40} {'numba µs/step':>13} {'numba ex/s':>11} {'torch µs/step':>13} "
-        f"{'torch ex/s':>11} {'ratio':>7}"
-    ]
+def report(rows: list[dict], peak=None) -> str:
+    """The table; with `peak` (a bench.peak.Peak) its line first and each side's share of it."""
+
+    def side(name, r):
+        cell = f" {r['us_per_step']:>13.2f} {_rate(r['examples_per_s']):>11}"
+        cell += f" {r['macs_per_s'] / 1e9:>7.2f}"
+        return cell + (f" {peak.percent(r['macs_per_s']):>6.1f}" if peak else f" {'':>6}")
+
+    head = "".join(
+        f" {s + ' µs/step':>13} {s + ' ex/s':>11} {'GMAC/s':>7} {'% peak':>6}"
+        for s in ("numba", "torch")
+    )
+    lines = ([str(peak)] if peak else []) + [f"{'network':<40}{head} {'ratio':>7}"]
     for r in rows:
-        n = r["numba"]
-        line = f"{r['case']:<40} {n['us_per_step']:>13.2f} {_rate(n['examples_per_s']):>11}"
+        line = f"{r['case']:<40}" + side("numba", r["numba"])
         if "torch" in r:
-            t = r["torch"]
-            line += (
-                f" {t['us_per_step']:>13.2f} {_rate(t['examples_per_s']):>11} {r['ratio']:>6.1f}x"
-            )
+            line += side("torch", r["torch"]) + f" {r['ratio']:>6.1f}x"
         lines.append(line)
     return "\n".join(lines)
 
@@ -274,8 +295,9 @@ def run(args) -> int:
         print(
             "torch not installed: numba figures only (the baseline needs pip install torch==2.13.0)"
         )
+    peak = measure_peak()
     rows = measure(args.seconds, args.repeats, not args.no_torch, args.torch_threads)
-    print(report(rows))
+    print(report(rows, peak))
     if args.long_steps > 0:
         block = min(LONG_BLOCK, max(LONG_PARTS, args.long_steps // 4))
         print(report_long(measure_long(args.long, args.long_steps, block)))

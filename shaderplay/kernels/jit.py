@@ -27,9 +27,10 @@ import numpy as np
 from numba import carray, njit, types
 from numba.extending import intrinsic
 
-from . import cache
+from . import cache, vector
 
 cache.install()  # before any kernel is declared: cached kernels track all trainer sources
+FEATURES = vector.install()  # before numba's first compile: the widest vectors the CPU has
 
 FASTMATH = frozenset({"contract", "reassoc", "nsz", "arcp"})
 OPTIONS = dict(nogil=True, cache=True, fastmath=set(FASTMATH), error_model="numpy")

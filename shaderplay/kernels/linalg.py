@@ -37,7 +37,10 @@ def affine(W, b, X, Z):
     while j + 8 <= n_out:
         _eight_rows(W, b, biased, X, Z, j)
         j += 8
-    while j < n_out:  # leftover rows one at a time, inputs still in fours
+    if j < n_out and n_out >= 8:  # the leftover rows within the last eight, recomputed alike
+        _eight_rows(W, b, biased, X, Z, n_out - 8)
+        return
+    while j < n_out:  # fewer than eight rows in all: one at a time, inputs still in fours
         bj = b[j] if biased else F0
         for i in range(B):
             Z[j, i] = bj

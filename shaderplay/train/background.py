@@ -136,7 +136,7 @@ class ThreadControl:
                     queued = self._pending > 0
                     n = self._pending if queued else self.config.chunk_steps
                     self._busy = True
-                ran, stopped = self._chunk(n)
+                ran, stopped = self._chunk(n, finish=queued)
                 with self._cond:
                     self._busy = False
                     if queued:

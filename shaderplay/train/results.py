@@ -30,7 +30,7 @@ class Snapshot:
     step: int
     params: np.ndarray  # a copy of the whole flat float32 buffer (Network.params layout)
     train_loss: float  # mean minibatch loss (incl. l1/l2 penalty) of the last chunk; nan before any
-    test_loss: float  # data loss on the test split after the chunk; nan without one
+    test_loss: float  # data loss on the test split, newest evaluation; nan without one
     lr: float  # learning rate of the last step taken
     us_per_step: float  # wall time per step of the last chunk, microseconds
     diverged: Divergence | None
@@ -63,7 +63,7 @@ class TrainResult:
     steps: int  # optimiser steps taken by this call
     train_loss: float
     test_loss: float
-    stopped: str  # "steps" | "max_steps" | "target_loss" | "diverged"
+    stopped: str  # "steps" | "max_steps" | "target_loss" | "lr_zero" | "diverged"
 
 
 class Rows:

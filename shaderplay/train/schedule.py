@@ -13,6 +13,10 @@ plotting the schedule in the window).
 - cosine_restarts: SGDR with T_0 = restart_period, T_mult = restart_mult
   (torch CosineAnnealingWarmRestarts): the cosine restarts from lr at the
   end of each period, the periods growing by restart_mult.
+
+`zero_from` gives the step from which a schedule's rate stays below the
+smallest normal float32 for good: the kernels update in float32 with
+subnormals flushed, so from there on no step changes a weight.
 """
 
 import math
@@ -71,6 +75,45 @@ def scheduled_lr(step, hyper, ihyper):
 
 
 scheduled_lr_jit = inline(scheduled_lr)
+
+
+_TINY = np.finfo(np.float32).tiny
+
+
+def _dead(lr: float) -> bool:
+    """Whether rate `lr` moves no weight: below the smallest normal float32 once rounded."""
+    return np.float32(lr) < _TINY
+
+
+def _first_dead_power(lr: float, gamma: float) -> int | None:
+    """The least k with lr * gamma**k dead (as the formula computes it); None if none."""
+    if _dead(lr):
+        return 0
+    if gamma >= 1.0:
+        return None
+    k = max(0, int(math.log(_TINY / lr) / math.log(gamma)) - 2)  # just below the answer
+    while not _dead(lr * gamma**k):
+        k += 1
+    return k
+
+
+def zero_from(config: TrainConfig) -> int | None:
+    """The first 0-based step from which every learning rate of `config`'s schedule is dead
+    (see the module docstring); None where the rate never stays there."""
+    cfg = config
+    lr, warmup = float(cfg.lr), int(cfg.warmup_steps)
+    if _dead(lr):
+        return 0
+    schedule = SCHEDULES[cfg.schedule].code
+    if schedule == STEP:
+        k = _first_dead_power(lr, cfg.gamma)
+        return None if k is None else warmup + k * cfg.step_size
+    if schedule == EXPONENTIAL:
+        k = _first_dead_power(lr, cfg.gamma)
+        return None if k is None else warmup + k
+    if schedule == COSINE and _dead(cfg.lr_min):
+        return warmup + cfg.cosine_steps
+    return None  # constant and restarts come back to lr; cosine holds a live lr_min
 
 
 def lr_at(config: TrainConfig, steps) -> np.ndarray:

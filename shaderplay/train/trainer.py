@@ -8,11 +8,20 @@
 Steps run in chunks of `chunk_steps` per kernel call. After each chunk the
 trainer appends a loss_history row (train loss = mean minibatch loss of the
 chunk including the l1/l2 penalty; test loss = data loss on the test split,
-BatchNorm in evaluation mode), publishes a Snapshot (with the accuracies of
-classifiers, read off the same passes: the chunk's minibatches and the test
-split's evaluation) and checks the stop
-conditions: max_steps (a total step count), target_loss (on the chunk's
-train loss), divergence. Running in a background thread: background.py.
+BatchNorm in evaluation mode, NaN where not evaluated), publishes a Snapshot
+(with the accuracies of classifiers, read off the same passes: the chunk's
+minibatches and the test split's evaluation) and checks the stop conditions:
+max_steps (a total step count), target_loss (on the chunk's train loss),
+divergence, and a learning rate that is zero for good (schedule.zero_from;
+unless stop_at_zero_lr is off). Running in a background thread: background.py.
+
+The test loss (and accuracy) is evaluated on a schedule, so that it costs at
+most TEST_SHARE of a run's time: after the first chunk, once enough examples
+were trained since the last evaluation, after a chunk that ends a run(n) or
+advance(n), and when training stops by itself. "Enough" counts in the work of
+a training example (forward and backward): a test point took TEST_COST of it
+(measured on the presets, loss included). Once per chunk the test loss took
+~9% of a run. A snapshot carries the newest test figures.
 
 Input features (Fourier, latent) are computed once from the network when the
 trainer is made and on reset(); after changing net.latent or net.fourier_b
@@ -36,11 +45,13 @@ from .hyper import hyper_vectors
 from .program import Workspace, rows
 from .results import ACCURACY_KIND, REASONS, Divergence, Rows, Snapshot, TrainResult, accuracy
 from .rng import seed_state
-from .schedule import lr_at
+from .schedule import lr_at, zero_from
 from .settings import make_config, step_count
 
 EVAL_CAPACITY = 1024  # samples per forward call when evaluating a split
 NOTHING = (float("nan"),) * 5  # train loss, test loss, lr, train and test accuracy
+TEST_SHARE = 0.02  # the most of a run's time its test-loss evaluations take
+TEST_COST = 2 / 3  # a test point's evaluation in training examples (measured: ~0.55)
 
 
 class Trainer(ThreadControl):
@@ -80,6 +91,8 @@ class Trainer(ThreadControl):
         self._usable = True  # whether the weights in place give a finite loss and gradient
         self.us_per_step = float("nan")
         self._last = NOTHING  # train loss, test loss, lr, train accuracy, test accuracy
+        self.seconds = self.test_seconds = 0.0  # time in chunks; of it, in test evaluations
+        self._since_test = -1  # examples trained since the last test evaluation; -1: none yet
         self._init_thread()
         self._publish()
 
@@ -155,6 +168,7 @@ class Trainer(ThreadControl):
             self.stopped = None
             self._healthy, self._usable = None, True
             self._last = NOTHING
+            self._since_test = -1
             self._publish()
         self._wake()
 
@@ -198,7 +212,7 @@ class Trainer(ThreadControl):
         done, stopped = 0, "steps"
         self.stopped = None
         while done < steps:
-            ran, stopped = self._chunk(steps - done)
+            ran, stopped = self._chunk(steps - done, finish=True)
             done += ran
             if callback is not None:
                 callback(self)
@@ -207,8 +221,10 @@ class Trainer(ThreadControl):
                 break
         return TrainResult(done, self._last[0], self._last[1], stopped)
 
-    def _chunk(self, wanted: int) -> tuple[int, str]:
-        """One kernel call of at most chunk_steps steps; returns (steps run, stop reason)."""
+    def _chunk(self, wanted: int, finish: bool = False) -> tuple[int, str]:
+        """One kernel call of at most chunk_steps steps; returns (steps run, stop reason).
+        `finish`: the caller wants `wanted` steps and no more, so a chunk that runs them
+        all ends with a test evaluation."""
         with self._work:
             cfg = self.config
             if self.diverged is not None:
@@ -218,6 +234,11 @@ class Trainer(ThreadControl):
                 n = min(n, cfg.max_steps - self.step)
                 if n <= 0:
                     return 0, "max_steps"
+            dead = zero_from(cfg) if cfg.stop_at_zero_lr else None
+            if dead is not None:
+                n = min(n, dead - self.step)
+                if n <= 0:
+                    return 0, "lr_zero"
             if len(self._trace) < n:
                 self._trace = np.zeros((n, 3), np.float64)  # per step: loss, lr, accuracy
             first = self.step
@@ -242,27 +263,51 @@ class Trainer(ThreadControl):
                 self._trace,
             )
             elapsed = time.perf_counter() - start
+            self.seconds += elapsed
             ran = self.step - first
-            if ran:  # the chunk's start gave a finite loss and gradient
-                self._healthy = start_params
-                self.us_per_step = elapsed / ran * 1e6
-                train_loss, lr, train_acc = self._trace[:ran].mean(axis=0)
-                test_loss, test_acc = self.scores("test")
-                lr = float(self._trace[ran - 1, 1])
-                self._last = (float(train_loss), test_loss, lr, float(train_acc), test_acc)
-                self._history.append(float(self.step), *self._last[:2])
+            train_loss, train_acc = (
+                (float(self._trace[:ran, 0].mean()), float(self._trace[:ran, 2].mean()))
+                if ran
+                else (float("nan"), float("nan"))
+            )
             stopped = "steps"
             if status != K.OK:
                 self._usable = status == K.BAD_WEIGHT
                 lr = float(lr_at(cfg, [self.step])[0])
                 self.diverged = Divergence(self.step, REASONS[status], lr)
                 stopped = "diverged"
-            elif cfg.target_loss > 0.0 and ran and self._last[0] <= cfg.target_loss:
+            elif cfg.target_loss > 0.0 and ran and train_loss <= cfg.target_loss:
                 stopped = "target_loss"
             elif cfg.max_steps and self.step >= cfg.max_steps:
                 stopped = "max_steps"
+            elif dead is not None and self.step >= dead:
+                stopped = "lr_zero"
+            if ran:  # the chunk's start gave a finite loss and gradient
+                self._healthy = start_params
+                self.us_per_step = elapsed / ran * 1e6
+                test_loss, test_acc = float("nan"), self._last[4]  # the newest test accuracy
+                if self._test_due(ran, stopped != "steps" or (finish and ran == wanted)):
+                    test_loss, test_acc = self._timed_test()
+                newest_test = test_loss if test_loss == test_loss else self._last[1]
+                lr = float(self._trace[ran - 1, 1])
+                self._last = (train_loss, newest_test, lr, train_acc, test_acc)
+                self._history.append(float(self.step), train_loss, test_loss)
             self._publish()
             return ran, stopped
+
+    def _test_due(self, ran: int, ending: bool) -> bool:
+        """Whether the test loss is evaluated after a chunk of `ran` steps (module docstring)."""
+        first = self._since_test < 0
+        self._since_test = max(self._since_test, 0) + ran * int(self._ihyper[K.BATCH])
+        cheap = self._x_test.shape[1] * TEST_COST <= TEST_SHARE * self._since_test
+        return first or ending or cheap
+
+    def _timed_test(self) -> tuple[float, float]:
+        start = time.perf_counter()
+        scores = self.scores("test")
+        self.test_seconds += time.perf_counter() - start
+        self._since_test = 0
+        return scores
 
     def why_stopped(self) -> str:
         """`stopped` in words, for messages and captions ('' while training can go on)."""
@@ -273,6 +318,12 @@ class Trainer(ThreadControl):
             return f"reached max_steps = {self.config.max_steps}"
         if self.stopped == "target_loss":
             return f"reached target_loss = {self.config.target_loss:g} at step {self.step}"
+        if self.stopped == "lr_zero":
+            return (
+                f"the learning rate is zero from step {zero_from(self.config)} on "
+                f"({self.config.schedule} schedule): no step would change a weight; "
+                "set stop_at_zero_lr = false to go on"
+            )
         return ""
 
     def evaluate(self, split: str = "test") -> float:
