@@ -18,6 +18,12 @@ from ..sweeps.metrics import DEFAULT_STEPS, accuracy, speed
 from . import overrides
 
 
+def add_arguments(parser):
+    parser.add_argument("preset", help="built-in preset name or .toml path")
+    parser.add_argument("--save", metavar="NET.npz", help="write the trained network here (.npz)")
+    overrides.add_arguments(parser, "train")
+
+
 def _plan(args):
     """Preset, settings and checks, all before any training starts."""
     from ..build import build
