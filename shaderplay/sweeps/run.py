@@ -137,6 +137,9 @@ def sweep(
         if outcomes:
             write_csv(folder / "results.csv", the_plan, table)
             _save_png(folder / "sheet.png", sheet, "sheet.png")
+        if len(outcomes) < len(the_plan.cells):
+            done = f"{len(outcomes)} of {len(the_plan.cells)} cells"
+            print(f"sweep: stopped early; kept {done} in {folder}", file=sys.stderr)
     return SweepResult(table, sheet, folder, len(outcomes) == len(the_plan.cells))
 
 
