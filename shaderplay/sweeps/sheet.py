@@ -60,7 +60,7 @@ def _named(axis, label: str) -> str:
 
 
 def _measure(text: str, font) -> int:
-    return int(math.ceil(font.getlength(text)))
+    return math.ceil(font.getlength(text))
 
 
 def _fit(draw, text: str, width: int, font) -> str:
