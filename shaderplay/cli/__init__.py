@@ -34,6 +34,10 @@ COMMANDS = {
         ".sweep",
         "train and draw a preset per combination of settings: contact sheet, table",
     ),
+    "explore": (
+        ".explore",
+        "the articles' findings, one recipe each: list, make one, or all + a page",
+    ),
     "export": (".export", "one self-contained Shadertoy shader of a network, weights baked in"),
     "bench": (".bench", "throughput figures: bench train (numba trainer vs PyTorch), ..."),
 }
