@@ -136,5 +136,7 @@ def plan(preset, axes, changes=None, steps=None, mode=None, size=None) -> Plan:
     trained = sorted({c.steps for c in cells if c.steps})
     if trained:
         shared.insert(0, f"{'/'.join(map(str, trained))} steps")
-    title = ", ".join([base.name, *shared, f"mode {mode or mode_from_view(base.view)}"])
+    if "view.mode" not in {key for a in axes for key in a.keys}:
+        shared.append(f"mode {mode or mode_from_view(base.view)}")
+    title = ", ".join([base.name, *shared])
     return Plan(axes, tuple(cells), Look(mode, cell_size), title)
