@@ -80,6 +80,7 @@ def test_a_failed_cell_is_a_row_of_the_table(tmp_path):
     assert good["error"] == "" and good["train_loss"] > 0
     assert "network.output" in bad["error"] and bad["train_loss"] is None
     assert result.complete and result.sheet.shape[2] == 3
+    assert [row["network.output"] for row in result.table] == ["sigmoid", "relu"]
     assert not (tmp_path / "cells" / f"{bad['cell']}.npz").exists()
 
 

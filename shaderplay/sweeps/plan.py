@@ -57,7 +57,8 @@ def _label(value) -> str:
 class Cell:
     index: int  # row * columns + col
     name: str  # its files' stem: the number, then the values
-    labels: tuple[str, ...]  # its value on each axis, as shown
+    values: tuple  # its value on each axis
+    labels: tuple[str, ...]  # the same, as shown
     preset: Preset
     steps: int  # 0 for a preset without data to train on
 
@@ -129,8 +130,10 @@ def plan(preset, axes, changes=None, steps=None, mode=None, size=None) -> Plan:
         n = (steps or cell_preset.train.max_steps or DEFAULT_STEPS) if trains else 0
         if trains:
             cell_preset = set_fields(cell_preset, {"train.max_steps": n})
+        values = tuple(a.values[i] for a, i in zip(axes, at))
         labels = tuple(a.labels[i] for a, i in zip(axes, at))
-        cells.append(Cell(index, _file_name(index, axes, labels), labels, cell_preset, n))
+        name = _file_name(index, axes, labels)
+        cells.append(Cell(index, name, values, labels, cell_preset, n))
     cell_size = parse_size(size) if size is not None else size_for(base.view.domain, CELL_LONGEST)
     shared = [f"{k}={_label(v)}" for k, v in changes.items()]
     trained = sorted({c.steps for c in cells if c.steps})

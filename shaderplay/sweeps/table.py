@@ -32,14 +32,15 @@ def columns(plan: Plan) -> list[str]:
 
 
 def rows(plan: Plan, outcomes: dict[int, Outcome]) -> list[dict]:
-    """The table of the cells done (`outcomes` by cell number), in cell order."""
+    """The table of the cells done (`outcomes` by cell number), in cell order, the
+    varied settings as their values (results.csv writes them as shown)."""
     table = []
     for cell in plan.cells:
         outcome = outcomes.get(cell.index)
         if outcome is None:
             continue
         row = {name: getattr(outcome, name) for name in MEASURED}
-        row.update(zip((a.name for a in plan.axes), cell.labels))
+        row.update(zip((a.name for a in plan.axes), cell.values))
         row.update(cell=cell.name, error=outcome.error)
         table.append(row)
     return table
@@ -54,8 +55,10 @@ def _text(value) -> str:
 
 
 def write_csv(path, plan: Plan, table: list[dict]) -> None:
+    """The table, each varied value written as the sheet shows it."""
+    shown = {cell.name: dict(zip((a.name for a in plan.axes), cell.labels)) for cell in plan.cells}
     with checks.atomic_file(path, "results.csv", "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(columns(plan))
         for row in table:
-            writer.writerow(_text(row[name]) for name in columns(plan))
+            writer.writerow(_text({**row, **shown[row["cell"]]}[name]) for name in columns(plan))
