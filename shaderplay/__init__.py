@@ -2,7 +2,7 @@
 
     from shaderplay import Network, Trainer, render
 
-`Trainer` (numba) and `render` (OpenGL) load on first use, so commands that
+`Trainer` (numba), `render` (OpenGL) and `sweep` load on first use, so commands that
 need neither (`shaderplay presets`) start quickly.
 """
 
@@ -10,10 +10,23 @@ from .errors import ShaderplayError
 from .network import Network
 from .spec import NetworkSpec
 
-__all__ = ["Network", "NetworkSpec", "ShaderplayError", "Trainer", "render", "render_image"]
+__all__ = [
+    "Network",
+    "NetworkSpec",
+    "ShaderplayError",
+    "Trainer",
+    "render",
+    "render_image",
+    "sweep",
+]
 __version__ = "0.1.0"
 
-_LAZY = {"Trainer": ".train", "render": ".render", "render_image": ".render"}
+_LAZY = {
+    "Trainer": ".train",
+    "render": ".render",
+    "render_image": ".render",
+    "sweep": ".sweeps.run",
+}
 
 
 def __getattr__(name):

@@ -5,6 +5,8 @@ side has `image_size` pixels, aspect kept. The longer side spans [-1, 1] and
 the shorter side proportionally less, centred on 0, so a W×H image (W >= H)
 covers x in [-1, 1], y in [-H/W, H/W]. One sample per pixel, at the pixel's
 centre; y grows upwards, so image row 0 (the top row) has the largest y.
+Given a `domain` (target.domain other than the default), the image fills that
+rectangle instead, stretched to it: GINN's [0, 1]² is `domain=(0, 1, 0, 1)`.
 
 Pictures of an image target show where its data lies (`data_frame`: the
 renderer's frame= overlay), and a view left at the default domain takes the
@@ -66,23 +68,38 @@ def builtin_image_path(name: str) -> Path:
 
 @dataclass(frozen=True)
 class PixelField:
-    """Nearest-pixel lookup of an image placed as described in the module doc.
+    """Nearest-pixel lookup of an image placed as described in the module doc: its
+    left edge at `left`, its top at `top`, pixels `size` = (width, height) in domain units.
 
     Outside the image the nearest edge pixel is returned (like a texture's
     clamp-to-edge), so views of a wider domain show the border extended.
     """
 
     pixels: np.ndarray  # (H, W, C) float32, row 0 at the top
-    half_width: float
-    half_height: float
+    left: float
+    top: float
+    size: tuple[float, float]
 
     def __call__(self, points) -> np.ndarray:
         pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
         h, w = self.pixels.shape[:2]
-        size = 2.0 * self.half_width / w  # pixels are square
-        col = np.clip(np.floor((pts[:, 0] + self.half_width) / size), 0, w - 1).astype(np.intp)
-        row = np.clip(np.floor((self.half_height - pts[:, 1]) / size), 0, h - 1).astype(np.intp)
+        col = np.clip(np.floor((pts[:, 0] - self.left) / self.size[0]), 0, w - 1).astype(np.intp)
+        row = np.clip(np.floor((self.top - pts[:, 1]) / self.size[1]), 0, h - 1).astype(np.intp)
         return self.pixels[row, col]
+
+
+def placement(width: int, height: int, domain=None) -> tuple[tuple, PixelField]:
+    """(the domain a W×H image covers, its PixelField without pixels yet): its own
+    (the longer side over [-1, 1], square pixels) without a `domain`."""
+    if domain is None:
+        longest = max(width, height)
+        half_w, half_h = width / longest, height / longest
+        size = 2.0 * half_w / width  # square pixels
+        covers = (-half_w, half_w, -half_h, half_h)
+        return covers, PixelField(None, -half_w, half_h, (size, size))
+    xmin, xmax, ymin, ymax = map(float, domain)
+    size = ((xmax - xmin) / width, (ymax - ymin) / height)
+    return (xmin, xmax, ymin, ymax), PixelField(None, xmin, ymax, size)
 
 
 def _open(path: Path, field: str):
@@ -153,21 +170,34 @@ def pixel_centres(width: int, height: int) -> np.ndarray:
 
 
 def image_dataset(
-    path, name: str, color=False, image_size=128, noise=0.0, test_fraction=0.2, seed=0
+    path,
+    name: str,
+    color=False,
+    image_size=128,
+    noise=0.0,
+    test_fraction=0.2,
+    seed=0,
+    domain=None,
 ) -> Dataset:
-    """Fit an image file. `noise` adds Gaussian noise of that σ to the values
-    (clipped to [0, 1]; binary images re-thresholded at 0.5)."""
+    """Fit an image file, placed on `domain` (None: its own, see the module doc).
+    `noise` adds Gaussian noise of that σ to the values (clipped to [0, 1]; binary
+    images re-thresholded at 0.5)."""
     pixels, binary = read_pixels(Path(path), color, image_size)
     h, w, c = pixels.shape
-    points = pixel_centres(w, h)
+    covers, field = placement(w, h, domain)
+    if domain is None:
+        points = pixel_centres(w, h)
+    else:  # pixel centres, row 0 at the top
+        x = covers[0] + (np.arange(w) + 0.5) * field.size[0]
+        y = covers[3] - (np.arange(h) + 0.5) * field.size[1]
+        xx, yy = np.meshgrid(x, y)
+        points = np.stack([xx.ravel(), yy.ravel()], axis=1)
     values = pixels.reshape(-1, c).astype(np.float64)
     rng = np.random.default_rng(seed)
     split_seed = int(rng.integers(2**31))  # drawn first: noise leaves the split alone
     if noise > 0:
         values = values + rng.normal(0.0, noise, values.shape)
         values = (values >= 0.5).astype(np.float64) if binary else np.clip(values, 0.0, 1.0)
-    longest = max(w, h)
-    half_w, half_h = w / longest, h / longest
     data = Dataset.from_arrays(
         points,
         values,
@@ -176,6 +206,4 @@ def image_dataset(
         test_fraction=test_fraction,
         seed=split_seed,
     )
-    return replace(
-        data, domain=(-half_w, half_w, -half_h, half_h), field=PixelField(pixels, half_w, half_h)
-    )
+    return replace(data, domain=covers, field=replace(field, pixels=pixels))

@@ -10,8 +10,9 @@ keyword overrides are TargetConfig fields. The built-ins come from four tables:
 - `IMAGES` (images.py): built-in pictures, one sample per pixel;
 - "none": no data, for exploring random networks (kind "none").
 `name = "image"` / `"csv"` with `path` loads a file (see images.py and
-csvdata.py); images and CSV files bring their own domain, so `domain` must
-stay at its default for them, and `n_points` does not apply. Relative paths
+csvdata.py); CSV files bring their own domain, so `domain` must stay at its
+default for them; an image covers its own (images.py) unless `domain` says
+where to place it; `n_points` does not apply to either. Relative paths
 are relative to the working directory (a preset's, to its file's folder).
 
 `test_fraction` of the samples (rounded) go to the test split; `seed` fixes
@@ -103,14 +104,14 @@ def resolve(cfg: TargetConfig) -> tuple[str, str]:
 
 def check_source(cfg: TargetConfig) -> TargetConfig:
     """The rules between [target] fields: a name (or file) that exists in a table,
-    the default domain for files (they bring their own), training points left."""
+    the default domain for CSV files (they bring their own), training points left."""
     source, _ = resolve(cfg)
-    if source in FILE_KINDS and tuple(cfg.domain) != DEFAULT_DOMAIN:
+    if source == "csv" and tuple(cfg.domain) != DEFAULT_DOMAIN:
         raise bad_value(
             "target.domain",
             list(cfg.domain),
-            f"the default {list(DEFAULT_DOMAIN)} for images and CSV "
-            "files, which bring their own domain",
+            f"the default {list(DEFAULT_DOMAIN)} for CSV files, which bring their own domain "
+            "(an image takes a domain: it is placed on that rectangle)",
         )
     if source in ("function", "points") and round(cfg.n_points * (1 - cfg.test_fraction)) < 1:
         raise bad_value(
@@ -201,8 +202,9 @@ def make_dataset(cfg: TargetConfig) -> Dataset:
         return _point_dataset(cfg)
     if source == "image":
         name = cfg.name if cfg.name in IMAGES else Path(what).stem
+        placed = None if tuple(cfg.domain) == DEFAULT_DOMAIN else cfg.domain
         return image_dataset(
-            what, name, cfg.color, cfg.image_size, cfg.noise, cfg.test_fraction, cfg.seed
+            what, name, cfg.color, cfg.image_size, cfg.noise, cfg.test_fraction, cfg.seed, placed
         )
     if source == "csv":
         return csv_dataset(what, Path(what).stem, cfg.noise, cfg.test_fraction, cfg.seed)

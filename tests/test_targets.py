@@ -104,7 +104,7 @@ def test_builtin_targets_lists_every_table():
         ("spiral", {"domain": (1.0, -1.0, -1.0, 1.0)}, "target.domain"),
         ("spiral", {"domain": (-1.0, 1.0, -1.0, float("inf"))}, "target.domain"),
         ("bottle", {"image_size": 0}, "target.image_size"),
-        ("bottle", {"domain": (-2.0, 2.0, -2.0, 2.0)}, "target.domain"),
+        ("csv", {"path": "points.csv", "domain": (-2.0, 2.0, -2.0, 2.0)}, "target.domain"),
         ("image", {}, "target.path"),
         ("csv", {"path": "points.png"}, "target.path"),
         ("spiral", {"colour": True}, "target"),

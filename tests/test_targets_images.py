@@ -48,6 +48,18 @@ def test_field_is_nearest_pixel_inside_and_clamps_outside(corner_png):
     assert d.field(np.array([[-0.6, 0.35]]))[0, 0] == 0.0  # the next pixel to the right
 
 
+def test_a_domain_places_the_image_on_that_rectangle(corner_png):
+    # GINN's coordinates: the 6 x 4 image stretched over [0, 1]², y up.
+    d = load_target(corner_png, image_size=6, test_fraction=0.0, domain=(0.0, 1.0, 0.0, 1.0))
+    assert d.domain == (0.0, 1.0, 0.0, 1.0)
+    x, y = _all(d)
+    np.testing.assert_allclose(x[y[:, 0] == 1.0], [[1 / 12, 7 / 8]], atol=1e-6)
+    np.testing.assert_allclose(x[np.isclose(y[:, 0], 128 / 255)], [[11 / 12, 1 / 8]], atol=1e-6)
+    np.testing.assert_array_equal(d.field(x), y)
+    assert d.field(np.array([[0.01, 0.99], [-3.0, 3.0]]))[:, 0].tolist() == [1.0, 1.0]
+    assert d.field(np.array([[0.2, 0.99]]))[0, 0] == 0.0  # the second column
+
+
 def test_resize_keeps_aspect_and_longest_side(corner_png):
     d = load_target(corner_png, image_size=12, test_fraction=0.0)
     assert len(d.x_train) == 12 * 8 and d.domain == pytest.approx((-1, 1, -8 / 12, 8 / 12))

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs everything shaderplay needs on a fresh Debian/Ubuntu machine:
 # Mesa's EGL/GL drivers (headless rendering, llvmpipe when there is no GPU),
-# Xvfb (window tests), and a virtual environment in .venv with shaderplay and
+# Xvfb (window tests), Chromium (the gallery page's browser test), and a virtual environment in .venv with shaderplay and
 # its test extras installed non-editable (so a file missing from the package
 # fails the tests). Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libegl1 libegl-mesa0 libgl1 libgl1-mesa-dri libglx-mesa0 xvfb xauth)
+packages=(libegl1 libegl-mesa0 libgl1 libgl1-mesa-dri libglx-mesa0 xvfb xauth chromium)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -30,6 +30,14 @@ COMMANDS = {
     "window": (".window", "open the window on a preset (the default command)"),
     "render": (".render", "headless picture of a network or preset: PNG, or raw .npy values"),
     "record": (".record", "headless video of training, zoom, weight scale, morph or a saved run"),
+    "sweep": (
+        ".sweep",
+        "train and draw a preset per combination of settings: contact sheet, table",
+    ),
+    "explore": (
+        ".explore",
+        "the articles' findings, one recipe each: list, make one, or all + a page",
+    ),
     "export": (".export", "one self-contained Shadertoy shader of a network, weights baked in"),
     "bench": (".bench", "throughput figures: bench train (numba trainer vs PyTorch), ..."),
 }

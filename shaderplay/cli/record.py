@@ -20,6 +20,7 @@ network.scale (neylon: weights uniform in [-0.7, 0.7] is scale 0.7), so
 import argparse
 import math
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from .. import checks, interrupts
@@ -128,6 +129,14 @@ def add_arguments(parser) -> None:
     add("--seed-b", type=int, default=None, help="morph: seed of network B (default: seed + 1)")
     add("--run", default=None, help="playback: the run file RUN.npz to play")
     add("--save-run", default=None, help="training: also keep weight snapshots in RUN.npz")
+    add(
+        "--compare",
+        action="append",
+        default=[],
+        metavar="TABLE.KEY=VALUE",
+        help="film an A/B pair: the left half as given, the right with this setting changed "
+        "(repeatable), each half labelled with its values, e.g. train.lr=0.03",
+    )
     add(
         "--snapshot-every",
         type=int,
@@ -239,6 +248,37 @@ def _domain(opts) -> dict:
     return {} if opts.view is None else {"domain": list(opts.view.domain)}
 
 
+def _comparison(args, settings, source, name, opts, mode, points):
+    """The right half of an A/B film: its animation, picture options and the two labels
+    naming each half's values of the keys `--compare` changes."""
+    from ..preset_schema import parse_setting
+    from ..record.catalog import ANIMATIONS
+    from ..sources import load_source
+    from .render import picture_options
+
+    changes = dict(parse_setting(text, "--compare") for text in args.compare)
+    if source.preset is None:
+        raise bad_value("--compare", args.compare, "a preset SOURCE (a .npz's weights are fixed)")
+    if args.save_run:
+        raise bad_value("--save-run", args.save_run, "one run file: not with --compare")
+    compared = overrides.Settings(changes, dict.fromkeys(changes, "--compare"))
+    with compared.named():
+        other = load_source(args.source, changes={**settings.changes, **changes})
+        animation = ANIMATIONS[name](other, opts)
+    options = picture_options(
+        mode, animation.net, other.dataset, points=points, boundaries=args.boundaries
+    )
+
+    def label(preset) -> str:
+        shown = []
+        for dotted in changes:
+            table, _, key = dotted.partition(".")
+            shown.append(f"{key}={getattr(getattr(preset, table), key)}")
+        return ", ".join(shown)
+
+    return animation, options, (f"A: {label(source.preset)}", f"B: {label(other.preset)}")
+
+
 def run(args) -> int:
     from tqdm import tqdm
 
@@ -251,6 +291,7 @@ def run(args) -> int:
     from ..record.catalog import ANIMATIONS, default_animation
     from ..record.film import Look, record
     from ..record.formats import format_of
+    from ..record.pair import half, half_size, record_pair
     from ..record.sink import check_fps, check_size
     from ..sources import load_source
     from ..view import View, parse_size
@@ -274,7 +315,7 @@ def run(args) -> int:
     _check_scales(args)
     if args.save_run:
         checks.output_file("--save-run", args.save_run)
-    opts = _options(args, size, fps)
+    opts = _options(args, half_size(size) if args.compare else size, fps)  # views fit
     settings = overrides.read(args)
     with settings.named():
         source = load_source(args.source, changes=settings.changes)
@@ -311,9 +352,11 @@ def run(args) -> int:
         recorder.meta.update(
             mode=mode, colormap=look.colormap or parse_mode(mode)[0].colormap, **_domain(opts)
         )
+    pair = args.compare and _comparison(args, settings, source, name, opts, mode, points)
 
     ctx = headless_context()
     renderer = Renderer(ctx)
+    other = Renderer(ctx) if pair else None
     sink = interrupted = None
     try:
         # Compile errors, unknown modes and colormaps surface before the file opens.
@@ -333,7 +376,13 @@ def run(args) -> int:
                     mininterval=0.25,
                 ) as bar,
             ):
-                record(animation, renderer, sink, look, bar)
+                if pair:
+                    left = half(look)
+                    right = replace(left, options=tuple(pair[1].items()))
+                    animations, renderers = (animation, pair[0]), (renderer, other)
+                    record_pair(animations, renderers, sink, (left, right), pair[2], bar)
+                else:
+                    record(animation, renderer, sink, look, bar)
         except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM, SIGHUP
             interrupted = exc
             if sink is not None:
@@ -343,6 +392,8 @@ def run(args) -> int:
             with checks.writing("--save-run"):
                 recorder.save(opts.save_run, loss_history=animation.trainer.loss_history)
         renderer.release()
+        if other is not None:
+            other.release()
         ctx.release()
     frames = sink.frames_written if sink is not None else 0
     w, h = size

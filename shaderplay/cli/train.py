@@ -13,30 +13,17 @@ is train.max_steps.
 
 import sys
 
-import numpy as np
-
 from .. import checks
 from ..errors import ShaderplayError
 from ..health import check
+from ..sweeps.metrics import DEFAULT_STEPS, speed
 from . import overrides
-
-DEFAULT_STEPS = 5000
 
 
 def add_arguments(parser):
     parser.add_argument("preset", help="built-in preset name or .toml path")
     parser.add_argument("--save", metavar="NET.npz", help="write the trained network here (.npz)")
     overrides.add_arguments(parser, "train")
-
-
-def speed(chunk_us: list[float]) -> str:
-    """Median µs/step over the chunks after the first, whose time includes loading
-    (or compiling) the numba kernels; with one chunk, its time, saying so."""
-    if not chunk_us:
-        return "no steps timed"
-    if len(chunk_us) == 1:
-        return f"{chunk_us[0]:.2f} µs/step (one chunk, numba start-up included)"
-    return f"{float(np.median(chunk_us[1:])):.2f} µs/step"
 
 
 def _plan(args):
