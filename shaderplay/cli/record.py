@@ -26,6 +26,7 @@ from pathlib import Path
 from .. import checks, interrupts
 from ..errors import bad_value, choose
 from . import overrides
+from .record_compare import comparison
 
 SINK_OPTIONS = ("crf", "x264_preset")
 
@@ -248,37 +249,6 @@ def _domain(opts) -> dict:
     return {} if opts.view is None else {"domain": list(opts.view.domain)}
 
 
-def _comparison(args, settings, source, name, opts, mode, points):
-    """The right half of an A/B film: its animation, picture options and the two labels
-    naming each half's values of the keys `--compare` changes."""
-    from ..preset_schema import parse_setting
-    from ..record.catalog import ANIMATIONS
-    from ..sources import load_source
-    from .render import picture_options
-
-    changes = dict(parse_setting(text, "--compare") for text in args.compare)
-    if source.preset is None:
-        raise bad_value("--compare", args.compare, "a preset SOURCE (a .npz's weights are fixed)")
-    if args.save_run:
-        raise bad_value("--save-run", args.save_run, "one run file: not with --compare")
-    compared = overrides.Settings(changes, dict.fromkeys(changes, "--compare"))
-    with compared.named():
-        other = load_source(args.source, changes={**settings.changes, **changes})
-        animation = ANIMATIONS[name](other, opts)
-    options = picture_options(
-        mode, animation.net, other.dataset, points=points, boundaries=args.boundaries
-    )
-
-    def label(preset) -> str:
-        shown = []
-        for dotted in changes:
-            table, _, key = dotted.partition(".")
-            shown.append(f"{key}={getattr(getattr(preset, table), key)}")
-        return ", ".join(shown)
-
-    return animation, options, (f"A: {label(source.preset)}", f"B: {label(other.preset)}")
-
-
 def run(args) -> int:
     from tqdm import tqdm
 
@@ -352,7 +322,7 @@ def run(args) -> int:
         recorder.meta.update(
             mode=mode, colormap=look.colormap or parse_mode(mode)[0].colormap, **_domain(opts)
         )
-    pair = args.compare and _comparison(args, settings, source, name, opts, mode, points)
+    pair = args.compare and comparison(args, settings, source, name, opts, mode, points)
 
     ctx = headless_context()
     renderer = Renderer(ctx)
