@@ -22,7 +22,7 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 FENCE = re.compile(r"(<!-- not run by the tests: [^>]*-->\s*)?```(sh|python)\n(.*?)```", re.S)
 CAPS = {"--steps": 300, "--frames": 6, "--snapshot-every": 50}
 SIDE = 96  # the largest picture side a test command draws
-WINDOW_S = 10  # how long a window command runs before it is stopped
+WINDOW_S = 6  # how long a window command runs before it is stopped
 
 
 def blocks() -> list[tuple[str, str]]:
