@@ -80,6 +80,23 @@ def test_a_reduced_picture_leaves_the_points_to_imgui_in_class_colours(ctx):
         picture.release()
 
 
+def test_a_reduced_mosaic_draws_no_points_over_its_tiles(ctx):
+    """The mosaic (like any mode without the points overlay) has no place for the data
+    in the canvas's coordinates: its reduced picture gets no imgui points either."""
+    from shaderplay.config import TargetConfig
+    from shaderplay.targets import make_dataset
+
+    data = make_dataset(TargetConfig("spiral", n_points=100))
+    picture = CanvasPicture(ctx, OptsRenderer())
+    try:
+        picture.scale = 0.25
+        args = ("mosaic", "viridis", {"points": data})
+        assert picture.update((1, "v"), View((0, 0), 1.0, None), (64, 48), args, adaptive=True)
+        assert picture._points is None
+    finally:
+        picture.release()
+
+
 def test_a_preview_thins_many_points_evenly():
     from shaderplay.app import canvas_points
     from shaderplay.config import TargetConfig

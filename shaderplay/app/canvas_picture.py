@@ -84,7 +84,8 @@ class CanvasPicture:
         mode, colormap, opts = draw_args
         opts = _thin(opts, mode, scale)
         self._points = None
-        if scale < 1.0 and opts.get("points") is not None:
+        overlays = row.overlays if row is not None else ()
+        if scale < 1.0 and opts.get("points") is not None and "points" in overlays:
             self._points = (canvas_points.preview_rows(opts["points"]), view)
             opts = {k: v for k, v in opts.items() if k != "points"}
         start = time.perf_counter()
