@@ -111,6 +111,17 @@ def compose(picture: np.ndarray, legend: Legend, font: int | None = None) -> np.
     return np.asarray(frame)
 
 
+def band(legend: Legend, width: int, font: int | None = None) -> np.ndarray:
+    """The legend's band alone (what the colours mean), at least `width` pixels wide:
+    uint8 (h, w, 3); e.g. one legend shared by a sheet of pictures."""
+    from PIL import Image, ImageDraw
+
+    p = plan(legend, max(width, MIN_WIDTH), font or font_px(width))
+    frame = Image.new("RGB", (max(width, MIN_WIDTH), p.band), BACKGROUND)
+    _band(ImageDraw.Draw(frame), _font(p.font), legend, p, frame.width, 0)
+    return np.asarray(frame)
+
+
 def legend_by_default(mode: str, spec) -> bool:
     """A recording's default: a legend, but for outputs shown as RGB (art, images)."""
     return parse_mode(mode)[0].shown_kind(spec) != "rgb"

@@ -3,6 +3,7 @@ files wherever the cells ran, failed cells as rows, an interrupt keeps what is d
 
 import csv
 import importlib.util
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -86,7 +87,7 @@ def test_a_failed_cell_is_a_row_of_the_table(tmp_path):
 
 def test_an_interrupt_keeps_the_cells_done(tmp_path, monkeypatch):
     def one_then_interrupt(cells, look, workers):
-        yield run_cell(cells[0], look, lambda *a: np.zeros((8, 8, 3), np.uint8))
+        yield run_cell(cells[0], look, lambda *a: (np.zeros((8, 8, 3), np.uint8), None))
         raise KeyboardInterrupt
 
     monkeypatch.setattr("shaderplay.sweeps.pool.run_local", one_then_interrupt)
@@ -145,3 +146,28 @@ def test_bad_vary_is_refused_before_any_work(tmp_path, capsys, args, message):
 def test_workers_and_ray_do_not_go_together():
     with pytest.raises(ShaderplayError, match="workers"):
         sweep_run.sweep("xor", {"train.lr": [0.1]}, workers=2, ray="local", progress=False)
+
+
+def test_a_legend_the_cells_share_sits_under_the_sheet(tmp_path):
+    """xor's classes view has one legend for every cell (its classes, no range): the
+    sheet carries it once, under the grid; legends that differ make no shared band."""
+    from shaderplay.legend import band
+    from shaderplay.sweeps.picture import draw
+    from shaderplay.sweeps.sheet import PAD
+
+    out = tmp_path / "classes"
+    args = ["sweep", "xor", *GRID, *SMALL, "--mode", "classes", "--workers", "1", "-o", str(out)]
+    assert main(args) == 0
+    sheet = np.asarray(Image.open(out / "sheet.png").convert("RGB"))
+    one = plan("xor", [], None, 1, "classes", (24, 24))
+    legend = run_cell(one.cells[0], one.look, draw).legend
+    assert legend.swatches  # the classes, named
+    strip = band(legend, 24)
+    h, w = strip.shape[:2]
+    below = [
+        y for y in range(sheet.shape[0] - h + 1) if (sheet[y : y + h, PAD : PAD + w] == strip).all()
+    ]
+    assert below and below[0] > 2 * 24  # under the grid
+    other = sweep_run.Outcome(1, 0, legend=replace(legend, shows="something else"))
+    outcomes = {0: sweep_run.Outcome(0, 0, legend=legend), 1: other}
+    assert sweep_run.shared_legend(one, outcomes) is None

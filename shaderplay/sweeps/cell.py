@@ -39,6 +39,7 @@ class Outcome:
     error: str = ""  # why the cell failed or stopped early; "" when it ran as asked
     npz: bytes | None = None  # the trained network's file
     picture: np.ndarray | None = field(default=None, repr=False)  # uint8 (H, W, 3)
+    legend: object = field(default=None, repr=False)  # the picture's mode_legends.Legend
 
 
 def network_bytes(net, meta: dict) -> bytes:
@@ -69,7 +70,7 @@ def _train(outcome: Outcome, net, data, config, steps: int) -> None:
 
 def run_cell(cell: Cell, look: Look, draw) -> Outcome:
     """Train and draw `cell`; any failure is the Outcome's `error`, never raised.
-    `draw(net, data, preset, look)` -> the picture."""
+    `draw(net, data, preset, look)` -> (the picture, its Legend)."""
     started = time.perf_counter()
     outcome = Outcome(cell.index, cell.preset.network.seed)
     try:
@@ -84,7 +85,7 @@ def run_cell(cell: Cell, look: Look, draw) -> Outcome:
                 "sweep_cell": cell.name,
             }
             outcome.npz = network_bytes(net, meta)
-            outcome.picture = draw(net, data, cell.preset, look)
+            outcome.picture, outcome.legend = draw(net, data, cell.preset, look)
         else:
             outcome.error = outcome.error or "weights not finite"
     except Exception as exc:  # any failure is this cell's row, never the sweep's end

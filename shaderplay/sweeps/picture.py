@@ -10,7 +10,6 @@ go through GL.
 import threading
 
 import numba
-import numpy as np
 
 from ..config import mode_from_view
 from ..errors import bad_value
@@ -45,16 +44,17 @@ def options(mode: str, data, show_points: bool) -> dict:
     return opts
 
 
-def draw(net, data, preset, look: Look) -> np.ndarray:
+def draw(net, data, preset, look: Look):
     """`net` in the preset's view (its mode and colormap, or `look.mode` with the
-    mode's own colormap): uint8 (H, W, 3)."""
+    mode's own colormap): (uint8 (H, W, 3), the picture's Legend)."""
     mode = look.mode or mode_from_view(preset.view)
     colormap = preset.view.colormap if look.mode is None else None
     opts = options(mode, data, preset.view.show_points)
     renderer = _renderer()
     renderer.set_network(net)
     view = View.fit(preset.view.domain, look.size)
-    return renderer.image(view, look.size, mode, colormap, **opts)
+    picture = renderer.image(view, look.size, mode, colormap, **opts)
+    return picture, renderer.legend(mode, colormap, **opts)
 
 
 def cell_task(cell: Cell, look: Look) -> Outcome:

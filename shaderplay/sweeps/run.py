@@ -23,6 +23,7 @@ import numpy as np
 
 from .. import checks
 from ..errors import bad_value
+from ..legend import band
 from .cell import Outcome
 from .plan import Axis, Plan, axis, plan
 from .sheet import draw_sheet
@@ -87,6 +88,15 @@ def _executor(the_plan: Plan, workers, ray):
     return run_local(the_plan.cells, the_plan.look, count)
 
 
+def shared_legend(the_plan: Plan, outcomes: dict[int, Outcome]) -> np.ndarray | None:
+    """The cells' legend as one band, where every drawn cell has the same one (a fixed
+    range, the same classes); None where they differ (each picture's own auto range)."""
+    legends = [o.legend for o in outcomes.values() if o.legend is not None]
+    if not legends or any(legend != legends[0] for legend in legends):
+        return None
+    return band(legends[0], the_plan.look.size[0])
+
+
 def sweep(
     preset,
     vary=None,
@@ -133,7 +143,7 @@ def sweep(
         bar.close()
         runner.close()
         table = rows(the_plan, outcomes)
-        sheet = draw_sheet(the_plan, outcomes)
+        sheet = draw_sheet(the_plan, outcomes, shared_legend(the_plan, outcomes))
         if outcomes:
             write_csv(folder / "results.csv", the_plan, table)
             _save_png(folder / "sheet.png", sheet, "sheet.png")
