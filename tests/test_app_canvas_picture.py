@@ -2,7 +2,8 @@
 alone wait until the last render fits in its share of the time, a new view
 renders at once, and a reduced picture is sharpened once training stops."""
 
-from shaderplay.app.canvas_picture import DUTY, CanvasPicture
+from shaderplay.app.canvas_picture import DUTY, LONGEST_S, CanvasPicture
+from shaderplay.spec import NetworkSpec
 from shaderplay.view import View
 
 
@@ -107,3 +108,26 @@ def test_a_preview_thins_many_points_evenly():
     assert len(rows) == canvas_points.MOST
     assert rows[0, :2].tolist() == data.x_train[0].tolist()  # first and last kept
     assert rows[-1, :2].tolist() == data.x_test[-1].astype("float32").tolist()
+
+
+class HeavyRenderer(CountingRenderer):
+    """A 14 x 400 net, as neylon_wide: 2.2M multiply-adds a pixel."""
+
+    spec = NetworkSpec(hidden=(400,) * 14, activations=("tanh",) * 14, n_out=3)
+
+
+def test_a_heavy_picture_is_drawn_at_the_size_its_time_allows_and_kept(ctx):
+    renderer = HeavyRenderer()
+    picture = CanvasPicture(ctx, renderer)
+    args, view = ("output", "viridis", {}), View((0, 0), 1.0, None)
+    try:  # full size at the assumed rate would take ~seconds: a smaller picture instead
+        assert picture.update((1, "v"), view, (640, 480), args, adaptive=False, now=0.0)
+        (w, h), macs = renderer.sizes[-1], 2 * 400 + 13 * 400 * 400 + 400 * 3
+        assert w < 640 and macs * w * h <= LONGEST_S * picture.rate * 1.1
+        # that is the best picture this net gets: no re-render while nothing changes
+        assert not picture.update((1, "v"), view, (640, 480), args, adaptive=False, now=5.0)
+        lines = ("boundaries", "viridis", {})  # twice the work: smaller still
+        assert picture.update((1, "v", "b"), view, (640, 480), lines, adaptive=False, now=6.0)
+        assert renderer.sizes[-1][0] < w
+    finally:
+        picture.release()

@@ -31,6 +31,10 @@ DUTY = 0.4  # most of the time spent re-rendering for new weights alone
 SETTLE_S = 0.3  # a reduced picture unchanged this long is drawn again at full size
 MIN_SCALE = 0.125
 STEP = 1.25  # scale change per adjustment
+# A picture whose multiply-adds would take longer than LONGEST_S at the rate renders reach
+# (a 14x400 net's boundaries took ~2 minutes at full size) is drawn at the size that fits,
+# down to FLOOR_SCALE, and stays there: screenshots and recordings render full size.
+LONGEST_S, FLOOR_SCALE, RATE = 1.0, 1 / 32, 5e9
 
 
 class CanvasPicture:
@@ -46,6 +50,7 @@ class CanvasPicture:
         self.renders = 0  # renders so far (the benchmark reports their rate)
         self._drawn = 1.0  # the scale of the picture in the texture
         self._points = None  # (point rows, view) drawn over a reduced picture by imgui
+        self.rate = RATE  # multiply-adds per second a render reached, measured as they go
 
     def _target(self, size) -> None:
         if self.fbo is not None and self.fbo.size == size:
@@ -79,6 +84,9 @@ class CanvasPicture:
         row = MODES.get(draw_args[0].split(":")[0])
         sharp = row is not None and row.plot  # a plot's points and lines: always full size
         scale = self.scale if (adaptive and moving and not sharp) else 1.0
+        work = 0.0 if sharp else self._work(row, draw_args) * w * h  # multiply-adds, full size
+        best = min(1.0, (LONGEST_S * self.rate / work) ** 0.5) if work else 1.0
+        scale = min(scale, max(FLOOR_SCALE, best))  # no render that freezes the window
         size = (max(1, round(w * scale)), max(1, round(h * scale)))
         self._target(size)
         mode, colormap, opts = draw_args
@@ -91,11 +99,24 @@ class CanvasPicture:
         start = time.perf_counter()
         self.renderer.draw(view, size, mode, colormap, fbo=self.fbo, viewport=(0, 0, *size), **opts)
         self.render_seconds = time.perf_counter() - start
+        if work and self.render_seconds > 0.005:  # long enough to time: this machine's rate
+            self.rate = work * scale * scale / self.render_seconds
         self._began, self.renders = now, self.renders + 1
         if adaptive and moving:
             self._adapt()
-        self._key, self._sharp, self._drawn = key, scale == 1.0, scale
+        # sharp: the best picture the time allows (full size unless the net is too heavy)
+        self._key, self._sharp, self._drawn = key, scale >= min(1.0, best), scale
         return True
+
+    def _work(self, row, draw_args) -> float:
+        """Multiply-adds per pixel of a picture: the network's, twice with boundary lines
+        (their slope and coverage per neuron)."""
+        spec = getattr(self.renderer, "spec", None)
+        if spec is None:
+            return 0.0
+        macs = sum(a * b for a, b in zip(spec.sizes, spec.sizes[1:]))
+        lines = draw_args[2].get("boundaries") is not None or (row is not None and row.boundaries)
+        return float(macs) * (2.0 if lines else 1.0)
 
     def _adapt(self) -> None:
         """Fewer pixels when a render took longer than the budget, more when it was quick."""
