@@ -22,7 +22,7 @@ import time
 
 from imgui_bundle import imgui
 
-from ..modes import MODES
+from ..modes import MODES, parse_mode
 from . import canvas_points
 from .offscreen import colour_target, release_target
 
@@ -35,6 +35,8 @@ STEP = 1.25  # scale change per adjustment
 # (a 14x400 net's boundaries took ~2 minutes at full size) is drawn at the size that fits,
 # down to FLOOR_SCALE, and stays there: screenshots and recordings render full size.
 LONGEST_S, FLOOR_SCALE, RATE = 1.0, 1 / 32, 5e9
+WALKS_ONCE = ("output", "neuron", "classes", "error")  # CPU functions that walk the net once
+PASSES = {"gradient": 3.0}  # the value and its two derivatives
 
 
 class CanvasPicture:
@@ -84,7 +86,8 @@ class CanvasPicture:
         row = MODES.get(draw_args[0].split(":")[0])
         sharp = row is not None and row.plot  # a plot's points and lines: always full size
         scale = self.scale if (adaptive and moving and not sharp) else 1.0
-        work = 0.0 if sharp else self._work(row, draw_args) * w * h  # multiply-adds, full size
+        per_pixel, timed = (0.0, False) if sharp else self._work(row, draw_args)
+        work = per_pixel * w * h  # multiply-adds at full size
         best = min(1.0, (LONGEST_S * self.rate / work) ** 0.5) if work else 1.0
         scale = min(scale, max(FLOOR_SCALE, best))  # no render that freezes the window
         size = (max(1, round(w * scale)), max(1, round(h * scale)))
@@ -99,7 +102,7 @@ class CanvasPicture:
         start = time.perf_counter()
         self.renderer.draw(view, size, mode, colormap, fbo=self.fbo, viewport=(0, 0, *size), **opts)
         self.render_seconds = time.perf_counter() - start
-        if work and self.render_seconds > 0.005:  # long enough to time: this machine's rate
+        if timed and work and self.render_seconds > 0.005:  # long enough: this machine's rate
             self.rate = work * scale * scale / self.render_seconds
         self._began, self.renders = now, self.renders + 1
         if adaptive and moving:
@@ -108,15 +111,21 @@ class CanvasPicture:
         self._key, self._sharp, self._drawn = key, scale >= min(1.0, best), scale
         return True
 
-    def _work(self, row, draw_args) -> float:
-        """Multiply-adds per pixel of a picture: the network's, twice with boundary lines
-        (their slope and coverage per neuron)."""
+    def _work(self, row, draw_args) -> tuple[float, bool]:
+        """(multiply-adds per pixel of a picture, whether that is its real count and may
+        time the rate): the layers its mode walks, times its passes, twice with boundary
+        lines (their slope and coverage per neuron); the mosaic counts the whole net, an
+        upper bound that caps but does not time."""
         spec = getattr(self.renderer, "spec", None)
-        if spec is None:
-            return 0.0
-        macs = sum(a * b for a, b in zip(spec.sizes, spec.sizes[1:]))
-        lines = draw_args[2].get("boundaries") is not None or (row is not None and row.boundaries)
-        return float(macs) * (2.0 if lines else 1.0)
+        if spec is None or row is None:
+            return 0.0, False
+        per_layer = [a * b for a, b in zip(spec.sizes, spec.sizes[1:])]
+        named = row.named(parse_mode(draw_args[0])[1])
+        walked = per_layer[: named["layer"] + 1] if "layer" in named else per_layer
+        exact = row.cpu in WALKS_ONCE
+        lines = draw_args[2].get("boundaries") is not None or row.boundaries
+        factor = PASSES.get(row.cpu, 1.0) * (2.0 if lines else 1.0)
+        return float(sum(walked)) * factor, exact
 
     def _adapt(self) -> None:
         """Fewer pixels when a render took longer than the budget, more when it was quick."""
