@@ -37,6 +37,7 @@ from . import (
     training_actions,
     view_actions,
 )
+from .canvas_compare import SplitCanvas
 from .canvas_picture import CanvasPicture
 from .dialogs import FileDialogs
 from .keys import handle_keys
@@ -95,6 +96,7 @@ class Loop:
         self.info = gui.FrameInfo(renderer_name=str(window.ctx.info.get("GL_RENDERER", "?")))
         self.recording = Recording()
         self.picture = CanvasPicture(window.ctx, renderer)
+        self.split = SplitCanvas(window.ctx, renderer)  # an A/B comparison's two halves
         self.dialogs = FileDialogs()
         self.generation = -1
         self.window_shots: list[str] = []
@@ -131,6 +133,7 @@ class Loop:
             self.recording.finish(state, self.session)
             self.dialogs.close()
             self.picture.release()
+            self.split.release()
             self._share_cores(False)
 
     def frame(self) -> None:
@@ -263,8 +266,11 @@ class Loop:
                 (w, h),
             ),
         )
+        free = self.session.pacing.free_running
+        if self.session.compare is not None:  # A left, B right
+            self.split.draw(state, self.session, rect, (w, h), args, key[1], free)
+            return
         try:
-            free = self.session.pacing.free_running
             self.picture.update(key, state.view, (w, h), args, state.adaptive, share=free)
         except ShaderplayError as exc:
             if state.preset.view.mode != "output":  # show the plain output meanwhile
