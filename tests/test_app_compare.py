@@ -78,3 +78,14 @@ def test_a_rebuild_of_a_ends_the_comparison_and_scripts_can_start_one(app):
     assert session.compare.preset.network.seed == 7
     network_actions.set_layer(state, session, 0, width=9)
     assert session.compare is None
+
+
+def test_the_panels_typed_value_is_read_as_a_preset_value(app):
+    state, session = app
+    compare_actions.start_compare_typed(state, session, "optimizer", "sgd")
+    assert session.compare.preset.train.optimizer == "sgd"
+    compare_actions.start_compare_typed(state, session, "lr", "0.5")
+    assert session.compare.preset.train.lr == 0.5
+    compare_actions.start_compare_typed(state, session, "norm", "nonsense")
+    assert state.message.error and "network.norm" in state.message.text
+    assert session.compare.preset.train.lr == 0.5  # the last comparison runs on

@@ -10,8 +10,9 @@ Choices made here:
   (the session closes B with A's trainer), as does stopping.
 """
 
+from ..preset_schema import parse_setting
 from .action import action
-from .compare import Compare
+from .compare import Compare, dotted
 
 
 @action
@@ -24,6 +25,13 @@ def start_compare(state, session, key: str = "train.lr", value=0.03) -> None:
     state.diverged_at = None
     session.set_compare(run_b)
     state.say(f"A/B: {run_b.labels[0]} | {run_b.labels[1]}")
+
+
+@action
+def start_compare_typed(state, session, key: str, text: str) -> None:
+    """`start_compare` with the value as typed, read as a preset's value is (0.03, adam)."""
+    key, value = parse_setting(f"{dotted(key)}={text}", "A/B value")
+    start_compare(state, session, key=key, value=value)
 
 
 @action
