@@ -1,7 +1,7 @@
 """An A/B comparison in the real window under Xvfb: a script starts run B with
 another learning rate, both train, the canvas shows two different pictures
 side by side (A left, B right), B's row and curve show, and the window quits
-cleanly."""
+cleanly; a canvas screenshot holds both halves."""
 
 import json
 
@@ -13,6 +13,7 @@ def test_a_comparison_splits_the_canvas_and_quits_cleanly(display, tmp_path):  #
         {"frame": 3, "do": "show_tab", "name": "Training"},
         {"frame": 5, "do": "start_compare", "key": "lr", "value": 0.05},
         {"frame": 6, "do": "wait_for_step", "step": 1500},
+        {"frame": 29, "do": "screenshot", "path": "canvas.png"},
         {"frame": 30, "do": "window_screenshot", "path": "ab.png"},
         {"frame": 31, "do": "report_layout", "path": "layout.json"},
         {"frame": 32, "do": "stop_compare"},
@@ -33,6 +34,10 @@ def test_a_comparison_splits_the_canvas_and_quits_cleanly(display, tmp_path):  #
     assert diff(left, right) > 3, "A and B show the same picture"
     # The divider: a light column between the halves.
     assert shot[top : y + h - 90, x + half].mean() > 200
+    # The canvas screenshot holds both halves, as the canvas shows them.
+    canvas = load(tmp_path / "canvas.png")
+    cw = canvas.shape[1] // 2
+    assert diff(canvas[:, :cw], canvas[:, cw : 2 * cw]) > 3
     after = load(tmp_path / "after.png")
     column = after[top : y + h - 90, x + half]
     assert abs(column - after[top : y + h - 90, x + half + 3]).mean() < 20  # one picture again

@@ -4,11 +4,13 @@ network may differ in architecture: an activation or norm change), a label
 naming each half's setting over it and a divider between them.
 
 Each half shows what the whole canvas shows (the view's domain fitted into
-the half, square pixels), so both pictures cover the same region. The halves
+the half, square pixels), so both pictures cover the same region; a canvas
+screenshot holds both halves side by side. The halves
 are CanvasPictures of their own: the full canvas's picture keeps its cache
 for when the comparison ends.
 """
 
+import numpy as np
 from imgui_bundle import imgui
 
 from ..errors import ShaderplayError
@@ -60,6 +62,21 @@ class SplitCanvas:
         except ShaderplayError as exc:
             state.say(f"A/B picture: {exc}", error=True)
         _furniture(run_b.labels, left, right)
+
+    def image(self, state, session, size_px, args):
+        """Both halves side by side at `size_px` (a screenshot), no labels: uint8 (H, W, 3).
+        Renderer A holds A's weights on screen; B's are uploaded as the canvas does."""
+        run_b = session.compare
+        self._follow(run_b)
+        self.renderer_b.upload(run_b.params())
+        half = (max(1, size_px[0] // 2), size_px[1])
+        view = View.fit(state.view.domain_for(state.canvas_size), half)
+        mode, colormap, opts = args
+        pictures = [
+            renderer.image(view, half, mode, colormap, **opts)
+            for renderer in (self.picture_a.renderer, self.renderer_b)
+        ]
+        return np.concatenate(pictures, axis=1)
 
     def release(self) -> None:
         for thing in (self.picture_a, self.picture_b, self.renderer_b):

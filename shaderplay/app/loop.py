@@ -197,7 +197,8 @@ class Loop:
         state.canvas_size = (max(rect.w, 1.0), max(rect.h, 1.0))
         canvas.handle_mouse(state, session, rect)
         self._draw_canvas(rect, size, snap)
-        canvas.draw_labels(state, rect)
+        if session.compare is None:  # the split canvas labels its halves itself
+            canvas.draw_labels(state, rect)
         canvas_legend.draw(state, rect, self.renderer, self._draw_args())
         self._screenshots(rect, size)
         self._report_layout(size)
@@ -287,7 +288,10 @@ class Loop:
             _, _, w, h = self._viewport(rect, size)
             mode, colormap, opts = self._draw_args()
             try:
-                image = self.renderer.image(state.view, (w, h), mode, colormap, **opts)
+                if self.session.compare is not None:  # A left, B right, as on screen
+                    image = self.split.image(state, self.session, (w, h), self._draw_args())
+                else:
+                    image = self.renderer.image(state.view, (w, h), mode, colormap, **opts)
                 _save_png("screenshot", path, image)
                 state.say(f"Saved screenshot {path} ({w} x {h}).")
             except WriteFailed as exc:
