@@ -94,10 +94,10 @@ def draw_labels(state, rect: Rect) -> None:
     dl = imgui.get_background_draw_list()
     pad = 6.0
     fs = imgui.get_font_size()
-    _text(dl, rect.x + pad, rect.y + rect.h - fs - pad, f"({shown[0]:.4g}, {shown[2]:.4g})")
+    shadowed_text(dl, rect.x + pad, rect.y + rect.h - fs - pad, f"({shown[0]:.4g}, {shown[2]:.4g})")
     top_right = f"({shown[1]:.4g}, {shown[3]:.4g})"
     tw = imgui.calc_text_size(top_right).x
-    _text(dl, rect.x + rect.w - tw - pad, rect.y + pad, top_right)
+    shadowed_text(dl, rect.x + rect.w - tw - pad, rect.y + pad, top_right)
     if state.probe is not None:
         lx, ly = state.view.domain_to_pixel(state.probe, state.canvas_size)
         px, py = rect.x + lx, rect.y + ly
@@ -112,7 +112,7 @@ def draw_labels(state, rect: Rect) -> None:
                 dl.add_line(imgui.ImVec2(px, py + 4), imgui.ImVec2(px, py + 12), c, t)
 
 
-def _text(dl, x: float, y: float, text: str) -> None:
+def shadowed_text(dl, x: float, y: float, text: str) -> None:
     """Text with a dark shadow so it reads on any colour map."""
     dl.add_text(imgui.ImVec2(x + 1, y + 1), imgui.color_convert_float4_to_u32(SHADOW), text)
     dl.add_text(imgui.ImVec2(x, y), imgui.color_convert_float4_to_u32(LABEL), text)

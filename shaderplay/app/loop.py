@@ -37,6 +37,7 @@ from . import (
     training_actions,
     view_actions,
 )
+from .canvas_compare import SplitCanvas
 from .canvas_picture import CanvasPicture
 from .dialogs import FileDialogs
 from .keys import handle_keys
@@ -95,6 +96,7 @@ class Loop:
         self.info = gui.FrameInfo(renderer_name=str(window.ctx.info.get("GL_RENDERER", "?")))
         self.recording = Recording()
         self.picture = CanvasPicture(window.ctx, renderer)
+        self.split = SplitCanvas(window.ctx, renderer)  # an A/B comparison's two halves
         self.dialogs = FileDialogs()
         self.generation = -1
         self.window_shots: list[str] = []
@@ -131,6 +133,7 @@ class Loop:
             self.recording.finish(state, self.session)
             self.dialogs.close()
             self.picture.release()
+            self.split.release()
             self._share_cores(False)
 
     def frame(self) -> None:
@@ -194,7 +197,8 @@ class Loop:
         state.canvas_size = (max(rect.w, 1.0), max(rect.h, 1.0))
         canvas.handle_mouse(state, session, rect)
         self._draw_canvas(rect, size, snap)
-        canvas.draw_labels(state, rect)
+        if session.compare is None:  # the split canvas labels its halves itself
+            canvas.draw_labels(state, rect)
         canvas_legend.draw(state, rect, self.renderer, self._draw_args())
         self._screenshots(rect, size)
         self._report_layout(size)
@@ -263,8 +267,11 @@ class Loop:
                 (w, h),
             ),
         )
+        free = self.session.pacing.free_running
+        if self.session.compare is not None:  # A left, B right
+            self.split.draw(state, self.session, rect, (w, h), args, key[1], free)
+            return
         try:
-            free = self.session.pacing.free_running
             self.picture.update(key, state.view, (w, h), args, state.adaptive, share=free)
         except ShaderplayError as exc:
             if state.preset.view.mode != "output":  # show the plain output meanwhile
@@ -281,7 +288,10 @@ class Loop:
             _, _, w, h = self._viewport(rect, size)
             mode, colormap, opts = self._draw_args()
             try:
-                image = self.renderer.image(state.view, (w, h), mode, colormap, **opts)
+                if self.session.compare is not None:  # A left, B right, as on screen
+                    image = self.split.image(state, self.session, (w, h), self._draw_args())
+                else:
+                    image = self.renderer.image(state.view, (w, h), mode, colormap, **opts)
                 _save_png("screenshot", path, image)
                 state.say(f"Saved screenshot {path} ({w} x {h}).")
             except WriteFailed as exc:

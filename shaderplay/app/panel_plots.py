@@ -5,7 +5,7 @@ loss plot scrubs to the snapshot at that step."""
 
 from imgui_bundle import imgui
 
-from . import plots, run_actions, scopes, view_actions
+from . import panel_compare, plots, run_actions, scopes, view_actions
 from .widgets import DIM
 
 
@@ -25,6 +25,8 @@ def draw(state, session) -> None:
         clicked = plots.loss_plot(progress.loss, state.log_loss, marker)
         if clicked is not None and len(timeline) > 1:
             run_actions.scrub_step(state, session, int(clicked))
+    if session.compare is not None:
+        panel_compare.results(state, session)
     if session.dataset.n_classes:
         acc = progress.accuracy
         imgui.text(f"accuracy {acc.last(1):.1%}" if len(acc) else "accuracy -")

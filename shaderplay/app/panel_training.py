@@ -7,7 +7,7 @@ from imgui_bundle import imgui
 from .. import optimizers, schedules
 from ..config import LOSSES, MAX_BATCH
 from ..targets import builtin_targets
-from . import file_actions, plots, scopes, training_actions
+from . import file_actions, panel_compare, plots, scopes, training_actions
 from .widgets import DIM, combo, help_marker, log_slider, on_release
 
 FILE_TARGETS = ("image", "csv")
@@ -29,6 +29,9 @@ def draw(state, session) -> None:
     _batches(state, session)
     imgui.separator_text("Recording")
     _recording_pace(state, session)
+    if session.trainer is not None:
+        imgui.separator_text("A/B run")
+        panel_compare.controls(state, session)
 
 
 def _recording_pace(state, session) -> None:

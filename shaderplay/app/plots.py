@@ -107,6 +107,28 @@ def loss_plot(series, log: bool, marker=None, height: float = 8.0):
     return None
 
 
+RUN_COLOURS = (TRAIN_COLOUR, imgui.ImVec4(0.95, 0.35, 0.55, 1.0))  # A/B runs' curves
+
+
+def runs_plot(curves, log: bool, height: float = 7.0) -> None:
+    """The train loss of each run (label, loss rows) against steps, one colour a run."""
+    with scopes.plot("##runs", _height(height), QUIET) as shown:
+        if not shown:
+            return
+        drawn = [(label, *_xy(series, 1, log)) for label, series in curves]
+        empty = not any(len(x) for _, x, _ in drawn)
+        implot.setup_axes("step", "train loss", AUTO, 0 if empty else AUTO)
+        implot.setup_legend(implot.Location_.north_east, implot.LegendFlags_.horizontal)
+        if log:
+            implot.setup_axis_scale(implot.ImAxis_.y1, LOG)
+        if empty:
+            implot.setup_axis_limits(implot.ImAxis_.y1, *EMPTY_LOSS[log], implot.Cond_.always)
+        _setup_step_axis(max((x for _, x, _ in drawn), key=len))
+        for (label, x, y), colour in zip(drawn, RUN_COLOURS, strict=False):
+            if len(x):
+                implot.plot_line(label, x, y, implot.Spec(line_color=colour))
+
+
 def series_plot(
     plot_id: str, label: str, series, height: float = 7.0, log=False, marker=None
 ) -> None:

@@ -29,10 +29,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ShaderplayError, bad_value
-from . import file_actions, network_actions, run_actions, training_actions, view_actions
+from . import (
+    compare_actions,
+    file_actions,
+    network_actions,
+    run_actions,
+    training_actions,
+    view_actions,
+)
 from .action import actions_in
 
-ACTIONS = actions_in(network_actions, training_actions, run_actions, file_actions, view_actions)
+ACTIONS = actions_in(
+    network_actions, training_actions, run_actions, file_actions, view_actions, compare_actions
+)
 # carried out by the window loop
 EXTRA = ("window_screenshot", "resize", "drop", "mouse", "report_layout")
 CONTROL = ("wait_for_step",)

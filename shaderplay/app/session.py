@@ -46,6 +46,7 @@ class Session:
         # with `generation` and the step it names the weights on screen.
         self.revision = 0
         self._watch = Watch()  # health hints of the weights on screen
+        self.compare = None  # run B of an A/B comparison (compare.py), paced with this one
         self.rebuild(preset, playing=playing)
 
     # --- lifecycle ---------------------------------------------------------------------
@@ -120,7 +121,9 @@ class Session:
     def close(self) -> None:
         """Stop the trainer thread. A chunk ends within STOP_WAIT_S; a first compile of
         the kernels may not, and is left to finish on its own (a daemon thread, which
-        dies with the process): a rebuild or a quit never waits for it."""
+        dies with the process): a rebuild or a quit never waits for it. Run B of a
+        comparison ends with it: it compared against the run that ends."""
+        self.set_compare(None)
         if self.trainer is not None:
             self.trainer.stop(STOP_WAIT_S)
 
@@ -152,7 +155,13 @@ class Session:
                 "train on."
             )
 
-    def _require_trainer(self, what: str):
+    def set_compare(self, run_b) -> None:
+        """Train `run_b` (a Compare) beside this run from the next frame; None: no B."""
+        if self.compare is not None:
+            self.compare.close()
+        self.compare = run_b
+
+    def require_trainer(self, what: str):
         if self.trainer is None:
             raise ShaderplayError(
                 f"{what}: target 'none' has nothing to train; allowed: pick a "
@@ -163,7 +172,7 @@ class Session:
     def set_playing(self, playing: bool) -> None:
         """Play or pause; playing while scrubbing goes back to live first."""
         if playing:
-            self._require_trainer("play")
+            self.require_trainer("play")
             self.go_live()
             self.check_room_to_train()
         self.pacing.set_playing(playing)
@@ -174,7 +183,7 @@ class Session:
 
     def step(self, n: int) -> None:
         """`n` steps from the live weights (back to live when scrubbing)."""
-        self._require_trainer("step")
+        self.require_trainer("step")
         self.go_live()
         self.check_room_to_train()
         self.trainer.advance(n)
@@ -192,7 +201,7 @@ class Session:
         self.revision += 1
 
     def rollback(self) -> None:
-        self._require_trainer("roll back").rollback()
+        self.require_trainer("roll back").rollback()
 
     @property
     def divergence(self):
@@ -226,7 +235,7 @@ class Session:
     def resume_from(self, index: int | None = None, playing: bool = True) -> None:
         """Train on from snapshot `index` (default the scrubbed one); the snapshots
         after it are dropped, as is the live run beyond it."""
-        self._require_trainer("resume")
+        self.require_trainer("resume")
         k = self.run.position(index)
         snap = self.run.timeline.snapshot(k)
         net = Network(self.net.spec, np.array(snap.params, np.float32), self.net.meta)
@@ -287,7 +296,13 @@ class Session:
     # --- per frame ---------------------------------------------------------------------
     def tick(self):
         """Per frame: pace the trainer; the snapshot to show (the scrubbed one while
-        scrubbing, else the newest), which the run observes."""
+        scrubbing, else the newest), which the run observes. Run B follows."""
+        snap = self._tick()
+        if self.compare is not None:
+            self.compare.tick(self.pacing, snap)
+        return snap
+
+    def _tick(self):
         if self.run.scrubbing:
             self.snapshot = self.run.timeline.snapshot()
             return self.snapshot

@@ -1,0 +1,117 @@
+"""Compare: run B of an A/B comparison, a copy of the window's run (A) with one
+setting changed, trained on the same Dataset object beside it (no GL, no GUI).
+
+B's preset is A's with the change applied by `preset_schema.set_fields`, so a
+bad value gets the field's own message. Its network is built for A's dataset
+(never a new one), its trainer runs on a thread of its own, and its pacing
+follows A's: play, pause and speed apply to both. Each run's train time is
+the time its trainer spent on the steps it made since the comparison began
+(steps x microseconds per step of their chunk), so a slower B shows as one.
+"""
+
+from dataclasses import replace
+
+from ..build import check_training, network_for
+from ..errors import bad_value
+from ..preset_schema import set_fields
+from ..train import Trainer
+from .pacing import Pacing
+from .progress import Progress
+
+# The settings the A/B section offers, by short name; a script may name any
+# network.* or train.* field (the target, and so the data, stays A's).
+KEYS = {
+    "seed": "network.seed",
+    "lr": "train.lr",
+    "optimizer": "train.optimizer",
+    "activation": "network.activation",
+    "norm": "network.norm",
+}
+TABLES = ("network", "train")
+STOP_WAIT_S = 1.0  # as the session's: closing never waits on a first compile
+
+
+def dotted(key: str) -> str:
+    """A short name ("lr") or "table.key" -> "table.key" of a table B may change."""
+    key = KEYS.get(str(key), str(key))
+    if key.partition(".")[0] not in TABLES:
+        allowed = ", ".join(KEYS) + ", or a network.* / train.* field"
+        raise bad_value("A/B setting", key, allowed)
+    return key
+
+
+class Clock:
+    """A run's training time: steps x their chunk's microseconds per step."""
+
+    def __init__(self, step: int):
+        self.step, self.seconds = step, 0.0
+
+    def observe(self, snap) -> None:
+        if snap is None or snap.step <= self.step:
+            return
+        if snap.us_per_step == snap.us_per_step:  # NaN before the first chunk
+            self.seconds += (snap.step - self.step) * snap.us_per_step * 1e-6
+        self.step = snap.step
+
+
+class Compare:
+    """Run B: `preset` with `key` = `value`, trained on `dataset` paced as `pacing` (A's)."""
+
+    def __init__(self, preset, dataset, key: str, value, a_step: int = 0):
+        self.key = dotted(key)
+        self.preset = set_fields(preset, {self.key: value})  # the field's rules and message
+        check_training(self.preset.network, self.preset.train, dataset)
+        self.net = network_for(self.preset.network, dataset)
+        self.dataset = dataset
+        self.trainer = Trainer(
+            self.net, dataset, config=replace(self.preset.train, steps_per_frame=0)
+        )
+        self.pacing = Pacing()
+        self.progress = Progress()
+        self.clock, self.a_clock = Clock(0), Clock(a_step)
+        self.labels = (f"A: {self._shown(preset)}", f"B: {self._shown(self.preset)}")
+        self.snapshot = self.trainer.latest()
+        self._a_playing = None  # A's playing as last followed
+        self.started = False
+
+    def _shown(self, preset) -> str:
+        table, _, name = self.key.partition(".")
+        value = getattr(getattr(preset, table), name)
+        if isinstance(value, tuple):
+            value = ",".join(map(str, value))
+        return f"{name}={value:.4g}" if isinstance(value, float) else f"{name}={value}"
+
+    def tick(self, a_pacing, a_snap):
+        """Per frame, after A's tick: B follows A's pacing (its play and pause as they
+        change, its speed and fixed steps always); B's newest snapshot."""
+        pacing = self.pacing
+        pacing.speed, pacing.fixed = a_pacing.speed, a_pacing.fixed
+        if not self.started:
+            pacing.attach(self.trainer, a_pacing.playing)
+            pacing.apply()
+            self.trainer.start()
+            self.started = True
+            self._a_playing = a_pacing.playing
+        elif a_pacing.playing != self._a_playing:
+            self._a_playing = a_pacing.playing
+            pacing.set_playing(a_pacing.playing)
+        else:
+            pacing.apply()
+        pacing.before_frame()
+        snap = self.trainer.latest() or self.snapshot
+        self.snapshot = snap
+        pacing.after_frame(snap)
+        self.progress.record(snap)
+        self.clock.observe(snap)
+        self.a_clock.observe(a_snap)
+        return snap
+
+    @property
+    def step(self) -> int:
+        return int(self.snapshot.step) if self.snapshot is not None else 0
+
+    def params(self):
+        return self.snapshot.params if self.snapshot is not None else self.net.params
+
+    def close(self) -> None:
+        self.trainer.stop(STOP_WAIT_S)

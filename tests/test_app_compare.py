@@ -1,0 +1,91 @@
+"""A/B runs without a window: run B is A's preset with one setting changed, on
+A's Dataset object, paced by A's transport; a bad value changes nothing."""
+
+import time
+
+import numpy as np
+import pytest
+from test_app_actions import small_preset, wait_for
+
+from shaderplay.app import compare_actions, network_actions, training_actions
+from shaderplay.app.script import ACTIONS
+from shaderplay.app.session import Session
+from shaderplay.app.state import AppState
+
+
+@pytest.fixture
+def app():
+    preset = small_preset(lr=0.003)
+    session = Session(preset, playing=False)
+    state = AppState(preset=preset, source="small")
+    yield state, session
+    session.close()
+
+
+def test_run_b_gets_the_change_on_the_same_data_and_trains_when_a_plays(app):
+    state, session = app
+    compare_actions.start_compare(state, session, key="lr", value=0.03)
+    assert state.message is not None and not state.message.error
+    run_b = session.compare
+    assert run_b.preset.train.lr == 0.03 and state.preset.train.lr == 0.003
+    assert run_b.dataset is session.dataset
+    assert run_b.labels == ("A: lr=0.003", "B: lr=0.03")
+    assert run_b.trainer.config.lr == pytest.approx(0.03)
+    # Same seed, same architecture: both start from the same weights.
+    session.tick()
+    assert np.array_equal(run_b.params(), session.latest_params())
+    assert run_b.step == 0  # paused: B waits for A
+    training_actions.set_pace(state, session, 4)
+    training_actions.set_playing(state, session, True)
+    assert wait_for(lambda: session.tick().step >= 40 and run_b.step >= 40, 300)
+    assert len(run_b.progress.loss) and run_b.clock.seconds > 0
+    assert not np.array_equal(run_b.params(), session.latest_params())  # another lr
+    training_actions.set_playing(state, session, False)
+    assert run_b.trainer.wait(5)  # the steps queued before the pause
+    session.tick()
+    held = run_b.step
+    for _ in range(5):
+        time.sleep(0.02)
+        session.tick()
+    assert run_b.step == held == run_b.trainer.step  # paused with A
+    compare_actions.stop_compare(state, session)
+    assert session.compare is None and not run_b.trainer.running
+
+
+def test_an_architecture_change_gets_its_own_network(app):
+    state, session = app
+    compare_actions.start_compare(state, session, key="activation", value="relu")
+    run_b = session.compare
+    assert run_b.net.layout.layers[0].activation == "relu"
+    assert session.net.layout.layers[0].activation == "tanh"
+    assert run_b.labels[1] == "B: activation=relu"
+
+
+def test_a_bad_value_is_refused_with_the_fields_message(app):
+    state, session = app
+    compare_actions.start_compare(state, session, key="train.lr", value=-1)
+    assert state.message.error and "train.lr" in state.message.text
+    assert session.compare is None
+    compare_actions.start_compare(state, session, key="target.name", value="spiral")
+    assert state.message.error and "A/B setting" in state.message.text
+    assert session.compare is None
+
+
+def test_a_rebuild_of_a_ends_the_comparison_and_scripts_can_start_one(app):
+    state, session = app
+    assert {"start_compare", "stop_compare"} <= set(ACTIONS)
+    ACTIONS["start_compare"](state, session, key="seed", value=7)
+    assert session.compare.preset.network.seed == 7
+    network_actions.set_layer(state, session, 0, width=9)
+    assert session.compare is None
+
+
+def test_the_panels_typed_value_is_read_as_a_preset_value(app):
+    state, session = app
+    compare_actions.start_compare_typed(state, session, "optimizer", "sgd")
+    assert session.compare.preset.train.optimizer == "sgd"
+    compare_actions.start_compare_typed(state, session, "lr", "0.5")
+    assert session.compare.preset.train.lr == 0.5
+    compare_actions.start_compare_typed(state, session, "norm", "nonsense")
+    assert state.message.error and "network.norm" in state.message.text
+    assert session.compare.preset.train.lr == 0.5  # the last comparison runs on
