@@ -7,16 +7,9 @@ to the newest weights, "resume from here" trains on from the one shown,
 from imgui_bundle import imgui
 
 from . import run_actions, scopes
-from .widgets import DIM
+from .widgets import DIM, STRIP_FLAGS
 
 HEIGHT_EM = 2.3  # strip height in font heights
-FLAGS = (
-    imgui.WindowFlags_.no_decoration
-    | imgui.WindowFlags_.no_move
-    | imgui.WindowFlags_.no_saved_settings
-    | imgui.WindowFlags_.no_bring_to_front_on_focus
-    | imgui.WindowFlags_.no_scroll_with_mouse
-)
 
 
 def shown(state, session) -> bool:
@@ -39,7 +32,7 @@ def draw(state, session, x: float, y: float, w: float) -> None:
     imgui.set_next_window_pos(imgui.ImVec2(x, y))
     imgui.set_next_window_size(imgui.ImVec2(w, height()))
     imgui.set_next_window_bg_alpha(0.85)
-    with scopes.window("##timeline", FLAGS) as visible:
+    with scopes.window("##timeline", STRIP_FLAGS) as visible:
         if visible:
             _strip(state, session)
 

@@ -7,17 +7,10 @@ states (diverged, recording) with what can be done about them."""
 from imgui_bundle import imgui
 
 from . import scopes, training_actions, view_actions
-from .widgets import DIM, ERROR_RED
+from .widgets import DIM, ERROR_RED, STRIP_FLAGS
 
 HEIGHT_EM = 3.9  # two rows, in font heights
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 0)  # 0: max
-FLAGS = (
-    imgui.WindowFlags_.no_decoration
-    | imgui.WindowFlags_.no_move
-    | imgui.WindowFlags_.no_saved_settings
-    | imgui.WindowFlags_.no_bring_to_front_on_focus
-    | imgui.WindowFlags_.no_scroll_with_mouse
-)
 DIVERGED_BG = imgui.ImVec4(0.55, 0.10, 0.10, 1.0)
 SPINNER = "|/-\\"
 
@@ -59,7 +52,7 @@ def _loss(v: float) -> str:
 def draw(state, session, x: float, y: float, w: float) -> None:
     imgui.set_next_window_pos(imgui.ImVec2(x, y))
     imgui.set_next_window_size(imgui.ImVec2(w, height()))
-    with scopes.window("##transport", FLAGS) as visible:
+    with scopes.window("##transport", STRIP_FLAGS) as visible:
         if visible:
             if session.trainer is None:
                 imgui.text_colored(DIM, "Target 'none': nothing to train (Training tab: a target).")

@@ -43,16 +43,21 @@ def shown_mode(view, mode_args: dict) -> tuple[Mode, tuple[int, ...]]:
 
 
 def check_view(session, view, mode_args: dict) -> None:
-    """Refuse a view the session's network cannot show: arguments of the mode that the
-    network lacks (its row's check), a target mode without a target field."""
+    """Refuse a view the session's network cannot show (see `check_shown`)."""
+    check_shown(session.net.spec, session.dataset, view, mode_args)
+
+
+def check_shown(spec, dataset, view, mode_args: dict) -> None:
+    """Refuse a view a network of `spec` on `dataset` cannot show: arguments of the mode
+    that the network lacks (its row's check), a target mode without a target field."""
     mode, args = shown_mode(view, mode_args)
-    mode.check(args, session.net.spec)
-    if mode.needs_target and session.dataset.field is None:
+    mode.check(args, spec)
+    if mode.needs_target and dataset.field is None:
         raise bad_value(
             "view.mode",
             view.mode,
             f"a mode without the target's field: target "
-            f"{session.dataset.name!r} has points only (show them with 'data points')",
+            f"{dataset.name!r} has points only (show them with 'data points')",
         )
 
 

@@ -7,6 +7,14 @@ from . import scopes
 ERROR_RED = imgui.ImVec4(1.0, 0.42, 0.38, 1.0)
 DIM = imgui.ImVec4(0.62, 0.65, 0.70, 1.0)
 OK_GREEN = imgui.ImVec4(0.45, 0.85, 0.5, 1.0)
+# A fixed strip of the window (transport, timeline): no title, no moving, never on top.
+STRIP_FLAGS = (
+    imgui.WindowFlags_.no_decoration
+    | imgui.WindowFlags_.no_move
+    | imgui.WindowFlags_.no_saved_settings
+    | imgui.WindowFlags_.no_bring_to_front_on_focus
+    | imgui.WindowFlags_.no_scroll_with_mouse
+)
 
 
 def combo(label: str, value, options, flags: int = 0) -> tuple[bool, object]:

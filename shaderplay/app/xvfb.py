@@ -3,6 +3,8 @@ window tests and `shaderplay bench window` on a headless machine.
 
     with virtual_display() as display:   # ":93"; DISPLAY set inside the block
         ...
+    with some_display(size) as name:     # the desktop's display, else a private Xvfb
+        ...
 """
 
 import contextlib
@@ -80,3 +82,14 @@ def virtual_display(size=(1280, 800), set_env: bool = True):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@contextlib.contextmanager
+def some_display(size=(1280, 800)):
+    """The desktop's display where there is one, else a private Xvfb of `size` (DISPLAY
+    set inside the block); yields its name for reports."""
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        yield "this display"
+        return
+    with virtual_display(size):
+        yield "Xvfb + Mesa llvmpipe"

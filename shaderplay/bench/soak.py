@@ -32,7 +32,7 @@ def resident_mib() -> float:
 def tour(presets: list[str]) -> list[tuple[str, list[str]]]:
     """(preset, the view modes its network and target can show) for each preset."""
     from ..app import render_args
-    from ..app.view_actions import shown_mode
+    from ..app.view_actions import check_shown
     from ..build import build
     from ..modes import MODES
     from ..presets import load_preset
@@ -43,14 +43,11 @@ def tour(presets: list[str]) -> list[tuple[str, list[str]]]:
         net, data, _ = build(preset)
         shown = []
         for mode in MODES:
-            view = replace(preset.view, mode=mode)
             try:
-                row, args = shown_mode(view, mode_args)
-                row.check(args, net.spec)
+                check_shown(net.spec, data, replace(preset.view, mode=mode), mode_args)
             except ShaderplayError:
                 continue
-            if not (row.needs_target and data.field is None):
-                shown.append(mode)
+            shown.append(mode)
         stops.append((name, shown))
     return stops
 
@@ -175,10 +172,8 @@ def report(soak: Soak, renderer: str) -> str:
 def main(presets: list[str], seconds: float, switch_s: float, size=(1280, 800)) -> str:
     from ..app import xvfb
 
-    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
-        return report(measure(presets, seconds, switch_s, size), "this display")
-    with xvfb.virtual_display(size):
-        return report(measure(presets, seconds, switch_s, size), "Xvfb + Mesa llvmpipe")
+    with xvfb.some_display(size) as name:
+        return report(measure(presets, seconds, switch_s, size), name)
 
 
 def add_arguments(parser) -> None:

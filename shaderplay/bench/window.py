@@ -25,7 +25,6 @@ with training running on llvmpipe, training in the window >= 70 % of standalone,
 the first trained frame <= 5 s (warm), no tour frame > 100 ms.
 """
 
-import os
 import time
 from dataclasses import dataclass
 
@@ -203,12 +202,8 @@ def main(seconds: float = 5.0, size=(800, 600), presets=None, cold_timeout=120.0
         tour = window_tour.measure(presets, cold_timeout) if presets != () else None
         return r, tour
 
-    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
-        (r, tour), name = both(), "this display"
-    else:
-        with xvfb.virtual_display((max(1280, size[0]), max(800, size[1]))):
-            r, tour = both()
-        name = "Xvfb + Mesa llvmpipe"
+    with xvfb.some_display((max(1280, size[0]), max(800, size[1]))) as name:
+        r, tour = both()
     lines = [report(r, name)]
     if tour is not None:
         lines += window_tour.report(tour)

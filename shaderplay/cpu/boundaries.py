@@ -23,10 +23,9 @@ from numba import njit, prange
 from ..kernels.activate import activate_values
 from ..kernels.jit import LAUNCH, OPTIONS, flat, inline, rows
 from ..view import View, parse_size
-from .evaluator import CpuEvaluator, pre_activation
+from .evaluator import NO_POINTS, CpuEvaluator, pre_activation
 from .features import tile_features
 
-_NO_POINTS = np.zeros((0, 2), np.float64)
 F0, F1 = np.float32(0.0), np.float32(1.0)
 
 
@@ -37,7 +36,7 @@ def _row(params, layers, feats, extra, grid, walk, offsets, r, w, tile, width, w
     for c0 in range(0, w, tile):
         B = min(tile, w - c0)
         X = rows(ws, 0, feats.shape[0], B)
-        tile_features(params, feats, extra, grid, _NO_POINTS, r * w + c0, B, X, centres)
+        tile_features(params, feats, extra, grid, NO_POINTS, r * w + c0, B, X, centres)
         for layer in range(walk):
             n_out, z = layers[layer, 1], span * ((layer + 1) % 2)
             Z = pre_activation(params, layers, layer, X, ws, z, span, B)

@@ -38,7 +38,7 @@ from .features import feature_table, tile_features
 _U0, _U1 = np.uint64(0), np.uint64(1)
 _U32, _U24 = np.uint64(0xFFFFFFFF), np.uint64(0xFFFFFF)
 _FNV_BASIS, _FNV_PRIME, _MIX_1 = np.uint64(2166136261), np.uint64(16777619), np.uint64(2246822519)
-_NO_POINTS = np.zeros((0, 2), np.float64)  # evaluate_grid's `at` when the grid gives the points
+NO_POINTS = np.zeros((0, 2), np.float64)  # evaluate_grid's `at` when the grid gives the points
 _NO_PICK = np.zeros(0, np.int64)  # evaluate_grid's `pick` when every point gives the same units
 # Pixels per tile: a (width, tile) block of activations up to 128 KiB, so a layer's input,
 # output and scratch blocks stay in L2; 256-512 pixels were fastest for widths 16-64 here.
@@ -258,7 +258,7 @@ class CpuEvaluator:
             params,
             table,
             grid,
-            _NO_POINTS,
+            NO_POINTS,
             _NO_PICK,
             last,
             pre,
