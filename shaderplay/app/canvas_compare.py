@@ -1,7 +1,8 @@
 """The canvas split for an A/B comparison: run A's picture on the left half,
 run B's on the right, each drawn by a renderer holding its own weights (B's
 network may differ in architecture: an activation or norm change), a label
-naming each half's setting over it and a divider between them.
+naming each half's values of the changed settings over it (as many as fit the
+half, the rest counted) and a divider between them.
 
 Each half shows what the whole canvas shows (the view's domain fitted into
 the half, square pixels), so both pictures cover the same region; a canvas
@@ -17,6 +18,7 @@ from ..errors import ShaderplayError
 from ..view import View
 from .canvas import LABEL, Rect, shadowed_text
 from .canvas_picture import CanvasPicture
+from .compare_settings import MOST_SHOWN, label
 
 PAD = 6.0  # window units between a half's edge and its label
 
@@ -61,7 +63,7 @@ class SplitCanvas:
                 picture.show(half)
         except ShaderplayError as exc:
             state.say(f"A/B picture: {exc}", error=True)
-        _furniture(run_b.labels, left, right)
+        _furniture(run_b.parts, left, right)
 
     def image(self, state, session, size_px, args):
         """Both halves side by side at `size_px` (a screenshot), no labels: uint8 (H, W, 3).
@@ -84,11 +86,21 @@ class SplitCanvas:
                 thing.release()
 
 
-def _furniture(labels, left: Rect, right: Rect) -> None:
+def _furniture(parts, left: Rect, right: Rect) -> None:
     """The divider and each half's label, over the pictures, under the panels."""
     dl = imgui.get_background_draw_list()
     colour = imgui.color_convert_float4_to_u32(LABEL)
     x = right.x
     dl.add_line(imgui.ImVec2(x, right.y), imgui.ImVec2(x, right.y + right.h), colour, 2.0)
-    for text, half in zip(labels, (left, right), strict=True):
+    for text, half in zip(_fitted(parts, left.w - 2 * PAD), (left, right), strict=True):
         shadowed_text(dl, half.x + PAD, half.y + PAD, text)
+
+
+def _fitted(parts, width: float) -> tuple[str, str]:
+    """Both halves' labels naming the same number of settings (MOST_SHOWN at most), as
+    many as fit `width`; the rest counted ("+2 more")."""
+    for most in range(min(MOST_SHOWN, len(parts[0])), 0, -1):
+        texts = (label("A", parts[0], most), label("B", parts[1], most))
+        if max(imgui.calc_text_size(text).x for text in texts) <= width:
+            return texts
+    return label("A", parts[0], 0), label("B", parts[1], 0)

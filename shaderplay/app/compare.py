@@ -1,8 +1,10 @@
 """Compare: run B of an A/B comparison, a copy of the window's run (A) with one
-setting changed, trained on the same Dataset object beside it (no GL, no GUI).
+or more settings changed, trained on the same Dataset object beside it (no GL,
+no GUI).
 
-B's preset is A's with the change applied by `preset_schema.set_fields`, so a
-bad value gets the field's own message. Its network is built for A's dataset
+B's preset is A's with the changes applied by `preset_schema.set_fields` in one
+go (compare_settings.py reads them), so a bad value gets the field's own
+message and the rules between fields see all of them. Its network is built for A's dataset
 (never a new one), its trainer runs on a thread of its own, and its pacing
 follows A's: play, pause and speed apply to both. Each run's train time is
 the time its trainer spent on the steps it made since the comparison began
@@ -12,32 +14,13 @@ the time its trainer spent on the steps it made since the comparison began
 from dataclasses import replace
 
 from ..build import check_training, network_for
-from ..errors import bad_value
 from ..preset_schema import set_fields
 from ..train import Trainer
+from .compare_settings import changes_of, label, parts
 from .pacing import Pacing
 from .progress import Progress
 
-# The settings the A/B section offers, by short name; a script may name any
-# network.* or train.* field (the target, and so the data, stays A's).
-KEYS = {
-    "seed": "network.seed",
-    "lr": "train.lr",
-    "optimizer": "train.optimizer",
-    "activation": "network.activation",
-    "norm": "network.norm",
-}
-TABLES = ("network", "train")
 STOP_WAIT_S = 1.0  # as the session's: closing never waits on a first compile
-
-
-def dotted(key: str) -> str:
-    """A short name ("lr") or "table.key" -> "table.key" of a table B may change."""
-    key = KEYS.get(str(key), str(key))
-    if key.partition(".")[0] not in TABLES:
-        allowed = ", ".join(KEYS) + ", or a network.* / train.* field"
-        raise bad_value("A/B setting", key, allowed)
-    return key
 
 
 class Clock:
@@ -55,11 +38,15 @@ class Clock:
 
 
 class Compare:
-    """Run B: `preset` with `key` = `value`, trained on `dataset` paced as `pacing` (A's)."""
+    """Run B: `preset` with `changes` ({setting: value} or ["setting=value", ...], as
+    `compare_settings.changes_of` reads them), trained on `dataset` beside A.
 
-    def __init__(self, preset, dataset, key: str, value, a_step: int = 0):
-        self.key = dotted(key)
-        self.preset = set_fields(preset, {self.key: value})  # the field's rules and message
+    `parts`: each run's "name=value" of every changed setting (A's, B's); `labels`:
+    "A: ..." and "B: ..." naming the first few of them (`compare_settings.label`)."""
+
+    def __init__(self, preset, dataset, changes, a_step: int = 0):
+        self.changes = changes_of(changes)
+        self.preset = set_fields(preset, self.changes)  # each field's rules and message
         check_training(self.preset.network, self.preset.train, dataset)
         self.net = network_for(self.preset.network, dataset)
         self.dataset = dataset
@@ -69,17 +56,11 @@ class Compare:
         self.pacing = Pacing()
         self.progress = Progress()
         self.clock, self.a_clock = Clock(0), Clock(a_step)
-        self.labels = (f"A: {self._shown(preset)}", f"B: {self._shown(self.preset)}")
+        self.parts = (parts(preset, self.changes), parts(self.preset, self.changes))
+        self.labels = (label("A", self.parts[0]), label("B", self.parts[1]))
         self.snapshot = self.trainer.latest()
         self._a_playing = None  # A's playing as last followed
         self.started = False
-
-    def _shown(self, preset) -> str:
-        table, _, name = self.key.partition(".")
-        value = getattr(getattr(preset, table), name)
-        if isinstance(value, tuple):
-            value = ",".join(map(str, value))
-        return f"{name}={value:.4g}" if isinstance(value, float) else f"{name}={value}"
 
     def tick(self, a_pacing, a_snap):
         """Per frame, after A's tick: B follows A's pacing (its play and pause as they
@@ -105,6 +86,13 @@ class Compare:
         self.clock.observe(snap)
         self.a_clock.observe(a_snap)
         return snap
+
+    def rows(self, a_snap, a_rate: float):
+        """Each run as the A/B rows show it: (name, snapshot, steps/s, training seconds)."""
+        return (
+            ("A", a_snap, a_rate, self.a_clock.seconds),
+            ("B", self.snapshot, self.progress.steps_per_second, self.clock.seconds),
+        )
 
     @property
     def step(self) -> int:

@@ -18,8 +18,9 @@ training runs towards step N, so a script can rely on training having
 happened whatever the machine's speed. The wait always ends: when training
 stopped by itself (diverged, max_steps, target_loss), is paused, has nothing
 to train on, or made no step for STALL_S seconds, the script goes on and says
-so in the message bar and on stderr. Used by the window tests and the
-benchmark, and handy for demos: `shaderplay --script demo.json`.
+so in the message bar and on stderr; so does an action the step names that is
+refused (a bad value). Used by the window tests and the benchmark, and handy
+for demos: `shaderplay --script demo.json`.
 """
 
 import json
@@ -105,11 +106,13 @@ class Script:
             if s["do"] in EXTRA:
                 window_ops.append((s["do"], kwargs))
                 continue
-            fn = ACTIONS[s["do"]]
+            fn, before = ACTIONS[s["do"]], state.message
             try:
                 fn(state, session, **kwargs)
             except TypeError as exc:  # wrong argument names: say so, keep going
                 state.say(f"script step {s}: {exc}", error=True)
+            if state.message is not before and state.message.error:  # refused: in the log too
+                print(f"shaderplay: script step {s['do']}: {state.message.text}", file=sys.stderr)
 
     def _waiting(self, state, session) -> bool:
         """Whether to hold on for `until_step`; a wait that ends short says why."""

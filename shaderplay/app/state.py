@@ -74,9 +74,8 @@ class AppState:
     network_path: str = "network.npz"
     run_path: str = "run.npz"
     image_path: str = ""
-    # The A/B section's setting (a compare.KEYS name) and the value typed for run B.
-    compare_key: str = "lr"
-    compare_value: str = "0.03"
+    # The A/B section's rows for run B: [setting (a compare_settings.KEYS name), value typed].
+    compare_rows: list[list[str]] = field(default_factory=lambda: [["lr", "0.03"]])
     # A native file dialog asked for (a file_actions.DIALOG_PURPOSES name, "" none); the
     # window opens it and polls it without blocking; `dialogs` says whether it can.
     dialog: str = ""
