@@ -168,3 +168,14 @@ def test_save_compare_writes_each_runs_settings_as_it_trains_and_its_row(app, tm
     assert b["settings"] == {"train.lr": pytest.approx(0.02), "network.seed": 4}
     assert b["label"] == "B: lr=0.02, seed=4"
     assert a["step"] >= 20 and b["step"] >= 20 and b["train_loss"] > 0
+
+
+def test_a_single_step_moves_both_runs(app):
+    state, session = app
+    compare_actions.start_compare(state, session, key="seed", value=3)
+    run_b = session.compare
+    session.tick()  # B's trainer starts with A's first tick (paused)
+    a0, b0 = session.trainer.step, run_b.trainer.step
+    session.step(5)
+    assert session.trainer.wait(30) and run_b.trainer.wait(30)
+    assert session.trainer.step == a0 + 5 and run_b.trainer.step == b0 + 5

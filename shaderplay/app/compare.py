@@ -94,6 +94,11 @@ class Compare:
             ("B", self.snapshot, self.progress.steps_per_second, self.clock.seconds),
         )
 
+    def advance(self, n: int) -> None:
+        """`n` single steps, as A's step button gives A (once B's trainer runs)."""
+        if self.started:
+            self.trainer.advance(n)
+
     @property
     def step(self) -> int:
         return int(self.snapshot.step) if self.snapshot is not None else 0

@@ -187,6 +187,8 @@ class Session:
         self.go_live()
         self.check_room_to_train()
         self.trainer.advance(n)
+        if self.compare is not None:  # B steps with A
+            self.compare.advance(n)
 
     def reset(self) -> None:
         """Back to step 0 with a fresh optimiser: the network's first weights (same seed);
