@@ -1,13 +1,14 @@
 """`record --compare TABLE.KEY=VALUE`: the right half of an A/B film, the preset
 with the keys changed, trained from the same start as the left half."""
 
+from ..app.compare_settings import label, parts
 from ..errors import bad_value
 from . import overrides
 
 
 def comparison(args, settings, source, name, opts, mode, points):
     """The right half of an A/B film: its animation, picture options and the two labels
-    naming each half's values of the keys `--compare` changes."""
+    naming each half's values of the keys `--compare` changes (as the window's A/B does)."""
     from ..preset_schema import parse_setting
     from ..record.catalog import ANIMATIONS
     from ..sources import load_source
@@ -26,11 +27,11 @@ def comparison(args, settings, source, name, opts, mode, points):
         mode, animation.net, other.dataset, points=points, boundaries=args.boundaries
     )
 
-    def label(preset) -> str:
-        shown = []
-        for dotted in changes:
-            table, _, key = dotted.partition(".")
-            shown.append(f"{key}={getattr(getattr(preset, table), key)}")
-        return ", ".join(shown)
-
-    return animation, options, (f"A: {label(source.preset)}", f"B: {label(other.preset)}")
+    return (
+        animation,
+        options,
+        tuple(
+            label(run, parts(preset, list(changes)))
+            for run, preset in (("A", source.preset), ("B", other.preset))
+        ),
+    )
