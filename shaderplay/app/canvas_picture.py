@@ -42,7 +42,10 @@ BUDGET_S = 0.012  # target time of one canvas render while training
 DUTY = 0.4  # most of the time spent re-rendering for new weights alone
 SETTLE_S = 0.3  # a reduced picture unchanged this long is drawn again at full size
 MIN_SCALE = 1 / 32  # while moving: a blurred picture that keeps up beats a sharp late one
-WAIT_S = 0.1  # the longest a frame waits for a background picture that has no stand-in
+# A frame waits for a background picture of another mode (colours, size) at most WAIT_S,
+# and for one of a new architecture (or the first) until it is made: the canvas never
+# shows another network's picture (a render's size is capped at LONGEST_S).
+WAIT_S = 0.1
 STEP = 1.25  # scale change per adjustment
 # A picture whose multiply-adds would take longer than LONGEST_S at the rate renders reach
 # (a 14x400 net's boundaries took ~2 minutes at full size) is drawn at the size that fits,
@@ -131,7 +134,7 @@ class CanvasPicture:
             self._painting = (points, adaptive and moving)
             params, threads = self.renderer.params.copy(), numba.get_num_threads()
             self._painter.submit(replace(job, params=params, threads=threads))  # the loop's share
-            self._collect(0.0 if self._stands_in(job) else WAIT_S)
+            self._collect(self._patience(job))
             return True
         start = time.perf_counter()
         self._target(size)
@@ -139,17 +142,17 @@ class CanvasPicture:
         self._shown(job, points, time.perf_counter() - start, adaptive and moving)
         return True
 
-    def _stands_in(self, job: Job) -> bool:
-        """Whether the picture on screen may stand in for `job`'s until it is made: the
-        same architecture and picture (mode, colours, options, canvas size), other
-        weights or another view of it. Keys are (weights, (view, *the rest))."""
+    def _patience(self, job: Job) -> float:
+        """How long this frame waits for `job`'s picture: not at all where the picture on
+        screen may stand in for it (the same architecture and picture, other weights or
+        another view of it: keys are (weights, (view, *the rest))), WAIT_S for another
+        picture of the same network, else until it is made."""
         shown = self._job
-        return (
-            shown is not None
-            and shown.spec == job.spec
-            and shown.canvas == job.canvas
-            and shown.key[1][1:] == job.key[1][1:]
-        )
+        if shown is None or shown.spec != job.spec:
+            return float("inf")
+        if shown.canvas == job.canvas and shown.key[1][1:] == job.key[1][1:]:
+            return 0.0
+        return WAIT_S
 
     def _background(self, mode: str) -> bool:
         """Whether this picture is made by the painter thread (starting it if need be)."""

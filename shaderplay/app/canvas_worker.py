@@ -9,6 +9,7 @@ The thread is a daemon and a closed painter drops what it was doing, so
 quitting never waits for a picture.
 """
 
+import math
 import threading
 import time
 from dataclasses import dataclass
@@ -69,7 +70,7 @@ class Painter:
                 left = end - time.perf_counter()
                 if left <= 0:
                     break
-                self._lock.wait(left)
+                self._lock.wait(None if math.isinf(left) else left)
             done, self._done = self._done, None
             return done
 

@@ -102,21 +102,18 @@ class Renderer:
         return self._net.spec if self._net else None
 
     @property
-    def params(self) -> np.ndarray | None:
-        """The weights last uploaded (None before `set_network`)."""
+    def params(self) -> np.ndarray | None:  # the weights last uploaded
         return self._params
 
     @property
     def evaluator(self) -> str:
-        """What computes the values of the modes with a CPU function here, "cpu" or
-        "shader" (a live renderer with "auto": the shader until the numba kernel is loaded)."""
+        """ "cpu" or "shader": what computes the modes that have a CPU function (cpu_pass.py)."""
         return "cpu" if self._cpu is not None else "shader"
 
     # --- network ------------------------------------------------------------------
     @_in_context
     def set_network(self, net: Network) -> None:
-        """Use `net`: recompile if its architecture changed (cached per spec), then upload
-        its weights."""
+        """Use `net`: recompile if its architecture changed (cached per spec); upload it."""
         if not isinstance(net, Network):
             raise bad_value("network", type(net).__name__, "a shaderplay Network")
         if self._net is None or self._net.spec != net.spec:
@@ -141,8 +138,7 @@ class Renderer:
 
     @_in_context
     def reload(self) -> None:
-        """Re-read the .glsl files and recompile what is in use; on a compile error
-        everything stays as it was (the old programs keep drawing)."""
+        """Re-read the .glsl files and recompile what is in use (a compile error keeps all)."""
         self._programs.reload()
 
     def _prepare(self, spec: NetworkSpec) -> GpuNetwork:
@@ -250,8 +246,8 @@ class Renderer:
         """The picture under the overlays: the mode's values through the colour pass.
         Colours mapped by the CPU, where it computed the values, are an 8-bit texture
         shown as it is (the "rgb" kind over [0, 1] gives back the same bytes), with the
-        `boundaries` lines blended in by the CPU too (`picture`: that texture, computed
-        already by a PictureMaker). Returns whether they were."""
+        `boundaries` lines blended in by the CPU too (`picture`: made already by a
+        PictureMaker). Returns whether they were."""
         if self._cpu is not None:
             rgba = picture
             if rgba is None:
@@ -352,8 +348,7 @@ class Renderer:
         **opts,
     ) -> None:
         """Draw the picture into `fbo` (default: the context's screen) at `viewport`
-        (x, y, W, H). `picture`: its CPU colours, made already by `picture_maker()`'s
-        `make` for the same arguments (on another thread); the overlays are drawn here."""
+        (x, y, W, H). `picture`: its CPU colours made by `picture_maker()` (another thread)."""
         request = self._request(view, size, mode, colormap, opts)
         into = fbo if fbo is not None else self.ctx.screen
         if into is None:
@@ -372,8 +367,7 @@ class Renderer:
         self._draw_picture(request, into, viewport, picture)
 
     def picture_maker(self) -> "PictureMaker | None":
-        """A maker of this renderer's CPU pictures for another thread (None where the
-        shaders compute every picture)."""
+        """A maker of this renderer's CPU pictures for another thread (None: no CPU path)."""
         return None if self._cpu is None else PictureMaker(self._shown)
 
     @_in_context
@@ -385,7 +379,7 @@ class Renderer:
 
     @_in_context
     def region_count(self, view, size=(256, 256)) -> int:
-        """Distinct linear regions (patterns of active hidden neurons) among the pixel centres."""
+        """Distinct linear regions (active-neuron patterns) among the pixel centres."""
         return len(np.unique(self.values(view, size, "regions")))
 
     @_in_context
