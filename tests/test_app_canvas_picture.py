@@ -2,6 +2,12 @@
 alone wait until the last render fits in its share of the time, a new view
 renders at once, and a reduced picture is sharpened once training stops."""
 
+import threading
+import time
+
+import numpy as np
+import pytest
+
 from shaderplay.app.canvas_picture import DUTY, LONGEST_S, CanvasPicture
 from shaderplay.spec import NetworkSpec
 from shaderplay.view import View
@@ -71,8 +77,8 @@ def test_a_reduced_picture_leaves_the_points_to_imgui_in_class_colours(ctx):
         picture.scale = 0.25
         assert picture.update((1, "v"), view, (64, 48), args, adaptive=True, now=0.0)
         assert "points" not in renderer.opts  # not stretched into blobs
-        rows, shown_view = picture._points
-        assert shown_view is view and len(rows) == len(data.x_train) + len(data.x_test)
+        rows = picture._points  # drawn in the view the canvas shows at the time
+        assert len(rows) == len(data.x_train) + len(data.x_test)
         colours = canvas_points.packed(rows[:, 2:6])
         assert len(set(colours[rows[:, 6] == 0].tolist())) == 2  # the two class colours
         assert picture.update((1, "v"), view, (64, 48), args, adaptive=False, now=1.0)
@@ -131,3 +137,87 @@ def test_a_heavy_picture_is_drawn_at_the_size_its_time_allows_and_kept(ctx):
         assert renderer.sizes[-1][0] < w
     finally:
         picture.release()
+
+
+# --- the background painter (a renderer whose CPU computes the picture) ---------------
+
+
+class Gated:
+    """A renderer's PictureMaker whose pictures wait for `gate` (set: they go through)."""
+
+    def __init__(self, maker):
+        self.maker, self.gate = maker, threading.Event()
+        self.gate.set()
+
+    def __getattr__(self, name):
+        return getattr(self.maker, name)
+
+    def make(self, *args):
+        assert self.gate.wait(30)
+        return self.maker.make(*args)
+
+
+def _texture(picture) -> np.ndarray:
+    w, h = picture.fbo.size
+    data = picture.fbo.read(components=4, attachment=0)
+    return np.frombuffer(data, np.uint8).reshape(h, w, 4)[::-1, :, :3]
+
+
+@pytest.fixture
+def painted(ctx, make_renderer):
+    """(CanvasPicture of a CPU renderer with a 2-12-12-3 net, its Gated maker, renderer)."""
+    from shaderplay.cpu.ahead import prepare
+    from shaderplay.network import Network
+
+    assert prepare(wait=True)  # the kernels loaded: the painter is used from the start
+    renderer = make_renderer(evaluator="cpu")
+    renderer.set_network(Network.random((2, 12, 12, 3), seed=1))
+    picture = CanvasPicture(ctx, renderer)
+    picture._maker = gated = Gated(picture._maker)
+    yield picture, gated, renderer
+    gated.gate.set()
+    picture.release()
+
+
+def test_the_painter_makes_the_renderers_own_picture(painted):
+    picture, _, renderer = painted
+    view, size, args = View((0.0, 0.0), 1.0, None), (64, 48), ("output", "viridis", {})
+    assert picture.update((1, (view, "output")), view, size, args, adaptive=False)
+    assert picture._painter is not None  # the CPU path went to the painter's thread
+    assert np.array_equal(_texture(picture), renderer.image(view, size, "output", "viridis"))
+
+
+def test_frames_go_on_while_a_picture_is_made_and_the_last_one_stands_in_moved(painted):
+    """A new view's picture does not hold the frame up: the last picture stays, placed
+    where its domain lies in the new view, until the new one is taken in."""
+    from shaderplay.app.canvas import Rect
+
+    picture, gated, _ = painted
+    view, size, args = View((0.0, 0.0), 1.0, None), (64, 48), ("output", "viridis", {})
+    rect = Rect(10.0, 20.0, 64.0, 48.0)
+    picture.update((1, (view, "output")), view, size, args, adaptive=False)
+    assert picture._placed(rect) == ((10.0, 20.0), (74.0, 68.0))
+    gated.gate.clear()  # the next picture takes as long as the test wants
+    zoomed = View((0.25, 0.0), 0.5, None)  # 2x, centred right of the old centre
+    start = time.perf_counter()
+    assert picture.update((1, (zoomed, "output")), zoomed, size, args, adaptive=False)
+    assert time.perf_counter() - start < 5.0 and picture._painter.busy
+    assert picture._job.view == view  # the old picture, twice as large, moved left:
+    (x0, y0), (x1, y1) = picture._placed(rect)  # 48 canvas pixels per unit, 0.25 -> 12 px
+    assert (x1 - x0, y1 - y0) == pytest.approx((128.0, 96.0))
+    assert ((x0 + x1) / 2, (y0 + y1) / 2) == pytest.approx((10 + 32 - 12, 20 + 24))
+    assert not picture.update((1, (zoomed, "output")), zoomed, size, args, adaptive=False)
+    gated.gate.set()
+    assert picture._painter.take(30) is not None or picture._job.view == zoomed
+
+
+def test_a_new_network_is_waited_for_so_no_other_networks_picture_shows(painted):
+    from shaderplay.network import Network
+
+    picture, gated, renderer = painted
+    view, size, args = View((0.0, 0.0), 1.0, None), (64, 48), ("output", "viridis", {})
+    picture.update((1, (view, "output")), view, size, args, adaptive=False)
+    wider = Network.random((2, 20, 3), seed=2)
+    renderer.set_network(wider)
+    picture.update((2, (view, "output")), view, size, args, adaptive=False)
+    assert picture._job.spec == wider.spec  # taken in within the frame

@@ -99,6 +99,7 @@ class Loop:
         self.split = SplitCanvas(window.ctx, renderer)  # an A/B comparison's two halves
         self.dialogs = FileDialogs()
         self.generation = -1
+        self._uploaded = None  # the weights_key of the weights the renderer has
         self.window_shots: list[str] = []
         self.layout_reports: list[str] = []  # JSON paths, written once the frame's UI is laid out
         self._frame_times: list[float] = []
@@ -238,7 +239,11 @@ class Loop:
                 self.state.say(str(exc), error=True)
             self.generation = self.session.generation
             self.info.storage = str(self.renderer.storage)
-        self.renderer.upload(snap.params if snap is not None else self.session.net.params)
+            self._uploaded = None
+        key = self.session.weights_key
+        if key != self._uploaded:  # packing a 14x400 net's weights took ~7 % of every frame
+            self.renderer.upload(snap.params if snap is not None else self.session.net.params)
+            self._uploaded = key
 
     def _viewport(self, rect, size) -> tuple[int, int, int, int]:
         """Canvas rectangle (window units, y down) -> GL viewport (pixels, y up)."""

@@ -30,7 +30,9 @@ from ..cpu.ahead import prepare
 from ..cpu.evaluator import CpuEvaluator
 from ..cpu.modes import Job, classes_from_outputs, cpu_mode
 from ..errors import choose
-from .request import Request
+from ..modes import parse_mode
+from .overlays import boundaries_of, boundary_mask, layer_colours
+from .request import Request, TargetField, make_request
 
 EVALUATORS = ("auto", "cpu", "shader")
 EVALUATOR_ENV = "SHADERPLAY_EVALUATOR"
@@ -134,3 +136,56 @@ class CpuPictures:
         if classes:
             classes_from_outputs(values, spec.n_out)
         return values
+
+
+def cpu_picture(cpu: CpuPictures, r: Request, spec, target_field, range_of, boundaries):
+    """r's colours as the picture texture holds them ((H, W, 4) uint8, rows bottom
+    first, `cpu`'s buffer) with the `boundaries` lines blended in; None where the
+    shader computes the values."""
+    rgba = cpu.rgba(r.size)
+    if cpu.colours(r, spec, target_field, range_of, False, rgba) is None:
+        return None
+    if boundaries is not None:
+        mask, _ = boundary_mask(spec, boundaries)
+        width = float(r.opts.get("line_width", 1.5))
+        cpu.boundaries(r, spec, mask, layer_colours(spec.depth), width, rgba)
+    return rgba
+
+
+class PictureMaker:
+    """A renderer's CPU pictures made on another thread: the same colours `draw` would
+    compute, with GL nowhere near, so a window's frames never wait for them. It has its
+    own evaluator, buffers and target field; the ranges it picks go to the renderer's
+    `Shown`, so the legend names them."""
+
+    def __init__(self, shown):
+        self._cpu = CpuPictures(waits=True)
+        self._target = TargetField()
+        self._shown = shown
+
+    @staticmethod
+    def ready() -> bool:
+        """Whether the numba kernels are loaded (their first compile is not waited on)."""
+        return prepare()
+
+    @staticmethod
+    def computes(mode: str, spec) -> bool:
+        """Whether `make` draws this mode's picture whole: it has a CPU function and is
+        neither a composite nor a plot."""
+        row = parse_mode(mode)[0]
+        return not (row.halves or row.plot) and cpu_mode(row, spec) is not None
+
+    def make(self, spec, params, view, size, mode, colormap, opts):
+        """The picture texture `Renderer.draw(..., picture=)` takes (see `cpu_picture`),
+        a copy; None where the shader computes it."""
+        r = make_request(view, size, mode, colormap, opts, spec)
+        self._cpu.keep(params)
+
+        def target_field(request):
+            return self._target.of(request, spec.n_out)
+
+        def range_of(request, values):
+            return self._shown.range(request, spec, values)
+
+        rgba = cpu_picture(self._cpu, r, spec, target_field, range_of, boundaries_of(r, spec))
+        return None if rgba is None else rgba.copy()

@@ -114,6 +114,17 @@ def layer_colours(depth: int) -> np.ndarray:
     return colormaps.palette(colormaps.LAYER_COLOURS, depth)
 
 
+def boundaries_of(r, spec: NetworkSpec):
+    """The boundary lines r's picture draws: its `boundaries` option, else every hidden
+    layer's where the mode always draws them; None where the mode takes none."""
+    if "boundaries" not in r.mode.overlays:
+        return None
+    boundaries = r.opts.get("boundaries")
+    if boundaries is None and r.mode.boundaries:
+        boundaries = range(len(spec.hidden))
+    return boundaries
+
+
 # --- the representation view ------------------------------------------------------
 
 

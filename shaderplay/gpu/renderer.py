@@ -30,9 +30,9 @@ from ..mode_legends import Legend
 from ..network import Network
 from ..spec import NetworkSpec
 from .context import bind_default_framebuffer, is_software, make_current
-from .cpu_pass import cpu_pictures_for
+from .cpu_pass import PictureMaker, cpu_picture, cpu_pictures_for
 from .layout import GpuLayout, Packer
-from .overlays import Overlays, boundary_mask, layer_colours
+from .overlays import Overlays, boundaries_of
 from .programs import FULLSCREEN, Programs, render_into, set_uniforms
 from .request import OPTIONS, Request, TargetField, make_request
 from .shown import Shown
@@ -102,16 +102,18 @@ class Renderer:
         return self._net.spec if self._net else None
 
     @property
+    def params(self) -> np.ndarray | None:  # the weights last uploaded
+        return self._params
+
+    @property
     def evaluator(self) -> str:
-        """What computes the values of the modes with a CPU function here, "cpu" or
-        "shader" (a live renderer with "auto": the shader until the numba kernel is loaded)."""
+        """ "cpu" or "shader": what computes the modes that have a CPU function (cpu_pass.py)."""
         return "cpu" if self._cpu is not None else "shader"
 
     # --- network ------------------------------------------------------------------
     @_in_context
     def set_network(self, net: Network) -> None:
-        """Use `net`: recompile if its architecture changed (cached per spec), then upload
-        its weights."""
+        """Use `net`: recompile if its architecture changed (cached per spec); upload it."""
         if not isinstance(net, Network):
             raise bad_value("network", type(net).__name__, "a shaderplay Network")
         if self._net is None or self._net.spec != net.spec:
@@ -136,8 +138,7 @@ class Renderer:
 
     @_in_context
     def reload(self) -> None:
-        """Re-read the .glsl files and recompile what is in use; on a compile error
-        everything stays as it was (the old programs keep drawing)."""
+        """Re-read the .glsl files and recompile what is in use (a compile error keeps all)."""
         self._programs.reload()
 
     def _prepare(self, spec: NetworkSpec) -> GpuNetwork:
@@ -222,7 +223,7 @@ class Renderer:
         return fbo, textures
 
     # --- pictures -----------------------------------------------------------------------
-    def _draw_picture(self, r: Request, fbo, viewport) -> None:
+    def _draw_picture(self, r: Request, fbo, viewport, picture=None) -> None:
         if r.mode.halves:
             left, right = r.halves()
             self._draw_picture(left, fbo, (*viewport[:2], *left.size))
@@ -232,12 +233,8 @@ class Renderer:
         if r.mode.plot:
             self._plot(r, fbo, viewport)
             return
-        boundaries = r.opts.get("boundaries")
-        if boundaries is None and r.mode.boundaries:
-            boundaries = range(len(net.spec.hidden))
-        if "boundaries" not in r.mode.overlays:
-            boundaries = None
-        lines_drawn = self._colour_layer(r, fbo, viewport, boundaries)
+        boundaries = boundaries_of(r, net.spec)
+        lines_drawn = self._colour_layer(r, fbo, viewport, boundaries, picture)
         if boundaries is not None and not lines_drawn:
             self._overlays.boundaries(r, net, boundaries, fbo, viewport)
         if r.opts.get("points") is not None and "points" in r.mode.overlays:
@@ -245,21 +242,20 @@ class Renderer:
         if r.opts.get("frame") is not None and "points" in r.mode.overlays:  # the domain as is
             self._overlays.frame(r, fbo, viewport)
 
-    def _colour_layer(self, r: Request, fbo, viewport, boundaries=None) -> bool:
+    def _colour_layer(self, r: Request, fbo, viewport, boundaries=None, picture=None) -> bool:
         """The picture under the overlays: the mode's values through the colour pass.
         Colours mapped by the CPU, where it computed the values, are an 8-bit texture
         shown as it is (the "rgb" kind over [0, 1] gives back the same bytes), with the
-        `boundaries` lines blended in by the CPU too. Returns whether they were."""
+        `boundaries` lines blended in by the CPU too (`picture`: made already by a
+        PictureMaker). Returns whether they were."""
         if self._cpu is not None:
-            rgba = self._cpu.rgba(r.size)
-            cpu = self._cpu.colours(r, self.spec, self._target_field, self._range, False, rgba)
-            if cpu is not None:
+            rgba = picture
+            if rgba is None:
+                rgba = cpu_picture(
+                    self._cpu, r, self.spec, self._target_field, self._range, boundaries
+                )
+            if rgba is not None:
                 lines = boundaries is not None
-                if lines:
-                    mask, _ = boundary_mask(self.spec, boundaries)
-                    colours = layer_colours(self.spec.depth)
-                    width = float(r.opts.get("line_width", 1.5))
-                    self._cpu.boundaries(r, self.spec, mask, colours, width, rgba)
                 _, textures = self._surfaces.framebuffer("cpu picture", r.size, 1, "f1")
                 textures[0].write(rgba)
                 self._colour_pass(
@@ -348,10 +344,11 @@ class Renderer:
         colormap: str | None = None,
         fbo=None,
         viewport=None,
+        picture=None,
         **opts,
     ) -> None:
         """Draw the picture into `fbo` (default: the context's screen) at `viewport`
-        (x, y, W, H)."""
+        (x, y, W, H). `picture`: its CPU colours made by `picture_maker()` (another thread)."""
         request = self._request(view, size, mode, colormap, opts)
         into = fbo if fbo is not None else self.ctx.screen
         if into is None:
@@ -367,7 +364,11 @@ class Renderer:
                 viewport,
                 f"(x, y, {request.size[0]}, {request.size[1]}): its size must equal `size`",
             )
-        self._draw_picture(request, into, viewport)
+        self._draw_picture(request, into, viewport, picture)
+
+    def picture_maker(self) -> "PictureMaker | None":
+        """A maker of this renderer's CPU pictures for another thread (None: no CPU path)."""
+        return None if self._cpu is None else PictureMaker(self._shown)
 
     @_in_context
     def legend(self, mode: str = "output", colormap: str | None = None, **opts) -> Legend:
@@ -378,7 +379,7 @@ class Renderer:
 
     @_in_context
     def region_count(self, view, size=(256, 256)) -> int:
-        """Distinct linear regions (patterns of active hidden neurons) among the pixel centres."""
+        """Distinct linear regions (active-neuron patterns) among the pixel centres."""
         return len(np.unique(self.values(view, size, "regions")))
 
     @_in_context
