@@ -11,7 +11,8 @@ matrix products release the GIL. A refresh starts from the newest weights and
 view asked for when none is running, and no sooner than MIN_INTERVAL_S after
 the last one began nor before the last one's cost fits in DUTY of the time
 since (a slow network refreshes less often, never taking more than a tenth of
-a core); what it made is shown from the first frame after it finished.
+a core: the cost is the worker's CPU time and the frame thread's upload); what
+it made is shown from the first frame after it finished.
 `behind` counts the weights and views asked for since the ones the atlas
 shows; `interval` is the time between refreshes its cost allows, which the
 diagram states where it is long.
@@ -24,8 +25,9 @@ layers per cell; the NumPy oracle's `forward_layers` gives every neuron of
 every layer from one pass over a grid of the view instead (about 1 ms for the
 default net), which the worker colours into the atlas image; the frame thread
 only writes it into the texture. The grid has CELL pixels a side, fewer for a
-network whose pass would exceed MAX_MACS multiply-adds (a 14x400 net: 16, a
-second's work at 64), shown scaled up by the texture's linear filter.
+network whose pass would exceed MAX_MACS multiply-adds (the 27x30 neylon net:
+40; a 14x400 net: 16, where 64 took 2.4 s), shown scaled up by the texture's
+linear filter.
 
 GL calls only on the main thread.
 """
@@ -48,7 +50,7 @@ from .render_args import mode_string
 
 CELL = 64  # pixels per thumbnail side (a node's tooltip shows it large)
 MIN_CELL = 16  # the fewest a side a large network's grid is cut down to
-MAX_MACS = 2e8  # multiply-adds of one software refresh (~0.05 s of NumPy here)
+MAX_MACS = 5e7  # multiply-adds of one software refresh (~0.1 s of NumPy on a busy core)
 COLUMNS = 16
 SHOWN_UNITS = 10  # the diagram shows at most this many units of any layer
 MAX_CELLS = 1024
@@ -70,8 +72,9 @@ def cell_side(spec) -> int:
 
 
 class Job:
-    """One refresh's arithmetic on a worker thread: `work()`'s result and the seconds
-    it took, once `done` is set."""
+    """One refresh's arithmetic on a worker thread: `work()`'s result and the CPU
+    seconds it took (the thread's own: waiting for a core is not its cost), once `done`
+    is set."""
 
     def __init__(self, key, asked: int, work):
         self.key, self.asked = key, asked
@@ -81,12 +84,12 @@ class Job:
         self._thread.start()
 
     def _run(self, work) -> None:
-        start = time.perf_counter()
+        start = time.thread_time()
         try:
             self.result = work()
         except Exception as exc:  # handed to the frame thread, which reports it
             self.error = exc
-        self.seconds = time.perf_counter() - start
+        self.seconds = time.thread_time() - start
         self.done.set()
 
 
