@@ -79,7 +79,11 @@ def draw(state, session, thumbnails, rects: dict | None = None) -> None:
             if visible:
                 _draw(state, session, thumbnails, width, rects)
     if thumbnails.interval >= SLOW_S:
-        imgui.text_disabled(f"neuron pictures: a refresh every {thumbnails.interval:.1f} s")
+        imgui.text_disabled(f"thumbnails: every {thumbnails.interval:.1f} s")
+        imgui.set_item_tooltip(
+            "A large network: the neuron pictures cost too much to refresh every frame;\n"
+            "they refresh this often at most and may be that much older than the canvas."
+        )
 
 
 def _draw(state, session, thumbnails, width: float, rects: dict) -> None:
