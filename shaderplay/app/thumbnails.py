@@ -34,6 +34,7 @@ GL calls only on the main thread.
 
 import itertools
 import math
+import queue
 import threading
 import time
 from functools import partial
@@ -72,25 +73,29 @@ def cell_side(spec) -> int:
 
 
 class Job:
-    """One refresh's arithmetic on a worker thread: `work()`'s result and the CPU
+    """One refresh's arithmetic for the worker thread: `work()`'s result and the CPU
     seconds it took (the thread's own: waiting for a core is not its cost), once `done`
     is set."""
 
     def __init__(self, key, asked: int, work):
-        self.key, self.asked = key, asked
+        self.key, self.asked, self.work = key, asked, work
         self.result, self.seconds, self.error = None, 0.0, None
         self.done = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(work,), daemon=True)
-        self._thread.start()
 
-    def _run(self, work) -> None:
+    def run(self) -> None:
         start = time.thread_time()
         try:
-            self.result = work()
+            self.result = self.work()
         except Exception as exc:  # handed to the frame thread, which reports it
             self.error = exc
         self.seconds = time.thread_time() - start
         self.done.set()
+
+
+def _serve(jobs: queue.SimpleQueue) -> None:
+    """The worker thread: runs the jobs handed to it in turn, until a None."""
+    while (job := jobs.get()) is not None:
+        job.run()
 
 
 class Thumbnails:
@@ -102,6 +107,11 @@ class Thumbnails:
         self.cells: dict[tuple[int, int], int] = {}  # (weight layer, unit) -> cell index
         self._order: list[tuple[int, int]] = []
         self._spec = None
+        self._jobs = queue.SimpleQueue()  # jobs for the worker thread, in turn
+        # started here, before any frame: a thread's start waits until it runs (0.2 s
+        # on a busy machine), handing it a job is a queue put
+        self._worker = threading.Thread(target=_serve, args=(self._jobs,), daemon=True)
+        self._worker.start()
         self._job: Job | None = None  # the refresh being computed on its thread
         self._drawing = None  # GPU path: the refresh whose cells are being drawn
         self._pending: list[tuple[int, int]] = []  # its cells still to draw
@@ -136,7 +146,7 @@ class Thumbnails:
         rows = max(1, math.ceil(len(units) / COLUMNS))
         size = (COLUMNS * self.cell, rows * self.cell)
         if self.fbo is None or self.fbo.size != size:
-            self.release()
+            self._release_atlas()
             self.fbo = colour_target(self.ctx, size, linear=True)
         self.fbo.use()
         self.ctx.clear(0.1, 0.1, 0.12, 1.0)
@@ -171,6 +181,7 @@ class Thumbnails:
         else:
             work = partial(coarse_ranges, net, view, order)
         self._job = Job(key, self._asked, work)
+        self._jobs.put(self._job)
         self._began, self._cost = now, 0.0
 
     def _collect(self, view: View) -> bool:
@@ -252,6 +263,10 @@ class Thumbnails:
 
     def release(self) -> None:
         self._job = None  # a running job finishes on its own; nothing waits for it
+        self._jobs.put(None)  # the worker ends after it
+        self._release_atlas()
+
+    def _release_atlas(self) -> None:
         if self.fbo is not None:
             release_target(self.fbo)
             self.fbo = None
