@@ -187,15 +187,16 @@ class Network:
         lat = self.latent if self.spec.n_latent else np.zeros(0)
         return feature_table.evaluate(self.spec.features, xy, fb, lat)
 
-    def forward_layers(self, xy) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Per weight layer: (pre, post) activations, each (N, n_out_i), float64.
+    def forward_layers(self, xy, last: int | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per weight layer (0..`last`, default all): (pre, post) activations, each
+        (N, n_out_i), float64.
 
         `pre` is the activation's input (after the norm, if any): its zero set is
         the neuron's boundary.
         """
         h = self.input_features(xy)
         out = []
-        for i, s in enumerate(self.layout.layers):
+        for i, s in enumerate(self.layout.layers[: None if last is None else last + 1]):
             z = h @ self.W(i).astype(np.float64).T + self.b(i)
             z = self._normalize(i, z)
             h = activations.get(s.activation).np_f(z)

@@ -153,6 +153,7 @@ def test_keys_run_their_actions_unless_a_text_field_is_typed_into(ui):
 
 class NoThumbnails:
     ready = False  # the diagram draws plain nodes, as before the first GPU refresh
+    interval = 0.0  # no slow-refresh note
 
 
 def test_every_panel_and_notice_draws_and_ends_what_it_begins(ui):

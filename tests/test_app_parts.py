@@ -3,12 +3,13 @@ screens, the plots' step ticks, file dialogs that never block the frame
 (their answer runs the same action as the typed path field), and imgui's
 begin/end pairs kept balanced by the scopes."""
 
+import numpy as np
 import pytest
 from imgui_bundle import imgui, implot
 
 from shaderplay.app import dialogs, scopes
 from shaderplay.app.canvas import Rect, viewport_px
-from shaderplay.app.plots import step_ticks
+from shaderplay.app.plots import heatmap_blocks, step_ticks
 from shaderplay.app.state import AppState
 
 
@@ -54,6 +55,19 @@ class FakeDialog:
 
     def kill(self):
         self.killed = True
+
+
+def test_a_large_weight_matrix_is_shown_in_blocks_of_its_strongest_weight():
+    w = np.zeros((400, 130))
+    w[5, 7], w[398, 129], w[200, 3], w[201, 6] = -3.0, 2.0, 0.5, -0.25
+    w[199, 4] = 0.1  # weaker than 0.5 in its block
+    shown = heatmap_blocks(w, 64)
+    assert shown.shape == (58, 44)  # blocks of 7 x 3 weights
+    assert shown[0, 2] == -3.0 and shown[56, 43] == 2.0  # the sign stays
+    assert shown[28, 1] == 0.5 and shown[28, 2] == -0.25  # each block its own strongest
+    assert np.count_nonzero(shown) == 4
+    small = np.arange(12.0).reshape(3, 4)
+    assert heatmap_blocks(small, 64) is small  # drawn cell by cell
 
 
 def test_a_dialog_answer_runs_its_action_without_blocking(tmp_path, monkeypatch):

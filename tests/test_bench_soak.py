@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from shaderplay.app import xvfb
-from shaderplay.bench.soak import growth_per_hour, tour
+from shaderplay.bench.soak import Soak, growth_per_hour, report, tour
 
 
 def test_memory_growth_is_the_fitted_slope_after_the_tour():
@@ -17,6 +17,15 @@ def test_memory_growth_is_the_fitted_slope_after_the_tour():
     assert growth_per_hour(rising, 0.0) == pytest.approx(36.0)
     settled = [(t, 500.0 if t < 100 else 300.0) for t in range(0, 600, 10)]
     assert growth_per_hour(settled, 100.0) == 0.0  # the warm-up's drop is not counted
+
+
+def test_the_report_names_the_slow_frames_longest_first():
+    slow = [(0.2, "loading preset b"), (0.35, "a: mode mosaic")]
+    soak = Soak([], 5.0, 60.0, [0.01, 0.2, 0.35, 0.02], slow=slow, longest=(0.35, "a: mode mosaic"))
+    text = report(soak, ":99")
+    assert "longest 0.350 s (a: mode mosaic), 2 over 100 ms" in text
+    first, second = text.index("0.350 s after a: mode mosaic"), text.index("0.200 s after loading")
+    assert first < second and text.endswith("NOT met")
 
 
 def test_the_tour_holds_only_modes_each_preset_can_show():

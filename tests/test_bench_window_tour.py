@@ -23,6 +23,12 @@ def test_tour_figures_and_the_goals_line():
     assert text.endswith("met") and "NOT" not in text
     r["tours"] = [fast, slow]  # a 250 ms frame and 10 frames/s zooming
     assert window_tour.report(r)[-1].endswith("NOT met")
+    slow.frame(0.25, "mosaic (just shown)")
+    slow.frame(0.05, "mosaic")  # under the goal: not named
+    slow.frame(0.4, "zooming")
+    text = "\n".join(window_tour.report(r))
+    assert "(mosaic), 2 over 100 ms" in text
+    assert text.index("400 ms after zooming") < text.index("250 ms after mosaic (just shown)")
 
 
 def test_the_process_start_is_before_now():

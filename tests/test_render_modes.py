@@ -311,6 +311,23 @@ def test_representation_places_points_at_their_neuron_values(each_renderer, net)
     assert abs(rows.mean() + 0.5 - row) < 1.0 and abs(cols.mean() + 0.5 - col) < 1.0
 
 
+def test_numba_carries_the_plot_where_the_oracle_puts_it(net):
+    from shaderplay.cpu.evaluator import CpuEvaluator
+    from shaderplay.gpu.overlays import placed_plot, representation_plot
+
+    x = np.array([[0.3, 0.7], [-0.5, 0.1], [0.9, -0.8]], np.float32)
+    data = Dataset("three", "binary", x[:2], np.ones((2, 1), np.float32), x[2:], x[2:, :1])
+    domain = VIEW.domain_for((80, 80))
+    shown = representation_plot(net, data, domain, 1, (2, 0), pre=True)  # axes reversed
+    placed = placed_plot(CpuEvaluator(net.spec), net.params, data, domain, 1, (2, 0), pre=True)
+    q = net.forward_layers(shown.points[:, :2].astype(np.float64))[1][0][:, [2, 0]]
+    assert np.allclose(placed.points[:, :2], q, atol=1e-5)
+    assert np.array_equal(placed.points[:, 2:], shown.points[:, 2:])  # colours, rings
+    grid = net.forward_layers(shown.grid[:, :2].astype(np.float64))[1][0][:, [2, 0]]
+    assert np.allclose(placed.grid[:, :2], grid, atol=1e-5)  # the same segments, carried
+    assert np.allclose(placed.box, shown.box, atol=1e-5)
+
+
 @pytest.mark.parametrize(
     "mode, opts, match",
     [

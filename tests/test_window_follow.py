@@ -2,7 +2,7 @@
 the canvas drawn while training changes as the weights do, and an architecture
 change shows on the canvas in the frame of the rebuild. Full-size pictures
 throughout, so that only the weights make two pictures differ (the target view,
-which has none, stays the same)."""
+which has none, stays the same). The network diagram's thumbnails follow too."""
 
 import json
 
@@ -19,12 +19,19 @@ def canvas(tmp_path, name, rect) -> np.ndarray:
     return load(tmp_path / name)[y : y + h, x : x + w]
 
 
+def thumbnail(tmp_path, name, rect) -> np.ndarray:
+    """The inside of the first hidden neuron's node (its border left out)."""
+    x, y, w, h = rect
+    return canvas(tmp_path, name, (x + 3, y + 3, w - 6, h - 6))
+
+
 def test_each_mode_follows_training_and_a_rebuild_shows_at_once(display, tmp_path):  # noqa: F811
     steps = [
         {"frame": 1, "do": "resize", "size": [640, 480]},  # a small canvas: quick full renders
         {"frame": 1, "do": "set_train", "lr": 0.05},  # fast visible change
         {"frame": 1, "do": "set_pace", "steps": 20},
         {"frame": 1, "do": "set_adaptive", "on": False},  # full size: only weights differ
+        {"frame": 2, "do": "show_tab", "name": "Inspect"},  # the diagram, on a small window
         {"frame": 2, "do": "report_layout", "path": "layout.json"},
     ]
     frame, step = 3, 100
@@ -58,6 +65,11 @@ def test_each_mode_follows_training_and_a_rebuild_shows_at_once(display, tmp_pat
             assert diff(a, b) < 0.01, "the target changed with training"
         else:
             assert diff(a, b) > 0.05, f"{mode}: the canvas did not follow {GAP} training steps"
+    node = json.loads((tmp_path / "0.json").read_text())["thumbnail"]
+    last = len(MODES) - 1
+    first, trained = thumbnail(tmp_path, "0a.png", node), thumbnail(tmp_path, f"{last}b.png", node)
+    assert first.std() > 1.0  # a field, not an empty node
+    assert diff(first, trained) > 0.5, "the thumbnails did not follow training"
     still_a, still_b = (canvas(tmp_path, f"still_{s}.png", rect) for s in "ab")
     assert diff(still_a, still_b) < 0.01  # paused: the same picture frame after frame
     assert diff(still_a, canvas(tmp_path, "rebuilt.png", rect)) > 1.0  # a 3-unit first layer

@@ -6,7 +6,9 @@ on the canvas; hover it for its bias and incoming weights.
 
 Wide layers show their first MAX_SHOWN units and a "+k" note under them;
 hovering a node shows its picture large. A deep network (columns narrower
-than MIN_COLUMN_EM) scrolls sideways instead of squeezing its nodes.
+than MIN_COLUMN_EM) scrolls sideways instead of squeezing its nodes. Where the
+thumbnails' cost lets them refresh only every SLOW_S or more, a line under the
+diagram says how often (they may be that much older than the canvas).
 """
 
 import numpy as np
@@ -23,6 +25,7 @@ ZOOM_PX = 128.0  # side of the picture in a node's tooltip
 POSITIVE = (0.33, 0.62, 1.0)
 NEGATIVE = (1.0, 0.55, 0.2)
 DEAD_GREY = (0.35, 0.35, 0.38)
+SLOW_S = 0.5  # thumbnails refreshed less often than this: the diagram says so
 
 
 def _u32(rgb, alpha: float) -> int:
@@ -57,24 +60,33 @@ def layout(sizes, width: float, max_height: float, font: float):
     return node, centres, height
 
 
-def draw(state, session, thumbnails) -> None:
-    """The diagram; a network with more layers than fit side by side scrolls sideways."""
+def draw(state, session, thumbnails, rects: dict | None = None) -> None:
+    """The diagram; a network with more layers than fit side by side scrolls sideways.
+    `rects` (the frame's drawn rectangles) gets "thumbnail": the first hidden node's."""
     font = imgui.get_font_size()
     sizes = session.latest_network().spec.sizes
     avail = imgui.get_content_region_avail().x
     width = max(avail, len(sizes) * MIN_COLUMN_EM * font)
+    rects = {} if rects is None else rects
     if width <= avail:
-        _draw(state, session, thumbnails, width)
-        return
-    height = layout(sizes, width, HEIGHT_EM * font, font)[2]
-    bar = imgui.get_style().scrollbar_size + 2 * imgui.get_style().window_padding.y
-    size = imgui.ImVec2(avail, height + bar)
-    with scopes.child("##diagram", size, 0, imgui.WindowFlags_.horizontal_scrollbar) as visible:
-        if visible:
-            _draw(state, session, thumbnails, width)
+        _draw(state, session, thumbnails, width, rects)
+    else:
+        height = layout(sizes, width, HEIGHT_EM * font, font)[2]
+        bar = imgui.get_style().scrollbar_size + 2 * imgui.get_style().window_padding.y
+        size = imgui.ImVec2(avail, height + bar)
+        flags = imgui.WindowFlags_.horizontal_scrollbar
+        with scopes.child("##diagram", size, 0, flags) as visible:
+            if visible:
+                _draw(state, session, thumbnails, width, rects)
+    if thumbnails.interval >= SLOW_S:
+        imgui.text_disabled(f"thumbnails: every {thumbnails.interval:.1f} s")
+        imgui.set_item_tooltip(
+            "A large network: the neuron pictures cost too much to refresh every frame;\n"
+            "they refresh this often at most and may be that much older than the canvas."
+        )
 
 
-def _draw(state, session, thumbnails, width: float) -> None:
+def _draw(state, session, thumbnails, width: float, rects: dict) -> None:
     net = session.latest_network()
     sizes = net.spec.sizes
     font = imgui.get_font_size()
@@ -112,6 +124,8 @@ def _draw(state, session, thumbnails, width: float) -> None:
         elif not thumbnails.ready:
             dl.add_rect_filled(p0, p1, _u32((0.3, 0.32, 0.36), 1.0), 3.0)
         else:
+            if (c, u) == (1, 0):
+                rects["thumbnail"] = (p0.x, p0.y, node, node)
             uv0, uv1 = thumbnails.uv(c - 1, u)
             dl.add_image(thumbnails.texture_ref, p0, p1, uv0, uv1)
             selected = view.mode == "neuron" and view.layer == c - 1 and view.neuron == u

@@ -183,7 +183,11 @@ def _inspect(state, session, info, thumbnails) -> None:
     """Diagram, plots and probe, scrolling above the status, which always shows."""
     status_h = state.status_height or 8 * imgui.get_font_size()
     sections = (
-        ("Network diagram", "diagram", lambda: diagram.draw(state, session, thumbnails)),
+        (
+            "Network diagram",
+            "diagram",
+            lambda: diagram.draw(state, session, thumbnails, info.rects),
+        ),
         ("Plots", "plots", lambda: panel_plots.draw(state, session)),
         ("Probe", "probe", lambda: panel_probe.draw(state, session)),
     )

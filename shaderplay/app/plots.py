@@ -21,6 +21,7 @@ TEST_COLOUR = imgui.ImVec4(1.0, 0.6, 0.25, 1.0)
 MARKER_COLOUR = imgui.ImVec4(1.0, 1.0, 1.0, 0.8)  # the step shown (scrubbed) on the timeline
 LOSS_CURVES = ((1, "train", TRAIN_COLOUR), (2, "test", TEST_COLOUR))  # column, label, colour
 EMPTY_LOSS = {True: (1e-3, 1.0), False: (0.0, 1.0)}  # y range before any loss, by log scale
+HEATMAP_CELLS = 64  # a weight matrix's heat map has at most this many cells a side
 
 
 def _height(h: float) -> imgui.ImVec2:
@@ -194,12 +195,29 @@ def _horizon(config) -> int:
     }.get(config.schedule, 1000) + config.warmup_steps
 
 
+def heatmap_blocks(w: np.ndarray, most: int = HEATMAP_CELLS) -> np.ndarray:
+    """`w` with at most `most` cells a side: a larger matrix in blocks, each shown by
+    its entry of largest magnitude (sign kept), so a strong weight never averages away."""
+    rows, cols = w.shape
+    fr, fc = -(-rows // most), -(-cols // most)
+    if fr == fc == 1:
+        return w
+    padded = np.zeros((-(-rows // fr) * fr, -(-cols // fc) * fc), w.dtype)
+    padded[:rows, :cols] = w
+    r, c = padded.shape[0] // fr, padded.shape[1] // fc
+    blocks = padded.reshape(r, fr, c, fc).transpose(0, 2, 1, 3).reshape(r, c, fr * fc)
+    pick = np.abs(blocks).argmax(axis=2)[..., None]
+    return np.take_along_axis(blocks, pick, axis=2)[..., 0]
+
+
 def weight_heatmap(label: str, w: np.ndarray, size: float) -> None:
     """Matrix `w` (out, in): rows are units of the layer, columns its inputs;
-    red negative, blue positive, symmetric scale."""
-    w = np.ascontiguousarray(w, np.float64)
-    limit = float(np.max(np.abs(w))) or 1.0
+    red negative, blue positive, symmetric scale. A matrix over HEATMAP_CELLS a side
+    is drawn in blocks (heatmap_blocks): a 400 x 400 one, drawn cell by cell, made
+    each frame take seconds, and the panel has fewer pixels than cells anyway."""
     rows, cols = w.shape
+    w = np.ascontiguousarray(heatmap_blocks(w), np.float64)
+    limit = float(np.max(np.abs(w))) or 1.0
     aspect = rows / max(cols, 1)
     width = size
     height = max(2 * imgui.get_font_size(), min(size * aspect, 2.5 * size))
@@ -211,7 +229,7 @@ def weight_heatmap(label: str, w: np.ndarray, size: float) -> None:
         if shown:
             none = implot.AxisFlags_.no_decorations
             implot.setup_axes("", "", none, none)
-            fmt = "%.2f" if rows * cols <= 64 else ""
+            fmt = "%.2f" if w.size <= 64 else ""
             implot.plot_heatmap(
                 label, w, -limit, limit, fmt, implot.Point(0, 0), implot.Point(cols, rows)
             )

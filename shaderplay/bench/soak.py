@@ -5,8 +5,9 @@ what a long session does to the program.
 
 Reported: resident memory after the first full tour (every cache built) and
 at the end, its growth per hour fitted over the run after that tour, the
-longest frame (and what the tour had just done), frames over 100 ms, and
-every error the window showed. Goals: flat memory (under 20 MiB an hour),
+longest frame (and what the tour had just done), frames over 100 ms (the
+SLOW_SHOWN longest named by what the tour had just done), and every error
+the window showed. Goals: flat memory (under 20 MiB an hour),
 no frame over 100 ms, no error. Without a display a private Xvfb is started.
 """
 
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from ..errors import ShaderplayError, bad_value
 
 GOAL_FRAME_S, GOAL_MIB_PER_HOUR = 0.100, 20.0
+SLOW_SHOWN = 8  # the longest frames over the goal named in the report
 
 
 def resident_mib() -> float:
@@ -64,6 +66,7 @@ class Soak:
     errors: list[str] = field(default_factory=list)
     visited: list[str] = field(default_factory=list)  # what each switch did
     longest: tuple[float, str] = (0.0, "")
+    slow: list[tuple[float, str]] = field(default_factory=list)  # (seconds, doing) over the goal
     toured_at: float | None = None  # seconds in when every stop had been shown once
     _last: float | None = None
     _start: float = 0.0
@@ -82,6 +85,8 @@ class Soak:
             self.frame_s.append(took)
             if took > self.longest[0]:
                 self.longest = (took, self._doing)
+            if took > GOAL_FRAME_S:
+                self.slow.append((took, self._doing))
         self._last = now
         state, session = loop.state, loop.session
         message = state.message
@@ -156,6 +161,10 @@ def report(soak: Soak, renderer: str) -> str:
         f"  frames            {len(soak.frame_s):,}, median {sorted(frames)[len(frames) // 2]:.3f}"
         f" s, longest {soak.longest[0]:.3f} s ({soak.longest[1]}), {slow} over "
         f"{GOAL_FRAME_S * 1000:.0f} ms",
+        *(
+            f"    {s:6.3f} s after {doing}"
+            for s, doing in sorted(soak.slow, reverse=True)[:SLOW_SHOWN]
+        ),
         f"  memory            {after[0]:.0f} MiB {toured}, {after[-1]:.0f} MiB at the end, "
         f"{slope:+.1f} MiB/hour",
         f"  errors shown      {len(soak.errors)}",

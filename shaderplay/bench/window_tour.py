@@ -5,7 +5,9 @@
   with the numba cache as installed (warm) and with an empty one (cold: the
   window must stay responsive; its first frame is reported too);
 - a tour: every built-in preset, every view mode on it, a few frames each
-  while training runs at the preset's pace: the longest frame;
+  while training runs at the preset's pace: the longest frame and every frame
+  over the goal, each with what the tour had just done (the frames that
+  follow a launch or a mode switch count: a stall there is what a user sees);
 - interaction: frames/s while zooming in and out on each preset, training;
 - the canvas picture's resolution (per side) while training and zooming.
 Each window runs uncapped (no frame-rate cap, no vsync) so frame times are
@@ -24,8 +26,9 @@ from ..modes import MODES
 from ..presets import builtin_presets, load_preset
 
 GOAL_FIRST_S, GOAL_FRAME_MS, GOAL_ZOOM_FPS = 5.0, 100.0, 30.0
+SLOW_SHOWN = 5  # the longest frames over the goal named per preset
 WARM_TIMEOUT_S = 60.0  # a warm launch that has not trained by then is reported as such
-SETTLE_FRAMES = 3  # frames after a launch or a mode change left out of frame times
+SETTLE_FRAMES = 3  # frames after a launch left out of the zooming frame rate
 CHILD = """
 import json, sys, time
 from shaderplay.bench.window_tour import first_trained
@@ -42,6 +45,12 @@ class Tour:
     zoom_times: list[float] = field(default_factory=list)  # zooming, training
     scales: list[float] = field(default_factory=list)  # picture resolution, per side
     worst_mode: str = ""
+    slow: list[tuple[float, str]] = field(default_factory=list)  # (seconds, what) over the goal
+
+    def frame(self, seconds: float, doing: str) -> None:
+        """A frame of the tour or of zooming; `doing`: what the tour had just done."""
+        if seconds * 1000 > GOAL_FRAME_MS:
+            self.slow.append((seconds, doing))
 
     @property
     def longest_ms(self) -> float:
@@ -69,7 +78,7 @@ def _window(preset, plan, size) -> None:
     run(preset, source="bench", size=size, vsync=False, on_frame=on_frame, max_fps=0)
 
 
-def tour_preset(name: str, frames_per_mode: int = 6, zoom_frames: int = 40, size=(1280, 800)):
+def tour_preset(name: str, frames_per_mode: int = 9, zoom_frames: int = 40, size=(1280, 800)):
     """One preset: each view mode for `frames_per_mode` frames, then zooming."""
     from ..app import view_actions
 
@@ -79,11 +88,14 @@ def tour_preset(name: str, frames_per_mode: int = 6, zoom_frames: int = 40, size
 
     def plan(loop, dt):
         frame = loop.state.frame - state["at"]
-        if dt is not None and frame > SETTLE_FRAMES:
+        if dt is not None:
+            doing = modes[state["k"]] + (" (just shown)" if frame == 1 else "")
+            doing = "launch" if loop.state.frame <= SETTLE_FRAMES else doing
+            tour.frame(dt, doing)
             tour.frame_times.append(dt)
             if dt * 1000 >= tour.longest_ms:
-                tour.worst_mode = modes[state["k"]]
-        if frame < frames_per_mode + SETTLE_FRAMES:
+                tour.worst_mode = doing
+        if frame < frames_per_mode:
             return True
         state["k"] += 1
         state["at"] = loop.state.frame
@@ -96,6 +108,8 @@ def tour_preset(name: str, frames_per_mode: int = 6, zoom_frames: int = 40, size
 
     def zoom(loop, dt):
         frame = loop.state.frame
+        if dt is not None:
+            tour.frame(dt, "zooming")
         if dt is not None and frame > SETTLE_FRAMES:
             tour.zoom_times.append(dt)
             tour.scales.append(loop.info.scale)
@@ -187,8 +201,11 @@ def report(r: dict) -> list[str]:
         scale = sum(t.scales) / len(t.scales) if t.scales else 1.0
         lines.append(
             f"  {t.preset:<14} tour of {len(MODES)} modes: longest frame {t.longest_ms:6.0f} ms "
-            f"({t.worst_mode}); zooming {t.zoom_fps:5.1f} frames/s, picture at {scale:.0%}"
+            f"({t.worst_mode}), {len(t.slow)} over {GOAL_FRAME_MS:.0f} ms; zooming "
+            f"{t.zoom_fps:5.1f} frames/s, picture at {scale:.0%}"
         )
+        worst = sorted(t.slow, reverse=True)[:SLOW_SHOWN]
+        lines += [f"    {1000 * s:6.0f} ms after {doing}" for s, doing in worst]
     longest = max((t.longest_ms for t in tours), default=0.0)
     slowest = min((t.zoom_fps for t in tours), default=0.0)
     first = warm["first_trained"]

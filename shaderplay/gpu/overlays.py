@@ -9,11 +9,14 @@ Vertex rows are float32 (x, y, r, g, b, a, hollow): a point of the input
 domain, its colour, and 1 for test points (drawn as rings).
 """
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
 
 from .. import colormaps
+from ..cpu.ahead import prepare
+from ..cpu.evaluator import CpuEvaluator
 from ..dataset import Dataset
 from ..errors import bad_value
 from ..network import Network
@@ -135,36 +138,70 @@ class Plot:
     box: tuple[float, float, float, float]  # plotted (xmin, xmax, ymin, ymax) of the two neurons
 
 
-def grid_rows(domain) -> np.ndarray:
-    """Line segments of a GRID_LINES x GRID_LINES grid over `domain`."""
+def grid_lines(domain) -> list[np.ndarray]:
+    """The GRID_LINES x GRID_LINES grid over `domain`: per line its GRID_SEGMENTS + 1
+    points (x, y) in order, float32 as the vertex rows hold them."""
     xmin, xmax, ymin, ymax = domain
     t = np.linspace(0.0, 1.0, GRID_SEGMENTS + 1)
-    segments = []
+    lines = []
     for k in np.linspace(0.0, 1.0, GRID_LINES):
-        for xy in (
+        lines += [
             np.stack([xmin + t * (xmax - xmin), np.full_like(t, ymin + k * (ymax - ymin))], 1),
             np.stack([np.full_like(t, xmin + k * (xmax - xmin)), ymin + t * (ymax - ymin)], 1),
-        ):
-            segments.append(np.repeat(xy, 2, axis=0)[1:-1])  # a, b, b, c, c, ...
-    xy = np.concatenate(segments)
+        ]
+    return [xy.astype(np.float32) for xy in lines]
+
+
+def _segments(lines) -> np.ndarray:
+    """Vertex rows of line segments along each line's points: a, b, b, c, c, ..."""
+    xy = np.concatenate([np.repeat(line, 2, axis=0)[1:-1] for line in lines])
     return _rows(xy, np.tile(GRID_COLOUR, (len(xy), 1)), 0.0)
 
 
-def representation_plot(net, dataset, domain, layer: int, axes, pre: bool = False) -> Plot:
-    """Points and grid to draw, with a box that frames where layer `layer` puts them
-    (the positions themselves are computed by the shader; the box only frames them);
-    `pre`: its neurons before their activation."""
-    points = point_rows(dataset) if dataset is not None else np.zeros((0, 7), np.float32)
-    grid = grid_rows(domain)
-    xy = np.concatenate([points[:, :2], grid[:, :2]]).astype(np.float64)
-    q = net.forward_layers(xy)[layer][0 if pre else 1][:, list(axes)]
+def grid_rows(domain) -> np.ndarray:
+    """Line segments of a GRID_LINES x GRID_LINES grid over `domain`."""
+    return _segments(grid_lines(domain))
+
+
+def plot_box(q: np.ndarray) -> tuple[float, float, float, float]:
+    """(xmin, xmax, ymin, ymax) that frames the positions q (N, 2), the non-finite left out."""
     q = q[np.all(np.isfinite(q), axis=1)]
     lo, hi = (q.min(axis=0), q.max(axis=0)) if len(q) else (np.full(2, -1.0), np.full(2, 1.0))
     # A neuron that barely varies (a dead ReLU) spans at least FLAT_SHARE of the other
     # axis around its value: a line in a readable frame, not its rounding noise blown up.
     centre, span = (lo + hi) / 2, np.maximum(hi - lo, max(FLAT_SHARE * (hi - lo).max(), 1e-6))
     lo, hi = centre - (0.5 + FRAME_MARGIN) * span, centre + (0.5 + FRAME_MARGIN) * span
-    return Plot(points, grid, (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])))
+    return float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])
+
+
+def _plot_points(dataset) -> np.ndarray:
+    return point_rows(dataset) if dataset is not None else np.zeros((0, 7), np.float32)
+
+
+def representation_plot(net, dataset, domain, layer: int, axes, pre: bool = False) -> Plot:
+    """Points and grid to draw, with a box that frames where layer `layer` puts them
+    (the positions themselves are computed by the shader; the box only frames them);
+    `pre`: its neurons before their activation. Only layers 0..`layer` are computed."""
+    points, grid = _plot_points(dataset), grid_rows(domain)
+    xy = np.concatenate([points[:, :2], grid[:, :2]]).astype(np.float64)
+    q = net.forward_layers(xy, last=layer)[layer][0 if pre else 1][:, list(axes)]
+    return Plot(points, grid, plot_box(q))
+
+
+def placed_plot(evaluator, params, dataset, domain, layer: int, axes, pre: bool = False) -> Plot:
+    """As `representation_plot`, with the points and the grid's vertices carried through
+    the network by the numba `evaluator` (cpu/evaluator.py; each grid point once): the
+    rows hold where they land on neurons `axes`, drawn as they are (points.vert.glsl)."""
+    points, lines = _plot_points(dataset), grid_lines(domain)
+    xy = np.concatenate([points[:, :2], *lines]).astype(np.float64)
+    first, last = min(axes), max(axes)
+    values = evaluator.values_at(params, xy, layer, pre, range(first, last + 1))
+    q = values[:, [axes[0] - first, axes[1] - first]]
+    placed = points.copy()
+    placed[:, :2] = q[: len(points)]
+    ends = np.cumsum([len(points)] + [len(line) for line in lines])
+    grid = _segments([q[a:b] for a, b in itertools.pairwise(ends)])
+    return Plot(placed, grid, plot_box(q.astype(np.float64)))
 
 
 # --- the GL passes ---------------------------------------------------------------------
@@ -178,6 +215,7 @@ class Overlays:
         self._surfaces = surfaces
         self._vertex_arrays = {}  # (name, program key) -> (rows, buffer, vertex array)
         self._points = {}  # id(dataset) -> (dataset, rows); holding it keeps its id unique
+        self._cpu_evaluator = None  # the representation plot's, where numba carries its points
 
     def boundaries(self, r, net: GpuNetwork, boundaries, fbo, viewport) -> None:
         """The zero sets of the neurons `boundaries` names, in their layer's colour."""
@@ -230,41 +268,64 @@ class Overlays:
         set_uniforms(program, uniforms)
         render_into(self.ctx, fbo, viewport, vao, moderngl.TRIANGLES, 3, blend=True)
 
-    def plot(self, r, net: GpuNetwork, params, fbo, viewport) -> tuple:
+    def plot(self, r, net: GpuNetwork, params, fbo, viewport, cpu=None) -> tuple:
         """Representation: points and the domain's grid carried to layer LAYER, on neurons
-        A, B; the plotted box (xmin, xmax, ymin, ymax) of the two neurons."""
+        A, B; the plotted box (xmin, xmax, ymin, ymax) of the two neurons. With `cpu`
+        (the renderer's CpuPictures, where the numba evaluator draws) and its kernel
+        ready, numba carries them through the network, each grid point once; else the
+        vertex shader does, and the NumPy oracle finds the box."""
         import moderngl
 
         layer, a, b = r.args
         points = r.opts.get("points")
         if points is None and isinstance(r.opts.get("target"), Dataset):
             points = r.opts["target"]
-        framed = Network(net.spec, params)
         domain = r.view.domain_for(r.size)
-        plot = representation_plot(framed, points, domain, layer, (a, b), r.pre)
+        radius = float(r.opts.get("point_size", 4.0))
+        if cpu is not None and prepare(wait=cpu.waits):
+            plot = placed_plot(
+                self._evaluator(net.spec), params, points, domain, layer, (a, b), r.pre
+            )
+            x0, x1, y0, y1 = plot.box
+            w, h = viewport[2:]
+            uniforms = {
+                "u_centre": ((x0 + x1) / 2, (y0 + y1) / 2),
+                "u_pixel": ((x1 - x0) / w, (y1 - y0) / h),
+                "u_half": (w / 2, h / 2),
+            }
+            vertex, network = "points.vert.glsl", None
+        else:
+            plot = representation_plot(
+                Network(net.spec, params), points, domain, layer, (a, b), r.pre
+            )
+            uniforms = {
+                "u_layers": layer + 1,
+                "u_axes": (a, b),
+                "u_pre": int(r.pre),
+                "u_box": plot.box,
+            }
+            vertex, network = "representation.vert.glsl", self._programs.network_key(net)
+        crowd = np.sqrt(PLOT_POINTS / max(len(plot.points), 1))
+        uniforms["u_radius"] = max(min(radius, PLOT_MIN_RADIUS), min(radius, radius * crowd))
         fbo.use()
         self.ctx.clear(*BACKGROUND, viewport=viewport)
-        radius = float(r.opts.get("point_size", 4.0))
-        crowd = np.sqrt(PLOT_POINTS / max(len(plot.points), 1))
-        uniforms = {
-            "u_layers": layer + 1,
-            "u_axes": (a, b),
-            "u_pre": int(r.pre),
-            "u_box": plot.box,
-            "u_radius": max(min(radius, PLOT_MIN_RADIUS), min(radius, radius * crowd)),
-        }
         for name, fragment, rows, primitive in (
             ("grid", "lines.frag.glsl", plot.grid, moderngl.LINES),
             ("plot", "points.frag.glsl", plot.points, moderngl.POINTS),
         ):
             if not len(rows):
                 continue
-            key = (fragment, "representation.vert.glsl", self._programs.network_key(net))
-            program, vao = self._vertex_array(name, key, rows)
-            net.storage.bind(program)
+            program, vao = self._vertex_array(name, (fragment, vertex, network), rows)
+            if network is not None:
+                net.storage.bind(program)
             set_uniforms(program, uniforms)
             render_into(self.ctx, fbo, viewport, vao, primitive, len(rows), blend=True)
         return plot.box
+
+    def _evaluator(self, spec) -> CpuEvaluator:
+        if self._cpu_evaluator is None or self._cpu_evaluator.spec != spec:
+            self._cpu_evaluator = CpuEvaluator(spec)
+        return self._cpu_evaluator
 
     def forget(self) -> None:
         """Release the vertex arrays and forget the point rows (a new network, or the end)."""

@@ -285,7 +285,7 @@ class Renderer:
 
     def _plot(self, r: Request, fbo, viewport) -> None:
         net = self._require_network()
-        self._shown.plotted(r, self._overlays.plot(r, net, self._params, fbo, viewport))
+        self._shown.plotted(r, self._overlays.plot(r, net, self._params, fbo, viewport, self._cpu))
 
     def _colour_pass(self, texture, kind, channels, colormap, value_range, discrete, fbo, viewport):
         import moderngl
