@@ -64,8 +64,7 @@ class OptsRenderer(CountingRenderer):
         self.opts = opts
 
 
-def test_a_reduced_picture_leaves_the_points_to_imgui_in_class_colours(ctx):
-    from shaderplay.app import canvas_points
+def test_a_reduced_picture_leaves_the_points_to_the_full_resolution_layer(ctx):
     from shaderplay.config import TargetConfig
     from shaderplay.targets import make_dataset
 
@@ -76,15 +75,43 @@ def test_a_reduced_picture_leaves_the_points_to_imgui_in_class_colours(ctx):
     try:
         picture.scale = 0.25
         assert picture.update((1, "v"), view, (64, 48), args, adaptive=True, now=0.0)
-        assert "points" not in renderer.opts  # not stretched into blobs
-        rows = picture._points  # drawn in the view the canvas shows at the time
-        assert len(rows) == len(data.x_train) + len(data.x_test)
-        colours = canvas_points.packed(rows[:, 2:6])
-        assert len(set(colours[rows[:, 6] == 0].tolist())) == 2  # the two class colours
+        assert "points" not in renderer.opts and picture._points is data  # not blobs
         assert picture.update((1, "v"), view, (64, 48), args, adaptive=False, now=1.0)
         assert renderer.opts["points"] is data and picture._points is None  # sharp: the renderer's
     finally:
         picture.release()
+
+
+def test_the_points_layer_holds_the_points_in_class_colours_and_only_them(ctx, make_renderer):
+    """Drawn by the renderer's points pass at the canvas's resolution over transparency,
+    and again only when the view moves (not when the weights do)."""
+    from shaderplay.app.canvas_points import PointsLayer
+    from shaderplay.config import TargetConfig
+    from shaderplay.network import Network
+    from shaderplay.targets import make_dataset
+
+    renderer = make_renderer(evaluator="cpu")
+    renderer.set_network(Network.random((2, 8, 1), seed=0))
+    data = make_dataset(TargetConfig("spiral", n_points=200))
+    layer, view = PointsLayer(ctx, renderer), View((0, 0), 1.3, None)
+    try:
+        layer.update(data, view, (96, 96))
+        w, h = layer.fbo.size
+        rgba = np.frombuffer(layer.fbo.read(components=4), np.uint8).reshape(h, w, 4)
+        assert (w, h) == (96, 96) and 0.02 < (rgba[..., 3] > 0).mean() < 0.9
+        solid = rgba[rgba[..., 3] == 255][:, :3]
+        reference = renderer.image(view, (96, 96), "output", points=data)  # the same discs
+        covered = rgba[::-1][..., 3] == 255
+        assert np.abs(reference[covered].astype(int) - rgba[::-1][covered][:, :3]).max() <= 1
+        assert len({tuple(c) for c in solid if c.max() > 60}) >= 2  # both classes' colours
+        layer.update(data, view, (96, 96))
+        renderer.upload(Network.random((2, 8, 1), seed=1).params)
+        layer.update(data, view, (96, 96))
+        assert layer.draws == 1  # the weights changed, the points did not
+        layer.update(data, View((0.1, 0), 1.3, None), (96, 96))
+        assert layer.draws == 2
+    finally:
+        layer.release()
 
 
 def test_a_reduced_mosaic_draws_no_points_over_its_tiles(ctx):
@@ -102,18 +129,6 @@ def test_a_reduced_mosaic_draws_no_points_over_its_tiles(ctx):
         assert picture._points is None
     finally:
         picture.release()
-
-
-def test_a_preview_thins_many_points_evenly():
-    from shaderplay.app import canvas_points
-    from shaderplay.config import TargetConfig
-    from shaderplay.targets import make_dataset
-
-    data = make_dataset(TargetConfig("spiral", n_points=8000))
-    rows = canvas_points.preview_rows(data)
-    assert len(rows) == canvas_points.MOST
-    assert rows[0, :2].tolist() == data.x_train[0].tolist()  # first and last kept
-    assert rows[-1, :2].tolist() == data.x_test[-1].astype("float32").tolist()
 
 
 class HeavyRenderer(CountingRenderer):

@@ -6,8 +6,8 @@ changed (new weights, view, mode, size), so a paused network costs nothing
 per frame; and while it changes (training, panning, zooming) it can be
 rendered at a lower resolution (`scale`) that adapts to keep each render
 within a time budget, then shown full size. Once it holds still it is
-rendered again at full resolution. A reduced picture leaves the data points out: imgui draws them
-over it at the window's resolution (canvas_points.py). Screenshots and
+rendered again at full resolution. A reduced picture leaves the data points out: a
+layer at the canvas's resolution shows them over it (canvas_points.py). Screenshots and
 recordings never use this texture: they render at the canvas's full pixel size.
 
 In the background: where the renderer's CPU computes a picture (software GL),
@@ -34,7 +34,7 @@ import numpy as np
 from imgui_bundle import imgui
 
 from ..modes import MODES, parse_mode
-from . import canvas_points
+from .canvas_points import PointsLayer
 from .canvas_worker import Job, Painter
 from .offscreen import colour_target, release_target
 
@@ -67,7 +67,7 @@ class CanvasPicture:
         self._began = -1e9  # when the last render began
         self.renders = 0  # renders so far (the benchmark reports their rate)
         self._drawn = 1.0  # the scale of the picture in the texture
-        self._points = None  # (point rows, view) drawn over a reduced picture by imgui
+        self._points = None  # the Dataset whose points go over a reduced picture
         self.rate = RATE  # multiply-adds per second a render reached, measured as they go
         self._job = None  # the Job whose picture the texture holds
         self._wants = None  # (view, canvas pixels) the canvas shows now
@@ -75,6 +75,7 @@ class CanvasPicture:
         maker = getattr(renderer, "picture_maker", None)  # test stand-ins have none
         self._maker = maker() if maker is not None else None
         self._painter = None  # the background thread, started at the first picture it makes
+        self._layer = None  # the data points over a reduced picture (canvas_points.py)
         self._painting = (None, False)  # its job's (imgui points, whether to adapt the scale)
 
     def _target(self, size) -> None:
@@ -123,7 +124,7 @@ class CanvasPicture:
         points = None
         overlays = row.overlays if row is not None else ()
         if scale < 1.0 and opts.get("points") is not None and "points" in overlays:
-            points = canvas_points.preview_rows(opts["points"])
+            points = opts["points"]  # the points layer draws them at full resolution
             opts = {k: v for k, v in opts.items() if k != "points"}
         spec = getattr(self.renderer, "spec", None)
         job = Job(
@@ -242,7 +243,9 @@ class CanvasPicture:
         )
         dl.pop_clip_rect()
         if self._points is not None and self._wants is not None:
-            canvas_points.draw(self._points, self._wants[0], rect)
+            if self._layer is None:
+                self._layer = PointsLayer(self.ctx, self.renderer)
+            self._layer.show(self._points, *self._wants, rect)
 
     def _placed(self, rect) -> tuple[tuple[float, float], tuple[float, float]]:
         """The window corners (top left, bottom right) of the texture's picture."""
@@ -264,6 +267,8 @@ class CanvasPicture:
         if self._painter is not None:
             self._painter.close()
             self._painter = None
+        if self._layer is not None:
+            self._layer.release()
         self._release_fbo()
 
     def _release_fbo(self) -> None:

@@ -143,3 +143,16 @@ def render_into(ctx, fbo, viewport, vao, primitive, vertices=-1, blend=False) ->
     if blend:
         ctx.disable(moderngl.BLEND)
     ctx.viewport = previous
+
+
+MAX_ATTACHMENTS = 8  # colour attachments per values pass (GL 3.3's GL_MAX_DRAW_BUFFERS)
+
+
+def attachments_for(groups: int) -> int:
+    """Attachments per pass: 1, 2, 4 or 8 (the shader's SP_ATTACHMENTS steps)."""
+    return next(t for t in (1, 2, 4, 8) if t >= min(groups, MAX_ATTACHMENTS))
+
+
+def output_defines(spec) -> tuple:
+    """Extra defines of a pass writing every output (a NetworkSpec's), 4 per attachment."""
+    return (("SP_ATTACHMENTS", attachments_for(-(-spec.n_out // 4))),)

@@ -13,11 +13,10 @@ colours of the modes it has a function for instead of the two passes.
 Programs are compiled per architecture and cached (programs.py); `upload` is
 one buffer write. A program that fails to compile raises a ShaderplayError
 naming the file and line, and the renderer keeps the network and programs it
-had. Conventions: sizes are (W, H); arrays come back with row 0 at the top.
-`legend()` says what the last picture of a mode showed (shown.py). Every
-public method first makes the renderer's context current
-(`make_current`), so several contexts in one process (a window, render(),
-tests) do not write into each other.
+had. Sizes are (W, H); arrays come back with row 0 at the top. `legend()`
+says what the last picture of a mode showed (shown.py). Every public method
+first makes the renderer's context current, so several contexts in one
+process (a window, render(), tests) do not write into each other.
 """
 
 import functools
@@ -33,14 +32,20 @@ from .context import bind_default_framebuffer, is_software, make_current
 from .cpu_pass import PictureMaker, cpu_picture, cpu_pictures_for
 from .layout import GpuLayout, Packer
 from .overlays import Overlays, boundaries_of
-from .programs import FULLSCREEN, Programs, render_into, set_uniforms
+from .programs import (
+    FULLSCREEN,
+    Programs,
+    attachments_for,
+    output_defines,
+    render_into,
+    set_uniforms,
+)
 from .request import OPTIONS, Request, TargetField, make_request
 from .shown import Shown
 from .storage import STORAGES, GpuNetwork, ParamStorage, plan_for_context
-from .surfaces import Surfaces
+from .surfaces import Surfaces, read_values
 
 __all__ = ["OPTIONS", "Renderer"]
-MAX_ATTACHMENTS = 8  # colour attachments per values pass (GL 3.3's GL_MAX_DRAW_BUFFERS)
 KINDS = {"map": 0, "rgb": 1, "classes": 2, "hash": 3, "tiles": 4}  # the colour pass's u_kind
 VALUES_UNIT, LUT_UNIT, CLASSES_UNIT, TARGET_UNIT = 1, 2, 3, 4  # texture units; 0 holds the weights
 # Compiled as a network is set: a network that does not compile is refused before
@@ -55,16 +60,6 @@ def _in_context(method):
         return method(self, *args, **kwargs)
 
     return wrapper
-
-
-def attachments_for(groups: int) -> int:
-    """Attachments per pass: 1, 2, 4 or 8 (the shader's SP_ATTACHMENTS steps)."""
-    return next(t for t in (1, 2, 4, 8) if t >= min(groups, MAX_ATTACHMENTS))
-
-
-def _output_defines(spec: NetworkSpec) -> tuple:
-    """Extra defines of a pass writing every output, 4 per attachment."""
-    return (("SP_ATTACHMENTS", attachments_for(-(-spec.n_out // 4))),)
 
 
 class Renderer:
@@ -145,7 +140,7 @@ class Renderer:
         layout = GpuLayout.of(spec)
         plan = plan_for_context(self.ctx, layout.n_vec4, self._prefer)
         net = GpuNetwork(spec, layout, plan, Packer(spec, plan.n_vec4), None)
-        self._programs.network(net, CHECK_ENTRY, extra=_output_defines(spec))
+        self._programs.network(net, CHECK_ENTRY, extra=output_defines(spec))
         net.storage = ParamStorage(self.ctx, plan)  # compiled: now replace the old network
         if self._net is not None:
             self._net.storage.release()
@@ -185,7 +180,7 @@ class Renderer:
         if mode.outputs:
             return self._output_values(r)
         fbo, _ = self._values_pass(r, mode.entry)
-        return _read(fbo, 0, r.size)[..., : mode.channels(self.spec)]
+        return read_values(fbo, 0, r.size)[..., : mode.channels(self.spec)]
 
     def _output_values(self, r: Request) -> np.ndarray:
         """All outputs, up to 8 groups of 4 per pass (colour attachments)."""
@@ -195,7 +190,7 @@ class Renderer:
         planes = []
         for group in range(0, groups, attachments):
             fbo, _ = self._values_pass(r, r.mode.entry, group=group)
-            planes += [_read(fbo, k, r.size) for k in range(min(attachments, groups - group))]
+            planes += [read_values(fbo, k, r.size) for k in range(min(attachments, groups - group))]
         return np.ascontiguousarray(np.concatenate(planes, axis=2)[..., :n])
 
     def _values_pass(self, r: Request, entry: str, group: int = 0):
@@ -211,7 +206,7 @@ class Renderer:
         if mode.needs_target:
             self._surfaces.data("target", self._target_field(r)).use(TARGET_UNIT)
             uniforms["u_target"] = TARGET_UNIT
-        extra = _output_defines(net.spec) if mode.outputs and entry == mode.entry else ()
+        extra = output_defines(net.spec) if mode.outputs and entry == mode.entry else ()
         program, vao = self._programs.network(net, entry, evaluations=mode.evaluations, extra=extra)
         attachments = dict(extra).get("SP_ATTACHMENTS", 1)
         fbo, textures = self._surfaces.framebuffer("values", r.size, attachments, "f4")
@@ -366,6 +361,15 @@ class Renderer:
             )
         self._draw_picture(request, into, viewport, picture)
 
+    @_in_context
+    def draw_points(self, view, size, points, fbo) -> None:
+        """Only the points= Dataset's points, over transparency (premultiplied), into `fbo`."""
+        fbo.use()
+        fbo.clear(0.0, 0.0, 0.0, 0.0)
+        self._overlays.points(
+            self._request(view, size, "output", None, {"points": points}), fbo, (0, 0, *size)
+        )
+
     def picture_maker(self) -> "PictureMaker | None":
         """A maker of this renderer's CPU pictures for another thread (None: no CPU path)."""
         return None if self._cpu is None else PictureMaker(self._shown)
@@ -393,8 +397,3 @@ class Renderer:
         if self._net is not None:
             self._net.storage.release()
         self._net = None
-
-
-def _read(fbo, attachment, size) -> np.ndarray:
-    data = fbo.read(components=4, attachment=attachment, dtype="f4")
-    return np.frombuffer(data, np.float32).reshape(size[1], size[0], 4)[::-1]

@@ -63,3 +63,9 @@ class Surfaces:
         for tex in self._tables.values():
             tex.release()
         self._framebuffers, self._tables = {}, {}
+
+
+def read_values(fbo, attachment: int, size) -> np.ndarray:
+    """An RGBA32F attachment of `fbo` as (H, W, 4) float32, row 0 at the top."""
+    data = fbo.read(components=4, attachment=attachment, dtype="f4")
+    return np.frombuffer(data, np.float32).reshape(size[1], size[0], 4)[::-1]
