@@ -29,7 +29,7 @@ from ..kernels.jit import LAUNCH, OPTIONS, flat, inline, rows
 from ..kernels.layers import layer_table
 from ..kernels.linalg import dense
 from ..kernels.norms import LAYERNORM, batchnorm_forward, layernorm_forward
-from ..kernels.tiles import LANES, VECTORS
+from ..kernels.tiles import COLUMNS
 from ..network import Network
 from ..spec import NetworkSpec
 from ..view import View, parse_size
@@ -42,10 +42,12 @@ _FNV_BASIS, _FNV_PRIME, _MIX_1 = np.uint64(2166136261), np.uint64(16777619), np.
 NO_POINTS = np.zeros((0, 2), np.float64)  # evaluate_grid's `at` when the grid gives the points
 _NO_PICK = np.zeros(0, np.int64)  # evaluate_grid's `pick` when every point gives the same units
 # Pixels per tile: a (width, tile) block of activations up to 128 KiB, so a layer's input,
-# output and scratch blocks stay in L2; 256-512 pixels were fastest for widths 16-64 here.
-# A whole number of affine's column blocks (COLUMNS), so no block is computed twice.
-TILE_FLOATS, MAX_TILE = 32768, 512
-COLUMNS = VECTORS * LANES
+# output and scratch blocks stay in L2; 256-512 pixels were fastest for widths 16-64 here
+# (240-1920 alike since the register tiles). At least MIN_TILE: a wide layer's weights
+# come from L3 once per tile, and 14x400 ran at 52 % of a core's peak in tiles of 48
+# pixels, 83 % in 144. A whole number of affine's column blocks (COLUMNS), so no block is
+# computed twice.
+TILE_FLOATS, MAX_TILE, MIN_TILE = 32768, 512, 3 * COLUMNS
 
 
 @inline
@@ -222,7 +224,7 @@ class CpuEvaluator:
         self.features = feature_table(spec)
         self.extra = np.array([max(layout.fourier, 0), max(layout.latent, 0)], np.int64)
         self.width = max(spec.sizes)
-        self.tile = max(COLUMNS, min(MAX_TILE, TILE_FLOATS // self.width) // COLUMNS * COLUMNS)
+        self.tile = max(MIN_TILE, min(MAX_TILE, TILE_FLOATS // self.width) // COLUMNS * COLUMNS)
 
     def values(
         self,

@@ -7,23 +7,31 @@ PyTorch's (out, in). Arguments are views into the workspace and the
 parameter buffer: inner loops index them only with a `range` variable, since
 numba's negative-index wraparound on `buf[offset + i]` blocks vectorisation.
 
-`affine` runs register tiles (kernels/tiles.py: ROWS output rows x VECTORS vectors
-of columns, the sums in registers across all inputs) at 70-100 % of a core's float32
+`affine` runs register tiles (kernels/tiles.py: a few output rows x 2-3 vectors of
+columns, the sums in registers across all inputs) at 70-100 % of a core's float32
 peak for 30-400 wide layers where the numba loops it replaced reached ~55 %; a
-leftover block of columns is computed as a whole tile overlapping the one before
-(the same sums again, so no scalar tail), leftover rows as a tile of fewer rows.
+leftover block of rows or columns is computed as a whole tile overlapping the one
+before (the same sums again, so no scalar tail): a tile of fewer rows holds too few
+sums to hide the FMA latency, and 30 rows as 8 overlapping tiles of 4 took 0.96 ns an
+output against 1.05 with a last tile of 2.
 `weight_grads` keeps 4 x 4 dot products in registers. The backward pass to the inputs
 runs `affine` on a transposed copy of W (a strided W.T view measured 1.2-3x slower).
 B == 1 (per-sample SGD) has its own loops over the neuron index, since a batch loop of
 length 1 is all overhead.
 """
 
+import numpy as np
+
 from .generate import switch
 from .jit import F0, kernel
-from .tiles import LANES, ROWS, VECTORS, make_tile
+from .tiles import LANES, SHAPES, make_tile, most_vectors
 
 # One tile per (rows, vectors) a layer can need, dispatched by code rows * 16 + vectors.
-_TILES = {(r, v): make_tile(r, v) for r in range(1, ROWS + 1) for v in range(1, VECTORS + 1)}
+_TILES = {
+    (r, v): make_tile(r, v)
+    for r in range(1, max(rows for rows, _ in SHAPES) + 1)
+    for v in range(1, most_vectors(r) + 1)
+}
 _tile = switch(
     "tile",
     "code, W, b, biased, X, Z, j, i, relu",
@@ -31,6 +39,22 @@ _tile = switch(
     "pass",
     {f"t{r}_{v}": t for (r, v), t in _TILES.items()},
 )
+_SHAPES = np.array(SHAPES, np.int64)
+_LOW = np.array([most_vectors(r) for r in range(SHAPES[0][0])], np.int64)  # by rows
+
+
+@kernel
+def _shape(n_out):
+    """(rows, vectors) of the tiles of a layer of n_out rows: of the SHAPES no taller than
+    the layer, the one that computes the fewest rows (the first on a tie); a layer lower
+    than every shape is one tile high."""
+    rows, vectors, computed = n_out, _LOW[min(n_out, _LOW.size - 1)], n_out * n_out + n_out
+    for s in range(_SHAPES.shape[0]):
+        r = _SHAPES[s, 0]
+        total = (n_out + r - 1) // r * r
+        if r <= n_out and total < computed:
+            rows, vectors, computed = r, _SHAPES[s, 1], total
+    return rows, vectors
 
 
 @kernel
@@ -65,15 +89,13 @@ def dense(W, b, X, Z, relu):
                 for i in range(B):
                     Z[j, i] = max(F0, Z[j, i])
         return
-    full, left = n_out - n_out % ROWS, n_out % ROWS
+    rows, most = _shape(n_out)
     i = 0
     while i < B:
-        vectors = min(VECTORS, (B - i + LANES - 1) // LANES, B // LANES)
+        vectors = min(most, (B - i + LANES - 1) // LANES, B // LANES)
         i = min(i, B - vectors * LANES)  # a last block overlaps the one before
-        for j in range(0, full, ROWS):  # the block's inputs stay in L1 across its rows
-            _tile(ROWS * 16 + vectors, W, b, biased, X, Z, j, i, relu)
-        if left:
-            _tile(left * 16 + vectors, W, b, biased, X, Z, full, i, relu)
+        for j in range(0, n_out, rows):  # the block's inputs stay in L1 across its rows
+            _tile(rows * 16 + vectors, W, b, biased, X, Z, min(j, n_out - rows), i, relu)
         i += vectors * LANES
 
 

@@ -1,25 +1,24 @@
 """Register tiles of a dense layer, written as LLVM vector code.
 
-`affine` (kernels/linalg.py) spends its time in one loop: a block of ROWS output rows
-times VECTORS vectors of batch columns, Z = W X + b, over all inputs k. Written as
+`affine` (kernels/linalg.py) spends its time in one loop: a block of `rows` output rows
+times `vectors` vectors of batch columns, Z = W X + b, over all inputs k. Written as
 numba loops over the batch, the block's sums lived in Z in memory and the weights did
 not fit the 16 AVX2 registers: the compiled loop read ~32 values for 32 multiply-adds
 (spilled weights reloaded from the stack) and reached ~55 % of the float32 peak of a
 core. LLVM vectorises no outer loop, so a block whose sums stay in registers across k
 cannot be had from numba source; it is emitted here as IR instead:
 
-    for k in range(n_in):           # VECTORS loads of X, ROWS broadcasts of W
+    for k in range(n_in):           # `vectors` loads of X, `rows` broadcasts of W
         acc[r][v] = fma(W[j + r, k], X[k, i + v*LANES : ...], acc[r][v])
 
-ROWS x VECTORS accumulators + VECTORS inputs + one broadcast fill the registers
-(4 x 3 + 3 + 1 = 16 ymm on AVX2; 8 x 3 of 32 zmm on AVX-512) and each step reads
-VECTORS + ROWS values for ROWS x VECTORS multiply-adds, so the loop is bound by the
-FMA units, not by loads. ReLU is applied on the way out, in registers: as a pass over
-Z, LLVM stored only the clamped values, with AVX masked stores that AMD Zen runs
-microcoded (~1 ns a value, 6x a plain pass). Each sum starts from the bias and adds
-the inputs in order with one rounding per fused multiply-add, as the numba loops it
-replaces did, so the results are the same bits.
-"""
+rows x vectors sums + one register per vector of inputs + one broadcast fill the
+registers (4 x 3 + 3 + 1 = 16 ymm on AVX2), and each step reads vectors + rows values
+for rows x vectors multiply-adds, so the loop is bound by the FMA units, not by loads.
+ReLU is applied on the way out, in registers: as a pass over Z, LLVM stored only the
+clamped values, with AVX masked stores that AMD Zen runs microcoded (~1 ns a value,
+6x a plain pass). Each sum starts from the bias and adds the inputs in order with one
+rounding per fused multiply-add, as the numba loops it replaces did, so the results
+are the same bits."""
 
 from llvmlite import ir
 from numba import types
@@ -30,9 +29,29 @@ from .jit import FEATURES
 from .vector import vector_bits
 
 LANES = vector_bits(FEATURES) // 32  # float32 lanes of a vector
-# Accumulator rows per tile: what the register file holds beside VECTORS inputs.
-ROWS = 8 if LANES == 16 else 4
-VECTORS = 3
+REGISTERS = 32 if LANES == 16 else 16  # vector registers: AVX-512 has 32, AVX2 and SSE 16
+
+
+def most_vectors(rows: int) -> int:
+    """The most vectors a tile of `rows` rows holds in the registers, with one register
+    per vector of inputs and one for the broadcast weight: a divisor of 6, so that every
+    shape's columns divide COLUMNS. One row takes 6: with 3 sums a 16-input output layer
+    waited on the FMA latency (16 % of the peak)."""
+    fits = (REGISTERS - 1) // (rows + 1)
+    return max(v for v in (1, 2, 3, 6) if v <= fits)
+
+
+def most_rows(vectors: int) -> int:
+    """The most rows a tile of `vectors` vectors holds in the registers."""
+    return (REGISTERS - 1 - vectors) // vectors
+
+
+# The tile shapes (rows, vectors) a layer is cut into (dense() in linalg.py picks one per
+# layer): the most rows for 3 and for 2 vectors, and one row fewer for 2, so 30 rows are
+# 5 tiles of 6 where tiles of 4 computed 32. Every shape's columns divide COLUMNS, the
+# evaluator's unit of pixels.
+SHAPES = ((most_rows(3), 3), (most_rows(2), 2), (most_rows(2) - 1, 2))
+COLUMNS = 6 * LANES  # a whole number of every shape's columns
 
 
 def _pointer(builder, base, offset_bytes, pointee):
