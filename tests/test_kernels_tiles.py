@@ -3,11 +3,18 @@ shape, leftover row and column, and batch below a vector gives the bits of one f
 multiply-add per input in order from the bias (B == 1, per-sample SGD, sums its own
 way: within float32 rounding); ReLU in the tiles is `z if z > 0 else 0`."""
 
+import os
+import subprocess
+import sys
+import textwrap
+
 import numpy as np
 import pytest
+from test_kernels_vector import AVX512
 
 from shaderplay import Network
 from shaderplay.cpu.evaluator import COLUMNS, MIN_TILE, CpuEvaluator
+from shaderplay.kernels import vector
 from shaderplay.kernels.linalg import _shape, affine, dense
 from shaderplay.kernels.tiles import LANES, SHAPES, most_vectors
 
@@ -84,3 +91,31 @@ def test_every_shape_fits_the_registers_and_divides_the_evaluator_tile():
     for sizes in ((2, 16, 1), (2, 64, 64, 3), (2, 400, 400, 1), (2, 3000, 1)):
         tile = CpuEvaluator(Network.random(sizes, seed=0).spec).tile
         assert tile % COLUMNS == 0 and tile >= MIN_TILE
+
+
+def test_on_avx512_the_tiles_are_512_bit_fmas_in_the_32_registers(tmp_path):
+    # Compiled for an AVX-512 CPU (not run): 16 lanes, taller shapes, loops of zmm FMAs
+    # that take no vector from the stack (the sums and inputs stay in registers).
+    script = textwrap.dedent(
+        """
+        import re
+
+        import numba
+        from shaderplay.kernels import linalg, tiles
+
+        a2, a1 = numba.float32[:, ::1], numba.float32[::1]
+        linalg.affine.compile((a2, a1, a2, a2))
+        asm = next(iter(linalg.affine.inspect_asm().values()))
+        blocks = re.split(r"\\n\\.LBB\\w*:", asm)  # basic blocks: a tile's loop is one
+        loops = [b for b in blocks if b.count("vfmadd231ps\\t%zmm") >= 12]
+        lines = [line for b in loops for line in b.splitlines()]
+        spilled = [line for line in lines if "(%rsp)" in line and "mm" in line]
+        print(tiles.LANES, tiles.SHAPES, len(loops) > 0, len(spilled), sep=";")
+        """
+    )
+    env = {**os.environ, "NUMBA_CPU_NAME": "skylake-avx512", "NUMBA_CACHE_DIR": str(tmp_path)}
+    env[vector.ENV] = vector.wide_features(AVX512)
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "16;((9, 3), (14, 2), (13, 2));True;0"
