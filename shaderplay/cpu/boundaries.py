@@ -39,7 +39,7 @@ def _row(params, layers, feats, extra, grid, walk, offsets, r, w, tile, width, w
         tile_features(params, feats, extra, grid, NO_POINTS, r * w + c0, B, X, centres)
         for layer in range(walk):
             n_out, z = layers[layer, 1], span * ((layer + 1) % 2)
-            Z = pre_activation(params, layers, layer, X, ws, z, span, B)
+            Z = pre_activation(params, layers, layer, X, ws, z, span, B, False)
             o = offsets[layer]
             for j in range(n_out):
                 for i in range(B):

@@ -24,11 +24,12 @@ import numpy as np
 from numba import njit, prange
 
 from ..errors import bad_value
-from ..kernels.activate import activate_values
+from ..kernels.activate import RELU, activate_values
 from ..kernels.jit import LAUNCH, OPTIONS, flat, inline, rows
 from ..kernels.layers import layer_table
-from ..kernels.linalg import affine
+from ..kernels.linalg import dense
 from ..kernels.norms import LAYERNORM, batchnorm_forward, layernorm_forward
+from ..kernels.tiles import COLUMNS
 from ..network import Network
 from ..spec import NetworkSpec
 from ..view import View, parse_size
@@ -41,8 +42,12 @@ _FNV_BASIS, _FNV_PRIME, _MIX_1 = np.uint64(2166136261), np.uint64(16777619), np.
 NO_POINTS = np.zeros((0, 2), np.float64)  # evaluate_grid's `at` when the grid gives the points
 _NO_PICK = np.zeros(0, np.int64)  # evaluate_grid's `pick` when every point gives the same units
 # Pixels per tile: a (width, tile) block of activations up to 128 KiB, so a layer's input,
-# output and scratch blocks stay in L2; 256-512 pixels were fastest for widths 16-64 here.
-TILE_FLOATS, MAX_TILE = 32768, 512
+# output and scratch blocks stay in L2; 256-512 pixels were fastest for widths 16-64 here
+# (240-1920 alike since the register tiles). At least MIN_TILE: a wide layer's weights
+# come from L3 once per tile, and 14x400 ran at 52 % of a core's peak in tiles of 48
+# pixels, 83 % in 144. A whole number of affine's column blocks (COLUMNS), so no block is
+# computed twice.
+TILE_FLOATS, MAX_TILE, MIN_TILE = 32768, 512, 3 * COLUMNS
 
 
 @inline
@@ -62,13 +67,15 @@ def _region_bits(Z, n_out, B, hashes):
 
 
 @inline
-def pre_activation(params, layers, layer, X, ws, z, span, B):
+def pre_activation(params, layers, layer, X, ws, z, span, B, relu):
     """Weight layer `layer` over a tile: X (n_in, B) -> its pre-activation after the norm,
-    (n_out, B) at ws[z:] (the caller applies the activation in place). ws holds 4 blocks
+    (n_out, B) at ws[z:] (the caller applies the activation in place), or with `relu` (a
+    layer without a norm) max(0, z), applied in affine's registers. ws holds 4 blocks
     of `span` floats (X and Z ping-pong in the first two; xhat, scratch) and statistics."""
     n_in, n_out, norm = layers[layer, 0], layers[layer, 1], layers[layer, 3]
     Z = rows(ws, z, n_out, B)
-    affine(rows(params, layers[layer, 4], n_out, n_in), flat(params, layers[layer, 5], n_out), X, Z)
+    W, b = rows(params, layers[layer, 4], n_out, n_in), flat(params, layers[layer, 5], n_out)
+    dense(W, b, X, Z, relu)
     if norm != 0:
         XH = rows(ws, 2 * span, n_out, B)
         gamma = flat(params, layers[layer, 6], n_out)
@@ -115,10 +122,14 @@ def _tile(
             hashes[i] = _FNV_BASIS
     for layer in range(last + 1):
         n_out, z = layers[layer, 1], span * ((layer + 1) % 2)  # ping-pong with X
-        Z = pre_activation(params, layers, layer, X, ws, z, span, B)
+        activated = not (pre and layer == last)
+        # ReLU in affine's registers (a pass of its own ran at a third of the layer's speed);
+        # the region bits see max(0, z) > 0 where z > 0 alike.
+        fused = activated and layers[layer, 2] == RELU and layers[layer, 3] == 0
+        Z = pre_activation(params, layers, layer, X, ws, z, span, B, fused)
         if regions:
             _region_bits(Z, n_out, B, hashes)
-        if not (pre and layer == last):
+        if activated and not fused:
             activate_values(layers[layer, 2], flat(ws, z, n_out * B), flat(ws, 3 * span, n_out * B))
         X = Z
     if regions:
@@ -213,7 +224,7 @@ class CpuEvaluator:
         self.features = feature_table(spec)
         self.extra = np.array([max(layout.fourier, 0), max(layout.latent, 0)], np.int64)
         self.width = max(spec.sizes)
-        self.tile = int(min(MAX_TILE, max(16, TILE_FLOATS // self.width // 16 * 16)))
+        self.tile = max(MIN_TILE, min(MAX_TILE, TILE_FLOATS // self.width) // COLUMNS * COLUMNS)
 
     def values(
         self,
