@@ -5,8 +5,11 @@ job at a time: the canvas hands it the newest picture it wants when the last
 one is done, and picks the result up on a later frame (GL work, the texture
 upload and the overlays, stays on the frame thread).
 
-The thread is a daemon and a closed painter drops what it was doing, so
-quitting never waits for a picture.
+Closing drops the waiting job and lets the running one finish (a picture's
+size is capped at about a second's work): numba tears its worker threads down
+as the process exits, and a kernel still running in them then crashed the
+process (a window stopped by SIGTERM ended in a segmentation fault). The
+thread is a daemon, so a picture that overruns JOIN_S cannot hold the exit up.
 """
 
 import math
@@ -15,6 +18,8 @@ import time
 from dataclasses import dataclass
 
 import numba
+
+JOIN_S = 2.0  # the longest closing waits for the picture being made
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,8 @@ class Painter:
         with self._lock:
             self._closed, self._job, self._done = True, None, None
             self._lock.notify_all()
+        if self._thread is not threading.current_thread():
+            self._thread.join(JOIN_S)
 
     def _loop(self) -> None:
         while True:

@@ -15,7 +15,9 @@ exit with 128 + the signal's number.
 import argparse
 import difflib
 import importlib
+import os
 import sys
+import threading
 import warnings
 from pathlib import Path
 
@@ -76,7 +78,30 @@ def _misspelt_command(word: str) -> str | None:
 
 
 def main(argv=None) -> int:
+    """Run the command line (`argv`: sys.argv's tail); its exit status. The window run
+    from the command line itself (argv None) ends the process here while a background
+    thread still works: see `_end`."""
+    from_shell = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
+    code = _run(argv)
+    if from_shell and not (argv and argv[0] in COMMANDS):  # the window
+        _end(code)
+    return code
+
+
+def _end(code: int) -> None:
+    """Leave at once, without the interpreter's shutdown, while one of shaderplay's
+    background threads (a first numba compile, a trainer's chunk, a canvas picture) is
+    still running: numba and LLVM tear themselves down at shutdown under such a
+    thread, which ended a window stopped mid-compile or by SIGTERM in a crash. Every
+    file was closed or written atomically before this point."""
+    if any(t.name.startswith("shaderplay-") and t.is_alive() for t in threading.enumerate()):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def _run(argv: list[str]) -> int:
     warnings.simplefilter("ignore", RuntimeWarning)
     if argv and argv[0] in ("-h", "--help"):
         print(_usage())
