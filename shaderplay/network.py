@@ -10,6 +10,7 @@ of the same names, checked by the same rules (config.coerce).
 """
 
 import json
+import threading
 
 import numpy as np
 
@@ -21,6 +22,11 @@ from .fields import convert
 from .initializers import init_bias, init_weights
 from .npz import read_network, write_network
 from .spec import NORM_EPS, NetworkSpec
+
+# One forward pass at a time in the process: the window's worker threads (neuron
+# thumbnails, the health check) both run it, and two threads inside OpenBLAS's dgemm
+# at once spun at 100 % CPU for minutes (a window that never quit in CI).
+BLAS = threading.Lock()
 
 
 class Network:
@@ -196,11 +202,12 @@ class Network:
         """
         h = self.input_features(xy)
         out = []
-        for i, s in enumerate(self.layout.layers[: None if last is None else last + 1]):
-            z = h @ self.W(i).astype(np.float64).T + self.b(i)
-            z = self._normalize(i, z)
-            h = activations.get(s.activation).np_f(z)
-            out.append((z, h))
+        with BLAS:
+            for i, s in enumerate(self.layout.layers[: None if last is None else last + 1]):
+                z = h @ self.W(i).astype(np.float64).T + self.b(i)
+                z = self._normalize(i, z)
+                h = activations.get(s.activation).np_f(z)
+                out.append((z, h))
         return out
 
     def _normalize(self, i: int, z: np.ndarray) -> np.ndarray:
