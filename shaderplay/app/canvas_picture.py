@@ -45,7 +45,7 @@ MIN_SCALE = 1 / 32  # while moving: a blurred picture that keeps up beats a shar
 # A frame waits for a background picture of another mode (colours, size) at most WAIT_S,
 # and for one of a new architecture (or the first) until it is made: the canvas never
 # shows another network's picture (a render's size is capped at LONGEST_S).
-WAIT_S = 0.1
+WAIT_S = 0.04
 STEP = 1.25  # scale change per adjustment
 # A picture whose multiply-adds would take longer than LONGEST_S at the rate renders reach
 # (a 14x400 net's boundaries took ~2 minutes at full size) is drawn at the size that fits,
