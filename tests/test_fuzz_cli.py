@@ -130,15 +130,19 @@ def tiny(tmp_path_factory):
     return path
 
 
+def command_line(base: list[str], chosen, defaults: dict[str, str]) -> list[str]:
+    """`base`, then the chosen `--flag=value`s, then each default flag not chosen (small
+    pictures, few steps: the fuzz is about values, not about time)."""
+    named = {name for name, _ in chosen}
+    argv = base + [f"{name}={value}" for name, value in chosen]
+    return argv + [f"{k}={v}" for k, v in defaults.items() if k not in named]
+
+
 @FAST
 @given(chosen=flags(RENDER_FLAGS))
 def test_render_values_render_or_are_refused_in_one_paragraph(tmp_path, tiny, capsys, chosen):
     out = tmp_path / "v.npy"
-    argv = ["render", str(tiny), "-o", str(out)]
-    for name, value in chosen:
-        argv.append(f"{name}={value}")
-    if not any(name == "--size" for name, _ in chosen):
-        argv.append("--size=8x8")
+    argv = command_line(["render", str(tiny), "-o", str(out)], chosen, {"--size": "8x8"})
     status, err = run(argv, capsys)
     assert_contract(status, err)
     if status == 0:
@@ -148,12 +152,8 @@ def test_render_values_render_or_are_refused_in_one_paragraph(tmp_path, tiny, ca
 @FAST
 @given(chosen=flags(TRAIN_FLAGS))
 def test_train_values_train_or_are_refused_in_one_paragraph(tmp_path, tiny, capsys, chosen):
-    argv = ["train", str(tiny), "--save", str(tmp_path / "n.npz")]
-    for name, value in chosen:
-        argv.append(f"{name}={value}")
-    if not any(name == "--steps" for name, _ in chosen):
-        argv.append("--steps=3")
-    status, err = run(argv, capsys)
+    base = ["train", str(tiny), "--save", str(tmp_path / "n.npz")]
+    status, err = run(command_line(base, chosen, {"--steps": "3"}), capsys)
     assert_contract(status, err)
 
 
@@ -161,12 +161,8 @@ def test_train_values_train_or_are_refused_in_one_paragraph(tmp_path, tiny, caps
 @given(chosen=flags(RECORD_FLAGS), gif=st.booleans())
 def test_record_values_record_or_are_refused_in_one_paragraph(tmp_path, tiny, capsys, chosen, gif):
     out = tmp_path / ("r.gif" if gif else "r.mp4")
-    argv = ["record", str(tiny), "-o", str(out)]
-    given_flags = {name for name, _ in chosen}
-    argv += [f"{name}={value}" for name, value in chosen]
-    argv += [
-        f"{k}={v}" for k, v in (("--size", "16x16"), ("--frames", "3")) if k not in given_flags
-    ]
+    defaults = {"--size": "16x16", "--frames": "3"}
+    argv = command_line(["record", str(tiny), "-o", str(out)], chosen, defaults)
     status, err = run(argv, capsys)
     assert_contract(status, err)
     if status == 0:

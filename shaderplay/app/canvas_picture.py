@@ -61,12 +61,10 @@ class CanvasPicture:
         self.renderer = renderer
         self.scale = 1.0  # fraction of the canvas's pixels rendered (per side)
         self.fbo = None
-        self._key = None  # (weights, the rest) the texture shows
-        self._sharp = False  # the texture holds a full-resolution render of `_key`
+        self._sharp = False  # the texture holds the best render of its job's key
         self.render_seconds = 0.0
         self._began = -1e9  # when the last render began
         self.renders = 0  # renders so far (the benchmark reports their rate)
-        self._drawn = 1.0  # the scale of the picture in the texture
         self._points = None  # the Dataset whose points go over a reduced picture
         self.rate = RATE  # multiply-adds per second a render reached, measured as they go
         self._job = None  # the Job whose picture the texture holds
@@ -77,6 +75,11 @@ class CanvasPicture:
         self._painter = None  # the background thread, started at the first picture it makes
         self._layer = None  # the data points over a reduced picture (canvas_points.py)
         self._painting = (None, False)  # its job's (imgui points, whether to adapt the scale)
+
+    @property
+    def _key(self):
+        """(weights, the rest) of the picture the texture holds."""
+        return self._job.key if self._job is not None else None
 
     def _target(self, size) -> None:
         if self.fbo is not None and self.fbo.size == size:
@@ -199,8 +202,7 @@ class CanvasPicture:
             self._adapt()
         self._points = points
         # sharp: the best picture the time allows (full size unless the net is too heavy)
-        self._key, self._sharp, self._drawn = job.key, scale >= min(1.0, self._best), scale
-        self._job = job
+        self._sharp, self._job = scale >= min(1.0, self._best), job
 
     def _work(self, row, draw_args) -> tuple[float, bool]:
         """(multiply-adds per pixel of a picture, whether that is its real count and may
@@ -261,7 +263,7 @@ class CanvasPicture:
     @property
     def shown_scale(self) -> float:
         """Fraction of the canvas's pixels (per side) in the picture on screen now."""
-        return self._drawn
+        return self._job.scale if self._job is not None else 1.0
 
     def release(self) -> None:
         if self._painter is not None:

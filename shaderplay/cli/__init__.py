@@ -84,9 +84,14 @@ def main(argv=None) -> int:
     from_shell = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     code = _run(argv)
-    if from_shell and not (argv and argv[0] in COMMANDS):  # the window
+    if from_shell and _command(argv) == "window":
         _end(code)
     return code
+
+
+def _command(argv: list[str]) -> str:
+    """The command `argv` names: its first word, else the window (the default)."""
+    return argv[0] if argv and argv[0] in COMMANDS else "window"
 
 
 def _end(code: int) -> None:
@@ -106,10 +111,11 @@ def _run(argv: list[str]) -> int:
     if argv and argv[0] in ("-h", "--help"):
         print(_usage())
         return 0
-    if argv and argv[0] in COMMANDS:
-        name, rest = argv[0], argv[1:]
-    else:
-        name, rest = "window", argv
+    name = _command(argv)
+    if argv and argv[0] == name:
+        rest = argv[1:]
+    else:  # no command named: the window's options
+        rest = argv
         typo = _misspelt_command(argv[0]) if argv else None
         if typo is not None:
             print(f"shaderplay: {typo}", file=sys.stderr)

@@ -69,8 +69,9 @@ class CpuPictures:
         self._waited = False  # a live renderer has given the kernel its one wait
         prepare()
 
-    def keep(self, params: np.ndarray) -> None:
-        self._params = params.copy()
+    def keep(self, params: np.ndarray, owned: bool = False) -> None:
+        """Compute with `params` from now on: a copy, unless the caller hands it over."""
+        self._params = params if owned else params.copy()
 
     def values(self, r: Request, spec, target_field) -> np.ndarray | None:
         """values(): straight from the evaluator, without a texture round trip; None
@@ -177,9 +178,10 @@ class PictureMaker:
 
     def make(self, spec, params, view, size, mode, colormap, opts):
         """The picture texture `Renderer.draw(..., picture=)` takes (see `cpu_picture`),
-        a copy; None where the shader computes it."""
+        a copy; None where the shader computes it. `params` is handed over: a copy no
+        one else writes."""
         r = make_request(view, size, mode, colormap, opts, spec)
-        self._cpu.keep(params)
+        self._cpu.keep(params, owned=True)
 
         def target_field(request):
             return self._target.of(request, spec.n_out)
