@@ -1,14 +1,19 @@
 """Window parts that need no window: the canvas's pixel rectangle on HiDPI
 screens, the plots' step ticks, file dialogs that never block the frame
 (their answer runs the same action as the typed path field), and imgui's
-begin/end pairs kept balanced by the scopes."""
+begin/end pairs kept balanced by the scopes, NumPy's BLAS on one thread in the
+frame loop."""
+
+import os
 
 import numpy as np
 import pytest
 from imgui_bundle import imgui, implot
+from threadpoolctl import threadpool_info
 
 from shaderplay.app import dialogs, scopes
 from shaderplay.app.canvas import Rect, viewport_px
+from shaderplay.app.loop import Loop
 from shaderplay.app.plots import heatmap_blocks, step_ticks
 from shaderplay.app.state import AppState
 
@@ -177,3 +182,18 @@ def test_a_script_reaches_every_action_and_no_helper():
     steps = [{"frame": 1, "do": "toggle_ui"}, {"frame": 1, "do": "show_tab", "name": "View"}]
     Script.of(steps).run(1, state, None, ops)
     assert not state.show_ui and state.tab == "View" and not ops
+
+
+def _blas_threads() -> list[int]:
+    return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+
+@pytest.mark.skipif(os.cpu_count() < 2, reason="one core: OpenBLAS has one thread anyway")
+def test_the_frame_loop_runs_numpy_blas_on_one_thread_and_gives_the_rest_back():
+    before, seen = _blas_threads(), []
+    loop = Loop.__new__(Loop)  # only run(): the frames themselves are replaced
+    loop._run = lambda max_frames: seen.append(_blas_threads())
+    loop.run()
+    assert before and max(before) > 1  # OpenBLAS, threaded, as NumPy ships it
+    assert seen == [[1] * len(before)]
+    assert _blas_threads() == before
