@@ -11,11 +11,13 @@ import pytest
 from imgui_bundle import imgui, implot
 from threadpoolctl import threadpool_info
 
-from shaderplay.app import dialogs, scopes
+from shaderplay.app import diagram, dialogs, scopes
 from shaderplay.app.canvas import Rect, viewport_px
 from shaderplay.app.loop import Loop
 from shaderplay.app.plots import heatmap_blocks, step_ticks
 from shaderplay.app.state import AppState
+from shaderplay.config import Preset, TargetConfig
+from shaderplay.network import Network
 
 
 @pytest.mark.parametrize("scale", [(1, 1), (2, 2), (1.5, 1.25)])
@@ -197,3 +199,45 @@ def test_the_frame_loop_runs_numpy_blas_on_one_thread_and_gives_the_rest_back():
     assert before and max(before) > 1  # OpenBLAS, threaded, as NumPy ships it
     assert seen == [[1] * len(before)]
     assert _blas_threads() == before
+
+
+class _Shown:
+    """What the diagram reads of a Session: the network on screen, no health hints."""
+
+    def __init__(self, depth: int):
+        self.net = Network.random((2, *[6] * depth, 1), seed=0)
+
+    def latest_network(self):
+        return self.net
+
+    def health(self):
+        return []
+
+
+class _PlainNodes:
+    ready = False  # nodes as plain squares: no GL texture
+    interval = 0.0
+
+
+def _diagram_vertices(depth: int) -> int:
+    """Vertices of the frame that draws the diagram of a `depth`-layer net in a narrow
+    window (its second frame: a new window lays itself out in its first)."""
+    state = AppState(preset=Preset(name="p", target=TargetConfig("circle")), source="test")
+    for _ in range(2):
+        imgui.render()
+        imgui.new_frame()
+        imgui.set_next_window_size(imgui.ImVec2(300, 500))
+        with scopes.window(f"diagram {depth}") as visible:
+            assert visible
+            diagram.draw(state, _Shown(depth), _PlainNodes())
+    imgui.render()
+    vertices = imgui.get_draw_data().total_vtx_count
+    imgui.new_frame()
+    return vertices
+
+
+def test_a_deep_diagram_scrolls_and_draws_only_the_layers_in_sight(imgui_frame):
+    shallow, deep, deeper = (_diagram_vertices(depth) for depth in (2, 12, 40))
+    assert deep > shallow  # more columns in sight than the shallow net has
+    assert deeper <= deep * 1.1  # beyond the view, depth adds nothing
+    imgui.render()
