@@ -241,3 +241,17 @@ def test_a_deep_diagram_scrolls_and_draws_only_the_layers_in_sight(imgui_frame):
     assert deep > shallow  # more columns in sight than the shallow net has
     assert deeper <= deep * 1.1  # beyond the view, depth adds nothing
     imgui.render()
+
+
+def test_the_canvas_painter_leaves_the_frame_a_core_and_the_trainer_another():
+    import numba
+
+    most = numba.config.NUMBA_NUM_THREADS
+    loop = Loop.__new__(Loop)
+    loop._threads = None
+    try:
+        for training, want in ((False, most - 1), (True, most - 2), (None, most)):
+            loop._share_cores(training)
+            assert numba.get_num_threads() == max(1, want)
+    finally:
+        numba.set_num_threads(most)

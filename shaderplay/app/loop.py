@@ -7,10 +7,9 @@ buffer upload -> the canvas drawn into its rectangle of the window -> the
 panels -> screenshots and recording from offscreen framebuffers -> present. A
 minimised (zero-sized) window draws nothing and sleeps a little.
 
-Sharing the CPU with the trainer thread: while training runs, the numba
-evaluator that draws the canvas on software GL uses one thread fewer than the
-machine has cores (numba's thread count is per calling thread), so training
-keeps a core of its own; paused, the picture gets them all.
+Sharing the CPU: the canvas painter (the numba evaluator that draws the canvas on
+software GL, on its own thread) leaves a core to this thread and llvmpipe's, and
+one more to the trainer while it runs (numba's thread count is per calling thread).
 """
 
 import json
@@ -140,7 +139,7 @@ class Loop:
             self.dialogs.close()
             self.picture.release()
             self.split.release()
-            self._share_cores(False)
+            self._share_cores(None)
 
     def frame(self) -> None:
         """One frame. A bug in any part of it is reported in the message bar (and
@@ -226,12 +225,14 @@ class Loop:
 
                 imgui.get_io().add_mouse_pos_event(*(float(v) for v in kwargs.get("pos", (0, 0))))
 
-    def _share_cores(self, training: bool) -> None:
-        """One core fewer for the canvas evaluator's threads while the trainer runs."""
+    def _share_cores(self, training: bool | None) -> None:
+        """The canvas painter's threads: a core fewer than the machine has for this
+        thread and llvmpipe's, which draw every frame, and one more fewer while the
+        trainer runs (at least one); None: the loop has ended, all of them."""
         import numba
 
         most = numba.config.NUMBA_NUM_THREADS
-        want = max(1, most - 1) if training else most
+        want = most if training is None else max(1, most - 1 - int(training))
         if want != self._threads:
             numba.set_num_threads(want)
             self._threads = want
