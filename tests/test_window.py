@@ -7,6 +7,8 @@ import json
 import os
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -27,6 +29,27 @@ def display():
         )
     with xvfb.virtual_display((1280, 800), set_env=False) as name:
         yield name
+
+
+def test_private_displays_started_at_once_are_each_their_own():
+    """Two starts at once once took the same free-looking display number and shared a
+    server, which the first to finish stopped under the other's windows."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from shaderplay.app import xvfb
+
+    if not xvfb.available():
+        pytest.skip("Xvfb is not installed")
+
+    def start(_):
+        with xvfb.virtual_display((64, 64), set_env=False) as name:
+            time.sleep(0.5)  # all up at once
+            return name, Path(f"/tmp/.X11-unix/X{name[1:]}").exists()
+
+    with ThreadPoolExecutor(3) as pool:
+        started = list(pool.map(start, range(3)))
+    assert len({name for name, _ in started}) == 3  # three servers, not one shared
+    assert all(listening for _, listening in started)
 
 
 def run_window(display, tmp_path, steps, *args, env=None):

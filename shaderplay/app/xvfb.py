@@ -1,7 +1,7 @@
 """A private X server (Xvfb) for running the window without a desktop: the
 window tests and `shaderplay bench window` on a headless machine.
 
-    with virtual_display() as display:   # ":93"; DISPLAY set inside the block
+    with virtual_display() as display:   # ":1"; DISPLAY set inside the block
         ...
     with some_display(size) as name:     # the desktop's display, else a private Xvfb
         ...
@@ -9,25 +9,18 @@ window tests and `shaderplay bench window` on a headless machine.
 
 import contextlib
 import os
+import select
 import shutil
 import subprocess
 import time
-from pathlib import Path
 
 from ..errors import ShaderplayError
+
+START_S = 15.0  # an Xvfb that has no display by then did not start
 
 
 def available() -> bool:
     return shutil.which("Xvfb") is not None
-
-
-def _free_display() -> int:
-    for n in range(90, 500):
-        if not Path(f"/tmp/.X{n}-lock").exists() and not Path(f"/tmp/.X11-unix/X{n}").exists():
-            return n
-    raise ShaderplayError(
-        "Xvfb: no free display number in :90..:499; allowed: fewer X servers running."
-    )
 
 
 @contextlib.contextmanager
@@ -41,30 +34,20 @@ def virtual_display(size=(1280, 800), set_env: bool = True):
             "or run "
             "where there is a display."
         )
-    n = _free_display()
+    # Xvfb picks a free display itself and writes its number to -displayfd: two starts
+    # at once that both took the same free-looking number shared one server, which
+    # the first to finish then stopped under the other's windows.
+    read, write = os.pipe()
     # -noreset: the server stays up when its last client (a window) closes.
     proc = subprocess.Popen(
-        [
-            "Xvfb",
-            f":{n}",
-            "-screen",
-            "0",
-            f"{size[0]}x{size[1]}x24",
-            "-nolisten",
-            "tcp",
-            "-noreset",
-        ],
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{size[0]}x{size[1]}x24"]
+        + ["-nolisten", "tcp", "-noreset"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        pass_fds=(write,),
     )
-    socket = Path(f"/tmp/.X11-unix/X{n}")
-    end = time.monotonic() + 15.0
-    while not socket.exists() and proc.poll() is None and time.monotonic() < end:
-        time.sleep(0.05)
-    if not socket.exists():
-        proc.kill()
-        err = proc.communicate()[1].decode(errors="replace").strip().splitlines()[-1:]
-        raise ShaderplayError(f"Xvfb :{n}: did not start ({' '.join(err) or 'no message'}).")
+    os.close(write)
+    n = _display_number(read, proc)
     old = os.environ.get("DISPLAY")
     if set_env:
         os.environ["DISPLAY"] = f":{n}"
@@ -82,6 +65,24 @@ def virtual_display(size=(1280, 800), set_env: bool = True):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def _display_number(read: int, proc) -> int:
+    """The display number the starting Xvfb `proc` writes to the pipe `read` (closed)."""
+    text, end = b"", time.monotonic() + START_S
+    with os.fdopen(read, "rb") as pipe:
+        while not text.endswith(b"\n") and time.monotonic() < end:
+            if not select.select([pipe], [], [], 0.1)[0]:
+                continue
+            chunk = os.read(pipe.fileno(), 16)
+            if not chunk:  # Xvfb ended without a display
+                break
+            text += chunk
+    if text.strip().isdigit():
+        return int(text)
+    proc.kill()
+    err = proc.communicate()[1].decode(errors="replace").strip().splitlines()[-1:]
+    raise ShaderplayError(f"Xvfb: did not start ({' '.join(err) or 'no message'}).")
 
 
 @contextlib.contextmanager
