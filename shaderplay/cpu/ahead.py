@@ -3,21 +3,24 @@
 evaluate_grid (evaluator.py), colour_grid (colour.py) and draw_boundaries
 (boundaries.py) have one signature for every network, compiled once per
 install and then loaded from numba's cache (~0.1 s); the first compile takes
-several seconds, spent on a thread
-while the renderer is being set up. Every picture but a window's waits for it
-(gpu/cpu_pass.py), so a command that draws one completes the compile and numba
-caches it. The thread is a daemon so that a window quits at once whatever runs:
-a first compile cut short there is done again at the next start.
+~40 s of a core, in a child process (kernels/child_compile.py). This process
+loads them, on a thread while the renderer is being set up. Every picture but a
+window's waits for them (gpu/cpu_pass.py). The thread is a daemon so that a
+window quits at once whatever runs.
 """
 
 import threading
 
 import numpy as np
 
+from ..kernels.child_compile import ChildCompile
 from ..network import Network
-from .boundaries import draw
-from .colour import colour
-from .evaluator import CpuEvaluator
+from .boundaries import draw, draw_boundaries
+from .colour import colour, colour_grid
+from .evaluator import CpuEvaluator, evaluate_grid
+
+# at a lower priority than the trainer's: a window draws with the shader meanwhile
+_child = ChildCompile((evaluate_grid, colour_grid, draw_boundaries), f"{__name__}:_compile", 10)
 
 _ready = threading.Event()
 _start = threading.Lock()
@@ -32,6 +35,11 @@ def _compile() -> None:
     # and the boundary lines' kernel
     rgba = np.zeros((1, 1, 4), np.uint8)
     draw(evaluator, net.params, None, (1, 1), np.ones((1, 4)), np.ones((1, 3)), 1.5, rgba)
+
+
+def _load() -> None:
+    _child.ensure()
+    _compile()  # loaded from the cache, or compiled here if the child could not
     _ready.set()
 
 
@@ -44,7 +52,7 @@ def prepare(wait: bool = False, timeout: float | None = None) -> bool:
     global _compiler
     with _start:
         if _compiler is None:
-            _compiler = threading.Thread(target=_compile, name="shaderplay-cpu-eval", daemon=True)
+            _compiler = threading.Thread(target=_load, name="shaderplay-cpu-eval", daemon=True)
             _compiler.start()
     if wait:
         _compiler.join(timeout)

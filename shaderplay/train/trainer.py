@@ -35,6 +35,7 @@ import time
 import numpy as np
 
 from ..errors import ShaderplayError
+from ..kernels.child_compile import ChildCompile
 from ..kernels.layers import layer_table
 from ..network import Network
 from ..optimizers import MAX_SLOTS
@@ -225,6 +226,7 @@ class Trainer(ThreadControl):
         """One kernel call of at most chunk_steps steps; returns (steps run, stop reason).
         `finish`: the caller wants `wanted` steps and no more, so a chunk that runs them
         all ends with a test evaluation."""
+        _child.ensure()  # a cold cache: the kernels compile in a child meanwhile
         with self._work:
             cfg = self.config
             if self.diverged is not None:
@@ -372,3 +374,15 @@ class Trainer(ThreadControl):
             f"optimizer={self.config.optimizer!r}, lr={self.config.lr:g}, "
             f"batch_size={self.config.batch_size}, diverged={self.diverged})"
         )
+
+
+def compile_kernels() -> None:
+    """Call the training kernels once: one signature of each serves every network and
+    setting, so a tiny problem compiles (or loads) them all."""
+    x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)
+    trainer = Trainer(Network.random((2, 2, 1), seed=0), (x, x[:, :1]))
+    trainer.run(1)
+    trainer.evaluate("train")
+
+
+_child = ChildCompile((K.train_steps, K.evaluate), f"{__name__}:compile_kernels")
