@@ -40,6 +40,7 @@ from . import (
 from .canvas_compare import SplitCanvas
 from .canvas_picture import CanvasPicture
 from .dialogs import FileDialogs
+from .frame_rate import MAX_FPS, FrameRate
 from .keys import handle_keys
 from .offscreen import colour_target, release_target
 from .recording import Recording
@@ -49,10 +50,6 @@ from .thumbnails import Thumbnails
 from .window import Window
 
 BACKGROUND = (0.08, 0.085, 0.10)
-# Frames a second at most: what a 60 Hz display shows. Where vsync does not pace
-# the loop (a virtual display, --no-vsync), faster frames would only take CPU
-# from the trainer thread.
-MAX_FPS = 60.0
 
 
 def run(
@@ -79,7 +76,7 @@ def run(
         state = AppState(preset=preset, source=source, mode_args=mode_args)
         thumbs = Thumbnails(window.ctx, renderer)
         loop = Loop(window, session, renderer, thumbs, state, script, on_frame)
-        loop.max_fps = max_fps
+        loop.rate.max_fps = max_fps
         loop.run(max_frames)
         return state
     finally:
@@ -105,7 +102,7 @@ class Loop:
         self._frame_times: list[float] = []
         self._first = True
         self._threads = None  # numba threads the canvas evaluator may use now
-        self.max_fps = MAX_FPS
+        self.rate = FrameRate()  # frames a second: at most, and while calm
 
     def run(self, max_frames: int = 0) -> None:
         # The trainer thread waits for the GIL between kernel calls while this loop
@@ -132,14 +129,23 @@ class Loop:
                     continue
                 start = time.perf_counter()
                 self.frame()
-                if self.max_fps > 0:  # sleep off what is left of the frame's time
-                    time.sleep(max(0.0, 1.0 / self.max_fps - (time.perf_counter() - start)))
+                self._pace(start)
         finally:  # closed, quit, or a signal: a recording still ends in a whole file
             self.recording.finish(state, self.session)
             self.dialogs.close()
             self.picture.release()
             self.split.release()
             self._share_cores(None)
+
+    def _pace(self, start: float) -> None:
+        shown = (
+            self.session.weights_key,
+            self.state.view,
+            self.picture.renders,
+            self.state.recording,
+            self.session.compare is not None,
+        )
+        self.rate.wait(self.window, start, shown, lively=self.script is not None)
 
     def frame(self) -> None:
         """One frame. A bug in any part of it is reported in the message bar (and

@@ -83,7 +83,8 @@ def window_rate(
 ) -> WindowFigures:
     """Frames/s and training steps/s of the real window loop (no vsync)."""
     from ..app import view_actions
-    from ..app.loop import MAX_FPS, run
+    from ..app.frame_rate import MAX_FPS
+    from ..app.loop import run
 
     marks = {}
 
