@@ -1,5 +1,6 @@
-"""The frame loop's rate: at most max_fps frames a second while anything changes,
-CALM_FPS once nothing has for CALM_S, and input ends a calm wait at once."""
+"""The frame loop's rate: at most max_fps frames a second while the user acts,
+WATCH_FPS while only training changes the picture, CALM_FPS once nothing has
+changed for CALM_S; input ends a slower frame's wait at once."""
 
 import time
 
@@ -25,13 +26,14 @@ class Window:
 def quick(monkeypatch):
     monkeypatch.setattr(frame_rate, "CALM_S", 0.2)
     monkeypatch.setattr(frame_rate, "CALM_FPS", 20.0)
+    monkeypatch.setattr(frame_rate, "WATCH_FPS", 50.0)
 
 
-def frames(rate, window, shown, n: int, lively: bool = False) -> float:
-    """Seconds `n` frames took, each showing shown(i)."""
+def frames(rate, window, moved, n: int, lively: bool = False, news=lambda i: "old") -> float:
+    """Seconds `n` frames took, the i-th showing moved(i) and news(i)."""
     begin = time.perf_counter()
     for i in range(n):
-        rate.wait(window, time.perf_counter(), shown(i), lively)
+        rate.wait(window, time.perf_counter(), moved(i), news(i), lively)
     return time.perf_counter() - begin
 
 
@@ -41,9 +43,9 @@ def calm_down(rate, window) -> None:
         frames(rate, window, lambda i: "still", 1)
 
 
-def test_a_changing_picture_gets_the_full_rate_and_a_still_one_the_calm_rate(quick):
+def test_a_moving_view_gets_the_full_rate_and_a_still_one_the_calm_rate(quick):
     rate, window = FrameRate(max_fps=200.0), Window()
-    busy = frames(rate, window, lambda i: i, 80)  # new weights every frame, for 0.4 s
+    busy = frames(rate, window, lambda i: i, 80)  # the view moves every frame, for 0.4 s
     assert window.waits == [] and busy < 80 / 20.0  # never calm
     still = time.perf_counter()
     calm_down(rate, window)
@@ -70,3 +72,21 @@ def test_a_script_never_lets_the_window_calm_down(quick):
     time.sleep(0.06)
     frames(rate, window, lambda i: "still", 3, lively=True)
     assert window.waits == []
+
+
+def test_training_alone_is_watched_at_the_watching_rate(quick):
+    rate, window = FrameRate(max_fps=200.0), Window()
+    frames(rate, window, lambda i: "still", 30, news=lambda i: i)  # 0.15 s: just moved
+    assert window.waits == []
+    begin = time.perf_counter()
+    while not window.waits:  # new weights every frame, nothing else
+        frames(rate, window, lambda i: "still", 1, news=lambda i: time.perf_counter())
+    assert time.perf_counter() - begin >= 0.05  # CALM_S after the view last moved
+    frames(rate, window, lambda i: "still", 5, news=lambda i: time.perf_counter())
+    assert all(w <= 1 / 50.0 + 1e-9 for w in window.waits) and len(window.waits) == 6
+
+
+def test_no_limit_stays_no_limit_while_training(quick):
+    rate, window = FrameRate(max_fps=0.0), Window()
+    frames(rate, window, lambda i: "still", 200, news=lambda i: time.perf_counter())
+    assert window.waits == []  # the benchmark's uncapped loop: as fast as it draws

@@ -138,14 +138,9 @@ class Loop:
             self._share_cores(None)
 
     def _pace(self, start: float) -> None:
-        shown = (
-            self.session.weights_key,
-            self.state.view,
-            self.picture.renders,
-            self.state.recording,
-            self.session.compare is not None,
-        )
-        self.rate.wait(self.window, start, shown, lively=self.script is not None)
+        moved = (self.state.view, self.state.recording, self.session.compare is not None)
+        news = (self.session.weights_key, self.picture.renders)
+        self.rate.wait(self.window, start, moved, news, lively=self.script is not None)
 
     def frame(self) -> None:
         """One frame. A bug in any part of it is reported in the message bar (and

@@ -13,21 +13,23 @@ trainer's kernel calls to its frame loop, which by itself speeds training).
 The window runs as it does for a user (fast preview on: while training, the
 canvas picture is drawn at the resolution that keeps up, reported as a
 fraction of the canvas's pixels per side; new weights re-render it within
-its share of the time, reported as picture updates per second; at most 60
-frames a second), without vsync; once more uncapped (--max-fps 0) with the
-panels hidden, for the loop's own limit.
+its share of the time, reported as picture updates per second; at most 30
+frames a second while nothing but training changes the picture: app/frame_rate.py),
+without vsync; once more uncapped (--max-fps 0) with the panels hidden, for the
+loop's own limit, which is what the frames/s goal is read from.
 Then the tour (window_tour.py): launch to the first trained frame with a
 warm and a cold numba cache, the longest frame of a tour of every view mode
 on every built-in preset, frames/s while zooming each preset, the picture's
 resolution meanwhile.
 Figures on a shared CPU are indicative. What to look for: >= 30 frames/s
-with training running on llvmpipe, training in the window >= 70 % of standalone,
+uncapped with training running on llvmpipe, training in the window >= 70 % of standalone,
 the first trained frame <= 5 s (warm), no tour frame > 100 ms.
 """
 
 import time
 from dataclasses import dataclass
 
+from ..app.frame_rate import MAX_FPS, WATCH_FPS
 from ..config import NetConfig, Preset, TargetConfig, TrainConfig, ViewConfig
 from . import window_tour
 
@@ -83,7 +85,6 @@ def window_rate(
 ) -> WindowFigures:
     """Frames/s and training steps/s of the real window loop (no vsync)."""
     from ..app import view_actions
-    from ..app.frame_rate import MAX_FPS
     from ..app.loop import run
 
     marks = {}
@@ -173,7 +174,7 @@ def report(r: dict, renderer: str) -> str:
         f"(preset's chunks), {tuned:,.0f} in the window's chunks of {chunk} steps",
     ]
     for key, label in (
-        ("hidden", "panels hidden"),
+        ("hidden", "panels hidden"),  # watched: at most WATCH_FPS
         ("shown", "panels shown"),
         ("uncapped", "hidden, uncapped"),
     ):
@@ -185,10 +186,11 @@ def report(r: dict, renderer: str) -> str:
             f"/s (canvas {canvas}, drawn at {f.scale:.0%} per side), training "
             f"{f.steps_per_s:,.0f} steps/s = {ratio:.0%} of alone"
         )
-    ok = r["hidden"].fps >= GOAL_FPS and r["ratio_hidden"] >= GOAL_RATIO
+    ok = r["uncapped"].fps >= GOAL_FPS and r["ratio_hidden"] >= GOAL_RATIO
     lines.append(
-        f"  goals: >= {GOAL_FPS:.0f} frames/s and >= {GOAL_RATIO:.0%} of standalone "
-        f"(panels hidden): {'met' if ok else 'NOT met'}"
+        f"  goals: >= {GOAL_FPS:.0f} frames/s uncapped and >= {GOAL_RATIO:.0%} of standalone "
+        f"(panels hidden, watched at {WATCH_FPS:.0f} frames/s at most): "
+        f"{'met' if ok else 'NOT met'}"
     )
     return "\n".join(lines)
 
