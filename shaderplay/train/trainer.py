@@ -226,7 +226,7 @@ class Trainer(ThreadControl):
         """One kernel call of at most chunk_steps steps; returns (steps run, stop reason).
         `finish`: the caller wants `wanted` steps and no more, so a chunk that runs them
         all ends with a test evaluation."""
-        _child.ensure()  # a cold cache: the kernels compile in a child meanwhile
+        _child.ensure()  # on a cold cache, compiled in a child first (kernels/child_compile.py)
         with self._work:
             cfg = self.config
             if self.diverged is not None:
