@@ -3,11 +3,13 @@ WATCH_FPS while only training changes the picture, CALM_FPS once nothing has
 changed for CALM_S; input ends a slower frame's wait at once."""
 
 import time
+from types import SimpleNamespace
 
 import pytest
 
 from shaderplay.app import frame_rate
 from shaderplay.app.frame_rate import FrameRate
+from shaderplay.app.loop import Loop
 
 
 class Window:
@@ -90,3 +92,27 @@ def test_no_limit_stays_no_limit_while_training(quick):
     rate, window = FrameRate(max_fps=0.0), Window()
     frames(rate, window, lambda i: "still", 200, news=lambda i: time.perf_counter())
     assert window.waits == []  # the benchmark's uncapped loop: as fast as it draws
+
+
+def test_paced_training_keeps_the_full_rate_and_free_running_is_watched(quick):
+    """A paced trainer's speed is steps per frame, so its frames keep the full rate;
+    a free-running one gets the CPU the frames leave."""
+    loop = Loop.__new__(Loop)  # only its pacing: the frames themselves are left out
+    loop.rate, loop.window, loop.script = FrameRate(max_fps=200.0), Window(), None
+    loop.state = SimpleNamespace(view="home", recording="")
+    loop.picture = SimpleNamespace(renders=0)
+    pacing = SimpleNamespace(free_running=False)
+    loop.session = SimpleNamespace(weights_key=0, playing=True, pacing=pacing, compare=None)
+
+    def train_for(seconds: float) -> None:
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            loop.session.weights_key += 1
+            loop._pace(time.perf_counter())
+
+    train_for(0.4)
+    assert loop.window.waits == []
+    pacing.free_running = True
+    train_for(0.4)
+    assert loop.window.waits
+    assert all(w <= 1 / 50.0 + 1e-9 for w in loop.window.waits)

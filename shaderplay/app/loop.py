@@ -138,8 +138,11 @@ class Loop:
             self._share_cores(None)
 
     def _pace(self, start: float) -> None:
-        moved = (self.state.view, self.state.recording, self.session.compare is not None)
-        news = (self.session.weights_key, self.picture.renders)
+        session, key = self.session, self.session.weights_key
+        # a paced trainer's speed is steps per frame: its new weights keep the full rate
+        paced = key if session.playing and not session.pacing.free_running else None
+        moved = (self.state.view, self.state.recording, session.compare is not None, paced)
+        news = (key, self.picture.renders)
         self.rate.wait(self.window, start, moved, news, lively=self.script is not None)
 
     def frame(self) -> None:
