@@ -1,7 +1,8 @@
 """How long the frame loop waits between frames: at most `max_fps` frames a
 second (what a 60 Hz display shows; where vsync does not pace the loop, faster
-frames would only take CPU from the trainer thread) while the user acts;
-WATCH_FPS while only training changes the picture, so that the trainer keeps
+frames would only take CPU from the trainer thread) while the user acts (the
+loop counts a paced trainer's steps as such: its speed is steps per frame);
+WATCH_FPS while only a free-running trainer changes the picture, so that it keeps
 more of the CPU; CALM_FPS once nothing has changed for CALM_S. Below the full
 rate the loop waits for events, so input gets a frame at once and the full rate
 again. On this 2-core machine a paused window at 1280x800 took 83 % of a core at
