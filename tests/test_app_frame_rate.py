@@ -94,25 +94,41 @@ def test_no_limit_stays_no_limit_while_training(quick):
     assert window.waits == []  # the benchmark's uncapped loop: as fast as it draws
 
 
+def fake_loop(playing: bool = True, recording: str = "") -> Loop:
+    """A Loop of which only the pacing runs: the frames themselves are left out."""
+    loop = Loop.__new__(Loop)
+    loop.rate, loop.window, loop.script = FrameRate(max_fps=200.0), Window(), None
+    loop.state = SimpleNamespace(view="home", recording=recording)
+    loop.picture = SimpleNamespace(renders=0)
+    pacing = SimpleNamespace(free_running=False)
+    loop.session = SimpleNamespace(weights_key=0, playing=playing, pacing=pacing, compare=None)
+    return loop
+
+
+def pace_for(loop, seconds: float, training: bool = False) -> None:
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        loop.session.weights_key += int(training)
+        loop._pace(time.perf_counter())
+
+
 def test_paced_training_keeps_the_full_rate_and_free_running_is_watched(quick):
     """A paced trainer's speed is steps per frame, so its frames keep the full rate;
     a free-running one gets the CPU the frames leave."""
-    loop = Loop.__new__(Loop)  # only its pacing: the frames themselves are left out
-    loop.rate, loop.window, loop.script = FrameRate(max_fps=200.0), Window(), None
-    loop.state = SimpleNamespace(view="home", recording="")
-    loop.picture = SimpleNamespace(renders=0)
-    pacing = SimpleNamespace(free_running=False)
-    loop.session = SimpleNamespace(weights_key=0, playing=True, pacing=pacing, compare=None)
-
-    def train_for(seconds: float) -> None:
-        end = time.perf_counter() + seconds
-        while time.perf_counter() < end:
-            loop.session.weights_key += 1
-            loop._pace(time.perf_counter())
-
-    train_for(0.4)
+    loop = fake_loop()
+    pace_for(loop, 0.4, training=True)
     assert loop.window.waits == []
-    pacing.free_running = True
-    train_for(0.4)
+    loop.session.pacing.free_running = True
+    pace_for(loop, 0.4, training=True)
     assert loop.window.waits
     assert all(w <= 1 / 50.0 + 1e-9 for w in loop.window.waits)
+
+
+def test_a_recording_window_keeps_the_full_rate(quick):
+    """The live recording takes a video frame per window frame."""
+    loop = fake_loop(playing=False, recording="take.mp4")
+    pace_for(loop, 0.4)
+    assert loop.window.waits == []
+    loop.state.recording = ""
+    pace_for(loop, 0.4)
+    assert loop.window.waits  # stopped: it calms down

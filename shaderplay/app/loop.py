@@ -141,9 +141,11 @@ class Loop:
         session, key = self.session, self.session.weights_key
         # a paced trainer's speed is steps per frame: its new weights keep the full rate
         paced = key if session.playing and not session.pacing.free_running else None
-        moved = (self.state.view, self.state.recording, session.compare is not None, paced)
+        moved = (self.state.view, session.compare is not None, paced)
         news = (key, self.picture.renders)
-        self.rate.wait(self.window, start, moved, news, lively=self.script is not None)
+        # a script counts frames; a recording's video takes a frame each one
+        lively = self.script is not None or bool(self.state.recording)
+        self.rate.wait(self.window, start, moved, news, lively)
 
     def frame(self) -> None:
         """One frame. A bug in any part of it is reported in the message bar (and
