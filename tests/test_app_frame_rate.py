@@ -98,7 +98,7 @@ def fake_loop(playing: bool = True, recording: str = "") -> Loop:
     """A Loop of which only the pacing runs: the frames themselves are left out."""
     loop = Loop.__new__(Loop)
     loop.rate, loop.window, loop.script = FrameRate(max_fps=200.0), Window(), None
-    loop.state = SimpleNamespace(view="home", recording=recording)
+    loop.state = SimpleNamespace(view="home", recording=recording, replaying=False)
     loop.picture = SimpleNamespace(renders=0)
     pacing = SimpleNamespace(free_running=False)
     loop.session = SimpleNamespace(weights_key=0, playing=playing, pacing=pacing, compare=None)

@@ -138,13 +138,13 @@ class Loop:
             self._share_cores(None)
 
     def _pace(self, start: float) -> None:
-        session, key = self.session, self.session.weights_key
+        state, session, key = self.state, self.session, self.session.weights_key
         # a paced trainer's speed is steps per frame: its new weights keep the full rate
         paced = key if session.playing and not session.pacing.free_running else None
-        moved = (self.state.view, session.compare is not None, paced)
+        moved = (state.view, session.compare is not None, paced)
         news = (key, self.picture.renders)
-        # a script counts frames; a recording's video takes a frame each one
-        lively = self.script is not None or bool(self.state.recording)
+        # a script counts frames; a recording's video and a replay take one each frame
+        lively = self.script is not None or bool(state.recording) or state.replaying
         self.rate.wait(self.window, start, moved, news, lively)
 
     def frame(self) -> None:
