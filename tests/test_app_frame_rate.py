@@ -94,11 +94,11 @@ def test_no_limit_stays_no_limit_while_training(quick):
     assert window.waits == []  # the benchmark's uncapped loop: as fast as it draws
 
 
-def fake_loop(playing: bool = True, recording: str = "") -> Loop:
+def fake_loop(playing: bool = True) -> Loop:
     """A Loop of which only the pacing runs: the frames themselves are left out."""
     loop = Loop.__new__(Loop)
     loop.rate, loop.window, loop.script = FrameRate(max_fps=200.0), Window(), None
-    loop.state = SimpleNamespace(view="home", recording=recording, replaying=False)
+    loop.state = SimpleNamespace(view="home", recording="", replaying=False)
     loop.picture = SimpleNamespace(renders=0)
     pacing = SimpleNamespace(free_running=False)
     loop.session = SimpleNamespace(weights_key=0, playing=playing, pacing=pacing, compare=None)
@@ -124,11 +124,13 @@ def test_paced_training_keeps_the_full_rate_and_free_running_is_watched(quick):
     assert all(w <= 1 / 50.0 + 1e-9 for w in loop.window.waits)
 
 
-def test_a_recording_window_keeps_the_full_rate(quick):
-    """The live recording takes a video frame per window frame."""
-    loop = fake_loop(playing=False, recording="take.mp4")
+@pytest.mark.parametrize("busy", [{"recording": "take.mp4"}, {"replaying": True}])
+def test_a_recording_or_replaying_window_keeps_the_full_rate(quick, busy):
+    """A live recording takes a video frame, a replay a snapshot, each window frame."""
+    loop = fake_loop(playing=False)
+    vars(loop.state).update(busy)
     pace_for(loop, 0.4)
     assert loop.window.waits == []
-    loop.state.recording = ""
+    loop.state.recording, loop.state.replaying = "", False
     pace_for(loop, 0.4)
-    assert loop.window.waits  # stopped: it calms down
+    assert loop.window.waits  # done: it calms down
