@@ -4,11 +4,18 @@ gradient to the inputs dX = W^T G, against NumPy for every tile shape, leftover 
 input, batch of one and batch below a vector; the tiles keep the order of the loop they
 replaced, bit for bit."""
 
+import os
+import subprocess
+import sys
+import textwrap
+
 import numpy as np
 import pytest
+from test_kernels_vector import AVX512
 
-from shaderplay.kernels.linalg import backprop, weight_grads
-from shaderplay.kernels.tiles import LANES, SHAPES
+from shaderplay.kernels import vector
+from shaderplay.kernels.linalg import _GRAD_TILES, backprop, weight_grads
+from shaderplay.kernels.tiles import LANES, REGISTERS, SHAPES
 
 ROWS = sorted({1, 2, 3, 4, 5, 7, 13, 30, 64} | {r for r, _ in SHAPES} | {r + 1 for r, _ in SHAPES})
 INPUTS = (1, 2, 3, 4, 7, 30)
@@ -76,3 +83,48 @@ def test_backprop_matches_numpy_for_every_shape(n_out):
             backprop(W, G, dX, np.empty((n_in, n_out), np.float32))
             want = W.T.astype(np.float64) @ G.astype(np.float64)
             np.testing.assert_allclose(dX, want, rtol=1e-5, atol=1e-5 * np.sqrt(n_out))
+
+
+# Run here and, compiled for an AVX-512 CPU, in a subprocess: pure Python, no kernel called.
+_SHAPES_CHECK = """
+from shaderplay.kernels.linalg import _GRAD_TILES, _shape
+from shaderplay.kernels.tiles import REGISTERS
+for rows4 in range(4, 257, 4):
+    for cols4 in (4, 8, 12, 64):
+        rows, most = _shape.py_func(rows4)
+        assert (rows, min(most, cols4)) in _GRAD_TILES and rows <= rows4, (rows4, cols4)
+assert all(r * c + c + 1 <= REGISTERS for r, c in _GRAD_TILES)
+"""
+
+
+def test_every_block_has_its_gradient_tile_and_each_fits_the_registers():
+    exec(_SHAPES_CHECK, {})
+    assert (4, 3) in _GRAD_TILES if LANES == 8 else REGISTERS == 32
+
+
+def test_on_avx512_the_gradient_tiles_are_512_bit_fmas_in_the_32_registers(tmp_path):
+    # Compiled for an AVX-512 CPU (not run): its shapes each have a tile, and the tiles'
+    # loops are zmm FMAs that take no vector from the stack.
+    script = _SHAPES_CHECK + textwrap.dedent(
+        """
+        import re
+
+        import numba
+        from shaderplay.kernels import linalg, tiles
+
+        a2, a1 = numba.float32[:, ::1], numba.float32[::1]
+        linalg.weight_grads.compile((a2, a2, a2, a1))
+        asm = next(iter(linalg.weight_grads.inspect_asm().values()))
+        blocks = re.split(r"\\n\\.LBB\\w*:", asm)
+        loops = [b for b in blocks if len(re.findall(r"vfmadd\\d+ps\\t[^\\n]*zmm", b)) >= 8]
+        lines = [line for b in loops for line in b.splitlines()]
+        spilled = [line for line in lines if "(%rsp)" in line and "mm" in line]
+        print(tiles.LANES, len(loops) >= len(linalg._GRAD_TILES), len(spilled), sep=";")
+        """
+    )
+    env = {**os.environ, "NUMBA_CPU_NAME": "skylake-avx512", "NUMBA_CACHE_DIR": str(tmp_path)}
+    env[vector.ENV] = vector.wide_features(AVX512)
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "16;True;0"

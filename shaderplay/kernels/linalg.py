@@ -42,15 +42,6 @@ _tile = switch(
     "pass",
     {f"t{r}_{v}": t for (r, v), t in _TILES.items()},
 )
-# The same shapes for the weight gradients: rows of G x rows of X, each a vector of sums.
-_GRAD_TILES = {shape: make_grad_tile(*shape) for shape in _TILES}
-_grad_tile = switch(
-    "grad_tile",
-    "code, G, X, dW, j, k",
-    [(r * 16 + v, f"t{r}_{v}(G, X, dW, j, k)") for r, v in _GRAD_TILES],
-    "pass",
-    {f"t{r}_{v}": t for (r, v), t in _GRAD_TILES.items()},
-)
 _SHAPES = np.array(SHAPES, np.int64)
 _LOW = np.array([most_vectors(r) for r in range(SHAPES[0][0])], np.int64)  # by rows
 
@@ -67,6 +58,30 @@ def _shape(n_out):
         if r <= n_out and total < computed:
             rows, vectors, computed = r, _SHAPES[s, 1], total
     return rows, vectors
+
+
+@kernel
+def _grad_shape(rows4, cols4):
+    """(rows, inputs) of the weight-gradient tiles of a block of rows4 x cols4 (multiples
+    of 4): the shape `affine` gives rows4 rows, no wider than the block."""
+    rows, most = _shape(rows4)
+    return rows, min(most, cols4)
+
+
+# The same register tiles for the weight gradients, rows of G x rows of X, in the shapes
+# _grad_shape can give (a block is at least 4 inputs wide).
+_GRAD_TILES = {
+    (r, c): make_grad_tile(r, c)
+    for r, v in SHAPES + tuple((r, most_vectors(r)) for r in range(4, SHAPES[0][0], 4))
+    for c in sorted({min(v, 4), v})
+}
+_grad_tile = switch(
+    "grad_tile",
+    "code, G, X, dW, j, k",
+    [(r * 16 + v, f"t{r}_{v}(G, X, dW, j, k)") for r, v in _GRAD_TILES],
+    "pass",
+    {f"t{r}_{v}": t for (r, v), t in _GRAD_TILES.items()},
+)
 
 
 @kernel
@@ -153,8 +168,7 @@ def weight_grads(G, X, dW, db):
     # LLVM vectorises with 2 or 4 vectors of partial sums (its order kept: the same bits).
     rows4, cols4 = n_out // 4 * 4, n_in // 4 * 4
     if rows4 > 0 and cols4 > 0:
-        rows, most = _shape(rows4)
-        cols = min(most, cols4)
+        rows, cols = _grad_shape(rows4, cols4)
         for j in range(0, rows4, rows):
             for k in range(0, cols4, cols):  # a last tile overlaps the one before
                 _grad_tile(rows * 16 + cols, G, X, dW, min(j, rows4 - rows), min(k, cols4 - cols))
