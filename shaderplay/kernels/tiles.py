@@ -18,7 +18,12 @@ ReLU is applied on the way out, in registers: as a pass over Z, LLVM stored only
 clamped values, with AVX masked stores that AMD Zen runs microcoded (~1 ns a value,
 6x a plain pass). Each sum starts from the bias and adds the inputs in order with one
 rounding per fused multiply-add, as the numba loops it replaces did, so the results
-are the same bits."""
+are the same bits.
+
+`make_grad_tile` is the same register block for the weight gradients dW = G X^T, whose
+sums run over the batch instead: `rows` rows of G times `vectors` rows of X, each sum
+a vector of partial sums across the batch, added up once at the end (see there).
+"""
 
 from llvmlite import ir
 from numba import types
@@ -132,6 +137,108 @@ def make_tile(rows: int, vectors: int, lanes: int = LANES):
                     acc = builder.load(accs[r][v])
                     relu = builder.select(builder.fcmp_ordered(">", acc, zero), acc, zero)
                     builder.store(builder.select(clamp, relu, acc), zp, align=4)
+            return context.get_dummy_value()
+
+        return sig, codegen
+
+    return tile
+
+
+def _halves_sum(builder, value, lanes):
+    """The lanes of `value` added up as LLVM's vectorised loops add a vector of partial
+    sums: the upper half onto the lower, again and again, down to one lane."""
+    while lanes > 1:
+        lanes //= 2
+        lo, hi = (
+            builder.shuffle_vector(
+                value,
+                value,
+                ir.Constant(
+                    ir.VectorType(ir.IntType(32), lanes), [first + n for n in range(lanes)]
+                ),
+            )
+            for first in (0, lanes)
+        )
+        value = builder.fadd(lo, hi)
+    return builder.extract_element(value, ir.IntType(32)(0))
+
+
+def make_grad_tile(rows: int, vectors: int, lanes: int = LANES):
+    """An intrinsic tile(G, X, dW, j, k): dW[j + r, k + c] <- sum over the batch i of
+    G[j + r, i] X[k + c, i] for r < rows, c < vectors. G (n_out, B) and X (n_in, B) are
+    C-contiguous float32; dW any layout. No bounds checks.
+
+    The sums are those of `s += G[j, i] * X[k, i]` as LLVM vectorises it one vector wide
+    (kernels/linalg.py ran that loop before): one fused multiply-add per sample into lane
+    i % lanes over the whole vectors of the batch, the lanes added up by halves, then the
+    samples past the last whole vector in order, so the results are the same bits. Each
+    step loads `vectors` vectors of X and `rows` of G for rows x vectors multiply-adds."""
+    f32 = ir.FloatType()
+    vec = ir.VectorType(f32, lanes)
+
+    @intrinsic
+    def tile(typingctx, G, X, dW, j, k):
+        sig = types.void(G, X, dW, j, k)
+
+        def codegen(context, builder, signature, args):
+            g, x, dw, row, col = args
+            ga = context.make_array(signature.args[0])(context, builder, g)
+            xa = context.make_array(signature.args[1])(context, builder, x)
+            da = context.make_array(signature.args[2])(context, builder, dw)
+            g_row = cgutils.unpack_tuple(builder, ga.strides, 2)[0]
+            x_row = cgutils.unpack_tuple(builder, xa.strides, 2)[0]
+            d_row, d_col = cgutils.unpack_tuple(builder, da.strides, 2)
+            batch = cgutils.unpack_tuple(builder, ga.shape, 2)[1]
+            i64 = ir.IntType(64)
+            g_at = [builder.mul(builder.add(row, i64(r)), g_row) for r in range(rows)]
+            x_at = [builder.mul(builder.add(col, i64(c)), x_row) for c in range(vectors)]
+            fma = cgutils.get_or_insert_function(
+                builder.module, ir.FunctionType(vec, [vec] * 3), f"llvm.fma.v{lanes}f32"
+            )
+            fma1 = cgutils.get_or_insert_function(
+                builder.module, ir.FunctionType(f32, [f32] * 3), "llvm.fma.f32"
+            )
+            zero = ir.Constant(vec, [0.0] * lanes)
+            accs = [[cgutils.alloca_once_value(builder, zero) for _ in x_at] for _ in g_at]
+            whole = builder.udiv(batch, i64(lanes))
+            with cgutils.for_range(builder, whole) as loop:
+                at = builder.mul(loop.index, i64(4 * lanes))
+                xs = [
+                    builder.load(_pointer(builder, xa.data, builder.add(a, at), vec), align=4)
+                    for a in x_at
+                ]
+                for r, a in enumerate(g_at):
+                    gv = builder.load(_pointer(builder, ga.data, builder.add(a, at), vec), align=4)
+                    for c, xv in enumerate(xs):
+                        builder.store(
+                            builder.call(fma, [gv, xv, builder.load(accs[r][c])]), accs[r][c]
+                        )
+            sums = [
+                [
+                    cgutils.alloca_once_value(
+                        builder, _halves_sum(builder, builder.load(acc), lanes)
+                    )
+                    for acc in accs_r
+                ]
+                for accs_r in accs
+            ]
+            tail = builder.mul(whole, i64(lanes))
+            with cgutils.for_range(builder, builder.sub(batch, tail)) as loop:
+                at = builder.mul(builder.add(tail, loop.index), i64(4))
+                xs = [
+                    builder.load(_pointer(builder, xa.data, builder.add(a, at), f32)) for a in x_at
+                ]
+                for r, a in enumerate(g_at):
+                    gs = builder.load(_pointer(builder, ga.data, builder.add(a, at), f32))
+                    for c, xv in enumerate(xs):
+                        builder.store(
+                            builder.call(fma1, [gs, xv, builder.load(sums[r][c])]), sums[r][c]
+                        )
+            for r in range(rows):
+                d_at = builder.mul(builder.add(row, i64(r)), d_row)
+                for c in range(vectors):
+                    at = builder.add(d_at, builder.mul(builder.add(col, i64(c)), d_col))
+                    builder.store(builder.load(sums[r][c]), _pointer(builder, da.data, at, f32))
             return context.get_dummy_value()
 
         return sig, codegen

@@ -9,7 +9,7 @@ Arrays the kernels share (built by program.py):
 - ws float32 workspace; wsl (L, 4) int64 per layer: offsets of H (the layer's
   output), D (activation derivative), xhat and norm statistics; misc int64:
   input rows, target rows, two gradient rows, loss scratch, capacity (samples),
-  scratch for a transposed W.
+  scratch for a transposed W, the optimiser's step ((1 + S) T floats, optim.py).
 - X (n_in, N) and Y (n_out, N) float32: features and targets, one row each,
   samples along the row (the batch-major layout of linalg.py).
 - perm (N,) int64 sample order of the epoch; rng (1,) uint64;
@@ -38,13 +38,14 @@ from ..kernels.norms import (
     layernorm_backward,
     layernorm_forward,
 )
+from ..optimizers import MAX_SLOTS
 from .hyper import FLOAT, INT
 from .losses import CROSS_ENTROPY, loss_grad
-from .optim import add_penalties, clip_coef_jit, grad_sq_norm, update
+from .optim import add_penalties, clip_coef_jit, commit, grad_sq_norm, update
 from .rng import shuffle
 from .schedule import scheduled_lr_jit
 
-X_ROWS, Y_ROWS, G_ROWS, G_ROWS2, LOSS_SCRATCH, CAPACITY, W_T = range(7)
+X_ROWS, Y_ROWS, G_ROWS, G_ROWS2, LOSS_SCRATCH, CAPACITY, W_T, NEW_STEP = range(8)
 # the TrainConfig entries read here (train/hyper.py)
 L1, L2, CLIP = FLOAT["l1"], FLOAT["l2"], FLOAT["clip_norm"]
 LOSS, BATCH, N_TRAINABLE = INT["loss"], INT["batch"], INT["n_trainable"]
@@ -234,7 +235,8 @@ def train_steps(
         coef = clip_coef_jit(sq, hyper[CLIP])
         lr = scheduled_lr_jit(ctr[0], hyper, ihyper)
         t = ctr[2] + 1
-        ok = update(params, grad, state, hyper, ihyper, lr, coef, t, False)
+        new = flat(ws, misc[NEW_STEP], (1 + MAX_SLOTS) * T)
+        ok = update(params, grad, state, new, hyper, ihyper, lr, coef, t)
         for layer in range(layers.shape[0]):
             if layers[layer, 3] == BATCHNORM:
                 mean, var = _running(params, layers, layer)
@@ -243,7 +245,7 @@ def train_steps(
         if not ok:
             status = BAD_WEIGHT
             break
-        update(params, grad, state, hyper, ihyper, lr, coef, t, True)
+        commit(params, state, new, ihyper)
         for layer in range(layers.shape[0]):
             if layers[layer, 3] == BATCHNORM:
                 mean, var = _running(params, layers, layer)

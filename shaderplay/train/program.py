@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..optimizers import MAX_SLOTS
 from ..spec import ParamLayout
 from . import kernel as K
 
@@ -31,11 +32,13 @@ class Workspace:
 
     capacity: int
     wsl: np.ndarray  # (L, 4) int64: H, D, xhat, stats offsets per layer
-    misc: np.ndarray  # (7,) int64: see kernel.X_ROWS ... kernel.W_T
+    misc: np.ndarray  # (8,) int64: see kernel.X_ROWS ... kernel.NEW_STEP
     ws: np.ndarray  # float32
 
     @staticmethod
-    def of(layout: ParamLayout, capacity: int) -> "Workspace":
+    def of(layout: ParamLayout, capacity: int, steps: bool = False) -> "Workspace":
+        """Scratch for a forward and backward pass of `capacity` samples; with `steps`,
+        for the optimiser's steps too (train_steps)."""
         B = int(capacity)
         offset = 0
 
@@ -45,7 +48,7 @@ class Workspace:
             return start
 
         layers = layout.layers
-        misc = np.zeros(7, np.int64)
+        misc = np.zeros(8, np.int64)
         misc[K.X_ROWS] = take(layers[0].n_in * B)
         misc[K.Y_ROWS] = take(layers[-1].n_out * B)
         wsl = np.full((len(layers), 4), -1, np.int64)
@@ -60,6 +63,8 @@ class Workspace:
         misc[K.G_ROWS2] = take(widest * B)
         misc[K.LOSS_SCRATCH] = take(3 * B)
         misc[K.W_T] = take(max(s.n_in * s.n_out for s in layers))  # W transposed, backward
+        if steps:  # the optimiser's step: new weights and moments (optim.py)
+            misc[K.NEW_STEP] = take((1 + MAX_SLOTS) * layout.n_trainable)
         misc[K.CAPACITY] = B
         return Workspace(B, wsl, misc, aligned_zeros(offset))
 

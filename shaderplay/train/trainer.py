@@ -132,7 +132,7 @@ class Trainer(ThreadControl):
         classes = ACCURACY_KIND.get(self.dataset.kind, 0)
         self._hyper, self._ihyper = hyper_vectors(cfg, batch, self.net.layout.n_trainable, classes)
         if getattr(self, "_ws", None) is None or self._ws.capacity != batch:
-            self._ws = Workspace.of(self.net.layout, batch)
+            self._ws = Workspace.of(self.net.layout, batch, steps=True)
 
     def set_config(self, **changes):
         """Change settings live; optimiser state survives unless the optimizer itself changes."""
