@@ -17,10 +17,10 @@ its share of the time, reported as picture updates per second; at most 30
 frames a second while nothing but training changes the picture: app/frame_rate.py),
 without vsync; once more uncapped (--max-fps 0) with the panels hidden, for the
 loop's own limit, which is what the frames/s goal is read from.
-Then the tour (window_tour.py): launch to the first trained frame with a
-warm and a cold numba cache, the longest frame of a tour of every view mode
+Then the tour (window_tour.py): the longest frame of a tour of every view mode
 on every built-in preset, frames/s while zooming each preset, the picture's
-resolution meanwhile.
+resolution meanwhile; last, launch to the first trained frame with a warm and
+a cold numba cache.
 Figures on a shared CPU are indicative. What to look for: >= 30 frames/s
 uncapped with training running on llvmpipe, training in the window >= 70 % of standalone,
 the first trained frame <= 5 s (warm), no tour frame > 100 ms.

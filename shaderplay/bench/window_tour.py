@@ -170,10 +170,13 @@ def launch(name: str, cold: bool, timeout: float) -> dict:
 
 def measure(presets=None, cold_timeout: float = 120.0, launch_preset: str = "circle") -> dict:
     names = list(presets or builtin_presets())
+    tours = [tour_preset(n) for n in names]
+    # the launches last: a cold one leaves its first compile to finish in a child
+    # process (kernels/child_compile.py), which would share the CPU with the tours
     return {
         "warm": launch(launch_preset, False, WARM_TIMEOUT_S),
         "cold": launch(launch_preset, True, cold_timeout) if cold_timeout > 0 else None,
-        "tours": [tour_preset(n) for n in names],
+        "tours": tours,
         "launch_preset": launch_preset,
         "cold_timeout": cold_timeout,
     }
