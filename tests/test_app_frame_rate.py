@@ -97,8 +97,9 @@ def test_no_limit_stays_no_limit_while_training(quick):
 def fake_loop(playing: bool = True) -> Loop:
     """A Loop of which only the pacing runs: the frames themselves are left out."""
     loop = Loop.__new__(Loop)
-    loop.rate, loop.window, loop.script = FrameRate(max_fps=200.0), Window(), None
-    loop.state = SimpleNamespace(view="home", recording="", replaying=False)
+    loop.rate, loop.window, loop.driven = FrameRate(max_fps=200.0), Window(), False
+    loop.state = SimpleNamespace(view="home", preset=SimpleNamespace(view="output"))
+    loop.state.recording, loop.state.replaying = "", False
     loop.picture = SimpleNamespace(renders=0)
     pacing = SimpleNamespace(free_running=False)
     loop.session = SimpleNamespace(weights_key=0, playing=playing, pacing=pacing, compare=None)
@@ -134,3 +135,13 @@ def test_a_recording_or_replaying_window_keeps_the_full_rate(quick, busy):
     loop.state.recording, loop.state.replaying = "", False
     pace_for(loop, 0.4)
     assert loop.window.waits  # done: it calms down
+
+
+def test_another_view_mode_wakes_a_calm_window(quick):
+    loop = fake_loop(playing=False)
+    pace_for(loop, 0.4)
+    calm = len(loop.window.waits)
+    assert calm
+    loop.state.preset.view = "neuron"  # as a script or the keyboard switch modes
+    pace_for(loop, 0.1)  # under CALM_S
+    assert len(loop.window.waits) == calm

@@ -103,6 +103,7 @@ class Loop:
         self._first = True
         self._threads = None  # numba threads the canvas evaluator may use now
         self.rate = FrameRate()  # frames a second: at most, and while calm
+        self.driven = script is not None  # acted on frame by frame (a script, a benchmark)
 
     def run(self, max_frames: int = 0) -> None:
         # The trainer thread waits for the GIL between kernel calls while this loop
@@ -141,10 +142,10 @@ class Loop:
         state, session, key = self.state, self.session, self.session.weights_key
         # a paced trainer's speed is steps per frame: its new weights keep the full rate
         paced = key if session.playing and not session.pacing.free_running else None
-        moved = (state.view, session.compare is not None, paced)
+        moved = (state.view, state.preset.view, session.compare is not None, paced)
         news = (key, self.picture.renders)
-        # a script counts frames; a recording's video and a replay take one each frame
-        lively = self.script is not None or bool(state.recording) or state.replaying
+        # a script acts by frame numbers; a recording's video and a replay take a frame each
+        lively = self.driven or bool(state.recording) or state.replaying
         self.rate.wait(self.window, start, moved, news, lively)
 
     def frame(self) -> None:

@@ -87,6 +87,7 @@ def tour_preset(name: str, frames_per_mode: int = 9, zoom_frames: int = 40, size
     state = {"k": 0, "at": 0}
 
     def plan(loop, dt):
+        loop.driven = True  # acted on each frame, as a user would: never calm
         frame = loop.state.frame - state["at"]
         if dt is not None:
             doing = modes[state["k"]] + (" (just shown)" if frame == 1 else "")
@@ -107,6 +108,7 @@ def tour_preset(name: str, frames_per_mode: int = 9, zoom_frames: int = 40, size
     _window(preset, plan, size)
 
     def zoom(loop, dt):
+        loop.driven = True
         frame = loop.state.frame
         if dt is not None:
             tour.frame(dt, "zooming")
