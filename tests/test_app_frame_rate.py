@@ -100,7 +100,7 @@ def fake_loop(playing: bool = True) -> Loop:
     loop.rate, loop.window, loop.driven = FrameRate(max_fps=200.0), Window(), False
     loop.state = SimpleNamespace(view="home", preset=SimpleNamespace(view="output"))
     loop.state.recording, loop.state.replaying = "", False
-    loop.picture = SimpleNamespace(renders=0)
+    loop.picture = SimpleNamespace(renders=0, pending=False)
     pacing = SimpleNamespace(free_running=False)
     loop.session = SimpleNamespace(weights_key=0, playing=playing, pacing=pacing, compare=None)
     return loop
@@ -145,3 +145,13 @@ def test_another_view_mode_wakes_a_calm_window(quick):
     loop.state.preset.view = "neuron"  # as a script or the keyboard switch modes
     pace_for(loop, 0.1)  # under CALM_S
     assert len(loop.window.waits) == calm
+
+
+def test_a_picture_on_its_way_keeps_the_window_awake_to_show_it(quick):
+    loop = fake_loop(playing=False)
+    loop.picture.pending = True  # a slow network's picture after a mode switch
+    pace_for(loop, 0.4)
+    assert loop.window.waits == []
+    loop.picture.pending = False
+    pace_for(loop, 0.4)
+    assert loop.window.waits

@@ -77,6 +77,11 @@ class CanvasPicture:
         self._painting = (None, False)  # its job's (imgui points, whether to adapt the scale)
 
     @property
+    def pending(self) -> bool:
+        """The painter thread is making a picture, or has one not yet taken in."""
+        return self._painter is not None and self._painter.busy
+
+    @property
     def _key(self):
         """(weights, the rest) of the picture the texture holds."""
         return self._job.key if self._job is not None else None

@@ -144,8 +144,10 @@ class Loop:
         paced = key if session.playing and not session.pacing.free_running else None
         moved = (state.view, state.preset.view, session.compare is not None, paced)
         news = (key, self.picture.renders)
-        # a script acts by frame numbers; a recording's video and a replay take a frame each
-        lively = self.driven or bool(state.recording) or state.replaying
+        # a script acts by frame numbers; a recording's video and a replay take a frame each;
+        # a picture on its way (not a free-running trainer's next one) shows when it is made
+        waiting = self.picture.pending and not session.pacing.free_running
+        lively = self.driven or bool(state.recording) or state.replaying or waiting
         self.rate.wait(self.window, start, moved, news, lively)
 
     def frame(self) -> None:
