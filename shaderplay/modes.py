@@ -247,6 +247,7 @@ MODES = {
             "the target",
             target="field",
             overlays=("points",),
+            cpu="target",
         ),
         Mode(
             "error",

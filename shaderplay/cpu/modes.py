@@ -5,10 +5,10 @@ shaderplay/modes.py names its function here (Mode.cpu).
 
 "output", "depth", "classes", "neuron" and "regions" are one pass of the numba
 evaluator over the view's grid. "error" subtracts the target field the
-renderer already holds. "gradient" and "mosaic" sample the network at points
-of their own (four shifted points per pixel; a point inside a neuron's tile),
-which the evaluator takes as a list; their geometry follows the shaders
-line by line in float64, where the shaders use float32.
+renderer already holds; "target" is that field. "gradient" and "mosaic" sample
+the network at points of their own (four shifted points per pixel; a point
+inside a neuron's tile), which the evaluator takes as a list; their geometry
+follows the shaders line by line in float64, where the shaders use float32.
 """
 
 from collections.abc import Callable
@@ -98,6 +98,14 @@ def error_values(ev: CpuEvaluator, params, job: Job) -> np.ndarray:
     out = output_values(ev, params, job)
     field = job.target if job.top_first else job.target[::-1]
     np.abs(out[..., :n] - field[..., :n], out=out[..., :n])
+    return out
+
+
+def target_values(ev: CpuEvaluator, params, job: Job) -> np.ndarray:
+    """The target's field itself (no network pass): what the renderer holds."""
+    n = ev.spec.n_out
+    out = job.buffer(n)
+    out[..., :n] = job.target[..., :n] if job.top_first else job.target[::-1, :, :n]
     return out
 
 
@@ -216,6 +224,7 @@ CPU_MODES = {
     "depth": CpuMode(depth_values, all_outputs=True),
     "classes": CpuMode(classes_values, all_outputs=True),
     "error": CpuMode(error_values, all_outputs=True),
+    "target": CpuMode(target_values, all_outputs=True),
     "neuron": CpuMode(neuron_values),
     "regions": CpuMode(regions_values),
     "gradient": CpuMode(gradient_values),

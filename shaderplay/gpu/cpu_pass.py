@@ -172,9 +172,11 @@ class PictureMaker:
     @staticmethod
     def computes(mode: str, spec) -> bool:
         """Whether `make` draws this mode's picture whole: it has a CPU function and is
-        neither a composite nor a plot."""
+        not a plot, or it is a composite of two such halves."""
         row = parse_mode(mode)[0]
-        return not (row.halves or row.plot) and cpu_mode(row, spec) is not None
+        if row.halves:
+            return all(PictureMaker.computes(half, spec) for half in row.halves)
+        return not row.plot and cpu_mode(row, spec) is not None
 
     def make(self, spec, params, view, size, mode, colormap, opts):
         """The picture texture `Renderer.draw(..., picture=)` takes (see `cpu_picture`),
@@ -189,5 +191,12 @@ class PictureMaker:
         def range_of(request, values):
             return self._shown.range(request, spec, values)
 
-        rgba = cpu_picture(self._cpu, r, spec, target_field, range_of, boundaries_of(r, spec))
-        return None if rgba is None else rgba.copy()
+        parts = []
+        for part in r.halves() if r.mode.halves else (r,):  # a composite: side by side
+            rgba = cpu_picture(
+                self._cpu, part, spec, target_field, range_of, boundaries_of(part, spec)
+            )
+            if rgba is None:
+                return None
+            parts.append(rgba.copy())  # the buffer is the next part's too
+        return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)

@@ -10,13 +10,12 @@ Frames are only ever read from offscreen framebuffers (surfaces.py). Where
 the numba evaluator is chosen (cpu_pass.py), it computes the values and
 colours of the modes it has a function for instead of the two passes.
 
-Programs are compiled per architecture and cached (programs.py); `upload` is
-one buffer write. A program that fails to compile raises a ShaderplayError
-naming the file and line, and the renderer keeps the network and programs it
-had. Sizes are (W, H); arrays come back with row 0 at the top. `legend()`
-says what the last picture of a mode showed (shown.py). Every public method
-first makes the renderer's context current, so several contexts in one
-process (a window, render(), tests) do not write into each other.
+Programs are compiled per architecture and cached (programs.py); `upload` is one
+buffer write. A program that fails to compile raises a ShaderplayError naming the
+file and line, and the renderer keeps the network and programs it had. Sizes are
+(W, H); arrays come back with row 0 at the top. `legend()` says what the last
+picture of a mode showed (shown.py). Every public method first makes the
+context current: several in one process (a window, render(), tests) stay apart.
 """
 
 import functools
@@ -221,8 +220,10 @@ class Renderer:
     def _draw_picture(self, r: Request, fbo, viewport, picture=None) -> None:
         if r.mode.halves:
             left, right = r.halves()
-            self._draw_picture(left, fbo, (*viewport[:2], *left.size))
-            self._draw_picture(right, fbo, (viewport[0] + left.size[0], viewport[1], *right.size))
+            w = left.size[0]
+            parts = (None, None) if picture is None else np.hsplit(picture, [w])
+            self._draw_picture(left, fbo, (*viewport[:2], *left.size), parts[0])
+            self._draw_picture(right, fbo, (viewport[0] + w, viewport[1], *right.size), parts[1])
             return
         net = self._require_network()
         if r.mode.plot:
@@ -252,7 +253,7 @@ class Renderer:
             if rgba is not None:
                 lines = boundaries is not None
                 _, textures = self._surfaces.framebuffer("cpu picture", r.size, 1, "f1")
-                textures[0].write(rgba)
+                textures[0].write(np.ascontiguousarray(rgba))  # a composite's half: a view
                 self._colour_pass(
                     textures[0], "rgb", 3, r.colormap, (0.0, 1.0), False, fbo, viewport
                 )
