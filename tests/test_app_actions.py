@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from shaderplay.app import file_actions, network_actions, training_actions, view_actions
+from shaderplay.app.script import Script
 from shaderplay.app.session import Session
 from shaderplay.app.state import AppState
 from shaderplay.config import NetConfig, Preset, TargetConfig, TrainConfig, ViewConfig
@@ -479,3 +480,20 @@ def test_reset_after_a_change_of_network_or_target_is_fresh(app, change):
     training_actions.reset_weights(state, session)  # and again: the same fresh weights
     assert wait_for(lambda: snapshot_step(session) == 0)
     np.testing.assert_array_equal(session.latest_params(), first)
+
+
+def test_a_script_step_after_a_refused_one_runs_and_clears_the_error(app, capsys):
+    """A step that succeeds takes the refused step's error away (the message bar is
+    empty then); the script goes on (it once read that empty message and failed)."""
+    state, session = app
+    script = Script.of(
+        [
+            {"frame": 1, "do": "set_view", "mode": "no_such_mode"},
+            {"frame": 2, "do": "set_pace", "steps": 3},
+        ]
+    )
+    script.run(1, state, session, [])
+    assert "no_such_mode" in capsys.readouterr().err and state.message.error
+    script.run(2, state, session, [])
+    assert state.message is None and session.pacing.speed == 3
+    assert capsys.readouterr().err == ""

@@ -111,8 +111,9 @@ class Script:
                 fn(state, session, **kwargs)
             except TypeError as exc:  # wrong argument names: say so, keep going
                 state.say(f"script step {s}: {exc}", error=True)
-            if state.message is not before and state.message.error:  # refused: in the log too
-                print(f"shaderplay: script step {s['do']}: {state.message.text}", file=sys.stderr)
+            said = state.message  # None where the step cleared the message bar
+            if said is not before and said is not None and said.error:  # refused: logged too
+                print(f"shaderplay: script step {s['do']}: {said.text}", file=sys.stderr)
 
     def _waiting(self, state, session) -> bool:
         """Whether to hold on for `until_step`; a wait that ends short says why."""
