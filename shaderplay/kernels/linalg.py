@@ -29,19 +29,22 @@ from .generate import switch
 from .jit import F0, kernel
 from .tiles import LANES, SHAPES, make_grad_tile, make_tile, most_vectors
 
-# One tile per (rows, vectors) a layer can need, dispatched by code rows * 16 + vectors.
+
+def _dispatch(name: str, args: str, tiles: dict):
+    """A kernel `name(code, args)` that calls tiles[r, v](args) for code r * 16 + v."""
+    calls = [(r * 16 + v, f"t{r}_{v}({args})") for r, v in tiles]
+    return switch(
+        name, f"code, {args}", calls, "pass", {f"t{r}_{v}": t for (r, v), t in tiles.items()}
+    )
+
+
+# One tile per (rows, vectors) a layer can need.
 _TILES = {
     (r, v): make_tile(r, v)
     for r in range(1, max(rows for rows, _ in SHAPES) + 1)
     for v in range(1, most_vectors(r) + 1)
 }
-_tile = switch(
-    "tile",
-    "code, W, b, biased, X, Z, j, i, relu",
-    [(r * 16 + v, f"t{r}_{v}(W, b, biased, X, Z, j, i, relu)") for r, v in _TILES],
-    "pass",
-    {f"t{r}_{v}": t for (r, v), t in _TILES.items()},
-)
+_tile = _dispatch("tile", "W, b, biased, X, Z, j, i, relu", _TILES)
 _SHAPES = np.array(SHAPES, np.int64)
 _LOW = np.array([most_vectors(r) for r in range(SHAPES[0][0])], np.int64)  # by rows
 
@@ -75,13 +78,7 @@ _GRAD_TILES = {
     for r, v in SHAPES + tuple((r, most_vectors(r)) for r in range(4, SHAPES[0][0], 4))
     for c in sorted({min(v, 4), v})
 }
-_grad_tile = switch(
-    "grad_tile",
-    "code, G, X, dW, j, k",
-    [(r * 16 + v, f"t{r}_{v}(G, X, dW, j, k)") for r, v in _GRAD_TILES],
-    "pass",
-    {f"t{r}_{v}": t for (r, v), t in _GRAD_TILES.items()},
-)
+_grad_tile = _dispatch("grad_tile", "G, X, dW, j, k", _GRAD_TILES)
 
 
 @kernel
