@@ -184,7 +184,7 @@ def test_history_snapshot_and_timing():
     assert history.shape == (4, 3) and list(history[:, 0]) == calls
     assert np.isfinite(history[:, :2]).all()
     # the test loss on its schedule: after the first chunk, then once 75 test points cost at
-    # most TEST_SHARE of the examples trained since (2,500: chunk 4, also the run's end)
+    # most TEST_SHARE of the examples trained since (9,375: after the run, which ends it)
     assert list(np.isfinite(history[:, 2])) == [True, False, False, True]
     snap = trainer.latest()
     assert (
@@ -361,10 +361,10 @@ def test_the_test_loss_costs_a_small_share_of_the_run():
     x, y = _data(2000)
     data = Dataset.from_arrays(x, y, test_fraction=0.5)  # 1,000 test points
     trainer = Trainer(_net(), data, lr=0.01, batch_size=32, chunk_steps=16)
-    trainer.run(16 * 200)
+    trainer.run(16 * 600)
     tested = np.isfinite(trainer.loss_history[:, 2])
-    # after chunks 1, 67, 133 and 199 (every 33,333 examples), and the last
-    assert list(np.flatnonzero(tested)) == [0, 66, 132, 198, 199]
+    # after chunks 1, 246 and 491 (every 125,000 examples: 245 chunks of 512), and the last
+    assert list(np.flatnonzero(tested)) == [0, 245, 490, 599]
     assert trainer.last_loss[1] == trainer.loss_history[-1, 2]
     assert 0 < trainer.test_seconds < trainer.seconds
 
