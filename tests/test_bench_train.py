@@ -1,6 +1,10 @@
 """`shaderplay bench train`'s long run at a tiny length: early and late µs/step of
-one run are measured and reported; no timing is asserted."""
+one run are measured and reported; no timing is asserted. Bad flags are refused
+before anything is measured."""
 
+import pytest
+
+from shaderplay.bench import train as bench_train
 from shaderplay.bench.peak import Peak
 from shaderplay.bench.train import (
     CASES,
@@ -10,6 +14,7 @@ from shaderplay.bench.train import (
     report,
     report_long,
 )
+from shaderplay.cli import main
 
 
 def test_the_long_run_reports_early_and_late_steps():
@@ -37,3 +42,23 @@ def test_the_side_by_side_table_runs_both_sides():
     numba = rows[0]["numba"]
     assert numba["examples_per_s"] > 0
     assert numba["macs_per_s"] == numba["examples_per_s"] * macs_per_example(CASES[0].sizes)
+
+
+@pytest.mark.parametrize(
+    "flags, named",
+    [
+        (["--seconds", "0"], "--seconds"),
+        (["--repeats", "0"], "--repeats"),
+        (["--torch-threads", "0"], "--torch-threads"),
+        (["--long-steps", "-5"], "--long-steps"),
+        (["--long", "no_such_preset"], "--long"),
+    ],
+)
+def test_bad_flags_are_refused_before_any_measuring(flags, named, capsys, monkeypatch):
+    def measuring(*_):
+        raise AssertionError("measured before the flags were checked")
+
+    monkeypatch.setattr(bench_train, "measure_peak", measuring)
+    assert main(["bench", "train", *flags]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"shaderplay: {named}: ") and "Traceback" not in err

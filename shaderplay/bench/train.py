@@ -298,6 +298,23 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    from ..errors import ShaderplayError, bad_value
+    from ..presets import load_preset
+
+    # refused before any measuring: a bad --long once surfaced after minutes of it
+    for flag, value, ok, allowed in (
+        ("--seconds", args.seconds, args.seconds > 0, "a number > 0"),
+        ("--repeats", args.repeats, args.repeats >= 1, "a whole number >= 1"),
+        ("--torch-threads", args.torch_threads, args.torch_threads >= 1, "a whole number >= 1"),
+        ("--long-steps", args.long_steps, args.long_steps >= 0, "a whole number >= 0 (0: none)"),
+    ):
+        if not ok:
+            raise bad_value(flag, value, allowed)
+    if args.long_steps > 0:
+        try:
+            load_preset(args.long)
+        except ShaderplayError as exc:
+            raise ShaderplayError(f"--long: {exc}") from None
     if not args.no_torch and not torch_available():
         print(
             "torch not installed: numba figures only (the baseline needs pip install torch==2.13.0)"
