@@ -232,6 +232,7 @@ def test_a_new_network_is_waited_for_so_no_other_networks_picture_shows(painted)
     picture, gated, renderer = painted
     view, size, args = View((0.0, 0.0), 1.0, None), (64, 48), ("output", "viridis", {})
     picture.update((1, (view, "output")), view, size, args, adaptive=False)
+    picture.render_seconds = 60.0  # new weights alone would wait: a new network must not
     wider = Network.random((2, 20, 3), seed=2)
     renderer.set_network(wider)
     picture.update((2, (view, "output")), view, size, args, adaptive=False)

@@ -116,7 +116,10 @@ class CanvasPicture:
         moving = key != self._key
         if not moving and adaptive and now - self._began < SETTLE_S:
             return took  # sharpened once the picture has held still a moment
+        spec = getattr(self.renderer, "spec", None)
+        # New weights of the same network may wait; a new architecture never does.
         weights_only = moving and self._key is not None and key[1] == self._key[1]
+        weights_only = weights_only and self._job.spec == spec
         if share and weights_only and now - self._began < self.render_seconds / DUTY:
             return took  # new weights wait a little; the old picture stays
         row = MODES.get(draw_args[0].split(":")[0])
@@ -134,7 +137,6 @@ class CanvasPicture:
         if scale < 1.0 and opts.get("points") is not None and "points" in overlays:
             points = opts["points"]  # the points layer draws them at full resolution
             opts = {k: v for k, v in opts.items() if k != "points"}
-        spec = getattr(self.renderer, "spec", None)
         job = Job(
             key, spec, None, view, size, (w, h), scale, (mode, colormap, opts), per_pixel, timed
         )
