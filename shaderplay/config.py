@@ -33,6 +33,7 @@ MAX_IMAGE_SIZE = 2048
 MAX_STEPS = 10**12
 MAX_CHUNK = 100_000
 MAX_PER_FRAME = 1_000_000
+MAX_FRAMES = 1_000_000  # a recording's frames: over nine hours at 30 fps
 MAX_RESTART_MULT = 1000
 # Init scales and latent values become float32 numbers that a layer sums and multiplies:
 # this bound keeps them far from float32's overflow at 3.4e38.

@@ -202,6 +202,9 @@ def test_other_animations_and_formats(preset, tmp_path):
         (["-o", "{tmp}/x.mp4", "--size", "7680x4320"], "--size"),
         (["-o", "{tmp}/x.gif", "--fps", "0"], "--fps"),
         (["-o", "{tmp}/d/", "--frames", "0"], "--frames"),
+        (["-o", "{tmp}/d/", "--frames", "91922991442065968"], "--frames: got 91922991442065968"),
+        (["-o", "{tmp}/d/", "--steps-per-frame", "10000001"], "--steps-per-frame"),
+        (["-o", "{tmp}/d/", "--seconds", "1e300", "--fps", "60"], "--seconds: got 1e+300"),
         (["-o", "{tmp}/d/", "--mode", "nonsense"], "mode"),
         (["-o", "{tmp}/d/", "--animation", "playback"], "no run to play"),
         (

@@ -24,6 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .. import checks, interrupts
+from ..config import MAX_FRAMES, MAX_PER_FRAME, MAX_STEPS
 from ..errors import bad_value, choose
 from . import overrides
 from .record_compare import comparison
@@ -182,11 +183,12 @@ def _check_applicable(args, settings, animation: str) -> None:
 
 
 def _check_counts(args) -> None:
-    for name in ("frames", "steps_per_frame", "snapshot_every"):
+    bounds = {"frames": (1, MAX_FRAMES), "steps_per_frame": (0, MAX_PER_FRAME)}
+    bounds["snapshot_every"] = (1, MAX_STEPS)
+    for name, (low, high) in bounds.items():
         value = getattr(args, name)
-        low = 0 if name == "steps_per_frame" else 1
-        if value is not None and value < low:
-            raise bad_value("--" + name.replace("_", "-"), value, f"an integer >= {low}")
+        if value is not None and not low <= value <= high:
+            raise bad_value("--" + name.replace("_", "-"), value, f"an integer {low}..{high}")
 
 
 SCALES = ("scale_from", "scale_to", "factor_from", "factor_to")
@@ -216,9 +218,11 @@ def _frames(args, fps: float) -> int | None:
         return args.frames
     if args.frames is not None:
         raise bad_value("--seconds", args.seconds, "either --seconds or --frames, not both")
-    frames = round(args.seconds * fps) if math.isfinite(args.seconds) else 0
-    if frames < 1:
-        raise bad_value("--seconds", args.seconds, f"a length of at least one frame at {fps:g} fps")
+    length = args.seconds * fps
+    frames = round(length) if math.isfinite(length) else 0
+    if not 1 <= frames <= MAX_FRAMES:
+        what = f"a length of 1..{MAX_FRAMES} frames at {fps:g} fps"
+        raise bad_value("--seconds", args.seconds, what)
     return frames
 
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..config import MAX_MAGNITUDE
+from ..config import MAX_FRAMES, MAX_MAGNITUDE, MAX_PER_FRAME
 from ..errors import bad_value
 from ..network import Network
 from ..runs import RunFile, RunRecorder
@@ -63,8 +63,10 @@ def eased(t: float) -> float:
 
 
 def _check_frames(n_frames) -> int:
-    if isinstance(n_frames, bool) or not isinstance(n_frames, int) or n_frames < 1:
-        raise bad_value("frames", n_frames, "an integer >= 1")
+    if isinstance(n_frames, bool) or not isinstance(n_frames, int):
+        raise bad_value("frames", n_frames, f"an integer 1..{MAX_FRAMES}")
+    if not 1 <= n_frames <= MAX_FRAMES:
+        raise bad_value("frames", n_frames, f"an integer 1..{MAX_FRAMES}")
     return n_frames
 
 
@@ -237,8 +239,8 @@ class TrainingTimelapse:
         loss_of=None,
     ):
         spf = steps_per_frame
-        if isinstance(spf, bool) or not isinstance(spf, int) or spf < 0:
-            raise bad_value("steps_per_frame", steps_per_frame, "an integer >= 0")
+        if isinstance(spf, bool) or not isinstance(spf, int) or not 0 <= spf <= MAX_PER_FRAME:
+            raise bad_value("steps_per_frame", steps_per_frame, f"an integer 0..{MAX_PER_FRAME}")
         self.trainer, self.view, self.recorder = trainer, view, recorder
         self.net = trainer.net
         self.n_frames = _check_frames(n_frames)
