@@ -4,6 +4,7 @@ that obey their rules, finite weights and pictures) or one ShaderplayError parag
 that names what was wrong; never another exception. Small example counts keep the
 module to a few seconds; a failure prints the example that broke it."""
 
+import os
 import tempfile
 from dataclasses import fields
 from pathlib import Path
@@ -25,6 +26,9 @@ from shaderplay.train.settings import make_config
 
 FAST = settings(
     max_examples=60,
+    # The same examples every run, so a red test run is reproducible; FUZZ_RANDOM=1 draws
+    # new ones (a fuzz hunt).
+    derandomize=not os.environ.get("FUZZ_RANDOM"),
     database=None,  # no example files left in the tree
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
