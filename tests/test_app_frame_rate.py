@@ -78,7 +78,7 @@ def test_a_script_never_lets_the_window_calm_down(quick):
 
 def test_training_alone_is_watched_at_the_watching_rate(quick):
     rate, window = FrameRate(max_fps=200.0), Window()
-    frames(rate, window, lambda i: "still", 30, news=lambda i: i)  # 0.15 s: just moved
+    frames(rate, window, lambda i: "still", 3, news=lambda i: i)  # 15 ms: just moved
     assert window.waits == []
     begin = time.perf_counter()
     while not window.waits:  # new weights every frame, nothing else
