@@ -17,6 +17,11 @@ Arrays the kernels share (built by program.py):
   epochs started].
 - hyper float64 / ihyper int64: the TrainConfig in numbers (hyper.py).
 
+The steps of one batch (forward, loss, backward) are inlined into the entry points
+(`inline`) rather than kernels of their own: numba optimises and emits a called
+kernel's code again in each caller, and three levels of calls made a cold compile
+3.5 s longer. The kernels they call compile first, side by side (compile_plan.py).
+
 The two entry points, `train_steps` and `evaluate`, flush subnormal floats to zero
 for the length of the call (kernels/fpenv.py): a converging network fills the
 gradients and optimiser moments with them, and they slow every instruction they meet.
@@ -26,7 +31,7 @@ import numpy as np
 
 from ..kernels.activate import SIGMOID, activate
 from ..kernels.fpenv import flush_subnormals, restore_fp
-from ..kernels.jit import flat, kernel, rows
+from ..kernels.jit import flat, inline, kernel, rows
 from ..kernels.linalg import affine, backprop, weight_grads
 from ..kernels.norms import (
     BATCHNORM,
@@ -54,13 +59,13 @@ CLASSES = INT["classes"]
 OK, BAD_LOSS, BAD_GRAD, BAD_WEIGHT = range(4)
 
 
-@kernel
+@inline
 def _weights(params, layers, layer):
     n_in, n_out, w, b = layers[layer, 0], layers[layer, 1], layers[layer, 4], layers[layer, 5]
     return rows(params, w, n_out, n_in), flat(params, b, n_out)
 
 
-@kernel
+@inline
 def _norm_views(params, ws, layers, wsl, layer, B):
     """xhat (n, B), statistics (3, B) or (5, n), gamma and beta of a normalised layer."""
     n, norm, gamma, beta = layers[layer, 1], layers[layer, 3], layers[layer, 6], layers[layer, 7]
@@ -69,13 +74,13 @@ def _norm_views(params, ws, layers, wsl, layer, B):
     return XH, S, flat(params, gamma, n), flat(params, beta, n)
 
 
-@kernel
+@inline
 def _running(params, layers, layer):
     n, mean, var = layers[layer, 1], layers[layer, 8], layers[layer, 9]
     return flat(params, mean, n), flat(params, var, n)
 
 
-@kernel
+@inline
 def forward(params, layers, wsl, misc, ws, B, training):
     """Inputs (n_in, B) at misc[X_ROWS] -> every layer's output H and derivative D."""
     X = rows(ws, misc[X_ROWS], layers[0, 0], B)
@@ -95,7 +100,7 @@ def forward(params, layers, wsl, misc, ws, B, training):
         X = H
 
 
-@kernel
+@inline
 def backward(params, grad, layers, wsl, misc, ws, B):
     """dLoss/dA (n_out, B) of the output layer at misc[G_ROWS] -> grad (every trainable float)."""
     g, other = misc[G_ROWS], misc[G_ROWS2]
@@ -123,7 +128,7 @@ def backward(params, grad, layers, wsl, misc, ws, B):
             g, other = other, g
 
 
-@kernel
+@inline
 def _gather(X, Y, perm, pos, B, ws, misc):
     Xb = rows(ws, misc[X_ROWS], X.shape[0], B)
     Yb = rows(ws, misc[Y_ROWS], Y.shape[0], B)
@@ -136,7 +141,7 @@ def _gather(X, Y, perm, pos, B, ws, misc):
             Yb[k, i] = Y[k, idx[i]]
 
 
-@kernel
+@inline
 def _loss(params, layers, wsl, misc, ws, B, loss_code, grad):
     last = layers.shape[0] - 1
     n = layers[last, 1]
@@ -153,12 +158,12 @@ def _loss(params, layers, wsl, misc, ws, B, loss_code, grad):
     )
 
 
-@kernel
+@inline
 def _loss_count(layers, loss, B):
     return B if loss == CROSS_ENTROPY else B * layers[layers.shape[0] - 1, 1]
 
 
-@kernel
+@inline
 def batch_gradient(params, grad, layers, wsl, misc, ws, X, Y, perm, pos, B, hyper, ihyper):
     """Loss (mean over the batch, plus the l1/l2 penalty) of samples perm[pos:pos+B]; fills grad."""
     _gather(X, Y, perm, pos, B, ws, misc)
@@ -172,7 +177,7 @@ def batch_gradient(params, grad, layers, wsl, misc, ws, X, Y, perm, pos, B, hype
     return loss
 
 
-@kernel
+@inline
 def _right(layers, wsl, misc, ws, B, classes):
     """Samples of the batch in the workspace classified right (classes: results.BINARY,
     output 0 > 0.5; results.ARGMAX, the largest output), from the last forward pass."""
