@@ -14,8 +14,22 @@ import numba
 def double(x):
     return 2.0 * x
 
+@numba.njit(cache=True)
+def triple(x):
+    return 3.0 * x
+
+@numba.njit(cache=True)
+def both(x):
+    return double(x) + triple(x)
+
 def call():
     assert double(1.5) == 3.0
+
+def call_triple():
+    assert triple(1.5) == 4.5
+
+def call_both():
+    assert both(1.0) == 5.0
 """
 
 CHECK = """
@@ -31,20 +45,37 @@ print("hits", sum(stats.cache_hits.values()), "misses", sum(stats.cache_misses.v
 """
 
 
-def _run(tmp_path, function: str) -> dict:
+STAGED = """
+import tiny_kernels as t
+from shaderplay.kernels.child_compile import ChildCompile, current
+
+first = ("tiny_kernels:call", "tiny_kernels:call_triple")
+ChildCompile((t.both,), first, "tiny_kernels:call_both").ensure()
+t.call_both()
+print(sum(t.both.stats.cache_hits.values()), sum(t.both.stats.cache_misses.values()))
+cached = __import__("pathlib").Path("{cache}").rglob("*.nbi")
+print(sorted(p.name.split(".")[1].split("-")[0] for p in cached))
+"""
+
+
+def _python(tmp_path, code: str) -> str:
     (tmp_path / "tiny_kernels.py").write_text(KERNELS)
     cache = tmp_path / "cache"
     cache.mkdir(exist_ok=True)
     path = os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))
     done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(CHECK.format(function=function))],
+        [sys.executable, "-c", code.replace("{cache}", str(cache))],
         env=dict(os.environ, NUMBA_CACHE_DIR=str(cache), PYTHONPATH=path),
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    words = done.stdout.split()
+    return done.stdout
+
+
+def _run(tmp_path, function: str) -> dict:
+    words = _python(tmp_path, textwrap.dedent(CHECK.format(function=function))).split()
     return {"current": words[1] == "True", "hits": int(words[3]), "misses": int(words[5])}
 
 
@@ -56,3 +87,11 @@ def test_a_cold_kernel_is_compiled_by_the_child_and_loaded_here(tmp_path):
 def test_a_failed_child_leaves_the_compile_to_the_first_call(tmp_path):
     seen = _run(tmp_path, "no_such_function")
     assert seen == {"current": False, "hits": 0, "misses": 1}
+
+
+def test_stages_run_side_by_side_then_in_order_and_this_process_only_loads(tmp_path):
+    """Stage one compiles `double` and `triple` in two processes; stage two compiles
+    `both`, which calls them: all three are in the cache, and `both` loads here."""
+    hits, cached = _python(tmp_path, textwrap.dedent(STAGED)).splitlines()
+    assert hits.split() == ["1", "0"]
+    assert sorted(eval(cached)) == ["both", "double", "triple"]

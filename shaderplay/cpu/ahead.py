@@ -20,7 +20,9 @@ from .colour import colour, colour_grid
 from .evaluator import CpuEvaluator, evaluate_grid
 
 # at a lower priority than the trainer's: a window draws with the shader meanwhile
-_child = ChildCompile((evaluate_grid, colour_grid, draw_boundaries), f"{__name__}:_compile", 10)
+_child = ChildCompile(
+    (evaluate_grid, colour_grid, draw_boundaries), f"{__name__}:_compile", nice=10
+)
 
 _ready = threading.Event()
 _start = threading.Lock()

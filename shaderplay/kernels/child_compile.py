@@ -7,6 +7,8 @@ cold window's first trained frame waited for the trainer's kernels and the CPU
 evaluator's one after the other. A child compiles on a core of its own and writes
 numba's cache; this process then loads from it (a fraction of a second). The
 child also finishes, and caches, when the command that started it ends first.
+Where kernels can be compiled apart (the trainer's: train/compile_plan.py), the
+child runs them in stages of processes side by side, one core each.
 """
 
 import contextlib
@@ -30,12 +32,13 @@ def current(*kernels) -> bool:
 
 class ChildCompile:
     """Once per process, before the first call of `kernels`: where the cache has none
-    of them current, run `function` ("module:name", which calls them) in a child at
-    `nice` and wait for it. Nothing is raised: a failed child leaves the compile to
-    the caller's first call, as without this."""
+    of them current, run `stages` in a child at `nice` and wait for it (run_stages).
+    Nothing is raised: a failed child leaves the compile to the caller's first call, as
+    without this."""
 
-    def __init__(self, kernels: tuple, function: str, nice: int = 0):
-        self.kernels, self.function, self.nice = kernels, function, nice
+    def __init__(self, kernels: tuple, *stages, nice: int = 0):
+        self.kernels, self.nice = kernels, nice
+        self.stages = tuple((s,) if isinstance(s, str) else tuple(s) for s in stages)
         self._lock = threading.Lock()
         self._done = False
 
@@ -48,19 +51,41 @@ class ChildCompile:
     def _run(self) -> None:
         code = (
             f"import os; os.nice({int(self.nice)}); "
-            f"from {__name__} import run_here; run_here({self.function!r})"
+            f"from {__name__} import run_stages; run_stages({self.stages!r})"
         )
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_ROOT), env.get("PYTHONPATH")]))
-        quiet = subprocess.DEVNULL
         with contextlib.suppress(OSError, subprocess.TimeoutExpired):
-            subprocess.run(
-                [sys.executable, "-c", code],
-                env=env,
-                stdout=quiet,
-                stderr=quiet,
-                timeout=TIMEOUT_S,
-            )
+            subprocess.run(_python(code), env=_env(), **_QUIET, timeout=TIMEOUT_S)
+
+
+def run_stages(stages: tuple) -> None:
+    """What the child runs. A stage is a tuple of "module:name" functions that compile,
+    run side by side: the first here, each other one in a process of its own (numba
+    compiles on one core, holding the GIL). A stage starts when the one before has
+    ended, and loads what that one compiled from the cache. A failed function leaves
+    its kernels to the next stage, or to the first call."""
+    for first, *others in stages:
+        code = f"from {__name__} import run_here; run_here(%r)"
+        children = []
+        for function in others:
+            with contextlib.suppress(OSError):
+                children.append(subprocess.Popen(_python(code % function), env=_env(), **_QUIET))
+        with contextlib.suppress(Exception):
+            run_here(first)
+        for child in children:
+            child.wait()
+
+
+def _python(code: str) -> list:
+    return [sys.executable, "-c", code]
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+_QUIET = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
 
 
 def run_here(function: str) -> None:

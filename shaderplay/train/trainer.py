@@ -41,6 +41,7 @@ from ..network import Network
 from ..optimizers import MAX_SLOTS
 from . import kernel as K
 from .background import ThreadControl
+from .compile_plan import STAGES
 from .data import check_target, feature_rows, resolve_target
 from .hyper import hyper_vectors
 from .program import Workspace, rows
@@ -376,13 +377,4 @@ class Trainer(ThreadControl):
         )
 
 
-def compile_kernels() -> None:
-    """Call the training kernels once: one signature of each serves every network and
-    setting, so a tiny problem compiles (or loads) them all."""
-    x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)
-    trainer = Trainer(Network.random((2, 2, 1), seed=0), (x, x[:, :1]))
-    trainer.run(1)
-    trainer.evaluate("train")
-
-
-_child = ChildCompile((K.train_steps, K.evaluate), f"{__name__}:compile_kernels")
+_child = ChildCompile((K.train_steps, K.evaluate), *STAGES)
