@@ -3,7 +3,7 @@
 evaluate_grid (evaluator.py), colour_grid (colour.py) and draw_boundaries
 (boundaries.py) have one signature for every network, compiled once per
 install and then loaded from numba's cache (~0.1 s); the first compile takes
-~40 s of a core, in a child process (kernels/child_compile.py). This process
+~45 s of a core, in child processes side by side (kernels/child_compile.py). This process
 loads them, on a thread while the renderer is being set up. Every picture but a
 window's waits for them (gpu/cpu_pass.py). The thread is a daemon so that a
 window quits at once whatever runs.
@@ -19,10 +19,16 @@ from .boundaries import draw, draw_boundaries
 from .colour import colour, colour_grid
 from .evaluator import CpuEvaluator, evaluate_grid
 
-# at a lower priority than the trainer's: a window draws with the shader meanwhile
+# At a lower priority than the trainer's: a window draws with the shader meanwhile. The
+# kernels are independent, so each compiles in a process of its own; a picture waits
+# for the values' and the colours' (~20 s on a cold cache), one with boundary lines for
+# theirs too (~24 s).
 _child = ChildCompile(
-    (evaluate_grid, colour_grid, draw_boundaries), f"{__name__}:_compile", nice=10
+    (evaluate_grid, colour_grid),
+    (f"{__name__}:_compile_values", f"{__name__}:_compile_colours"),
+    nice=10,
 )
+_lines = ChildCompile((draw_boundaries,), f"{__name__}:_compile_lines", nice=10)
 
 _ready = threading.Event()
 _start = threading.Lock()
@@ -31,26 +37,52 @@ _compiler: threading.Thread | None = None
 
 def _picture_kernels():
     """Call the values' and the colours' kernels once; the evaluator and its weights."""
+    evaluator, params = _compile_values()
+    _compile_colours()
+    return evaluator, params
+
+
+def _compile_values():
+    """evaluate_grid (what a child runs); the evaluator and its weights."""
     net = Network.random((2, 1), seed=0)
     evaluator = CpuEvaluator(net.spec)
-    values = evaluator.values(net.params, None, (1, 1))
-    colour(values, "map", 1, "grey", (0.0, 1.0))
+    evaluator.values(net.params, None, (1, 1))
     return evaluator, net.params
 
 
-def _compile() -> None:
-    """All three kernels (what the child runs)."""
-    evaluator, params = _picture_kernels()
+def _compile_colours() -> None:
+    """colour_grid (what a child runs)."""
+    colour(np.zeros((1, 1, 1), np.float32), "map", 1, "grey", (0.0, 1.0))
+
+
+def _compile_lines() -> None:
+    """draw_boundaries (what a child runs)."""
+    net = Network.random((2, 1), seed=0)
     rgba = np.zeros((1, 1, 4), np.uint8)
-    draw(evaluator, params, None, (1, 1), np.ones((1, 4)), np.ones((1, 3)), 1.5, rgba)
+    draw(
+        CpuEvaluator(net.spec),
+        net.params,
+        None,
+        (1, 1),
+        np.ones((1, 4)),
+        np.ones((1, 3)),
+        1.5,
+        rgba,
+    )
 
 
 def _load() -> None:
+    threading.Thread(target=_lines.ensure, name="shaderplay-cpu-lines", daemon=True).start()
     _child.ensure()
     # loaded from the cache, or compiled here if the child could not; the boundary
     # lines' kernel loads at its first picture (~30 ms a picture without them spent)
     _picture_kernels()
     _ready.set()
+
+
+def lines_ready() -> None:
+    """Wait for the boundary lines' kernel where a cold cache has it compiling."""
+    _lines.ensure()
 
 
 def prepare(wait: bool = False, timeout: float | None = None) -> bool:

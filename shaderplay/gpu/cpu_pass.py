@@ -26,7 +26,7 @@ import numpy as np
 
 from ..cpu import boundaries as cpu_boundaries
 from ..cpu import colour as cpu_colour
-from ..cpu.ahead import prepare
+from ..cpu.ahead import lines_ready, prepare
 from ..cpu.evaluator import CpuEvaluator
 from ..cpu.modes import Job, classes_from_outputs, cpu_mode
 from ..errors import choose
@@ -103,6 +103,7 @@ class CpuPictures:
     def boundaries(self, r: Request, spec, mask, colours, line_width: float, rgba) -> None:
         """Blend the boundaries of `mask` over the texture picture `rgba` that `colours`
         just filled for r (rows bottom first), with the weights it used."""
+        lines_ready()
         cpu_boundaries.draw(
             self._evaluator, self._params, r.view, r.size, mask, colours, line_width, rgba, False
         )
