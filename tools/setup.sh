@@ -42,7 +42,7 @@ fi
 # window, render or train after an install runs at warm speed. The cache keys
 # on the sources' contents: after a reinstall of unchanged sources this takes
 # seconds. A failure only means that the first command compiles instead.
-echo "setup: compiling the numba kernels (a minute or two the first time)"
+echo "setup: compiling the numba kernels (under a minute the first time)"
 warm=$(mktemp -d)
 .venv/bin/shaderplay train xor --steps 100 >"$warm/train.log" 2>&1 &
 trainer=$!
