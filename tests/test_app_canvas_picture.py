@@ -2,6 +2,7 @@
 alone wait until the last render fits in its share of the time, a new view
 renders at once, and a reduced picture is sharpened once training stops."""
 
+import os
 import threading
 import time
 
@@ -237,3 +238,29 @@ def test_a_new_network_is_waited_for_so_no_other_networks_picture_shows(painted)
     renderer.set_network(wider)
     picture.update((2, (view, "output")), view, size, args, adaptive=False)
     assert picture._job.spec == wider.spec  # taken in within the frame
+
+
+def test_the_painter_yields_the_cpu_to_the_frame_and_the_trainer():
+    """Its thread runs at canvas_worker.NICE (Linux: read back from /proc), this one not."""
+    from pathlib import Path
+
+    from shaderplay.app import canvas_worker
+
+    seen = {}
+
+    class Maker:
+        def make(self, *args):
+            seen["thread"] = threading.get_native_id()
+            return np.zeros((1, 1, 4), np.uint8)
+
+    def nice(tid: int) -> int:
+        stat = Path(f"/proc/self/task/{tid}/stat").read_text()
+        return int(stat.rsplit(")", 1)[1].split()[16])  # field 19: nice
+
+    painter = canvas_worker.Painter(Maker())
+    job = canvas_worker.Job(0, None, None, None, (1, 1), (1, 1), 1.0, ("output", None, {}), 0, 0)
+    painter.submit(job)
+    assert painter.take(30) is not None
+    assert nice(seen["thread"]) == os.nice(0) + canvas_worker.NICE
+    assert nice(threading.get_native_id()) == os.nice(0)
+    painter.close()

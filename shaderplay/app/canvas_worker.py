@@ -10,9 +10,17 @@ size is capped at about a second's work): numba tears its worker threads down
 as the process exits, and a kernel still running in them then crashed the
 process (a window stopped by SIGTERM ended in a segmentation fault). The
 thread is a daemon, so a picture that overruns JOIN_S cannot hold the exit up.
+
+The painter runs at a lower priority (NICE): where the frame thread, llvmpipe's
+threads drawing the frame, or the trainer want a core it has, they get it, and the
+picture being made arrives a little later (the last one stands in meanwhile). On
+this 2-core machine: zooming neylon 39 -> 48 frames/s, training in the window 86 ->
+98 % of standalone, pictures a second about the same (26 -> 25).
 """
 
+import contextlib
 import math
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -20,6 +28,7 @@ from dataclasses import dataclass
 import numba
 
 JOIN_S = 2.0  # the longest closing waits for the picture being made
+NICE = 5  # the painter's priority below the frame thread's and the trainer's (Linux: per thread)
 
 
 @dataclass(frozen=True)
@@ -87,6 +96,7 @@ class Painter:
             self._thread.join(JOIN_S)
 
     def _loop(self) -> None:
+        _lower_priority()
         while True:
             with self._lock:
                 while self._job is None and not self._closed:
@@ -110,3 +120,10 @@ class Painter:
                 if not self._closed:
                     self._done = done
                 self._lock.notify_all()
+
+
+def _lower_priority() -> None:
+    """This thread at NICE. Linux sets a thread's priority by its id; elsewhere the call
+    may refuse or be missing, and the painter runs at the process's priority."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE)
