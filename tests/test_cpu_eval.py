@@ -293,3 +293,9 @@ def test_only_a_live_renderer_draws_with_the_shader_while_numba_compiles(
         assert asked == waits, live
     renderer.values(view, (6, 4))
     assert asked[-1] == (False, cpu_pass.FIRST_WAIT_S)  # the live one waits once only
+    monkeypatch.setattr(cpu_pass, "cached", lambda: False)  # a first compile: no wait at all
+    renderer = make_renderer(live=True)
+    renderer.set_network(net)
+    asked.clear()
+    renderer.values(view, (6, 4))
+    assert asked == [(False, cpu_pass.FIRST_WAIT_S)]

@@ -13,7 +13,7 @@ import threading
 
 import numpy as np
 
-from ..kernels.child_compile import ChildCompile
+from ..kernels.child_compile import ChildCompile, current
 from ..network import Network
 from .boundaries import draw, draw_boundaries
 from .colour import colour, colour_grid
@@ -78,6 +78,11 @@ def _load() -> None:
     # lines' kernel loads at its first picture (~30 ms a picture without them spent)
     _picture_kernels()
     _ready.set()
+
+
+def cached() -> bool:
+    """Whether the picture kernels load from numba's cache (else a first compile runs)."""
+    return current(evaluate_grid, colour_grid)
 
 
 def lines_ready() -> None:

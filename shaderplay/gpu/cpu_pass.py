@@ -17,7 +17,9 @@ from numba's cache on a background thread as the renderer is made. A picture
 waits for it: the kernel compiled once and cached beats llvmpipe's shader on
 every later call (a picture through the shader also differs in its last bits).
 Only a live renderer (the window) with "auto" draws with the shader meanwhile,
-after waiting FIRST_WAIT_S at its first picture, so that it never freezes.
+after waiting FIRST_WAIT_S at its first picture where the kernels load from the
+cache (not at all where they compile: a cold window's first frame came 3 s later),
+so that it never freezes.
 """
 
 import os
@@ -26,7 +28,7 @@ import numpy as np
 
 from ..cpu import boundaries as cpu_boundaries
 from ..cpu import colour as cpu_colour
-from ..cpu.ahead import lines_ready, prepare
+from ..cpu.ahead import cached, lines_ready, prepare
 from ..cpu.evaluator import CpuEvaluator
 from ..cpu.modes import Job, classes_from_outputs, cpu_mode
 from ..errors import choose
@@ -123,7 +125,8 @@ class CpuPictures:
         found = cpu_mode(r.mode, spec)
         if found is None:
             return None
-        wait = self.waits or not self._waited
+        # A live renderer waits once, for a load from the cache, never for a first compile.
+        wait = self.waits or (not self._waited and cached())
         ready = prepare(wait=wait, timeout=None if self.waits else FIRST_WAIT_S)
         self._waited = True
         if not ready and not self.waits:
