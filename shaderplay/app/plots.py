@@ -51,9 +51,8 @@ def step_ticks(lo: float, hi: float, most: int = 4) -> tuple[list[float], list[s
 
 
 def _setup_step_axis(x: np.ndarray) -> None:
-    if len(x):
-        values, labels = step_ticks(float(x[0]), float(x[-1]))
-        implot.setup_axis_ticks(implot.ImAxis_.x1, values, labels)
+    values, labels = step_ticks(float(x[0]), float(x[-1])) if len(x) else ([0.0], ["0"])
+    implot.setup_axis_ticks(implot.ImAxis_.x1, values, labels)  # ImPlot's own ran together
 
 
 _prepared: dict = {}  # (series, column, log) -> (version, x, y): plots redone on change only
@@ -139,7 +138,9 @@ def series_plot(
             return
         x, y = _xy(series, 1, log)
         flat = len(y) and np.ptp(y) == 0
-        implot.setup_axes("", label, AUTO, 0 if flat else AUTO)
+        # no axis label: the text above the plot names it, and a short plot's vertical
+        # label ran out of its top
+        implot.setup_axes("", "", AUTO, 0 if flat else AUTO)
         _setup_step_axis(x)
         if log:
             implot.setup_axis_scale(implot.ImAxis_.y1, LOG)
@@ -149,6 +150,8 @@ def series_plot(
                 values = step_ticks(y.min(), y.max(), 2)[0]
                 implot.setup_axis_ticks(implot.ImAxis_.y1, values, [f"{v:.3g}" for v in values])
             implot.plot_line(label, x, y)
+        elif not log:  # nothing yet: ImPlot's six default labels ran together in 5 lines
+            implot.setup_axis_ticks(implot.ImAxis_.y1, [0.0, 1.0], ["0", "1"])
         _marker(marker)
 
 
