@@ -299,3 +299,17 @@ def test_only_a_live_renderer_draws_with_the_shader_while_numba_compiles(
     asked.clear()
     renderer.values(view, (6, 4))
     assert asked == [(False, cpu_pass.FIRST_WAIT_S)]
+
+
+def test_a_live_picture_leaves_the_lines_to_the_shader_until_their_kernel_is_loaded(monkeypatch):
+    """A window never waits for the boundary lines' first compile: its CPU pictures go
+    without them (the shader overlay draws them) and the painter is not used meanwhile;
+    a command's picture waits for the kernel."""
+    from shaderplay.gpu import cpu_pass
+
+    monkeypatch.setattr(cpu_pass, "lines_loaded", lambda: False)
+    live, command = cpu_pass.CpuPictures(waits=False), cpu_pass.CpuPictures(waits=True)
+    assert not cpu_pass.draws_lines(live) and cpu_pass.draws_lines(command)
+    assert not cpu_pass.PictureMaker.ready()
+    monkeypatch.setattr(cpu_pass, "lines_loaded", lambda: True)
+    assert cpu_pass.draws_lines(live) and cpu_pass.PictureMaker.ready() == cpu_pass.prepare()

@@ -75,7 +75,8 @@ def _load() -> None:
     threading.Thread(target=_lines.ensure, name="shaderplay-cpu-lines", daemon=True).start()
     _child.ensure()
     # loaded from the cache, or compiled here if the child could not; the boundary
-    # lines' kernel loads at its first picture (~30 ms a picture without them spent)
+    # lines' kernel loads at its first picture (~30 ms a picture without them spent),
+    # once its own child (started above) has cached it
     _picture_kernels()
     _ready.set()
 
@@ -86,8 +87,14 @@ def cached() -> bool:
 
 
 def lines_ready() -> None:
-    """Wait for the boundary lines' kernel where a cold cache has it compiling."""
+    """Wait for the boundary lines' kernel where a cold cache has it compiling (a
+    command's picture; a window's uses the shader's lines until lines_loaded())."""
     _lines.ensure()
+
+
+def lines_loaded() -> bool:
+    """Whether the boundary lines' kernel is ready to load at once (never waits)."""
+    return _lines.settled
 
 
 def prepare(wait: bool = False, timeout: float | None = None) -> bool:

@@ -28,7 +28,7 @@ import numpy as np
 
 from ..cpu import boundaries as cpu_boundaries
 from ..cpu import colour as cpu_colour
-from ..cpu.ahead import cached, lines_ready, prepare
+from ..cpu.ahead import cached, lines_loaded, lines_ready, prepare
 from ..cpu.evaluator import CpuEvaluator
 from ..cpu.modes import Job, classes_from_outputs, cpu_mode
 from ..errors import choose
@@ -38,10 +38,9 @@ from .request import Request, TargetField, make_request
 
 EVALUATORS = ("auto", "cpu", "shader")
 EVALUATOR_ENV = "SHADERPLAY_EVALUATOR"
-# A live "auto" renderer waits this long for the numba kernel before its first picture:
-# loading it from numba's cache takes ~0.1 s, while a wide net's first frame through
-# llvmpipe's shader took minutes; a first compile after an install (seconds) draws with
-# the shader.
+# A live "auto" renderer waits this long for the numba kernel before its first picture
+# where it loads from numba's cache (~0.1 s; a wide net's first frame through llvmpipe's
+# shader took minutes); during a first compile it does not wait and draws with the shader.
 FIRST_WAIT_S = 3.0
 
 
@@ -143,6 +142,13 @@ class CpuPictures:
         return values
 
 
+def draws_lines(cpu: CpuPictures) -> bool:
+    """Whether `cpu` blends boundary lines into its pictures: a command's waits for their
+    kernel; a live renderer's only once it is loaded (the shader draws them meanwhile,
+    never a frame held up by their first compile)."""
+    return cpu.waits or lines_loaded()
+
+
 def cpu_picture(cpu: CpuPictures, r: Request, spec, target_field, range_of, boundaries):
     """r's colours as the picture texture holds them ((H, W, 4) uint8, rows bottom
     first, `cpu`'s buffer) with the `boundaries` lines blended in; None where the
@@ -150,7 +156,7 @@ def cpu_picture(cpu: CpuPictures, r: Request, spec, target_field, range_of, boun
     rgba = cpu.rgba(r.size)
     if cpu.colours(r, spec, target_field, range_of, False, rgba) is None:
         return None
-    if boundaries is not None:
+    if boundaries is not None and draws_lines(cpu):
         mask, _ = boundary_mask(spec, boundaries)
         width = float(r.opts.get("line_width", 1.5))
         cpu.boundaries(r, spec, mask, layer_colours(spec.depth), width, rgba)
@@ -170,8 +176,9 @@ class PictureMaker:
 
     @staticmethod
     def ready() -> bool:
-        """Whether the numba kernels are loaded (their first compile is not waited on)."""
-        return prepare()
+        """Whether the numba kernels, the boundary lines' included, are loaded (their first
+        compile is not waited on: the painter must never wait for one)."""
+        return prepare() and lines_loaded()
 
     @staticmethod
     def computes(mode: str, spec) -> bool:
