@@ -95,3 +95,20 @@ def test_stages_run_side_by_side_then_in_order_and_this_process_only_loads(tmp_p
     hits, cached = _python(tmp_path, textwrap.dedent(STAGED)).splitlines()
     assert hits.split() == ["1", "0"]
     assert sorted(eval(cached)) == ["both", "double", "triple"]
+
+
+CORRUPT = """
+import tiny_kernels as t
+from pathlib import Path
+from shaderplay.kernels.child_compile import current
+
+t.call()  # compiled and cached here
+assert current(t.double)
+for index in Path("{cache}").rglob("*.nbi"):
+    index.write_bytes(index.read_bytes()[:5])  # a truncated index
+print(current(t.double))
+"""
+
+
+def test_an_index_numba_cannot_read_counts_as_no_entry(tmp_path):
+    assert _python(tmp_path, textwrap.dedent(CORRUPT)).split() == ["False"]

@@ -14,6 +14,7 @@ child runs them in stages of processes side by side, one core each.
 import contextlib
 import importlib
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -26,8 +27,12 @@ _in_child = False  # set in the child: its own first calls compile, without a gr
 
 def current(*kernels) -> bool:
     """Whether numba's cache has an entry for each dispatcher stamped with its current
-    sources (numba's own index check; an entry made on another CPU still counts)."""
-    return all(kernel._cache._cache_file._load_index() for kernel in kernels)
+    sources (numba's own index check; an entry made on another CPU still counts). An
+    index numba cannot read counts as none: the compile writes a new one."""
+    try:
+        return all(kernel._cache._cache_file._load_index() for kernel in kernels)
+    except Exception:  # a truncated or unreadable index file (numba handles only a missing one)
+        return False
 
 
 class ChildCompile:
@@ -42,7 +47,14 @@ class ChildCompile:
         self._lock = threading.Lock()
         self._done = False
 
+    @property
+    def settled(self) -> bool:
+        """ensure() has returned: the kernels load from the cache (or, where the child
+        failed, compile at their first call). Never waits, unlike ensure()."""
+        return self._done
+
     def ensure(self) -> None:
+        """Holds the lock while the child runs: a second caller waits for the same child."""
         with self._lock:
             if not (self._done or _in_child or current(*self.kernels)):
                 self._run()
@@ -53,8 +65,17 @@ class ChildCompile:
             f"import os; os.nice({int(self.nice)}); "
             f"from {__name__} import run_stages; run_stages({self.stages!r})"
         )
-        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
-            subprocess.run(_python(code), env=_env(), **_QUIET, timeout=TIMEOUT_S)
+        # A process group of its own: Ctrl-C in the terminal stops this process, not the
+        # compile, which goes on and fills the cache; a child past TIMEOUT_S is stopped
+        # with every process it started. (Not a session of its own: with the kernel's
+        # autogroups, nice counts only within a session.)
+        with contextlib.suppress(OSError):
+            child = subprocess.Popen(_python(code), env=_env(), process_group=0, **_QUIET)
+            try:
+                child.wait(TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
+                child.wait()
 
 
 def run_stages(stages: tuple) -> None:
@@ -68,11 +89,13 @@ def run_stages(stages: tuple) -> None:
         children = []
         for function in others:
             with contextlib.suppress(OSError):
-                children.append(subprocess.Popen(_python(code % function), env=_env(), **_QUIET))
-        with contextlib.suppress(Exception):
-            run_here(first)
-        for child in children:
-            child.wait()
+                children.append(subprocess.Popen(_python(code % function), **_QUIET))
+        try:
+            with contextlib.suppress(Exception):
+                run_here(first)
+        finally:
+            for child in children:
+                child.wait()
 
 
 def _python(code: str) -> list:
