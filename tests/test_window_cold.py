@@ -2,11 +2,18 @@
 window draws, zooms and quits within seconds of the quit action while the
 trainer's kernels still compile in child processes, which go on and fill the cache."""
 
+import os
 import time
 
 from test_window import display, load, run_window  # noqa: F401  (display: the fixture)
 
 QUIT_S = 10.0  # the last screenshot to the process's end: the quit is two frames later
+SLOW_S = 8.0
+SLOW = """
+import sys, time
+if any("run_stages" in a for a in getattr(sys, "orig_argv", ())):
+    time.sleep({seconds})
+"""
 
 
 def test_a_cold_cache_draws_and_quits_at_once(display, tmp_path, wait_for):  # noqa: F811
@@ -18,7 +25,14 @@ def test_a_cold_cache_draws_and_quits_at_once(display, tmp_path, wait_for):  # n
         {"frame": 6, "do": "window_screenshot", "path": "zoomed.png"},
         {"frame": 8, "do": "quit"},
     ]
-    result = run_window(display, tmp_path, steps, "circle", env={"NUMBA_CACHE_DIR": str(cache)})
+    # The compile children start SLOW_S late (a sitecustomize on their path), so the
+    # window's quit comes before the compile ends on any machine, unless it waited for it.
+    slow = tmp_path / "slow"
+    slow.mkdir()
+    (slow / "sitecustomize.py").write_text(SLOW.format(seconds=SLOW_S))
+    path = os.pathsep.join(filter(None, [str(slow), os.environ.get("PYTHONPATH")]))
+    env = {"NUMBA_CACHE_DIR": str(cache), "PYTHONPATH": path}
+    result = run_window(display, tmp_path, steps, "circle", env=env)
     ended = time.time()
     assert result.returncode == 0, result.stderr
     shot = (tmp_path / "zoomed.png").stat().st_mtime
@@ -29,6 +43,7 @@ def test_a_cold_cache_draws_and_quits_at_once(display, tmp_path, wait_for):  # n
     def trainer_cached():
         return list(cache.rglob("kernel.train_steps-*.nbi"))
 
-    wait_for(trainer_cached)  # the child finishes after the window has gone
+    wait_for(trainer_cached)  # the child finishes after the window has gone (not the
+    # CPU picture's children: they go on at nice 10 under the tests that follow)
     compiled = trainer_cached()[0].stat().st_mtime
     assert shot < ended < compiled, "the window waited for the trainer's compile"
