@@ -63,9 +63,8 @@ def eased(t: float) -> float:
 
 
 def _check_frames(n_frames) -> int:
-    if isinstance(n_frames, bool) or not isinstance(n_frames, int):
-        raise bad_value("frames", n_frames, f"an integer 1..{MAX_FRAMES}")
-    if not 1 <= n_frames <= MAX_FRAMES:
+    whole = isinstance(n_frames, int) and not isinstance(n_frames, bool)
+    if not (whole and 1 <= n_frames <= MAX_FRAMES):
         raise bad_value("frames", n_frames, f"an integer 1..{MAX_FRAMES}")
     return n_frames
 
