@@ -182,10 +182,11 @@ def _texture(picture) -> np.ndarray:
 @pytest.fixture
 def painted(ctx, make_renderer):
     """(CanvasPicture of a CPU renderer with a 2-12-12-3 net, its Gated maker, renderer)."""
-    from shaderplay.cpu.ahead import prepare
+    from shaderplay.cpu.ahead import lines_ready, prepare
     from shaderplay.network import Network
 
     assert prepare(wait=True)  # the kernels loaded: the painter is used from the start
+    lines_ready()  # the boundary lines' too (the painter waits for all three)
     renderer = make_renderer(evaluator="cpu")
     renderer.set_network(Network.random((2, 12, 12, 3), seed=1))
     picture = CanvasPicture(ctx, renderer)
