@@ -42,12 +42,18 @@ def _picture_kernels():
     return evaluator, params
 
 
+def _tiny():
+    """The evaluator of a 2-1 network and its weights: each kernel has one signature for
+    every network, so the smallest compiles (or loads) it."""
+    net = Network.random((2, 1), seed=0)
+    return CpuEvaluator(net.spec), net.params
+
+
 def _compile_values():
     """evaluate_grid (what a child runs); the evaluator and its weights."""
-    net = Network.random((2, 1), seed=0)
-    evaluator = CpuEvaluator(net.spec)
-    evaluator.values(net.params, None, (1, 1))
-    return evaluator, net.params
+    evaluator, params = _tiny()
+    evaluator.values(params, None, (1, 1))
+    return evaluator, params
 
 
 def _compile_colours() -> None:
@@ -57,18 +63,8 @@ def _compile_colours() -> None:
 
 def _compile_lines() -> None:
     """draw_boundaries (what a child runs)."""
-    net = Network.random((2, 1), seed=0)
     rgba = np.zeros((1, 1, 4), np.uint8)
-    draw(
-        CpuEvaluator(net.spec),
-        net.params,
-        None,
-        (1, 1),
-        np.ones((1, 4)),
-        np.ones((1, 3)),
-        1.5,
-        rgba,
-    )
+    draw(*_tiny(), None, (1, 1), np.ones((1, 4)), np.ones((1, 3)), 1.5, rgba)
 
 
 def _load() -> None:

@@ -70,7 +70,9 @@ class ChildCompile:
         # with every process it started. (Not a session of its own: with the kernel's
         # autogroups, nice counts only within a session.)
         with contextlib.suppress(OSError):
-            child = subprocess.Popen(_python(code), env=_env(), process_group=0, **_QUIET)
+            env = dict(os.environ)  # the child imports this copy of shaderplay
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_ROOT), env.get("PYTHONPATH")]))
+            child = subprocess.Popen(_python(code), env=env, process_group=0, **_QUIET)
             try:
                 child.wait(TIMEOUT_S)
             except subprocess.TimeoutExpired:
@@ -84,8 +86,8 @@ def run_stages(stages: tuple) -> None:
     compiles on one core, holding the GIL). A stage starts when the one before has
     ended, and loads what that one compiled from the cache. A failed function leaves
     its kernels to the next stage, or to the first call."""
+    code = f"from {__name__} import run_here; run_here(%r)"
     for first, *others in stages:
-        code = f"from {__name__} import run_here; run_here(%r)"
         children = []
         for function in others:
             with contextlib.suppress(OSError):
@@ -100,12 +102,6 @@ def run_stages(stages: tuple) -> None:
 
 def _python(code: str) -> list:
     return [sys.executable, "-c", code]
-
-
-def _env() -> dict:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_ROOT), env.get("PYTHONPATH")]))
-    return env
 
 
 _QUIET = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
