@@ -58,4 +58,9 @@ def install() -> str:
         if chosen is None:
             return host_features()
         os.environ[ENV] = chosen
+        # numba read its environment when it was imported; its code generator, built at
+        # the first kernel declared, takes the features from that reading.
+        from numba.core import config
+
+        config.reload_config()
     return chosen
