@@ -32,6 +32,7 @@ MAX_IMAGE_SIZE = 2048
 # (a restart period times restart_mult); steps per kernel call bound its trace buffer.
 MAX_STEPS = 10**12
 MAX_CHUNK = 100_000
+MAX_THREADS = 4  # threads that may share one training step (kernels/team.py)
 MAX_PER_FRAME = 1_000_000
 MAX_FRAMES = 1_000_000  # a recording's frames: over nine hours at 30 fps
 MAX_RESTART_MULT = 1000
@@ -131,6 +132,9 @@ class TrainConfig:
     chunk_steps: int = setting(
         64, Integer(1, MAX_CHUNK)
     )  # steps per kernel call (GIL released) between snapshots
+    # threads that share each step (the same results for any number); 0 = the CPU's cores
+    # where a step is big enough to share, one while a window or recording trains
+    threads: int = setting(0, Integer(0, MAX_THREADS))
 
     def validate(self) -> "TrainConfig":
         """This config with every field checked (and typed), else a clear error."""

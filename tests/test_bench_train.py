@@ -31,10 +31,15 @@ def test_the_table_gives_each_side_multiply_adds_and_share_of_the_peak():
     assert macs_per_example((2, 64, 64, 64, 64, 3)) == 37_824  # 3 per weight
     row = {"numba": {"us_per_step": 2.0, "examples_per_s": 5e5, "macs_per_s": 2e10}}
     row.update(case="net", batch=1, torch={**row["numba"], "macs_per_s": 1e10}, ratio=2.0)
+    row.update(threads=1)
+    shared = {**row, "threads": 2, "numba1": {**row["numba"], "macs_per_s": 1.2e10}}
     peak = Peak(4e10, (1.0, 2.0, 3.0), 2048, 5)
-    text = report([row], peak)
-    assert text.splitlines()[0] == str(peak)
-    assert "20.00   50.0" in text and "10.00   25.0" in text and "2.0x" in text
+    text = report([row, shared], peak)
+    lines = text.splitlines()
+    assert lines[0] == str(peak)
+    assert "20.00   50.0" in lines[2] and "10.00   25.0" in lines[2] and "2.0x" in lines[2]
+    assert lines[3].startswith("net, 2 threads") and "one thread" in lines[4]
+    assert "12.00   30.0" in lines[4] and len(lines) == 5
 
 
 def test_the_side_by_side_table_runs_both_sides():

@@ -88,6 +88,7 @@ FLAGS = [  # flag, text, the changes it stands for
     ("--activation", "relu,tanh", {"network.activation": ["relu", "tanh"]}),
     ("--output-activation", "sigmoid", {"network.output": "sigmoid"}),
     ("--optimizer", "sgd", {"train.optimizer": "sgd"}),
+    ("--threads", "2", {"train.threads": 2}),
     ("--lr", "1e-3", {"train.lr": 1e-3}),
     ("--batch-size", "64", {"train.batch_size": 64}),
     ("--steps", "40", {"train.max_steps": 40}),

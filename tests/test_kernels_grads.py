@@ -80,7 +80,7 @@ def test_backprop_matches_numpy_for_every_shape(n_out):
             W = np.random.default_rng(n_out + n_in).standard_normal((n_out, n_in))
             W = W.astype(np.float32)
             dX = np.full((n_in, B), np.nan, np.float32)
-            backprop(W, G, dX, np.empty((n_in, n_out), np.float32))
+            backprop(W, G, dX, np.empty((n_in, n_out), np.float32), 0)
             want = W.T.astype(np.float64) @ G.astype(np.float64)
             np.testing.assert_allclose(dX, want, rtol=1e-5, atol=1e-5 * np.sqrt(n_out))
 

@@ -347,7 +347,7 @@ OPTS = list(optimizers.OPTIMIZERS.values())
 def _changed(value):
     """Another valid value of a setting, far enough away to show in a few float32 steps."""
     if isinstance(value, int):
-        return value + 5
+        return value + 2  # train.threads allows 0..4
     return value / 2 if value >= 0.01 else 0.1
 
 

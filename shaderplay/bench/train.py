@@ -9,6 +9,9 @@ alternating in the same run so both see the same machine load. Reported:
 median examples/s and µs per optimiser step, the ratio numba / torch, and
 multiply-adds per second (3 per weight per example: forward, backward to the
 inputs, weight gradients) as a share of the float32 peak (bench/peak.py).
+The trainer takes the threads it would for `shaderplay train` (train.threads,
+0: the cores where a step is big enough to share); where that is more than
+one, the same network on one thread is measured beside it too.
 
 Beside them, one long run of a preset as the window trains it (its own
 settings, a test-loss evaluation per chunk): µs/step early (just after the
@@ -25,7 +28,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .. import activations, optimizers
-from ..config import MAX_CHUNK, TrainConfig
+from ..config import MAX_CHUNK, MAX_THREADS, TrainConfig
 from ..network import Network
 from .peak import measure_peak
 
@@ -108,8 +111,10 @@ def _timed(run_steps, seconds: float) -> float:
         n = int(n * min(64.0, max(2.0, seconds / max(elapsed, 1e-6))))
 
 
-def numba_runner(case: Case, x, y):
+def numba_runner(case: Case, x, y, threads: int = 0):
+    """(run(steps), the threads each step is shared by)."""
     from ..train import Trainer
+    from ..train.threads import step_macs, team_size
 
     net = Network.random(case.sizes, activation=case.activation, output=case.output, seed=0)
     trainer = Trainer(
@@ -120,9 +125,11 @@ def numba_runner(case: Case, x, y):
         lr=case.lr,
         batch_size=case.batch,
         chunk_steps=MAX_CHUNK,  # one kernel call per timed run, as far as the field allows
+        threads=threads,
     )
     trainer.run(8)  # compile (or load from the cache) outside the timing
-    return trainer.run
+    parts = team_size(threads, step_macs(net.layout, case.batch), background=False)
+    return trainer.run, parts
 
 
 def torch_runner(case: Case, x, y, threads: int = 2):
@@ -172,20 +179,26 @@ def measure(
     with_torch: bool = True,
     torch_threads: int = 2,
     cases=CASES,
+    threads: int = 0,
 ) -> list[dict]:
-    """One row per case: median µs/step and examples/s for numba and (if available) torch."""
+    """One row per case: median µs/step and examples/s for numba with `threads` (0: as
+    `shaderplay train` chooses; "threads" says how many), numba on one thread where that
+    is more ("numba1"), and (if available) torch."""
     with_torch = with_torch and torch_available()
     rows = []
     for case in cases:
         x, y = make_data(case)
-        runners = {"numba": numba_runner(case, x, y)}
+        run, parts = numba_runner(case, x, y, threads)
+        runners = {"numba": run}
+        if parts > 1:
+            runners["numba1"] = numba_runner(case, x, y, 1)[0]
         if with_torch:
             runners["torch"] = torch_runner(case, x, y, torch_threads)
         times = {name: [] for name in runners}
         for _ in range(repeats):  # alternate, so both sides share the machine's load
             for name, run in runners.items():
                 times[name].append(_timed(run, seconds))
-        row = {"case": case.name, "batch": case.batch}
+        row = {"case": case.name, "batch": case.batch, "threads": parts}
         for name, samples in times.items():
             per_step = statistics.median(samples)
             examples = case.batch / per_step
@@ -266,10 +279,13 @@ def report(rows: list[dict], peak=None) -> str:
     )
     lines = ([str(peak)] if peak else []) + [f"{'network':<40}{head} {'ratio':>7}"]
     for r in rows:
-        line = f"{r['case']:<40}" + side("numba", r["numba"])
+        name = r["case"] + (f", {r['threads']} threads" if r["threads"] > 1 else "")
+        line = f"{name:<40}" + side("numba", r["numba"])
         if "torch" in r:
             line += side("torch", r["torch"]) + f" {r['ratio']:>6.1f}x"
         lines.append(line)
+        if "numba1" in r:
+            lines.append(f"{'  the same on one thread':<40}" + side("numba1", r["numba1"]))
     return "\n".join(lines)
 
 
@@ -287,6 +303,12 @@ def add_arguments(parser) -> None:
     parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch baseline")
     parser.add_argument(
         "--torch-threads", type=int, default=2, help="torch.set_num_threads (%(default)s)"
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=0,
+        help="threads sharing each numba step (%(default)s: as shaderplay train chooses)",
     )
     parser.add_argument("--long", default=LONG_PRESET, help="preset of the long run (%(default)s)")
     parser.add_argument(
@@ -306,6 +328,7 @@ def run(args) -> int:
         ("--seconds", args.seconds, args.seconds > 0, "a number > 0"),
         ("--repeats", args.repeats, args.repeats >= 1, "a whole number >= 1"),
         ("--torch-threads", args.torch_threads, args.torch_threads >= 1, "a whole number >= 1"),
+        ("--threads", args.threads, 0 <= args.threads <= MAX_THREADS, f"0..{MAX_THREADS}"),
         ("--long-steps", args.long_steps, args.long_steps >= 0, "a whole number >= 0 (0: none)"),
     ):
         if not ok:
@@ -320,7 +343,9 @@ def run(args) -> int:
             "torch not installed: numba figures only (the baseline needs pip install torch==2.13.0)"
         )
     peak = measure_peak()
-    rows = measure(args.seconds, args.repeats, not args.no_torch, args.torch_threads)
+    rows = measure(
+        args.seconds, args.repeats, not args.no_torch, args.torch_threads, threads=args.threads
+    )
     print(report(rows, peak))
     if args.long_steps > 0:
         block = min(LONG_BLOCK, max(LONG_PARTS, args.long_steps // 4))

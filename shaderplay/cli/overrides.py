@@ -99,6 +99,14 @@ SHORTCUTS = (
     Shortcut("--lr", ("train.lr",), _number, "LR", "the learning rate, e.g. 1e-3"),
     Shortcut("--batch-size", ("train.batch_size",), _integer, "B", "the minibatch size"),
     Shortcut(
+        "--threads",
+        ("train.threads",),
+        _integer,
+        "N",
+        "threads sharing each training step, the same results for any N (0: the cores, "
+        "where a step is big enough; one while a window or recording trains)",
+    ),
+    Shortcut(
         "--steps",
         ("train.max_steps",),
         _at_least(1),

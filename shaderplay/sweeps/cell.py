@@ -11,7 +11,7 @@ single-threaded; the picture comes from the numba evaluator).
 import io
 import time
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -55,6 +55,8 @@ def network_bytes(net, meta: dict) -> bytes:
 
 def _train(outcome: Outcome, net, data, config, steps: int) -> None:
     chunk_us = []
+    if config.threads == 0:  # cells train side by side, one to a core
+        config = replace(config, threads=1)
     trainer = Trainer(net, data, config=config)
     trainer.run(steps, callback=lambda t: chunk_us.append(t.us_per_step))
     outcome.steps = trainer.step

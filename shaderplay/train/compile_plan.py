@@ -49,17 +49,18 @@ LAYERS = (
 GRADIENTS = (
     (loss_grad, (I64, M, M, M, M, M, BOOL, BOOL)),
     (weight_grads, (M, M, M, V)),
-    (backprop, (M, M, M, M)),
-    (update, (V, V, V, V, F64_1, I64_1, F64, F64, I64)),
+    (backprop, (M, M, M, M, I64)),
+    (update, (V, V, V, V, F64_1, I64_1, F64, F64, I64, I64, I64)),
     (add_penalties, (V, V, I64_2, F64, F64)),
     (grad_sq_norm, (V, I64)),
     (clip_coef_jit, (F64, F64)),
-    (commit, (V, V, V, I64_1)),
+    (commit, (V, V, V, I64_1, I64, I64)),
     (shuffle, (I64_1, types.uint64[::1])),
 )
-# params, grad, state, layers, wsl, misc, ws, X, Y, perm, rng, ctr, hyper, ihyper, n, trace
+# params, grad, state, layers, wsl, misc, ws, X, Y, perm, rng, ctr, hyper, ihyper, n, trace,
+# part, parts, sync
 TRAIN_STEPS = (V, V, V, I64_2, I64_2, I64_1, V, M, M, I64_1, types.uint64[::1], I64_1)
-TRAIN_STEPS += (F64_1, I64_1, I64, types.float64[:, ::1])
+TRAIN_STEPS += (F64_1, I64_1, I64, types.float64[:, ::1], I64, I64, I64_1)
 EVALUATE = (V, I64_2, I64_2, I64_1, V, M, M, I64, M)  # params .. Y, loss code, out
 ENTRIES = ((K.train_steps, TRAIN_STEPS), (K.evaluate, EVALUATE))
 

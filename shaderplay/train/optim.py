@@ -78,22 +78,26 @@ clip_coef_jit = kernel(clip_coef)
 
 
 @kernel
-def update(params, grad, state, new, hyper, ihyper, lr, clip, t):
-    """One step of the configured optimiser over the n trainable floats (see the module
-    docstring) into `new` ((1 + slots) n floats: the weights, then the moments); True if
-    every new weight is finite. hyper, ihyper: the TrainConfig (train/hyper.py).
+def update(params, grad, state, new, hyper, ihyper, lr, clip, t, i0, i1):
+    """One step of the configured optimiser over the trainable floats [i0, i1) of n (see
+    the module docstring) into `new` ((1 + slots) n floats: the weights, then the
+    moments); True if each of those new weights is finite. hyper, ihyper: the
+    TrainConfig (train/hyper.py).
 
     `clip` scales the gradient first; `t` is the 1-based step count (Adam's bias correction).
     """
     opt, n, wd = ihyper[_OPTIMIZER], ihyper[_N], hyper[_WD]
-    m_state, v_state = flat(state, 0, n), flat(state, n, n)
-    p_new, m_new, v_new = flat(new, 0, n), flat(new, n, n), flat(new, 2 * n, n)
+    # windows from i0, indexed by the range variable alone (a loop from i0 is not vectorised)
+    size = i1 - i0
+    params, grad = flat(params, i0, size), flat(grad, i0, size)
+    m_state, v_state = flat(state, i0, size), flat(state, n + i0, size)
+    p_new, m_new, v_new = flat(new, i0, size), flat(new, n + i0, size), flat(new, 2 * n + i0, size)
     k_lr = np.float32(lr)
     k_clip = np.float32(clip)
     k_wd = np.float32(wd if opt != ADAMW else 0.0)
     bad = 0  # new weights that are inf or NaN (a comparison: fast-math may fold p - p to 0)
     if opt == SGD:
-        for i in range(n):
+        for i in range(size):
             g = grad[i] * k_clip + k_wd * params[i]
             p = params[i] - k_lr * g
             bad += not abs(p) <= _FMAX
@@ -101,7 +105,7 @@ def update(params, grad, state, new, hyper, ihyper, lr, clip, t):
     elif opt in (MOMENTUM, NESTEROV):
         k_mu = np.float32(hyper[_MU])
         nesterov = opt == NESTEROV
-        for i in range(n):
+        for i in range(size):
             g = grad[i] * k_clip + k_wd * params[i]
             buf = k_mu * m_state[i] + g
             step = g + k_mu * buf if nesterov else buf
@@ -114,7 +118,7 @@ def update(params, grad, state, new, hyper, ihyper, lr, clip, t):
         k_a = np.float32(alpha)
         k_1a = np.float32(1.0 - alpha)
         k_eps = np.float32(hyper[_EPS])
-        for i in range(n):
+        for i in range(size):
             g = grad[i] * k_clip + k_wd * params[i]
             sq = k_a * m_state[i] + k_1a * g * g
             p = params[i] - k_lr * g / (np.sqrt(sq) + k_eps)
@@ -131,7 +135,7 @@ def update(params, grad, state, new, hyper, ihyper, lr, clip, t):
         step_size = np.float32(lr / (1.0 - b1**t))
         bc2_sqrt = np.float32(np.sqrt(1.0 - b2**t))
         decay = np.float32(1.0 - lr * wd) if opt == ADAMW else F1
-        for i in range(n):
+        for i in range(size):
             g = grad[i] * k_clip + k_wd * params[i]
             m = k_b1 * m_state[i] + k_1b1 * g
             v = k_b2 * v_state[i] + k_1b2 * g * g
@@ -146,12 +150,12 @@ def update(params, grad, state, new, hyper, ihyper, lr, clip, t):
 
 
 @kernel
-def commit(params, state, new, ihyper):
-    """The step `update` left in `new` into the weights and the optimiser's moments."""
-    n = ihyper[_N]
-    moments = _SLOTS[ihyper[_OPTIMIZER]] * n
-    for i in range(n):
-        params[i] = new[i]
-    src = flat(new, n, moments)  # indexed by the range variable alone: a vectorised copy
-    for i in range(moments):
-        state[i] = src[i]
+def commit(params, state, new, ihyper, i0, i1):
+    """The step `update` left in `new` for the trainable floats [i0, i1) into the weights
+    and the optimiser's moments."""
+    n, size = ihyper[_N], i1 - i0
+    for slot in range(1 + _SLOTS[ihyper[_OPTIMIZER]]):  # the weights, then each moment
+        src = flat(new, n * slot + i0, size)  # indexed by the range variable alone: vectorised
+        dst = flat(params, i0, size) if slot == 0 else flat(state, n * (slot - 1) + i0, size)
+        for i in range(size):
+            dst[i] = src[i]

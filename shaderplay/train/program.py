@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..kernels.team import MOST
 from ..optimizers import MAX_SLOTS
 from ..spec import ParamLayout
 from . import kernel as K
@@ -32,7 +33,7 @@ class Workspace:
 
     capacity: int
     wsl: np.ndarray  # (L, 4) int64: H, D, xhat, stats offsets per layer
-    misc: np.ndarray  # (8,) int64: see kernel.X_ROWS ... kernel.NEW_STEP
+    misc: np.ndarray  # (9,) int64: see kernel.X_ROWS ... kernel.W_T_SIZE
     ws: np.ndarray  # float32
 
     @staticmethod
@@ -48,7 +49,7 @@ class Workspace:
             return start
 
         layers = layout.layers
-        misc = np.zeros(8, np.int64)
+        misc = np.zeros(K.W_T_SIZE + 1, np.int64)
         misc[K.X_ROWS] = take(layers[0].n_in * B)
         misc[K.Y_ROWS] = take(layers[-1].n_out * B)
         wsl = np.full((len(layers), 4), -1, np.int64)
@@ -62,7 +63,9 @@ class Workspace:
         misc[K.G_ROWS] = take(widest * B)
         misc[K.G_ROWS2] = take(widest * B)
         misc[K.LOSS_SCRATCH] = take(3 * B)
-        misc[K.W_T] = take(max(s.n_in * s.n_out for s in layers))  # W transposed, backward
+        # W transposed, backward: one for each thread of a team (kernels/team.py)
+        misc[K.W_T_SIZE] = _round(max(s.n_in * s.n_out for s in layers))
+        misc[K.W_T] = take(MOST * misc[K.W_T_SIZE])
         if steps:  # the optimiser's step: new weights and moments (optim.py)
             misc[K.NEW_STEP] = take((1 + MAX_SLOTS) * layout.n_trainable)
         misc[K.CAPACITY] = B

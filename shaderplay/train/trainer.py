@@ -49,6 +49,7 @@ from .results import ACCURACY_KIND, REASONS, Divergence, Rows, Snapshot, TrainRe
 from .rng import seed_state
 from .schedule import lr_at, zero_from
 from .settings import make_config, step_count
+from .threads import step_macs, team_size, train_steps
 
 EVAL_CAPACITY = 1024  # samples per forward call when evaluating a split
 NOTHING = (float("nan"),) * 5  # train loss, test loss, lr, train and test accuracy
@@ -132,6 +133,7 @@ class Trainer(ThreadControl):
         batch = min(cfg.batch_size, self._x.shape[1])
         classes = ACCURACY_KIND.get(self.dataset.kind, 0)
         self._hyper, self._ihyper = hyper_vectors(cfg, batch, self.net.layout.n_trainable, classes)
+        self._step_macs = step_macs(self.net.layout, batch)
         if getattr(self, "_ws", None) is None or self._ws.capacity != batch:
             self._ws = Workspace.of(self.net.layout, batch, steps=True)
 
@@ -247,24 +249,12 @@ class Trainer(ThreadControl):
             first = self.step
             start_params = self.net.params.copy()
             start = time.perf_counter()
-            status = K.train_steps(
-                self.net.params,
-                self._grad,
-                self._state,
-                self._layers,
-                self._ws.wsl,
-                self._ws.misc,
-                self._ws.ws,
-                self._x,
-                self._y,
-                self._perm,
-                self._rng,
-                self._ctr,
-                self._hyper,
-                self._ihyper,
-                n,
-                self._trace,
-            )
+            args = (self.net.params, self._grad, self._state, self._layers, self._ws.wsl)
+            args += (self._ws.misc, self._ws.ws, self._x, self._y, self._perm, self._rng)
+            args += (self._ctr, self._hyper, self._ihyper)
+            background = threading.current_thread() is self._thread
+            parts = team_size(cfg.threads, self._step_macs, background)
+            status = train_steps(args, n, self._trace, parts)
             elapsed = time.perf_counter() - start
             self.seconds += elapsed
             ran = self.step - first
