@@ -38,6 +38,7 @@ def test_each_mode_follows_training_and_a_rebuild_shows_at_once(display, tmp_pat
     for k, mode in enumerate(MODES):
         steps += [
             {"frame": frame, "do": "set_view", "mode": mode},
+            {"frame": frame + 1, "do": "wait_for_picture"},  # a mode's first may take seconds
             {"frame": frame + 1, "do": "wait_for_step", "step": step},
             {"frame": frame + 4, "do": "window_screenshot", "path": f"{k}a.png"},
             {"frame": frame + 4, "do": "report_layout", "path": f"{k}.json"},
@@ -57,6 +58,7 @@ def test_each_mode_follows_training_and_a_rebuild_shows_at_once(display, tmp_pat
     result = run_window(display, tmp_path, steps, "default", "--set", "network.hidden=[8, 8]")
     assert result.returncode == 0, result.stderr
     assert "ended at step" not in result.stderr, result.stderr
+    assert "wait_for_picture ended" not in result.stderr, result.stderr
     rect = json.loads((tmp_path / "layout.json").read_text())["canvas"]
     for k, mode in enumerate(MODES):
         assert json.loads((tmp_path / f"{k}.json").read_text())["mode"] == mode

@@ -272,6 +272,11 @@ class CanvasPicture:
         """Fraction of the canvas's pixels (per side) in the picture on screen now."""
         return self._job.scale if self._job is not None else 1.0
 
+    @property
+    def shown_mode(self) -> str | None:
+        """The view mode of the picture on the canvas ("neuron:1:3"), None before the first."""
+        return self._job.args[0] if self._job is not None else None
+
     def release(self) -> None:
         if self._painter is not None:
             self._painter.close()

@@ -181,7 +181,7 @@ class Loop:
         )  # first: a replay begun this frame shows its start
         if self.script is not None:
             ops = []
-            self.script.run(state.frame, state, session, ops)
+            self.script.run(state.frame, state, session, ops, self.picture.shown_mode)
             self._window_ops(ops)
         dropped = window.take_dropped()
         if dropped:

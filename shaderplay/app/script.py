@@ -19,7 +19,9 @@ happened whatever the machine's speed. The wait always ends: when training
 stopped by itself (diverged, max_steps, target_loss), is paused, has nothing
 to train on, or made no step for STALL_S seconds, the script goes on and says
 so in the message bar and on stderr; so does an action the step names that is
-refused (a bad value). Used by the window tests and the benchmark, and handy
+refused (a bad value). "wait_for_picture" holds it the same way until the canvas
+shows a picture of the view's mode (a mode's first picture may take seconds),
+for at most STALL_S seconds. Used by the window tests and the benchmark, and handy
 for demos: `shaderplay --script demo.json`.
 """
 
@@ -45,7 +47,7 @@ ACTIONS = actions_in(
 )
 # carried out by the window loop
 EXTRA = ("window_screenshot", "resize", "drop", "mouse", "report_layout")
-CONTROL = ("wait_for_step",)
+CONTROL = ("wait_for_step", "wait_for_picture")
 STALL_S = 30.0  # a wait for a step ends when training made no step for this long
 
 
@@ -55,6 +57,7 @@ class Script:
     held: int = 0  # frames spent waiting: script frame = window frame - held
     until_step: int = -1
     moved: tuple[int, float] = (0, 0.0)  # while waiting: (step, time) training last moved
+    picture_since: float = -1.0  # while waiting for the mode's picture: since when
 
     @classmethod
     def load(cls, path) -> "Script":
@@ -88,8 +91,14 @@ class Script:
         self.steps = self.steps[len(now) :]
         return now
 
-    def run(self, frame: int, state, session, window_ops: list) -> None:
-        """Run the actions due on `frame`; window steps go to `window_ops` as (do, kwargs)."""
+    def run(self, frame: int, state, session, window_ops: list, shown_mode=None) -> None:
+        """Run the actions due on `frame`; window steps go to `window_ops` as (do, kwargs).
+        `shown_mode`: the mode of the picture on the canvas (wait_for_picture)."""
+        if self.picture_since >= 0:
+            if self._picture_missing(state, shown_mode):
+                self.held += 1
+                return
+            self.picture_since = -1.0
         if self.until_step >= 0:
             if self._waiting(state, session):
                 self.held += 1
@@ -97,6 +106,10 @@ class Script:
             self.until_step = -1
         due = self.due(frame - self.held)
         for k, s in enumerate(due):
+            if s["do"] == "wait_for_picture":
+                self.picture_since = time.monotonic()
+                self.steps = due[k + 1 :] + self.steps
+                break
             if s["do"] == "wait_for_step":
                 self.until_step = int(s.get("step", 0))
                 self.moved = (session.step_count, time.monotonic())
@@ -114,6 +127,19 @@ class Script:
             said = state.message  # None where the step cleared the message bar
             if said is not before and said is not None and said.error:  # refused: logged too
                 print(f"shaderplay: script step {s['do']}: {said.text}", file=sys.stderr)
+
+    def _picture_missing(self, state, shown_mode) -> bool:
+        """Whether to hold on for a picture of the view's mode; a wait that ends without
+        one says so."""
+        wanted = state.preset.view.mode.split(":")[0]
+        if shown_mode is not None and shown_mode.split(":")[0] == wanted:
+            return False
+        if time.monotonic() - self.picture_since < STALL_S:
+            return True
+        text = f"script: wait_for_picture ended after {STALL_S:.0f} s with no {wanted} picture"
+        state.say(text, error=True)
+        print(f"shaderplay: {text}", file=sys.stderr)
+        return False
 
     def _waiting(self, state, session) -> bool:
         """Whether to hold on for `until_step`; a wait that ends short says why."""
