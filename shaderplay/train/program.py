@@ -63,9 +63,9 @@ class Workspace:
         misc[K.G_ROWS] = take(widest * B)
         misc[K.G_ROWS2] = take(widest * B)
         misc[K.LOSS_SCRATCH] = take(3 * B)
-        # W transposed, backward: one for each thread of a team (kernels/team.py)
+        # W transposed, backward: one for each thread of a team training (kernels/team.py)
         misc[K.W_T_SIZE] = _round(max(s.n_in * s.n_out for s in layers))
-        misc[K.W_T] = take(MOST * misc[K.W_T_SIZE])
+        misc[K.W_T] = take((MOST if steps else 1) * misc[K.W_T_SIZE])
         if steps:  # the optimiser's step: new weights and moments (optim.py)
             misc[K.NEW_STEP] = take((1 + MAX_SLOTS) * layout.n_trainable)
         misc[K.CAPACITY] = B
