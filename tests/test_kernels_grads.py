@@ -14,7 +14,7 @@ import pytest
 from test_kernels_vector import AVX512
 
 from shaderplay.kernels import vector
-from shaderplay.kernels.linalg import _GRAD_TILES, backprop, weight_grads
+from shaderplay.kernels.linalg import _GRAD_TILES, backprop, transpose, weight_grads
 from shaderplay.kernels.tiles import LANES, REGISTERS, SHAPES
 
 ROWS = sorted({1, 2, 3, 4, 5, 7, 13, 30, 64} | {r for r, _ in SHAPES} | {r + 1 for r, _ in SHAPES})
@@ -80,7 +80,10 @@ def test_backprop_matches_numpy_for_every_shape(n_out):
             W = np.random.default_rng(n_out + n_in).standard_normal((n_out, n_in))
             W = W.astype(np.float32)
             dX = np.full((n_in, B), np.nan, np.float32)
-            backprop(W, G, dX, np.empty((n_in, n_out), np.float32), 0)
+            WT = np.full((n_in, n_out), np.nan, np.float32)
+            transpose(W, WT)
+            assert np.array_equal(WT, W.T)
+            backprop(W, WT, G, dX)
             want = W.T.astype(np.float64) @ G.astype(np.float64)
             np.testing.assert_allclose(dX, want, rtol=1e-5, atol=1e-5 * np.sqrt(n_out))
 

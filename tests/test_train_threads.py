@@ -1,6 +1,7 @@
-"""Threads sharing each training step (kernels/team.py, train/threads.py): the same bits as
-one thread for every kind of layer, loss and optimiser; how many threads a run takes; a
-part that fails stops the others instead of leaving them waiting."""
+"""Threads sharing each training step (kernels/team.py, train/threads.py): a group of the
+minibatch for each thread, which gives the same bits however many threads compute it, and
+a result close to one thread's for every kind of layer, loss and optimiser; how many
+threads a run takes; a part that fails stops the others instead of leaving them waiting."""
 
 import threading
 
@@ -9,29 +10,36 @@ import pytest
 
 from shaderplay.config import MAX_THREADS
 from shaderplay.errors import ShaderplayError
-from shaderplay.kernels.linalg import backprop
 from shaderplay.network import Network
 from shaderplay.train import Trainer, threads
 from shaderplay.train import kernel as K
+from shaderplay.train import passes as P
+from shaderplay.train import trainer as trainer_module
 from shaderplay.train.kernel import FLOATS
 
-# (network, trainer settings): the rows cover the shares' edges (layers of 3, 13 and 30
-# rows; batches that are not whole vectors, a last batch of an epoch shorter than the rest;
-# over 2 * threads.FLOATS trainable floats, so the optimiser's work is shared too), every
-# optimiser, penalties, clipping, both norms, and the classifiers' losses.
+# (network, trainer settings): the rows cover the groups' edges (batches that are not
+# whole vectors, a last batch of an epoch shorter than the rest, one too short to cut;
+# over 2 * FLOATS trainable floats, so the optimiser's work is shared too), every
+# optimiser, penalties, clipping, LayerNorm, and the classifiers' losses.
 CASES = [
     (dict(sizes=(2, 30, 27, 13, 3), output="linear"), dict(batch_size=77)),
     (dict(sizes=(2, 48, 48, 1)), dict(batch_size=64, optimizer="sgd", l1=1e-3)),
     (dict(sizes=(2, 48, 40, 1)), dict(batch_size=50, optimizer="nesterov", l2=1e-2)),
     (dict(sizes=(2, 48, 44, 1)), dict(batch_size=48, optimizer="rmsprop", clip_norm=0.1)),
     (dict(sizes=(2, 48, 48, 1), norm="layernorm"), dict(batch_size=40, optimizer="adamw")),
-    (dict(sizes=(2, 48, 48, 1), norm="batchnorm"), dict(batch_size=33, optimizer="momentum")),
+    (dict(sizes=(2, 48, 48, 1)), dict(batch_size=33, optimizer="momentum")),
     (dict(sizes=(2, 16, 16, 1)), dict(batch_size=64, loss="bce")),
     (dict(sizes=(2, 16, 16, 3), output="linear"), dict(batch_size=64, loss="cross_entropy")),
-    (dict(sizes=(2, 12, 1)), dict(batch_size=1, optimizer="sgd")),  # too small to share
 ]
 ACTIVATIONS = ("relu", "leaky_relu", "sin", "gelu", "elu", "softplus", "gaussian", "swish")
 ACTIVATIONS += ("gcu", "softsign", "linear")
+
+
+@pytest.fixture
+def small_groups(monkeypatch):
+    """The test's small networks and batches cut into groups as a big step's would be."""
+    monkeypatch.setattr(threads, "MIN_MACS", 0)
+    monkeypatch.setattr(threads, "GROUP", 16)
 
 
 def _data(n_out, n=300, seed=0):
@@ -46,64 +54,98 @@ def _data(n_out, n=300, seed=0):
 def _trained(net_kw, settings, n_threads, steps=40):
     net_kw = {"activation": "tanh", "output": "sigmoid", "seed": 3, **net_kw}
     net = Network.random(**net_kw)
-    shared = net.layout.n_trainable >= 2 * FLOATS
     trainer = Trainer(net, _data(net_kw["sizes"][-1]), lr=0.01, threads=n_threads, **settings)
     trainer.run(steps)
-    return net.params.copy(), trainer.loss_history, trainer.step, shared
+    most = threads.groups(net.layout, trainer._ws.capacity)
+    assert trainer._ws.misc[P.GROUPS] == min(n_threads, most)
+    return net.params.copy(), trainer.loss_history, trainer.step
+
+
+def _on_one_thread(monkeypatch):
+    """Every chunk's groups computed by one thread (part 0 alone)."""
+    real = threads.train_steps
+    monkeypatch.setattr(trainer_module, "train_steps", lambda a, n, t, parts: real(a, n, t, 1))
 
 
 @pytest.mark.parametrize("net_kw, settings", CASES)
-def test_any_number_of_threads_gives_the_same_bits(net_kw, settings):
-    alone = _trained(net_kw, settings, 1)
-    assert alone[3] == (max(net_kw["sizes"]) >= 40)  # the optimiser's floats shared or not
-    for n_threads in (2, 3):
-        params, history, step, _ = _trained(net_kw, settings, n_threads)
+def test_groups_give_the_same_bits_on_any_number_of_threads(
+    net_kw, settings, small_groups, monkeypatch
+):
+    shared = {n: _trained(net_kw, settings, n) for n in (2, 3)}
+    _on_one_thread(monkeypatch)
+    for n_threads, (params, history, step) in shared.items():
+        alone = _trained(net_kw, settings, n_threads)  # the same groups, one thread
         assert step == alone[2]
         assert np.array_equal(params, alone[0]), (n_threads, net_kw, settings)
         assert np.array_equal(history, alone[1], equal_nan=True)
 
 
+@pytest.mark.parametrize("net_kw, settings", CASES)
+def test_groups_train_as_one_thread_does_up_to_rounding(net_kw, settings, small_groups):
+    alone = _trained(net_kw, settings, 1)
+    for n_threads in (2, 3):
+        params, history, step = _trained(net_kw, settings, n_threads)
+        assert step == alone[2]
+        assert not np.array_equal(params, alone[0])  # the sums over the batch cut in groups
+        np.testing.assert_allclose(params, alone[0], rtol=1e-3, atol=1e-4)
+        np.testing.assert_allclose(history, alone[1], rtol=1e-3, atol=1e-6)
+
+
 @pytest.mark.parametrize("activation", ACTIVATIONS)
-def test_every_activation_gives_the_same_bits_on_two_threads(activation):
+def test_every_activation_gives_the_same_bits_in_groups_on_two_threads(
+    activation, small_groups, monkeypatch
+):
     net_kw = dict(sizes=(2, 48, 37, 1), activation=activation)
-    alone = _trained(net_kw, dict(batch_size=70), 1, steps=20)
-    assert np.array_equal(_trained(net_kw, dict(batch_size=70), 2, steps=20)[0], alone[0])
+    shared = _trained(net_kw, dict(batch_size=70), 2, steps=20)
+    _on_one_thread(monkeypatch)
+    assert np.array_equal(_trained(net_kw, dict(batch_size=70), 2, steps=20)[0], shared[0])
 
 
-def test_backprop_by_rows_gives_the_rows_of_the_whole():
-    rng = np.random.default_rng(0)
-    W = rng.standard_normal((13, 30)).astype(np.float32)
-    G = rng.standard_normal((13, 77)).astype(np.float32)
-    whole = np.empty((30, 77), np.float32)
-    backprop(W, G, whole, np.empty((30, 13), np.float32), 0)
-    for k0, k1 in ((0, 12), (12, 28), (28, 30), (5, 5)):
-        part = np.full((k1 - k0, 77), np.nan, np.float32)
-        backprop(W, G, part, np.empty((k1 - k0, 13), np.float32), k0)
-        assert np.array_equal(part, whole[k0:k1])
+def test_the_cases_share_the_optimisers_floats_too():
+    sizes = [Network.random(**kw).layout.n_trainable for kw, _ in CASES]
+    assert max(sizes) >= 2 * FLOATS > min(sizes)
+
+
+def test_batchnorm_trains_as_one_group_whatever_the_threads(small_groups):
+    net_kw = dict(sizes=(2, 48, 48, 1), norm="batchnorm")
+    alone = _trained(net_kw, dict(batch_size=33), 1)
+    assert np.array_equal(_trained(net_kw, dict(batch_size=33), 2)[0], alone[0])
 
 
 def test_how_many_threads_a_run_takes(monkeypatch):
     monkeypatch.setattr(threads, "cores", lambda: 16)
-    big, small = threads.MIN_MACS, threads.MIN_MACS - 1
-    assert threads.team_size(3, small, background=True) == 3  # as configured, always
-    assert threads.team_size(0, big, background=False) == MAX_THREADS  # capped
-    assert threads.team_size(0, small, background=False) == 1  # too little to share
-    assert threads.team_size(0, big, background=True) == 1  # the window draws beside it
+    assert threads.team_size(3, 4, background=True) == 3  # as configured, in the window too
+    assert threads.team_size(3, 2, background=False) == 2  # a thread a group at most
+    assert threads.team_size(0, MAX_THREADS, background=False) == MAX_THREADS
+    assert threads.team_size(0, 1, background=False) == 1  # too little to share
+    assert threads.team_size(0, 4, background=True) == 1  # the window draws beside it
     monkeypatch.setattr(threads, "cores", lambda: 2)
-    assert threads.team_size(0, big, background=False) == 2
+    assert threads.team_size(0, 4, background=False) == 2
+
+
+def test_how_many_groups_a_minibatch_may_be_cut_into():
+    big = Network.random((2, 64, 64, 64, 64, 3), output="linear")
+    assert threads.step_macs(big.layout, 256) >= threads.MIN_MACS
+    assert threads.groups(big.layout, 256) == 256 // threads.GROUP
+    assert threads.groups(big.layout, 4096) == MAX_THREADS
+    assert threads.groups(big.layout, 100) == 1  # a group of under GROUP samples
+    assert threads.groups(Network.random((2, 8, 1)).layout, 4096) == 1  # a small step
+    normed = Network.random((2, 64, 64, 64, 64, 3), norm="batchnorm")
+    assert threads.groups(normed.layout, 256) == 1  # BatchNorm: the whole batch's statistics
 
 
 def test_a_big_step_is_shared_where_the_cores_allow():
     net = Network.random((2, 64, 64, 64, 64, 3), output="linear")
-    trainer = Trainer(net, _data(3), batch_size=256)
-    assert threads.step_macs(net.layout, 256) >= threads.MIN_MACS
-    assert threads.team_size(0, trainer._step_macs, False) == min(threads.cores(), MAX_THREADS)
+    trainer = Trainer(net, _data(3, n=600), batch_size=256)
+    trainer.run(2)
+    assert trainer._ws.misc[P.GROUPS] == min(threads.cores(), 256 // threads.GROUP)
 
 
-def test_a_part_that_fails_stops_the_others_and_its_error_is_raised(monkeypatch):
+def test_a_part_that_fails_stops_the_others_and_its_error_is_raised(monkeypatch, small_groups):
     net = Network.random((2, 32, 32, 1))
     trainer = Trainer(net, _data(1), batch_size=64, threads=2)
     trainer.run(5)
+    assert trainer._ws.misc[P.GROUPS] == 2
     before = net.params.copy()
     real = K.train_steps
 

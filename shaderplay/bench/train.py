@@ -114,7 +114,7 @@ def _timed(run_steps, seconds: float) -> float:
 def numba_runner(case: Case, x, y, threads: int = 0):
     """(run(steps), the threads each step is shared by)."""
     from ..train import Trainer
-    from ..train.threads import step_macs, team_size
+    from ..train.threads import groups, team_size
 
     net = Network.random(case.sizes, activation=case.activation, output=case.output, seed=0)
     trainer = Trainer(
@@ -128,7 +128,7 @@ def numba_runner(case: Case, x, y, threads: int = 0):
         threads=threads,
     )
     trainer.run(8)  # compile (or load from the cache) outside the timing
-    parts = team_size(threads, step_macs(net.layout, case.batch), background=False)
+    parts = team_size(threads, groups(net.layout, case.batch), background=False)
     return trainer.run, parts
 
 
@@ -277,16 +277,20 @@ def report(rows: list[dict], peak=None) -> str:
         f" {s + ' µs/step':>13} {s + ' ex/s':>11} {'GMAC/s':>7} {'% peak':>6}"
         for s in ("numba", "torch")
     )
-    lines = ([str(peak)] if peak else []) + [f"{'network':<40}{head} {'ratio':>7}"]
+    width = max(len(_name(r)) for r in rows) if rows else 0
+    lines = ([str(peak)] if peak else []) + [f"{'network':<{width}}{head} {'ratio':>7}"]
     for r in rows:
-        name = r["case"] + (f", {r['threads']} threads" if r["threads"] > 1 else "")
-        line = f"{name:<40}" + side("numba", r["numba"])
+        line = f"{_name(r):<{width}}" + side("numba", r["numba"])
         if "torch" in r:
             line += side("torch", r["torch"]) + f" {r['ratio']:>6.1f}x"
         lines.append(line)
         if "numba1" in r:
-            lines.append(f"{'  the same on one thread':<40}" + side("numba1", r["numba1"]))
+            lines.append(f"{'  the same on one thread':<{width}}" + side("numba1", r["numba1"]))
     return "\n".join(lines)
+
+
+def _name(row: dict) -> str:
+    return row["case"] + (f", {row['threads']} threads" if row["threads"] > 1 else "")
 
 
 def _rate(per_s: float) -> str:

@@ -93,8 +93,6 @@ def dense(W, b, X, Z, relu):
     n_out, n_in = W.shape
     B = X.shape[1]
     biased = b.size > 0
-    if n_out == 0:  # a team's empty share (kernels/team.py)
-        return
     if B == 1:
         for j in range(n_out):
             s = b[j] if biased else F0
@@ -126,24 +124,26 @@ def dense(W, b, X, Z, relu):
 
 
 @kernel
-def backprop(W, G, dX, WT, k0):
-    """Rows k0 .. k0 + m of dX = W^T G, for W (n_out, n_in), G (n_out, B), dX (m, B) those
-    rows; WT (m, n_out) scratch (W's columns k0 .. k0 + m, transposed)."""
-    n_out = W.shape[0]
-    m = dX.shape[0]
-    if m == 0:
-        return
+def transpose(W, WT):
+    """WT <- W^T, for backprop."""
+    for j in range(W.shape[0]):
+        for k in range(W.shape[1]):
+            WT[k, j] = W[j, k]
+
+
+@kernel
+def backprop(W, WT, G, dX):
+    """dX = W^T G for W (n_out, n_in), G (n_out, B), dX (n_in, B); WT = W^T (transpose()),
+    unread where B == 1."""
+    n_out, n_in = W.shape
     if G.shape[1] == 1:  # one axpy per output, over the contiguous input index
-        for k in range(m):
+        for k in range(n_in):
             dX[k, 0] = F0
         for j in range(n_out):
             g = G[j, 0]
-            for k in range(m):
-                dX[k, 0] += W[j, k0 + k] * g
+            for k in range(n_in):
+                dX[k, 0] += W[j, k] * g
         return
-    for j in range(n_out):
-        for k in range(m):
-            WT[k, j] = W[j, k0 + k]
     affine(WT, WT[0, :0], G, dX)
 
 

@@ -4,17 +4,14 @@ A step of a 64-wide net is ~250 µs of dense layers; numba's parallel launches c
 several µs each and may not start from two threads at once (jit.LAUNCH), so a team
 is `parts` Python threads that each call the same nogil kernel with their own
 `part` and meet at barriers: a shared int64 counter that each arrival increments,
-which ~0.1 µs apart on two cores costs little beside a layer.
+~0.05 µs on two cores.
 
-The work is cut so that every float is computed by one thread in the order one
-thread alone computes it (the results are the same bits for any number of parts):
-rows of each layer's output, of its weight gradient (whose sum over the batch stays
-whole) and of the gradient to its inputs, and ranges of the trainable floats
-(optimiser). What is cheap and needs the whole batch (loss, norms, shuffle) runs on
-part 0. Rows, not columns of the batch: with each row's halves written by the two
-cores, the cache lines at every row's middle went back and forth between them (the
-halves of a 64-wide layer's forward pass took longer side by side than one after
-the other), while a block of whole rows stays in the core that wrote it.
+What a part computes should stay in its core: data another core wrote, or read since,
+crosses between the caches, and on this project's 2-core machine that cost more than
+the work it shared (a 64-wide layer cut by rows between two cores ran at 2/3 of a
+core's speed; cut by columns of one array, the prefetchers pulled the other part's
+lines across and two cores were no faster than one). The trainer therefore cuts the
+minibatch into groups with memory of their own (train/kernel.py).
 
 A thread that finds its partner descheduled (a busy machine) sleeps after SPINS
 tries rather than spin the partner's time away.
@@ -28,11 +25,12 @@ from numba.extending import intrinsic
 from ..config import MAX_THREADS
 from .jit import inline
 
-MOST = MAX_THREADS  # parts a team may have (the trainer's workspace keeps a W^T for each)
+MOST = MAX_THREADS  # parts a team may have
 # The int64 `sync` array a team shares, zeros at the start of each call: the arrivals at
-# barriers, ABORT, OWN the caller's (a flag per part), then each part's barriers passed
+# barriers, ABORT, OWN_SIZE slots from OWN for the caller, then each part's barriers passed
 # in a cache line of its own (kept here so that no kernel threads a count through its calls).
-ARRIVALS, ABORT, OWN, PASSED = 0, 1, 8, 16  # sync[ABORT] != 0: a part failed, stop waiting
+ARRIVALS, ABORT, OWN, OWN_SIZE = 0, 1, 8, 16  # sync[ABORT] != 0: a part failed, stop waiting
+PASSED = OWN + OWN_SIZE
 SYNC_SIZE = PASSED + 8 * MOST
 # A waiting thread spins SPINS times (tens of µs in all), then sleeps NAP_US at a time:
 # where threads outnumber the free cores (a busy machine) the partner it waits for needs

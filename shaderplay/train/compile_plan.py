@@ -17,7 +17,7 @@ match.
 from numba import types
 
 from ..kernels.activate import activate
-from ..kernels.linalg import affine, backprop, weight_grads
+from ..kernels.linalg import affine, backprop, transpose, weight_grads
 from ..kernels.norms import (
     batchnorm_backward,
     batchnorm_commit,
@@ -47,9 +47,10 @@ LAYERS = (
     (batchnorm_commit, (M, V, V)),
 )
 GRADIENTS = (
-    (loss_grad, (I64, M, M, M, M, M, BOOL, BOOL)),
+    (loss_grad, (I64, M, M, M, M, M, BOOL, BOOL, I64)),
     (weight_grads, (M, M, M, V)),
-    (backprop, (M, M, M, M, I64)),
+    (backprop, (M, M, M, M)),
+    (transpose, (M, M)),
     (update, (V, V, V, V, F64_1, I64_1, F64, F64, I64, I64, I64)),
     (add_penalties, (V, V, I64_2, F64, F64)),
     (grad_sq_norm, (V, I64)),

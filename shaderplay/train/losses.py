@@ -27,21 +27,23 @@ _BCE_FLOOR = np.float32(1e-12)
 
 
 @kernel
-def loss_grad(code, A, D, Y, G, S, fused_sigmoid, grad):
-    """Outputs A, derivatives D, targets Y, gradient G: (n, B) arrays; S (3, B) scratch."""
+def loss_grad(code, A, D, Y, G, S, fused_sigmoid, grad, batch):
+    """Outputs A, derivatives D, targets Y, gradient G: (n, B) arrays; S (3, B) scratch. The
+    sum of the loss over these B samples; G that of the mean over `batch` samples, of which
+    these are some (a group of the minibatch: kernel.py)."""
     # One compile for both uses (kernels/jit.py); each inlined copy sees `grad` as a
     # constant, so its loops lose the conditional stores that kept them from vectorising.
     if grad:
-        return _loss_grad(code, A, D, Y, G, S, fused_sigmoid, True)
-    return _loss_grad(code, A, D, Y, G, S, fused_sigmoid, False)
+        return _loss_grad(code, A, D, Y, G, S, fused_sigmoid, True, batch)
+    return _loss_grad(code, A, D, Y, G, S, fused_sigmoid, False, batch)
 
 
 @inline
-def _loss_grad(code, A, D, Y, G, S, fused_sigmoid, grad):
+def _loss_grad(code, A, D, Y, G, S, fused_sigmoid, grad, batch):
     n, B = A.shape
     total = 0.0
     if code == MSE:
-        scale = np.float32(2.0 / (n * B))
+        scale = np.float32(2.0 / (n * batch))
         for c in range(n):
             for i in range(B):
                 diff = A[c, i] - Y[c, i]
@@ -49,7 +51,7 @@ def _loss_grad(code, A, D, Y, G, S, fused_sigmoid, grad):
                 if grad:
                     G[c, i] = scale * diff * D[c, i]
     elif code == BCE:
-        scale = np.float32(1.0 / (n * B))
+        scale = np.float32(1.0 / (n * batch))
         for c in range(n):
             for i in range(B):
                 p = A[c, i]
@@ -63,14 +65,14 @@ def _loss_grad(code, A, D, Y, G, S, fused_sigmoid, grad):
                     else:
                         G[c, i] = scale * (p - t) / max(p * (F1 - p), _BCE_FLOOR) * D[c, i]
     elif code == CROSS_ENTROPY:
-        total = _cross_entropy(A, D, Y, G, S, grad)
+        total = _cross_entropy(A, D, Y, G, S, grad, batch)
     else:
         total = np.nan
     return total
 
 
 @kernel
-def _cross_entropy(A, D, Y, G, S, grad):
+def _cross_entropy(A, D, Y, G, S, grad, batch):
     n, B = A.shape
     mx = S[0]
     se = S[1]
@@ -92,7 +94,7 @@ def _cross_entropy(A, D, Y, G, S, grad):
             lse = mx[i] + flog(se[i])
             total += np.float64(Y[c, i] * (lse - A[c, i]))
     if grad:
-        inv_b = np.float32(1.0 / B)
+        inv_b = np.float32(1.0 / batch)
         for c in range(n):
             for i in range(B):
                 p = fexp(A[c, i] - mx[i]) / se[i]

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..kernels.team import MOST
 from ..optimizers import MAX_SLOTS
 from ..spec import ParamLayout
-from . import kernel as K
+from . import passes as P
 
 _ALIGN = 16  # floats: one 64-byte cache line, one AVX-512 register
 
@@ -29,18 +28,20 @@ def _round(n: int) -> int:
 
 @dataclass
 class Workspace:
-    """Scratch memory for minibatches of up to `capacity` samples."""
+    """Scratch memory for minibatches of up to `capacity` samples, cut into `groups`
+    (kernel.py): a region each, laid out alike (wsl and misc hold offsets into a region)."""
 
     capacity: int
-    wsl: np.ndarray  # (L, 4) int64: H, D, xhat, stats offsets per layer
-    misc: np.ndarray  # (9,) int64: see kernel.X_ROWS ... kernel.W_T_SIZE
+    wsl: np.ndarray  # (L, 5) int64: H, D, xhat, stats, W^T offsets per layer
+    misc: np.ndarray  # int64: see kernel.X_ROWS ... kernel.REGION
     ws: np.ndarray  # float32
 
     @staticmethod
-    def of(layout: ParamLayout, capacity: int, steps: bool = False) -> "Workspace":
+    def of(layout: ParamLayout, capacity: int, steps: bool = False, groups: int = 1) -> "Workspace":
         """Scratch for a forward and backward pass of `capacity` samples; with `steps`,
         for the optimiser's steps too (train_steps)."""
-        B = int(capacity)
+        # a group's columns (kernel.group_columns: whole vectors, the odd ones on the last)
+        B = int(capacity) if groups == 1 else -(-int(capacity) // groups) + 2 * _ALIGN
         offset = 0
 
         def take(n):
@@ -49,10 +50,10 @@ class Workspace:
             return start
 
         layers = layout.layers
-        misc = np.zeros(K.W_T_SIZE + 1, np.int64)
-        misc[K.X_ROWS] = take(layers[0].n_in * B)
-        misc[K.Y_ROWS] = take(layers[-1].n_out * B)
-        wsl = np.full((len(layers), 4), -1, np.int64)
+        misc = np.zeros(P.REGION + 1, np.int64)
+        misc[P.X_ROWS] = take(layers[0].n_in * B)
+        misc[P.Y_ROWS] = take(layers[-1].n_out * B)
+        wsl = np.full((len(layers), 5), -1, np.int64)
         for i, s in enumerate(layers):
             wsl[i, 0] = take(s.n_out * B)
             wsl[i, 1] = take(s.n_out * B)
@@ -60,16 +61,18 @@ class Workspace:
                 wsl[i, 2] = take(s.n_out * B)
                 wsl[i, 3] = take(3 * B if s.norm == "layernorm" else 5 * s.n_out)
         widest = max(max(s.n_in, s.n_out) for s in layers)
-        misc[K.G_ROWS] = take(widest * B)
-        misc[K.G_ROWS2] = take(widest * B)
-        misc[K.LOSS_SCRATCH] = take(3 * B)
-        # W transposed, backward: one for each thread of a team training (kernels/team.py)
-        misc[K.W_T_SIZE] = _round(max(s.n_in * s.n_out for s in layers))
-        misc[K.W_T] = take((MOST if steps else 1) * misc[K.W_T_SIZE])
+        misc[P.G_ROWS] = take(widest * B)
+        misc[P.G_ROWS2] = take(widest * B)
+        misc[P.LOSS_SCRATCH] = take(3 * B)
+        for i, s in enumerate(layers[1:], 1):  # W transposed, for the backward pass
+            wsl[i, 4] = take(s.n_in * s.n_out)
+        if groups > 1:  # the group's gradient, added to the others' after the pass
+            misc[P.GRAD_PART] = take(layout.n_trainable)
+        misc[P.CAPACITY], misc[P.GROUPS], misc[P.REGION] = B, groups, offset
+        offset *= groups
         if steps:  # the optimiser's step: new weights and moments (optim.py)
-            misc[K.NEW_STEP] = take((1 + MAX_SLOTS) * layout.n_trainable)
-        misc[K.CAPACITY] = B
-        return Workspace(B, wsl, misc, aligned_zeros(offset))
+            misc[P.NEW_STEP] = take((1 + MAX_SLOTS) * layout.n_trainable)
+        return Workspace(int(capacity), wsl, misc, aligned_zeros(offset))
 
 
 def rows(a: np.ndarray) -> np.ndarray:

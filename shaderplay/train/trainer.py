@@ -40,6 +40,7 @@ from ..kernels.layers import layer_table
 from ..network import Network
 from ..optimizers import MAX_SLOTS
 from . import kernel as K
+from . import passes as P
 from .background import ThreadControl
 from .compile_plan import STAGES
 from .data import check_target, feature_rows, resolve_target
@@ -49,7 +50,7 @@ from .results import ACCURACY_KIND, REASONS, Divergence, Rows, Snapshot, TrainRe
 from .rng import seed_state
 from .schedule import lr_at, zero_from
 from .settings import make_config, step_count
-from .threads import step_macs, team_size, train_steps
+from .threads import groups, team_size, train_steps
 
 EVAL_CAPACITY = 1024  # samples per forward call when evaluating a split
 NOTHING = (float("nan"),) * 5  # train loss, test loss, lr, train and test accuracy
@@ -133,9 +134,9 @@ class Trainer(ThreadControl):
         batch = min(cfg.batch_size, self._x.shape[1])
         classes = ACCURACY_KIND.get(self.dataset.kind, 0)
         self._hyper, self._ihyper = hyper_vectors(cfg, batch, self.net.layout.n_trainable, classes)
-        self._step_macs = step_macs(self.net.layout, batch)
         if getattr(self, "_ws", None) is None or self._ws.capacity != batch:
             self._ws = Workspace.of(self.net.layout, batch, steps=True)
+        self._groups = groups(self.net.layout, batch)
 
     def set_config(self, **changes):
         """Change settings live; optimiser state survives unless the optimizer itself changes."""
@@ -249,11 +250,13 @@ class Trainer(ThreadControl):
             first = self.step
             start_params = self.net.params.copy()
             start = time.perf_counter()
+            background = threading.current_thread() is self._thread
+            parts = team_size(cfg.threads, self._groups, background)
+            if self._ws.misc[P.GROUPS] != parts:  # a group for each thread (threads.py)
+                self._ws = Workspace.of(self.net.layout, self._ws.capacity, True, parts)
             args = (self.net.params, self._grad, self._state, self._layers, self._ws.wsl)
             args += (self._ws.misc, self._ws.ws, self._x, self._y, self._perm, self._rng)
             args += (self._ctr, self._hyper, self._ihyper)
-            background = threading.current_thread() is self._thread
-            parts = team_size(cfg.threads, self._step_macs, background)
             status = train_steps(args, n, self._trace, parts)
             elapsed = time.perf_counter() - start
             self.seconds += elapsed
