@@ -118,4 +118,4 @@ def test_on_avx512_the_tiles_are_512_bit_fmas_in_the_32_registers(tmp_path):
     out = subprocess.run(
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
     )
-    assert out.stdout.strip() == "16;((9, 3), (14, 2), (13, 2));True;0"
+    assert out.stdout.strip() == "16;((9, 3), (8, 3), (7, 3), (6, 3), (14, 2), (13, 2));True;0"

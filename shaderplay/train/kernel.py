@@ -108,8 +108,9 @@ def train_steps(
 
     Called by `parts` threads at once (at most misc[GROUPS]), each with its `part` and
     the same `sync` (int64, zeros, SYNC_SIZE; kernels/team.py): the same bits as one
-    thread computing the groups alone. Part 0 keeps ctr, trace, perm and rng; the others only read them, ctr
-    at the start. Returns OK, or the reason the guard stopped before landing step ctr[0].
+    thread computing the groups alone. Part 0 keeps ctr, trace, perm and rng; the others
+    only read them, ctr at the start. Returns OK, or the reason the guard stopped before
+    landing step ctr[0].
     """
     saved = flush_subnormals()
     status = OK
