@@ -30,6 +30,13 @@ def call_triple():
 
 def call_both():
     assert both(1.0) == 5.0
+
+def slow():  # a compile that takes a while, its start and end written down
+    import os, time
+    with open(os.environ["SPANS"], "a") as spans:
+        print("start", time.time(), file=spans, flush=True)
+        time.sleep(1.0)
+        print("end", time.time(), file=spans)
 """
 
 CHECK = """
@@ -112,3 +119,34 @@ print(current(t.double))
 
 def test_an_index_numba_cannot_read_counts_as_no_entry(tmp_path):
     assert _python(tmp_path, textwrap.dedent(CORRUPT)).split() == ["False"]
+
+
+LOCKED = """
+import tiny_kernels as t
+from shaderplay.kernels.child_compile import ChildCompile
+
+compile = ChildCompile((t.double,), "tiny_kernels:slow")
+print(compile._lock_path())
+compile.ensure()
+"""
+
+
+def test_one_compile_of_the_same_kernels_at_a_time(tmp_path):
+    """Two processes that each find the cache cold: the second's child waits for the
+    first's (which would have cached the kernels) instead of compiling beside it."""
+    (tmp_path / "tiny_kernels.py").write_text(KERNELS)
+    spans = tmp_path / "spans"
+    path = os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=path)
+    env["SPANS"] = str(spans)
+    code = textwrap.dedent(LOCKED)
+    both = [
+        subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    locks = {p.communicate(timeout=300)[0].strip() for p in both}
+    assert all(p.returncode == 0 for p in both)
+    assert len(locks) == 1 and str(tmp_path / "cache") in locks.pop()
+    times = [(w, float(t)) for w, t in (line.split() for line in spans.read_text().splitlines())]
+    assert [w for w, _ in times] == ["start", "end", "start", "end"]  # one after the other
+    assert times[1][1] <= times[2][1]

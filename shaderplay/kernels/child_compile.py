@@ -9,9 +9,16 @@ numba's cache; this process then loads from it (a fraction of a second). The
 child also finishes, and caches, when the command that started it ends first.
 Where kernels can be compiled apart (the trainer's: train/compile_plan.py), the
 child runs them in stages of processes side by side, one core each.
+
+One compile of the same kernels at a time on a machine: a child holds a lock file in
+the kernels' cache folder while it runs, and a second child waits for it and then
+only loads what the first cached. Each `shaderplay render` run on a fresh install had
+started a compile of the boundary lines' kernel of its own, and three of them at once
+slowed the renders that followed.
 """
 
 import contextlib
+import fcntl
 import importlib
 import os
 import signal
@@ -60,10 +67,19 @@ class ChildCompile:
                 self._run()
             self._done = True
 
+    def _lock_path(self) -> str | None:
+        """The lock file of this compile, beside the first kernel's cache (None: none)."""
+        try:
+            folder = Path(self.kernels[0]._cache._cache_path)
+        except (AttributeError, IndexError):  # numba's cache internals moved
+            return None
+        name = "".join(c if c.isalnum() else "_" for c in self.stages[0][0])
+        return str(folder / f"{name}.compile-lock")
+
     def _run(self) -> None:
         code = (
-            f"import os; os.nice({int(self.nice)}); "
-            f"from {__name__} import run_stages; run_stages({self.stages!r})"
+            f"import os; os.nice({int(self.nice)}); from {__name__} import run_stages; "
+            f"run_stages({self.stages!r}, {self._lock_path()!r})"
         )
         # A process group of its own: Ctrl-C in the terminal stops this process, not the
         # compile, which goes on and fills the cache; a child past TIMEOUT_S is stopped
@@ -80,12 +96,22 @@ class ChildCompile:
                 child.wait()
 
 
-def run_stages(stages: tuple) -> None:
-    """What the child runs. A stage is a tuple of "module:name" functions that compile,
-    run side by side: the first here, each other one in a process of its own (numba
-    compiles on one core, holding the GIL). A stage starts when the one before has
-    ended, and loads what that one compiled from the cache. A failed function leaves
-    its kernels to the next stage, or to the first call."""
+def run_stages(stages: tuple, lock: str | None = None) -> None:
+    """What the child runs, holding the file `lock` (once another child holding it ends).
+    A stage is a tuple of "module:name" functions that compile, run side by side: the
+    first here, each other one in a process of its own (numba compiles on one core,
+    holding the GIL). A stage starts when the one before has ended, and loads what that
+    one compiled from the cache. A failed function leaves its kernels to the next stage,
+    or to the first call."""
+    with contextlib.ExitStack() as held:
+        if lock:
+            with contextlib.suppress(OSError):  # no lock where the folder cannot hold one
+                os.makedirs(os.path.dirname(lock), exist_ok=True)
+                fcntl.flock(held.enter_context(open(lock, "a")), fcntl.LOCK_EX)
+        _run_stages(stages)
+
+
+def _run_stages(stages: tuple) -> None:
     code = f"from {__name__} import run_here; run_here(%r)"
     for first, *others in stages:
         children = []
