@@ -132,8 +132,8 @@ class TrainConfig:
     chunk_steps: int = setting(
         64, Integer(1, MAX_CHUNK)
     )  # steps per kernel call (GIL released) between snapshots
-    # threads that share each step, a part of each minibatch each; 0 = the CPU's cores
-    # where a step is big enough to share, one while a window or recording trains
+    # threads that share each step (the same results for any number); 0 = the CPU's cores
+    # where a step is big enough to share, one while the window trains
     threads: int = setting(0, Integer(0, MAX_THREADS))
 
     def validate(self) -> "TrainConfig":

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 
 KERNELS = """
 import numba
@@ -31,11 +32,15 @@ def call_triple():
 def call_both():
     assert both(1.0) == 5.0
 
-def slow():  # a compile that takes a while, its start and end written down
-    import os, time
+def slow():  # a compile that lasts until the test releases it, its start and end written
+    import os, pathlib, time
     with open(os.environ["SPANS"], "a") as spans:
         print("start", time.time(), file=spans, flush=True)
-        time.sleep(1.0)
+        release = pathlib.Path(os.environ["SPANS"] + ".release")
+        for _ in range(600):
+            if release.exists():
+                break
+            time.sleep(0.1)
         print("end", time.time(), file=spans)
 """
 
@@ -131,7 +136,7 @@ compile.ensure()
 """
 
 
-def test_one_compile_of_the_same_kernels_at_a_time(tmp_path):
+def test_one_compile_of_the_same_kernels_at_a_time(tmp_path, wait_for):
     """Two processes that each find the cache cold: the second's child waits for the
     first's (which would have cached the kernels) instead of compiling beside it."""
     (tmp_path / "tiny_kernels.py").write_text(KERNELS)
@@ -139,14 +144,23 @@ def test_one_compile_of_the_same_kernels_at_a_time(tmp_path):
     path = os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))
     env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=path)
     env["SPANS"] = str(spans)
-    code = textwrap.dedent(LOCKED)
-    both = [
-        subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, text=True)
-        for _ in range(2)
-    ]
-    locks = {p.communicate(timeout=300)[0].strip() for p in both}
-    assert all(p.returncode == 0 for p in both)
-    assert len(locks) == 1 and str(tmp_path / "cache") in locks.pop()
-    times = [(w, float(t)) for w, t in (line.split() for line in spans.read_text().splitlines())]
-    assert [w for w, _ in times] == ["start", "end", "start", "end"]  # one after the other
-    assert times[1][1] <= times[2][1]
+
+    def start():
+        argv = [sys.executable, "-c", textwrap.dedent(LOCKED)]
+        return subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, text=True)
+
+    def lines():
+        return spans.read_text().split() if spans.exists() else []
+
+    first = start()
+    wait_for(lambda: "start" in lines())  # the first child compiles, and holds the lock
+    second = start()
+    lock = second.stdout.readline().strip()  # printed before its child starts
+    time.sleep(3.0)  # time for a second compile to start, were there no lock
+    assert lines().count("start") == 1
+    (tmp_path / "spans.release").touch()
+    assert first.communicate(timeout=300)[0].strip() == lock  # the same lock file
+    second.communicate(timeout=300)
+    assert first.returncode == 0 and second.returncode == 0
+    assert lock.startswith(str(tmp_path / "cache"))
+    assert [w for w in lines() if w in ("start", "end")] == ["start", "end", "start", "end"]

@@ -1,7 +1,8 @@
-"""Threads sharing each training step (kernels/team.py, train/threads.py): a group of the
-minibatch for each thread, which gives the same bits however many threads compute it, and
-a result close to one thread's for every kind of layer, loss and optimiser; how many
-threads a run takes; a part that fails stops the others instead of leaving them waiting."""
+"""Threads sharing each training step (kernels/team.py, train/threads.py): the minibatch
+cut into groups, which give the same bits however many threads compute them (one, when
+the team is slow), and a result close to one group's for every kind of layer, loss and
+optimiser; how many groups and threads a run takes; a part that fails stops the others
+instead of leaving them waiting."""
 
 import threading
 
@@ -14,13 +15,12 @@ from shaderplay.network import Network
 from shaderplay.train import Trainer, threads
 from shaderplay.train import kernel as K
 from shaderplay.train import passes as P
-from shaderplay.train import trainer as trainer_module
 from shaderplay.train.kernel import FLOATS
 
 # (network, trainer settings): the rows cover the groups' edges (batches that are not
-# whole vectors, a last batch of an epoch shorter than the rest, one too short to cut;
-# over 2 * FLOATS trainable floats, so the optimiser's work is shared too), every
-# optimiser, penalties, clipping, LayerNorm, and the classifiers' losses.
+# whole vectors, a last batch of an epoch shorter than the rest, one too short to cut,
+# one of a single sample; over 2 * FLOATS trainable floats, so the optimiser's work is
+# shared too), every optimiser, penalties, clipping, LayerNorm, the classifiers' losses.
 CASES = [
     (dict(sizes=(2, 30, 27, 13, 3), output="linear"), dict(batch_size=77)),
     (dict(sizes=(2, 48, 48, 1)), dict(batch_size=64, optimizer="sgd", l1=1e-3)),
@@ -28,6 +28,7 @@ CASES = [
     (dict(sizes=(2, 48, 44, 1)), dict(batch_size=48, optimizer="rmsprop", clip_norm=0.1)),
     (dict(sizes=(2, 48, 48, 1), norm="layernorm"), dict(batch_size=40, optimizer="adamw")),
     (dict(sizes=(2, 48, 48, 1)), dict(batch_size=33, optimizer="momentum")),
+    (dict(sizes=(2, 40, 40, 1)), dict(batch_size=299)),  # the epoch's last batch: 1 sample
     (dict(sizes=(2, 16, 16, 1)), dict(batch_size=64, loss="bce")),
     (dict(sizes=(2, 16, 16, 3), output="linear"), dict(batch_size=64, loss="cross_entropy")),
 ]
@@ -37,9 +38,11 @@ ACTIVATIONS += ("gcu", "softsign", "linear")
 
 @pytest.fixture
 def small_groups(monkeypatch):
-    """The test's small networks and batches cut into groups as a big step's would be."""
+    """The test's small networks and batches cut into groups as a big step's would be, on
+    a machine of 4 cores."""
     monkeypatch.setattr(threads, "MIN_MACS", 0)
     monkeypatch.setattr(threads, "GROUP", 16)
+    monkeypatch.setattr(threads, "cores", lambda: 4)
 
 
 def _data(n_out, n=300, seed=0):
@@ -56,49 +59,41 @@ def _trained(net_kw, settings, n_threads, steps=40):
     net = Network.random(**net_kw)
     trainer = Trainer(net, _data(net_kw["sizes"][-1]), lr=0.01, threads=n_threads, **settings)
     trainer.run(steps)
-    most = threads.groups(net.layout, trainer._ws.capacity)
-    assert trainer._ws.misc[P.GROUPS] == min(n_threads, most)
-    return net.params.copy(), trainer.loss_history, trainer.step
-
-
-def _on_one_thread(monkeypatch):
-    """Every chunk's groups computed by one thread (part 0 alone)."""
-    real = threads.train_steps
-    monkeypatch.setattr(trainer_module, "train_steps", lambda a, n, t, parts: real(a, n, t, 1))
+    assert trainer._ws.misc[P.GROUPS] == threads.groups(net.layout, trainer._ws.capacity)
+    return net.params.copy(), trainer.loss_history, trainer.step, int(trainer._ws.misc[P.GROUPS])
 
 
 @pytest.mark.parametrize("net_kw, settings", CASES)
-def test_groups_give_the_same_bits_on_any_number_of_threads(
-    net_kw, settings, small_groups, monkeypatch
-):
-    shared = {n: _trained(net_kw, settings, n) for n in (2, 3)}
-    _on_one_thread(monkeypatch)
-    for n_threads, (params, history, step) in shared.items():
-        alone = _trained(net_kw, settings, n_threads)  # the same groups, one thread
+def test_groups_give_the_same_bits_on_any_number_of_threads(net_kw, settings, small_groups):
+    alone = _trained(net_kw, settings, 1)
+    assert alone[3] == min(4, settings["batch_size"] // 16)
+    for n_threads in (2, 3):
+        params, history, step, _ = _trained(net_kw, settings, n_threads)
         assert step == alone[2]
         assert np.array_equal(params, alone[0]), (n_threads, net_kw, settings)
         assert np.array_equal(history, alone[1], equal_nan=True)
 
 
 @pytest.mark.parametrize("net_kw, settings", CASES)
-def test_groups_train_as_one_thread_does_up_to_rounding(net_kw, settings, small_groups):
-    alone = _trained(net_kw, settings, 1)
-    for n_threads in (2, 3):
-        params, history, step = _trained(net_kw, settings, n_threads)
-        assert step == alone[2]
-        assert not np.array_equal(params, alone[0])  # the sums over the batch cut in groups
-        np.testing.assert_allclose(params, alone[0], rtol=1e-3, atol=1e-4)
-        np.testing.assert_allclose(history, alone[1], rtol=1e-3, atol=1e-6)
+def test_groups_train_as_one_group_does_up_to_rounding(net_kw, settings, monkeypatch):
+    monkeypatch.setattr(threads, "MIN_MACS", 10**12)
+    whole = _trained(net_kw, settings, 1)  # every step too small to cut: one group
+    assert whole[3] == 1
+    monkeypatch.setattr(threads, "MIN_MACS", 0)
+    monkeypatch.setattr(threads, "GROUP", 16)
+    monkeypatch.setattr(threads, "cores", lambda: 4)
+    params, history, step, _ = _trained(net_kw, settings, 2)
+    assert step == whole[2]
+    assert not np.array_equal(params, whole[0])  # the sums over the batch cut in groups
+    np.testing.assert_allclose(params, whole[0], rtol=1e-3, atol=1e-4)
+    np.testing.assert_allclose(history, whole[1], rtol=1e-3, atol=1e-6)
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)
-def test_every_activation_gives_the_same_bits_in_groups_on_two_threads(
-    activation, small_groups, monkeypatch
-):
+def test_every_activation_gives_the_same_bits_in_groups_on_two_threads(activation, small_groups):
     net_kw = dict(sizes=(2, 48, 37, 1), activation=activation)
-    shared = _trained(net_kw, dict(batch_size=70), 2, steps=20)
-    _on_one_thread(monkeypatch)
-    assert np.array_equal(_trained(net_kw, dict(batch_size=70), 2, steps=20)[0], shared[0])
+    alone = _trained(net_kw, dict(batch_size=70), 1, steps=20)
+    assert np.array_equal(_trained(net_kw, dict(batch_size=70), 2, steps=20)[0], alone[0])
 
 
 def test_the_cases_share_the_optimisers_floats_too():
@@ -109,7 +104,45 @@ def test_the_cases_share_the_optimisers_floats_too():
 def test_batchnorm_trains_as_one_group_whatever_the_threads(small_groups):
     net_kw = dict(sizes=(2, 48, 48, 1), norm="batchnorm")
     alone = _trained(net_kw, dict(batch_size=33), 1)
+    assert alone[3] == 1
     assert np.array_equal(_trained(net_kw, dict(batch_size=33), 2)[0], alone[0])
+
+
+def test_a_busy_team_hands_its_chunks_to_one_thread_and_tries_again():
+    pace = threads.Pace(2)
+    assert pace.parts() == 2
+    pace.record(2, 9.0)  # the first chunk: the kernels loading, not timed
+    assert pace.parts() == 2
+    pace.record(2, 1.0)
+    assert pace.parts() == 1  # one thread, timed once
+    pace.record(1, 1.6)
+    chosen = []
+    for _ in range(2 * threads.PROBE):
+        chosen.append(pace.parts())
+        pace.record(chosen[-1], 1.0 if chosen[-1] == 2 else 1.6)
+    assert chosen.count(1) == 2 and chosen.count(2) == 2 * threads.PROBE - 2  # probes
+    pace.record(2, 1.8)  # a noisy chunk: 1.4 lately, within MARGIN of one thread's 1.6
+    assert pace.parts() == 2
+    pace.record(2, 5.0)  # another process took a core: the team waits at its barriers
+    chosen = [pace.parts() for _ in range(2 * threads.RETRY)]
+    assert chosen.count(2) == 2 and chosen.count(1) == 2 * threads.RETRY - 2  # retries
+    pace.record(2, 1.0)
+    pace.record(2, 1.0)  # the machine idle again: the team is faster again
+    assert pace.parts() == 2
+    assert threads.Pace(1).parts() == 1
+
+
+def test_chunks_on_one_thread_or_the_team_give_the_same_bits(small_groups, monkeypatch):
+    def run(probe):
+        monkeypatch.setattr(threads, "PROBE", probe)
+        net = Network.random((2, 24, 24, 1), seed=1)
+        trainer = Trainer(net, _data(1), batch_size=64, threads=2, chunk_steps=3)
+        trainer.run(60)
+        return net.params.copy(), trainer._pace.seconds
+
+    params, timed = run(2)  # every other chunk on one thread
+    assert set(timed) == {1, 2}
+    assert np.array_equal(params, run(10**9)[0])
 
 
 def test_how_many_threads_a_run_takes(monkeypatch):
@@ -123,29 +156,32 @@ def test_how_many_threads_a_run_takes(monkeypatch):
     assert threads.team_size(0, 4, background=False) == 2
 
 
-def test_how_many_groups_a_minibatch_may_be_cut_into():
+def test_how_many_groups_a_minibatch_is_cut_into(monkeypatch):
+    monkeypatch.setattr(threads, "cores", lambda: 16)
     big = Network.random((2, 64, 64, 64, 64, 3), output="linear")
     assert threads.step_macs(big.layout, 256) >= threads.MIN_MACS
-    assert threads.groups(big.layout, 256) == 256 // threads.GROUP
+    assert threads.groups(big.layout, 3 * threads.GROUP) == 3
     assert threads.groups(big.layout, 4096) == MAX_THREADS
-    assert threads.groups(big.layout, 100) == 1  # a group of under GROUP samples
+    assert threads.groups(big.layout, threads.GROUP + 40) == 1  # a group of GROUP at least
     assert threads.groups(Network.random((2, 8, 1)).layout, 4096) == 1  # a small step
     normed = Network.random((2, 64, 64, 64, 64, 3), norm="batchnorm")
     assert threads.groups(normed.layout, 256) == 1  # BatchNorm: the whole batch's statistics
+    monkeypatch.setattr(threads, "cores", lambda: 2)
+    assert threads.groups(big.layout, 4096) == 2  # one a core
 
 
 def test_a_big_step_is_shared_where_the_cores_allow():
     net = Network.random((2, 64, 64, 64, 64, 3), output="linear")
     trainer = Trainer(net, _data(3, n=600), batch_size=256)
     trainer.run(2)
-    assert trainer._ws.misc[P.GROUPS] == min(threads.cores(), 256 // threads.GROUP)
+    assert trainer._ws.misc[P.GROUPS] == min(threads.cores(), MAX_THREADS, 256 // threads.GROUP)
 
 
 def test_a_part_that_fails_stops_the_others_and_its_error_is_raised(monkeypatch, small_groups):
     net = Network.random((2, 32, 32, 1))
     trainer = Trainer(net, _data(1), batch_size=64, threads=2)
     trainer.run(5)
-    assert trainer._ws.misc[P.GROUPS] == 2
+    assert trainer._ws.misc[P.GROUPS] == 4
     before = net.params.copy()
     real = K.train_steps
 

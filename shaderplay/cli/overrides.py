@@ -103,8 +103,8 @@ SHORTCUTS = (
         ("train.threads",),
         _integer,
         "N",
-        "threads sharing each training step, a part of each minibatch each (0: the cores, "
-        "where a step is big enough; one while a window or recording trains)",
+        "threads sharing each training step, the same results for any N (0: the cores, "
+        "where a step is big enough; one while the window trains)",
     ),
     Shortcut(
         "--steps",

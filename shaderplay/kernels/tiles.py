@@ -148,23 +148,35 @@ def make_tile(rows: int, vectors: int, lanes: int = LANES):
     return tile
 
 
-def _halves_sum(builder, value, lanes):
-    """The lanes of `value` added up as LLVM's vectorised loops add a vector of partial
-    sums: the upper half onto the lower, again and again, down to one lane."""
-    while lanes > 1:
-        lanes //= 2
-        lo, hi = (
-            builder.shuffle_vector(
-                value,
-                value,
-                ir.Constant(
-                    ir.VectorType(ir.IntType(32), lanes), [first + n for n in range(lanes)]
-                ),
-            )
-            for first in (0, lanes)
-        )
-        value = builder.fadd(lo, hi)
-    return builder.extract_element(value, ir.IntType(32)(0))
+def _halves_sums(builder, values, lanes):
+    """Each vector of `values` added up as LLVM's vectorised loops add a vector of partial
+    sums (the upper half onto the lower, again and again, down to one lane), as scalars.
+
+    Several at once: two vectors whose sums each span w lanes are shuffled into one of
+    their lower halves and one of their upper halves, whose sum holds twice the sums, w/2
+    lanes each: the same additions in the same order as one vector at a time (an
+    extract and an add for each half), in about a third of the instructions."""
+    i32 = ir.IntType(32)
+    out = []
+    for first in range(0, len(values), lanes):  # `lanes` sums fill a vector
+        batch, width = values[first : first + lanes], lanes  # width: the lanes of a sum
+        while width > 1:
+            half = width // 2
+            if len(batch) % 2:  # a lone last vector pairs with itself: its sums come twice,
+                batch = batch + batch[-1:]  # after all the others
+            lo = [
+                o + s + t for o in (0, lanes) for s in range(0, lanes, width) for t in range(half)
+            ]
+            masks = [ir.Constant(ir.VectorType(i32, lanes), [i + h for i in lo]) for h in (0, half)]
+            batch = [
+                builder.fadd(*(builder.shuffle_vector(a, b, m) for m in masks))
+                for a, b in zip(batch[::2], batch[1::2])
+            ]
+            width = half
+        # one vector, each sum in a lane, in the order of the values
+        n = min(lanes, len(values) - first)
+        out += [builder.extract_element(batch[0], i32(k)) for k in range(n)]
+    return out
 
 
 def make_grad_tile(rows: int, vectors: int, lanes: int = LANES):
@@ -217,15 +229,8 @@ def make_grad_tile(rows: int, vectors: int, lanes: int = LANES):
                         builder.store(
                             builder.call(fma, [gv, xv, builder.load(accs[r][c])]), accs[r][c]
                         )
-            sums = [
-                [
-                    cgutils.alloca_once_value(
-                        builder, _halves_sum(builder, builder.load(acc), lanes)
-                    )
-                    for acc in accs_r
-                ]
-                for accs_r in accs
-            ]
+            totals = iter(_halves_sums(builder, [builder.load(a) for r in accs for a in r], lanes))
+            sums = [[cgutils.alloca_once_value(builder, next(totals)) for _ in r] for r in accs]
             tail = builder.mul(whole, i64(lanes))
             with cgutils.for_range(builder, builder.sub(batch, tail)) as loop:
                 at = builder.mul(builder.add(tail, loop.index), i64(4))

@@ -9,8 +9,8 @@ Arrays the kernels share (built by program.py), besides those of a group's pass
   epochs started].
 - hyper float64 / ihyper int64: the TrainConfig in numbers (hyper.py).
 
-Groups: the minibatch is cut into `groups` (program.Workspace; the trainer makes one
-for each thread that shares the step, threads.py) whose samples go through the whole
+Groups: the minibatch is cut into `groups` (program.Workspace; as many as threads.groups
+says, whatever the threads that compute them) whose samples go through the whole
 network in memory of their own, each into a gradient of its own; the groups'
 gradients are then added up in the groups' order. Threads (kernels/team.py) take
 whole groups, and then ranges of the optimiser's floats: however many threads
@@ -28,7 +28,7 @@ import numpy as np
 from ..kernels.fpenv import flush_subnormals, restore_fp
 from ..kernels.jit import flat, inline, kernel, rows
 from ..kernels.norms import BATCHNORM, batchnorm_commit, batchnorm_running
-from ..kernels.team import ABORT, MOST, OWN, barrier, share
+from ..kernels.team import ABORT, MOST, OWN, OWN_SIZE, barrier, share
 from ..optimizers import MAX_SLOTS
 from .hyper import FLOAT, INT
 from .optim import add_penalties, clip_coef_jit, commit, grad_sq_norm, update
@@ -58,6 +58,7 @@ FLOATS = 1024
 # sync[OK_FLAGS + part]: that part's new weights were finite; sync[LOSSES + g] (as float64)
 # and sync[RIGHTS + g]: group g's loss summed over its samples, and those classified right
 OK_FLAGS, LOSSES, RIGHTS = OWN, OWN + MOST, OWN + 2 * MOST
+assert RIGHTS + MOST <= OWN + OWN_SIZE, "the team's sync array holds too few slots"
 # the TrainConfig entries read here (train/hyper.py)
 L1, L2, CLIP = FLOAT["l1"], FLOAT["l2"], FLOAT["clip_norm"]
 LOSS, BATCH, N_TRAINABLE = INT["loss"], INT["batch"], INT["n_trainable"]

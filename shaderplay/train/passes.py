@@ -9,7 +9,7 @@ Arrays (built by program.py):
   wsl (L, 5) int64 per layer: offsets in a region of H (the layer's output),
   D (activation derivative), xhat, norm statistics and W transposed; misc int64:
   offsets in a region of the input rows, target rows, two gradient rows, loss
-  scratch; capacity (samples); the optimiser's step ((1 + S) T floats, optim.py; in
+  scratch; a region's capacity (samples); the optimiser's step ((1 + S) T floats, optim.py; in
   ws, after the regions); the group's gradient; the groups; a region's size.
 - X (n_in, N) and Y (n_out, N) float32: features and targets, one row each,
   samples along the row (the batch-major layout of linalg.py).

@@ -1,13 +1,14 @@
 """Python side of the kernels: a Network's layers turned into the workspaces
-of kernel.py, and samples into its one-row-per-feature layout.
+of kernel.py and passes.py, and samples into their one-row-per-feature layout.
 
-Nothing here runs per step; a Workspace is allocated once per batch size.
+Nothing here runs per step; a Workspace is allocated once per batch size and groups.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 
+from ..kernels.tiles import LANES
 from ..optimizers import MAX_SLOTS
 from ..spec import ParamLayout
 from . import passes as P
@@ -29,19 +30,24 @@ def _round(n: int) -> int:
 @dataclass
 class Workspace:
     """Scratch memory for minibatches of up to `capacity` samples, cut into `groups`
-    (kernel.py): a region each, laid out alike (wsl and misc hold offsets into a region)."""
+    (kernel.py): a region each, laid out alike (wsl and misc hold offsets into a region,
+    but misc[NEW_STEP]'s into ws, after the regions)."""
 
     capacity: int
     wsl: np.ndarray  # (L, 5) int64: H, D, xhat, stats, W^T offsets per layer
-    misc: np.ndarray  # int64: see kernel.X_ROWS ... kernel.REGION
+    misc: np.ndarray  # int64: see passes.X_ROWS ... passes.REGION
     ws: np.ndarray  # float32
 
     @staticmethod
     def of(layout: ParamLayout, capacity: int, steps: bool = False, groups: int = 1) -> "Workspace":
         """Scratch for a forward and backward pass of `capacity` samples; with `steps`,
         for the optimiser's steps too (train_steps)."""
-        # a group's columns (kernel.group_columns: whole vectors, the odd ones on the last)
-        B = int(capacity) if groups == 1 else -(-int(capacity) // groups) + 2 * _ALIGN
+        # a region's columns: the most passes.group_columns gives any batch up to capacity
+        # (whole vectors, the odd ones on the last group; a batch of fewer vectors than
+        # groups all on the first)
+        B = int(capacity)
+        if groups > 1:
+            B = max(-(-B // groups) + 2 * LANES, min(B, groups * LANES - 1))
         offset = 0
 
         def take(n):

@@ -1,11 +1,12 @@
-"""How many threads share a chunk of training steps, and the chunk run on them
-(kernels/team.py, train/kernel.py): the minibatch is cut into a group for each thread.
+"""How many groups a minibatch is cut into, how many threads share a chunk of
+training steps, and the chunk run on them (kernels/team.py, train/kernel.py).
 
-The groups' gradients are added up in the groups' order, so a run is the same bits
-each time on the same number of threads; on another number, the sums over the batch
-round differently (as PyTorch's do). The groups could be fixed apart from the
-threads, but one thread computing two groups was 12 % slower than one (each group
-sums its samples' gradients into vectors and then adds up every vector).
+The groups' gradients are added up in the groups' order, so the groups fix the bits
+of a run: they follow the network, the batch and this machine's cores, never the
+threads that compute them, so a run is the same bits on one thread (the window's,
+a busy machine's: Pace) as on several. (Another machine may round differently
+anyway: its vectors' width sets the order of every sum over the batch.) One thread
+computing two groups of a 64-wide net took ~7 % longer than one group.
 """
 
 import os
@@ -16,6 +17,7 @@ import numpy as np
 from ..config import MAX_THREADS
 from ..kernels.team import ABORT, SYNC_SIZE
 from . import kernel as K
+from . import passes as P
 
 # Multiply-adds of a step (forward, backward to the inputs, weight gradients) below which
 # a minibatch is one group: a second thread would cost more (its start, the barriers, the
@@ -23,7 +25,7 @@ from . import kernel as K
 MIN_MACS = 1_000_000
 # The fewest samples of a group: the weight gradients' register tiles sum a group's
 # samples a vector at a time and then add up the vector, once a group.
-GROUP = 128
+GROUP = 64
 
 
 def step_macs(layout, batch: int) -> int:
@@ -32,12 +34,49 @@ def step_macs(layout, batch: int) -> int:
 
 
 def groups(layout, batch: int) -> int:
-    """The most groups (threads) a minibatch of `batch` samples is cut into
-    (train/kernel.py): one for a step under MIN_MACS or a network with BatchNorm, else
-    up to MAX_THREADS of at least GROUP samples."""
+    """The groups a minibatch of `batch` samples is cut into (train/kernel.py): one for a
+    step under MIN_MACS or a network with BatchNorm, else one a core (at most
+    MAX_THREADS) of at least GROUP samples each."""
     if step_macs(layout, batch) < MIN_MACS or any(s.norm == "batchnorm" for s in layout.layers):
         return 1
-    return max(1, min(MAX_THREADS, batch // GROUP))
+    return max(1, min(cores(), MAX_THREADS, batch // GROUP))
+
+
+# Chunks: while the team is faster, one thread is timed again once every PROBE chunks (a
+# probe costs an idle machine ~2 % of a run); while one thread is, the team is tried again
+# every RETRY. One thread takes over where the team is MARGIN times slower, lately (a
+# noisy chunk or two does not hand a run to one thread for PROBE chunks).
+PROBE, RETRY, MARGIN = 32, 8, 1.25
+
+
+class Pace:
+    """How many threads run the next chunk of a `team`'s groups: the team, or one thread
+    where the team has been slower. On a busy machine a thread that loses its core holds
+    the others at every barrier (2 threads took 556 µs a step beside another process,
+    where one took 247). The groups, and so the bits, are the same either way. The
+    first chunk (the kernels loading) is not timed."""
+
+    def __init__(self, team: int):
+        self.team = team
+        self.seconds: dict[int, float] = {}  # threads -> seconds a step, lately
+        self.chunks = 0
+
+    def parts(self) -> int:
+        """The threads for the next chunk."""
+        if self.team == 1:
+            return 1
+        self.chunks += 1
+        if len(self.seconds) < 2:  # the team first, then one thread once
+            return 1 if self.team in self.seconds else self.team
+        if self.seconds[self.team] > MARGIN * self.seconds[1]:
+            return self.team if self.chunks % RETRY == 0 else 1
+        return 1 if self.chunks % PROBE == 0 else self.team
+
+    def record(self, parts: int, seconds_per_step: float) -> None:
+        """A chunk run on `parts` threads took `seconds_per_step`."""
+        if self.chunks > 1:
+            old = self.seconds.get(parts, seconds_per_step)
+            self.seconds[parts] = (old + seconds_per_step) / 2
 
 
 def cores() -> int:
@@ -50,7 +89,7 @@ def cores() -> int:
 
 def team_size(threads: int, groups: int, background: bool) -> int:
     """Threads for a chunk of a minibatch cut into `groups`: `threads` as configured; 0
-    chooses the cores, and one thread on a background thread (the window or a recording
+    chooses the cores, and one thread on the trainer's background thread (the window
     draws on the other core). At most one a group."""
     if not threads:
         threads = 1 if background else cores()
@@ -61,6 +100,7 @@ def train_steps(args: tuple, n: int, trace: np.ndarray, parts: int) -> int:
     """K.train_steps(*args, n, trace) shared by `parts` threads, this one part 0; its status.
     A part that raises stops the others before the step it was in lands, and its
     exception is raised here."""
+    parts = min(parts, int(args[5][P.GROUPS]))  # a part has a group at least
     sync = np.zeros(SYNC_SIZE, np.int64)
     if parts == 1:
         return K.train_steps(*args, n, trace, 0, 1, sync)

@@ -50,7 +50,7 @@ from .results import ACCURACY_KIND, REASONS, Divergence, Rows, Snapshot, TrainRe
 from .rng import seed_state
 from .schedule import lr_at, zero_from
 from .settings import make_config, step_count
-from .threads import groups, team_size, train_steps
+from .threads import Pace, groups, team_size, train_steps
 
 EVAL_CAPACITY = 1024  # samples per forward call when evaluating a split
 NOTHING = (float("nan"),) * 5  # train loss, test loss, lr, train and test accuracy
@@ -134,9 +134,11 @@ class Trainer(ThreadControl):
         batch = min(cfg.batch_size, self._x.shape[1])
         classes = ACCURACY_KIND.get(self.dataset.kind, 0)
         self._hyper, self._ihyper = hyper_vectors(cfg, batch, self.net.layout.n_trainable, classes)
-        if getattr(self, "_ws", None) is None or self._ws.capacity != batch:
-            self._ws = Workspace.of(self.net.layout, batch, steps=True)
-        self._groups = groups(self.net.layout, batch)
+        parted = groups(self.net.layout, batch)
+        ws = getattr(self, "_ws", None)
+        if ws is None or ws.capacity != batch or ws.misc[P.GROUPS] != parted:
+            self._ws = Workspace.of(self.net.layout, batch, steps=True, groups=parted)
+        self._pace = Pace(1)
 
     def set_config(self, **changes):
         """Change settings live; optimiser state survives unless the optimizer itself changes."""
@@ -251,9 +253,10 @@ class Trainer(ThreadControl):
             start_params = self.net.params.copy()
             start = time.perf_counter()
             background = threading.current_thread() is self._thread
-            parts = team_size(cfg.threads, self._groups, background)
-            if self._ws.misc[P.GROUPS] != parts:  # a group for each thread (threads.py)
-                self._ws = Workspace.of(self.net.layout, self._ws.capacity, True, parts)
+            team = team_size(cfg.threads, int(self._ws.misc[P.GROUPS]), background)
+            if self._pace.team != team:
+                self._pace = Pace(team)
+            parts = self._pace.parts()
             args = (self.net.params, self._grad, self._state, self._layers, self._ws.wsl)
             args += (self._ws.misc, self._ws.ws, self._x, self._y, self._perm, self._rng)
             args += (self._ctr, self._hyper, self._ihyper)
@@ -261,6 +264,8 @@ class Trainer(ThreadControl):
             elapsed = time.perf_counter() - start
             self.seconds += elapsed
             ran = self.step - first
+            if ran:
+                self._pace.record(parts, elapsed / ran)
             train_loss, train_acc = (
                 (float(self._trace[:ran, 0].mean()), float(self._trace[:ran, 2].mean()))
                 if ran
