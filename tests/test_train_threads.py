@@ -38,11 +38,9 @@ ACTIVATIONS += ("gcu", "softsign", "linear")
 
 @pytest.fixture
 def small_groups(monkeypatch):
-    """The test's small networks and batches cut into groups as a big step's would be, on
-    a machine of 4 cores."""
+    """The test's small networks and batches cut into groups as a big step's would be."""
     monkeypatch.setattr(threads, "MIN_MACS", 0)
     monkeypatch.setattr(threads, "GROUP", 16)
-    monkeypatch.setattr(threads, "cores", lambda: 4)
 
 
 def _data(n_out, n=300, seed=0):
@@ -81,7 +79,6 @@ def test_groups_train_as_one_group_does_up_to_rounding(net_kw, settings, monkeyp
     assert whole[3] == 1
     monkeypatch.setattr(threads, "MIN_MACS", 0)
     monkeypatch.setattr(threads, "GROUP", 16)
-    monkeypatch.setattr(threads, "cores", lambda: 4)
     params, history, step, _ = _trained(net_kw, settings, 2)
     assert step == whole[2]
     assert not np.array_equal(params, whole[0])  # the sums over the batch cut in groups
@@ -111,38 +108,60 @@ def test_batchnorm_trains_as_one_group_whatever_the_threads(small_groups):
 def test_a_busy_team_hands_its_chunks_to_one_thread_and_tries_again():
     pace = threads.Pace(2)
     assert pace.parts() == 2
-    pace.record(2, 9.0)  # the first chunk: the kernels loading, not timed
+    pace.record(2, 9.0, 10)  # the first chunk: the kernels loading, not timed
     assert pace.parts() == 2
-    pace.record(2, 1.0)
+    pace.record(2, 1.0, 10)
     assert pace.parts() == 1  # one thread, timed once
-    pace.record(1, 1.6)
+    pace.record(1, 1.6, 10)
     chosen = []
-    for _ in range(2 * threads.PROBE):
+    for _ in range(4 * threads.PROBE):  # one thread probed every 2 * PROBE chunks (1.6x)
         chosen.append(pace.parts())
-        pace.record(chosen[-1], 1.0 if chosen[-1] == 2 else 1.6)
-    assert chosen.count(1) == 2 and chosen.count(2) == 2 * threads.PROBE - 2  # probes
-    pace.record(2, 1.8)  # a noisy chunk: 1.4 lately, within MARGIN of one thread's 1.6
+        pace.record(chosen[-1], 1.0 if chosen[-1] == 2 else 1.6, 10)
+    assert chosen.count(1) == 2 and chosen.count(2) == 4 * threads.PROBE - 2
+    pace.record(2, 0.3, 1)  # a short chunk 3x as slow counts for its one step
+    pace.record(2, 1.8, 10)  # a noisy one: 0.158 s a step lately, within MARGIN of 0.16
     assert pace.parts() == 2
-    pace.record(2, 5.0)  # another process took a core: the team waits at its barriers
+    pace.record(3, 0.1, 10)  # threads it never chose: nothing timed
+    pace.record(2, 5.0, 10)  # another process took a core: the team waits at its barriers
     chosen = [pace.parts() for _ in range(2 * threads.RETRY)]
     assert chosen.count(2) == 2 and chosen.count(1) == 2 * threads.RETRY - 2  # retries
-    pace.record(2, 1.0)
-    pace.record(2, 1.0)  # the machine idle again: the team is faster again
+    pace.record(2, 1.0, 10)
+    pace.record(2, 1.0, 10)  # the machine idle again: the team is faster again
     assert pace.parts() == 2
     assert threads.Pace(1).parts() == 1
 
 
-def test_chunks_on_one_thread_or_the_team_give_the_same_bits(small_groups, monkeypatch):
-    def run(probe):
-        monkeypatch.setattr(threads, "PROBE", probe)
-        net = Network.random((2, 24, 24, 1), seed=1)
-        trainer = Trainer(net, _data(1), batch_size=64, threads=2, chunk_steps=3)
-        trainer.run(60)
-        return net.params.copy(), trainer._pace.seconds
+def test_one_thread_is_probed_less_often_the_more_the_team_gains():
+    pace = threads.Pace(4)
+    for parts, seconds in ((4, 9.0), (4, 1.0), (1, 3.5)):  # the team 3.5x faster
+        assert pace.parts() == parts
+        pace.record(parts, seconds, 1)
+    chosen = [pace.parts() for _ in range(4 * threads.PROBE)]
+    assert chosen.count(1) == 1  # every 4 * PROBE chunks
 
-    params, timed = run(2)  # every other chunk on one thread
+
+def test_chunks_on_one_thread_or_the_team_give_the_same_bits(small_groups, monkeypatch):
+    def run(n_threads):
+        net = Network.random((2, 24, 24, 1), seed=1)
+        trainer = Trainer(net, _data(1), batch_size=64, threads=n_threads, chunk_steps=3)
+        trainer.run(60)
+        return net.params.copy(), trainer._pace.timed
+
+    monkeypatch.setattr(threads, "PROBE", 2)
+    params, timed = run(2)  # chunks on the team and on one thread, alternating
     assert set(timed) == {1, 2}
-    assert np.array_equal(params, run(10**9)[0])
+    alone, timed = run(1)  # every chunk on one thread
+    assert timed == {} and np.array_equal(params, alone)
+
+
+def test_a_new_batch_size_cuts_the_minibatch_anew():
+    net = Network.random((2, 64, 64, 64, 64, 3), output="linear")
+    trainer = Trainer(net, _data(3, n=600), batch_size=2 * threads.GROUP - 1)
+    assert trainer._ws.misc[P.GROUPS] == 1
+    trainer.set_config(batch_size=2 * threads.GROUP)
+    assert trainer._ws.misc[P.GROUPS] == 2
+    trainer.run(3)
+    assert trainer.step == 3
 
 
 def test_how_many_threads_a_run_takes(monkeypatch):
@@ -157,7 +176,6 @@ def test_how_many_threads_a_run_takes(monkeypatch):
 
 
 def test_how_many_groups_a_minibatch_is_cut_into(monkeypatch):
-    monkeypatch.setattr(threads, "cores", lambda: 16)
     big = Network.random((2, 64, 64, 64, 64, 3), output="linear")
     assert threads.step_macs(big.layout, 256) >= threads.MIN_MACS
     assert threads.groups(big.layout, 3 * threads.GROUP) == 3
@@ -166,15 +184,16 @@ def test_how_many_groups_a_minibatch_is_cut_into(monkeypatch):
     assert threads.groups(Network.random((2, 8, 1)).layout, 4096) == 1  # a small step
     normed = Network.random((2, 64, 64, 64, 64, 3), norm="batchnorm")
     assert threads.groups(normed.layout, 256) == 1  # BatchNorm: the whole batch's statistics
-    monkeypatch.setattr(threads, "cores", lambda: 2)
-    assert threads.groups(big.layout, 4096) == 2  # one a core
+    monkeypatch.setattr(threads, "cores", lambda: 1)
+    assert threads.groups(big.layout, 4096) == MAX_THREADS  # whatever the cores
 
 
 def test_a_big_step_is_shared_where_the_cores_allow():
     net = Network.random((2, 64, 64, 64, 64, 3), output="linear")
     trainer = Trainer(net, _data(3, n=600), batch_size=256)
     trainer.run(2)
-    assert trainer._ws.misc[P.GROUPS] == min(threads.cores(), MAX_THREADS, 256 // threads.GROUP)
+    assert trainer._ws.misc[P.GROUPS] == 256 // threads.GROUP
+    assert threads.team_size(0, 2, background=False) == min(2, threads.cores())
 
 
 def test_a_part_that_fails_stops_the_others_and_its_error_is_raised(monkeypatch, small_groups):

@@ -11,7 +11,8 @@ multiply-adds per second (3 per weight per example: forward, backward to the
 inputs, weight gradients) as a share of the float32 peak (bench/peak.py).
 The trainer takes the threads it would for `shaderplay train` (train.threads,
 0: the cores where a step is big enough to share); where that is more than
-one, the same network on one thread is measured beside it too.
+one, the same network on one thread (the same groups of the minibatch, the same
+bits) is measured beside it too.
 
 Beside them, one long run of a preset as the window trains it (its own
 settings, a test-loss evaluation per chunk): µs/step early (just after the
@@ -127,7 +128,10 @@ def numba_runner(case: Case, x, y, threads: int = 0):
         chunk_steps=MAX_CHUNK,  # one kernel call per timed run, as far as the field allows
         threads=threads,
     )
-    trainer.run(8)  # compile (or load from the cache) outside the timing
+    # compile (or load from the cache) outside the timing, and let the trainer time the
+    # team and one thread once (threads.Pace), so that timed chunks run on the faster
+    for _ in range(4):
+        trainer.run(8)
     parts = team_size(threads, groups(net.layout, case.batch), background=False)
     return trainer.run, parts
 

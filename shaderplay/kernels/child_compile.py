@@ -18,7 +18,6 @@ slowed the renders that followed.
 """
 
 import contextlib
-import fcntl
 import importlib
 import os
 import signal
@@ -26,6 +25,11 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: no lock, each compile runs as it comes
+    fcntl = None
 
 _ROOT = Path(__file__).resolve().parents[2]  # the folder that holds shaderplay/
 TIMEOUT_S = 900.0  # a child still compiling by then is stopped; the caller compiles itself
@@ -104,7 +108,7 @@ def run_stages(stages: tuple, lock: str | None = None) -> None:
     one compiled from the cache. A failed function leaves its kernels to the next stage,
     or to the first call."""
     with contextlib.ExitStack() as held:
-        if lock:
+        if lock and fcntl is not None:
             with contextlib.suppress(OSError):  # no lock where the folder cannot hold one
                 os.makedirs(os.path.dirname(lock), exist_ok=True)
                 fcntl.flock(held.enter_context(open(lock, "a")), fcntl.LOCK_EX)

@@ -2,11 +2,11 @@
 training steps, and the chunk run on them (kernels/team.py, train/kernel.py).
 
 The groups' gradients are added up in the groups' order, so the groups fix the bits
-of a run: they follow the network, the batch and this machine's cores, never the
-threads that compute them, so a run is the same bits on one thread (the window's,
-a busy machine's: Pace) as on several. (Another machine may round differently
-anyway: its vectors' width sets the order of every sum over the batch.) One thread
-computing two groups of a 64-wide net took ~7 % longer than one group.
+of a run: they follow the network and the batch, never the threads that compute them
+or the machine's cores, so a run is the same bits on one thread (the window's, a
+sweep cell's, a busy machine's: Pace) as on several, here or on another machine with
+vectors as wide (their width sets the order of every sum over the batch). One thread
+computing two groups of a 64-wide net took ~6 % longer than one group.
 """
 
 import os
@@ -23,9 +23,9 @@ from . import passes as P
 # a minibatch is one group: a second thread would cost more (its start, the barriers, the
 # groups' gradients added up) than it takes off the layers.
 MIN_MACS = 1_000_000
-# The fewest samples of a group: the weight gradients' register tiles sum a group's
-# samples a vector at a time and then add up the vector, once a group.
-GROUP = 64
+# The samples of a group, at least: the weight gradients' register tiles sum a group's
+# samples a vector at a time and then add up the vectors, once a group.
+GROUP = 128
 
 
 def step_macs(layout, batch: int) -> int:
@@ -35,17 +35,17 @@ def step_macs(layout, batch: int) -> int:
 
 def groups(layout, batch: int) -> int:
     """The groups a minibatch of `batch` samples is cut into (train/kernel.py): one for a
-    step under MIN_MACS or a network with BatchNorm, else one a core (at most
-    MAX_THREADS) of at least GROUP samples each."""
+    step under MIN_MACS or a network with BatchNorm, else up to MAX_THREADS of at least
+    GROUP samples each."""
     if step_macs(layout, batch) < MIN_MACS or any(s.norm == "batchnorm" for s in layout.layers):
         return 1
-    return max(1, min(cores(), MAX_THREADS, batch // GROUP))
+    return max(1, min(MAX_THREADS, batch // GROUP))
 
 
-# Chunks: while the team is faster, one thread is timed again once every PROBE chunks (a
-# probe costs an idle machine ~2 % of a run); while one thread is, the team is tried again
-# every RETRY. One thread takes over where the team is MARGIN times slower, lately (a
-# noisy chunk or two does not hand a run to one thread for PROBE chunks).
+# While the team is faster, one thread is timed again once every PROBE chunks, times how
+# much faster (a probe costs an idle machine ~2 % of a run); while one thread is, the
+# team is tried again every RETRY chunks. One thread takes over where the team has been
+# MARGIN times slower lately, steps counted (a short or noisy chunk does not decide).
 PROBE, RETRY, MARGIN = 32, 8, 1.25
 
 
@@ -58,25 +58,30 @@ class Pace:
 
     def __init__(self, team: int):
         self.team = team
-        self.seconds: dict[int, float] = {}  # threads -> seconds a step, lately
+        self.timed: dict[int, tuple[float, float]] = {}  # threads -> (seconds, steps), lately
         self.chunks = 0
+
+    def step_seconds(self, parts: int) -> float:
+        seconds, steps = self.timed[parts]
+        return seconds / steps
 
     def parts(self) -> int:
         """The threads for the next chunk."""
         if self.team == 1:
             return 1
         self.chunks += 1
-        if len(self.seconds) < 2:  # the team first, then one thread once
-            return 1 if self.team in self.seconds else self.team
-        if self.seconds[self.team] > MARGIN * self.seconds[1]:
+        if self.team not in self.timed or 1 not in self.timed:  # the team first, then one
+            return 1 if self.team in self.timed else self.team
+        alone, team = self.step_seconds(1), self.step_seconds(self.team)
+        if team > MARGIN * alone:
             return self.team if self.chunks % RETRY == 0 else 1
-        return 1 if self.chunks % PROBE == 0 else self.team
+        return 1 if self.chunks % (PROBE * max(1, round(alone / team))) == 0 else self.team
 
-    def record(self, parts: int, seconds_per_step: float) -> None:
-        """A chunk run on `parts` threads took `seconds_per_step`."""
-        if self.chunks > 1:
-            old = self.seconds.get(parts, seconds_per_step)
-            self.seconds[parts] = (old + seconds_per_step) / 2
+    def record(self, parts: int, seconds: float, steps: int) -> None:
+        """A chunk of `steps` steps run on `parts` threads took `seconds`."""
+        if self.chunks > 1 and parts in (1, self.team) and steps > 0:
+            old_seconds, old_steps = self.timed.get(parts, (0.0, 0.0))
+            self.timed[parts] = (old_seconds / 2 + seconds, old_steps / 2 + steps)
 
 
 def cores() -> int:

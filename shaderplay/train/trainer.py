@@ -138,7 +138,8 @@ class Trainer(ThreadControl):
         ws = getattr(self, "_ws", None)
         if ws is None or ws.capacity != batch or ws.misc[P.GROUPS] != parted:
             self._ws = Workspace.of(self.net.layout, batch, steps=True, groups=parted)
-        self._pace = Pace(1)
+        if getattr(self, "_pace", None) is None:
+            self._pace = Pace(1)  # remade for the team at the first chunk
 
     def set_config(self, **changes):
         """Change settings live; optimiser state survives unless the optimizer itself changes."""
@@ -264,8 +265,7 @@ class Trainer(ThreadControl):
             elapsed = time.perf_counter() - start
             self.seconds += elapsed
             ran = self.step - first
-            if ran:
-                self._pace.record(parts, elapsed / ran)
+            self._pace.record(parts, elapsed, ran)
             train_loss, train_acc = (
                 (float(self._trace[:ran, 0].mean()), float(self._trace[:ran, 2].mean()))
                 if ran
