@@ -131,6 +131,14 @@ def test_a_busy_team_hands_its_chunks_to_one_thread_and_tries_again():
     assert threads.Pace(1).parts() == 1
 
 
+def test_a_benchmark_pins_the_team(monkeypatch):
+    monkeypatch.setattr(threads.Pace, "adapt", False)
+    pace = threads.Pace(2)
+    for seconds in (9.0, 1.0, 5.0, 5.0):  # slower and slower: still the team
+        assert pace.parts() == 2
+        pace.record(2, seconds, 1)
+
+
 def test_one_thread_is_probed_less_often_the_more_the_team_gains():
     pace = threads.Pace(4)
     for parts, seconds in ((4, 9.0), (4, 1.0), (1, 3.5)):  # the team 3.5x faster

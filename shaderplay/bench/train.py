@@ -128,10 +128,7 @@ def numba_runner(case: Case, x, y, threads: int = 0):
         chunk_steps=MAX_CHUNK,  # one kernel call per timed run, as far as the field allows
         threads=threads,
     )
-    # compile (or load from the cache) outside the timing, and let the trainer time the
-    # team and one thread once (threads.Pace), so that timed chunks run on the faster
-    for _ in range(4):
-        trainer.run(8)
+    trainer.run(8)  # compile (or load from the cache) outside the timing
     parts = team_size(threads, groups(net.layout, case.batch), background=False)
     return trainer.run, parts
 
@@ -188,33 +185,45 @@ def measure(
     """One row per case: median µs/step and examples/s for numba with `threads` (0: as
     `shaderplay train` chooses; "threads" says how many), numba on one thread where that
     is more ("numba1"), and (if available) torch."""
+    from ..train.threads import Pace
+
     with_torch = with_torch and torch_available()
-    rows = []
-    for case in cases:
-        x, y = make_data(case)
-        run, parts = numba_runner(case, x, y, threads)
-        runners = {"numba": run}
-        if parts > 1:
-            runners["numba1"] = numba_runner(case, x, y, 1)[0]
-        if with_torch:
-            runners["torch"] = torch_runner(case, x, y, torch_threads)
-        times = {name: [] for name in runners}
-        for _ in range(repeats):  # alternate, so both sides share the machine's load
-            for name, run in runners.items():
-                times[name].append(_timed(run, seconds))
-        row = {"case": case.name, "batch": case.batch, "threads": parts}
-        for name, samples in times.items():
-            per_step = statistics.median(samples)
-            examples = case.batch / per_step
-            row[name] = {
-                "us_per_step": per_step * 1e6,
-                "examples_per_s": examples,
-                "macs_per_s": examples * macs_per_example(case.sizes),
-            }
-        if "torch" in row:
-            row["ratio"] = row["numba"]["examples_per_s"] / row["torch"]["examples_per_s"]
-        rows.append(row)
-    return rows
+    # The team itself, every chunk: torch's threads spin a while after each of its runs,
+    # which would hand the trainer's next chunks to one thread (threads.Pace).
+    Pace.adapt = False
+    try:
+        return [
+            _measure(case, seconds, repeats, with_torch, torch_threads, threads) for case in cases
+        ]
+    finally:
+        Pace.adapt = True
+
+
+def _measure(case, seconds, repeats, with_torch, torch_threads, threads) -> dict:
+    """measure()'s row of one case."""
+    x, y = make_data(case)
+    run, parts = numba_runner(case, x, y, threads)
+    runners = {"numba": run}
+    if parts > 1:
+        runners["numba1"] = numba_runner(case, x, y, 1)[0]
+    if with_torch:
+        runners["torch"] = torch_runner(case, x, y, torch_threads)
+    times = {name: [] for name in runners}
+    for _ in range(repeats):  # alternate, so both sides share the machine's load
+        for name, run in runners.items():
+            times[name].append(_timed(run, seconds))
+    row = {"case": case.name, "batch": case.batch, "threads": parts}
+    for name, samples in times.items():
+        per_step = statistics.median(samples)
+        examples = case.batch / per_step
+        row[name] = {
+            "us_per_step": per_step * 1e6,
+            "examples_per_s": examples,
+            "macs_per_s": examples * macs_per_example(case.sizes),
+        }
+    if "torch" in row:
+        row["ratio"] = row["numba"]["examples_per_s"] / row["torch"]["examples_per_s"]
+    return row
 
 
 def _block_us(trainer, steps: int, parts: int) -> float:

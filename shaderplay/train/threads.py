@@ -56,6 +56,8 @@ class Pace:
     where one took 247). The groups, and so the bits, are the same either way. The
     first chunk (the kernels loading) is not timed."""
 
+    adapt = True  # False: always the team (bench/train.py times the team itself)
+
     def __init__(self, team: int):
         self.team = team
         self.timed: dict[int, tuple[float, float]] = {}  # threads -> (seconds, steps), lately
@@ -67,8 +69,8 @@ class Pace:
 
     def parts(self) -> int:
         """The threads for the next chunk."""
-        if self.team == 1:
-            return 1
+        if self.team == 1 or not self.adapt:
+            return self.team
         self.chunks += 1
         if self.team not in self.timed or 1 not in self.timed:  # the team first, then one
             return 1 if self.team in self.timed else self.team
