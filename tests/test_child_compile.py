@@ -170,3 +170,28 @@ def test_one_compile_of_the_same_kernels_at_a_time(tmp_path, wait_for):
     child.communicate(timeout=300)
     assert child.returncode == 0
     assert spans.read_text().split() == ["start", "end"]
+
+
+CACHED = """
+import tiny_kernels as t
+from shaderplay.kernels.child_compile import run_stages
+
+t.call()  # cached here, as by the child that held the lock before
+run_stages((("tiny_kernels:slow",),), None, ("tiny_kernels:double",))
+run_stages((("tiny_kernels:slow",),), None, ("tiny_kernels:triple",))  # not cached: runs
+"""
+
+
+def test_a_child_that_waited_for_the_lock_only_runs_where_the_kernels_are_not_cached(
+    tmp_path,
+):
+    spans = tmp_path / "spans"
+    (tmp_path / "tiny_kernels.py").write_text(KERNELS)
+    path = os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=path)
+    env["SPANS"] = str(spans)
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(CACHED)], env=env, capture_output=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert spans.read_text().split() == ["start", "end"]  # once: for triple alone

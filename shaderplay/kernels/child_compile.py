@@ -81,9 +81,10 @@ class ChildCompile:
         return str(folder / f"{name}.compile-lock")
 
     def _run(self) -> None:
+        names = tuple(f"{k.py_func.__module__}:{k.py_func.__name__}" for k in self.kernels)
         code = (
             f"import os; os.nice({int(self.nice)}); from {__name__} import run_stages; "
-            f"run_stages({self.stages!r}, {self._lock_path()!r})"
+            f"run_stages({self.stages!r}, {self._lock_path()!r}, {names!r})"
         )
         # A process group of its own: Ctrl-C in the terminal stops this process, not the
         # compile, which goes on and fills the cache; a child past TIMEOUT_S is stopped
@@ -100,8 +101,9 @@ class ChildCompile:
                 child.wait()
 
 
-def run_stages(stages: tuple, lock: str | None = None) -> None:
-    """What the child runs, holding the file `lock` (once another child holding it ends).
+def run_stages(stages: tuple, lock: str | None = None, kernels: tuple = ()) -> None:
+    """What the child runs, holding the file `lock` (once another child holding it ends),
+    unless the `kernels` ("module:name") are current by then (that child cached them).
     A stage is a tuple of "module:name" functions that compile, run side by side: the
     first here, each other one in a process of its own (numba compiles on one core,
     holding the GIL). A stage starts when the one before has ended, and loads what that
@@ -112,7 +114,16 @@ def run_stages(stages: tuple, lock: str | None = None) -> None:
             with contextlib.suppress(OSError):  # no lock where the folder cannot hold one
                 os.makedirs(os.path.dirname(lock), exist_ok=True)
                 fcntl.flock(held.enter_context(open(lock, "a")), fcntl.LOCK_EX)
+        with contextlib.suppress(Exception):
+            if kernels and current(*(_named(k) for k in kernels)):
+                return
         _run_stages(stages)
+
+
+def _named(name: str):
+    """The object `name` ("module:attribute") names."""
+    module, attribute = name.split(":")
+    return getattr(importlib.import_module(module), attribute)
 
 
 def _run_stages(stages: tuple) -> None:
@@ -141,5 +152,4 @@ def run_here(function: str) -> None:
     """Call `function` ("module:name"): what the child runs."""
     global _in_child
     _in_child = True
-    module, name = function.split(":")
-    getattr(importlib.import_module(module), name)()
+    _named(function)()
