@@ -2,14 +2,10 @@
 has no current entry, the child compiles and caches the kernels and this process
 only loads them; a child that fails leaves the compile to the first call."""
 
-import fcntl
 import os
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
-
-import pytest
 
 KERNELS = """
 import numba
@@ -34,13 +30,6 @@ def call_triple():
 
 def call_both():
     assert both(1.0) == 5.0
-
-def slow():  # a compile, its start and end written down
-    import os, time
-    with open(os.environ["SPANS"], "a") as spans:
-        print("start", file=spans, flush=True)
-        time.sleep(0.2)
-        print("end", file=spans)
 """
 
 CHECK = """
@@ -123,75 +112,3 @@ print(current(t.double))
 
 def test_an_index_numba_cannot_read_counts_as_no_entry(tmp_path):
     assert _python(tmp_path, textwrap.dedent(CORRUPT)).split() == ["False"]
-
-
-LOCKED = """
-import os, pathlib, time
-import tiny_kernels as t
-from shaderplay.kernels.child_compile import ChildCompile
-
-compile = ChildCompile((t.double,), "tiny_kernels:slow")
-print(compile._lock_path(), flush=True)
-go = pathlib.Path(os.environ["SPANS"] + ".go")
-while not go.exists():
-    time.sleep(0.05)
-compile.ensure()
-"""
-
-
-def _waited_for(path: str) -> bool:
-    """Whether a process waits for the flock on `path` (a blocked "->" row of /proc/locks,
-    whose device:inode field ends in the file's inode)."""
-    inode = f":{os.stat(path).st_ino}"
-    rows = Path("/proc/locks").read_text().splitlines()
-    return any("->" in row and any(f.endswith(inode) for f in row.split()) for row in rows)
-
-
-@pytest.mark.skipif(not os.path.exists("/proc/locks"), reason="Linux's lock table")
-def test_one_compile_of_the_same_kernels_at_a_time(tmp_path, wait_for):
-    """A compile child waits while another holds the kernels' lock (here, this test),
-    and compiles only once it is free: two processes that find the cache cold compile
-    one after the other, the second loading what the first cached."""
-    (tmp_path / "tiny_kernels.py").write_text(KERNELS)
-    spans = tmp_path / "spans"
-    path = os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=path)
-    env["SPANS"] = str(spans)
-    argv = [sys.executable, "-c", textwrap.dedent(LOCKED)]
-    child = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, text=True)
-    lock = child.stdout.readline().strip()
-    assert lock.startswith(str(tmp_path / "cache"))
-    os.makedirs(os.path.dirname(lock), exist_ok=True)
-    with open(lock, "a") as held:
-        fcntl.flock(held, fcntl.LOCK_EX)  # as another process's compile would
-        (tmp_path / "spans.go").touch()
-        wait_for(lambda: _waited_for(lock))  # the child's compile waits for it
-        assert not spans.exists()
-    child.communicate(timeout=300)
-    assert child.returncode == 0
-    assert spans.read_text().split() == ["start", "end"]
-
-
-CACHED = """
-import tiny_kernels as t
-from shaderplay.kernels.child_compile import run_stages
-
-t.call()  # cached here, as by the child that held the lock before
-run_stages((("tiny_kernels:slow",),), None, ("tiny_kernels:double",))
-run_stages((("tiny_kernels:slow",),), None, ("tiny_kernels:triple",))  # not cached: runs
-"""
-
-
-def test_a_child_that_waited_for_the_lock_only_runs_where_the_kernels_are_not_cached(
-    tmp_path,
-):
-    spans = tmp_path / "spans"
-    (tmp_path / "tiny_kernels.py").write_text(KERNELS)
-    path = os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=path)
-    env["SPANS"] = str(spans)
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(CACHED)], env=env, capture_output=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr
-    assert spans.read_text().split() == ["start", "end"]  # once: for triple alone

@@ -9,12 +9,6 @@ numba's cache; this process then loads from it (a fraction of a second). The
 child also finishes, and caches, when the command that started it ends first.
 Where kernels can be compiled apart (the trainer's: train/compile_plan.py), the
 child runs them in stages of processes side by side, one core each.
-
-One compile of the same kernels at a time on a machine: a child holds a lock file in
-the kernels' cache folder while it runs, and a second child waits for it and then
-only loads what the first cached. Each `shaderplay render` run on a fresh install had
-started a compile of the boundary lines' kernel of its own, and three of them at once
-slowed the renders that followed.
 """
 
 import contextlib
@@ -25,11 +19,6 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-
-try:
-    import fcntl
-except ImportError:  # not POSIX: no lock, each compile runs as it comes
-    fcntl = None
 
 _ROOT = Path(__file__).resolve().parents[2]  # the folder that holds shaderplay/
 TIMEOUT_S = 900.0  # a child still compiling by then is stopped; the caller compiles itself
@@ -71,20 +60,10 @@ class ChildCompile:
                 self._run()
             self._done = True
 
-    def _lock_path(self) -> str | None:
-        """The lock file of this compile, beside the first kernel's cache (None: none)."""
-        try:
-            folder = Path(self.kernels[0]._cache._cache_path)
-        except (AttributeError, IndexError):  # numba's cache internals moved
-            return None
-        name = "".join(c if c.isalnum() else "_" for c in self.stages[0][0])
-        return str(folder / f"{name}.compile-lock")
-
     def _run(self) -> None:
-        names = tuple(f"{k.py_func.__module__}:{k.py_func.__name__}" for k in self.kernels)
         code = (
-            f"import os; os.nice({int(self.nice)}); from {__name__} import run_stages; "
-            f"run_stages({self.stages!r}, {self._lock_path()!r}, {names!r})"
+            f"import os; os.nice({int(self.nice)}); "
+            f"from {__name__} import run_stages; run_stages({self.stages!r})"
         )
         # A process group of its own: Ctrl-C in the terminal stops this process, not the
         # compile, which goes on and fills the cache; a child past TIMEOUT_S is stopped
@@ -101,32 +80,12 @@ class ChildCompile:
                 child.wait()
 
 
-def run_stages(stages: tuple, lock: str | None = None, kernels: tuple = ()) -> None:
-    """What the child runs, holding the file `lock` (once another child holding it ends),
-    unless the `kernels` ("module:name") are current by then (that child cached them).
-    A stage is a tuple of "module:name" functions that compile, run side by side: the
-    first here, each other one in a process of its own (numba compiles on one core,
-    holding the GIL). A stage starts when the one before has ended, and loads what that
-    one compiled from the cache. A failed function leaves its kernels to the next stage,
-    or to the first call."""
-    with contextlib.ExitStack() as held:
-        if lock and fcntl is not None:
-            with contextlib.suppress(OSError):  # no lock where the folder cannot hold one
-                os.makedirs(os.path.dirname(lock), exist_ok=True)
-                fcntl.flock(held.enter_context(open(lock, "a")), fcntl.LOCK_EX)
-        with contextlib.suppress(Exception):
-            if kernels and current(*(_named(k) for k in kernels)):
-                return
-        _run_stages(stages)
-
-
-def _named(name: str):
-    """The object `name` ("module:attribute") names."""
-    module, attribute = name.split(":")
-    return getattr(importlib.import_module(module), attribute)
-
-
-def _run_stages(stages: tuple) -> None:
+def run_stages(stages: tuple) -> None:
+    """What the child runs. A stage is a tuple of "module:name" functions that compile,
+    run side by side: the first here, each other one in a process of its own (numba
+    compiles on one core, holding the GIL). A stage starts when the one before has
+    ended, and loads what that one compiled from the cache. A failed function leaves
+    its kernels to the next stage, or to the first call."""
     code = f"from {__name__} import run_here; run_here(%r)"
     for first, *others in stages:
         children = []
@@ -152,4 +111,5 @@ def run_here(function: str) -> None:
     """Call `function` ("module:name"): what the child runs."""
     global _in_child
     _in_child = True
-    _named(function)()
+    module, name = function.split(":")
+    getattr(importlib.import_module(module), name)()
