@@ -158,10 +158,11 @@ def train_steps(
             barrier(sync, part, parts)  # every group's gradient
             for g in range(1, groups):  # this part's floats of the sum, in the groups' order
                 c0, c1 = group_columns(B, g, groups)
-                if c1 > c0:
-                    theirs = flat(group_region(ws, misc, g), misc[GRAD_PART], T)
-                    for i in range(t0, t1):
-                        grad[i] += theirs[i]
+                if c1 > c0:  # windows from t0: a loop from t0 is not vectorised (optim.py)
+                    theirs = flat(group_region(ws, misc, g), misc[GRAD_PART] + t0, t1 - t0)
+                    sums = flat(grad, t0, t1 - t0)
+                    for i in range(t1 - t0):
+                        sums[i] += theirs[i]
         barrier(sync, part, parts)  # the whole gradient
         if part == 0:
             loss, right = 0.0, 0
