@@ -3,6 +3,8 @@ oracle (`Network.forward` on `View.grid`): random architectures, single neurons
 before and after their activation, deep and wide nets (every input feature:
 tests/test_tables.py)."""
 
+import threading
+
 import numpy as np
 import pytest
 from test_render import random_case
@@ -313,3 +315,36 @@ def test_a_live_picture_leaves_the_lines_to_the_shader_until_their_kernel_is_loa
     assert not cpu_pass.PictureMaker.ready()
     monkeypatch.setattr(cpu_pass, "lines_loaded", lambda: True)
     assert cpu_pass.draws_lines(live) and cpu_pass.PictureMaker.ready() == cpu_pass.prepare()
+
+
+def test_the_lines_kernel_is_asked_for_only_by_a_picture_with_lines(renderer_pair, monkeypatch):
+    """A command without boundary lines leaves their kernel alone (its cold compile ran
+    on the other core beside the next command after an install); a picture with lines,
+    or a painter's first question, starts it, once."""
+    from shaderplay.cpu import ahead
+    from shaderplay.gpu import cpu_pass
+
+    asked = []
+
+    class Lines:  # stands for the ChildCompile: records each call of ensure()
+        settled = False
+
+        def ensure(self):
+            asked.append(threading.current_thread().name)
+            self.settled = True
+
+    monkeypatch.setattr(ahead, "_lines", Lines())
+    monkeypatch.setattr(ahead, "_lines_compiler", None)
+    net, view, size = random_case(3)
+    cpu = renderer_pair["cpu"]
+    cpu.set_network(net)
+    cpu.image(view, size)
+    cpu.image(view, size, "neuron:0:0")
+    assert ahead._lines_compiler is None and asked == []
+    cpu.image(view, size, "boundaries")  # starts it on a thread, then waits (a command)
+    started = ahead._lines_compiler
+    started.join()
+    assert sorted(asked) == sorted([started.name, threading.current_thread().name])
+    cpu.image(view, size, "boundaries")
+    cpu_pass.PictureMaker.ready()
+    assert ahead._lines_compiler is started  # once per process

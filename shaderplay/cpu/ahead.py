@@ -22,7 +22,9 @@ from .evaluator import CpuEvaluator, evaluate_grid
 # At a lower priority than the trainer's: a window draws with the shader meanwhile. The
 # kernels are independent, so each compiles in a process of its own; a picture waits
 # for the values' and the colours' (~20 s on a cold cache), one with boundary lines for
-# theirs too (~24 s).
+# theirs too (~24 s). The lines' compile starts only where lines are asked for: a
+# command without them (`render default`) left it running on the other core, and the
+# next command after a fresh install shared the machine with it (0.7 s -> 1.1 s).
 _child = ChildCompile(
     (evaluate_grid, colour_grid),
     (f"{__name__}:_compile_values", f"{__name__}:_compile_colours"),
@@ -33,6 +35,7 @@ _lines = ChildCompile((draw_boundaries,), f"{__name__}:_compile_lines", nice=10)
 _ready = threading.Event()
 _start = threading.Lock()
 _compiler: threading.Thread | None = None
+_lines_compiler: threading.Thread | None = None
 
 
 def _picture_kernels():
@@ -68,11 +71,9 @@ def _compile_lines() -> None:
 
 
 def _load() -> None:
-    threading.Thread(target=_lines.ensure, name="shaderplay-cpu-lines", daemon=True).start()
     _child.ensure()
     # loaded from the cache, or compiled here if the child could not; the boundary
-    # lines' kernel loads at its first picture (~30 ms a picture without them spent),
-    # once its own child (started above) has cached it
+    # lines' kernel loads at its first picture (~30 ms a picture without them spent)
     _picture_kernels()
     _ready.set()
 
@@ -89,7 +90,15 @@ def lines_ready() -> None:
 
 
 def lines_loaded() -> bool:
-    """Whether the boundary lines' kernel is ready to load at once (never waits)."""
+    """Whether the boundary lines' kernel is ready to load at once (never waits); the
+    first call starts its compile (or the check that it is cached) on a thread."""
+    global _lines_compiler
+    with _start:
+        if _lines_compiler is None:
+            _lines_compiler = threading.Thread(
+                target=_lines.ensure, name="shaderplay-cpu-lines", daemon=True
+            )
+            _lines_compiler.start()
     return _lines.settled
 
 

@@ -153,6 +153,8 @@ def cpu_picture(cpu: CpuPictures, r: Request, spec, target_field, range_of, boun
     """r's colours as the picture texture holds them ((H, W, 4) uint8, rows bottom
     first, `cpu`'s buffer) with the `boundaries` lines blended in; None where the
     shader computes the values."""
+    if boundaries is not None:
+        lines_loaded()  # on a cold cache, their compile runs beside the values' one
     rgba = cpu.rgba(r.size)
     if cpu.colours(r, spec, target_field, range_of, False, rgba) is None:
         return None
@@ -177,8 +179,10 @@ class PictureMaker:
     @staticmethod
     def ready() -> bool:
         """Whether the numba kernels, the boundary lines' included, are loaded (their first
-        compile is not waited on: the painter must never wait for one)."""
-        return prepare() and lines_loaded()
+        compile is not waited on: the painter must never wait for one). Both start at
+        the first question, side by side."""
+        lines = lines_loaded()
+        return prepare() and lines
 
     @staticmethod
     def computes(mode: str, spec) -> bool:
