@@ -38,15 +38,16 @@ if ! .venv/bin/python -c "import torch" 2>/dev/null; then
     fi
 fi
 # The numba kernels, compiled into the cache the installed program reads (the
-# trainer's; the CPU evaluator's where the GL is software), so that the first
-# window, render or train after an install runs at warm speed. The cache keys
-# on the sources' contents: after a reinstall of unchanged sources this takes
-# seconds. A failure only means that the first command compiles instead.
+# trainer's; where the GL is software, the CPU evaluator's and, through a picture
+# with boundary lines, the lines'), so that the first window, render or train after
+# an install runs at warm speed. The cache keys on the sources' contents: after a
+# reinstall of unchanged sources this takes seconds. A failure only means that the
+# first command compiles instead.
 echo "setup: compiling the numba kernels (under a minute the first time)"
 warm=$(mktemp -d)
 .venv/bin/shaderplay train xor --steps 100 >"$warm/train.log" 2>&1 &
 trainer=$!
-.venv/bin/shaderplay render default -o "$warm/default.png" --size 64x64 >"$warm/render.log" 2>&1 \
+.venv/bin/shaderplay render default --mode boundaries -o "$warm/default.png" --size 64x64 >"$warm/render.log" 2>&1 \
     || { echo "setup: the render warm-up failed:"; cat "$warm/render.log"; }
 wait "$trainer" || { echo "setup: the training warm-up failed:"; cat "$warm/train.log"; }
 rm -rf "$warm"
