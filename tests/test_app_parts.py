@@ -255,3 +255,49 @@ def test_the_canvas_painter_leaves_the_frame_a_core_and_the_trainer_another():
             assert numba.get_num_threads() == max(1, want)
     finally:
         numba.set_num_threads(most)
+
+
+@pytest.mark.parametrize(
+    "step, says",
+    [
+        ({"do": "resize", "width": 800}, "(resize) argument: got 'width'; allowed: one of: size"),
+        ({"do": "resize", "size": "big"}, "(resize) size: got 'big'"),
+        ({"do": "resize", "size": [800, 0]}, "two whole numbers >= 1"),
+        ({"do": "mouse", "pos": [1, "a"]}, "(mouse) pos"),
+        ({"do": "drop", "paths": "a.npz"}, "(drop) paths: got 'a.npz'; allowed: a list of paths"),
+        ({"do": "wait_for_step", "step": -3}, "(wait_for_step) step: got -3"),
+        ({"do": "wait_for_picture", "for": 3}, "allowed: one of: none"),
+        ({"do": "zoom", "factr": 2}, "(zoom) arguments: got {'factr': 2}; allowed: factor, pixel"),
+        ({"do": "show_tab", "name": "View", "tab": 1}, "(show_tab) arguments"),
+    ],
+)
+def test_a_script_step_with_arguments_its_action_cannot_take_is_refused_at_load(step, says):
+    """Before the window opens, with the step, the argument and what it takes: a bad
+    window step ended in a traceback mid-run (resize "big"), or did what the user had
+    not asked (resize with "width" took 1280x800)."""
+    from shaderplay.app.script import Script
+    from shaderplay.errors import ShaderplayError
+
+    fine = {"frame": 0, "do": "window_screenshot", "path": "a.png"}
+    with pytest.raises(ShaderplayError) as caught:
+        Script.of([fine, {"frame": 1, **step}])
+    said = str(caught.value)
+    assert said.startswith(f"--script step 1 ({step['do']})") and says in said
+
+
+def test_every_window_step_and_wait_loads_with_its_arguments():
+    from shaderplay.app.script import CONTROL, EXTRA, WINDOW_ARGS, Script
+
+    assert set(WINDOW_ARGS) == {*EXTRA, *CONTROL}
+    steps = [
+        {"do": "window_screenshot", "path": "w.png"},
+        {"do": "window_screenshot"},
+        {"do": "resize", "size": [800, 600]},
+        {"do": "drop", "paths": ["a.npz", "b.toml"]},
+        {"do": "mouse", "pos": [10.5, -3]},
+        {"do": "report_layout", "path": "l.json"},
+        {"do": "wait_for_step", "step": 100},
+        {"do": "wait_for_picture"},
+        {"do": "set_view", "mode": "output", "colormap": "viridis"},  # an action's **changes
+    ]
+    assert len(Script.of([{"frame": i, **s} for i, s in enumerate(steps)]).steps) == len(steps)

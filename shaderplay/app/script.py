@@ -6,7 +6,8 @@
      {"frame": 90, "do": "quit"}]
 
 "do" names an action (one of ACTIONS: the functions the panels, keys and
-mouse call); the other keys are its keyword arguments. Five steps act on the window
+mouse call); the other keys are its keyword arguments. A step with arguments its
+action cannot take is refused as the script loads, before the window opens. Five steps act on the window
 itself: "window_screenshot" (path) saves the whole window, panels included;
 "resize" (size [W, H]) resizes it; "drop" (paths [...]) hands files to the
 window's drop callback as GLFW does when files are dropped on it; "mouse"
@@ -25,10 +26,12 @@ for at most STALL_S seconds. Used by the window tests and the benchmark, and han
 for demos: `shaderplay --script demo.json`.
 """
 
+import inspect
 import json
 import sys
 import time
 from dataclasses import dataclass, field
+from math import inf
 from pathlib import Path
 
 from ..errors import ShaderplayError, bad_value
@@ -49,6 +52,56 @@ ACTIONS = actions_in(
 EXTRA = ("window_screenshot", "resize", "drop", "mouse", "report_layout")
 CONTROL = ("wait_for_step", "wait_for_picture")
 STALL_S = 30.0  # a wait for a step ends when training made no step for this long
+
+
+def _numbers(value, count: int, whole: bool, least: float) -> bool:
+    """Whether `value` is a list of `count` numbers (whole ones) >= least."""
+    kinds = int if whole else (int, float)
+    return (
+        isinstance(value, list)
+        and len(value) == count
+        and all(isinstance(v, kinds) and not isinstance(v, bool) and v >= least for v in value)
+    )
+
+
+def _path(value) -> bool:
+    return isinstance(value, str) and value != ""
+
+
+# The window's steps and the waits: argument -> (whether a value fits, what fits);
+# an argument left out takes the loop's default (a screenshot's name: window-FRAME.png).
+WINDOW_ARGS = {
+    "window_screenshot": {"path": (_path, "a file path")},
+    "resize": {"size": (lambda v: _numbers(v, 2, True, 1), "[W, H], two whole numbers >= 1")},
+    "drop": {"paths": (lambda v: isinstance(v, list) and all(map(_path, v)), "a list of paths")},
+    "mouse": {"pos": (lambda v: _numbers(v, 2, False, -inf), "[x, y], two numbers")},
+    "report_layout": {"path": (_path, "a file path")},
+    "wait_for_step": {"step": (lambda v: _numbers([v], 1, True, 0), "a whole number >= 0")},
+    "wait_for_picture": {},
+}
+
+
+def _check_arguments(i: int, step: dict) -> None:
+    """Refuse a step whose arguments its action cannot take, before the window opens
+    (an action's values are its own to check when it runs)."""
+    do = step["do"]
+    given = {k: v for k, v in step.items() if k not in ("frame", "do")}
+    field = f"--script step {i} ({do})"
+    if do in WINDOW_ARGS:
+        for name, value in given.items():
+            fits, allowed = WINDOW_ARGS[do].get(name, (None, None))
+            if fits is None:
+                names = ", ".join(WINDOW_ARGS[do]) or "none"
+                raise bad_value(f"{field} argument", name, f"one of: {names}")
+            if not fits(value):
+                raise bad_value(f"{field} {name}", value, allowed)
+        return
+    signature = inspect.signature(ACTIONS[do])
+    try:
+        signature.bind(None, None, **given)
+    except TypeError as exc:
+        names = ", ".join(list(signature.parameters)[2:]) or "none"
+        raise bad_value(f"{field} arguments", given, f"{names} ({exc})") from None
 
 
 @dataclass
@@ -83,6 +136,7 @@ class Script:
                 )
             if s.get("do") not in names:
                 raise bad_value(f"--script step {i} do", s.get("do"), "one of " + ", ".join(names))
+            _check_arguments(i, s)
         return cls(sorted(steps, key=lambda s: s["frame"]))
 
     def due(self, frame: int) -> list[dict]:
