@@ -264,6 +264,8 @@ def test_the_canvas_painter_leaves_the_frame_a_core_and_the_trainer_another():
         ({"do": "resize", "size": "big"}, "(resize) size: got 'big'"),
         ({"do": "resize", "size": [800, 0]}, "two whole numbers >= 1"),
         ({"do": "mouse", "pos": [1, "a"]}, "(mouse) pos"),
+        ({"do": "mouse", "pos": [1, float("nan")]}, "(mouse) pos"),
+        ({"do": "wait_for_step", "step": 2.5}, "(wait_for_step) step: got 2.5"),
         ({"do": "drop", "paths": "a.npz"}, "(drop) paths: got 'a.npz'; allowed: a list of paths"),
         ({"do": "wait_for_step", "step": -3}, "(wait_for_step) step: got -3"),
         ({"do": "wait_for_picture", "for": 3}, "allowed: one of: none"),
@@ -297,6 +299,7 @@ def test_every_window_step_and_wait_loads_with_its_arguments():
         {"do": "mouse", "pos": [10.5, -3]},
         {"do": "report_layout", "path": "l.json"},
         {"do": "wait_for_step", "step": 100},
+        {"do": "wait_for_step", "step": 1e3},  # JSON's 1e3: a whole number all the same
         {"do": "wait_for_picture"},
         {"do": "set_view", "mode": "output", "colormap": "viridis"},  # an action's **changes
     ]

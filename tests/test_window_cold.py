@@ -34,6 +34,14 @@ def test_a_cold_cache_draws_and_quits_at_once(display, tmp_path, wait_for):  # n
     (slow / "sitecustomize.py").write_text(SLOW.format(seconds=SLOW_S))
     path = os.pathsep.join(filter(None, [str(slow), os.environ.get("PYTHONPATH")]))
     env = {"NUMBA_CACHE_DIR": str(cache), "PYTHONPATH": path}
+    try:
+        _cold_window(display, tmp_path, steps, env, wait_for)
+    finally:  # the CPU picture's children go on: not under the tests that follow
+        _stop_compiles_into(cache)
+
+
+def _cold_window(display, tmp_path, steps, env, wait_for):  # noqa: F811
+    cache = Path(env["NUMBA_CACHE_DIR"])
     result = run_window(display, tmp_path, steps, "circle", env=env)
     ended = time.time()
     assert result.returncode == 0, result.stderr
@@ -48,7 +56,6 @@ def test_a_cold_cache_draws_and_quits_at_once(display, tmp_path, wait_for):  # n
     wait_for(trainer_cached)  # the child finishes after the window has gone
     compiled = trainer_cached()[0].stat().st_mtime
     assert shot < ended < compiled, "the window waited for the trainer's compile"
-    _stop_compiles_into(cache)  # the CPU picture's go on: not under the tests that follow
 
 
 def _stop_compiles_into(cache) -> None:

@@ -224,7 +224,7 @@ class Loop:
             if do == "window_screenshot":
                 self.window_shots.append(kwargs.get("path", f"window-{self.state.frame}.png"))
             elif do == "resize":
-                self.window.set_size(*kwargs.get("size", (1280, 800)))
+                self.window.set_size(*(int(n) for n in kwargs.get("size", (1280, 800))))
             elif do == "drop":
                 self.window.deliver_drop(kwargs.get("paths", []))
             elif do == "report_layout":

@@ -7,8 +7,9 @@
 
 "do" names an action (one of ACTIONS: the functions the panels, keys and
 mouse call); the other keys are its keyword arguments. A step with arguments its
-action cannot take is refused as the script loads, before the window opens. Five steps act on the window
-itself: "window_screenshot" (path) saves the whole window, panels included;
+action cannot take is refused as the script loads, before the window opens. Five
+steps act on the window itself: "window_screenshot" (path) saves the whole window,
+panels included;
 "resize" (size [W, H]) resizes it; "drop" (paths [...]) hands files to the
 window's drop callback as GLFW does when files are dropped on it; "mouse"
 (pos [x, y], window units) moves imgui's mouse there (hover a tooltip);
@@ -31,7 +32,7 @@ import json
 import sys
 import time
 from dataclasses import dataclass, field
-from math import inf
+from math import inf, isfinite
 from pathlib import Path
 
 from ..errors import ShaderplayError, bad_value
@@ -55,12 +56,18 @@ STALL_S = 30.0  # a wait for a step ends when training made no step for this lon
 
 
 def _numbers(value, count: int, whole: bool, least: float) -> bool:
-    """Whether `value` is a list of `count` numbers (whole ones) >= least."""
-    kinds = int if whole else (int, float)
+    """Whether `value` is a list of `count` numbers (whole ones: 2000 or 2e3) >= least."""
     return (
         isinstance(value, list)
         and len(value) == count
-        and all(isinstance(v, kinds) and not isinstance(v, bool) and v >= least for v in value)
+        and all(
+            isinstance(v, (int, float))
+            and not isinstance(v, bool)
+            and isfinite(v)
+            and v >= least
+            and (float(v).is_integer() or not whole)
+            for v in value
+        )
     )
 
 

@@ -104,6 +104,8 @@ class CpuPictures:
     def boundaries(self, r: Request, spec, mask, colours, line_width: float, rgba) -> None:
         """Blend the boundaries of `mask` over the texture picture `rgba` that `colours`
         just filled for r (rows bottom first), with the weights it used."""
+        if not mask.any():  # nothing to draw: no wait for the kernel's first compile
+            return
         lines_ready()
         cpu_boundaries.draw(
             self._evaluator, self._params, r.view, r.size, mask, colours, line_width, rgba, False
@@ -150,19 +152,21 @@ def draws_lines(cpu: CpuPictures) -> bool:
 
 
 def cpu_picture(cpu: CpuPictures, r: Request, spec, target_field, range_of, boundaries):
-    """r's colours as the picture texture holds them ((H, W, 4) uint8, rows bottom
-    first, `cpu`'s buffer) with the `boundaries` lines blended in; None where the
-    shader computes the values."""
+    """(rgba, lines): r's colours as the picture texture holds them ((H, W, 4) uint8,
+    rows bottom first, `cpu`'s buffer), None where the shader computes the values; and
+    whether the `boundaries` lines are blended in (else the shader draws them over)."""
     if boundaries is not None:
         lines_loaded()  # on a cold cache, their compile runs beside the values' one
     rgba = cpu.rgba(r.size)
     if cpu.colours(r, spec, target_field, range_of, False, rgba) is None:
-        return None
-    if boundaries is not None and draws_lines(cpu):
+        return None, False
+    lines = boundaries is not None and draws_lines(cpu)  # asked once: a kernel that
+    # loads meanwhile must not leave the frame's lines to neither
+    if lines:
         mask, _ = boundary_mask(spec, boundaries)
         width = float(r.opts.get("line_width", 1.5))
         cpu.boundaries(r, spec, mask, layer_colours(spec.depth), width, rgba)
-    return rgba
+    return rgba, lines
 
 
 class PictureMaker:
@@ -208,7 +212,7 @@ class PictureMaker:
 
         parts = []
         for part in r.halves() if r.mode.halves else (r,):  # a composite: side by side
-            rgba = cpu_picture(
+            rgba, _ = cpu_picture(  # the painter runs once the lines' kernel is loaded
                 self._cpu, part, spec, target_field, range_of, boundaries_of(part, spec)
             )
             if rgba is None:

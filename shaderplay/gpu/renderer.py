@@ -28,7 +28,7 @@ from ..mode_legends import Legend
 from ..network import Network
 from ..spec import NetworkSpec
 from .context import bind_default_framebuffer, is_software, make_current
-from .cpu_pass import PictureMaker, cpu_picture, cpu_pictures_for, draws_lines
+from .cpu_pass import PictureMaker, cpu_picture, cpu_pictures_for
 from .layout import GpuLayout, Packer
 from .overlays import Overlays, boundaries_of
 from .programs import (
@@ -245,13 +245,12 @@ class Renderer:
         `boundaries` lines blended in by the CPU too (`picture`: made already by a
         PictureMaker). Returns whether they were."""
         if self._cpu is not None:
-            rgba = picture
+            rgba, lines = picture, boundaries is not None  # a painter's has them
             if rgba is None:
-                rgba = cpu_picture(
+                rgba, lines = cpu_picture(
                     self._cpu, r, self.spec, self._target_field, self._range, boundaries
                 )
             if rgba is not None:
-                lines = boundaries is not None and (picture is not None or draws_lines(self._cpu))
                 _, textures = self._surfaces.framebuffer("cpu picture", r.size, 1, "f1")
                 textures[0].write(np.ascontiguousarray(rgba))  # a composite's half: a view
                 self._colour_pass(
