@@ -147,14 +147,26 @@ def _spec(data, path) -> NetworkSpec:
         raise _fail(path, str(exc)) from None
 
 
-def _load(path: Path) -> dict:
+def _opened(path):
+    """The open .npz archive at `path`; ValueError for a file that is not one (numpy
+    opens a .npy without complaint and returns another kind)."""
+    data = np.load(path, allow_pickle=False)
+    if not isinstance(data, np.lib.npyio.NpzFile):
+        raise ValueError("a single .npy array, not a .npz archive of named arrays")
+    return data
+
+
+def _load(path: Path, fail=None) -> dict:
+    """Every array of the .npz at `path`; `fail(what)` (a network file's error by
+    default) says what is wrong with a file that is missing or not one."""
+    fail = fail or (lambda what: _fail(path, what))
     if not path.is_file():
-        raise _fail(path, "no such file")
+        raise fail("no such file")
     try:
-        with np.load(path, allow_pickle=False) as data:
+        with _opened(path) as data:
             return dict(data)
-    except Exception as exc:  # zip errors, pickled objects, truncated files
-        raise _fail(path, f"not a readable .npz file ({exc.__class__.__name__}: {exc})") from None
+    except Exception as exc:  # zip errors, pickled objects, truncated or empty files
+        raise fail(f"not a readable .npz file ({exc})") from None
 
 
 def _json_object(data, key: str, fail) -> dict:
@@ -188,9 +200,9 @@ def is_run(path) -> bool:
     """Whether the `.npz` at `path` holds snapshots (a run file), reading only its
     list of names; False for anything unreadable (reading it then says what is wrong)."""
     try:
-        with np.load(path, allow_pickle=False) as data:
+        with _opened(path) as data:
             return "snapshots" in data.files
-    except (OSError, ValueError):
+    except Exception:  # zip errors, EOFError for an empty file, a .npy: not a run
         return False
 
 
@@ -217,7 +229,7 @@ def read_run(path) -> dict:
     """A run file's parts, checked: spec, snapshots (K, n_params), steps (K,),
     snapshot_loss (K,) or None, losses (M, C) or None, meta (run_meta)."""
     path = Path(path)
-    data = _load(path)
+    data = _load(path, lambda what: _run_fail(path, what))
     spec, params, _ = _network(data, path)  # checks the spec keys and the weights
     for key in ("snapshots", "steps"):
         if key not in data:

@@ -122,6 +122,10 @@ def parse_setting(text: str, field: str = "setting") -> tuple[str, object]:
         value = tomllib.loads(f"value = {raw}")["value"]
     except tomllib.TOMLDecodeError:
         value = raw.strip()
+    except (ValueError, RecursionError):  # an integer over 4300 digits, deep nesting
+        raise bad_value(
+            field, text, "a TOML value: integers of at most 4300 digits, arrays not nested deep"
+        ) from None
     return dotted, value
 
 

@@ -290,7 +290,9 @@ def net_file(tmp_path):
     return str(path)
 
 
-@pytest.mark.parametrize("command, out", [("render", "a.png"), ("record", "a/"), ("export", "a.g")])
+@pytest.mark.parametrize(
+    "command, out", [("render", "a.png"), ("record", "a/"), ("export", "a.glsl")]
+)
 @pytest.mark.parametrize(
     "flag, text", [("--hidden", "8"), ("--seed", "2"), ("--set", "network.x=1")]
 )
@@ -451,3 +453,12 @@ def test_presets_name_prints_readable_toml_that_loads_back_equal(name, capsys):
     if len(hidden) < 80:
         assert f"hidden = [{hidden}]" in lines
     assert "domain = [" in text and "features = [" in text
+
+
+@pytest.mark.parametrize("value", ["[" * 5000 + "]" * 5000, "9" * 5000])
+def test_a_setting_toml_cannot_read_is_one_paragraph(capsys, value):
+    """Nesting too deep or an integer over Python's 4300 digits: RecursionError and
+    ValueError, where a preset file with the same text was already refused cleanly."""
+    assert main(["train", "xor", "--steps", "1", "--set", f"train.max_steps={value}"]) == 2
+    err = one_error(capsys)
+    assert err.startswith("--set: got 'train.max_steps=") and "integers of at most 4300" in err

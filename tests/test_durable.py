@@ -253,3 +253,32 @@ def test_a_failed_train_save_keeps_the_old_network_byte_for_byte(tmp_path, tiny,
     assert last.startswith(f"shaderplay: --save {old}: cannot write it (File too large)"), last
     assert "old_net.npz already there is unchanged" in last
     assert old.read_bytes() == before and leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "argv, field, allowed",
+    [
+        (["train", "{tiny}", "--steps", "5", "--save", "{tiny}"], "--save", ".npz"),
+        (["train", "{tiny}", "--steps", "5", "--save", ""], "--save", ".npz"),
+        (["export", "{tiny}", "-o", "{tiny}"], "-o", ".glsl"),
+        (["export", "{tiny}", "-o", "a.glsl", "--preview", "{tiny}"], "--preview", ".png"),
+        (
+            ["record", "{tiny}", "--frames", "2", "-o", "r.gif", "--save-run", "r.gif"],
+            "--save-run",
+            ".npz",
+        ),
+    ],
+)
+def test_an_output_of_another_kind_than_the_flag_writes_is_refused(
+    tmp_path, monkeypatch, argv, field, allowed
+):
+    """A user's own file named by mistake (`--save mine.toml`, the preset itself) is not
+    overwritten by a file of another kind: each output flag takes its own suffix."""
+    tiny = Path(write_tiny(tmp_path))
+    before = tiny.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(
+        ShaderplayError, match=f"^{field}: got .*; allowed: a path ending in {allowed}"
+    ):
+        cli(*(a.format(tiny=tiny) for a in argv))
+    assert tiny.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == [tiny.name]

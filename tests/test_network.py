@@ -152,12 +152,39 @@ def test_is_run_peeks_at_the_names(tmp_path):
     rec.add(0, net.params)
     rec.save(tmp_path / "run.npz")
     (tmp_path / "junk.npz").write_bytes(b"not a zip")
-    assert [is_run(tmp_path / f) for f in ("net.npz", "run.npz", "junk.npz", "gone.npz")] == [
-        False,
-        True,
-        False,
-        False,
-    ]
+    (tmp_path / "empty.npz").write_bytes(b"")
+    (tmp_path / "cut.npz").write_bytes((tmp_path / "run.npz").read_bytes()[:300])
+    np.save(tmp_path / "array.npy", np.zeros(3))
+    (tmp_path / "array.npy").rename(tmp_path / "array.npz")
+    names = ("net.npz", "run.npz", "junk.npz", "gone.npz", "empty.npz", "cut.npz", "array.npz")
+    assert [is_run(tmp_path / f) for f in names] == [False, True, *[False] * 5]
+
+
+@pytest.mark.parametrize(
+    "content, says",
+    [
+        (b"", "not a readable .npz file (No data left in file)"),
+        (b"PK\x03\x04 cut short", "not a readable .npz"),
+        (b"\x93NUMPY", "not a readable .npz"),
+    ],
+)
+def test_a_broken_source_file_is_one_paragraph_not_a_traceback(tmp_path, capsys, content, says):
+    """An empty, truncated or mislabelled .npz named as a source (render, record, export,
+    the window's drop) raised EOFError, BadZipFile or TypeError before its kind was known."""
+    from shaderplay.cli import main
+
+    path = tmp_path / "net.npz"
+    path.write_bytes(content)
+    assert main(["render", str(path), "-o", str(tmp_path / "a.png")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"shaderplay: network file {path}: ") and says in err
+    assert "\n" not in err and "Traceback" not in err
+
+
+def test_a_npy_array_named_as_a_network_says_what_it_is(tmp_path):
+    np.save(tmp_path / "a.npy", np.zeros(3))
+    with pytest.raises(ShaderplayError, match="a single .npy array, not a .npz archive"):
+        Network.load(tmp_path / "a.npy")
 
 
 def _rewrite(path, **changes):

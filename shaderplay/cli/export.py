@@ -66,7 +66,7 @@ def run(args) -> int:
 
     if args.preview is not None and args.preview.suffix.lower() != ".png":
         raise bad_value("--preview", str(args.preview), "a path ending in .png")
-    output_file("-o", args.output)  # refused before the work, like render and record
+    output_file("-o", args.output, ".glsl")  # refused before the work, like render and record
     if args.preview is not None:
         output_file("--preview", args.preview)
     size = parse_size(args.size)

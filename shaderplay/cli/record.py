@@ -288,7 +288,7 @@ def run(args) -> int:
     _check_counts(args)
     _check_scales(args)
     if args.save_run:
-        checks.output_file("--save-run", args.save_run)
+        checks.output_file("--save-run", args.save_run, ".npz")
     opts = _options(args, half_size(size) if args.compare else size, fps)  # views fit
     settings = overrides.read(args)
     with settings.named():

@@ -41,8 +41,8 @@ def _plan(args):
             "a preset with a target (open it in the window to explore random networks)."
         )
     steps = train.max_steps or DEFAULT_STEPS
-    if args.save:
-        checks.output_file("--save", args.save)
+    if args.save is not None:
+        checks.output_file("--save", args.save, ".npz")
     return preset, net, data, train, steps
 
 
