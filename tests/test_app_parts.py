@@ -262,7 +262,12 @@ def test_the_canvas_painter_leaves_the_frame_a_core_and_the_trainer_another():
     [
         ({"do": "resize", "width": 800}, "(resize) argument: got 'width'; allowed: one of: size"),
         ({"do": "resize", "size": "big"}, "(resize) size: got 'big'"),
-        ({"do": "resize", "size": [800, 0]}, "two whole numbers >= 1"),
+        ({"do": "resize", "size": [800, 0]}, "two whole numbers from 1 to 8192"),
+        ({"do": "resize", "size": [100000, 100000]}, "(resize) size: got [100000, 100000]"),
+        (
+            {"do": "window_screenshot", "path": "w.jpg"},
+            "path: got 'w.jpg'; allowed: a path ending in .png",
+        ),
         ({"do": "mouse", "pos": [1, "a"]}, "(mouse) pos"),
         ({"do": "mouse", "pos": [1, float("nan")]}, "(mouse) pos"),
         ({"do": "wait_for_step", "step": 2.5}, "(wait_for_step) step: got 2.5"),
@@ -304,3 +309,50 @@ def test_every_window_step_and_wait_loads_with_its_arguments():
         {"do": "set_view", "mode": "output", "colormap": "viridis"},  # an action's **changes
     ]
     assert len(Script.of([{"frame": i, **s} for i, s in enumerate(steps)]).steps) == len(steps)
+
+
+@pytest.mark.parametrize(
+    "content, says",
+    [
+        (b"\xff\xfe[", "a UTF-8 JSON list of steps"),
+        (b"[" * 100000 + b"]" * 100000, "a UTF-8 JSON list of steps"),
+        (b'[{"frame": true, "do": "quit"}]', '"frame" (an integer >= 0)'),
+    ],
+)
+def test_a_script_file_that_is_not_one_is_refused(tmp_path, content, says):
+    from shaderplay.app.script import Script
+    from shaderplay.errors import ShaderplayError
+
+    path = tmp_path / "s.json"
+    path.write_bytes(content)
+    with pytest.raises(ShaderplayError, match="^--script") as caught:
+        Script.load(path)
+    assert says in str(caught.value)
+    with pytest.raises(ShaderplayError, match=r"^--script: cannot read '/"):
+        Script.load(tmp_path / "gone.json")  # the path as written, not PosixPath(...)
+
+
+def test_a_scripted_step_of_the_wrong_value_and_a_failed_write_are_told_on_stderr(capsys):
+    """A scripted window has no one watching its message bar: an action given a value of
+    the wrong type (a traceback before), and an error the window says later (a
+    screenshot that could not be written), go to stderr once each."""
+    from shaderplay.app.script import Script
+
+    state = AppState()
+    script = Script.of(
+        [
+            {"frame": 1, "do": "pan", "dpixels": "ab"},
+            {"frame": 2, "do": "screenshot", "path": "a.jpg"},
+        ]
+    )
+    script.run(1, state, None, [])
+    script.tell(state)
+    first = capsys.readouterr().err.splitlines()
+    assert len(first) == 1 and first[0].startswith("shaderplay: script step pan: ")
+    script.run(2, state, None, [])
+    assert "screenshot path: got 'a.jpg'; allowed: a path ending in .png" in capsys.readouterr().err
+    assert not state.screenshots
+    state.say("screenshot /ro/a.png: cannot write it", error=True)  # as the loop says it
+    script.tell(state)
+    script.tell(state)
+    assert capsys.readouterr().err == "shaderplay: screenshot /ro/a.png: cannot write it\n"

@@ -130,9 +130,13 @@ class Loop:
                     continue
                 start = time.perf_counter()
                 self.frame()
+                if self.script is not None:
+                    self.script.tell(state)
                 self._pace(start)
         finally:  # closed, quit, or a signal: a recording still ends in a whole file
             self.recording.finish(state, self.session)
+            if self.script is not None:
+                self.script.tell(state)
             self.dialogs.close()
             self.picture.release()
             self.split.release()

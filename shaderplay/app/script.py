@@ -53,6 +53,7 @@ ACTIONS = actions_in(
 EXTRA = ("window_screenshot", "resize", "drop", "mouse", "report_layout")
 CONTROL = ("wait_for_step", "wait_for_picture")
 STALL_S = 30.0  # a wait for a step ends when training made no step for this long
+MAX_WINDOW = 8192  # a window's side in a script's resize (llvmpipe's textures end at 16384)
 
 
 def _numbers(value, count: int, whole: bool, least: float) -> bool:
@@ -75,11 +76,20 @@ def _path(value) -> bool:
     return isinstance(value, str) and value != ""
 
 
+def _png(value) -> bool:
+    return isinstance(value, str) and value.lower().endswith(".png")
+
+
 # The window's steps and the waits: argument -> (whether a value fits, what fits);
 # an argument left out takes the loop's default (a screenshot's name: window-FRAME.png).
 WINDOW_ARGS = {
-    "window_screenshot": {"path": (_path, "a file path")},
-    "resize": {"size": (lambda v: _numbers(v, 2, True, 1), "[W, H], two whole numbers >= 1")},
+    "window_screenshot": {"path": (_png, "a path ending in .png")},
+    "resize": {
+        "size": (
+            lambda v: _numbers(v, 2, True, 1) and max(v) <= MAX_WINDOW,
+            f"[W, H], two whole numbers from 1 to {MAX_WINDOW}",
+        )
+    },
     "drop": {"paths": (lambda v: isinstance(v, list) and all(map(_path, v)), "a list of paths")},
     "mouse": {"pos": (lambda v: _numbers(v, 2, False, -inf), "[x, y], two numbers")},
     "report_layout": {"path": (_path, "a file path")},
@@ -118,17 +128,22 @@ class Script:
     until_step: int = -1
     moved: tuple[int, float] = (0, 0.0)  # while waiting: (step, time) training last moved
     picture_since: float = -1.0  # while waiting for the mode's picture: since when
+    told: object = None  # the last error message echoed on stderr
 
     @classmethod
     def load(cls, path) -> "Script":
         try:
-            steps = json.loads(Path(path).read_text())
+            steps = json.loads(Path(path).read_text(encoding="utf-8"))
         except OSError as exc:
-            raise ShaderplayError(f"--script: cannot read {path!r} ({exc.strerror}).") from None
+            raise ShaderplayError(
+                f"--script: cannot read {str(path)!r} ({exc.strerror})."
+            ) from None
         except json.JSONDecodeError as exc:
             raise bad_value(
                 "--script", str(path), f"a JSON list of steps (line {exc.lineno}: {exc.msg})"
             ) from None
+        except (UnicodeDecodeError, RecursionError):  # not text; arrays nested too deep
+            raise bad_value("--script", str(path), "a UTF-8 JSON list of steps") from None
         return cls.of(steps)
 
     @classmethod
@@ -137,7 +152,8 @@ class Script:
         if not isinstance(steps, list):
             raise bad_value("--script", type(steps).__name__, "a JSON list of steps")
         for i, s in enumerate(steps):
-            if not isinstance(s, dict) or not isinstance(s.get("frame"), int) or s["frame"] < 0:
+            frame = s.get("frame") if isinstance(s, dict) else None
+            if not isinstance(frame, int) or isinstance(frame, bool) or frame < 0:
                 raise bad_value(
                     f"--script step {i}", s, 'an object with "frame" (an integer >= 0) and "do"'
                 )
@@ -183,11 +199,20 @@ class Script:
             fn, before = ACTIONS[s["do"]], state.message
             try:
                 fn(state, session, **kwargs)
-            except TypeError as exc:  # wrong argument names: say so, keep going
-                state.say(f"script step {s}: {exc}", error=True)
+            except (TypeError, ValueError) as exc:  # a value of the wrong type: say so, go on
+                state.say(f"{exc} (given {kwargs})", error=True)
             said = state.message  # None where the step cleared the message bar
             if said is not before and said is not None and said.error:  # refused: logged too
                 print(f"shaderplay: script step {s['do']}: {said.text}", file=sys.stderr)
+                self.told = said
+
+    def tell(self, state) -> None:
+        """Echo on stderr an error the window said that no step printed (a screenshot that
+        could not be written): no one watches a scripted window's message bar."""
+        said = state.message
+        if said is not None and said.error and said is not self.told:
+            print(f"shaderplay: {said.text}", file=sys.stderr)
+            self.told = said
 
     def _picture_missing(self, state, shown_mode) -> bool:
         """Whether to hold on for a picture of the view's mode; a wait that ends without
@@ -199,7 +224,7 @@ class Script:
             return True
         text = f"script: wait_for_picture ended after {STALL_S:.0f} s with no {wanted} picture"
         state.say(text, error=True)
-        print(f"shaderplay: {text}", file=sys.stderr)
+        self.tell(state)
         return False
 
     def _waiting(self, state, session) -> bool:
@@ -212,7 +237,7 @@ class Script:
             return True
         text = f"script: wait_for_step {self.until_step} ended at step {step}: {why}"
         state.say(text, error=True)
-        print(f"shaderplay: {text}", file=sys.stderr)
+        self.tell(state)
         return False
 
     def _never(self, session, step: int) -> str:

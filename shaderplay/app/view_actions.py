@@ -193,6 +193,8 @@ def dismiss_message(state, session=None) -> None:
 @action
 def screenshot(state, session=None, path: str | None = None) -> None:
     """Ask the window for a PNG of the canvas (taken from an offscreen framebuffer)."""
+    if path is not None and not (isinstance(path, str) and path.lower().endswith(".png")):
+        raise bad_value("screenshot path", path, "a path ending in .png")
     stamp = time.strftime("shaderplay-%Y%m%d-%H%M%S")
     state.screenshots.append(path or f"{stamp}-{state.frame}.png")
 
