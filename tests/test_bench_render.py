@@ -56,3 +56,28 @@ def test_the_peak_is_a_best_of_repeats_with_the_load_beside_it():
     assert peak.macs_per_s > 0 and (peak.size, peak.repeats) == (256, 3) and len(peak.load) == 3
     assert peak.percent(peak.macs_per_s / 4) == pytest.approx(25.0)
     assert "best of 3" in str(peak) and "-bit vectors" in str(peak)
+
+
+@pytest.mark.parametrize(
+    "flags", [["--seconds", "inf"], ["--seconds", "-1"], ["--repeats", "0"], ["--max-frame", "0"]]
+)
+def test_bad_flags_are_refused_before_any_measuring(flags, capsys, monkeypatch):
+    from shaderplay.bench import render as bench_render
+    from shaderplay.cli import main
+
+    def measuring(*_, **__):
+        raise AssertionError("measured before the flags were checked")
+
+    monkeypatch.setattr(bench_render, "measure_peak", measuring)
+    assert main(["bench", "render", *flags]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"shaderplay: {flags[0]}: got ") and "Traceback" not in err
+
+
+@pytest.mark.parametrize("value", ["1e-9", "-1", "nan", "5000"])
+def test_a_frame_rate_cap_that_would_hang_or_means_nothing_is_refused(value, capsys):
+    from shaderplay.cli import main
+
+    assert main(["xor", "--max-fps", value]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("shaderplay: --max-fps: got ") and "0 (no limit) or a number" in err

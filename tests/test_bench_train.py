@@ -53,6 +53,8 @@ def test_the_side_by_side_table_runs_both_sides():
     "flags, named",
     [
         (["--seconds", "0"], "--seconds"),
+        (["--seconds", "inf"], "--seconds"),  # it measured for ever
+        (["--seconds", "nan"], "--seconds"),
         (["--repeats", "0"], "--repeats"),
         (["--torch-threads", "0"], "--torch-threads"),
         (["--long-steps", "-5"], "--long-steps"),

@@ -201,6 +201,7 @@ def test_other_animations_and_formats(preset, tmp_path):
         (["-o", "{tmp}/x.mp4", "--size", "65x48"], "even width and height"),
         (["-o", "{tmp}/x.mp4", "--size", "7680x4320"], "--size"),
         (["-o", "{tmp}/x.gif", "--fps", "0"], "--fps"),
+        (["-o", "{tmp}/x.gif", "--fps", "0.001"], "--fps: got 0.001; allowed: a frame rate from"),
         (["-o", "{tmp}/d/", "--frames", "0"], "--frames"),
         (["-o", "{tmp}/d/", "--frames", "91922991442065968"], "--frames: got 91922991442065968"),
         (["-o", "{tmp}/d/", "--steps-per-frame", "10000001"], "--steps-per-frame"),

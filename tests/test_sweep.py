@@ -135,12 +135,20 @@ def test_vary_reads_keys_and_shortcut_names(text, keys, values):
         (["--vary", "lr=0.1;-1"], "--vary lr: train.lr: got -1"),
         (["--vary", "a.b=1", "--vary", "c.d=2", "--vary", "e.f=3"], "at most 2"),
         (["--vary", "seed=x"], "--vary seed"),
+        (["--vary", "lr=0.1", "--vary", "lr=0.2"], "got 'lr'; allowed: a setting other than lr's"),
+        (["--vary", "lr=0.1", "--vary", "train.lr=0.2"], "a setting other than lr's (set twice)"),
     ],
 )
 def test_bad_vary_is_refused_before_any_work(tmp_path, capsys, args, message):
     assert main(["sweep", "xor", *args, "-o", str(tmp_path / "out")]) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_folder_that_cannot_be_made_is_refused(tmp_path, capsys):
+    (tmp_path / "file").write_text("")  # a file where a folder would have to be
+    assert main(["sweep", "xor", "--vary", "lr=0.1", "-o", str(tmp_path / "file" / "out")]) == 2
+    assert "allowed: a folder you can create" in capsys.readouterr().err
 
 
 def test_workers_and_ray_do_not_go_together():

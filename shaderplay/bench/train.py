@@ -342,7 +342,7 @@ def run(args) -> int:
 
     # refused before any measuring: a bad --long once surfaced after minutes of it
     for flag, value, ok, allowed in (
-        ("--seconds", args.seconds, args.seconds > 0, "a number > 0"),
+        ("--seconds", args.seconds, 0 < args.seconds <= 3600, "seconds over 0, at most 3600"),
         ("--repeats", args.repeats, args.repeats >= 1, "a whole number >= 1"),
         ("--torch-threads", args.torch_threads, args.torch_threads >= 1, "a whole number >= 1"),
         ("--threads", args.threads, 0 <= args.threads <= MAX_THREADS, f"0..{MAX_THREADS}"),

@@ -240,8 +240,8 @@ def run(args) -> int:
     from ..presets import builtin_presets
     from ..view import parse_size
 
-    if not args.seconds > 0:
-        raise bad_value("--seconds", args.seconds, "a number > 0")
+    if not 0 < args.seconds <= 3600:
+        raise bad_value("--seconds", args.seconds, "seconds over 0, at most 3600")
     if not args.cold_timeout >= 0:
         raise bad_value("--cold-timeout", args.cold_timeout, "a number >= 0")
     presets = None

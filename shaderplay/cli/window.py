@@ -51,8 +51,8 @@ def run(args) -> int:
         preset = read_preset(args.preset, changes=settings.changes)
     if args.frames < 0:
         raise bad_value("--frames", args.frames, "an integer >= 0")
-    if not args.max_fps >= 0:
-        raise bad_value("--max-fps", args.max_fps, "a number >= 0 (0: no limit)")
+    if not (args.max_fps == 0 or 0.1 <= args.max_fps <= 1000):  # 1e-9: a frame in 30 years
+        raise bad_value("--max-fps", args.max_fps, "0 (no limit) or a number from 0.1 to 1000")
     script = Script.load(args.script) if args.script else None
     with settings.named():  # the rules between tables are checked as the window starts
         run_window(

@@ -66,13 +66,16 @@ def check_size(size, field: str = "size") -> tuple[int, int]:
     return w, h
 
 
+MIN_FPS = 0.01  # a frame each 100 s; a GIF's frame lasts at most 655.35 s
+
+
 def check_fps(fps, field: str = "fps", maximum: float = 240.0) -> float:
     try:
         value = float(fps)
     except (TypeError, ValueError):
         value = float("nan")
-    if not 0 < value <= maximum:  # also refuses NaN
-        raise bad_value(field, fps, f"a frame rate > 0 and <= {maximum:g}")
+    if not MIN_FPS <= value <= maximum:  # also refuses NaN
+        raise bad_value(field, fps, f"a frame rate from {MIN_FPS:g} to {maximum:g}")
     return value
 
 

@@ -111,6 +111,10 @@ def plan(preset, axes, changes=None, steps=None, mode=None, size=None) -> Plan:
     if len(axes) > MAX_AXES:
         names = [a.name for a in axes]
         raise bad_value("vary", names, f"at most {MAX_AXES} varied settings (a grid)")
+    for i, a in enumerate(axes):  # two axes setting one key: the second's values won
+        for b in axes[i + 1 :]:
+            if set(a.keys) & set(b.keys):
+                raise bad_value("vary", b.name, f"a setting other than {a.name}'s (set twice)")
     if steps is not None and (isinstance(steps, bool) or not isinstance(steps, int) or steps < 1):
         raise bad_value("steps", steps, "an integer >= 1")
     if mode is not None:

@@ -53,7 +53,10 @@ def _folder(out) -> Path:
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise bad_value("out", str(folder), "a folder (this is a file)")
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a read-only disk, a folder not ours
+        raise bad_value("out", str(folder), f"a folder you can create ({exc.strerror})") from None
     checks.output_file("out", folder / "sheet.png")
     return folder
 
