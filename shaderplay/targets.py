@@ -79,6 +79,13 @@ def resolve(cfg: TargetConfig) -> tuple[str, str]:
     """(source, what): source is function/points/image/csv/none; `what` the
     table name or the file path. Errors list what is allowed."""
     name = cfg.name
+    if cfg.path and name not in FILE_KINDS:  # it would be ignored: a silent wrong target
+        raise bad_value(
+            "target.path",
+            cfg.path,
+            f"only with target.name 'image' or 'csv' (target.name is {name!r}); "
+            "set target.name too, or leave target.path out",
+        )
     if name in FUNCTIONS:
         return "function", name
     if name in POINT_SETS:

@@ -265,6 +265,8 @@ def test_dropping_an_image_makes_it_the_target(app, tmp_path):
     assert state.domain[2:] == (-0.75, 0.75)
     file_actions.drop_files(state, session, [str(tmp_path / "notes.txt")])
     assert state.message.error and "notes.txt" in state.message.text
+    training_actions.set_target(state, session, name="xor")  # the picture goes with its name
+    assert state.preset.target.path == "" and session.dataset.kind != "regression"
 
 
 def test_a_drop_is_classified_as_the_command_line_reads_sources(app, tmp_path):

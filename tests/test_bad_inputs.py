@@ -420,3 +420,13 @@ def test_messages_show_json_meta_as_written(net_file):
     with pytest.raises(ShaderplayError) as err:
         Network.load(net_file)
     _one_paragraph(err, "(10,000 items)")
+
+
+def test_a_target_path_a_named_target_would_ignore_is_refused(tmp_path):
+    """`--set target.path=data.csv` on an xor preset trained on xor, saying nothing."""
+    from shaderplay.config import TargetConfig
+    from shaderplay.targets import load_target
+
+    with pytest.raises(ShaderplayError) as err:
+        load_target(TargetConfig(name="xor", path=str(tmp_path / "d.csv")))
+    _one_paragraph(err, "target.path: got", "only with target.name 'image' or 'csv'", "'xor'")

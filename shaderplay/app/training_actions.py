@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from ..config import TargetConfig, TrainConfig
 from ..presets import DEFAULT_LOSS, default_output
-from ..targets import target_kind
+from ..targets import FILE_KINDS, target_kind
 from .action import action, known
 from .network_actions import rebuild, with_tables
 
@@ -26,6 +26,8 @@ def set_target(state, session, **changes) -> None:
     naming neither would get (presets.py): bce for two classes, cross-entropy
     with a linear output for more, mse for regression. A target with a domain
     of its own (an image) moves the view there."""
+    if changes.get("name") not in (None, *FILE_KINDS) and "path" not in changes:
+        changes["path"] = ""  # a named target after a file's: the file goes with it
     target = replace(state.preset.target, **known(TargetConfig, changes))
     preset = with_tables(state, target=target)
     kind = target_kind(target)
