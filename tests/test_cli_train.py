@@ -197,3 +197,10 @@ def test_train_prints_the_steady_speed(tmp_path, capsys):
     assert main(["train", str(preset), "--steps", "100"]) == 0
     first = capsys.readouterr().out.splitlines()[0]
     assert first.startswith("tiny: 100 steps, ") and first.endswith(" µs/step (16 per batch)")
+
+
+def test_a_diverged_run_says_what_to_do_on_the_command_line(tiny, capsys):
+    assert main(["train", str(tiny), "--steps", "50", "--lr", "1e30"]) == 0
+    out = capsys.readouterr().out
+    assert "stopped early (diverged): training diverged at step" in out
+    assert "lower the learning rate (--lr) and train again" in out and "rollback()" not in out

@@ -149,6 +149,8 @@ def test_a_folder_that_cannot_be_made_is_refused(tmp_path, capsys):
     (tmp_path / "file").write_text("")  # a file where a folder would have to be
     assert main(["sweep", "xor", "--vary", "lr=0.1", "-o", str(tmp_path / "file" / "out")]) == 2
     assert "allowed: a folder you can create" in capsys.readouterr().err
+    assert main(["sweep", "xor", "--vary", "lr=0.1", "-o", ""]) == 2
+    assert "out: got ''; allowed: a folder's path" in capsys.readouterr().err
 
 
 def test_workers_and_ray_do_not_go_together():

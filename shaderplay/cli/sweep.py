@@ -17,8 +17,6 @@ core) or --ray ADDRESS (auto: the cluster of `ray start`; needs shaderplay[ray])
 Ctrl-C keeps the cells done and writes their sheet and table.
 """
 
-from pathlib import Path
-
 from ..errors import bad_value
 from ..preset_schema import parse_setting
 from ..sweeps.plan import Axis
@@ -51,7 +49,7 @@ def add_arguments(parser) -> None:
         metavar="ADDRESS",
         help="run the cells as Ray tasks: auto, ray://HEAD:10001 or local",
     )
-    parser.add_argument("-o", "--output", required=True, type=Path, help="the folder to write")
+    parser.add_argument("-o", "--output", required=True, help="the folder to write")
     overrides.add_arguments(parser, "sweep")
 
 

@@ -74,7 +74,7 @@ def run(args) -> int:
         test_acc = f"{acc_test:.1%}" if len(data.x_test) else "n/a"
         print(f"  accuracy: train {acc_train:.1%}, test {test_acc}")
     if result.stopped not in ("steps", "max_steps"):  # max_steps: the steps asked for
-        print(f"  stopped early ({result.stopped}): {trainer.diverged or f'step {trainer.step}'}")
+        print(f"  stopped early ({result.stopped}): {_why_stopped(trainer)}")
     for hint in check(net, data.x_train):  # health.py: dead units, stuck outputs
         print(f"shaderplay train: warning: {hint}", file=sys.stderr)
     if args.save:
@@ -85,3 +85,14 @@ def run(args) -> int:
             net.save(args.save)
         print(f"  saved {args.save}")
     return 0
+
+
+def _why_stopped(trainer) -> str:
+    """The trainer's reason, with advice for this command (not the API's rollback())."""
+    d = trainer.diverged
+    if d is None:
+        return f"step {trainer.step}"
+    return (
+        f"training diverged at step {d.step} ({d.reason}, lr {d.lr:g}); the last finite "
+        "weights are kept: lower the learning rate (--lr) and train again"
+    )

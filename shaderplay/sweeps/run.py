@@ -50,6 +50,8 @@ def _axes(vary) -> tuple[Axis, ...]:
 def _folder(out) -> Path:
     if out is None:
         return Path(tempfile.mkdtemp(prefix="shaderplay-sweep-"))
+    if not str(out).strip():  # Path("") is the current folder: its files would mix in
+        raise bad_value("out", str(out), "a folder's path")
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise bad_value("out", str(folder), "a folder (this is a file)")
