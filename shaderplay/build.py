@@ -11,7 +11,8 @@ Rules where the preset leaves things to the target:
   order (DESIGN.md, Determinism).
 Combinations that cannot train or show are refused, here and nowhere else:
 BCE needs an output activation with values in [0, 1] (its row's
-`probability`), cross-entropy a multi-class target, an explicit `n_out` the
+`probability`), a regression target one whose values reach the target's,
+cross-entropy a multi-class target, an explicit `n_out` the
 target's, and the view's mode arguments (layer, neuron) must exist in the network.
 """
 
@@ -52,6 +53,25 @@ def check_bce_output(loss: str, output: str) -> None:
         raise bad_value("network.output", output, allowed)
 
 
+def check_output_reaches(output: str, data: Dataset) -> None:
+    """A regression target's values within the output activation's: a CSV of values
+    10..90 trained against a sigmoid, silently, to a loss of thousands."""
+    if data.kind != "regression":
+        return
+    ys = [y for y in (data.y_train, data.y_test) if len(y)]
+    if not ys:
+        return
+    lo, hi = min(float(y.min()) for y in ys), max(float(y.max()) for y in ys)
+    act = activations.get(output)
+    if lo < act.lo or hi > act.hi:
+        raise bad_value(
+            "network.output",
+            output,
+            f"an output activation whose values reach the target's [{lo:g}, {hi:g}] "
+            f"(linear reaches any; {output} gives [{act.lo:g}, {act.hi:g}])",
+        )
+
+
 def output_count(cfg: NetConfig, data: Dataset) -> int:
     """`network.n_out` against the target: 0 takes the target's count."""
     if data.kind == "none":
@@ -67,6 +87,7 @@ def output_count(cfg: NetConfig, data: Dataset) -> int:
 
 def check_training(cfg: NetConfig, train: TrainConfig, data: Dataset) -> None:
     check_bce_output(train.loss, cfg.output)
+    check_output_reaches(cfg.output, data)
     if train.loss == "cross_entropy" and data.kind not in ("multiclass", "none"):
         raise bad_value(
             "train.loss",

@@ -430,3 +430,21 @@ def test_a_target_path_a_named_target_would_ignore_is_refused(tmp_path):
     with pytest.raises(ShaderplayError) as err:
         load_target(TargetConfig(name="xor", path=str(tmp_path / "d.csv")))
     _one_paragraph(err, "target.path: got", "only with target.name 'image' or 'csv'", "'xor'")
+
+
+def test_a_regression_target_beyond_the_output_activation_is_refused(tmp_path):
+    """Values 10..90 against a sigmoid trained silently to a loss in the thousands."""
+    from dataclasses import replace
+
+    from shaderplay.build import build
+    from shaderplay.presets import load_preset
+
+    csv = tmp_path / "big.csv"
+    csv.write_text("x,y,value\n0,0,10\n1,1,90\n0.5,0.2,50\n-0.5,0.3,20\n-1,0,30\n")
+    preset = load_preset("default")
+    preset = replace(preset, target=replace(preset.target, name="csv", path=str(csv)))
+    with pytest.raises(ShaderplayError) as err:
+        build(preset)
+    _one_paragraph(err, "network.output: got 'sigmoid'", "reach the target's [10, 90]", "[0, 1]")
+    linear = replace(preset, network=replace(preset.network, output="linear"))
+    assert build(linear)[1].kind == "regression"
