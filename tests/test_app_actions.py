@@ -499,3 +499,15 @@ def test_a_script_step_after_a_refused_one_runs_and_clears_the_error(app, capsys
     script.run(2, state, session, [])
     assert state.message is None and session.pacing.speed == 3
     assert capsys.readouterr().err == ""
+
+
+def test_a_dropped_csv_past_the_output_activation_gets_a_linear_output(app, tmp_path):
+    """A preset file with such a target is refused (build.py); a drop in the window
+    takes the output that reaches the values instead of refusing the file."""
+    state, session = app
+    csv = tmp_path / "prices.csv"
+    csv.write_text("x,y,value\n0,0,10\n1,1,90\n0.5,0.2,50\n-0.5,0.3,20\n-1,0,30\n")
+    file_actions.drop_files(state, session, [str(csv)])
+    assert not (state.message and state.message.error), state.message
+    assert state.preset.target.path == str(csv) and state.preset.network.output == "linear"
+    assert session.net.spec.output_activation == "linear"

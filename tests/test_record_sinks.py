@@ -118,7 +118,9 @@ def test_bad_size_fps_frame_and_option_refused(tmp_path):
         open_sink(tmp_path / "odd.mp4", (65, 48), 30)
     with pytest.raises(ShaderplayError, match="size"):
         open_sink(tmp_path / "big.mp4", (7680, 4320), 30)
-    with pytest.raises(ShaderplayError, match="gif fps: got 60; allowed: a frame rate from 0.01 to 50"):
+    with pytest.raises(
+        ShaderplayError, match="gif fps: got 60; allowed: a frame rate from 0.01 to 50"
+    ):
         open_sink(tmp_path / "fast.gif", (W, H), 60)
     with pytest.raises(ShaderplayError, match="mp4 option.*'quality'.*preset, crf, pad"):
         open_sink(tmp_path / "a.mp4", (W, H), 30, quality=3)
