@@ -181,3 +181,15 @@ def test_a_legend_the_cells_share_sits_under_the_sheet(tmp_path):
     other = sweep_run.Outcome(1, 0, legend=replace(legend, shows="something else"))
     outcomes = {0: sweep_run.Outcome(0, 0, legend=legend), 1: other}
     assert sweep_run.shared_legend(one, outcomes) is None
+
+
+def test_a_setting_no_cell_can_run_with_is_refused_before_any_trains(tmp_path, capsys):
+    """build.py's rules between tables, checked up front: where every cell breaks one
+    (n_out = 2 for a two-class target) there is nothing to draw; where some cells do,
+    they are rows with their error (test_a_failed_cell_is_a_row_of_the_table)."""
+    out = tmp_path / "o"
+    argv = ["sweep", "xor", "--set", "network.n_out=2", "--vary", "lr=0.1;0.2", "-o", str(out)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("shaderplay: --set: network.n_out: got 2; allowed: 0 (from the target)")
+    assert not (out / "cells").exists()

@@ -12,11 +12,13 @@ import re
 from dataclasses import dataclass
 from itertools import product
 
+from ..build import check_training, check_view, network_for
 from ..config import Preset, mode_from_view
 from ..errors import ShaderplayError, bad_value
 from ..modes import parse_mode
 from ..preset_schema import set_fields
 from ..sources import read_preset
+from ..targets import make_dataset
 from ..view import parse_size, size_for
 from .metrics import DEFAULT_STEPS
 
@@ -138,6 +140,7 @@ def plan(preset, axes, changes=None, steps=None, mode=None, size=None) -> Plan:
         labels = tuple(a.labels[i] for a, i in zip(axes, at))
         name = _file_name(index, axes, labels)
         cells.append(Cell(index, name, values, labels, cell_preset, n))
+    _check_cells(cells)
     cell_size = parse_size(size) if size is not None else size_for(base.view.domain, CELL_LONGEST)
     shared = [f"{k}={_label(v)}" for k, v in changes.items()]
     trained = sorted({c.steps for c in cells if c.steps})
@@ -147,3 +150,23 @@ def plan(preset, axes, changes=None, steps=None, mode=None, size=None) -> Plan:
         shared.append(f"mode {mode or mode_from_view(base.view)}")
     title = ", ".join([base.name, *shared])
     return Plan(axes, tuple(cells), Look(mode, cell_size), title)
+
+
+def _check_cells(cells) -> None:
+    """build.py's rules between tables for every cell before any trains. A cell that
+    breaks one is a row with its error, as a cell that diverges; where every cell
+    does, the sweep is refused (its first cell's error), not a sheet of errors.
+    Each target's data is made once."""
+    data, first = {}, None
+    for cell in cells:
+        p = cell.preset
+        try:
+            if p.target not in data:
+                data[p.target] = make_dataset(p.target)
+            check_training(p.network, p.train, data[p.target])
+            check_view(p.view, network_for(p.network, data[p.target]).spec)
+            return
+        except ShaderplayError as exc:
+            first = first or exc
+    if first is not None:
+        raise first
