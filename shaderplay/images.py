@@ -124,7 +124,7 @@ def _open(path: Path, field: str):
     except Exception as exc:  # Pillow's decoders raise many kinds (truncated data, huge text)
         raise ShaderplayError(
             f"{field}: {str(path)!r} is not an image Pillow can read "
-            f"({exc.__class__.__name__}: {exc})."
+            f"({exc.__class__.__name__}: {exc}); allowed: a {IMAGE_FILES} file."
         ) from None
     if size is None or size[0] * size[1] > MAX_PIXELS:
         found = f"{size[0]}×{size[1]} pixels" if size else "too large for Pillow to open"

@@ -180,7 +180,7 @@ def test_a_png_with_oversized_metadata_is_refused(tmp_path):
     Image.new("L", (4, 4)).save(path, pnginfo=info)
     with pytest.raises(ShaderplayError) as err:
         load_target(path)
-    _one_paragraph(err, "target.path", "not an image Pillow can read")
+    _one_paragraph(err, "target.path", "not an image Pillow can read", "; allowed: a .png")
 
 
 # --- files: CSV ------------------------------------------------------------------------------
