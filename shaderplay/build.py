@@ -11,7 +11,7 @@ Rules where the preset leaves things to the target:
   order (DESIGN.md, Determinism).
 Combinations that cannot train or show are refused, here and nowhere else:
 BCE needs an output activation with values in [0, 1] (its row's
-`probability`), a regression target one whose values reach the target's,
+`probability`), a CSV of values an output activation that reaches them,
 cross-entropy a multi-class target, an explicit `n_out` the
 target's, and the view's mode arguments (layer, neuron) must exist in the network.
 """
@@ -19,14 +19,22 @@ target's, and the view's mode arguments (layer, neuron) must exist in the networ
 from dataclasses import replace
 
 from . import activations
-from .config import NetConfig, Preset, TrainConfig, ViewConfig, field_names, mode_from_view
+from .config import (
+    NetConfig,
+    Preset,
+    TargetConfig,
+    TrainConfig,
+    ViewConfig,
+    field_names,
+    mode_from_view,
+)
 from .dataset import Dataset
 from .errors import bad_value
 from .modes import parse_mode
 from .network import Network
 from .preset_schema import check_preset
 from .spec import NetworkSpec
-from .targets import make_dataset
+from .targets import make_dataset, resolve
 
 PROBABILITY_OUTPUTS = tuple(a.name for a in activations.ACTIVATIONS.values() if a.probability)
 
@@ -53,23 +61,22 @@ def check_bce_output(loss: str, output: str) -> None:
         raise bad_value("network.output", output, allowed)
 
 
-def check_output_reaches(output: str, data: Dataset) -> None:
-    """A regression target's values within the output activation's: a CSV of values
-    10..90 trained against a sigmoid, silently, to a loss of thousands."""
-    if data.kind != "regression":
-        return
+def unreached(output: str, target: TargetConfig, data: Dataset) -> str:
+    """What a CSV's regression values need that `output` does not give ('' where it
+    reaches them): values 10..90 trained against a sigmoid, silently, to a loss of
+    thousands. Functions and images are made for [0, 1] (a wider target.domain takes
+    a function past it, as its views show) and are not held to it."""
+    if data.kind != "regression" or resolve(target)[0] != "csv":
+        return ""
     ys = [y for y in (data.y_train, data.y_test) if len(y)]
-    if not ys:
-        return
     lo, hi = min(float(y.min()) for y in ys), max(float(y.max()) for y in ys)
     act = activations.get(output)
-    if lo < act.lo or hi > act.hi:
-        raise bad_value(
-            "network.output",
-            output,
-            f"an output activation whose values reach the target's [{lo:g}, {hi:g}] "
-            f"(linear reaches any; {output} gives [{act.lo:g}, {act.hi:g}])",
-        )
+    if act.lo <= lo and hi <= act.hi:
+        return ""
+    return (
+        f"an output activation whose values reach the target's [{lo:g}, {hi:g}] "
+        f"(linear reaches any; {output} gives [{act.lo:g}, {act.hi:g}])"
+    )
 
 
 def output_count(cfg: NetConfig, data: Dataset) -> int:
@@ -85,9 +92,13 @@ def output_count(cfg: NetConfig, data: Dataset) -> int:
     return data.n_out
 
 
-def check_training(cfg: NetConfig, train: TrainConfig, data: Dataset) -> None:
+def check_training(preset: Preset, data: Dataset) -> None:
+    """The rules between the preset's [network] and [train] and the data it made."""
+    cfg, train = preset.network, preset.train
     check_bce_output(train.loss, cfg.output)
-    check_output_reaches(cfg.output, data)
+    needed = unreached(cfg.output, preset.target, data)
+    if needed:
+        raise bad_value("network.output", cfg.output, needed)
     if train.loss == "cross_entropy" and data.kind not in ("multiclass", "none"):
         raise bad_value(
             "train.loss",
@@ -121,7 +132,7 @@ def build(preset: Preset, seed: int | None = None) -> tuple[Network, Dataset, Tr
     if seed is not None:
         preset = apply_seed(preset, seed)
     data = make_dataset(preset.target)
-    check_training(preset.network, preset.train, data)
+    check_training(preset, data)
     net = network_for(preset.network, data)
     check_view(preset.view, net.spec)
     net.meta.update(preset=preset.name, target=data.name, kind=data.kind)

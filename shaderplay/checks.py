@@ -19,13 +19,18 @@ from .errors import ShaderplayError, bad_value
 ALLOWED = "a path in a folder you can write to, on a disk with room"
 
 
+def has_suffix(path, suffix: str) -> bool:
+    """Whether `path` (a str or Path) is a file name ending in `suffix` (".png")."""
+    return isinstance(path, str | Path) and Path(path).suffix.lower() == suffix
+
+
 def output_file(field: str, path, suffix: str = "") -> Path:
     """A file about to be written: refused now (not after minutes of work) when
     it is a folder, its folder is missing or not writable, or (given `suffix`) its
     name does not end in it: a user's own file (`--save mine.toml`) is not
     overwritten by another kind."""
     path = Path(path)
-    if suffix and path.suffix.lower() != suffix:
+    if suffix and not has_suffix(path, suffix):
         raise bad_value(field, str(path), f"a path ending in {suffix}")
     folder = path.resolve().parent
     if path.is_dir():

@@ -511,3 +511,4 @@ def test_a_dropped_csv_past_the_output_activation_gets_a_linear_output(app, tmp_
     assert not (state.message and state.message.error), state.message
     assert state.preset.target.path == str(csv) and state.preset.network.output == "linear"
     assert session.net.spec.output_activation == "linear"
+    assert state.message.text.startswith("Output activation set to linear")

@@ -448,3 +448,7 @@ def test_a_regression_target_beyond_the_output_activation_is_refused(tmp_path):
     _one_paragraph(err, "network.output: got 'sigmoid'", "reach the target's [10, 90]", "[0, 1]")
     linear = replace(preset, network=replace(preset.network, output="linear"))
     assert build(linear)[1].kind == "regression"
+    # a function on a wider domain goes past [0, 1] as its views show: not held to it
+    wide = replace(load_preset("default").target, domain=(-2.0, 2.0, -2.0, 2.0))
+    data = build(replace(load_preset("default"), target=wide))[1]
+    assert data.y_train.max() > 1.0

@@ -47,7 +47,7 @@ class Compare:
     def __init__(self, preset, dataset, changes, a_step: int = 0):
         self.changes = changes_of(changes)
         self.preset = set_fields(preset, self.changes)  # each field's rules and message
-        check_training(self.preset.network, self.preset.train, dataset)
+        check_training(self.preset, dataset)
         self.net = network_for(self.preset.network, dataset)
         self.dataset = dataset
         self.trainer = Trainer(

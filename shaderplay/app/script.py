@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from math import inf, isfinite
 from pathlib import Path
 
+from ..checks import has_suffix
 from ..errors import ShaderplayError, bad_value
 from . import (
     compare_actions,
@@ -77,7 +78,7 @@ def _path(value) -> bool:
 
 
 def _png(value) -> bool:
-    return isinstance(value, str) and value.lower().endswith(".png")
+    return has_suffix(value, ".png")
 
 
 # The window's steps and the waits: argument -> (whether a value fits, what fits);
@@ -96,6 +97,8 @@ WINDOW_ARGS = {
     "wait_for_step": {"step": (lambda v: _numbers([v], 1, True, 0), "a whole number >= 0")},
     "wait_for_picture": {},
 }
+# Actions' arguments whose values are checked as the script loads, not at their frame.
+ACTION_VALUES = {"screenshot": {"path": (_png, "a path ending in .png")}}
 
 
 def _check_arguments(i: int, step: dict) -> None:
@@ -108,8 +111,9 @@ def _check_arguments(i: int, step: dict) -> None:
         for name, value in given.items():
             fits, allowed = WINDOW_ARGS[do].get(name, (None, None))
             if fits is None:
-                names = ", ".join(WINDOW_ARGS[do]) or "none"
-                raise bad_value(f"{field} argument", name, f"one of: {names}")
+                names = ", ".join(WINDOW_ARGS[do])
+                allowed = f"one of: {names}" if names else "no arguments"
+                raise bad_value(f"{field} argument", name, allowed)
             if not fits(value):
                 raise bad_value(f"{field} {name}", value, allowed)
         return
@@ -117,8 +121,12 @@ def _check_arguments(i: int, step: dict) -> None:
     try:
         signature.bind(None, None, **given)
     except TypeError as exc:
-        names = ", ".join(list(signature.parameters)[2:]) or "none"
+        names = ", ".join(list(signature.parameters)[2:]) or "no arguments"
         raise bad_value(f"{field} arguments", given, f"{names} ({exc})") from None
+    for name, value in given.items():
+        fits, allowed = ACTION_VALUES.get(do, {}).get(name, (None, None))
+        if fits is not None and not fits(value):
+            raise bad_value(f"{field} {name}", value, allowed)
 
 
 @dataclass
@@ -200,7 +208,9 @@ class Script:
             try:
                 fn(state, session, **kwargs)
             except (TypeError, ValueError) as exc:  # a value of the wrong type: say so, go on
-                state.say(f"{exc} (given {kwargs})", error=True)
+                state.say(f"script step {s['do']}: {exc} (given {kwargs})", error=True)
+                self.tell(state)
+                continue
             said = state.message  # None where the step cleared the message bar
             if said is not before and said is not None and said.error:  # refused: logged too
                 print(f"shaderplay: script step {s['do']}: {said.text}", file=sys.stderr)
@@ -210,7 +220,8 @@ class Script:
         """Echo on stderr an error the window said that no step printed (a screenshot that
         could not be written): no one watches a scripted window's message bar."""
         said = state.message
-        if said is not None and said.error and said is not self.told:
+        told = getattr(self.told, "text", None)  # a lasting error is said anew each frame
+        if said is not None and said.error and said is not self.told and said.text != told:
             print(f"shaderplay: {said.text}", file=sys.stderr)
             self.told = said
 

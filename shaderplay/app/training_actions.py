@@ -11,9 +11,8 @@ Choices made here:
 
 from dataclasses import replace
 
-from ..build import check_output_reaches
+from ..build import unreached
 from ..config import TargetConfig, TrainConfig
-from ..errors import ShaderplayError
 from ..presets import DEFAULT_LOSS, default_output
 from ..targets import FILE_KINDS, make_dataset, target_kind
 from .action import action, known
@@ -26,9 +25,9 @@ def set_target(state, session, **changes) -> None:
 
     A target of another kind brings the loss and output activation a preset
     naming neither would get (presets.py): bce for two classes, cross-entropy
-    with a linear output for more, mse for regression (a linear output where the
-    values go past the activation's). A target with a domain of its own (an
-    image) moves the view there."""
+    with a linear output for more, mse for regression (a linear output where a
+    CSV's values go past the activation's, said in the message bar). A target with
+    a domain of its own (an image) moves the view there."""
     if changes.get("name") not in (None, *FILE_KINDS) and "path" not in changes:
         changes["path"] = ""  # a named target after a file's: the file goes with it
     target = replace(state.preset.target, **known(TargetConfig, changes))
@@ -41,17 +40,20 @@ def set_target(state, session, **changes) -> None:
             train=replace(preset.train, loss=loss),
             network=replace(preset.network, output=default_output(loss)),
         )
-    if kind == "regression":  # values past the output's (a CSV of prices): a linear one
-        try:
-            check_output_reaches(preset.network.output, make_dataset(target))
-        except ShaderplayError:
+    note = ""
+    if kind == "regression" and target.path and preset.train.loss != "bce":
+        output = preset.network.output  # a CSV of values past it (prices): a linear one
+        if unreached(output, target, make_dataset(target)):
             preset = replace(preset, network=replace(preset.network, output="linear"))
+            note = f"Output activation set to linear: the target's values go past {output}'s."
     old_domain = session.dataset.domain
     rebuild(state, session, preset)
     if session.dataset.domain != old_domain:
         view = replace(state.preset.view, domain=session.dataset.domain)
         state.preset = with_tables(state, view=view)
         state.view = state.home
+    if note:
+        state.say(note)
 
 
 @action

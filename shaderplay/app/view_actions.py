@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from ..checks import has_suffix
 from ..config import ViewConfig
 from ..errors import ShaderplayError, bad_value
 from ..modes import Mode, parse_mode
@@ -193,7 +194,7 @@ def dismiss_message(state, session=None) -> None:
 @action
 def screenshot(state, session=None, path: str | None = None) -> None:
     """Ask the window for a PNG of the canvas (taken from an offscreen framebuffer)."""
-    if path is not None and not (isinstance(path, str) and path.lower().endswith(".png")):
+    if path is not None and not has_suffix(path, ".png"):
         raise bad_value("screenshot path", path, "a path ending in .png")
     stamp = time.strftime("shaderplay-%Y%m%d-%H%M%S")
     state.screenshots.append(path or f"{stamp}-{state.frame}.png")

@@ -314,7 +314,7 @@ def run(args) -> int:
         sizes = tuple(parse_size(s) for s in args.sizes.split(","))
         seconds, repeats, max_frame = args.seconds, args.repeats, args.max_frame
         for flag, value, fits, allowed in (
-            ("--seconds", seconds, 0 < seconds <= 3600, "a number of seconds over 0, at most 3600"),
+            ("--seconds", seconds, 0 < seconds <= 3600, "seconds over 0, at most 3600"),
             ("--repeats", repeats, repeats >= 1, "a whole number >= 1"),
             ("--max-frame", max_frame, 0 < max_frame <= 3600, "seconds over 0, at most 3600"),
         ):

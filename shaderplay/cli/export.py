@@ -12,7 +12,6 @@ colormap, two or three are shown as RGB.
 from pathlib import Path
 
 from ..checks import atomic_file, output_file, writing
-from ..errors import bad_value
 from . import overrides
 
 # The same --view and --range forms as `shaderplay render`.
@@ -64,11 +63,9 @@ def run(args) -> int:
     from ..sources import load_source
     from ..view import View, parse_size
 
-    if args.preview is not None and args.preview.suffix.lower() != ".png":
-        raise bad_value("--preview", str(args.preview), "a path ending in .png")
     output_file("-o", args.output, ".glsl")  # refused before the work, like render and record
     if args.preview is not None:
-        output_file("--preview", args.preview)
+        output_file("--preview", args.preview, ".png")
     size = parse_size(args.size)
     value_range = _parse_range(args.range)
     settings = overrides.read(args)

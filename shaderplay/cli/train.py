@@ -91,7 +91,7 @@ def _why_stopped(trainer) -> str:
     """The trainer's reason, with advice for this command (not the API's rollback())."""
     d = trainer.diverged
     if d is None:
-        return f"step {trainer.step}"
+        return trainer.why_stopped() or f"step {trainer.step}"
     return (
         f"training diverged at step {d.step} ({d.reason}, lr {d.lr:g}); the last finite "
         "weights are kept: lower the learning rate (--lr) and train again"

@@ -153,17 +153,18 @@ def plan(preset, axes, changes=None, steps=None, mode=None, size=None) -> Plan:
 
 
 def _check_cells(cells) -> None:
-    """build.py's rules between tables for every cell before any trains. A cell that
-    breaks one is a row with its error, as a cell that diverges; where every cell
-    does, the sweep is refused (its first cell's error), not a sheet of errors.
-    Each target's data is made once."""
+    """build.py's rules between tables, cell by cell before any trains, until one cell
+    passes them. A cell that breaks one is a row with its error, as a cell that
+    diverges; where every cell does, the sweep is refused (its first cell's error),
+    not a sheet of errors. Each target's data is made once (a preset with a CSV
+    target has read it already: sources.read_preset)."""
     data, first = {}, None
     for cell in cells:
         p = cell.preset
         try:
             if p.target not in data:
                 data[p.target] = make_dataset(p.target)
-            check_training(p.network, p.train, data[p.target])
+            check_training(p, data[p.target])
             check_view(p.view, network_for(p.network, data[p.target]).spec)
             return
         except ShaderplayError as exc:
