@@ -4,8 +4,9 @@ One convention for zero: signed values (a neuron, the mosaic) go through a
 diverging map centred on 0, so 0 is the map's middle colour in every view of
 every network (`Centred`). A rule is one of: `Fixed` (the same two values
 always: error's 0..1), `Bounded` (the range of the activation the values come
-out of: the outputs'), `Centred` (-m..m: m the activation's bound, else from
-the picture) or `Percentile` (0 up to a robust top of the picture: the gradient).
+out of: the outputs'; from the picture where it has none), `Centred` (-m..m: m the
+activation's bound, else from the picture) or `Percentile` (0 up to a robust top of
+the picture: the gradient).
 
 A range from the picture is robust (a percentile of |value| of what is in view,
 a thinned sample of it), rounded up to a step of STEPS (a legend reads 0.5, 2,
@@ -95,23 +96,25 @@ class Fixed:
 
 @dataclass(frozen=True)
 class Bounded:
-    """A bounded activation's whole range (its row's lo..hi), else `otherwise` (the
-    targets' scale for the outputs). `activations` picks the activations the values
-    come out of: several different ones also give `otherwise`."""
+    """A bounded activation's whole range (its row's lo..hi), else (a linear output, or
+    several different activations) from the picture as `Percentile` takes it: 0 up to
+    a robust top, so a CSV of values 10..90 is not one colour past a fixed 0..1.
+    `activations` picks the activations the values come out of."""
 
     activations: Callable[[dict, NetworkSpec], tuple[str, ...]]
-    otherwise: tuple[float, float]
 
-    def default(self, named, spec, pre) -> tuple[float, float]:
+    def default(self, named, spec, pre) -> tuple[float, float] | None:
         row = _one_row(self.activations(named, spec))
-        return (row.lo, row.hi) if row is not None and row.bounded else self.otherwise
+        return (row.lo, row.hi) if row is not None and row.bounded else None
 
     def source(self, named, spec, pre) -> str:
         row = _one_row(self.activations(named, spec))
         if row is not None and row.bounded:
             return f"the range of {row.name}"
-        lo, hi = self.otherwise
-        return f"fixed {lo:g}..{hi:g}, the targets' scale"
+        return f"auto: 0 .. the {ROBUST_Q:g}th percentile of |value| in view"
+
+    def extent(self, top: float) -> tuple[float, float]:
+        return 0.0, top
 
 
 @dataclass(frozen=True)
@@ -162,7 +165,7 @@ def _one_row(names):
 
 
 def picture_range(rule, values: np.ndarray, memory: RangeMemory | None = None, key=None):
-    """The range a picture-driven rule (Centred, Percentile) gives `values` (the shown
+    """The range a picture-driven rule (Bounded, Centred, Percentile) gives `values` (the shown
     channel, gaps left out): a steady one from `memory` under `key`, else `nice_top`."""
     q = rule.q if isinstance(rule, Percentile) else ROBUST_Q
     top = robust_top(values, q)
@@ -170,4 +173,4 @@ def picture_range(rule, values: np.ndarray, memory: RangeMemory | None = None, k
 
 
 RangeRule = Fixed | Bounded | Centred | Percentile
-OUTPUT_RANGE = Bounded(output_activation, (0.0, 1.0))
+OUTPUT_RANGE = Bounded(output_activation)

@@ -207,3 +207,23 @@ def test_left_out_arguments_take_the_modes_defaults():
     from_view = mode_from_view(ViewConfig(mode="representation", layer=1))
     assert parse_mode(from_view) == (rep, (1, 0, 1))
     assert mode_from_view(ViewConfig(mode="neuron", layer=2, neuron=5)) == "neuron:2:5"
+
+
+def test_an_unbounded_output_takes_its_range_from_the_picture(renderer_pair):
+    """A linear output fitting values 10..90 (a CSV): a fixed 0..1 painted the whole
+    picture one colour; the range comes from the values, 0 up to a robust top."""
+    from shaderplay.view import View
+
+    net = Network.random((2, 4, 1), activation="tanh", output="linear", seed=0)
+    net.b(1)[:] = 50.0  # every output near 50 (a view of the flat parameters)
+    assert MODES["output"].default_range((), net.spec) is None
+    sigmoid = Network.random((2, 4, 1), seed=0).spec
+    assert MODES["output"].default_range((), sigmoid) == (0.0, 1.0)
+    cpu = renderer_pair["cpu"]
+    cpu.set_network(net)
+    view, size = View.fit((-1, 1, -1, 1), (16, 16)), (16, 16)
+    picture = cpu.image(view, size)
+    legend = cpu.legend("output", None)
+    assert legend.range[0] == 0.0 and 50.0 < legend.range[1] <= 100.0
+    assert "auto: 0 .. the 99th percentile" in legend.source
+    assert len(np.unique(picture.reshape(-1, picture.shape[-1]), axis=0)) > 1

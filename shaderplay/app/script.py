@@ -221,7 +221,7 @@ class Script:
         could not be written): no one watches a scripted window's message bar."""
         said = state.message
         told = getattr(self.told, "text", None)  # a lasting error is said anew each frame
-        if said is not None and said.error and said is not self.told and said.text != told:
+        if said is not None and said.error and said.text != told:
             print(f"shaderplay: {said.text}", file=sys.stderr)
             self.told = said
 

@@ -12,13 +12,12 @@ import re
 from dataclasses import dataclass
 from itertools import product
 
-from ..build import check_training, check_view, network_for
+from ..build import build
 from ..config import Preset, mode_from_view
 from ..errors import ShaderplayError, bad_value
 from ..modes import parse_mode
 from ..preset_schema import set_fields
 from ..sources import read_preset
-from ..targets import make_dataset
 from ..view import parse_size, size_for
 from .metrics import DEFAULT_STEPS
 
@@ -156,16 +155,11 @@ def _check_cells(cells) -> None:
     """build.py's rules between tables, cell by cell before any trains, until one cell
     passes them. A cell that breaks one is a row with its error, as a cell that
     diverges; where every cell does, the sweep is refused (its first cell's error),
-    not a sheet of errors. Each target's data is made once (a preset with a CSV
-    target has read it already: sources.read_preset)."""
-    data, first = {}, None
+    not a sheet of errors."""
+    first = None
     for cell in cells:
-        p = cell.preset
         try:
-            if p.target not in data:
-                data[p.target] = make_dataset(p.target)
-            check_training(p, data[p.target])
-            check_view(p.view, network_for(p.network, data[p.target]).spec)
+            build(cell.preset)
             return
         except ShaderplayError as exc:
             first = first or exc
