@@ -11,6 +11,13 @@ every package module that file imports, directly or through others
 written instead of a list kept by hand. Contents, not times: reinstalling the
 same sources (new files, new times) keeps the compiled kernels.
 
+Loading one of these kernels from the cache initialises numba's runtime only,
+not every registry numba has: numba's own load refreshed its whole lowering and
+typing registries first (importing ~80 of its modules, ~0.2 s of each command's
+start, a third of a warm `render`), which rebuilding machine code from the cache
+does not use. A compile still refreshes them itself (CompilerBase does), so a
+kernel compiled later in the process sees every registry.
+
 It plugs into numba's cache machinery (numba.core.caching), which is not a
 public API; if that ever moves, `install()` leaves numba's default in place.
 """
@@ -160,4 +167,35 @@ def install() -> bool:
             return None
 
     impl._locator_classes = [SourcesLocator, *fallbacks]
+    _load_lightly(caching)
     return True
+
+
+def _load_lightly(caching) -> None:
+    """Loading our kernels from the cache initialises numba's runtime (NRT, whose
+    functions the machine code calls) instead of refreshing every registry (see the
+    module docstring); other functions' loads are numba's own."""
+    try:
+        from numba.core.runtime import rtsys
+    except ImportError:
+        return
+    cache = getattr(caching, "Cache", None)
+    original = getattr(cache, "load_overload", None)
+    if (
+        original is None
+        or getattr(original, "_shaderplay", False)
+        or not hasattr(cache, "_load_overload")
+        or not hasattr(cache, "_guard_against_spurious_io_errors")
+    ):
+        return
+
+    def load_overload(self, sig, target_context):
+        if not getattr(getattr(self._impl, "locator", None), "_shaderplay", False):
+            return original(self, sig, target_context)
+        rtsys.initialize(target_context)
+        with self._guard_against_spurious_io_errors():
+            return self._load_overload(sig, target_context)
+        # None where the `with` swallowed an I/O error, as numba's own
+
+    load_overload._shaderplay = True
+    cache.load_overload = load_overload
