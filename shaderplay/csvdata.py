@@ -55,7 +55,15 @@ def _rows(path: Path):
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
             reader = csv.reader(fh)
+            start = 1
             for row in reader:
+                if any("\n" in f or "\r" in f for f in row):  # a quote left open
+                    raise ShaderplayError(
+                        f'{path} line {start}: a quote (") opened on this line is not closed '
+                        "on it; allowed: lines of x,y,label or x,y,value, a quoted field "
+                        "closed on its own line."
+                    )
+                start = reader.line_num + 1
                 fields = [f.strip() for f in row]
                 if not any(fields) or fields[0].startswith("#"):
                     continue

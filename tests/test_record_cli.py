@@ -216,6 +216,15 @@ def test_other_animations_and_formats(preset, tmp_path):
             ["-o", "{tmp}/d/", "--seed-b", "4"],
             "--seed-b: got 4; allowed: only with --animation morph",
         ),
+        (
+            ["-o", "{tmp}/x.gif", "--crf", "30"],
+            "--crf: got 30; allowed: only with an .mp4 OUT (this recording is a GIF)",
+        ),
+        (
+            ["-o", "{tmp}/d/", "--x264-preset", "slow"],
+            "--x264-preset: got 'slow'; allowed: only with an .mp4 OUT (this recording is a folder",
+        ),
+        (["-o", "{tmp}/x.mp4", "--crf", "52"], "mp4 crf: got 52; allowed: an integer 0..51"),
     ],
 )
 def test_bad_input_refused_before_any_frame(preset, tmp_path, capsys, args, message):

@@ -71,6 +71,8 @@ def test_values_make_regression_and_a_header_forces_it(tmp_path):
         ("x,y\n0,0\n", r"line 1: got 'x,y'; allowed: 3 to 5 columns"),
         ("# nothing\n\n", r"no data lines"),
         ("x,y,label\n", r"only a header line"),
+        ('x,y,label\n"0,0,1\n1,1,0\n', r"line 2: a quote \(\"\) opened on this line is not closed"),
+        ('# c\n0,0,1\n1,1,"0\n2,2,1\n', r"line 3: a quote"),
     ],
 )
 def test_bad_csv_names_file_line_and_column(tmp_path, text, where):

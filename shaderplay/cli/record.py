@@ -29,7 +29,9 @@ from ..errors import bad_value, choose
 from . import overrides
 from .record_compare import comparison
 
-SINK_OPTIONS = ("crf", "x264_preset")
+# The MP4 encoder's flags, by the sink argument each sets; given with a GIF or PNG
+# frames, they would be silently ignored, so they are refused.
+SINK_OPTIONS = {"crf": "crf", "x264_preset": "preset"}
 
 
 def add_arguments(parser) -> None:
@@ -145,8 +147,8 @@ def add_arguments(parser) -> None:
         default=None,
         help="training: steps between snapshots (default: --steps-per-frame)",
     )
-    add("--crf", type=int, default=18, help="mp4: quality, 0-51, lower is better (%(default)s)")
-    add("--x264-preset", default="veryfast", help="mp4: encoder speed preset (%(default)s)")
+    add("--crf", type=int, help="mp4: quality, 0-51, lower is better (18)")
+    add("--x264-preset", help="mp4: encoder speed preset (veryfast)")
     overrides.add_arguments(parser, "record")
     if hasattr(parser, "_negative_number_matcher"):
         parser._negative_number_matcher = _NUMBER_LIST  # lets "--view -1,1,-1,1" through
@@ -180,6 +182,15 @@ def _check_applicable(args, settings, animation: str) -> None:
             raise bad_value(
                 flag, value, f"only with --animation {owner} (this recording is {animation})"
             )
+
+
+def _check_sink_options(args, fmt: str) -> None:
+    for name in SINK_OPTIONS:
+        value = getattr(args, name)
+        if value is not None and fmt != "mp4":
+            flag = "--" + name.replace("_", "-")
+            what = "a GIF" if fmt == "gif" else "a folder of PNG frames"
+            raise bad_value(flag, value, f"only with an .mp4 OUT (this recording is {what})")
 
 
 def _check_counts(args) -> None:
@@ -285,6 +296,7 @@ def run(args) -> int:
             "GIF and PNG frames take any size",
         )
     fps = check_fps(args.fps, "--fps")
+    _check_sink_options(args, fmt)
     _check_counts(args)
     _check_scales(args)
     if args.save_run:
@@ -320,7 +332,8 @@ def run(args) -> int:
         options=tuple(options.items()),
         legend=legend_by_default(mode, animation.net.spec) if args.legend is None else args.legend,
     )
-    sink_opts = {"crf": args.crf, "preset": args.x264_preset} if fmt == "mp4" else {}
+    sink_opts = {arg: getattr(args, flag) for flag, arg in SINK_OPTIONS.items()}
+    sink_opts = {arg: value for arg, value in sink_opts.items() if value is not None}
     recorder = getattr(animation, "recorder", None)
     if recorder is not None:  # a replay of the run shows it as it was filmed
         recorder.meta.update(
