@@ -156,6 +156,7 @@ def test_neuron_mode_from_the_command_line(gl_context, net_file, tmp_path):
     [
         (["--mode", "nope"], "mode: got 'nope'"),
         (["--size", "12by12"], "size: got '12by12'"),
+        (["--size", "-64x64"], "size: got '-64x64'"),  # a value, not argparse's usage text
         (["--view", "0,1,2"], "view: got '0,1,2'"),
         (["--view", "1,0,0,1"], "XMIN < XMAX"),
         (["--colormap", "jet"], "colormap: got 'jet'"),

@@ -27,6 +27,7 @@ from pathlib import Path
 from .. import interrupts
 from ..errors import ShaderplayError
 from ..presets import preset_dir
+from .parser import Parser
 
 COMMANDS = {
     # name: (module, one-line help)
@@ -49,7 +50,7 @@ COMMANDS = {
 
 
 def _build_parser(name: str, module) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=f"shaderplay {name}".strip(), description=module.__doc__)
+    parser = Parser(prog=f"shaderplay {name}".strip(), description=module.__doc__)
     module.add_arguments(parser)
     return parser
 

@@ -6,6 +6,8 @@ Run `shaderplay bench KIND --help` for a benchmark's own options.
 import argparse
 import importlib
 
+from .parser import Parser
+
 BENCHMARKS = {
     # kind: (module relative to this package, one-line help); each module has add_arguments/run
     "train": ("..bench.train", "training examples/s of the numba trainer against PyTorch CPU"),
@@ -32,6 +34,6 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     module = importlib.import_module(BENCHMARKS[args.kind][0], __package__)
     prog = f"shaderplay bench {args.kind}"
-    parser = argparse.ArgumentParser(prog=prog, description=module.__doc__)
+    parser = Parser(prog=prog, description=module.__doc__)
     module.add_arguments(parser)
     return int(module.run(parser.parse_args(args.options)) or 0)

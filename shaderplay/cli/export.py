@@ -15,7 +15,7 @@ from ..checks import atomic_file, output_file, writing
 from . import overrides
 
 # The same --view and --range forms as `shaderplay render`.
-from .render import _NUMBER_LIST, _parse_range
+from .render import _parse_range
 
 
 def add_arguments(parser) -> None:
@@ -52,8 +52,6 @@ def add_arguments(parser) -> None:
     )
     parser.add_argument("--size", default="512x512", help="preview size WxH (default: %(default)s)")
     overrides.add_arguments(parser, "export")
-    if hasattr(parser, "_negative_number_matcher"):
-        parser._negative_number_matcher = _NUMBER_LIST
 
 
 def run(args) -> int:

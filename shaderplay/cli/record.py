@@ -36,7 +36,7 @@ SINK_OPTIONS = {"crf": "crf", "x264_preset": "preset"}
 
 def add_arguments(parser) -> None:
     from ..record.catalog import ANIMATIONS, DEFAULT_FRAMES, DEFAULT_STEPS_PER_FRAME
-    from .render import _NUMBER_LIST, add_boundaries
+    from .render import add_boundaries
 
     add = parser.add_argument
     add("source", help="built-in preset name, preset .toml, network .npz or run .npz")
@@ -150,8 +150,6 @@ def add_arguments(parser) -> None:
     add("--crf", type=int, help="mp4: quality, 0-51, lower is better (18)")
     add("--x264-preset", help="mp4: encoder speed preset (veryfast)")
     overrides.add_arguments(parser, "record")
-    if hasattr(parser, "_negative_number_matcher"):
-        parser._negative_number_matcher = _NUMBER_LIST  # lets "--view -1,1,-1,1" through
 
 
 # Options that only one animation uses: given with another, they would be

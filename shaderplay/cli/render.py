@@ -19,7 +19,6 @@ A trained network drawn as its preset shows it, points and all:
 """
 
 import argparse
-import re
 from pathlib import Path
 
 from .. import checks
@@ -29,8 +28,6 @@ from ..modes import MODES, parse_mode
 from . import overrides
 
 FORMATS = (".png", ".npy")
-# Lets "--view -1,1,-1,1" through: argparse would take "-1,..." for an option.
-_NUMBER_LIST = re.compile(r"^-[\d.]+([eE][-+]?\d+)?(,[-+]?[\d.]+([eE][-+]?\d+)?)*$")
 
 
 def add_arguments(parser) -> None:
@@ -86,8 +83,6 @@ def add_arguments(parser) -> None:
         "--storage", default="auto", help="weights in a uniform block, a texture, or auto"
     )
     overrides.add_arguments(parser, "render")
-    if hasattr(parser, "_negative_number_matcher"):
-        parser._negative_number_matcher = _NUMBER_LIST
 
 
 def add_boundaries(parser) -> None:
