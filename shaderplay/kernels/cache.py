@@ -190,7 +190,8 @@ def _load_lightly(caching) -> None:
         return
 
     def load_overload(self, sig, target_context):
-        if not getattr(getattr(self._impl, "locator", None), "_shaderplay", False):
+        locator = getattr(getattr(self, "_impl", None), "locator", None)
+        if not getattr(locator, "_shaderplay", False):
             return original(self, sig, target_context)
         rtsys.initialize(target_context)
         with self._guard_against_spurious_io_errors():
