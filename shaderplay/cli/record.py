@@ -24,14 +24,17 @@ from dataclasses import replace
 from pathlib import Path
 
 from .. import checks, interrupts
-from ..config import MAX_FRAMES, MAX_PER_FRAME, MAX_STEPS
+from ..config import MAX_FRAMES
 from ..errors import bad_value, choose
 from . import overrides
+from .record_checks import (
+    SINK_OPTIONS,
+    check_applicable,
+    check_counts,
+    check_scales,
+    check_sink_options,
+)
 from .record_compare import comparison
-
-# The MP4 encoder's flags, by the sink argument each sets; given with a GIF or PNG
-# frames, they would be silently ignored, so they are refused.
-SINK_OPTIONS = {"crf": "crf", "x264_preset": "preset"}
 
 
 def add_arguments(parser) -> None:
@@ -152,75 +155,6 @@ def add_arguments(parser) -> None:
     overrides.add_arguments(parser, "record")
 
 
-# Options that only one animation uses: given with another, they would be
-# silently ignored (no run file written, no zoom), so they are refused.
-OWN_OPTIONS = {
-    "zoom_to": "zoom",
-    "scale_from": "weight-scale",
-    "scale_to": "weight-scale",
-    "factor_from": "weight-scale",
-    "factor_to": "weight-scale",
-    "seed_b": "morph",
-    "run": "playback",
-    "save_run": "training",
-    "snapshot_every": "training",
-    "steps_per_frame": "training",
-    "steps": "training",  # a setting flag (train.max_steps): the training steps to film
-}
-
-
-def _check_applicable(args, settings, animation: str) -> None:
-    given = {name: getattr(args, name, None) for name in OWN_OPTIONS}
-    if settings.flags.get("train.max_steps") == "--steps":
-        given["steps"] = settings.changes["train.max_steps"]
-    for name, value in given.items():
-        owner = OWN_OPTIONS[name]
-        if value is not None and owner != animation:
-            flag = "--" + name.replace("_", "-")
-            raise bad_value(
-                flag, value, f"only with --animation {owner} (this recording is {animation})"
-            )
-
-
-def _check_sink_options(args, fmt: str) -> None:
-    for name in SINK_OPTIONS:
-        value = getattr(args, name)
-        if value is not None and fmt != "mp4":
-            flag = "--" + name.replace("_", "-")
-            what = "a GIF" if fmt == "gif" else "a folder of PNG frames"
-            raise bad_value(flag, value, f"only with an .mp4 OUT (this recording is {what})")
-
-
-def _check_counts(args) -> None:
-    bounds = {"frames": (1, MAX_FRAMES), "steps_per_frame": (0, MAX_PER_FRAME)}
-    bounds["snapshot_every"] = (1, MAX_STEPS)
-    for name, (low, high) in bounds.items():
-        value = getattr(args, name)
-        if value is not None and not low <= value <= high:
-            raise bad_value("--" + name.replace("_", "-"), value, f"an integer {low}..{high}")
-
-
-SCALES = ("scale_from", "scale_to", "factor_from", "factor_to")
-
-
-def _check_scales(args) -> None:
-    """Weight scales and factors run geometrically: finite and > 0; absolute scales
-    and relative factors are two ways to say one thing, so not both."""
-    for name in SCALES:
-        value = getattr(args, name)
-        if value is not None and not (math.isfinite(value) and value > 0):
-            what = "weight scale" if name.startswith("scale") else "factor"
-            flag = "--" + name.replace("_", "-")
-            raise bad_value(flag, value, f"a finite {what} > 0 (the frames run geometrically)")
-    given = [name for name in SCALES if getattr(args, name) is not None]
-    if len({name.partition("_")[0] for name in given}) > 1:
-        raise bad_value(
-            "--" + given[-1].replace("_", "-"),
-            getattr(args, given[-1]),
-            "absolute --scale-from/--scale-to or relative --factor-from/--factor-to, not both",
-        )
-
-
 def _frames(args, fps: float) -> int | None:
     """--frames, or --seconds at --fps (not both)."""
     if args.seconds is None:
@@ -294,9 +228,9 @@ def run(args) -> int:
             "GIF and PNG frames take any size",
         )
     fps = check_fps(args.fps, "--fps")
-    _check_sink_options(args, fmt)
-    _check_counts(args)
-    _check_scales(args)
+    check_sink_options(args, fmt)
+    check_counts(args)
+    check_scales(args)
     if args.save_run:
         checks.output_file("--save-run", args.save_run, ".npz")
     opts = _options(args, half_size(size) if args.compare else size, fps)  # views fit
@@ -305,7 +239,7 @@ def run(args) -> int:
         source = load_source(args.source, changes=settings.changes)
     name = args.animation or ("playback" if args.run else default_animation(source))
     name = choose("--animation", name, ANIMATIONS)
-    _check_applicable(args, settings, name)
+    check_applicable(args, settings, name)
     with settings.named():
         animation = ANIMATIONS[name](source, opts)
     view_cfg = source.view
