@@ -5,3 +5,12 @@ commands) and is registered with one line in shaderplay/cli/bench.py.
 Figures are ratios against a baseline measured side by side in the same run,
 never absolute thresholds.
 """
+
+# A measurement's length in seconds (--seconds, bench render's --max-frame): `inf`
+# once measured for ever.
+MAX_SECONDS = 3600.0
+SECONDS = f"seconds over 0, at most {MAX_SECONDS:g}"
+
+
+def fits_seconds(value: float) -> bool:
+    return 0 < value <= MAX_SECONDS

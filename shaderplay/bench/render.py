@@ -36,6 +36,7 @@ from .. import activations
 from ..cpu.evaluator import CpuEvaluator
 from ..network import Network
 from ..view import View
+from . import SECONDS, fits_seconds
 from .peak import measure_peak
 from .train import CASES as TRAIN_CASES
 from .train import torch_available
@@ -314,9 +315,9 @@ def run(args) -> int:
         sizes = tuple(parse_size(s) for s in args.sizes.split(","))
         seconds, repeats, max_frame = args.seconds, args.repeats, args.max_frame
         for flag, value, fits, allowed in (
-            ("--seconds", seconds, 0 < seconds <= 3600, "seconds over 0, at most 3600"),
+            ("--seconds", seconds, fits_seconds(seconds), SECONDS),
             ("--repeats", repeats, repeats >= 1, "a whole number >= 1"),
-            ("--max-frame", max_frame, 0 < max_frame <= 3600, "seconds over 0, at most 3600"),
+            ("--max-frame", max_frame, fits_seconds(max_frame), SECONDS),
         ):
             if not fits:
                 raise bad_value(flag, value, allowed)

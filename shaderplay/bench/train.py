@@ -31,6 +31,7 @@ import numpy as np
 from .. import activations, optimizers
 from ..config import MAX_CHUNK, MAX_THREADS, TrainConfig
 from ..network import Network
+from . import SECONDS, fits_seconds
 from .peak import measure_peak
 
 N_POINTS = 4096
@@ -342,7 +343,7 @@ def run(args) -> int:
 
     # refused before any measuring: a bad --long once surfaced after minutes of it
     for flag, value, ok, allowed in (
-        ("--seconds", args.seconds, 0 < args.seconds <= 3600, "seconds over 0, at most 3600"),
+        ("--seconds", args.seconds, fits_seconds(args.seconds), SECONDS),
         ("--repeats", args.repeats, args.repeats >= 1, "a whole number >= 1"),
         ("--torch-threads", args.torch_threads, args.torch_threads >= 1, "a whole number >= 1"),
         ("--threads", args.threads, 0 <= args.threads <= MAX_THREADS, f"0..{MAX_THREADS}"),

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from ..app.frame_rate import MAX_FPS, WATCH_FPS
 from ..config import NetConfig, Preset, TargetConfig, TrainConfig, ViewConfig
-from . import window_tour
+from . import SECONDS, fits_seconds, window_tour
 
 GOAL_FPS, GOAL_RATIO = 30.0, 0.70
 
@@ -240,8 +240,8 @@ def run(args) -> int:
     from ..presets import builtin_presets
     from ..view import parse_size
 
-    if not 0 < args.seconds <= 3600:
-        raise bad_value("--seconds", args.seconds, "seconds over 0, at most 3600")
+    if not fits_seconds(args.seconds):
+        raise bad_value("--seconds", args.seconds, SECONDS)
     if not args.cold_timeout >= 0:
         raise bad_value("--cold-timeout", args.cold_timeout, "a number >= 0")
     presets = None
