@@ -100,3 +100,21 @@ def test_a_new_preset_brings_its_own_pace(app):
     state, session = app
     session.rebuild(replace(state.preset, train=replace(state.preset.train, pace=3)))
     assert session.pacing.speed == 3
+
+
+@pytest.mark.parametrize("canvas_w", [656.0, 488.0, 300.0, 120.0])  # 1280x800, 800x600, narrow
+def test_the_message_bar_keeps_clear_of_the_legend(canvas_w):
+    """Beside the legend's band (bottom right) where the canvas has room for both, a
+    dropped CSV's note once covered the colour bar; else centred, inside the canvas."""
+    from shaderplay.app import canvas_legend
+    from shaderplay.app.canvas import Rect
+
+    font = 13.0
+    rect = Rect(312.0, 0.0, canvas_w, 700.0)
+    x, width = notices.bar_span(rect, 40 * font, font)
+    band_x = rect.x + rect.w - canvas_legend.band_width(rect)
+    assert rect.x <= x and x + width <= rect.x + rect.w and width > 0
+    if canvas_w - canvas_legend.band_width(rect) >= notices.MIN_BESIDE_EM * font + 24:
+        assert x + width + notices.MARGIN <= band_x and width >= notices.MIN_BESIDE_EM * font
+    else:
+        assert abs((x - rect.x) - (rect.x + rect.w - x - width)) <= 1  # centred

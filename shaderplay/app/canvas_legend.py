@@ -96,11 +96,16 @@ def _rows(legend, width: float) -> list[tuple[str, object]]:
     return rows
 
 
+def band_width(rect) -> float:
+    """The band's width over a canvas `rect` (window units), its background included."""
+    return min(MAX_BAND_W, max(rect.w * BAND_SHARE, min(MIN_BAND_W, rect.w)))
+
+
 def _band(dl, rect, legend) -> None:
     """The band in the bottom-right corner; a plot's in the top-right (its x axis is
     along the bottom), below the domain label there."""
     fs = imgui.get_font_size()
-    width = min(MAX_BAND_W, max(rect.w * BAND_SHARE, min(MIN_BAND_W, rect.w))) - 2 * PAD
+    width = band_width(rect) - 2 * PAD
     rows = _rows(legend, width)
     heights = [2.2 * fs + 2 if kind == "bar" else fs + 2 for kind, _ in rows]
     x0, height = rect.x + rect.w - width - 2 * PAD, sum(heights) + 2 * PAD

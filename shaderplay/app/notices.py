@@ -6,7 +6,7 @@ import time
 
 from imgui_bundle import imgui
 
-from . import scopes, view_actions
+from . import canvas_legend, scopes, view_actions
 from .keys import KEYMAP, MOUSE_HELP
 from .widgets import DIM, ERROR_RED
 
@@ -24,14 +24,29 @@ ERROR_BG = imgui.ImVec4(0.30, 0.07, 0.07, 0.95)
 INFO_BG = imgui.ImVec4(0.1, 0.12, 0.16, 0.9)
 
 
-def _place(rect, width: float) -> None:
-    """At the canvas's foot, centred, clear of the corner labels."""
-    x = rect.x + max(8.0, (rect.w - width) / 2)
-    y = rect.y + rect.h - 2.0 * imgui.get_font_size()
+MARGIN = 8.0  # window units between the bar and the canvas's edges or the legend
+MIN_BESIDE_EM = 12  # the narrowest bar beside the legend; a narrower canvas centres it
+
+
+def bar_span(rect, width: float, font: float) -> tuple[float, float]:
+    """(x, width) of a message bar of at most `width` at the canvas's foot: left of the
+    legend's band in the bottom-right corner (a message drawn over it could not be
+    read, nor the legend), or centred where the canvas is too narrow for both."""
+    beside = rect.w - canvas_legend.band_width(rect) - 3 * MARGIN
+    if beside >= MIN_BESIDE_EM * font:
+        return rect.x + MARGIN, min(width, beside)
+    width = min(width, rect.w - 2 * MARGIN)
+    return rect.x + max(MARGIN, (rect.w - width) / 2), width
+
+
+def _place(rect, width: float) -> float:
+    """Place the bar above the corner label at the canvas's foot; the width it has."""
+    font = imgui.get_font_size()
+    x, width = bar_span(rect, width, font)
+    y = rect.y + rect.h - 2.0 * font
     imgui.set_next_window_pos(imgui.ImVec2(x, y), imgui.Cond_.always, imgui.ImVec2(0.0, 1.0))
-    imgui.set_next_window_size_constraints(
-        imgui.ImVec2(0, 0), imgui.ImVec2(min(width, rect.w - 16), 1e4)
-    )
+    imgui.set_next_window_size_constraints(imgui.ImVec2(0, 0), imgui.ImVec2(width, 1e4))
+    return width
 
 
 def message_alpha(msg, now: float) -> float:
@@ -48,8 +63,7 @@ def message_bar(state, rect) -> None:
     if alpha <= 0.0:
         state.message = None
         return
-    width = 40 * imgui.get_font_size()
-    _place(rect, width)
+    width = _place(rect, 40 * imgui.get_font_size())
     bg = ERROR_BG if msg.error else INFO_BG
     with (
         scopes.style_var(imgui.StyleVar_.alpha, alpha),
@@ -58,7 +72,7 @@ def message_bar(state, rect) -> None:
     ):
         if not visible:
             return
-        with scopes.text_wrap(min(width, rect.w - 16) - 50):
+        with scopes.text_wrap(width - 50):
             if msg.error:
                 imgui.text_colored(ERROR_RED, msg.text)
             else:
